@@ -1,0 +1,146 @@
+/*
+ * techtankd.h: the daemon's internal interfaces, grouped by file. One
+ * event loop per worker thread serves HTTP; one writer thread commits all
+ * writes in groups (writer.c).
+ */
+#ifndef TECHTANKD_H
+#define TECHTANKD_H
+
+#include <pthread.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "techtank.h"
+
+/* Every limit and tunable, filled from the command line (techtankd.c). */
+struct config {
+	char	*listen_host;
+	int	 listen_port;		/* 0: pick a free port */
+	char	*db_path;
+	char	*web_root;
+	char	*public_url;		/* base of links sent to attendees */
+	char	*access_log;		/* NULL: standard error */
+	int	 demo;			/* load the demo into an empty db */
+	int	 threads;		/* HTTP worker threads */
+	int	 max_connections;	/* over all workers */
+	long	 max_body;		/* bytes; larger bodies get 413 */
+	long	 max_headers;		/* bytes of request line + headers */
+	int	 timeout;		/* seconds of silence before closing */
+	int	 batch_max;		/* jobs in one group commit at most */
+	int	 checkpoint_ms;		/* WAL checkpoint interval */
+	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
+};
+
+struct conn_set;
+struct job;
+
+struct worker {
+	int			 index;
+	pthread_t		 thread;
+	struct server		*srv;
+	struct event_base	*base;
+	struct evhttp		*http;
+	struct evconnlistener	*listener;
+	struct store		*store;
+
+	struct event		*done_ev;	/* the writer finished jobs */
+	pthread_mutex_t		 done_lock;
+	struct job		*done_head;
+	struct job		**done_tail;
+	int			 pending;	/* jobs at the writer */
+
+	struct event		*stop_ev;
+	struct event		*exit_ev;
+	int			 stopping;
+
+	struct conn_set		*conns;
+	int			 max_conns;
+
+	struct evbuffer		*log;
+	struct event		*log_ev;
+
+	char			*programme;	/* cached JSON */
+	size_t			 programme_len;
+	int64_t			 programme_loaded;
+};
+
+struct server {
+	struct config		 cfg;
+	struct worker		*workers;
+	int			 nworkers;
+	int			 log_fd;
+	struct event		*sigterm_ev;
+	struct event		*sigint_ev;
+	int			 port;		/* the one bound */
+};
+
+/* A request in flight: answered exactly once by one of the http_reply_*. */
+struct http_req {
+	struct worker		*w;
+	struct evhttp_request	*req;
+	int64_t			 t0;
+	enum evhttp_cmd_type	 method;
+	const char		*path;		/* decoded, without query */
+	char			*path_buf;
+	const char		*log_path;	/* secrets masked */
+};
+
+/* http.c */
+int http_start(struct server *, char **cause);
+void http_run(struct server *);
+void http_stop(struct server *);
+void http_free(struct server *);
+void http_reply_json(struct http_req *, int status, json_t *body);
+void http_reply_error(struct http_req *, int status, const char *code,
+	    const char *message, json_t *fields);
+void http_reply_data(struct http_req *, int status, const char *type,
+	    struct evbuffer *body);
+void http_header(struct http_req *, const char *, const char *);
+const char *http_status_text(int);
+
+/* router.c */
+void router_dispatch(struct http_req *);
+
+/* api-event.c */
+void api_healthz(struct http_req *, const char *);
+void api_event(struct http_req *, const char *);
+void api_programme(struct http_req *, const char *);
+
+/* api-registrations.c */
+void api_registration_create(struct http_req *, const char *);
+void api_registration_get(struct http_req *, const char *);
+void api_registration_cancel(struct http_req *, const char *);
+void api_registration_done(struct job *);
+
+/* static.c */
+int static_open_root(const char *, char **cause);
+void static_serve(struct http_req *, const char *);
+
+/* writer.c */
+enum job_kind {
+	JOB_REGISTER,
+	JOB_CANCEL,
+};
+struct job {
+	enum job_kind		 kind;
+	struct http_req		*hr;
+	struct reg_input	*input;		/* JOB_REGISTER */
+	char			*idem_key;
+	unsigned char		 idem_hash[32];
+	char			*token;		/* JOB_CANCEL */
+	int64_t			 result;	/* registration id, or -1 */
+	int			 replayed;
+	struct store_error	 err;
+	struct job		*next;
+};
+int writer_start(const struct config *, char **cause);
+void writer_submit(struct job *);
+void writer_stop(void);
+void job_free(struct job *);
+
+/* http.c, called by writer.c on the writer thread */
+void http_job_done(struct job *);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * reg-input.c: turns the JSON body of a registration into a reg_input,
+ * collecting one message per invalid field ("contact.email",
+ * "attendees.2.first_name", ...). Text is trimmed and checked here, once;
+ * the store trusts what it is given.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "techtank.h"
+
+#define COMPANY_MAX_CHARS	150
+#define JOB_TITLE_MAX_CHARS	150
+#define DIETARY_MAX_CHARS	500
+
+enum field_kind { F_NAME, F_EMAIL, F_PHONE, F_COMPANY, F_JOB, F_DIETARY };
+
+struct field_spec {
+	const char	*key;
+	enum field_kind	 kind;
+	int		 required;
+	size_t		 offset;
+};
+
+#define P(m) offsetof(struct reg_person, m)
+static const struct field_spec contact_fields[] = {
+	{ "first_name", F_NAME, 1, P(first_name) },
+	{ "last_name", F_NAME, 1, P(last_name) },
+	{ "email", F_EMAIL, 1, P(email) },
+	{ "company", F_COMPANY, 0, P(company) },
+	{ "phone", F_PHONE, 0, P(phone) },
+};
+static const struct field_spec attendee_fields[] = {
+	{ "first_name", F_NAME, 1, P(first_name) },
+	{ "last_name", F_NAME, 1, P(last_name) },
+	{ "email", F_EMAIL, 1, P(email) },
+	{ "company", F_COMPANY, 0, P(company) },
+	{ "job_title", F_JOB, 0, P(job_title) },
+	{ "dietary", F_DIETARY, 0, P(dietary) },
+};
+#undef P
+
+static void
+field_error(json_t *fields, const char *path, const char *msg)
+{
+	if (json_object_get(fields, path) == NULL)
+		json_object_set_new(fields, path, json_string(msg));
+}
+
+static const char *
+field_check(enum field_kind kind, const char *v)
+{
+	switch (kind) {
+	case F_NAME:
+		return validate_name(v);
+	case F_EMAIL:
+		return validate_email(v);
+	case F_PHONE:
+		if (validate_optional(v, 40) != NULL)
+			return validate_optional(v, 40);
+		return validate_phone(v);
+	case F_COMPANY:
+		return validate_optional(v, COMPANY_MAX_CHARS);
+	case F_JOB:
+		return validate_optional(v, JOB_TITLE_MAX_CHARS);
+	case F_DIETARY:
+		return validate_optional(v, DIETARY_MAX_CHARS);
+	}
+	return "unknown field";
+}
+
+static void
+person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
+    const char *prefix, struct reg_person *p, json_t *fields)
+{
+	char	path[64];
+
+	for (size_t i = 0; i < nspec; i++) {
+		json_t		*v = json_object_get(obj, spec[i].key);
+		char		**dst = (char **)((char *)p + spec[i].offset);
+		const char	*msg;
+
+		snprintf(path, sizeof path, "%s.%s", prefix, spec[i].key);
+		if (v == NULL || json_is_null(v)) {
+			*dst = xstrdup("");
+			if (spec[i].required)
+				field_error(fields, path, "required");
+			continue;
+		}
+		if (!json_is_string(v)) {
+			*dst = xstrdup("");
+			field_error(fields, path, "must be text");
+			continue;
+		}
+		*dst = text_trim(json_string_value(v));
+		if (spec[i].required || **dst != '\0')
+			if ((msg = field_check(spec[i].kind, *dst)) != NULL)
+				field_error(fields, path, msg);
+	}
+	if (p->email != NULL)
+		p->email_norm = email_normalise(p->email);
+}
+
+static void
+attendees_parse(json_t *list, struct reg_input *in, json_t *fields)
+{
+	char	 prefix[32], path[64];
+	size_t	 i;
+	json_t	*a;
+
+	if (!json_is_array(list) || json_array_size(list) == 0) {
+		field_error(fields, "attendees", "at least one attendee");
+		return;
+	}
+	if (json_array_size(list) > REG_MAX_ATTENDEES) {
+		field_error(fields, "attendees", "at most 10 attendees");
+		return;
+	}
+	json_array_foreach(list, i, a) {
+		struct reg_person	*p = &in->attendees[i];
+		json_t			*listed;
+
+		snprintf(prefix, sizeof prefix, "attendees.%zu", i);
+		in->nattendees = i + 1;
+		if (!json_is_object(a)) {
+			field_error(fields, prefix, "must be an object");
+			continue;
+		}
+		person_parse(a, attendee_fields, sizeof attendee_fields /
+		    sizeof attendee_fields[0], prefix, p, fields);
+		listed = json_object_get(a, "listed");
+		snprintf(path, sizeof path, "%s.listed", prefix);
+		if (listed != NULL && !json_is_boolean(listed) &&
+		    !json_is_null(listed))
+			field_error(fields, path, "must be true or false");
+		p->listed = json_is_true(listed);
+		for (size_t j = 0; j < i; j++) {
+			snprintf(path, sizeof path, "%s.email", prefix);
+			if (in->attendees[j].email_norm != NULL &&
+			    p->email_norm[0] != '\0' &&
+			    strcmp(in->attendees[j].email_norm,
+			    p->email_norm) == 0)
+				field_error(fields, path,
+				    "same address as another attendee");
+		}
+	}
+}
+
+/*
+ * Parse and validate. Returns the input, or NULL with *fields set to an
+ * object of per-field messages (owned by the caller).
+ */
+struct reg_input *
+reg_input_parse(json_t *body, json_t **fields_out)
+{
+	struct reg_input	*in = xcalloc(1, sizeof *in);
+	json_t			*fields = json_object(), *v;
+
+	v = json_object_get(body, "ticket_type");
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		field_error(fields, "ticket_type", "choose a ticket type");
+	else
+		in->ticket_type = json_integer_value(v);
+
+	if (!json_is_true(json_object_get(body, "privacy_accepted")))
+		field_error(fields, "privacy_accepted",
+		    "the privacy notice must be accepted");
+
+	v = json_object_get(body, "contact");
+	if (!json_is_object(v)) {
+		field_error(fields, "contact", "required");
+		v = NULL;
+	}
+	person_parse(v, contact_fields, sizeof contact_fields /
+	    sizeof contact_fields[0], "contact", &in->contact, fields);
+	if (v == NULL) {
+		json_object_del(fields, "contact.first_name");
+		json_object_del(fields, "contact.last_name");
+		json_object_del(fields, "contact.email");
+	}
+
+	attendees_parse(json_object_get(body, "attendees"), in, fields);
+
+	if (json_object_size(fields) > 0) {
+		reg_input_free(in);
+		*fields_out = fields;
+		return NULL;
+	}
+	json_decref(fields);
+	*fields_out = NULL;
+	return in;
+}
+
+static void
+person_free(struct reg_person *p)
+{
+	free(p->first_name);
+	free(p->last_name);
+	free(p->email);
+	free(p->email_norm);
+	free(p->company);
+	free(p->phone);
+	free(p->job_title);
+	free(p->dietary);
+}
+
+void
+reg_input_free(struct reg_input *in)
+{
+	if (in == NULL)
+		return;
+	person_free(&in->contact);
+	for (size_t i = 0; i < REG_MAX_ATTENDEES; i++)
+		person_free(&in->attendees[i]);
+	free(in);
+}

@@ -1,0 +1,269 @@
+/*
+ * store-event.c: the event with its ticket types and seats left, and the
+ * programme (days, rooms, sessions, speakers), as JSON for the API.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "techtank.h"
+
+#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+
+/* The event the public pages show: the next one not yet over, else the last. */
+int64_t
+store_current_event(struct store *st)
+{
+	static const char	 sql[] =
+	    "SELECT id FROM events ORDER BY ends_at < ?1,"
+	    " CASE WHEN ends_at < ?1 THEN -starts_at ELSE starts_at END"
+	    " LIMIT 1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int64_t			 id = -1;
+
+	sqlite3_bind_int64(s, 1, (int64_t)time(NULL));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+/* Seats left under a limit: -1 when there is no limit. */
+static int64_t
+seats_left(sqlite3_stmt *s, int limit_col, int count_col)
+{
+	int64_t	left;
+
+	if (sqlite3_column_type(s, limit_col) == SQLITE_NULL)
+		return -1;
+	left = sqlite3_column_int64(s, limit_col) -
+	    sqlite3_column_int64(s, count_col);
+	return left < 0 ? 0 : left;
+}
+
+static int64_t
+seats_min(int64_t a, int64_t b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static json_t *
+seats_json(int64_t left)
+{
+	return left < 0 ? json_null() : json_integer(left);
+}
+
+static json_t *
+ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, description, price_ore, quota, confirmed_count,"
+	    " waitlist FROM ticket_types WHERE event_id = ?1 AND hidden = 0"
+	    " AND (sale_starts_at IS NULL OR sale_starts_at <= ?2)"
+	    " AND (sale_ends_at IS NULL OR sale_ends_at > ?2)"
+	    " ORDER BY sort, id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t	left = seats_min(seats_left(s, 4, 5), event_left);
+		int	waitlist = sqlite3_column_int(s, 6);
+
+		json_array_append_new(list, json_pack(
+		    "{s:I, s:s, s:s, s:I, s:s, s:o, s:b, s:b}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1),
+		    "description", COL_TEXT(s, 2),
+		    "price_ore", (json_int_t)sqlite3_column_int64(s, 3),
+		    "currency", "SEK",
+		    "remaining", seats_json(left),
+		    "waitlist", waitlist,
+		    "waitlist_open", waitlist && left == 0));
+	}
+	sqlite3_reset(s);
+	return list;
+}
+
+json_t *
+store_event_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, timezone, starts_at, ends_at, venue_name,"
+	    " venue_address, venue_city, capacity, confirmed_count"
+	    " FROM events WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*ev = NULL;
+	char			 starts[32], ends[32];
+	int64_t			 left;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 2), starts);
+	timefmt_iso(sqlite3_column_int64(s, 4), COL_TEXT(s, 2), ends);
+	left = seats_left(s, 8, 9);
+	ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o}",
+	    "id", (json_int_t)sqlite3_column_int64(s, 0),
+	    "name", COL_TEXT(s, 1),
+	    "timezone", COL_TEXT(s, 2),
+	    "starts_at", starts,
+	    "ends_at", ends,
+	    "venue", "name", COL_TEXT(s, 5), "address", COL_TEXT(s, 6),
+	    "city", COL_TEXT(s, 7),
+	    "capacity", sqlite3_column_type(s, 8) == SQLITE_NULL ?
+	    json_null() : json_integer(sqlite3_column_int64(s, 8)),
+	    "remaining", seats_json(left));
+	sqlite3_reset(s);
+	json_object_set_new(ev, "ticket_types",
+	    ticket_types_json(st, event_id, left));
+out:
+	sqlite3_reset(s);
+	return ev;
+}
+
+static json_t *
+rooms_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, capacity FROM rooms WHERE event_id = ?1"
+	    " ORDER BY sort, id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+
+	sqlite3_bind_int64(s, 1, event_id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1),
+		    "capacity", sqlite3_column_type(s, 2) == SQLITE_NULL ?
+		    json_null() : json_integer(sqlite3_column_int64(s, 2))));
+	sqlite3_reset(s);
+	return list;
+}
+
+static json_t *
+speakers_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, company, title FROM speakers WHERE event_id = ?1"
+	    " ORDER BY name";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+
+	sqlite3_bind_int64(s, 1, event_id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
+		    "title", COL_TEXT(s, 3)));
+	sqlite3_reset(s);
+	return list;
+}
+
+static json_t *
+session_speakers_json(struct store *st, int64_t session_id)
+{
+	static const char	 sql[] =
+	    "SELECT sp.id, sp.name, sp.company FROM session_speakers ss"
+	    " JOIN speakers sp ON sp.id = ss.speaker_id"
+	    " WHERE ss.session_id = ?1 ORDER BY ss.sort, sp.name";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+
+	sqlite3_bind_int64(s, 1, session_id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2)));
+	sqlite3_reset(s);
+	return list;
+}
+
+/* Sessions of the event grouped by their calendar day in its time zone. */
+static json_t *
+days_json(struct store *st, int64_t event_id, const char *zone)
+{
+	static const char	 sql[] =
+	    "SELECT s.id, s.kind, s.title, s.abstract, s.starts_at, s.ends_at,"
+	    " s.seats, r.id, r.name FROM sessions s"
+	    " LEFT JOIN rooms r ON r.id = s.room_id"
+	    " WHERE s.event_id = ?1 ORDER BY s.starts_at, r.sort, s.id";
+	sqlite3_stmt		*s;
+	json_t			*days = json_array(), *day = NULL, *list = NULL;
+	json_t			*sessions = json_array(), *item;
+	char			 date[16], starts[32], ends[32];
+	size_t			 i;
+
+	/* Collect first: the speaker query reuses the connection. */
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		timefmt_iso(sqlite3_column_int64(s, 4), zone, starts);
+		timefmt_iso(sqlite3_column_int64(s, 5), zone, ends);
+		timefmt_date(sqlite3_column_int64(s, 4), zone, date);
+		item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "kind", COL_TEXT(s, 1), "title", COL_TEXT(s, 2),
+		    "abstract", COL_TEXT(s, 3), "starts_at", starts,
+		    "ends_at", ends,
+		    "seats", sqlite3_column_type(s, 6) == SQLITE_NULL ?
+		    json_null() : json_integer(sqlite3_column_int64(s, 6)),
+		    "room", sqlite3_column_type(s, 7) == SQLITE_NULL ?
+		    json_null() : json_pack("{s:I, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 7),
+		    "name", COL_TEXT(s, 8)),
+		    "date", date);
+		json_array_append_new(sessions, item);
+	}
+	sqlite3_reset(s);
+
+	json_array_foreach(sessions, i, item) {
+		const char	*d = json_string_value(json_object_get(item,
+		    "date"));
+
+		json_object_set_new(item, "speakers", session_speakers_json(st,
+		    json_integer_value(json_object_get(item, "id"))));
+		if (day == NULL || strcmp(d, json_string_value(
+		    json_object_get(day, "date"))) != 0) {
+			list = json_array();
+			day = json_pack("{s:s, s:o}", "date", d,
+			    "sessions", list);
+			json_array_append_new(days, day);
+		}
+		json_array_append(list, item);
+		json_object_del(item, "date");
+	}
+	json_decref(sessions);
+	return days;
+}
+
+json_t *
+store_programme_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, timezone FROM events WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*p = NULL;
+	char			*zone;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return NULL;
+	}
+	zone = xstrdup(COL_TEXT(s, 2));
+	p = json_pack("{s:{s:I, s:s, s:s}}", "event",
+	    "id", (json_int_t)event_id, "name", COL_TEXT(s, 1),
+	    "timezone", zone);
+	sqlite3_reset(s);
+	json_object_set_new(p, "rooms", rooms_json(st, event_id));
+	json_object_set_new(p, "speakers", speakers_json(st, event_id));
+	json_object_set_new(p, "days", days_json(st, event_id, zone));
+	free(zone);
+	return p;
+}

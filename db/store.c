@@ -1,0 +1,215 @@
+/*
+ * store.c: one SQLite connection with its settings and its cache of prepared
+ * statements. Every thread has its own store: the writer thread one that
+ * migrates and writes, each HTTP worker one that only reads.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "techtank.h"
+
+#define STORE_MAX_STMTS		64
+#define STORE_BUSY_TIMEOUT_MS	2000
+
+struct store_stmt {
+	const char	*sql;	/* the caller's static string: compared by address */
+	sqlite3_stmt	*stmt;
+};
+
+struct store {
+	sqlite3			*db;
+	int			 flags;
+	size_t			 nstmts;
+	struct store_stmt	 stmts[STORE_MAX_STMTS];
+};
+
+/* Create the folder that will hold the database, like mkdir -p. */
+static int
+make_parent_dirs(const char *path)
+{
+	char	*copy = xstrdup(path), *dir = dirname(copy), *p;
+	int	 rc = 0;
+
+	for (p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char	saved = *p;
+		*p = '\0';
+		if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+store_pragmas(struct store *st)
+{
+	static const char	*writer =
+	    "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;"
+	    "PRAGMA wal_autocheckpoint=0;"	/* checkpoints run from a timer */
+	    "PRAGMA temp_store=MEMORY;";
+	static const char	*reader =
+	    "PRAGMA foreign_keys=ON;"
+	    "PRAGMA query_only=ON;";
+
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	return store_exec(st, (st->flags & STORE_WRITER) ? writer : reader);
+}
+
+struct store *
+store_open(const char *path, int flags, char **cause)
+{
+	struct store	*st = xcalloc(1, sizeof *st);
+	int		 oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	st->flags = flags;
+	if (flags & STORE_WRITER) {
+		oflags |= SQLITE_OPEN_CREATE;
+		if (strcmp(path, ":memory:") != 0 &&
+		    make_parent_dirs(path) == -1) {
+			xasprintf(cause, "cannot create the folder for %s: %s",
+			    path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		xasprintf(cause, "cannot open %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_pragmas(st) != 0) {
+		xasprintf(cause, "cannot set up %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (flags & STORE_WRITER) {
+		int	was_empty;
+
+		if (store_migrate(st, &was_empty, cause) != 0)
+			goto fail;
+		if (was_empty && !(flags & STORE_NO_DEMO) &&
+		    store_load_demo(st, cause) != 0)
+			goto fail;
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < st->nstmts; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		log_warnx("closing the database: %s", sqlite3_errmsg(st->db));
+	free(st);
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+/*
+ * The prepared statement for sql, prepared on first use and reset and
+ * cleared on every later one. sql must be a string with static lifetime.
+ */
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+
+	for (size_t i = 0; i < st->nstmts; i++) {
+		if (st->stmts[i].sql == sql) {
+			stmt = st->stmts[i].stmt;
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return stmt;
+		}
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL) != SQLITE_OK)
+		fatalx("preparing \"%.60s\": %s", sql, sqlite3_errmsg(st->db));
+	if (st->nstmts == STORE_MAX_STMTS)
+		fatalx("more than %d prepared statements", STORE_MAX_STMTS);
+	st->stmts[st->nstmts].sql = sql;
+	st->stmts[st->nstmts++].stmt = stmt;
+	return stmt;
+}
+
+int
+store_exec(struct store *st, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("sqlite: %s", err ? err : sqlite3_errmsg(st->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK");
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		log_warnx("checkpoint: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_user_version(struct store *st)
+{
+	sqlite3_stmt	*stmt;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}

@@ -1,0 +1,132 @@
+/*
+ * techtank.h: the shared core of the Techtank Conference system: memory and
+ * logging helpers, text validation, tokens, time formatting and the SQLite
+ * data-access layer. Linked by techtankd, the unit tests and (later) the
+ * badge generator. Grouped by the file that defines each function.
+ */
+#ifndef TECHTANK_H
+#define TECHTANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#define TT_PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+
+/* xmalloc.c */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+int xasprintf(char **, const char *, ...) TT_PRINTFLIKE(2, 3);
+
+/* log.c */
+void log_init(const char *progname);
+void log_info(const char *, ...) TT_PRINTFLIKE(1, 2);
+void log_warn(const char *, ...) TT_PRINTFLIKE(1, 2);
+void log_warnx(const char *, ...) TT_PRINTFLIKE(1, 2);
+__attribute__((noreturn)) void fatal(const char *, ...) TT_PRINTFLIKE(1, 2);
+__attribute__((noreturn)) void fatalx(const char *, ...) TT_PRINTFLIKE(1, 2);
+
+/* validate.c */
+int utf8_valid(const char *, size_t);
+size_t utf8_count(const char *);
+int text_has_control(const char *);
+char *text_trim(const char *);
+const char *validate_name(const char *);
+const char *validate_email(const char *);
+const char *validate_phone(const char *);
+const char *validate_optional(const char *, size_t max_chars);
+char *email_normalise(const char *);
+
+/* token.c */
+#define TOKEN_MANAGE_LEN 26	/* 130 bits of base32, 128 of them random */
+#define PASS_RANDOM_CHARS 20	/* 100 random bits */
+void token_manage(char out[TOKEN_MANAGE_LEN + 1]);
+char *token_pass_code(const char *prefix);
+int token_pass_code_valid(const char *);
+char token_check_char(const char *, size_t);
+
+/* timefmt.c */
+void timefmt_iso(time_t, const char *zone, char out[32]);
+void timefmt_date(time_t, const char *zone, char out[16]);
+int64_t timefmt_now_usec(void);
+
+/* reg-input.c: a registration request, parsed and validated */
+#define REG_MAX_ATTENDEES 10
+struct reg_person {
+	char	*first_name;
+	char	*last_name;
+	char	*email;
+	char	*email_norm;
+	char	*company;
+	char	*phone;
+	char	*job_title;
+	char	*dietary;
+	int	 listed;
+};
+struct reg_input {
+	int64_t			 ticket_type;
+	struct reg_person	 contact;
+	size_t			 nattendees;
+	struct reg_person	 attendees[REG_MAX_ATTENDEES];
+};
+struct reg_input *reg_input_parse(json_t *, json_t **fields);
+void reg_input_free(struct reg_input *);
+
+/* store.c: connections, prepared statements, transactions */
+struct store;
+#define STORE_WRITER 0x1	/* migrate, load the demo, write */
+#define STORE_NO_DEMO 0x2
+struct store *store_open(const char *path, int flags, char **cause);
+void store_close(struct store *);
+sqlite3 *store_db(struct store *);
+sqlite3_stmt *store_stmt(struct store *, const char *sql);
+int store_exec(struct store *, const char *sql);
+int store_begin(struct store *);
+int store_commit(struct store *);
+void store_rollback(struct store *);
+int store_checkpoint(struct store *);
+int store_user_version(struct store *);
+
+/* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
+struct embedded_sql {
+	const char	*name;
+	const char	*sql;
+};
+extern const struct embedded_sql db_migrations[];
+extern const struct embedded_sql db_demo[];
+int store_migrate(struct store *, int *was_empty, char **cause);
+int store_migration_count(void);
+int store_load_demo(struct store *, char **cause);
+
+/* store-event.c: the event, its ticket types and the programme as JSON */
+int64_t store_current_event(struct store *);
+json_t *store_event_json(struct store *, int64_t event_id);
+json_t *store_programme_json(struct store *, int64_t event_id);
+
+/* store-reg.c: registrations, capacity and the waitlist */
+struct store_error {
+	int	 status;	/* HTTP status */
+	char	 code[32];
+	char	 message[160];
+	json_t	*fields;	/* owned; may be NULL */
+};
+void store_error_set(struct store_error *, int, const char *, const char *,
+	    ...) TT_PRINTFLIKE(4, 5);
+void store_error_clear(struct store_error *);
+int64_t store_register(struct store *, const struct reg_input *,
+	    const char *idem_key, const unsigned char *idem_hash,
+	    int *replayed, struct store_error *);
+int64_t store_cancel(struct store *, const char *token, struct store_error *);
+int store_promote_waitlist(struct store *, int64_t event_id);
+int store_recount(struct store *);
+json_t *store_registration_json(struct store *, int64_t id,
+	    const char *public_url);
+int64_t store_registration_by_token(struct store *, const char *token);
+
+#endif

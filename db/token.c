@@ -1,0 +1,99 @@
+/*
+ * token.c: unguessable tokens from libsodium. Manage tokens (the private
+ * link) carry 128 random bits; pass codes carry 100 random bits in
+ * uppercase base32, which QR alphanumeric mode encodes compactly, plus a
+ * Luhn mod 32 check character so that any single altered character is
+ * caught before the database is asked.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "techtank.h"
+
+static const char base32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+static int
+base32_value(char c)
+{
+	const char	*p;
+
+	if (c == '\0' || (p = strchr(base32, c)) == NULL)
+		return -1;
+	return (int)(p - base32);
+}
+
+/* Encode the first nchars * 5 bits of buf. */
+static void
+base32_encode(const unsigned char *buf, size_t nchars, char *out, int lower)
+{
+	for (size_t i = 0; i < nchars; i++) {
+		size_t		bit = i * 5, byte = bit / 8, shift = bit % 8;
+		unsigned	v = (unsigned)buf[byte] << 8;
+
+		v |= buf[byte + 1];
+		v = (v >> (11 - shift)) & 0x1f;
+		out[i] = base32[v];
+		if (lower && out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	}
+	out[nchars] = '\0';
+}
+
+void
+token_manage(char out[TOKEN_MANAGE_LEN + 1])
+{
+	unsigned char	buf[18] = { 0 };
+
+	randombytes_buf(buf, 16);
+	base32_encode(buf, TOKEN_MANAGE_LEN, out, 1);
+}
+
+/* Luhn mod 32 over base32 characters: detects every single substitution. */
+char
+token_check_char(const char *s, size_t len)
+{
+	int	factor = 2, sum = 0;
+
+	for (size_t i = len; i > 0; i--) {
+		int	v = base32_value(s[i - 1]), addend;
+
+		if (v < 0)
+			return '\0';
+		addend = factor * v;
+		factor = factor == 2 ? 1 : 2;
+		sum += addend / 32 + addend % 32;
+	}
+	return base32[(32 - sum % 32) % 32];
+}
+
+/* A new pass code: PREFIX-, 20 random base32 characters, a check character. */
+char *
+token_pass_code(const char *prefix)
+{
+	unsigned char	 buf[14] = { 0 };
+	char		 body[PASS_RANDOM_CHARS + 2], *code;
+
+	randombytes_buf(buf, 13);
+	base32_encode(buf, PASS_RANDOM_CHARS, body, 0);
+	body[PASS_RANDOM_CHARS] = token_check_char(body, PASS_RANDOM_CHARS);
+	body[PASS_RANDOM_CHARS + 1] = '\0';
+	xasprintf(&code, "%s-%s", prefix, body);
+	return code;
+}
+
+/* Whether a scanned code has the right shape and check character. */
+int
+token_pass_code_valid(const char *code)
+{
+	const char	*dash = strrchr(code, '-');
+	size_t		 len;
+
+	if (dash == NULL)
+		return 0;
+	len = strlen(dash + 1);
+	if (len != PASS_RANDOM_CHARS + 1)
+		return 0;
+	return token_check_char(dash + 1, PASS_RANDOM_CHARS) ==
+	    dash[1 + PASS_RANDOM_CHARS];
+}

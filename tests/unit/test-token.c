@@ -1,0 +1,79 @@
+/* test-token.c: manage tokens and pass codes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+START_TEST(manage_tokens_are_distinct_base32)
+{
+	char	a[TOKEN_MANAGE_LEN + 1], b[TOKEN_MANAGE_LEN + 1];
+
+	token_manage(a);
+	token_manage(b);
+	ck_assert_uint_eq(strlen(a), TOKEN_MANAGE_LEN);
+	ck_assert_str_ne(a, b);
+	ck_assert_uint_eq(strspn(a, "abcdefghijklmnopqrstuvwxyz234567"),
+	    TOKEN_MANAGE_LEN);
+}
+END_TEST
+
+START_TEST(pass_code_shape)
+{
+	char	*code = token_pass_code("TT");
+
+	ck_assert_uint_eq(strlen(code), 3 + PASS_RANDOM_CHARS + 1);
+	ck_assert(strncmp(code, "TT-", 3) == 0);
+	ck_assert_uint_eq(strspn(code + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+	    PASS_RANDOM_CHARS + 1);
+	ck_assert(token_pass_code_valid(code));
+	free(code);
+}
+END_TEST
+
+/* Every single-character change of a code fails its check character. */
+START_TEST(pass_code_detects_any_single_change)
+{
+	static const char	 alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	char			*code = token_pass_code("TT");
+	size_t			 len = strlen(code);
+
+	for (size_t i = 3; i < len; i++) {
+		char	saved = code[i];
+
+		for (const char *c = alphabet; *c != '\0'; c++) {
+			if (*c == saved)
+				continue;
+			code[i] = *c;
+			ck_assert_msg(!token_pass_code_valid(code),
+			    "change at %zu to %c passed", i, *c);
+		}
+		code[i] = saved;
+	}
+	ck_assert(token_pass_code_valid(code));
+	free(code);
+}
+END_TEST
+
+START_TEST(pass_codes_differ)
+{
+	char	*a = token_pass_code("TT"), *b = token_pass_code("TT");
+
+	ck_assert_str_ne(a, b);
+	free(a);
+	free(b);
+}
+END_TEST
+
+Suite *
+suite_token(void)
+{
+	Suite	*s = suite_create("token");
+	TCase	*tc = tcase_create("tokens");
+
+	tcase_add_test(tc, manage_tokens_are_distinct_base32);
+	tcase_add_test(tc, pass_code_shape);
+	tcase_add_test(tc, pass_code_detects_any_single_change);
+	tcase_add_test(tc, pass_codes_differ);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,146 @@
+/* test-validate.c: UTF-8, names, email addresses, phone numbers, lengths. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+START_TEST(utf8_accepts_valid)
+{
+	const char	*ok[] = { "", "plain", "Åsa Lindström-Öberg",
+	    "Zoë Ødegård-Łukasiewicz", "Ömer Çelik", "Γιώργος", "李小龍",
+	    "\xf0\x9f\x98\x80" };
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		ck_assert_msg(utf8_valid(ok[i], strlen(ok[i])), "%s", ok[i]);
+}
+END_TEST
+
+START_TEST(utf8_rejects_invalid)
+{
+	const char	*bad[] = {
+		"\xc3",			/* truncated */
+		"\xc0\xaf",		/* overlong '/' */
+		"\xe0\x80\xaf",		/* overlong */
+		"\xed\xa0\x80",		/* surrogate U+D800 */
+		"\xf4\x90\x80\x80",	/* above U+10FFFF */
+		"\xff",
+		"a\x80z",		/* lone continuation */
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(!utf8_valid(bad[i], strlen(bad[i])), "case %zu",
+		    i);
+}
+END_TEST
+
+START_TEST(utf8_counts_code_points)
+{
+	ck_assert_uint_eq(utf8_count("Åsa"), 3);
+	ck_assert_uint_eq(utf8_count("李小龍"), 3);
+	ck_assert_uint_eq(utf8_count(""), 0);
+}
+END_TEST
+
+START_TEST(names)
+{
+	char	long_name[202];
+
+	ck_assert_ptr_null(validate_name("Åsa"));
+	ck_assert_str_eq(validate_name(""), "required");
+	ck_assert_ptr_nonnull(validate_name("Tab\there"));
+	ck_assert_ptr_nonnull(validate_name("C1\xc2\x85" "control"));
+	/* 100 two-byte characters are fine, 101 are not. */
+	for (int i = 0; i < 100; i++)
+		memcpy(long_name + 2 * i, "\xc3\xa5", 2);
+	long_name[200] = '\0';
+	ck_assert_ptr_null(validate_name(long_name));
+	memcpy(long_name + 200, "a", 2);
+	ck_assert_ptr_nonnull(validate_name(long_name));
+}
+END_TEST
+
+START_TEST(emails)
+{
+	const char	*ok[] = { "a@b.se", "asa.lindstrom@pressverk.example",
+	    "first+tag@sub.example.com", "åsa@exempel.se" };
+	const char	*bad[] = { "", "plain", "@example.se", "a@", "a@b",
+	    "a b@c.se", "a@b..se", "a@.b.se", "a@b.se.", "a@@b.se",
+	    "a@b@c.se", ".a@b.se", "a.@b.se", "a..b@c.se", "a@-b.se",
+	    "a@b-.se", "a@b_c.se", "<a>@b.se" };
+	char		 addr[300];
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		ck_assert_msg(validate_email(ok[i]) == NULL, "%s", ok[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(validate_email(bad[i]) != NULL, "%s", bad[i]);
+	/* 64 + 1 + 189 = 254 bytes: the longest address allowed. */
+	memset(addr, 'a', 64);
+	addr[64] = '@';
+	memset(addr + 65, 'b', 63);
+	addr[128] = '.';
+	memset(addr + 129, 'c', 63);
+	addr[192] = '.';
+	memset(addr + 193, 'd', 58);
+	memcpy(addr + 251, ".se", 4);
+	ck_assert_uint_eq(strlen(addr), 254);
+	ck_assert_ptr_null(validate_email(addr));
+	memcpy(addr + 251, "d.se", 5);
+	ck_assert_ptr_nonnull(validate_email(addr));
+	/* A local part over 64 bytes. */
+	memset(addr, 'a', 65);
+	memcpy(addr + 65, "@example.se", 12);
+	ck_assert_ptr_nonnull(validate_email(addr));
+}
+END_TEST
+
+START_TEST(phones)
+{
+	ck_assert_ptr_null(validate_phone(""));
+	ck_assert_ptr_null(validate_phone("+46 (0)70-123 45 67"));
+	ck_assert_ptr_nonnull(validate_phone("070-CALL-ME"));
+	ck_assert_ptr_nonnull(validate_phone("12"));
+}
+END_TEST
+
+START_TEST(optional_lengths)
+{
+	char	text[502];
+
+	memset(text, 'x', 500);
+	text[500] = '\0';
+	ck_assert_ptr_null(validate_optional(text, 500));
+	text[500] = 'x';
+	text[501] = '\0';
+	ck_assert_ptr_nonnull(validate_optional(text, 500));
+}
+END_TEST
+
+START_TEST(trim_and_normalise)
+{
+	char	*t = text_trim("  Åsa \t\n");
+	char	*n = email_normalise("Asa.Lindstrom@Example.SE");
+
+	ck_assert_str_eq(t, "Åsa");
+	ck_assert_str_eq(n, "asa.lindstrom@example.se");
+	free(t);
+	free(n);
+}
+END_TEST
+
+Suite *
+suite_validate(void)
+{
+	Suite	*s = suite_create("validate");
+	TCase	*tc = tcase_create("text");
+
+	tcase_add_test(tc, utf8_accepts_valid);
+	tcase_add_test(tc, utf8_rejects_invalid);
+	tcase_add_test(tc, utf8_counts_code_points);
+	tcase_add_test(tc, names);
+	tcase_add_test(tc, emails);
+	tcase_add_test(tc, phones);
+	tcase_add_test(tc, optional_lengths);
+	tcase_add_test(tc, trim_and_normalise);
+	suite_add_tcase(s, tc);
+	return s;
+}

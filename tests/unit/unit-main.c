@@ -1,0 +1,25 @@
+/* unit-main.c: runs every unit-test suite; exits non-zero on any failure. */
+#include <stdlib.h>
+
+#include <sodium.h>
+
+#include "unit.h"
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	if (sodium_init() < 0)
+		return 1;
+	log_init("unit-tests");
+	sr = srunner_create(suite_validate());
+	srunner_add_suite(sr, suite_token());
+	srunner_add_suite(sr, suite_reg_input());
+	srunner_add_suite(sr, suite_store());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

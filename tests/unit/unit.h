@@ -1,0 +1,14 @@
+/* unit.h: the suites of the unit-test program. */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <check.h>
+
+#include "techtank.h"
+
+Suite *suite_validate(void);
+Suite *suite_token(void);
+Suite *suite_reg_input(void);
+Suite *suite_store(void);
+
+#endif
