@@ -591,7 +591,15 @@ http_free(struct server *srv)
 {
 	for (int i = 0; i < srv->nworkers; i++) {
 		struct worker	*w = &srv->workers[i];
+		struct job	*j, *next;
 
+		/* Jobs the writer finished after a forced stop: unanswered. */
+		for (j = w->done_head; j != NULL; j = next) {
+			next = j->next;
+			free(j->hr->path_buf);
+			free(j->hr);
+			job_free(j);
+		}
 		if (w->log != NULL) {
 			log_flush(w);
 			evbuffer_free(w->log);

@@ -224,6 +224,9 @@ main(int argc, char **argv)
 	if (srv.cfg.public_url == NULL)
 		xasprintf(&srv.cfg.public_url, strchr(host, ':') ?
 		    "http://[%s]:%d" : "http://%s:%d", host, srv.port);
+	while (strlen(srv.cfg.public_url) > 0 &&
+	    srv.cfg.public_url[strlen(srv.cfg.public_url) - 1] == '/')
+		srv.cfg.public_url[strlen(srv.cfg.public_url) - 1] = '\0';
 	log_info("serving %s on http://%s:%d/ (database %s, %d threads)",
 	    srv.cfg.web_root, host, srv.port, srv.cfg.db_path, srv.nworkers);
 

@@ -4,7 +4,8 @@
  * each inside its own savepoint so that a failed job leaves no trace, and
  * commits once (group commit: one fsync for the whole group). Only after
  * the commit is on disk are the jobs handed back to their workers to be
- * answered. WAL checkpoints run here too, between groups, from a timer.
+ * answered. WAL checkpoints run from a timer on a thread of their own, so
+ * that copying pages into the database never delays a commit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,15 +17,19 @@ static struct {
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
+	pthread_cond_t	 checkpoint_cond;
 	struct job	*head;
 	struct job	**tail;
 	int		 stop;
 	struct store	*store;
+	pthread_t	 checkpoint_thread;
+	struct store	*checkpoint_store;
 	int		 batch_max;
 	int		 checkpoint_ms;
 } wr = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
+	.checkpoint_cond = PTHREAD_COND_INITIALIZER,
 };
 
 void
@@ -132,26 +137,13 @@ take_group(void)
 static void *
 writer_main(void *arg)
 {
-	struct timespec	 deadline;
 	struct job	*jobs;
-	int64_t		 last_checkpoint = timefmt_now_usec(), now;
 
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&wr.lock);
-		while (wr.head == NULL && !wr.stop) {
-			clock_gettime(CLOCK_REALTIME, &deadline);
-			deadline.tv_sec += wr.checkpoint_ms / 1000;
-			deadline.tv_nsec += (long)(wr.checkpoint_ms % 1000) *
-			    1000000;
-			if (deadline.tv_nsec >= 1000000000) {
-				deadline.tv_sec++;
-				deadline.tv_nsec -= 1000000000;
-			}
-			if (pthread_cond_timedwait(&wr.cond, &wr.lock,
-			    &deadline) == ETIMEDOUT)
-				break;
-		}
+		while (wr.head == NULL && !wr.stop)
+			pthread_cond_wait(&wr.cond, &wr.lock);
 		jobs = take_group();
 		if (jobs == NULL && wr.stop) {
 			pthread_mutex_unlock(&wr.lock);
@@ -159,15 +151,36 @@ writer_main(void *arg)
 		}
 		pthread_mutex_unlock(&wr.lock);
 
-		if (jobs != NULL) {
-			group_commit(jobs);
-			hand_back(jobs);
+		group_commit(jobs);
+		hand_back(jobs);
+	}
+	return NULL;
+}
+
+/* Every checkpoint_ms, copy committed pages from the WAL into the database. */
+static void *
+checkpoint_main(void *arg)
+{
+	struct timespec	deadline;
+	int		stop = 0;
+
+	(void)arg;
+	while (!stop) {
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += wr.checkpoint_ms / 1000;
+		deadline.tv_nsec += (long)(wr.checkpoint_ms % 1000) * 1000000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
 		}
-		now = timefmt_now_usec();
-		if (now - last_checkpoint >= (int64_t)wr.checkpoint_ms * 1000) {
-			store_checkpoint(wr.store);
-			last_checkpoint = now;
-		}
+		pthread_mutex_lock(&wr.lock);
+		while (!wr.stop && pthread_cond_timedwait(&wr.checkpoint_cond,
+		    &wr.lock, &deadline) != ETIMEDOUT)
+			;
+		stop = wr.stop;
+		pthread_mutex_unlock(&wr.lock);
+		if (!stop)
+			store_checkpoint(wr.checkpoint_store);
 	}
 	return NULL;
 }
@@ -189,8 +202,14 @@ writer_start(const struct config *cfg, char **cause)
 		xasprintf(cause, "cannot recount seats in %s", cfg->db_path);
 		return -1;
 	}
-	if (pthread_create(&wr.thread, NULL, writer_main, NULL) != 0) {
-		xasprintf(cause, "cannot start the writer thread");
+	wr.checkpoint_store = store_open(cfg->db_path, STORE_CHECKPOINTER,
+	    cause);
+	if (wr.checkpoint_store == NULL)
+		return -1;
+	if (pthread_create(&wr.thread, NULL, writer_main, NULL) != 0 ||
+	    pthread_create(&wr.checkpoint_thread, NULL, checkpoint_main,
+	    NULL) != 0) {
+		xasprintf(cause, "cannot start the writer threads");
 		return -1;
 	}
 	return 0;
@@ -203,8 +222,12 @@ writer_stop(void)
 	pthread_mutex_lock(&wr.lock);
 	wr.stop = 1;
 	pthread_cond_signal(&wr.cond);
+	pthread_cond_signal(&wr.checkpoint_cond);
 	pthread_mutex_unlock(&wr.lock);
 	pthread_join(wr.thread, NULL);
+	pthread_join(wr.checkpoint_thread, NULL);
+	store_close(wr.checkpoint_store);
+	wr.checkpoint_store = NULL;
 	if (sqlite3_wal_checkpoint_v2(store_db(wr.store), NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
 		log_warnx("final checkpoint: %s",

@@ -62,9 +62,14 @@ store_pragmas(struct store *st)
 	static const char	*reader =
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA query_only=ON;";
+	static const char	*checkpointer =
+	    "PRAGMA synchronous=FULL;";
 
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-	return store_exec(st, (st->flags & STORE_WRITER) ? writer : reader);
+	if (st->flags & STORE_WRITER)
+		return store_exec(st, writer);
+	return store_exec(st, (st->flags & STORE_CHECKPOINTER) ?
+	    checkpointer : reader);
 }
 
 struct store *

@@ -82,6 +82,7 @@ void reg_input_free(struct reg_input *);
 struct store;
 #define STORE_WRITER 0x1	/* migrate, load the demo, write */
 #define STORE_NO_DEMO 0x2
+#define STORE_CHECKPOINTER 0x4	/* runs checkpoints beside the writer */
 struct store *store_open(const char *path, int flags, char **cause);
 void store_close(struct store *);
 sqlite3 *store_db(struct store *);
