@@ -82,6 +82,9 @@ INSERT INTO sessions (id, event_id, room_id, kind, title, abstract,
   (17, 1, NULL, 'meal', 'Lunch', '',
    unixepoch('2027-12-01 11:00'), unixepoch('2027-12-01 12:00'), NULL);
 
+UPDATE sessions SET signup = 1 WHERE id IN (9, 11);
+UPDATE sessions SET seats = 100 WHERE id = 11;
+
 INSERT INTO session_speakers (session_id, speaker_id, sort) VALUES
   (2, 1, 0), (3, 2, 0), (5, 5, 0), (5, 3, 1), (6, 4, 0), (7, 8, 0),
   (9, 6, 0), (10, 7, 0), (10, 3, 1), (10, 2, 2), (12, 7, 0), (14, 8, 0),

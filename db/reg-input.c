@@ -103,6 +103,37 @@ person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
 		p->email_norm = email_normalise(p->email);
 }
 
+/* Optional "sessions": ids of sessions that need a sign-up, no repeats. */
+static void
+sessions_parse(json_t *list, const char *prefix, struct reg_person *p,
+    json_t *fields)
+{
+	char	 path[64];
+	size_t	 i;
+	json_t	*v;
+
+	snprintf(path, sizeof path, "%s.sessions", prefix);
+	if (list == NULL || json_is_null(list))
+		return;
+	if (!json_is_array(list) || json_array_size(list) > REG_MAX_SESSIONS) {
+		field_error(fields, path, "a list of at most 8 session ids");
+		return;
+	}
+	json_array_foreach(list, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+			field_error(fields, path, "a list of session ids");
+			return;
+		}
+		for (size_t j = 0; j < p->nsessions; j++)
+			if (p->sessions[j] == json_integer_value(v)) {
+				field_error(fields, path,
+				    "a session is listed twice");
+				return;
+			}
+		p->sessions[p->nsessions++] = json_integer_value(v);
+	}
+}
+
 static void
 attendees_parse(json_t *list, struct reg_input *in, json_t *fields)
 {
@@ -136,6 +167,8 @@ attendees_parse(json_t *list, struct reg_input *in, json_t *fields)
 		    !json_is_null(listed))
 			field_error(fields, path, "must be true or false");
 		p->listed = json_is_true(listed);
+		sessions_parse(json_object_get(a, "sessions"), prefix, p,
+		    fields);
 		for (size_t j = 0; j < i; j++) {
 			snprintf(path, sizeof path, "%s.email", prefix);
 			if (in->attendees[j].email_norm != NULL &&

@@ -190,7 +190,7 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 {
 	static const char	 sql[] =
 	    "SELECT s.id, s.kind, s.title, s.abstract, s.starts_at, s.ends_at,"
-	    " s.seats, r.id, r.name FROM sessions s"
+	    " s.seats, r.id, r.name, s.signup, s.taken FROM sessions s"
 	    " LEFT JOIN rooms r ON r.id = s.room_id"
 	    " WHERE s.event_id = ?1 ORDER BY s.starts_at, r.sort, s.id";
 	sqlite3_stmt		*s;
@@ -218,6 +218,13 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 		    "id", (json_int_t)sqlite3_column_int64(s, 7),
 		    "name", COL_TEXT(s, 8)),
 		    "date", date);
+		json_object_set_new(item, "signup",
+		    json_boolean(sqlite3_column_int(s, 9)));
+		json_object_set_new(item, "remaining",
+		    sqlite3_column_type(s, 6) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(s, 6) -
+		    sqlite3_column_int64(s, 10) < 0 ? 0 :
+		    sqlite3_column_int64(s, 6) - sqlite3_column_int64(s, 10)));
 		json_array_append_new(sessions, item);
 	}
 	sqlite3_reset(s);

@@ -72,6 +72,25 @@ seats_add(struct store *st, int64_t ticket_type, int delta)
 	return step_done(st, s);
 }
 
+/* Give back the session seats of a cancelled attendee. */
+static int
+sessions_release(struct store *st, int64_t attendee)
+{
+	static const char	 give_sql[] =
+	    "UPDATE sessions SET taken = taken - 1 WHERE id IN"
+	    " (SELECT session_id FROM attendee_sessions WHERE attendee_id = ?1)";
+	static const char	 del_sql[] =
+	    "DELETE FROM attendee_sessions WHERE attendee_id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, give_sql);
+
+	sqlite3_bind_int64(s, 1, attendee);
+	if (step_done(st, s) != 0)
+		return -1;
+	s = store_stmt(st, del_sql);
+	sqlite3_bind_int64(s, 1, attendee);
+	return step_done(st, s);
+}
+
 /*
  * The one place an attendee's status changes: keeps the seat counters and
  * gives a newly confirmed attendee a pass code. A cancelled attendee keeps
@@ -121,6 +140,8 @@ attendee_set_status(struct store *st, int64_t id, const char *status,
 		sqlite3_bind_text(s, 3, code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
 	if (step_done(st, s) != 0)
+		goto out;
+	if (strcmp(status, "cancelled") == 0 && sessions_release(st, id) != 0)
 		goto out;
 	delta = (strcmp(status, "confirmed") == 0) -
 	    (strcmp(old, "confirmed") == 0);
@@ -322,6 +343,61 @@ attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
 }
 
 /*
+ * Sign an attendee up for sessions that need it, taking a seat in each.
+ * Returns 0, or -1 with err set (422 unknown session, 409 full).
+ */
+static int
+sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
+    int64_t attendee, int64_t event_id, struct store_error *err)
+{
+	static const char	 get_sql[] =
+	    "SELECT title, seats IS NULL OR taken < seats FROM sessions"
+	    " WHERE id = ?1 AND event_id = ?2 AND signup = 1";
+	static const char	 add_sql[] =
+	    "INSERT INTO attendee_sessions (attendee_id, session_id)"
+	    " VALUES (?1, ?2)";
+	static const char	 take_sql[] =
+	    "UPDATE sessions SET taken = taken + 1 WHERE id = ?1";
+	sqlite3_stmt		*s;
+	char			 path[48];
+	int			 found, free_seat;
+
+	snprintf(path, sizeof path, "attendees.%zu.sessions", nth);
+	for (size_t i = 0; i < p->nsessions; i++) {
+		s = store_stmt(st, get_sql);
+		sqlite3_bind_int64(s, 1, p->sessions[i]);
+		sqlite3_bind_int64(s, 2, event_id);
+		found = sqlite3_step(s) == SQLITE_ROW;
+		free_seat = found && sqlite3_column_int(s, 1);
+		if (found && !free_seat) {
+			store_error_set(err, 409, "session_full",
+			    "%s is fully booked", COL_TEXT(s, 0));
+			err->fields = json_pack("{s:s+}", path,
+			    COL_TEXT(s, 0), " is fully booked");
+		}
+		sqlite3_reset(s);
+		if (!found) {
+			store_error_set(err, 422, "validation_failed",
+			    "no such session to sign up for");
+			err->fields = json_pack("{s:s}", path,
+			    "no such session to sign up for");
+		}
+		if (!free_seat)
+			return -1;
+		s = store_stmt(st, add_sql);
+		sqlite3_bind_int64(s, 1, attendee);
+		sqlite3_bind_int64(s, 2, p->sessions[i]);
+		if (step_done(st, s) != 0)
+			return -1;
+		s = store_stmt(st, take_sql);
+		sqlite3_bind_int64(s, 1, p->sessions[i]);
+		if (step_done(st, s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Register the attendees of in. Returns the registration's id (with
  * *replayed set when an Idempotency-Key named an earlier one), or -1 with
  * err set: 422 for a ticket type or address that cannot be used, 409 when
@@ -385,6 +461,12 @@ store_register(struct store *st, const struct reg_input *in,
 		    seats.event_id, in->ticket_type, now);
 		if (id < 0)
 			goto fail;
+		if (sessions_sign_up(st, &in->attendees[i], i, id,
+		    seats.event_id, err) != 0) {
+			if (err->status == 0)
+				goto fail;
+			return -1;
+		}
 		if ((seats.left < 0 || (size_t)seats.left > i) &&
 		    attendee_set_status(st, id, "confirmed", now) != 0)
 			goto fail;
@@ -510,7 +592,10 @@ store_recount(struct store *st)
 	    " AND a.status = 'confirmed');"
 	    "UPDATE events SET confirmed_count = (SELECT count(*)"
 	    " FROM attendees a WHERE a.event_id = events.id"
-	    " AND a.status = 'confirmed');";
+	    " AND a.status = 'confirmed');"
+	    "UPDATE sessions SET taken = (SELECT count(*)"
+	    " FROM attendee_sessions x JOIN attendees a ON a.id = x.attendee_id"
+	    " WHERE x.session_id = sessions.id AND a.status <> 'cancelled');";
 	static const char	 events_sql[] = "SELECT id FROM events";
 	sqlite3_stmt		*s;
 	int64_t			 ids[256];
@@ -526,6 +611,25 @@ store_recount(struct store *st)
 		if (store_promote_waitlist(st, ids[i]) < 0)
 			return -1;
 	return 0;
+}
+
+static json_t *
+attendee_sessions_json(struct store *st, int64_t attendee)
+{
+	static const char	 sql[] =
+	    "SELECT s.id, s.title FROM attendee_sessions x"
+	    " JOIN sessions s ON s.id = x.session_id WHERE x.attendee_id = ?1"
+	    " ORDER BY s.starts_at";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+
+	sqlite3_bind_int64(s, 1, attendee);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "title", COL_TEXT(s, 1)));
+	sqlite3_reset(s);
+	return list;
 }
 
 static json_t *
@@ -560,6 +664,13 @@ attendees_json(struct store *st, int64_t reg_id)
 		    json_integer(sqlite3_column_int64(s, 10))));
 	}
 	sqlite3_reset(s);
+	/* Sign-ups after the attendee rows: the statement is shared. */
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t	*a = json_array_get(list, i);
+
+		json_object_set_new(a, "sessions", attendee_sessions_json(st,
+		    json_integer_value(json_object_get(a, "id"))));
+	}
 	return list;
 }
 

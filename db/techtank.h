@@ -58,6 +58,7 @@ int64_t timefmt_now_usec(void);
 
 /* reg-input.c: a registration request, parsed and validated */
 #define REG_MAX_ATTENDEES 10
+#define REG_MAX_SESSIONS 8
 struct reg_person {
 	char	*first_name;
 	char	*last_name;
@@ -68,6 +69,8 @@ struct reg_person {
 	char	*job_title;
 	char	*dietary;
 	int	 listed;
+	size_t	 nsessions;	/* sign-ups: the dinner, study visits */
+	int64_t	 sessions[REG_MAX_SESSIONS];
 };
 struct reg_input {
 	int64_t			 ticket_type;

@@ -118,6 +118,8 @@ CREATE TABLE sessions (
 	starts_at	INTEGER NOT NULL,
 	ends_at		INTEGER NOT NULL,
 	seats		INTEGER CHECK (seats IS NULL OR seats >= 0),
+	signup		INTEGER NOT NULL DEFAULT 0 CHECK (signup IN (0, 1)),
+	taken		INTEGER NOT NULL DEFAULT 0,	-- kept by the store
 	CHECK (ends_at > starts_at)
 );
 CREATE INDEX sessions_event ON sessions(event_id, starts_at);
@@ -128,3 +130,12 @@ CREATE TABLE session_speakers (
 	sort		INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (session_id, speaker_id)
 ) WITHOUT ROWID;
+
+-- What an attendee has signed up for among the sessions that need it (the
+-- dinner, study visits). Seats are counted in sessions.taken.
+CREATE TABLE attendee_sessions (
+	attendee_id	INTEGER NOT NULL REFERENCES attendees(id),
+	session_id	INTEGER NOT NULL REFERENCES sessions(id),
+	PRIMARY KEY (attendee_id, session_id)
+) WITHOUT ROWID;
+CREATE INDEX attendee_sessions_session ON attendee_sessions(session_id);

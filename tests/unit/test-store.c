@@ -77,14 +77,17 @@ register_n(int64_t tt, size_t n, struct store_error *err)
 
 	memset(&in, 0, sizeof in);
 	in.ticket_type = tt;
-	in.contact = (struct reg_person){ "Åsa", "Lindström-Öberg",
-	    "asa@example.se", "asa@example.se", "Pressverk AB", "", "", "", 0 };
+	in.contact = (struct reg_person){ .first_name = "Åsa",
+	    .last_name = "Lindström-Öberg", .email = "asa@example.se",
+	    .email_norm = "asa@example.se", .company = "Pressverk AB",
+	    .phone = "", .job_title = "", .dietary = "" };
 	in.nattendees = n;
 	for (size_t i = 0; i < n; i++) {
 		snprintf(email[i], sizeof email[i], "p%d@example.se", ++seq);
-		in.attendees[i] = (struct reg_person){ "Zoë",
-		    "Ødegård-Łukasiewicz", email[i], email[i], "", "", "", "",
-		    0 };
+		in.attendees[i] = (struct reg_person){ .first_name = "Zoë",
+		    .last_name = "Ødegård-Łukasiewicz", .email = email[i],
+		    .email_norm = email[i], .company = "", .phone = "",
+		    .job_title = "", .dietary = "" };
 	}
 	memset(err, 0, sizeof *err);
 	ck_assert_int_eq(store_begin(st), 0);
@@ -288,8 +291,9 @@ START_TEST(idempotency_key_replays)
 
 	memset(&in, 0, sizeof in);
 	in.ticket_type = 1;
-	in.contact = (struct reg_person){ "A", "B", "a@b.se", "a@b.se", "", "",
-	    "", "", 0 };
+	in.contact = (struct reg_person){ .first_name = "A", .last_name = "B",
+	    .email = "a@b.se", .email_norm = "a@b.se", .company = "",
+	    .phone = "", .job_title = "", .dietary = "" };
 	in.nattendees = 1;
 	in.attendees[0] = in.contact;
 	store_begin(st);
@@ -327,6 +331,77 @@ START_TEST(recount_repairs_counters_and_promotes)
 	ck_assert_str_eq(attendee_status(b, 0), "confirmed");
 	ck_assert_int_eq(query_int("SELECT confirmed_count FROM ticket_types"
 	    " WHERE id = 1"), 2);
+}
+END_TEST
+
+/* A study visit with one seat: the second sign-up is refused whole. */
+START_TEST(session_seats_hold_and_are_released)
+{
+	struct store_error	err = { 0 };
+	struct reg_input	in;
+	int			replayed;
+	int64_t			first;
+
+	ck_assert_int_eq(store_exec(st, "UPDATE sessions SET seats = 1"
+	    " WHERE id = 9"), 0);
+	memset(&in, 0, sizeof in);
+	in.ticket_type = 1;
+	in.contact = (struct reg_person){ .first_name = "A", .last_name = "B",
+	    .email = "a@b.se", .email_norm = "a@b.se", .company = "",
+	    .phone = "", .job_title = "", .dietary = "" };
+	in.nattendees = 1;
+	in.attendees[0] = in.contact;
+	in.attendees[0].nsessions = 1;
+	in.attendees[0].sessions[0] = 9;
+	store_begin(st);
+	first = store_register(st, &in, NULL, NULL, &replayed, &err);
+	ck_assert_int_gt(first, 0);
+	in.attendees[0].email = in.attendees[0].email_norm = "c@d.se";
+	ck_assert_int_eq(store_register(st, &in, NULL, NULL, &replayed, &err),
+	    -1);
+	ck_assert_int_eq(err.status, 409);
+	ck_assert_str_eq(err.code, "session_full");
+	ck_assert_ptr_nonnull(json_object_get(err.fields,
+	    "attendees.0.sessions"));
+	store_error_clear(&err);
+	/* Not a session that takes sign-ups. */
+	in.attendees[0].sessions[0] = 3;
+	ck_assert_int_eq(store_register(st, &in, NULL, NULL, &replayed, &err),
+	    -1);
+	ck_assert_int_eq(err.status, 422);
+	store_error_clear(&err);
+	store_rollback(st);
+	ck_assert_int_eq(query_int("SELECT taken FROM sessions WHERE id = 9"),
+	    0);
+}
+END_TEST
+
+START_TEST(cancel_releases_session_seats)
+{
+	struct store_error	err = { 0 };
+	struct reg_input	in;
+	int			replayed;
+	int64_t			id;
+
+	memset(&in, 0, sizeof in);
+	in.ticket_type = 1;
+	in.contact = (struct reg_person){ .first_name = "A", .last_name = "B",
+	    .email = "a@b.se", .email_norm = "a@b.se", .company = "",
+	    .phone = "", .job_title = "", .dietary = "" };
+	in.nattendees = 1;
+	in.attendees[0] = in.contact;
+	in.attendees[0].nsessions = 2;
+	in.attendees[0].sessions[0] = 9;
+	in.attendees[0].sessions[1] = 11;
+	store_begin(st);
+	id = store_register(st, &in, NULL, NULL, &replayed, &err);
+	store_commit(st);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(query_int("SELECT sum(taken) FROM sessions"), 2);
+	cancel(id);
+	ck_assert_int_eq(query_int("SELECT sum(taken) FROM sessions"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM attendee_sessions"),
+	    0);
 }
 END_TEST
 
@@ -371,6 +446,8 @@ suite_store(void)
 	tcase_add_test(cap, hidden_and_unknown_types_refused);
 	tcase_add_test(cap, idempotency_key_replays);
 	tcase_add_test(cap, recount_repairs_counters_and_promotes);
+	tcase_add_test(cap, session_seats_hold_and_are_released);
+	tcase_add_test(cap, cancel_releases_session_seats);
 	suite_add_tcase(s, mig);
 	suite_add_tcase(s, cap);
 	return s;
