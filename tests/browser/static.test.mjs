@@ -1,0 +1,62 @@
+// Static checks of web/ (no browser): the two catalogues have the same keys,
+// every key the pages use exists, and nothing in the pages needs a CSP
+// exception or inserts HTML.
+//
+//   node --test tests/browser/
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+const read = (p) => fs.readFileSync(path.join(web, p), 'utf8');
+const htmlFiles = fs.readdirSync(web).filter((f) => f.endsWith('.html'));
+const jsFiles = fs.readdirSync(path.join(web, 'js')).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`);
+const sv = JSON.parse(read('i18n/sv.json'));
+const en = JSON.parse(read('i18n/en.json'));
+
+test('sv.json and en.json have the same keys and no empty messages', () => {
+  assert.deepEqual(Object.keys(sv).sort(), Object.keys(en).sort());
+  for (const [lang, cat] of [['sv', sv], ['en', en]]) {
+    for (const [k, v] of Object.entries(cat)) assert.ok(typeof v === 'string' && v.trim(), `${lang}: ${k}`);
+  }
+});
+
+test('every message key used by the pages exists', () => {
+  const used = new Set();
+  for (const f of htmlFiles) {
+    for (const m of read(f).matchAll(/data-i18n="([^"]+)"/g)) used.add(m[1]);
+    for (const m of read(f).matchAll(/data-i18n-attr="([^"]+)"/g)) {
+      for (const pair of m[1].split(';')) used.add(pair.split(':')[1].trim());
+    }
+  }
+  for (const f of jsFiles) {
+    const src = read(f);
+    for (const m of src.matchAll(/'data-i18n': '([^']+)'/g)) used.add(m[1]);
+    for (const m of src.matchAll(/'((?:common|programme|register|manage|field|kind|status)\.[a-z0-9_]+)'/g)) used.add(m[1]);
+  }
+  // Built with template strings: every kind and status of the API contract.
+  for (const k of ['talk', 'keynote', 'panel', 'break', 'meal', 'visit']) used.add(`kind.${k}`);
+  for (const k of ['confirmed', 'waitlisted', 'partial', 'cancelled']) used.add(`status.${k}`);
+  for (const f of ['html', 'js', 'json', 'css']) for (const k of [...used]) if (k.endsWith(`.${f}`)) used.delete(k);
+  const missing = [...used].filter((k) => !(k in en));
+  assert.deepEqual(missing, []);
+});
+
+test('pages need no CSP exception: no inline script, style or handlers', () => {
+  for (const f of htmlFiles) {
+    const src = read(f);
+    assert.doesNotMatch(src, /<script(?![^>]*\bsrc=)[^>]*>/i, `${f}: inline <script>`);
+    assert.doesNotMatch(src, /\sstyle\s*=/i, `${f}: style attribute`);
+    assert.doesNotMatch(src, /<style/i, `${f}: <style> element`);
+    assert.doesNotMatch(src, /\son[a-z]+\s*=/i, `${f}: on* handler attribute`);
+    assert.doesNotMatch(src, /(src|href)="(https?:)?\/\//i, `${f}: external resource`);
+  }
+  for (const f of jsFiles) {
+    const src = read(f);
+    assert.doesNotMatch(src, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/, `${f}`);
+    assert.doesNotMatch(src, /\.style\.|setAttribute\(\s*['"]style/, `${f}: inline style`);
+  }
+});

@@ -1,0 +1,33 @@
+// DOM helpers. Text is only ever inserted as text nodes / textContent:
+// nothing from the server or the user goes through innerHTML.
+
+/**
+ * el('p', {class: 'x', id: 'y'}, 'text', childNode, ...)
+ * Attributes with value null/undefined/false are skipped; true sets "".
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'dataset') {
+      for (const [k, v] of Object.entries(value)) node.dataset[k] = v;
+    } else {
+      node.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+export function append(node, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  return node;
+}

@@ -1,0 +1,131 @@
+// Swedish / English message catalogues (web/i18n/{sv,en}.json, same keys).
+//
+//   <h1 data-i18n="key">            textContent := t(key, args)
+//   data-i18n-args='{"n": 2}'       arguments for {n} placeholders
+//   data-i18n-attr="aria-label:key; placeholder:key2"   attributes
+//
+// The language comes from localStorage (the visible SV | EN switch), else
+// from navigator.languages (the first of sv/en found), else English.
+
+export const LANGS = ['sv', 'en'];
+const STORAGE_KEY = 'techtank.lang';
+
+const catalogues = {};
+let lang = 'en';
+const listeners = [];
+
+function storedLang() {
+  try {
+    const s = localStorage.getItem(STORAGE_KEY);
+    return LANGS.includes(s) ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function browserLang() {
+  const prefs = (navigator.languages && navigator.languages.length)
+    ? navigator.languages : [navigator.language || 'en'];
+  for (const p of prefs) {
+    const base = String(p).toLowerCase().split('-')[0];
+    if (LANGS.includes(base)) return base;
+  }
+  return 'en';
+}
+
+async function load(l) {
+  if (!catalogues[l]) {
+    const res = await fetch(new URL(`../i18n/${l}.json`, import.meta.url), { cache: 'no-cache' });
+    if (!res.ok) throw new Error(`catalogue ${l}: HTTP ${res.status}`);
+    catalogues[l] = await res.json();
+  }
+  return catalogues[l];
+}
+
+export function getLang() {
+  return lang;
+}
+
+/** Message for key with {placeholders} filled in; the key itself if missing. */
+export function t(key, args) {
+  const cat = catalogues[lang] || {};
+  let msg = Object.prototype.hasOwnProperty.call(cat, key) ? cat[key]
+    : (catalogues.en && Object.prototype.hasOwnProperty.call(catalogues.en, key) ? catalogues.en[key] : key);
+  if (args) {
+    msg = msg.replace(/\{(\w+)\}/g, (m, name) =>
+      (Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m));
+  }
+  return msg;
+}
+
+/** Mark an element as translated by key (and args) and fill it in now. */
+export function setText(node, key, args) {
+  node.dataset.i18n = key;
+  if (args) node.dataset.i18nArgs = JSON.stringify(args);
+  else delete node.dataset.i18nArgs;
+  node.textContent = t(key, args);
+  return node;
+}
+
+function argsOf(node) {
+  if (!node.dataset.i18nArgs) return undefined;
+  try {
+    return JSON.parse(node.dataset.i18nArgs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fill every data-i18n / data-i18n-attr element under root. */
+export function apply(root = document) {
+  const nodes = [];
+  if (root.nodeType === 1 && root.matches('[data-i18n],[data-i18n-attr]')) nodes.push(root);
+  nodes.push(...root.querySelectorAll('[data-i18n],[data-i18n-attr]'));
+  for (const node of nodes) {
+    const args = argsOf(node);
+    if (node.dataset.i18n) node.textContent = t(node.dataset.i18n, args);
+    if (node.dataset.i18nAttr) {
+      for (const pair of node.dataset.i18nAttr.split(';')) {
+        const [attr, key] = pair.split(':').map((s) => s && s.trim());
+        if (attr && key) node.setAttribute(attr, t(key, args));
+      }
+    }
+  }
+}
+
+function updateSwitch() {
+  for (const b of document.querySelectorAll('.lang-switch button[data-lang]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+  }
+}
+
+export async function setLang(l, { persist = true } = {}) {
+  if (!LANGS.includes(l)) l = 'en';
+  await load('en'); // fallback for any missing key
+  await load(l);
+  lang = l;
+  document.documentElement.lang = l;
+  if (persist) {
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch { /* private mode: the switch still works for this page */ }
+  }
+  apply(document);
+  updateSwitch();
+  for (const fn of listeners) fn(l);
+}
+
+/** Call fn(lang) after every language change (to re-render dynamic text). */
+export function onChange(fn) {
+  listeners.push(fn);
+}
+
+export async function init() {
+  for (const b of document.querySelectorAll('.lang-switch button[data-lang]')) {
+    b.addEventListener('click', () => {
+      if (b.dataset.lang !== lang) setLang(b.dataset.lang);
+    });
+  }
+  const stored = storedLang();
+  await setLang(stored || browserLang(), { persist: false });
+}

@@ -1,0 +1,135 @@
+// Public programme page (index.html).
+import { api, errorMessage } from './api.js';
+import * as i18n from './i18n.js';
+import { el, clear } from './dom.js';
+import { hhmm, datePart, formatDay } from './format.js';
+
+const { t } = i18n;
+const QUIET_KINDS = new Set(['break', 'meal']);
+const LABELLED_KINDS = new Set(['keynote', 'panel', 'visit', 'break', 'meal']);
+
+let event = null;
+let programme = null;
+let failed = null;
+
+function renderEvent() {
+  const name = document.getElementById('event-name');
+  const when = document.getElementById('event-when');
+  const where = document.getElementById('event-where');
+  const seats = document.getElementById('event-seats');
+  if (!event) return;
+  delete name.dataset.i18n;
+  name.textContent = event.name || t('common.brand');
+  document.title = t('programme.page_title_event', { name: event.name || t('common.brand') });
+
+  const start = datePart(event.starts_at);
+  const end = datePart(event.ends_at);
+  const lang = i18n.getLang();
+  let dates = formatDay(start, lang);
+  if (end && end !== start) {
+    dates = t('programme.date_range', {
+      start: formatDay(start, lang, { year: start.slice(0, 4) !== end.slice(0, 4) }),
+      end: formatDay(end, lang),
+    });
+  }
+  clear(when).append(
+    el('span', { class: 'visually-hidden' }, t('programme.when'), ' '),
+    dates,
+  );
+  const v = event.venue || {};
+  const place = [v.name, v.address, v.city].filter(Boolean).join(', ');
+  clear(where);
+  if (place) where.append(el('span', { class: 'visually-hidden' }, t('programme.where'), ' '), place);
+
+  clear(seats);
+  if (typeof event.remaining === 'number') {
+    seats.textContent = event.remaining > 0
+      ? t('programme.seats_left', { n: event.remaining })
+      : t('programme.full');
+  }
+}
+
+function sessionItem(s) {
+  const kind = s.kind || 'talk';
+  const li = el('li', { class: `session session--${kind}${QUIET_KINDS.has(kind) ? ' session--quiet' : ''}` });
+  const time = el('p', { class: 'session-time' },
+    el('time', { datetime: s.starts_at }, hhmm(s.starts_at)),
+    s.ends_at ? '–' : '',
+    s.ends_at ? el('time', { datetime: s.ends_at }, hhmm(s.ends_at)) : '');
+  const body = el('div', { class: 'session-body' });
+  if (LABELLED_KINDS.has(kind) && !QUIET_KINDS.has(kind)) {
+    body.append(el('p', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
+  }
+  body.append(el('h4', { class: 'session-title' }, s.title || ''));
+  if (s.room && s.room.name) {
+    body.append(el('p', { class: 'session-room' },
+      el('span', { class: 'visually-hidden' }, t('programme.room'), ' '), s.room.name));
+  }
+  if (Array.isArray(s.speakers) && s.speakers.length) {
+    const ul = el('ul', { class: 'session-speakers', 'aria-label': t('programme.speakers') });
+    for (const sp of s.speakers) {
+      ul.append(el('li', {},
+        el('span', { class: 'speaker-name' }, sp.name || ''),
+        sp.company ? el('span', { class: 'speaker-company' }, `, ${sp.company}`) : ''));
+    }
+    body.append(ul);
+  }
+  if (s.abstract) {
+    body.append(el('details', { class: 'session-abstract' },
+      el('summary', {}, t('programme.about_session')),
+      el('p', {}, s.abstract)));
+  }
+  li.append(time, body);
+  return li;
+}
+
+function renderProgramme() {
+  const days = document.getElementById('programme-days');
+  const tz = document.getElementById('programme-tz');
+  document.getElementById('programme-loading').hidden = true;
+  clear(days);
+  if (!programme) return;
+  const zone = (programme.event && programme.event.timezone) || (event && event.timezone);
+  tz.textContent = zone ? t('programme.timezone_note', { tz: zone }) : '';
+  const list = Array.isArray(programme.days) ? programme.days : [];
+  if (!list.length) {
+    days.append(el('p', { class: 'muted' }, t('programme.empty')));
+    return;
+  }
+  for (const day of list) {
+    const headingId = `day-${day.date}`;
+    const section = el('section', { class: 'day', 'aria-labelledby': headingId });
+    section.append(el('h3', { id: headingId, class: 'day-heading' }, formatDay(day.date, i18n.getLang())));
+    const ol = el('ol', { class: 'sessions' });
+    for (const s of day.sessions || []) ol.append(sessionItem(s));
+    section.append(ol);
+    days.append(section);
+  }
+}
+
+function render() {
+  const alert = document.getElementById('page-alert');
+  alert.textContent = failed ? failed : '';
+  renderEvent();
+  renderProgramme();
+}
+
+async function main() {
+  await i18n.init();
+  const [e, p] = await Promise.all([api('GET', '/api/v1/event'), api('GET', '/api/v1/programme')]);
+  if (e.status === 200 && e.body) event = e.body;
+  if (p.status === 200 && p.body) programme = p.body;
+  if (!event || !programme) {
+    const msg = errorMessage(e.body) || errorMessage(p.body);
+    failed = (e.status === 0 || p.status === 0) ? t('common.network_error')
+      : (msg || t('programme.load_failed'));
+    document.getElementById('programme-loading').hidden = true;
+  }
+  render();
+  i18n.onChange(() => {
+    if (failed) failed = t('programme.load_failed');
+    render();
+  });
+}
+
+main();

@@ -1,0 +1,418 @@
+// Registration form (register.html).
+import { api, errorMessage } from './api.js';
+import * as i18n from './i18n.js';
+import { el, clear } from './dom.js';
+import { formatPrice, datePart, formatDay } from './format.js';
+
+const { t } = i18n;
+const MAX_ATTENDEES = 10;
+const MIRRORED = ['first_name', 'last_name', 'email', 'company'];
+
+const form = document.getElementById('reg-form');
+const alertBox = document.getElementById('form-alert');
+const attendeeList = document.getElementById('attendee-list');
+const addButton = document.getElementById('add-attendee');
+const submitButton = document.getElementById('submit-button');
+
+let event = null;
+let submitting = false;
+let blockSeq = 0;
+let sameAsBox = null; // "same as contact person" checkbox of the first attendee
+
+// One key per form fill: a double click or a retry after a lost answer
+// replays the first answer instead of registering twice. A definitive
+// "no" from the server (4xx) means nothing was written, so the next
+// attempt (with corrected data) gets a fresh key.
+function newKey() {
+  if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+let idempotencyKey = newKey();
+
+// ---------------------------------------------------------------- tickets
+
+function ticketOption(tt, selectedId) {
+  const id = `ticket-${tt.id}`;
+  const unlimited = tt.remaining === null || tt.remaining === undefined;
+  const soldOut = !unlimited && tt.remaining <= 0 && !tt.waitlist_open;
+  let seats;
+  if (tt.waitlist_open) seats = t('register.ticket_waitlist');
+  else if (soldOut) seats = t('register.ticket_sold_out');
+  else if (!unlimited) seats = t('register.ticket_remaining', { n: tt.remaining });
+  else seats = '';
+
+  const input = el('input', {
+    type: 'radio', name: 'ticket_type', id, value: String(tt.id),
+    'data-field': 'ticket_type', disabled: soldOut,
+    'aria-describedby': 'ticket_type-error',
+  });
+  if (String(tt.id) === selectedId && !soldOut) input.checked = true;
+  const label = el('label', { for: id },
+    el('span', { class: 'ticket-head' },
+      el('span', { class: 'ticket-name' }, tt.name || ''),
+      el('span', { class: 'ticket-price' },
+        tt.price_ore ? formatPrice(tt.price_ore) : t('register.ticket_free'))),
+    tt.description ? el('span', { class: 'ticket-desc' }, tt.description) : '',
+    seats ? el('span', { class: `ticket-seats${tt.waitlist_open ? ' ticket-seats--waitlist' : ''}${soldOut ? ' ticket-seats--soldout' : ''}` }, seats) : '');
+  return el('div', { class: `ticket-option${soldOut ? ' ticket-option--disabled' : ''}` }, input, label);
+}
+
+function renderTickets() {
+  const list = document.getElementById('ticket-list');
+  const checked = form.querySelector('input[name="ticket_type"]:checked');
+  const selectedId = checked ? checked.value : null;
+  document.getElementById('ticket-loading').hidden = true;
+  clear(list);
+  if (!event) return;
+  const types = Array.isArray(event.ticket_types) ? event.ticket_types : [];
+  if (!types.length) {
+    list.append(el('p', {}, t('register.no_tickets')));
+    return;
+  }
+  for (const tt of types) list.append(ticketOption(tt, selectedId));
+}
+
+function renderEventSummary() {
+  const p = document.getElementById('event-summary');
+  if (!event) return;
+  const start = datePart(event.starts_at);
+  const end = datePart(event.ends_at);
+  const lang = i18n.getLang();
+  const dates = end && end !== start
+    ? t('programme.date_range', { start: formatDay(start, lang, { weekday: false, year: false }), end: formatDay(end, lang, { weekday: false }) })
+    : formatDay(start, lang, { weekday: false });
+  const city = event.venue && event.venue.city;
+  p.textContent = [event.name, dates, city].filter(Boolean).join(' · ');
+  document.title = t('register.page_title_event', { name: event.name || t('common.brand') });
+}
+
+// -------------------------------------------------------------- attendees
+
+function makeField(block, name, { type = 'text', labelKey, optional = false, maxlength, autocomplete, textarea = false, inputmode }) {
+  const id = `att${block}-${name}`;
+  const label = el('label', { for: id },
+    el('span', { 'data-i18n': labelKey }, t(labelKey)),
+    optional ? ' ' : '',
+    optional ? el('span', { class: 'optional', 'data-i18n': 'common.optional' }, t('common.optional')) : '');
+  const attrs = {
+    id, name, type: textarea ? null : type, maxlength, autocomplete, inputmode,
+    'data-name': name, 'aria-describedby': `${id}-error`, required: !optional,
+  };
+  if (type === 'email') Object.assign(attrs, { spellcheck: 'false', autocapitalize: 'off' });
+  const input = el(textarea ? 'textarea' : 'input', attrs);
+  if (textarea) input.rows = 2;
+  const error = el('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  return el('div', { class: 'field' }, label, input, error);
+}
+
+function attendeeBlocks() {
+  return Array.from(attendeeList.querySelectorAll('.attendee'));
+}
+
+function contactValue(name) {
+  return document.getElementById(`contact-${name}`).value;
+}
+
+function mirrorContact() {
+  if (!sameAsBox || !sameAsBox.checked) return;
+  const first = attendeeList.querySelector('.attendee[data-first]');
+  if (!first) return;
+  for (const name of MIRRORED) first.querySelector(`[data-name="${name}"]`).value = contactValue(name);
+}
+
+function buildAttendee(isFirst) {
+  const n = blockSeq++;
+  const fs = el('fieldset', { class: 'attendee', 'data-block': String(n) });
+  if (isFirst) fs.dataset.first = '';
+  const legend = el('legend', {}, el('h3', { class: 'attendee-heading', 'data-i18n': 'register.attendee_n' }));
+  fs.append(legend);
+
+  if (isFirst) {
+    sameAsBox = el('input', { type: 'checkbox', id: `att${n}-same`, class: 'same-as' });
+    sameAsBox.checked = true;
+    fs.append(el('div', { class: 'check check--convenience' }, sameAsBox,
+      el('label', { for: `att${n}-same`, 'data-i18n': 'register.same_as_contact' }, t('register.same_as_contact'))));
+  }
+
+  const row = el('div', { class: 'field-row' },
+    makeField(n, 'first_name', { labelKey: 'field.first_name', maxlength: 100, autocomplete: isFirst ? 'given-name' : 'off' }),
+    makeField(n, 'last_name', { labelKey: 'field.last_name', maxlength: 100, autocomplete: isFirst ? 'family-name' : 'off' }));
+  fs.append(row,
+    makeField(n, 'email', { type: 'email', labelKey: 'field.email', maxlength: 254, autocomplete: isFirst ? 'email' : 'off', inputmode: 'email' }),
+    makeField(n, 'company', { labelKey: 'field.company', optional: true, maxlength: 150, autocomplete: isFirst ? 'organization' : 'off' }),
+    makeField(n, 'job_title', { labelKey: 'field.job_title', optional: true, maxlength: 150, autocomplete: isFirst ? 'organization-title' : 'off' }),
+    makeField(n, 'dietary', { labelKey: 'field.dietary', optional: true, maxlength: 500, textarea: true }));
+
+  const listed = el('input', { type: 'checkbox', id: `att${n}-listed`, 'data-name': 'listed', 'aria-describedby': `att${n}-listed-error` });
+  fs.append(el('div', { class: 'check' }, listed,
+    el('label', { for: `att${n}-listed`, 'data-i18n': 'field.listed' }, t('field.listed'))),
+  el('p', { class: 'field-error', id: `att${n}-listed-error`, hidden: true }));
+
+  if (isFirst) {
+    // Typing into a copied field means "this is someone else": stop mirroring.
+    for (const name of MIRRORED) {
+      fs.querySelector(`[data-name="${name}"]`).addEventListener('input', () => {
+        if (sameAsBox.checked) sameAsBox.checked = false;
+      });
+    }
+    sameAsBox.addEventListener('change', () => {
+      if (sameAsBox.checked) {
+        mirrorContact();
+      } else {
+        // Clear what we copied so the form is ready for someone else.
+        for (const name of MIRRORED) {
+          const input = fs.querySelector(`[data-name="${name}"]`);
+          if (input.value === contactValue(name)) input.value = '';
+        }
+        fs.querySelector('[data-name="first_name"]').focus();
+      }
+    });
+  } else {
+    const remove = el('button', { type: 'button', class: 'button button-link remove-attendee', 'data-i18n': 'register.remove_attendee' });
+    remove.addEventListener('click', () => removeAttendee(fs));
+    fs.append(el('p', { class: 'attendee-actions' }, remove));
+  }
+  return fs;
+}
+
+function renumber() {
+  const blocks = attendeeBlocks();
+  blocks.forEach((fs, i) => {
+    const args = { n: i + 1 };
+    for (const node of fs.querySelectorAll('.attendee-heading, .remove-attendee')) {
+      node.dataset.i18nArgs = JSON.stringify(args);
+    }
+    for (const input of fs.querySelectorAll('[data-name]')) {
+      input.dataset.field = `attendees.${i}.${input.dataset.name}`;
+    }
+    i18n.apply(fs);
+  });
+  const full = blocks.length >= MAX_ATTENDEES;
+  addButton.hidden = full;
+  const limit = document.getElementById('attendee-limit');
+  if (full) {
+    i18n.setText(limit, 'register.attendee_limit', { n: MAX_ATTENDEES });
+  } else {
+    delete limit.dataset.i18n;
+    limit.textContent = '';
+  }
+}
+
+function addAttendee({ focus = false } = {}) {
+  if (attendeeBlocks().length >= MAX_ATTENDEES) return;
+  const fs = buildAttendee(attendeeBlocks().length === 0);
+  attendeeList.append(fs);
+  renumber();
+  if (focus) fs.querySelector('[data-name="first_name"]').focus();
+}
+
+function removeAttendee(fs) {
+  const blocks = attendeeBlocks();
+  const i = blocks.indexOf(fs);
+  fs.remove();
+  renumber();
+  const rest = attendeeBlocks();
+  const target = rest[Math.min(i, rest.length - 1)];
+  // Keep the keyboard user in place: next block (or the previous one).
+  const removeBtn = target && target.querySelector('.remove-attendee');
+  (removeBtn || (target && target.querySelector('[data-name="first_name"]')) || addButton).focus();
+}
+
+// ----------------------------------------------------------------- errors
+
+function showAlert(message) {
+  alertBox.textContent = message || '';
+}
+
+function clearErrors() {
+  showAlert('');
+  for (const p of form.querySelectorAll('.field-error')) {
+    p.textContent = '';
+    p.hidden = true;
+  }
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  document.getElementById('ticket-fieldset').classList.remove('has-error');
+}
+
+function errorElementFor(key, control) {
+  if (control) {
+    const described = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    for (const id of described) {
+      const node = document.getElementById(id);
+      if (node && node.classList.contains('field-error')) return node;
+    }
+  }
+  return form.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
+}
+
+/**
+ * The server's messages are in English. Where the reason is plain from the
+ * form itself (an empty required field, no ticket chosen, privacy not
+ * accepted) we say it in the page's language; otherwise the server's text.
+ */
+function localMessage(key, controls) {
+  if (key === 'ticket_type') {
+    return form.querySelector('input[name="ticket_type"]:checked') ? null : t('error.ticket_type');
+  }
+  if (key === 'privacy_accepted') {
+    return controls[0] && !controls[0].checked ? t('error.privacy') : null;
+  }
+  const text = controls.filter((c) => c.matches('input[type="text"], input[type="email"], input[type="tel"], textarea'));
+  if (text.length && text.every((c) => !c.value.trim())) return t('error.required');
+  return null;
+}
+
+/** Show the 422 messages beside their fields; returns how many were placed. */
+function showFieldErrors(fields) {
+  const unplaced = [];
+  let firstFocus = null;
+  let placed = 0;
+  // Show errors in the order of the form, not of the JSON object.
+  const order = Array.from(form.querySelectorAll('[data-field], [data-error-for]'));
+  const position = (key) => {
+    const i = order.findIndex((n) => n.dataset.field === key || n.dataset.errorFor === key);
+    return i < 0 ? Infinity : i;
+  };
+  const keys = Object.keys(fields).sort((a, b) => position(a) - position(b));
+  for (const key of keys) {
+    const controls = Array.from(form.querySelectorAll(`[data-field="${CSS.escape(key)}"]`));
+    const message = localMessage(key, controls) || String(fields[key]);
+    const errorEl = errorElementFor(key, controls[0]);
+    if (!errorEl) {
+      unplaced.push(message);
+      continue;
+    }
+    errorEl.textContent = message;
+    errorEl.hidden = false;
+    placed++;
+    for (const c of controls) c.setAttribute('aria-invalid', 'true');
+    if (key === 'ticket_type') document.getElementById('ticket-fieldset').classList.add('has-error');
+    if (!firstFocus) {
+      const focusable = controls.find((c) => !c.disabled) || (errorEl.hasAttribute('tabindex') ? errorEl : null);
+      if (focusable) firstFocus = focusable;
+    }
+  }
+  const summary = [t('register.errors_summary', { n: keys.length })];
+  if (unplaced.length) summary.push(...unplaced);
+  showAlert(summary.join(' '));
+  if (firstFocus) {
+    firstFocus.focus();
+  } else {
+    alertBox.focus();
+  }
+  return placed;
+}
+
+// ----------------------------------------------------------------- submit
+
+function value(id) {
+  return document.getElementById(id).value.trim();
+}
+
+function collect() {
+  const checked = form.querySelector('input[name="ticket_type"]:checked');
+  const contact = {
+    first_name: value('contact-first_name'),
+    last_name: value('contact-last_name'),
+    email: value('contact-email'),
+    company: value('contact-company'),
+  };
+  const phone = value('contact-phone');
+  if (phone) contact.phone = phone;
+  const attendees = attendeeBlocks().map((fs) => {
+    const get = (name) => fs.querySelector(`[data-name="${name}"]`).value.trim();
+    const a = { first_name: get('first_name'), last_name: get('last_name'), email: get('email') };
+    for (const name of ['company', 'job_title', 'dietary']) {
+      const v = get(name);
+      if (v) a[name] = v;
+    }
+    a.listed = fs.querySelector('[data-name="listed"]').checked;
+    return a;
+  });
+  return {
+    ticket_type: checked ? Number(checked.value) : null,
+    privacy_accepted: document.getElementById('privacy_accepted').checked,
+    contact,
+    attendees,
+  };
+}
+
+function setSubmitting(on) {
+  submitting = on;
+  form.setAttribute('aria-busy', String(on));
+  submitButton.setAttribute('aria-disabled', String(on));
+  i18n.setText(submitButton, on ? 'register.submitting' : 'register.submit');
+}
+
+async function refreshEvent() {
+  const r = await api('GET', '/api/v1/event');
+  if (r.status === 200 && r.body) {
+    event = r.body;
+    renderTickets();
+  }
+}
+
+async function onSubmit(ev) {
+  ev.preventDefault();
+  if (submitting) return;
+  clearErrors();
+  const payload = collect();
+  setSubmitting(true);
+  const res = await api('POST', '/api/v1/registrations', {
+    body: payload,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+  if (res.status >= 200 && res.status < 300 && res.body && res.body.manage_token) {
+    const token = encodeURIComponent(res.body.manage_token);
+    window.location.assign(`manage.html#t=${token}&new=1`);
+    return; // keep the button busy while the next page loads
+  }
+  setSubmitting(false);
+  const code = res.body && res.body.error && res.body.error.code;
+  if (res.status >= 400 && res.status < 500 && code !== 'idempotency_key_reused') {
+    idempotencyKey = newKey(); // nothing was written: the next attempt is a new one
+  }
+  if (res.status === 422 && res.body && res.body.error && res.body.error.fields
+      && Object.keys(res.body.error.fields).length) {
+    showFieldErrors(res.body.error.fields);
+    return;
+  }
+  let message;
+  if (res.status === 0) message = t('common.network_error');
+  else if (code === 'full') message = errorMessage(res.body) || t('register.full');
+  else message = errorMessage(res.body) || t('common.server_error', { status: res.status });
+  showAlert(message);
+  alertBox.focus();
+  if (code === 'full') refreshEvent();
+}
+
+// ------------------------------------------------------------------- main
+
+async function main() {
+  await i18n.init();
+  form.addEventListener('submit', onSubmit);
+  addButton.addEventListener('click', () => addAttendee({ focus: true }));
+  for (const name of MIRRORED) {
+    document.getElementById(`contact-${name}`).addEventListener('input', mirrorContact);
+  }
+  addAttendee();
+  i18n.onChange(() => {
+    renderTickets();
+    renderEventSummary();
+    renumber();
+  });
+
+  const r = await api('GET', '/api/v1/event');
+  if (r.status === 200 && r.body) {
+    event = r.body;
+    renderTickets();
+    renderEventSummary();
+  } else {
+    document.getElementById('ticket-loading').hidden = true;
+    showAlert(r.status === 0 ? t('common.network_error') : (errorMessage(r.body) || t('register.event_failed')));
+  }
+}
+
+main();
