@@ -1,0 +1,32 @@
+/*
+ * fuzz-registration.c: libFuzzer target for the parser of registration
+ * bodies, the outside input techtankd trusts least: UTF-8 check, JSON
+ * parse, field validation, exactly as api-registrations.c chains them.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "techtank.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct reg_input	*in;
+	json_t			*body, *fields = NULL;
+
+	if (!utf8_valid((const char *)data, size))
+		return 0;
+	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
+	    NULL);
+	if (body == NULL || !json_is_object(body)) {
+		json_decref(body);
+		return 0;
+	}
+	in = reg_input_parse(body, &fields);
+	json_decref(body);
+	json_decref(fields);
+	reg_input_free(in);
+	return 0;
+}
