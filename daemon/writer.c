@@ -89,11 +89,11 @@ group_commit(struct job *jobs)
 		return;
 	}
 	for (struct job *j = jobs; j != NULL; j = j->next) {
-		store_exec(st, "SAVEPOINT job");
+		store_run(st, "SAVEPOINT job");
 		job_run(st, j);
 		if (j->result < 0)
-			store_exec(st, "ROLLBACK TO job");
-		store_exec(st, "RELEASE job");
+			store_run(st, "ROLLBACK TO job");
+		store_run(st, "RELEASE job");
 	}
 	if (store_commit(st) != 0) {
 		store_rollback(st);

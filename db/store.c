@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,7 +59,8 @@ store_pragmas(struct store *st)
 	    "PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA wal_autocheckpoint=0;"	/* checkpoints run from a timer */
-	    "PRAGMA temp_store=MEMORY;";
+	    "PRAGMA temp_store=MEMORY;"
+	    "PRAGMA cache_size=-65536;";	/* 64 MiB: indexes stay in memory */
 	static const char	*reader =
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA query_only=ON;";
@@ -72,12 +74,29 @@ store_pragmas(struct store *st)
 	    checkpointer : reader);
 }
 
+static void
+store_configure_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/* Before the first connection: no global memory statistics, whose mutex
+ * every allocation of every thread would otherwise take. */
+static void
+store_configure(void)
+{
+	static pthread_once_t	once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, store_configure_once);
+}
+
 struct store *
 store_open(const char *path, int flags, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof *st);
 	int		 oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
+	store_configure();
 	st->flags = flags;
 	if (flags & STORE_WRITER) {
 		oflags |= SQLITE_OPEN_CREATE;
@@ -159,6 +178,21 @@ store_stmt(struct store *st, const char *sql)
 	return stmt;
 }
 
+/* One statement through the cache: sql must have static lifetime. */
+int
+store_run(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s = store_stmt(st, sql);
+	int		 rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_warnx("sqlite: %s: %s", sql, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_exec(struct store *st, const char *sql)
 {
@@ -175,13 +209,13 @@ store_exec(struct store *st, const char *sql)
 int
 store_begin(struct store *st)
 {
-	return store_exec(st, "BEGIN IMMEDIATE");
+	return store_run(st, "BEGIN IMMEDIATE");
 }
 
 int
 store_commit(struct store *st)
 {
-	return store_exec(st, "COMMIT");
+	return store_run(st, "COMMIT");
 }
 
 void

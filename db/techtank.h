@@ -90,6 +90,7 @@ struct store *store_open(const char *path, int flags, char **cause);
 void store_close(struct store *);
 sqlite3 *store_db(struct store *);
 sqlite3_stmt *store_stmt(struct store *, const char *sql);
+int store_run(struct store *, const char *sql);
 int store_exec(struct store *, const char *sql);
 int store_begin(struct store *);
 int store_commit(struct store *);
