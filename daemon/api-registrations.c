@@ -73,8 +73,8 @@ body_json(struct http_req *hr, const unsigned char **bytes, size_t *len)
 		    "the request body is not valid UTF-8", NULL);
 		return NULL;
 	}
-	body = json_loadb((const char *)*bytes, *len, JSON_REJECT_DUPLICATES,
-	    &jerr);
+	body = json_loadb((const char *)*bytes, *len, JSON_REJECT_DUPLICATES |
+	    JSON_ALLOW_NUL, &jerr);
 	if (body == NULL) {
 		snprintf(msg, sizeof msg, "malformed JSON: %s (line %d)",
 		    jerr.text, jerr.line);

@@ -94,6 +94,12 @@ person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
 			field_error(fields, path, "must be text");
 			continue;
 		}
+		if (strlen(json_string_value(v)) != json_string_length(v)) {
+			*dst = xstrdup("");
+			field_error(fields, path,
+			    "must not contain control characters");
+			continue;
+		}
 		*dst = text_trim(json_string_value(v));
 		if (spec[i].required || **dst != '\0')
 			if ((msg = field_check(spec[i].kind, *dst)) != NULL)

@@ -18,8 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!utf8_valid((const char *)data, size))
 		return 0;
-	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-	    NULL);
+	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES |
+	    JSON_ALLOW_NUL, NULL);
 	if (body == NULL || !json_is_object(body)) {
 		json_decref(body);
 		return 0;

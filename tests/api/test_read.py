@@ -1,0 +1,89 @@
+"""The public read-only resources: health, event, programme, pages."""
+import re
+
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+def test_healthz(daemon):
+    r = daemon.get("/healthz")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok"}
+    assert r.headers["Content-Type"].startswith("application/json")
+
+
+def test_event_lists_public_ticket_types_with_seats(daemon):
+    ev = daemon.get("/api/v1/event").json()
+    assert ev["name"] == "Techtank Conference 2027"
+    assert ev["timezone"] == "Europe/Stockholm"
+    assert ISO.match(ev["starts_at"]) and ev["starts_at"].endswith("+01:00")
+    assert ev["venue"]["city"] == "Olofström"
+    names = [t["name"] for t in ev["ticket_types"]]
+    assert names == ["Member", "Non-member", "Student"]  # Speaker is hidden
+    member = ev["ticket_types"][0]
+    assert member["price_ore"] == 250000 and member["currency"] == "SEK"
+    assert member["remaining"] == 60
+    assert member["waitlist"] is True and member["waitlist_open"] is False
+
+
+def test_programme_days_rooms_sessions_speakers(daemon):
+    p = daemon.get("/api/v1/programme").json()
+    assert [d["date"] for d in p["days"]] == ["2027-11-30", "2027-12-01"]
+    assert len(p["rooms"]) == 3
+    assert len(p["speakers"]) == 8
+    sessions = [s for d in p["days"] for s in d["sessions"]]
+    assert len(sessions) >= 12
+    for s in sessions:
+        assert ISO.match(s["starts_at"]) and ISO.match(s["ends_at"])
+        assert s["starts_at"] < s["ends_at"]
+        assert s["kind"] in {"talk", "keynote", "panel", "break", "meal", "visit"}
+    keynote = next(s for s in sessions if s["kind"] == "keynote")
+    assert keynote["speakers"][0]["company"]
+    assert keynote["room"]["name"] == "Stora salen"
+    first = p["days"][0]["sessions"][0]
+    assert first["starts_at"] == "2027-11-30T08:30:00+01:00"
+    visit = next(s for s in sessions if s["kind"] == "visit")
+    assert visit["signup"] is True and visit["seats"] == 30 and visit["remaining"] == 30
+
+
+def test_pages_are_served_with_csp(daemon):
+    for path in ("/", "/register.html", "/manage.html"):
+        r = daemon.get(path)
+        assert r.status_code == 200, path
+        assert r.headers["Content-Type"].startswith("text/html")
+        csp = r.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_paths(daemon):
+    assert daemon.get("/nope.html").status_code == 404
+    r = daemon.get("/api/v1/nope")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_on_api_is_405(daemon):
+    r = daemon.post("/api/v1/event", {})
+    assert r.status_code == 405
+    assert r.json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in r.headers["Allow"]
+
+
+def test_head_has_no_body(daemon):
+    h = __import__("requests").head(daemon.url + "/api/v1/programme")
+    assert h.status_code == 200 and h.content == b""
+    assert h.headers["Content-Type"].startswith("application/json")
+
+
+def test_access_log_masks_tokens(daemon):
+    r = daemon.register()
+    token = r.json()["manage_token"]
+    daemon.get("/api/v1/registrations/" + token)
+    daemon.stop()
+    with open(daemon.tmp + "/access.log") as f:
+        log = f.read()
+    assert token not in log
+    line = next(l for l in log.splitlines() if "POST /api/v1/registrations " in l)
+    fields = line.split()
+    assert fields[-3] == "201" and int(fields[-2]) > 0 and fields[-1].endswith("us")
+    daemon.start()

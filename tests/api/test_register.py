@@ -1,0 +1,117 @@
+"""Registering, reading back and cancelling through the manage token."""
+from conftest import person, registration
+
+
+def test_register_one(daemon):
+    body = registration()
+    r = daemon.register(body)
+    assert r.status_code == 201, r.text
+    reg = r.json()
+    assert reg["status"] == "confirmed"
+    assert len(reg["manage_token"]) >= 22
+    assert reg["manage_token"] in reg["manage_url"]
+    assert reg["ticket_type"] == {"id": 1, "name": "Member"}
+    a = reg["attendees"][0]
+    assert a["status"] == "confirmed" and a["pass_code"].startswith("TT-")
+    assert a["first_name"] == "Åsa" and a["last_name"] == "Lindström-Öberg"
+    assert a["email"] == body["attendees"][0]["email"]
+    assert reg["contact"]["phone"] == "+46 70 123 45 67"
+    assert daemon.remaining() == 59
+
+
+def test_register_several_colleagues(daemon):
+    body = registration(3)
+    body["attendees"][1].update(first_name="Björn", last_name="Håkansdotter",
+                                job_title="Verktygsmakare", dietary="vegan",
+                                listed=True)
+    reg = daemon.register(body).json()
+    assert len(reg["attendees"]) == 3
+    assert len({a["id"] for a in reg["attendees"]}) == 3
+    assert len({a["pass_code"] for a in reg["attendees"]}) == 3
+    b = reg["attendees"][1]
+    assert (b["first_name"], b["dietary"], b["listed"]) == ("Björn", "vegan", True)
+    assert reg["attendees"][0]["listed"] is False
+    assert daemon.remaining() == 57
+
+
+def test_get_returns_the_same(daemon):
+    reg = daemon.register().json()
+    again = daemon.get("/api/v1/registrations/" + reg["manage_token"])
+    assert again.status_code == 200
+    assert again.json() == reg
+
+
+def test_cancel_is_idempotent_and_frees_seats(daemon):
+    reg = daemon.register(registration(2)).json()
+    assert daemon.remaining() == 58
+    r = daemon.delete("/api/v1/registrations/" + reg["manage_token"])
+    assert r.status_code == 200
+    c = r.json()
+    assert c["status"] == "cancelled"
+    assert all(a["status"] == "cancelled" and a["pass_code"] is None
+               for a in c["attendees"])
+    assert daemon.remaining() == 60
+    r2 = daemon.delete("/api/v1/registrations/" + reg["manage_token"])
+    assert r2.status_code == 200 and r2.json() == c
+    assert daemon.remaining() == 60
+
+
+def test_cancelled_attendee_can_register_again(daemon):
+    body = registration()
+    reg = daemon.register(body).json()
+    daemon.delete("/api/v1/registrations/" + reg["manage_token"])
+    body["attendees"][0]["email"] = body["attendees"][0]["email"].upper()
+    assert daemon.register(body).status_code == 201
+
+
+def test_unknown_token_is_404(daemon):
+    for token in ("a" * 26, "nope", "A" * 26, "x" * 200):
+        for call in (daemon.get, daemon.delete):
+            r = call("/api/v1/registrations/" + token)
+            assert r.status_code == 404
+            assert r.json()["error"]["code"] == "not_found"
+
+
+def test_session_sign_ups(daemon):
+    body = registration(2)
+    body["attendees"][0]["sessions"] = [9, 11]
+    body["attendees"][1]["sessions"] = [11]
+    reg = daemon.register(body).json()
+    assert [s["id"] for s in reg["attendees"][0]["sessions"]] == [9, 11]
+    assert [s["id"] for s in reg["attendees"][1]["sessions"]] == [11]
+    prog = daemon.get("/api/v1/programme").json()
+    # The programme is cached for up to two seconds.
+    import time
+    time.sleep(2.1)
+    prog = daemon.get("/api/v1/programme").json()
+    left = {s["id"]: s["remaining"] for d in prog["days"] for s in d["sessions"]}
+    assert left[9] == 29 and left[11] == 98
+
+
+def test_session_full_refuses_the_whole_registration(daemon):
+    daemon.stop()
+    daemon.sql("UPDATE sessions SET seats = 1 WHERE id = 9")
+    daemon.start()
+    first = registration()
+    first["attendees"][0]["sessions"] = [9]
+    assert daemon.register(first).status_code == 201
+    second = registration(2)
+    second["attendees"][1]["sessions"] = [9]
+    r = daemon.register(second)
+    assert r.status_code == 409
+    err = r.json()["error"]
+    assert err["code"] == "session_full"
+    assert "attendees.1.sessions" in err["fields"]
+    assert daemon.remaining() == 59
+
+
+def test_data_kept_across_restart(daemon):
+    reg = daemon.register(registration(2)).json()
+    daemon.restart()
+    r = daemon.get("/api/v1/registrations/" + reg["manage_token"])
+    assert r.status_code == 200
+    got = r.json()
+    # The manage link names the new port; everything else is as before.
+    assert got.pop("manage_url").endswith(reg.pop("manage_url").split("/", 3)[3])
+    assert got == reg
+    assert daemon.remaining() == 58
