@@ -561,7 +561,10 @@ static void *
 worker_main(void *arg)
 {
 	struct worker	*w = arg;
+	char		 name[16];
 
+	snprintf(name, sizeof name, "tt-http-%d", w->index);
+	pthread_setname_np(pthread_self(), name);
 	event_base_dispatch(w->base);
 	return NULL;
 }

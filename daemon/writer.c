@@ -140,6 +140,7 @@ writer_main(void *arg)
 	struct job	*jobs;
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "tt-writer");
 	for (;;) {
 		pthread_mutex_lock(&wr.lock);
 		while (wr.head == NULL && !wr.stop)
@@ -165,6 +166,7 @@ checkpoint_main(void *arg)
 	int		stop = 0;
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "tt-checkpoint");
 	while (!stop) {
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_sec += wr.checkpoint_ms / 1000;

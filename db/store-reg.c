@@ -126,7 +126,7 @@ attendee_set_status(struct store *st, int64_t id, const char *status,
 	old = xstrdup(COL_TEXT(s, 0));
 	ticket_type = sqlite3_column_int64(s, 1);
 	if (strcmp(status, "confirmed") == 0 && sqlite3_column_int(s, 2))
-		code = token_pass_code(COL_TEXT(s, 3));
+		code = token_pass_code(COL_TEXT(s, 3), id);
 	sqlite3_reset(s);
 
 	if (strcmp(old, status) == 0) {
@@ -288,16 +288,27 @@ static int64_t
 registration_insert(struct store *st, const struct reg_input *in,
     int64_t event_id, int64_t now)
 {
+	static const char	 next_sql[] =
+	    "SELECT coalesce(max(id), 0) + 1 FROM registrations";
 	static const char	 sql[] =
-	    "INSERT INTO registrations (event_id, ticket_type_id, status,"
+	    "INSERT INTO registrations (id, event_id, ticket_type_id, status,"
 	    " manage_token, contact_first_name, contact_last_name,"
 	    " contact_email, contact_company, contact_phone,"
 	    " privacy_accepted_at, created_at)"
-	    " VALUES (?1, ?2, 'waitlisted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-	sqlite3_stmt		*s = store_stmt(st, sql);
+	    " VALUES (?10, ?1, ?2, 'waitlisted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+	sqlite3_stmt		*s = store_stmt(st, next_sql);
 	char			 token[TOKEN_MANAGE_LEN + 1];
+	int64_t			 id;
 
-	token_manage(token);
+	/* The writer is the only writer: the id is known before the insert. */
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	token_manage(id, token);
+	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, in->ticket_type);
 	sqlite3_bind_text(s, 3, token, -1, SQLITE_TRANSIENT);
@@ -307,9 +318,10 @@ registration_insert(struct store *st, const struct reg_input *in,
 	sqlite3_bind_text(s, 7, in->contact.company, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, in->contact.phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
+	sqlite3_bind_int64(s, 10, id);
 	if (step_done(st, s) != 0)
 		return -1;
-	return sqlite3_last_insert_rowid(store_db(st));
+	return id;
 }
 
 /* Attendees start waitlisted; attendee_set_status() gives them their seats. */

@@ -44,10 +44,18 @@ const char *validate_optional(const char *, size_t max_chars);
 char *email_normalise(const char *);
 
 /* token.c */
-#define TOKEN_MANAGE_LEN 26	/* 130 bits of base32, 128 of them random */
+/*
+ * Tokens start with the row id they name (TOKEN_ID_CHARS of base32) so that
+ * new ones land next to each other in their unique index, which keeps the
+ * pages a group commit writes few; the random part makes them unguessable.
+ */
+#define TOKEN_ID_CHARS 6	/* ids below 2^30 */
+#define TOKEN_MANAGE_RANDOM 26	/* 130 bits of base32, 128 of them random */
+#define TOKEN_MANAGE_LEN (TOKEN_ID_CHARS + TOKEN_MANAGE_RANDOM)
 #define PASS_RANDOM_CHARS 20	/* 100 random bits */
-void token_manage(char out[TOKEN_MANAGE_LEN + 1]);
-char *token_pass_code(const char *prefix);
+#define PASS_BODY_CHARS (TOKEN_ID_CHARS + PASS_RANDOM_CHARS)
+void token_manage(int64_t id, char out[TOKEN_MANAGE_LEN + 1]);
+char *token_pass_code(const char *prefix, int64_t id);
 int token_pass_code_valid(const char *);
 char token_check_char(const char *, size_t);
 

@@ -3,7 +3,8 @@
  * link) carry 128 random bits; pass codes carry 100 random bits in
  * uppercase base32, which QR alphanumeric mode encodes compactly, plus a
  * Luhn mod 32 check character so that any single altered character is
- * caught before the database is asked.
+ * caught before the database is asked. Both begin with the id of their row
+ * (see techtank.h).
  */
 #include <string.h>
 
@@ -40,13 +41,26 @@ base32_encode(const unsigned char *buf, size_t nchars, char *out, int lower)
 	out[nchars] = '\0';
 }
 
+/* The id as TOKEN_ID_CHARS base32 characters, most significant first. */
+static void
+id_encode(int64_t id, char *out, int lower)
+{
+	for (int i = TOKEN_ID_CHARS - 1; i >= 0; i--) {
+		out[i] = base32[id & 0x1f];
+		if (lower && out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+		id >>= 5;
+	}
+}
+
 void
-token_manage(char out[TOKEN_MANAGE_LEN + 1])
+token_manage(int64_t id, char out[TOKEN_MANAGE_LEN + 1])
 {
 	unsigned char	buf[18] = { 0 };
 
+	id_encode(id, out, 1);
 	randombytes_buf(buf, 16);
-	base32_encode(buf, TOKEN_MANAGE_LEN, out, 1);
+	base32_encode(buf, TOKEN_MANAGE_RANDOM, out + TOKEN_ID_CHARS, 1);
 }
 
 /* Luhn mod 32 over base32 characters: detects every single substitution. */
@@ -67,17 +81,21 @@ token_check_char(const char *s, size_t len)
 	return base32[(32 - sum % 32) % 32];
 }
 
-/* A new pass code: PREFIX-, 20 random base32 characters, a check character. */
+/*
+ * A new pass code: PREFIX-, the attendee id, 20 random base32 characters,
+ * a check character.
+ */
 char *
-token_pass_code(const char *prefix)
+token_pass_code(const char *prefix, int64_t id)
 {
 	unsigned char	 buf[14] = { 0 };
-	char		 body[PASS_RANDOM_CHARS + 2], *code;
+	char		 body[PASS_BODY_CHARS + 2], *code;
 
+	id_encode(id, body, 0);
 	randombytes_buf(buf, 13);
-	base32_encode(buf, PASS_RANDOM_CHARS, body, 0);
-	body[PASS_RANDOM_CHARS] = token_check_char(body, PASS_RANDOM_CHARS);
-	body[PASS_RANDOM_CHARS + 1] = '\0';
+	base32_encode(buf, PASS_RANDOM_CHARS, body + TOKEN_ID_CHARS, 0);
+	body[PASS_BODY_CHARS] = token_check_char(body, PASS_BODY_CHARS);
+	body[PASS_BODY_CHARS + 1] = '\0';
 	xasprintf(&code, "%s-%s", prefix, body);
 	return code;
 }
@@ -92,8 +110,8 @@ token_pass_code_valid(const char *code)
 	if (dash == NULL)
 		return 0;
 	len = strlen(dash + 1);
-	if (len != PASS_RANDOM_CHARS + 1)
+	if (len != PASS_BODY_CHARS + 1)
 		return 0;
-	return token_check_char(dash + 1, PASS_RANDOM_CHARS) ==
-	    dash[1 + PASS_RANDOM_CHARS];
+	return token_check_char(dash + 1, PASS_BODY_CHARS) ==
+	    dash[1 + PASS_BODY_CHARS];
 }

@@ -8,23 +8,27 @@ START_TEST(manage_tokens_are_distinct_base32)
 {
 	char	a[TOKEN_MANAGE_LEN + 1], b[TOKEN_MANAGE_LEN + 1];
 
-	token_manage(a);
-	token_manage(b);
+	token_manage(7, a);
+	token_manage(7, b);
 	ck_assert_uint_eq(strlen(a), TOKEN_MANAGE_LEN);
 	ck_assert_str_ne(a, b);
 	ck_assert_uint_eq(strspn(a, "abcdefghijklmnopqrstuvwxyz234567"),
 	    TOKEN_MANAGE_LEN);
+	/* The id leads, the random part follows. */
+	ck_assert(strncmp(a, "aaaaah", TOKEN_ID_CHARS) == 0);
+	ck_assert(strncmp(a + TOKEN_ID_CHARS, b + TOKEN_ID_CHARS,
+	    TOKEN_MANAGE_RANDOM) != 0);
 }
 END_TEST
 
 START_TEST(pass_code_shape)
 {
-	char	*code = token_pass_code("TT");
+	char	*code = token_pass_code("TT", 33);
 
-	ck_assert_uint_eq(strlen(code), 3 + PASS_RANDOM_CHARS + 1);
-	ck_assert(strncmp(code, "TT-", 3) == 0);
+	ck_assert_uint_eq(strlen(code), 3 + PASS_BODY_CHARS + 1);
+	ck_assert(strncmp(code, "TT-AAAABB", 9) == 0);
 	ck_assert_uint_eq(strspn(code + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-	    PASS_RANDOM_CHARS + 1);
+	    PASS_BODY_CHARS + 1);
 	ck_assert(token_pass_code_valid(code));
 	free(code);
 }
@@ -34,7 +38,7 @@ END_TEST
 START_TEST(pass_code_detects_any_single_change)
 {
 	static const char	 alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	char			*code = token_pass_code("TT");
+	char			*code = token_pass_code("TT", 1234);
 	size_t			 len = strlen(code);
 
 	for (size_t i = 3; i < len; i++) {
@@ -56,7 +60,7 @@ END_TEST
 
 START_TEST(pass_codes_differ)
 {
-	char	*a = token_pass_code("TT"), *b = token_pass_code("TT");
+	char	*a = token_pass_code("TT", 5), *b = token_pass_code("TT", 5);
 
 	ck_assert_str_ne(a, b);
 	free(a);
