@@ -212,6 +212,44 @@ test('register Åsa on a phone, see the pass, cancel through the private link', 
   }
 });
 
+test('sign-ups for the study visit and the dinner are sent, shown and kept', async () => {
+  const { context, page, problems } = await newPage();
+  try {
+    await page.goto('/register.html');
+    await page.locator('#ticket-list input[type="radio"]:not([disabled])').first().check();
+    const email = uniqueEmail('bjorn');
+    await page.fill('#contact-first_name', 'Björn');
+    await page.fill('#contact-last_name', 'Håkansdotter');
+    await page.fill('#contact-email', email);
+    await page.fill('#contact-company', 'Blekinge Verktyg AB');
+    const att = page.locator('#attendee-list .attendee').first();
+    const visit = att.getByLabel(/Study visit/);
+    const dinner = att.getByLabel(/Conference dinner/);
+    await visit.waitFor();
+    assert.equal(await att.locator('.signups legend').textContent(), 'Sign up for (limited seats)');
+    await visit.check();
+    await dinner.check();
+    await page.check('#privacy_accepted');
+    await page.screenshot({ path: path.join(outDir, 'register-signups.png'), fullPage: true });
+    await Promise.all([
+      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.click('#submit-button'),
+    ]);
+    const card = page.locator('#attendee-list .attendee-card').first();
+    await card.locator('.signed-up li').first().waitFor();
+    const titles = await card.locator('.signed-up li').allTextContents();
+    assert.equal(titles.length, 2);
+    assert.ok(titles[0].startsWith('Study visit'), titles[0]);
+    assert.equal(titles[1], 'Conference dinner');
+    const token = page.url().match(/#t=([^&]+)/)[1];
+    const r = await api('GET', `/api/v1/registrations/${token}`);
+    assert.deepEqual(r.body.attendees[0].sessions.map((x) => x.id), [9, 11]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a retry after a lost answer does not register twice (Idempotency-Key)', async () => {
   const { context, page, problems } = await newPage();
   try {

@@ -91,6 +91,11 @@ function attendeeCard(a, i) {
     dlRow('field.dietary', a.dietary),
     dlRow('manage.listed', a.listed ? t('common.yes') : t('common.no')));
   li.append(dl);
+  const sessions = Array.isArray(a.sessions) ? a.sessions : [];
+  if (sessions.length) {
+    li.append(el('h4', { class: 'signed-up-heading' }, t('manage.signed_up')),
+      el('ul', { class: 'signed-up' }, ...sessions.map((s) => el('li', {}, s.title || ''))));
+  }
   return li;
 }
 

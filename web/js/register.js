@@ -2,7 +2,7 @@
 import { api, errorMessage } from './api.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
-import { formatPrice, datePart, formatDay } from './format.js';
+import { formatPrice, datePart, formatDay, hhmm } from './format.js';
 
 const { t } = i18n;
 const MAX_ATTENDEES = 10;
@@ -15,6 +15,7 @@ const addButton = document.getElementById('add-attendee');
 const submitButton = document.getElementById('submit-button');
 
 let event = null;
+let signupSessions = []; // sessions that take sign-ups (the dinner, study visits)
 let submitting = false;
 let blockSeq = 0;
 let sameAsBox = null; // "same as contact person" checkbox of the first attendee
@@ -145,6 +146,11 @@ function buildAttendee(isFirst) {
     makeField(n, 'job_title', { labelKey: 'field.job_title', optional: true, maxlength: 150, autocomplete: isFirst ? 'organization-title' : 'off' }),
     makeField(n, 'dietary', { labelKey: 'field.dietary', optional: true, maxlength: 500, textarea: true }));
 
+  fs.append(el('fieldset', { class: 'signups', hidden: true, 'data-block': String(n) },
+    el('legend', { 'data-i18n': 'register.signup_legend' }, t('register.signup_legend')),
+    el('div', { class: 'signup-list' }),
+    el('p', { class: 'field-error', id: `att${n}-sessions-error`, hidden: true })));
+
   const listed = el('input', { type: 'checkbox', id: `att${n}-listed`, 'data-name': 'listed', 'aria-describedby': `att${n}-listed-error` });
   fs.append(el('div', { class: 'check' }, listed,
     el('label', { for: `att${n}-listed`, 'data-i18n': 'field.listed' }, t('field.listed'))),
@@ -177,6 +183,35 @@ function buildAttendee(isFirst) {
   return fs;
 }
 
+// One checkbox per sign-up session in each attendee block; a full one is
+// shown but cannot be ticked.
+function renderSignups(fs) {
+  const box = fs.querySelector('.signups');
+  const list = box.querySelector('.signup-list');
+  const n = box.dataset.block;
+  const chosen = new Set(Array.from(list.querySelectorAll('input:checked'), (c) => c.value));
+  clear(list);
+  box.hidden = signupSessions.length === 0;
+  const lang = i18n.getLang();
+  for (const s of signupSessions) {
+    const id = `att${n}-session-${s.id}`;
+    const full = s.remaining === 0;
+    const input = el('input', {
+      type: 'checkbox', id, value: String(s.id), 'data-name': 'sessions',
+      disabled: full, 'aria-describedby': `att${n}-sessions-error`,
+    });
+    input.checked = chosen.has(String(s.id)) && !full;
+    const when = `${formatDay(datePart(s.starts_at), lang, { year: false })} ${hhmm(s.starts_at)}`;
+    const seats = full ? t('register.session_full')
+      : (s.remaining === null || s.remaining === undefined ? '' : t('register.ticket_remaining', { n: s.remaining }));
+    list.append(el('div', { class: 'check signup' }, input,
+      el('label', { for: id },
+        el('span', { class: 'signup-title' }, s.title || ''),
+        el('span', { class: 'signup-when' }, when),
+        seats ? el('span', { class: `signup-seats${full ? ' signup-seats--full' : ''}` }, seats) : '')));
+  }
+}
+
 function renumber() {
   const blocks = attendeeBlocks();
   blocks.forEach((fs, i) => {
@@ -204,6 +239,7 @@ function addAttendee({ focus = false } = {}) {
   if (attendeeBlocks().length >= MAX_ATTENDEES) return;
   const fs = buildAttendee(attendeeBlocks().length === 0);
   attendeeList.append(fs);
+  renderSignups(fs);
   renumber();
   if (focus) fs.querySelector('[data-name="first_name"]').focus();
 }
@@ -329,6 +365,8 @@ function collect() {
       if (v) a[name] = v;
     }
     a.listed = fs.querySelector('[data-name="listed"]').checked;
+    const sessions = Array.from(fs.querySelectorAll('[data-name="sessions"]:checked'), (c) => Number(c.value));
+    if (sessions.length) a.sessions = sessions;
     return a;
   });
   return {
@@ -374,9 +412,10 @@ async function onSubmit(ev) {
   if (res.status >= 400 && res.status < 500 && code !== 'idempotency_key_reused') {
     idempotencyKey = newKey(); // nothing was written: the next attempt is a new one
   }
-  if (res.status === 422 && res.body && res.body.error && res.body.error.fields
-      && Object.keys(res.body.error.fields).length) {
+  if ((res.status === 422 || code === 'session_full') && res.body && res.body.error
+      && res.body.error.fields && Object.keys(res.body.error.fields).length) {
     showFieldErrors(res.body.error.fields);
+    if (code === 'session_full') loadSignups();
     return;
   }
   let message;
@@ -386,6 +425,14 @@ async function onSubmit(ev) {
   showAlert(message);
   alertBox.focus();
   if (code === 'full') refreshEvent();
+}
+
+async function loadSignups() {
+  const r = await api('GET', '/api/v1/programme');
+  if (r.status !== 200 || !r.body || !Array.isArray(r.body.days)) return;
+  signupSessions = r.body.days.flatMap((d) => d.sessions || []).filter((s) => s.signup);
+  for (const fs of attendeeBlocks()) renderSignups(fs);
+  renumber();
 }
 
 // ------------------------------------------------------------------- main
@@ -401,8 +448,10 @@ async function main() {
   i18n.onChange(() => {
     renderTickets();
     renderEventSummary();
+    for (const fs of attendeeBlocks()) renderSignups(fs);
     renumber();
   });
+  loadSignups();
 
   const r = await api('GET', '/api/v1/event');
   if (r.status === 200 && r.body) {
