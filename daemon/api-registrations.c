@@ -129,17 +129,6 @@ api_registration_create(struct http_req *hr, const char *arg)
 	writer_submit(job);
 }
 
-static int
-token_shape_ok(const char *token)
-{
-	if (strlen(token) != TOKEN_MANAGE_LEN)
-		return 0;
-	for (const char *p = token; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '2' && *p <= '7')))
-			return 0;
-	return 1;
-}
-
 static void
 reply_registration(struct http_req *hr, int status, int64_t id)
 {
@@ -159,7 +148,7 @@ api_registration_get(struct http_req *hr, const char *token)
 {
 	int64_t	id = -1;
 
-	if (token_shape_ok(token))
+	if (token_manage_valid(token))
 		id = store_registration_by_token(hr->w->store, token);
 	if (id < 0) {
 		http_reply_error(hr, 404, "not_found",
@@ -174,7 +163,7 @@ api_registration_cancel(struct http_req *hr, const char *token)
 {
 	struct job	*job;
 
-	if (!token_shape_ok(token)) {
+	if (!token_manage_valid(token)) {
 		http_reply_error(hr, 404, "not_found",
 		    "no registration has this link", NULL);
 		return;

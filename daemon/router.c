@@ -1,7 +1,7 @@
 /*
- * router.c: the table of every route. A pattern ending in "*" matches one
- * more path segment, which the handler gets as its argument. Adding an
- * endpoint is one line here and one function in its api-*.c file.
+ * router.c: the table of every route. A "*" in a pattern matches one path
+ * segment; the handler gets the path from the first such segment on.
+ * Adding an endpoint is one line here and one function in its api-*.c file.
  */
 #include <string.h>
 
@@ -27,23 +27,31 @@ static const struct route routes[] = {
 	    "GET, HEAD, DELETE" },
 	{ "/api/v1/registrations/*", M_DELETE, api_registration_cancel,
 	    "GET, HEAD, DELETE" },
+	{ "/api/v1/registrations/*/attendees/*/pass.pdf", M_GET, api_pass_pdf,
+	    "GET, HEAD" },
+	{ "/api/v1/registrations/*/attendees/*/pass.png", M_GET, api_pass_png,
+	    "GET, HEAD" },
 };
 
-/* Whether path matches pattern; *arg gets the segment matched by "*". */
+/* Whether path matches pattern; *arg is where the first "*" matched. */
 static int
 route_match(const char *pattern, const char *path, const char **arg)
 {
-	size_t	len = strlen(pattern);
-
 	*arg = NULL;
-	if (pattern[len - 1] != '*')
-		return strcmp(pattern, path) == 0;
-	len--;
-	if (strncmp(pattern, path, len) != 0 || path[len] == '\0' ||
-	    strchr(path + len, '/') != NULL)
-		return 0;
-	*arg = path + len;
-	return 1;
+	while (*pattern != '\0') {
+		if (*pattern == '*') {
+			size_t	n = strcspn(path, "/");
+
+			if (n == 0)
+				return 0;
+			if (*arg == NULL)
+				*arg = path;
+			path += n;
+			pattern++;
+		} else if (*pattern++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
 }
 
 void

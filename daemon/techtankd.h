@@ -114,6 +114,10 @@ void api_registration_get(struct http_req *, const char *);
 void api_registration_cancel(struct http_req *, const char *);
 void api_registration_done(struct job *);
 
+/* api-passes.c */
+void api_pass_pdf(struct http_req *, const char *);
+void api_pass_png(struct http_req *, const char *);
+
 /* static.c */
 int static_open_root(const char *, char **cause);
 void static_serve(struct http_req *, const char *);

@@ -4,7 +4,6 @@
  * migrates and writes, each HTTP worker one that only reads.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,23 +30,26 @@ struct store {
 static int
 make_parent_dirs(const char *path)
 {
-	char	*copy = xstrdup(path), *dir = dirname(copy), *p;
+	char	*dir = xstrdup(path), *slash = strrchr(dir, '/'), *p;
 	int	 rc = 0;
 
-	for (p = dir + 1; ; p++) {
+	if (slash == NULL || slash == dir)
+		goto out;
+	*slash = '\0';
+	for (p = dir + 1; rc == 0; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char	saved = *p;
+
 		*p = '\0';
-		if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+		if (mkdir(dir, 0750) == -1 && errno != EEXIST)
 			rc = -1;
-			break;
-		}
 		*p = saved;
 		if (saved == '\0')
 			break;
 	}
-	free(copy);
+out:
+	free(dir);
 	return rc;
 }
 

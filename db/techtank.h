@@ -57,6 +57,7 @@ char *email_normalise(const char *);
 void token_manage(int64_t id, char out[TOKEN_MANAGE_LEN + 1]);
 char *token_pass_code(const char *prefix, int64_t id);
 int token_pass_code_valid(const char *);
+int token_manage_valid(const char *);
 char token_check_char(const char *, size_t);
 
 /* timefmt.c */

@@ -115,3 +115,15 @@ token_pass_code_valid(const char *code)
 	return token_check_char(dash + 1, PASS_BODY_CHARS) ==
 	    dash[1 + PASS_BODY_CHARS];
 }
+
+/* Whether text has the shape of a manage token (before any lookup). */
+int
+token_manage_valid(const char *token)
+{
+	if (strlen(token) != TOKEN_MANAGE_LEN)
+		return 0;
+	for (const char *p = token; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '2' && *p <= '7')))
+			return 0;
+	return 1;
+}

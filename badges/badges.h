@@ -1,0 +1,76 @@
+/*
+ * badges.h: the badge library: QR-coded passes, name-tag sheets and the
+ * printed programme, drawn with cairo and laid out with pango. Linked by
+ * techtankd (passes on demand) and techtank-badges (batch printing).
+ * Drawing units are PostScript points; layouts are given in millimetres.
+ */
+#ifndef BADGES_H
+#define BADGES_H
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+#include "store-badges.h"
+
+#define MM(x) ((x) * 72.0 / 25.4)
+
+/* Fonts in fallback order: Latin, Greek and Cyrillic; Arabic; CJK. */
+#define BADGE_FONTS "DejaVu Sans,Noto Sans Arabic,WenQuanYi Micro Hei"
+
+/* layouts.c: real label and insert stock, one entry each. */
+struct badge_layout {
+	const char	*name;
+	const char	*stock;
+	double		 page_w, page_h;	/* mm */
+	double		 tag_w, tag_h;		/* mm */
+	int		 cols, rows;
+	double		 left, top;		/* first tag's corner, mm */
+	double		 gap_x, gap_y;		/* between tags, mm */
+	int		 cut_marks;		/* plain paper: show where to cut */
+};
+extern const struct badge_layout badge_layouts[];
+const struct badge_layout *badge_layout_find(const char *);
+int badge_layout_per_page(const struct badge_layout *);
+
+/* text.c */
+PangoLayout *text_fit(cairo_t *, const char *text, int bold, double max_pt,
+	    double min_pt, double w, double h, int max_lines);
+void text_extents(PangoLayout *, double *w, double *h);
+void text_draw(cairo_t *, PangoLayout *, double x, double y, double w,
+	    int centre);
+
+/* qr.c */
+int qr_draw(cairo_t *, const char *code, double x, double y, double size,
+	    char **cause);
+int qr_version(const char *code);
+
+/* tags.c */
+void badge_tag_draw(cairo_t *, double w, double h, const struct badge_event *,
+	    const struct badge_person *);
+double badge_name_fit(cairo_t *, const char *first, double tag_w,
+	    double tag_h, double *w, double *h, double *box_w, double *box_h);
+int badge_tags_pdf(const struct badge_layout *, const struct badge_event *,
+	    const struct badge_people *, double off_x, double off_y,
+	    const char *path, char **cause);
+
+/* dates.c */
+void badge_event_dates(const struct badge_event *, char *, size_t);
+void badge_day_title(const char *iso_date, char *, size_t);
+
+/* pass.c */
+enum badge_format { BADGE_PDF, BADGE_PNG };
+int badge_pass_stream(const struct badge_event *, const struct badge_person *,
+	    enum badge_format, cairo_write_func_t, void *, char **cause);
+int badge_pass_file(const struct badge_event *, const struct badge_person *,
+	    enum badge_format, const char *path, char **cause);
+
+/* programme.c */
+int badge_programme_pdf(struct store *, const struct badge_event *,
+	    const char *path, char **cause);
+
+/* output.c: write beside the target, rename on success, never leave half */
+char *output_begin(const char *path, char **cause);
+int output_finish(char *tmp, const char *path, int ok, char **cause);
+
+#endif

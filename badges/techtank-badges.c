@@ -1,0 +1,328 @@
+/*
+ * techtank-badges.c: batch printing for organisers: name-tag sheets,
+ * single passes, the programme, and reissuing a pass code.
+ *
+ *   techtank-badges tags --db PATH [--layout NAME] [--only-new |
+ *       --attendee ID ...] [--offset-x MM] [--offset-y MM] -o FILE.pdf
+ *   techtank-badges programme --db PATH -o FILE.pdf
+ *   techtank-badges pass --db PATH --attendee ID -o FILE.pdf|FILE.png
+ *   techtank-badges reissue --db PATH --attendee ID
+ *   techtank-badges layouts
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "config.h"
+#include "badges.h"
+
+#define MAX_IDS		4096
+#define DEFAULT_LAYOUT	"durable-1445-02"
+
+struct args {
+	const char	*command;
+	const char	*db;
+	const char	*layout;
+	const char	*out;
+	int		 only_new;
+	double		 off_x, off_y;
+	size_t		 nids;
+	int64_t		 ids[MAX_IDS];
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: techtank-badges COMMAND --db PATH [options]\n"
+"\n"
+"  tags       name-tag sheets as PDF\n"
+"             [--layout NAME] [--only-new | --attendee ID ...]\n"
+"             [--offset-x MM] [--offset-y MM] -o FILE.pdf\n"
+"  programme  the printed programme, A4 PDF: -o FILE.pdf\n"
+"  pass       one attendee's pass: --attendee ID -o FILE.pdf|FILE.png\n"
+"  reissue    a new pass code for --attendee ID (the old one stops working)\n"
+"  layouts    the name-tag stock this program knows\n"
+"\n"
+"  --only-new      only attendees whose tags were never printed\n"
+"  --attendee ID   these attendees (repeat for several)\n"
+"  --offset-x/-y   move everything on the sheet by MM (printer calibration)\n"
+"  --help, --version\n");
+}
+
+static void die(const char *, ...) __attribute__((format(printf, 1, 2),
+    noreturn));
+
+static void
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "techtank-badges: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+static double
+mm_arg(const char *name, const char *s)
+{
+	char	*end;
+	double	 v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || v < -20 || v > 20)
+		die("%s: expected millimetres from -20 to 20", name);
+	return v;
+}
+
+static void
+parse_args(struct args *a, int argc, char **argv)
+{
+	enum { O_DB = 256, O_LAYOUT, O_ONLY_NEW, O_ATTENDEE, O_OFFX, O_OFFY,
+	    O_HELP, O_VERSION };
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, O_DB },
+		{ "layout", required_argument, NULL, O_LAYOUT },
+		{ "only-new", no_argument, NULL, O_ONLY_NEW },
+		{ "attendee", required_argument, NULL, O_ATTENDEE },
+		{ "offset-x", required_argument, NULL, O_OFFX },
+		{ "offset-y", required_argument, NULL, O_OFFY },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	*end;
+	int	 c;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_DB:
+			a->db = optarg;
+			break;
+		case O_LAYOUT:
+			a->layout = optarg;
+			break;
+		case O_ONLY_NEW:
+			a->only_new = 1;
+			break;
+		case O_ATTENDEE:
+			if (a->nids == MAX_IDS)
+				die("too many --attendee (at most %s)", "4096");
+			a->ids[a->nids] = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    a->ids[a->nids] <= 0)
+				die("--attendee: not an attendee id: %s", optarg);
+			a->nids++;
+			break;
+		case O_OFFX:
+			a->off_x = mm_arg("--offset-x", optarg);
+			break;
+		case O_OFFY:
+			a->off_y = mm_arg("--offset-y", optarg);
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'h':
+		case O_HELP:
+			usage(stdout);
+			exit(0);
+		case O_VERSION:
+			printf("techtank-badges %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		exit(2);
+	}
+	a->command = argv[optind];
+}
+
+static struct store *
+open_db(const char *path)
+{
+	struct store	*st;
+	char		*cause = NULL;
+
+	if (path == NULL)
+		die("--db PATH is required%s", "");
+	if (access(path, R_OK | W_OK) != 0)
+		die("no database at %s (start techtankd once to create it)",
+		    path);
+	st = store_open(path, STORE_WRITER | STORE_NO_DEMO, &cause);
+	if (st == NULL)
+		die("%s", cause);
+	return st;
+}
+
+static const char *
+need_output(const struct args *a, const char *ext1, const char *ext2)
+{
+	size_t	len;
+
+	if (a->out == NULL)
+		die("-o FILE is required%s", "");
+	len = strlen(a->out);
+	if ((len > strlen(ext1) && strcmp(a->out + len - strlen(ext1),
+	    ext1) == 0) || (ext2 != NULL && len > strlen(ext2) &&
+	    strcmp(a->out + len - strlen(ext2), ext2) == 0))
+		return a->out;
+	die("-o: the output must end in .pdf%s", ext2 ? " or .png" : "");
+}
+
+static int
+cmd_tags(struct store *st, const struct badge_event *ev,
+    const struct args *a)
+{
+	const struct badge_layout	*l;
+	struct badge_people		 people;
+	enum badge_select		 sel = BADGE_ALL;
+	char				*cause = NULL, *tmp;
+	int				 ok;
+
+	l = badge_layout_find(a->layout ? a->layout : DEFAULT_LAYOUT);
+	if (l == NULL)
+		die("unknown layout %s (see: techtank-badges layouts)",
+		    a->layout);
+	if (a->only_new && a->nids > 0)
+		die("--only-new and --attendee do not go together%s", "");
+	need_output(a, ".pdf", NULL);
+	if (a->only_new)
+		sel = BADGE_ONLY_NEW;
+	else if (a->nids > 0)
+		sel = BADGE_IDS;
+	if (store_badge_people(st, ev->id, sel, a->ids, a->nids, &people,
+	    &cause) != 0)
+		die("%s", cause);
+	if (people.n == 0)
+		die("%s", a->only_new ? "no new attendees: every confirmed "
+		    "attendee's tag has been printed" : "no confirmed attendees "
+		    "to print");
+	if ((tmp = output_begin(a->out, &cause)) == NULL)
+		die("%s", cause);
+	ok = badge_tags_pdf(l, ev, &people, a->off_x, a->off_y, tmp,
+	    &cause) == 0;
+	if (output_finish(tmp, a->out, ok, &cause) != 0)
+		die("%s", cause);
+	if (store_badge_printed(st, &people, l->name) != 0)
+		fprintf(stderr, "techtank-badges: printed, but could not "
+		    "record it: the next --only-new will include these\n");
+	printf("%zu tags on %zu pages (%s) in %s\n", people.n,
+	    (people.n + (size_t)badge_layout_per_page(l) - 1) /
+	    (size_t)badge_layout_per_page(l), l->name, a->out);
+	store_badge_people_clear(&people);
+	return 0;
+}
+
+static int
+cmd_pass(struct store *st, const struct badge_event *ev, const struct args *a)
+{
+	struct badge_people	 people;
+	const char		*out = need_output(a, ".pdf", ".png");
+	enum badge_format	 fmt;
+	char			*cause = NULL, *tmp;
+	int			 ok;
+
+	if (a->nids != 1)
+		die("pass needs exactly one --attendee ID%s", "");
+	fmt = strcmp(out + strlen(out) - 4, ".png") == 0 ? BADGE_PNG :
+	    BADGE_PDF;
+	if (store_badge_people(st, ev->id, BADGE_IDS, a->ids, 1, &people,
+	    &cause) != 0)
+		die("%s", cause);
+	if ((tmp = output_begin(out, &cause)) == NULL)
+		die("%s", cause);
+	ok = badge_pass_file(ev, &people.v[0], fmt, tmp, &cause) == 0;
+	if (output_finish(tmp, out, ok, &cause) != 0)
+		die("%s", cause);
+	printf("pass for %s %s in %s\n", people.v[0].first_name,
+	    people.v[0].last_name, out);
+	store_badge_people_clear(&people);
+	return 0;
+}
+
+static int
+cmd_programme(struct store *st, const struct badge_event *ev,
+    const struct args *a)
+{
+	char	*cause = NULL, *tmp;
+	int	 ok;
+
+	need_output(a, ".pdf", NULL);
+	if ((tmp = output_begin(a->out, &cause)) == NULL)
+		die("%s", cause);
+	ok = badge_programme_pdf(st, ev, tmp, &cause) == 0;
+	if (output_finish(tmp, a->out, ok, &cause) != 0)
+		die("%s", cause);
+	printf("programme in %s\n", a->out);
+	return 0;
+}
+
+static int
+cmd_reissue(struct store *st, const struct args *a)
+{
+	char	*cause = NULL, *code;
+
+	if (a->nids != 1)
+		die("reissue needs exactly one --attendee ID%s", "");
+	if ((code = store_pass_reissue(st, a->ids[0], &cause)) == NULL)
+		die("%s", cause);
+	printf("new pass code for attendee %lld: %s\n", (long long)a->ids[0],
+	    code);
+	free(code);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct args	 a;
+	struct badge_event	 ev;
+	struct store		*st;
+	int			 rc;
+
+	log_init("techtank-badges");
+	parse_args(&a, argc, argv);
+	if (strcmp(a.command, "layouts") == 0) {
+		for (const struct badge_layout *l = badge_layouts;
+		    l->name != NULL; l++)
+			printf("%-16s %s, %d a page\n", l->name, l->stock,
+			    badge_layout_per_page(l));
+		return 0;
+	}
+	if (strcmp(a.command, "tags") != 0 && strcmp(a.command, "pass") != 0 &&
+	    strcmp(a.command, "programme") != 0 &&
+	    strcmp(a.command, "reissue") != 0)
+		die("unknown command %s (tags, pass, programme, reissue, "
+		    "layouts)", a.command);
+	if (sodium_init() < 0)
+		die("libsodium could not be initialised%s", "");
+	st = open_db(a.db);
+	if (strcmp(a.command, "reissue") == 0)
+		rc = cmd_reissue(st, &a);
+	else {
+		if (store_badge_event(st, -1, &ev) != 0)
+			die("no event in %s", a.db);
+		if (strcmp(a.command, "tags") == 0)
+			rc = cmd_tags(st, &ev, &a);
+		else if (strcmp(a.command, "pass") == 0)
+			rc = cmd_pass(st, &ev, &a);
+		else
+			rc = cmd_programme(st, &ev, &a);
+		store_badge_event_clear(&ev);
+	}
+	store_close(st);
+	return rc;
+}

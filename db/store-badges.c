@@ -1,0 +1,285 @@
+/*
+ * store-badges.c: the data behind passes, name tags and the printed
+ * programme, and the two writes the badge generator makes: the print log
+ * and reissued pass codes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-badges.h"
+
+#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const char	*v = COL_TEXT(s, i);
+
+	return xstrdup(v ? v : "");
+}
+
+/* The event (the current one when event_id < 0). */
+int
+store_badge_event(struct store *st, int64_t event_id, struct badge_event *ev)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, timezone, venue_name, venue_city, starts_at,"
+	    " ends_at FROM events WHERE id = ?1";
+	sqlite3_stmt		*s;
+	int64_t			 id = event_id < 0 ? store_current_event(st) :
+	    event_id;
+
+	memset(ev, 0, sizeof *ev);
+	if (id < 0)
+		return -1;
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	ev->id = sqlite3_column_int64(s, 0);
+	ev->name = col_dup(s, 1);
+	ev->timezone = col_dup(s, 2);
+	if (*COL_TEXT(s, 3) != '\0' && *COL_TEXT(s, 4) != '\0')
+		xasprintf(&ev->venue, "%s, %s", COL_TEXT(s, 3), COL_TEXT(s, 4));
+	else
+		xasprintf(&ev->venue, "%s%s", COL_TEXT(s, 3), COL_TEXT(s, 4));
+	ev->starts_at = (time_t)sqlite3_column_int64(s, 5);
+	ev->ends_at = (time_t)sqlite3_column_int64(s, 6);
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* The registration an attendee belongs to, or -1; *event_id its event. */
+int64_t
+store_attendee_registration(struct store *st, int64_t attendee_id,
+    int64_t *event_id)
+{
+	static const char	 sql[] =
+	    "SELECT registration_id, event_id FROM attendees WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int64_t			 reg = -1;
+
+	sqlite3_bind_int64(s, 1, attendee_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		reg = sqlite3_column_int64(s, 0);
+		*event_id = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return reg;
+}
+
+void
+store_badge_event_clear(struct badge_event *ev)
+{
+	free(ev->name);
+	free(ev->timezone);
+	free(ev->venue);
+	memset(ev, 0, sizeof *ev);
+}
+
+/* Short marks for what staff must see: the dinner, study visits. */
+static char *
+person_marks(struct store *st, int64_t attendee)
+{
+	static const char	 sql[] =
+	    "SELECT s.kind FROM attendee_sessions x"
+	    " JOIN sessions s ON s.id = x.session_id"
+	    " WHERE x.attendee_id = ?1 ORDER BY s.starts_at";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	char			 marks[128] = "";
+
+	sqlite3_bind_int64(s, 1, attendee);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char	*kind = COL_TEXT(s, 0), *mark;
+
+		if (strcmp(kind, "meal") == 0)
+			mark = "DINNER";
+		else if (strcmp(kind, "visit") == 0)
+			mark = "VISIT";
+		else
+			mark = "SESSION";
+		if (strstr(marks, mark) != NULL)
+			continue;
+		if (marks[0] != '\0')
+			strncat(marks, " · ", sizeof marks - strlen(marks) - 1);
+		strncat(marks, mark, sizeof marks - strlen(marks) - 1);
+	}
+	sqlite3_reset(s);
+	return xstrdup(marks);
+}
+
+static void
+person_read(sqlite3_stmt *s, struct badge_person *p)
+{
+	p->id = sqlite3_column_int64(s, 0);
+	p->first_name = col_dup(s, 1);
+	p->last_name = col_dup(s, 2);
+	p->company = col_dup(s, 3);
+	p->ticket_type = col_dup(s, 4);
+	p->role = col_dup(s, 5);
+	p->pass_code = col_dup(s, 6);
+}
+
+#define PERSON_COLUMNS \
+	"a.id, a.first_name, a.last_name, a.company, t.name, t.role," \
+	" a.pass_code, a.status"
+
+static void
+people_add(struct badge_people *out, sqlite3_stmt *s)
+{
+	out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
+	person_read(s, &out->v[out->n++]);
+}
+
+/*
+ * The attendees a print run takes, in a stable order. Fails with a cause
+ * for an id that is unknown, of another event, or not confirmed.
+ */
+int
+store_badge_people(struct store *st, int64_t event_id, enum badge_select sel,
+    const int64_t *ids, size_t nids, struct badge_people *out, char **cause)
+{
+	static const char	 all_sql[] =
+	    "SELECT " PERSON_COLUMNS " FROM attendees a"
+	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " WHERE a.event_id = ?1 AND a.status = 'confirmed'"
+	    " AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM badge_prints b"
+	    "  WHERE b.attendee_id = a.id))"
+	    " ORDER BY a.last_name COLLATE NOCASE, a.first_name COLLATE NOCASE,"
+	    " a.id";
+	static const char	 one_sql[] =
+	    "SELECT " PERSON_COLUMNS " FROM attendees a"
+	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " WHERE a.id = ?1 AND a.event_id = ?2";
+	sqlite3_stmt		*s;
+
+	memset(out, 0, sizeof *out);
+	if (sel != BADGE_IDS) {
+		s = store_stmt(st, all_sql);
+		sqlite3_bind_int64(s, 1, event_id);
+		sqlite3_bind_int(s, 2, sel == BADGE_ONLY_NEW);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			people_add(out, s);
+		sqlite3_reset(s);
+	}
+	for (size_t i = 0; sel == BADGE_IDS && i < nids; i++) {
+		s = store_stmt(st, one_sql);
+		sqlite3_bind_int64(s, 1, ids[i]);
+		sqlite3_bind_int64(s, 2, event_id);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			xasprintf(cause, "no attendee %lld in this event",
+			    (long long)ids[i]);
+			goto fail;
+		}
+		if (strcmp(COL_TEXT(s, 7), "confirmed") != 0) {
+			xasprintf(cause, "attendee %lld is %s, not confirmed",
+			    (long long)ids[i], COL_TEXT(s, 7));
+			goto fail;
+		}
+		people_add(out, s);
+		sqlite3_reset(s);
+	}
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].marks = person_marks(st, out->v[i].id);
+	return 0;
+fail:
+	sqlite3_reset(s);
+	store_badge_people_clear(out);
+	return -1;
+}
+
+void
+store_badge_people_clear(struct badge_people *people)
+{
+	for (size_t i = 0; i < people->n; i++) {
+		struct badge_person	*p = &people->v[i];
+
+		free(p->first_name);
+		free(p->last_name);
+		free(p->company);
+		free(p->ticket_type);
+		free(p->role);
+		free(p->pass_code);
+		free(p->marks);
+	}
+	free(people->v);
+	memset(people, 0, sizeof *people);
+}
+
+/* Record that these tags were printed, in one transaction. */
+int
+store_badge_printed(struct store *st, const struct badge_people *people,
+    const char *layout)
+{
+	static const char	 sql[] =
+	    "INSERT INTO badge_prints (attendee_id, layout, printed_at)"
+	    " VALUES (?1, ?2, ?3)";
+	sqlite3_stmt		*s;
+
+	if (store_begin(st) != 0)
+		return -1;
+	for (size_t i = 0; i < people->n; i++) {
+		s = store_stmt(st, sql);
+		sqlite3_bind_int64(s, 1, people->v[i].id);
+		sqlite3_bind_text(s, 2, layout, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_reset(s);
+			store_rollback(st);
+			return -1;
+		}
+		sqlite3_reset(s);
+	}
+	return store_commit(st);
+}
+
+/*
+ * A new pass code for a confirmed attendee; the old one is forgotten, so
+ * the door no longer knows it. Returns the new code.
+ */
+char *
+store_pass_reissue(struct store *st, int64_t attendee_id, char **cause)
+{
+	static const char	 get_sql[] =
+	    "SELECT a.status, e.code_prefix FROM attendees a"
+	    " JOIN events e ON e.id = a.event_id WHERE a.id = ?1";
+	static const char	 set_sql[] =
+	    "UPDATE attendees SET pass_code = ?2 WHERE id = ?1";
+	sqlite3_stmt		*s;
+	char			*code = NULL;
+
+	if (store_begin(st) != 0) {
+		xasprintf(cause, "the database is busy");
+		return NULL;
+	}
+	s = store_stmt(st, get_sql);
+	sqlite3_bind_int64(s, 1, attendee_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		xasprintf(cause, "no attendee %lld", (long long)attendee_id);
+		goto fail;
+	}
+	if (strcmp(COL_TEXT(s, 0), "confirmed") != 0) {
+		xasprintf(cause, "attendee %lld is %s, not confirmed",
+		    (long long)attendee_id, COL_TEXT(s, 0));
+		goto fail;
+	}
+	code = token_pass_code(COL_TEXT(s, 1), attendee_id);
+	sqlite3_reset(s);
+	s = store_stmt(st, set_sql);
+	sqlite3_bind_int64(s, 1, attendee_id);
+	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE || store_commit(st) != 0) {
+		xasprintf(cause, "cannot save: %s", sqlite3_errmsg(store_db(st)));
+		goto fail;
+	}
+	sqlite3_reset(s);
+	return code;
+fail:
+	sqlite3_reset(s);
+	store_rollback(st);
+	free(code);
+	return NULL;
+}
