@@ -441,9 +441,10 @@ http_stop(struct server *srv)
 		event_active(srv->workers[i].stop_ev, EV_READ, 0);
 }
 
-/* A listening socket on host:port that other workers can share. */
+/* Bind a socket to host:port (SO_REUSEPORT if shared); -1 with cause. */
 static int
-listen_socket(const char *host, int port, int *bound_port, char **cause)
+bind_socket(const char *host, int port, int shared, int *bound_port,
+    char **cause)
 {
 	struct addrinfo		 hints = { 0 }, *ai = NULL;
 	struct sockaddr_storage	 ss;
@@ -464,9 +465,9 @@ listen_socket(const char *host, int port, int *bound_port, char **cause)
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == -1 ||
+	    (shared && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof one) == -1) ||
 	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-	    listen(fd, LISTEN_BACKLOG) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
 		xasprintf(cause, "cannot listen on %s:%d: %s", host, port,
 		    strerror(errno));
@@ -479,6 +480,34 @@ listen_socket(const char *host, int port, int *bound_port, char **cause)
 	*bound_port = ntohs(ss.ss_family == AF_INET6 ?
 	    ((struct sockaddr_in6 *)&ss)->sin6_port :
 	    ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+/*
+ * A listening socket on host:port that the other workers share through
+ * SO_REUSEPORT. The first worker first binds without it: SO_REUSEPORT
+ * would let a second techtankd of the same user join the port silently,
+ * and split the requests between two databases.
+ */
+static int
+listen_socket(const char *host, int port, int first, int *bound_port,
+    char **cause)
+{
+	int	fd;
+
+	if (first) {
+		if ((fd = bind_socket(host, port, 0, &port, cause)) == -1)
+			return -1;
+		close(fd);
+	}
+	if ((fd = bind_socket(host, port, 1, bound_port, cause)) == -1)
+		return -1;
+	if (listen(fd, LISTEN_BACKLOG) == -1) {
+		xasprintf(cause, "cannot listen on %s:%d: %s", host, port,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -523,8 +552,8 @@ worker_init(struct server *srv, struct worker *w, int index, char **cause)
 	evhttp_set_gencb(w->http, request_cb, w);
 
 	port = srv->port != 0 ? srv->port : cfg->listen_port;
-	if ((fd = listen_socket(cfg->listen_host, port, &srv->port,
-	    cause)) == -1)
+	if ((fd = listen_socket(cfg->listen_host, port, index == 0,
+	    &srv->port, cause)) == -1)
 		return -1;
 	w->listener = evconnlistener_new(w->base, NULL, NULL,
 	    LEV_OPT_CLOSE_ON_FREE, -1, fd);

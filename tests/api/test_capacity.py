@@ -1,5 +1,5 @@
 """Quotas, event capacity, the waitlist and its promotion in order."""
-from conftest import registration
+from techtank_test import registration
 
 
 def tokens_statuses(daemon, tokens):

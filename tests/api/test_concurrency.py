@@ -5,7 +5,7 @@ import threading
 import pytest
 import requests
 
-from conftest import registration
+from techtank_test import registration
 
 _local = threading.local()
 

@@ -5,7 +5,7 @@ import time
 
 import requests
 
-from conftest import registration
+from techtank_test import registration
 
 
 def stream(daemon, acked, stop):

@@ -5,7 +5,7 @@ import json
 import pytest
 import requests
 
-from conftest import registration
+from techtank_test import registration
 
 HOSTILE = [
     "Robert'); DROP TABLE attendees;--",

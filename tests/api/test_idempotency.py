@@ -1,7 +1,7 @@
 """Idempotency-Key: a retry returns the first answer and registers no one twice."""
 import json
 
-from conftest import registration
+from techtank_test import registration
 
 
 def test_retry_returns_the_first_answer(daemon):

@@ -1,5 +1,5 @@
 """Registering, reading back and cancelling through the manage token."""
-from conftest import person, registration
+from techtank_test import person, registration
 
 
 def test_register_one(daemon):

@@ -1,7 +1,7 @@
 """Every invalid field: 422 with its own message, and nothing written."""
 import pytest
 
-from conftest import person, registration
+from techtank_test import person, registration
 
 
 def assert_refused(daemon, body, field, status=422, code="validation_failed"):

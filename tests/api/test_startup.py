@@ -1,0 +1,96 @@
+"""Starting techtankd: flags, defaults and start-up errors."""
+import os
+import subprocess
+import time
+
+import requests
+
+from techtank_test import TECHTANKD, free_port, ROOT
+
+
+def run(*args, cwd=None, timeout=10):
+    return subprocess.run([TECHTANKD, *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+def test_help_and_version():
+    r = run("--help")
+    assert r.returncode == 0
+    for flag in ("--listen", "--db", "--web-root", "--max-body", "--timeout"):
+        assert flag in r.stdout
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("techtankd ")
+
+
+def test_bad_flags_are_refused_clearly():
+    for args, text in ((["--listen", "nope"], "ADDR:PORT"),
+                       (["--listen", "127.0.0.1:99999"], "port"),
+                       (["--threads", "0"], "--threads"),
+                       (["--bogus"], "usage"),
+                       (["extra"], "unexpected argument")):
+        r = run(*args)
+        assert r.returncode != 0, args
+        assert text in r.stderr, (args, r.stderr)
+
+
+def test_database_path_without_a_folder(tmp_path):
+    """A --db naming a file in the current folder used to crash."""
+    port = free_port()
+    p = subprocess.Popen([TECHTANKD, "--db", "plain.db", "--listen", f"127.0.0.1:{port}",
+                          "--web-root", os.path.join(ROOT, "web"), "--access-log", "/dev/null"],
+                         cwd=tmp_path, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        assert requests.get(f"http://127.0.0.1:{port}/api/v1/event", timeout=5).ok
+        assert (tmp_path / "plain.db").exists()
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+
+
+def test_database_folder_is_created(tmp_path):
+    port = free_port()
+    db = tmp_path / "a" / "b" / "t.db"
+    p = subprocess.Popen([TECHTANKD, "--db", str(db), "--listen", f"127.0.0.1:{port}",
+                          "--web-root", os.path.join(ROOT, "web"), "--access-log", "/dev/null"],
+                         stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            if db.exists():
+                break
+            time.sleep(0.05)
+        assert db.exists()
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+
+
+def test_unusable_database_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    r = run("--db", str(tmp_path / "file" / "t.db"), "--listen", "127.0.0.1:0",
+            "--web-root", os.path.join(ROOT, "web"))
+    assert r.returncode == 1
+    assert "t.db" in r.stderr
+    (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
+    r = run("--db", str(tmp_path / "junk.db"), "--listen", "127.0.0.1:0",
+            "--web-root", os.path.join(ROOT, "web"))
+    assert r.returncode == 1 and "junk.db" in r.stderr
+
+
+def test_missing_web_root_is_a_clear_error(tmp_path):
+    r = run("--db", str(tmp_path / "t.db"), "--listen", "127.0.0.1:0",
+            "--web-root", str(tmp_path / "nope"))
+    assert r.returncode == 1 and "web root" in r.stderr
+
+
+def test_port_in_use_is_a_clear_error(daemon):
+    """A second techtankd on the same port must not share it silently."""
+    r = run("--db", daemon.tmp + "/other.db", "--listen", f"127.0.0.1:{daemon.port}",
+            "--web-root", os.path.join(ROOT, "web"))
+    assert r.returncode == 1
+    assert "cannot listen" in r.stderr and "in use" in r.stderr

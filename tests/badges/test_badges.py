@@ -1,0 +1,180 @@
+"""Passes, tag sheets and the programme: printed by techtank-badges and by
+the daemon, read back with zbarimg, pdftotext, pdffonts and pdfinfo."""
+import math
+import os
+
+import pytest
+import requests
+
+from badge_tools import (NAMES, pdf_fonts, pdf_pages, pdf_text, qr_codes,
+                      registration, run_badges)
+
+
+def test_tag_sheet_codes_names_and_fonts(filled, tmp_path):
+    out = str(tmp_path / "tags.pdf")
+    run_badges("tags", "--db", filled.db, "-o", out)
+    codes = qr_codes(out, str(tmp_path))
+    assert sorted(codes) == sorted(p["pass_code"] for p in filled.people)
+    text = pdf_text(out)
+    for first, last, company in NAMES:
+        if first == "محمد":
+            continue  # pdftotext reorders right-to-left text; see the next test
+        assert f"{first} {last}" in text, first
+        assert company in text
+    fonts = pdf_fonts(out)
+    assert fonts, "no fonts listed"
+    for line in fonts:
+        assert line.split()[-5] == "yes", f"not embedded: {line}"
+
+
+def test_arabic_is_shaped_not_boxes(filled, tmp_path):
+    out = str(tmp_path / "tags.pdf")
+    run_badges("tags", "--db", filled.db, "-o", out)
+    text = pdf_text(out)
+    # Shaped glyphs that map back to the letters; pdftotext splits the
+    # lam-alef ligature of the family name, so the given name and company
+    # are checked word for word.
+    assert "محمد" in text
+    assert "شركة" in text
+    assert "\ufffd" not in text
+
+
+@pytest.mark.parametrize("layout,per_page", [("durable-1445-02", 10), ("herma-4412", 10),
+                                             ("a6x4", 4), ("4x3", 1)])
+def test_pages_per_layout(filled, tmp_path, layout, per_page):
+    out = str(tmp_path / f"{layout}.pdf")
+    r = run_badges("tags", "--db", filled.db, "--layout", layout, "-o", out)
+    n = len(filled.people)
+    assert pdf_pages(out) == math.ceil(n / per_page)
+    assert f"{n} tags" in r.stdout
+    assert sorted(qr_codes(out, str(tmp_path))) == sorted(p["pass_code"] for p in filled.people)
+
+
+def test_only_new_prints_only_those_added_since(filled, tmp_path):
+    first = str(tmp_path / "first.pdf")
+    run_badges("tags", "--db", filled.db, "--only-new", "-o", first)
+    assert len(qr_codes(first, str(tmp_path))) == len(NAMES)
+    again = run_badges("tags", "--db", filled.db, "--only-new", "-o", str(tmp_path / "none.pdf"),
+                       check=False)
+    assert again.returncode != 0 and "no new attendees" in again.stderr
+    assert not os.path.exists(tmp_path / "none.pdf")
+    new = [filled.register(registration()).json()["attendees"][0]["pass_code"] for _ in range(3)]
+    later = str(tmp_path / "later.pdf")
+    run_badges("tags", "--db", filled.db, "--only-new", "-o", later)
+    assert sorted(qr_codes(later, str(tmp_path))) == sorted(new)
+
+
+def test_chosen_attendees_only(filled, tmp_path):
+    out = str(tmp_path / "two.pdf")
+    ids = [str(p["id"]) for p in filled.people[:2]]
+    run_badges("tags", "--db", filled.db, "--attendee", ids[0], "--attendee", ids[1], "-o", out)
+    assert sorted(qr_codes(out, str(tmp_path))) == sorted(p["pass_code"] for p in filled.people[:2])
+
+
+def test_pass_pdf_and_png_from_the_cli(filled, tmp_path):
+    p = filled.people[0]
+    for ext in ("pdf", "png"):
+        out = str(tmp_path / f"pass.{ext}")
+        run_badges("pass", "--db", filled.db, "--attendee", str(p["id"]), "-o", out)
+        assert qr_codes(out, str(tmp_path)) == [p["pass_code"]]
+    text = pdf_text(str(tmp_path / "pass.pdf"))
+    assert "Åsa Lindström-Öberg" in text and "Pressverk AB" in text
+    assert "Member" in text and "Techtank Conference 2027" in text
+    assert "30 November – 1 December 2027" in text
+
+
+def test_pass_over_http(filled, tmp_path):
+    p, other = filled.people[0], filled.people[1]
+    base = f"{filled.url}/api/v1/registrations/{p['token']}/attendees"
+    r = requests.get(f"{base}/{p['id']}/pass.pdf", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    (tmp_path / "http.pdf").write_bytes(r.content)
+    assert qr_codes(str(tmp_path / "http.pdf"), str(tmp_path)) == [p["pass_code"]]
+    r = requests.get(f"{base}/{p['id']}/pass.png", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    (tmp_path / "http.png").write_bytes(r.content)
+    assert qr_codes(str(tmp_path / "http.png"), str(tmp_path)) == [p["pass_code"]]
+    # Another registration's attendee, a bad token, a bad id: not found.
+    assert requests.get(f"{base}/{other['id']}/pass.pdf", timeout=10).status_code == 404
+    assert requests.get(f"{filled.url}/api/v1/registrations/{'a' * 32}/attendees/{p['id']}/pass.pdf",
+                        timeout=10).status_code == 404
+    assert requests.get(f"{base}/x/pass.pdf", timeout=10).status_code == 404
+    assert requests.get(f"{base}/{p['id']}/pass.gif", timeout=10).status_code == 404
+
+
+def test_waitlisted_and_cancelled_have_no_pass(filled, tmp_path):
+    filled.set_limits(ticket_type=1, quota=0, waitlist=True)
+    reg = filled.register(registration()).json()
+    a = reg["attendees"][0]
+    assert a["status"] == "waitlisted"
+    url = f"{filled.url}/api/v1/registrations/{reg['manage_token']}/attendees/{a['id']}/pass.pdf"
+    assert requests.get(url, timeout=10).status_code == 409
+    r = run_badges("pass", "--db", filled.db, "--attendee", str(a["id"]), "-o",
+                   str(tmp_path / "w.pdf"), check=False)
+    assert r.returncode != 0 and "waitlisted" in r.stderr
+    assert not os.path.exists(tmp_path / "w.pdf")
+
+
+def test_reissue_forgets_the_old_code(filled, tmp_path):
+    p = filled.people[0]
+    r = run_badges("reissue", "--db", filled.db, "--attendee", str(p["id"]))
+    new = r.stdout.strip().split()[-1]
+    assert new.startswith("TT-") and new != p["pass_code"]
+    assert filled.sql("SELECT count(*) FROM attendees WHERE pass_code = ?", p["pass_code"]) == [(0,)]
+    got = requests.get(f"{filled.url}/api/v1/registrations/{p['token']}", timeout=10).json()
+    assert got["attendees"][0]["pass_code"] == new
+    out = str(tmp_path / "pass.png")
+    run_badges("pass", "--db", filled.db, "--attendee", str(p["id"]), "-o", out)
+    assert qr_codes(out, str(tmp_path)) == [new]
+
+
+def test_programme_pdf(filled, tmp_path):
+    out = str(tmp_path / "programme.pdf")
+    run_badges("programme", "--db", filled.db, "-o", out)
+    text = pdf_text(out)
+    for expected in ("Techtank Conference 2027", "Tuesday 30 November 2027",
+                     "Wednesday 1 December 2027", "08:30–09:00", "Stora salen",
+                     "Press hardening at scale", "Mikael Åhlén (Nordpress Formning AB)",
+                     "Lunch", "Conference dinner", "Page 1 of"):
+        assert expected in text, expected
+    for line in pdf_fonts(out):
+        assert line.split()[-5] == "yes"
+
+
+def test_clear_errors_and_no_partial_files(tmp_path, filled):
+    empty_db = tmp_path / "empty"
+    empty_db.mkdir()
+    cases = [
+        (["tags", "--db", str(tmp_path / "missing.db"), "-o", str(tmp_path / "a.pdf")], "no database"),
+        (["tags", "--db", filled.db, "--layout", "nope", "-o", str(tmp_path / "a.pdf")], "unknown layout"),
+        (["tags", "--db", filled.db, "--attendee", "99999", "-o", str(tmp_path / "a.pdf")], "no attendee 99999"),
+        (["tags", "--db", filled.db, "-o", "/nonexistent-dir/a.pdf"], "cannot write"),
+        (["tags", "--db", filled.db, "-o", str(tmp_path / "a.txt")], ".pdf"),
+        (["pass", "--db", filled.db, "-o", str(tmp_path / "a.pdf")], "--attendee"),
+        (["frobnicate", "--db", filled.db], "unknown command"),
+    ]
+    for args, message in cases:
+        r = run_badges(*args, check=False)
+        assert r.returncode != 0, args
+        assert message in r.stderr, (args, r.stderr)
+    assert not any(p.name.startswith("a.") for p in tmp_path.iterdir())
+
+
+def test_zero_attendees_is_a_clear_message(tmp_path):
+    from techtank_test import Daemon
+    d = Daemon(str(tmp_path)).start()
+    try:
+        r = run_badges("tags", "--db", d.db, "-o", str(tmp_path / "tags.pdf"), check=False)
+        assert r.returncode != 0 and "no confirmed attendees" in r.stderr
+        assert not (tmp_path / "tags.pdf").exists()
+    finally:
+        d.stop()
+
+
+def test_help_and_layouts():
+    r = run_badges("--help")
+    assert "tags" in r.stdout and "programme" in r.stdout and "pass" in r.stdout
+    r = run_badges("layouts")
+    for name in ("durable-1445-02", "herma-4412", "a6x4", "4x3"):
+        assert name in r.stdout

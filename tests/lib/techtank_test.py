@@ -1,0 +1,147 @@
+"""The real techtankd for black-box tests: started on a free loopback port
+with a temporary SQLite database, driven over HTTP. Shared by tests/api and
+tests/badges."""
+import itertools
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import uuid
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TECHTANKD = os.environ.get("TECHTANKD", os.path.join(ROOT, "techtankd"))
+_seq = itertools.count(1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    """One techtankd process; restartable on the same database."""
+
+    def __init__(self, tmp, extra=()):
+        self.tmp = tmp
+        self.db = os.path.join(tmp, "t.db")
+        self.extra = list(extra)
+        self.proc = None
+        self.port = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.port = free_port()
+        self.stderr = open(os.path.join(self.tmp, "stderr.log"), "ab")
+        self.proc = subprocess.Popen(
+            [TECHTANKD, "--listen", f"127.0.0.1:{self.port}", "--db", self.db,
+             "--web-root", os.path.join(ROOT, "web"),
+             "--access-log", os.path.join(self.tmp, "access.log")] + self.extra,
+            stdout=subprocess.DEVNULL, stderr=self.stderr)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("techtankd exited: " + self.log())
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("techtankd did not answer: " + self.log())
+
+    def log(self):
+        with open(os.path.join(self.tmp, "stderr.log"), "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc = None
+        self.stderr.close()
+        return rc
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def sql(self, statement, *args):
+        """Run SQL on the database file (for set-up while stopped, or reads)."""
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            cur = con.execute(statement, args)
+            rows = cur.fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+
+    def set_limits(self, ticket_type=None, quota=None, waitlist=None,
+                   capacity="keep"):
+        """Change seats in the database, with the daemon stopped around it."""
+        self.stop()
+        if ticket_type is not None:
+            self.sql("UPDATE ticket_types SET quota = ? WHERE id = ?", quota, ticket_type)
+            if waitlist is not None:
+                self.sql("UPDATE ticket_types SET waitlist = ? WHERE id = ?",
+                         1 if waitlist else 0, ticket_type)
+        if capacity != "keep":
+            self.sql("UPDATE events SET capacity = ?", capacity)
+        self.start()
+
+    # API helpers
+    def get(self, path, **kw):
+        return requests.get(self.url + path, timeout=10, **kw)
+
+    def post(self, path, body, **kw):
+        headers = {"Content-Type": "application/json"}
+        headers.update(kw.pop("headers", {}))
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        return requests.post(self.url + path, data=data, headers=headers,
+                             timeout=30, **kw)
+
+    def delete(self, path, **kw):
+        return requests.delete(self.url + path, timeout=10, **kw)
+
+    def register(self, body=None, **kw):
+        return self.post("/api/v1/registrations", body or registration(), **kw)
+
+    def remaining(self, ticket_type=1):
+        ev = self.get("/api/v1/event").json()
+        for t in ev["ticket_types"]:
+            if t["id"] == ticket_type:
+                return t["remaining"]
+        raise KeyError(ticket_type)
+
+
+def person(first="Åsa", last="Lindström-Öberg", email=None, **extra):
+    p = {"first_name": first, "last_name": last,
+         "email": email or f"p{next(_seq)}.{uuid.uuid4().hex[:8]}@example.se",
+         "company": "Pressverk AB"}
+    p.update(extra)
+    return p
+
+
+def registration(n=1, ticket_type=1, **overrides):
+    attendees = [person() for _ in range(n)]
+    body = {"ticket_type": ticket_type, "privacy_accepted": True,
+            "contact": dict(attendees[0], phone="+46 70 123 45 67"),
+            "attendees": attendees}
+    body.update(overrides)
+    return body
+
+
