@@ -3,6 +3,8 @@
  * dash, so libqrencode picks the compact alphanumeric mode; level Q
  * survives a scratched or creased badge and the code still fits version 3.
  */
+#include <stdint.h>
+
 #include <qrencode.h>
 
 #include "badges.h"
@@ -30,14 +32,20 @@ qr_version(const char *code)
 	return v;
 }
 
-/* The code as a size x size square (quiet zone included) at (x, y). */
+/*
+ * The code as a size x size square (quiet zone included) at (x, y): one
+ * pixel per module, scaled without smoothing, so a PDF carries a tiny
+ * image rather than hundreds of rectangles.
+ */
 int
 qr_draw(cairo_t *cr, const char *code, double x, double y, double size,
     char **cause)
 {
-	QRcode	*qr = qr_encode(code);
-	double	 module;
-	int	 n;
+	QRcode		*qr = qr_encode(code);
+	cairo_surface_t	*img;
+	cairo_pattern_t	*pat;
+	unsigned char	*px;
+	int		 n, side, stride;
 
 	if (qr == NULL || qr->version > QR_MAX_VERSION) {
 		if (cause != NULL)
@@ -48,21 +56,35 @@ qr_draw(cairo_t *cr, const char *code, double x, double y, double size,
 		return -1;
 	}
 	n = qr->width;
-	module = size / (n + 2 * QR_QUIET);
-	cairo_save(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, size, size);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (int row = 0; row < n; row++)
-		for (int col = 0; col < n; col++)
-			if (qr->data[row * n + col] & 1)
-				cairo_rectangle(cr,
-				    x + (col + QR_QUIET) * module,
-				    y + (row + QR_QUIET) * module,
-				    module, module);
-	cairo_fill(cr);
-	cairo_restore(cr);
+	side = n + 2 * QR_QUIET;
+	img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
+	cairo_surface_flush(img);
+	px = cairo_image_surface_get_data(img);
+	stride = cairo_image_surface_get_stride(img);
+	for (int row = 0; row < side; row++) {
+		uint32_t	*line = (uint32_t *)(px + row * stride);
+
+		for (int col = 0; col < side; col++) {
+			int	r = row - QR_QUIET, c = col - QR_QUIET;
+			int	dark = r >= 0 && r < n && c >= 0 && c < n &&
+			    (qr->data[r * n + c] & 1);
+
+			line[col] = dark ? 0x000000 : 0xffffff;
+		}
+	}
+	cairo_surface_mark_dirty(img);
 	QRcode_free(qr);
+
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, size / side, size / side);
+	pat = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_set_source(cr, pat);
+	cairo_rectangle(cr, 0, 0, side, side);
+	cairo_fill(cr);
+	cairo_pattern_destroy(pat);
+	cairo_surface_destroy(img);
+	cairo_restore(cr);
 	return 0;
 }

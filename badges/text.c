@@ -4,6 +4,8 @@
  * still does not fit ends in an ellipsis. Sizes are absolute points, so
  * they do not depend on pango's idea of the screen's resolution.
  */
+#include <math.h>
+
 #include "badges.h"
 
 #define FIT_STEP 0.5	/* points */
@@ -41,10 +43,16 @@ text_fit(cairo_t *cr, const char *text, int bold, double max_pt,
 
 	pango_layout_set_text(layout, text, -1);
 	for (double pt = max_pt; pt >= min_pt; pt -= FIT_STEP) {
+		double	guess;
+
 		layout_font(layout, bold, pt);
 		text_extents(layout, &lw, &lh);
 		if (lw <= w && lh <= h)
 			return layout;
+		/* Text scales with its size: jump close to the answer. */
+		guess = floor(pt * fmin(w / lw, h / lh) / FIT_STEP) * FIT_STEP;
+		if (guess < pt - FIT_STEP)
+			pt = fmax(guess, min_pt - FIT_STEP) + FIT_STEP;
 	}
 	layout_font(layout, bold, min_pt);
 	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));

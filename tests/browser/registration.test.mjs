@@ -184,6 +184,13 @@ test('register Åsa on a phone, see the pass, cancel through the private link', 
     const passCode = (await card.locator('.pass-code').textContent()).trim();
     assert.ok(passCode.startsWith('TT-'), `pass code ${passCode}`);
     assert.match(await page.locator('#next-heading').textContent(), /what happens next/i);
+    // The pass downloads: a PDF to print and a PNG for the phone.
+    for (const [name, type] of [['Pass to print (PDF)', 'application/pdf'], ['Pass for the phone (PNG)', 'image/png']]) {
+      const href = await card.getByRole('link', { name }).getAttribute('href');
+      const res = await fetch(new URL(href, baseURL));
+      assert.equal(res.status, 200, href);
+      assert.equal(res.headers.get('content-type'), type);
+    }
     await page.screenshot({ path: path.join(outDir, 'confirmation.png'), fullPage: true });
 
     // The private link shown on the page opens the registration.

@@ -69,6 +69,15 @@ function passCode(code, labelId) {
   return p;
 }
 
+/** Download links for the printable pass (PDF) and the phone image (PNG). */
+function passLinks(a) {
+  const base = `/api/v1/registrations/${encodeURIComponent(token)}/attendees/${encodeURIComponent(a.id)}/pass`;
+  return el('p', { class: 'pass-links' },
+    el('a', { href: `${base}.pdf`, class: 'pass-link', download: 'pass.pdf' }, t('manage.pass_pdf')),
+    ' ',
+    el('a', { href: `${base}.png`, class: 'pass-link', download: 'pass.png' }, t('manage.pass_png')));
+}
+
 function attendeeCard(a, i) {
   const li = el('li', { class: `attendee-card attendee-card--${a.status}` });
   li.append(el('h3', { class: 'attendee-name' }, fullName(a)));
@@ -79,7 +88,8 @@ function attendeeCard(a, i) {
     li.append(el('div', { class: 'pass' },
       el('p', { class: 'pass-label', id }, t('manage.pass_code')),
       passCode(a.pass_code, id),
-      el('p', { class: 'pass-hint' }, t('manage.pass_hint'))));
+      el('p', { class: 'pass-hint' }, t('manage.pass_hint')),
+      passLinks(a)));
   } else if (a.status === 'waitlisted') {
     li.append(el('p', { class: 'waitlist' },
       a.waitlist_position ? t('manage.waitlist_position', { n: a.waitlist_position }) : t('manage.waitlisted')));
