@@ -16,6 +16,23 @@
 
 #define IDEMPOTENCY_KEY_MAX	128
 
+static void registration_done(struct job *);
+
+static int
+registration_run(struct store *st, struct job *job)
+{
+	job->result = store_register(st, job->input, job->idem_key,
+	    job->idem_hash, &job->replayed, &job->err);
+	return job->result < 0 ? -1 : 0;
+}
+
+static int
+cancel_run(struct store *st, struct job *job)
+{
+	job->result = store_cancel(st, job->token, &job->err);
+	return job->result < 0 ? -1 : 0;
+}
+
 static const char *
 header(struct http_req *hr, const char *name)
 {
@@ -116,9 +133,7 @@ api_registration_create(struct http_req *hr, const char *arg)
 		return;
 	}
 
-	job = xcalloc(1, sizeof *job);
-	job->kind = JOB_REGISTER;
-	job->hr = hr;
+	job = job_create(hr, registration_run, registration_done);
 	job->input = input;
 	if (key != NULL) {
 		job->idem_key = xstrdup(key);
@@ -168,17 +183,15 @@ api_registration_cancel(struct http_req *hr, const char *token)
 		    "no registration has this link", NULL);
 		return;
 	}
-	job = xcalloc(1, sizeof *job);
-	job->kind = JOB_CANCEL;
-	job->hr = hr;
+	job = job_create(hr, cancel_run, registration_done);
 	job->token = xstrdup(token);
 	hr->w->pending++;
 	writer_submit(job);
 }
 
 /* The writer has committed (or refused) the job: answer its request. */
-void
-api_registration_done(struct job *job)
+static void
+registration_done(struct job *job)
 {
 	struct http_req	*hr = job->hr;
 
@@ -188,7 +201,7 @@ api_registration_done(struct job *job)
 		http_reply_error(hr, job->err.status, job->err.code,
 		    job->err.message, job->err.fields);
 		job->err.fields = NULL;
-	} else if (job->kind == JOB_REGISTER) {
+	} else if (job->input != NULL) {
 		if (job->replayed)
 			http_header(hr, "Idempotent-Replayed", "true");
 		reply_registration(hr, 201, job->result);

@@ -382,7 +382,7 @@ done_cb(evutil_socket_t fd, short ev, void *arg)
 	for (struct job *j = jobs; j != NULL; j = next) {
 		next = j->next;
 		w->pending--;
-		api_registration_done(j);
+		j->done(j);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <event2/listener.h>
 
 #include "techtank.h"
+#include "store-door.h"
 
 /* Every limit and tunable, filled from the command line (techtankd.c). */
 struct config {
@@ -112,7 +113,6 @@ void api_programme(struct http_req *, const char *);
 void api_registration_create(struct http_req *, const char *);
 void api_registration_get(struct http_req *, const char *);
 void api_registration_cancel(struct http_req *, const char *);
-void api_registration_done(struct job *);
 
 /* api-passes.c */
 void api_pass_pdf(struct http_req *, const char *);
@@ -122,23 +122,41 @@ void api_pass_png(struct http_req *, const char *);
 int static_open_root(const char *, char **cause);
 void static_serve(struct http_req *, const char *);
 
-/* writer.c */
-enum job_kind {
-	JOB_REGISTER,
-	JOB_CANCEL,
-};
+/* writer.c: work for the writer thread, answered after the commit */
 struct job {
-	enum job_kind		 kind;
+	/* On the writer, in the group's transaction: 0, or -1 to undo. */
+	int			(*run)(struct store *, struct job *);
+	/* On the request's worker, once the group is on disk. */
+	void			(*done)(struct job *);
 	struct http_req		*hr;
-	struct reg_input	*input;		/* JOB_REGISTER */
+
+	struct reg_input	*input;		/* registrations */
 	char			*idem_key;
 	unsigned char		 idem_hash[32];
-	char			*token;		/* JOB_CANCEL */
+	char			*token;
+
+	struct staff		 who;		/* staff requests */
+	char			 address[64];
+	char			*username;	/* login */
+	char			*password;
+	char			*hash;
+	int			 verified;
+	char			 session[STAFF_TOKEN_LEN + 1];
+	char			 csrf[STAFF_TOKEN_LEN + 1];
+	char			*code;		/* check-ins */
+	int64_t			 attendee_id;
+	char			*checkpoint;
+	char			*nonce;
+	int64_t			 checkin_id;
+
 	int64_t			 result;	/* registration id, or -1 */
 	int			 replayed;
+	json_t			*answer;
 	struct store_error	 err;
 	struct job		*next;
 };
+struct job *job_create(struct http_req *,
+	    int (*)(struct store *, struct job *), void (*)(struct job *));
 int writer_start(const struct config *, char **cause);
 void writer_submit(struct job *);
 void writer_stop(void);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "techtankd.h"
 
 static struct {
@@ -32,13 +34,37 @@ static struct {
 	.checkpoint_cond = PTHREAD_COND_INITIALIZER,
 };
 
+struct job *
+job_create(struct http_req *hr, int (*run)(struct store *, struct job *),
+    void (*done)(struct job *))
+{
+	struct job	*job = xcalloc(1, sizeof *job);
+
+	job->hr = hr;
+	job->run = run;
+	job->done = done;
+	job->result = -1;
+	return job;
+}
+
 void
 job_free(struct job *job)
 {
 	reg_input_free(job->input);
 	free(job->idem_key);
 	free(job->token);
+	free(job->username);
+	if (job->password != NULL) {
+		sodium_memzero(job->password, strlen(job->password));
+		free(job->password);
+	}
+	free(job->hash);
+	free(job->code);
+	free(job->checkpoint);
+	free(job->nonce);
+	json_decref(job->answer);
 	store_error_clear(&job->err);
+	sodium_memzero(job->session, sizeof job->session);
 	free(job);
 }
 
@@ -54,25 +80,13 @@ writer_submit(struct job *job)
 }
 
 static void
-job_run(struct store *st, struct job *job)
-{
-	switch (job->kind) {
-	case JOB_REGISTER:
-		job->result = store_register(st, job->input, job->idem_key,
-		    job->idem_hash, &job->replayed, &job->err);
-		break;
-	case JOB_CANCEL:
-		job->result = store_cancel(st, job->token, &job->err);
-		break;
-	}
-}
-
-static void
 group_fail(struct job *jobs)
 {
 	for (struct job *j = jobs; j != NULL; j = j->next) {
 		store_error_clear(&j->err);
 		j->result = -1;
+		json_decref(j->answer);
+		j->answer = NULL;
 		store_error_set(&j->err, 503, "unavailable",
 		    "the database could not save this; please try again");
 	}
@@ -90,8 +104,7 @@ group_commit(struct job *jobs)
 	}
 	for (struct job *j = jobs; j != NULL; j = j->next) {
 		store_run(st, "SAVEPOINT job");
-		job_run(st, j);
-		if (j->result < 0)
+		if (j->run(st, j) != 0)
 			store_run(st, "ROLLBACK TO job");
 		store_run(st, "RELEASE job");
 	}

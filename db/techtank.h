@@ -58,6 +58,7 @@ void token_manage(int64_t id, char out[TOKEN_MANAGE_LEN + 1]);
 char *token_pass_code(const char *prefix, int64_t id);
 int token_pass_code_valid(const char *);
 int token_manage_valid(const char *);
+void token_random(char *, size_t nchars);
 char token_check_char(const char *, size_t);
 
 /* timefmt.c */

@@ -127,3 +127,16 @@ token_manage_valid(const char *token)
 			return 0;
 	return 1;
 }
+
+/* nchars of random lowercase base32 (5 random bits each). */
+void
+token_random(char *out, size_t nchars)
+{
+	unsigned char	buf[128] = { 0 };
+	size_t		bytes = (nchars * 5 + 7) / 8;
+
+	if (bytes + 2 > sizeof buf)
+		fatalx("token_random: %zu characters is too long", nchars);
+	randombytes_buf(buf, bytes);
+	base32_encode(buf, nchars, out, 1);
+}

@@ -1,0 +1,403 @@
+/*
+ * store-checkin.c: check-ins at the door. A scan names a pass code (or an
+ * attendee found by name) and a checkpoint: the main entrance, or a session
+ * that takes sign-ups (a study visit), where only those signed up may
+ * enter. It runs in the writer's transaction, so two doors scanning the
+ * same badge at once get one "ok" and one "already_checked_in".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-door.h"
+
+#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+#define SEARCH_MAX 20
+
+json_t *
+store_checkpoints(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id, title FROM sessions WHERE event_id = ?1 AND signup = 1"
+	    " ORDER BY starts_at, id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	char			 id[32];
+
+	json_array_append_new(list, json_pack("{s:s, s:s, s:n}", "id", "main",
+	    "name", "Main entrance", "session_id"));
+	sqlite3_bind_int64(s, 1, event_id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(id, sizeof id, "session-%lld",
+		    (long long)sqlite3_column_int64(s, 0));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:I}",
+		    "id", id, "name", COL_TEXT(s, 1),
+		    "session_id", (json_int_t)sqlite3_column_int64(s, 0)));
+	}
+	sqlite3_reset(s);
+	return list;
+}
+
+/* The session a checkpoint names: 0 for the main entrance, -1 if none. */
+static int64_t
+checkpoint_session(struct store *st, int64_t event_id, const char *cp)
+{
+	static const char	 sql[] =
+	    "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2"
+	    " AND signup = 1";
+	sqlite3_stmt		*s;
+	char			*end;
+	int64_t			 id;
+
+	if (strcmp(cp, "main") == 0)
+		return 0;
+	if (strncmp(cp, "session-", 8) != 0)
+		return -1;
+	id = strtoll(cp + 8, &end, 10);
+	if (id <= 0 || *end != '\0')
+		return -1;
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, event_id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		id = -1;
+	sqlite3_reset(s);
+	return id;
+}
+
+int
+store_checkpoint_valid(struct store *st, int64_t event_id, const char *cp)
+{
+	return checkpoint_session(st, event_id, cp) >= 0;
+}
+
+struct found {
+	int64_t	 id, event_id;
+	char	*status, *zone;
+	json_t	*attendee;
+};
+
+static int
+attendee_find(struct store *st, const char *code, int64_t attendee_id,
+    struct found *f)
+{
+	static const char	 by_code[] =
+	    "SELECT a.id, a.event_id, a.status, e.timezone, a.first_name,"
+	    " a.last_name, a.company, t.name, t.role FROM attendees a"
+	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " JOIN events e ON e.id = a.event_id WHERE a.pass_code = ?1";
+	static const char	 by_id[] =
+	    "SELECT a.id, a.event_id, a.status, e.timezone, a.first_name,"
+	    " a.last_name, a.company, t.name, t.role FROM attendees a"
+	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " JOIN events e ON e.id = a.event_id WHERE a.id = ?1";
+	sqlite3_stmt		*s;
+	char			*name;
+	int			 found;
+
+	memset(f, 0, sizeof *f);
+	if (code != NULL) {
+		/* A code with a wrong check character is nobody's. */
+		if (!token_pass_code_valid(code))
+			return 0;
+		s = store_stmt(st, by_code);
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	} else {
+		s = store_stmt(st, by_id);
+		sqlite3_bind_int64(s, 1, attendee_id);
+	}
+	if ((found = sqlite3_step(s) == SQLITE_ROW)) {
+		f->id = sqlite3_column_int64(s, 0);
+		f->event_id = sqlite3_column_int64(s, 1);
+		f->status = xstrdup(COL_TEXT(s, 2));
+		f->zone = xstrdup(COL_TEXT(s, 3));
+		xasprintf(&name, "%s %s", COL_TEXT(s, 4), COL_TEXT(s, 5));
+		f->attendee = json_pack("{s:I, s:s, s:s, s:s, s:s}",
+		    "id", (json_int_t)f->id, "name", name,
+		    "company", COL_TEXT(s, 6), "ticket_type", COL_TEXT(s, 7),
+		    "role", COL_TEXT(s, 8));
+		free(name);
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+static int
+signed_up(struct store *st, int64_t attendee, int64_t session)
+{
+	static const char	 sql[] =
+	    "SELECT 1 FROM attendee_sessions WHERE attendee_id = ?1"
+	    " AND session_id = ?2";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 yes;
+
+	sqlite3_bind_int64(s, 1, attendee);
+	sqlite3_bind_int64(s, 2, session);
+	yes = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return yes;
+}
+
+/* The attendee's check-in at the checkpoint, if there is one. */
+static json_t *
+first_checkin(struct store *st, int64_t attendee, const char *cp,
+    const char *zone, int64_t *id)
+{
+	static const char	 sql[] =
+	    "SELECT c.id, c.at, u.name FROM checkins c"
+	    " JOIN users u ON u.id = c.user_id WHERE c.attendee_id = ?1"
+	    " AND c.checkpoint = ?2 AND c.undone_at IS NULL";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*j = NULL;
+	char			 at[32];
+
+	sqlite3_bind_int64(s, 1, attendee);
+	sqlite3_bind_text(s, 2, cp, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		timefmt_iso(sqlite3_column_int64(s, 1), zone, at);
+		j = json_pack("{s:s, s:s, s:s}", "at", at, "checkpoint", cp,
+		    "by", COL_TEXT(s, 2));
+	}
+	sqlite3_reset(s);
+	return j;
+}
+
+static int
+checkin_insert(struct store *st, const struct staff *who, int64_t attendee,
+    const char *cp, int64_t now)
+{
+	static const char	 sql[] =
+	    "INSERT INTO checkins (attendee_id, checkpoint, at, user_id)"
+	    " VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, attendee);
+	sqlite3_bind_text(s, 2, cp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, who->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static json_t *
+nonce_answer(struct store *st, const char *nonce)
+{
+	static const char	 sql[] =
+	    "SELECT answer FROM scan_nonces WHERE nonce = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*j = NULL;
+
+	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		j = json_loads(COL_TEXT(s, 0), 0, NULL);
+	sqlite3_reset(s);
+	return j;
+}
+
+static int
+nonce_save(struct store *st, const struct staff *who, const char *nonce,
+    json_t *answer, int64_t now)
+{
+	static const char	 sql[] =
+	    "INSERT INTO scan_nonces (nonce, user_id, answer, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	char			*text = json_dumps(answer, JSON_COMPACT);
+	int			 rc;
+
+	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, who->id);
+	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, now);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	free(text);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * One scan. Returns the answer ({"result", "attendee", "first_checkin",
+ * "checkin_id"}), or NULL when the database failed. The caller has checked
+ * that the checkpoint exists.
+ */
+json_t *
+store_checkin(struct store *st, const struct staff *who, const char *code,
+    int64_t attendee_id, const char *cp, const char *nonce,
+    const char *address, int64_t now)
+{
+	struct found	 f;
+	const char	*result;
+	json_t		*answer, *first = NULL;
+	int64_t		 session, checkin_id = 0;
+	char		 detail[160], at[32];
+
+	if (nonce != NULL && (answer = nonce_answer(st, nonce)) != NULL)
+		return answer;
+	if (!attendee_find(st, code, attendee_id, &f))
+		result = "unknown";
+	else if (strcmp(f.status, "cancelled") == 0)
+		result = "cancelled";
+	else if (strcmp(f.status, "waitlisted") == 0)
+		result = "waitlisted";
+	else if ((session = checkpoint_session(st, f.event_id, cp)) < 0 ||
+	    (session > 0 && !signed_up(st, f.id, session)))
+		result = "not_registered_here";
+	else if ((first = first_checkin(st, f.id, cp, f.zone,
+	    &checkin_id)) != NULL)
+		result = "already_checked_in";
+	else {
+		if (checkin_insert(st, who, f.id, cp, now) != 0)
+			goto fail;
+		checkin_id = sqlite3_last_insert_rowid(store_db(st));
+		timefmt_iso(now, f.zone, at);
+		first = json_pack("{s:s, s:s, s:s}", "at", at,
+		    "checkpoint", cp, "by", who->name);
+		result = "ok";
+	}
+	answer = json_pack("{s:s, s:s, s:o, s:o, s:o}", "result", result,
+	    "checkpoint", cp,
+	    "attendee", f.attendee ? f.attendee : json_null(),
+	    "first_checkin", first ? first : json_null(),
+	    "checkin_id", checkin_id ? json_integer(checkin_id) : json_null());
+	f.attendee = NULL;
+	snprintf(detail, sizeof detail, "%s: attendee %lld at %s", result,
+	    (long long)f.id, cp);
+	if (store_audit(st, who, NULL, "checkin", detail, address, now) != 0 ||
+	    (nonce != NULL && nonce_save(st, who, nonce, answer, now) != 0)) {
+		json_decref(answer);
+		answer = NULL;
+	}
+	free(f.status);
+	free(f.zone);
+	return answer;
+fail:
+	json_decref(f.attendee);
+	free(f.status);
+	free(f.zone);
+	return NULL;
+}
+
+/* Undo a mistaken check-in: 0, or -1 when there is no such live one. */
+int
+store_checkin_undo(struct store *st, const struct staff *who, int64_t id,
+    const char *address, int64_t now)
+{
+	static const char	 sql[] =
+	    "UPDATE checkins SET undone_at = ?2, undone_by = ?3"
+	    " WHERE id = ?1 AND undone_at IS NULL";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	char			 detail[64];
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, who->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE || sqlite3_changes(store_db(st)) != 1)
+		return -1;
+	snprintf(detail, sizeof detail, "check-in %lld", (long long)id);
+	return store_audit(st, who, NULL, "checkin_undo", detail, address, now);
+}
+
+json_t *
+store_checkin_stats(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT t.id, t.name, count(a.id), count(c.id)"
+	    " FROM ticket_types t"
+	    " LEFT JOIN attendees a ON a.ticket_type_id = t.id"
+	    "  AND a.status = 'confirmed' AND (?2 = 0 OR EXISTS (SELECT 1"
+	    "  FROM attendee_sessions x WHERE x.attendee_id = a.id"
+	    "  AND x.session_id = ?2))"
+	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
+	    "  AND c.checkpoint = ?3 AND c.undone_at IS NULL"
+	    " WHERE t.event_id = ?1 GROUP BY t.id ORDER BY t.sort, t.id";
+	json_t			*cps = store_checkpoints(st, event_id), *cp;
+	size_t			 i;
+
+	json_array_foreach(cps, i, cp) {
+		sqlite3_stmt	*s = store_stmt(st, sql);
+		json_t		*types = json_array();
+		json_t		*sid = json_object_get(cp, "session_id");
+		int64_t		 expected = 0, in = 0;
+
+		sqlite3_bind_int64(s, 1, event_id);
+		sqlite3_bind_int64(s, 2, json_is_integer(sid) ?
+		    json_integer_value(sid) : 0);
+		sqlite3_bind_text(s, 3, json_string_value(json_object_get(cp,
+		    "id")), -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			expected += sqlite3_column_int64(s, 2);
+			in += sqlite3_column_int64(s, 3);
+			json_array_append_new(types, json_pack(
+			    "{s:I, s:s, s:I, s:I}",
+			    "id", (json_int_t)sqlite3_column_int64(s, 0),
+			    "name", COL_TEXT(s, 1),
+			    "expected", (json_int_t)sqlite3_column_int64(s, 2),
+			    "checked_in",
+			    (json_int_t)sqlite3_column_int64(s, 3)));
+		}
+		sqlite3_reset(s);
+		json_object_set_new(cp, "expected", json_integer(expected));
+		json_object_set_new(cp, "checked_in", json_integer(in));
+		json_object_set_new(cp, "ticket_types", types);
+	}
+	return json_pack("{s:o}", "checkpoints", cps);
+}
+
+/* Attendees whose name contains query: what the door needs, no more. */
+json_t *
+store_attendee_search(struct store *st, int64_t event_id, const char *query)
+{
+	static const char	 sql[] =
+	    "SELECT a.id, a.first_name || ' ' || a.last_name, a.company,"
+	    " t.name, a.status, c.at, e.timezone FROM attendees a"
+	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " JOIN events e ON e.id = a.event_id"
+	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
+	    "  AND c.checkpoint = 'main' AND c.undone_at IS NULL"
+	    " WHERE a.event_id = ?1 AND a.status <> 'cancelled'"
+	    " AND (a.first_name || ' ' || a.last_name) LIKE ?2 ESCAPE '\\'"
+	    " ORDER BY a.last_name COLLATE NOCASE, a.first_name COLLATE NOCASE"
+	    " LIMIT ?3";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	char			*pattern = xmalloc(strlen(query) * 2 + 3), *p;
+	char			 at[32];
+
+	/* %query% with the wildcards of the query itself escaped. */
+	p = pattern;
+	*p++ = '%';
+	for (const char *q = query; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*p++ = '\\';
+		*p++ = *q;
+	}
+	*p++ = '%';
+	*p = '\0';
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_text(s, 2, pattern, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, SEARCH_MAX);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t	*checked = json_null();
+
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			timefmt_iso(sqlite3_column_int64(s, 5),
+			    COL_TEXT(s, 6), at);
+			checked = json_string(at);
+		}
+		json_array_append_new(list, json_pack(
+		    "{s:I, s:s, s:s, s:s, s:s, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
+		    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
+		    "checked_in_at", checked));
+	}
+	sqlite3_reset(s);
+	free(pattern);
+	return list;
+}

@@ -1,0 +1,300 @@
+/*
+ * store-staff.c: staff accounts (argon2id password hashes), their login
+ * sessions (the cookie's token is stored only as a hash), login throttling
+ * and the audit log of staff actions.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store-door.h"
+
+#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+
+/* OWASP's minimum for argon2id: 19 MiB of memory, 2 passes. */
+#define PWHASH_OPS	2
+#define PWHASH_MEM	(19 * 1024 * 1024)
+#define PASSWORD_MIN	10
+
+static int
+step_done(struct store *st, sqlite3_stmt *s)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("sqlite: %s", sqlite3_errmsg(store_db(st)));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+name_ok(const char *name)
+{
+	size_t	len = strlen(name);
+
+	if (len == 0 || len > 63)
+		return 0;
+	for (const char *p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-@", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+store_user_add(struct store *st, const char *name, const char *role,
+    const char *password, char **cause)
+{
+	static const char	 sql[] =
+	    "INSERT INTO users (name, role, password_hash, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4)";
+	char			 hash[crypto_pwhash_STRBYTES];
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if (!name_ok(name)) {
+		xasprintf(cause, "a user name is 1 to 63 letters, digits or "
+		    "._-@");
+		return -1;
+	}
+	if (strcmp(role, "door") != 0 && strcmp(role, "organiser") != 0) {
+		xasprintf(cause, "the role is door or organiser, not %s", role);
+		return -1;
+	}
+	if (strlen(password) < PASSWORD_MIN) {
+		xasprintf(cause, "a password needs at least %d characters",
+		    PASSWORD_MIN);
+		return -1;
+	}
+	if (crypto_pwhash_str(hash, password, strlen(password), PWHASH_OPS,
+	    PWHASH_MEM) != 0) {
+		xasprintf(cause, "not enough memory to hash the password");
+		return -1;
+	}
+	s = store_stmt(st, sql);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, rc == SQLITE_CONSTRAINT_UNIQUE ?
+		    "there is already a user %s" : "cannot add %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_user_disable(struct store *st, const char *name, char **cause)
+{
+	static const char	 sql[] =
+	    "UPDATE users SET disabled = 1 WHERE name = ?1";
+	static const char	 sessions_sql[] =
+	    "DELETE FROM staff_sessions WHERE user_id ="
+	    " (SELECT id FROM users WHERE name = ?1)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (step_done(st, s) != 0 || sqlite3_changes(store_db(st)) == 0) {
+		xasprintf(cause, "no user %s", name);
+		return -1;
+	}
+	s = store_stmt(st, sessions_sql);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return step_done(st, s);
+}
+
+json_t *
+store_user_list(struct store *st)
+{
+	static const char	 sql[] =
+	    "SELECT name, role, disabled, created_at FROM users ORDER BY name";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:I}",
+		    "name", COL_TEXT(s, 0), "role", COL_TEXT(s, 1),
+		    "disabled", sqlite3_column_int(s, 2),
+		    "created_at", (json_int_t)sqlite3_column_int64(s, 3)));
+	sqlite3_reset(s);
+	return list;
+}
+
+/* An enabled user and their password hash (*hash owned by the caller). */
+int
+store_user_for_login(struct store *st, const char *name, struct staff *who,
+    char **hash)
+{
+	static const char	 sql[] =
+	    "SELECT id, role, password_hash FROM users"
+	    " WHERE name = ?1 AND disabled = 0";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 rc = -1;
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		who->id = sqlite3_column_int64(s, 0);
+		snprintf(who->name, sizeof who->name, "%s", name);
+		snprintf(who->role, sizeof who->role, "%s", COL_TEXT(s, 1));
+		*hash = xstrdup(COL_TEXT(s, 2));
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Seconds until another attempt is allowed, or 0. */
+int
+store_login_throttled(struct store *st, const char *name, const char *address,
+    int64_t now)
+{
+	static const char	 user_sql[] =
+	    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
+	    " WHERE username = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)";
+	static const char	 addr_sql[] =
+	    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
+	    " WHERE address = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)";
+	const char		*sqls[2] = { user_sql, addr_sql };
+	const char		*keys[2] = { name, address };
+	int			 limits[2] = { LOGIN_MAX_PER_USER,
+	    LOGIN_MAX_PER_ADDRESS };
+	int			 wait = 0;
+
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt	*s = store_stmt(st, sqls[i]);
+
+		sqlite3_bind_text(s, 1, keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now - LOGIN_WINDOW);
+		sqlite3_bind_int(s, 3, limits[i]);
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_int(s, 0) >= limits[i]) {
+			int	w = (int)(sqlite3_column_int64(s, 1) +
+			    LOGIN_WINDOW - now);
+
+			if (w > wait)
+				wait = w;
+		}
+		sqlite3_reset(s);
+	}
+	return wait > 0 ? wait : 0;
+}
+
+int
+store_login_failed(struct store *st, const char *name, const char *address,
+    int64_t now)
+{
+	static const char	 sql[] =
+	    "INSERT INTO login_failures (username, address, at)"
+	    " VALUES (?1, ?2, ?3)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	return step_done(st, s);
+}
+
+static void
+token_hash(const char *token, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)token,
+	    strlen(token), NULL, 0);
+}
+
+int
+store_session_create(struct store *st, const struct staff *who,
+    const char *address, char token[STAFF_TOKEN_LEN + 1],
+    char csrf[STAFF_TOKEN_LEN + 1], int64_t now)
+{
+	static const char	 sql[] =
+	    "INSERT INTO staff_sessions (token_hash, user_id, csrf_token,"
+	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char	 gc_sql[] =
+	    "DELETE FROM staff_sessions WHERE expires_at < ?1";
+	sqlite3_stmt		*s;
+	unsigned char		 hash[32];
+
+	(void)address;
+	token_random(token, STAFF_TOKEN_LEN);
+	token_random(csrf, STAFF_TOKEN_LEN);
+	token_hash(token, hash);
+	s = store_stmt(st, gc_sql);
+	sqlite3_bind_int64(s, 1, now);
+	if (step_done(st, s) != 0)
+		return -1;
+	s = store_stmt(st, sql);
+	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, who->id);
+	sqlite3_bind_text(s, 3, csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, now + STAFF_SESSION_TTL);
+	return step_done(st, s);
+}
+
+int
+store_session_delete(struct store *st, const char *token)
+{
+	static const char	 sql[] =
+	    "DELETE FROM staff_sessions WHERE token_hash = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	unsigned char		 hash[32];
+
+	token_hash(token, hash);
+	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	return step_done(st, s);
+}
+
+/* 0: a live session; -1: none; -2: expired. */
+int
+store_session_find(struct store *st, const char *token, int64_t now,
+    struct staff *who, char csrf[STAFF_TOKEN_LEN + 1])
+{
+	static const char	 sql[] =
+	    "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at"
+	    " FROM staff_sessions s JOIN users u ON u.id = s.user_id"
+	    " WHERE s.token_hash = ?1 AND u.disabled = 0";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	unsigned char		 hash[32];
+	int			 rc = -1;
+
+	if (strlen(token) != STAFF_TOKEN_LEN)
+		return -1;
+	token_hash(token, hash);
+	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		rc = sqlite3_column_int64(s, 4) <= now ? -2 : 0;
+		who->id = sqlite3_column_int64(s, 0);
+		snprintf(who->name, sizeof who->name, "%s", COL_TEXT(s, 1));
+		snprintf(who->role, sizeof who->role, "%s", COL_TEXT(s, 2));
+		snprintf(csrf, STAFF_TOKEN_LEN + 1, "%s", COL_TEXT(s, 3));
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_audit(struct store *st, const struct staff *who, const char *username,
+    const char *action, const char *detail, const char *address, int64_t now)
+{
+	static const char	 sql[] =
+	    "INSERT INTO audit_log (at, user_id, username, action, detail,"
+	    " address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_int64(s, 1, now);
+	if (who != NULL)
+		sqlite3_bind_int64(s, 2, who->id);
+	sqlite3_bind_text(s, 3, who != NULL ? who->name : username, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, address, -1, SQLITE_STATIC);
+	return step_done(st, s);
+}
