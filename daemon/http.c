@@ -251,6 +251,67 @@ http_reply_error(struct http_req *hr, int status, const char *code,
 	http_reply_json(hr, status, json_pack("{s:o}", "error", err));
 }
 
+const char *
+http_input_header(struct http_req *hr, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(hr->req),
+	    name);
+}
+
+/* application/json, with or without parameters such as charset. */
+static int
+is_json_type(const char *type)
+{
+	size_t	len = strlen("application/json");
+
+	if (type == NULL || strncasecmp(type, "application/json", len) != 0)
+		return 0;
+	return type[len] == '\0' || type[len] == ';' || type[len] == ' ';
+}
+
+/* The JSON object in the body, or NULL once an error has been sent. */
+json_t *
+http_body_json(struct http_req *hr, const unsigned char **bytes, size_t *len)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(hr->req);
+	json_error_t	 jerr;
+	json_t		*body;
+	char		 msg[200];
+
+	if (!is_json_type(http_input_header(hr, "Content-Type"))) {
+		http_reply_error(hr, 415, "unsupported_media_type",
+		    "send the body as application/json", NULL);
+		return NULL;
+	}
+	*len = evbuffer_get_length(in);
+	if ((long)*len > hr->w->srv->cfg.max_body) {
+		http_reply_error(hr, 413, "payload_too_large",
+		    "the request body is too large", NULL);
+		return NULL;
+	}
+	*bytes = evbuffer_pullup(in, -1);
+	if (*len > 0 && !utf8_valid((const char *)*bytes, *len)) {
+		http_reply_error(hr, 422, "invalid_utf8",
+		    "the request body is not valid UTF-8", NULL);
+		return NULL;
+	}
+	body = json_loadb((const char *)*bytes, *len, JSON_REJECT_DUPLICATES |
+	    JSON_ALLOW_NUL, &jerr);
+	if (body == NULL) {
+		snprintf(msg, sizeof msg, "malformed JSON: %s (line %d)",
+		    jerr.text, jerr.line);
+		http_reply_error(hr, 400, "bad_request", msg, NULL);
+		return NULL;
+	}
+	if (!json_is_object(body)) {
+		json_decref(body);
+		http_reply_error(hr, 400, "bad_request",
+		    "the body must be a JSON object", NULL);
+		return NULL;
+	}
+	return body;
+}
+
 static void
 conn_closed(struct evhttp_connection *evcon, void *arg)
 {

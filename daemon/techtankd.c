@@ -36,7 +36,15 @@ usage(FILE *f)
 "  --max-body BYTES       largest request body (default 65536)\n"
 "  --timeout SECS         read/write time-out (default 10)\n"
 "  --access-log FILE      request log (default standard error, - stdout)\n"
-"  --help, --version\n", THREADS_MAX);
+"  --secure-cookies       mark session cookies Secure (when served over TLS)\n"
+"  --help, --version\n"
+"\n"
+"usage: techtankd --db PATH user add NAME --role door|organiser\n"
+"       techtankd --db PATH user list\n"
+"       techtankd --db PATH user disable NAME\n"
+"  user add reads the password from standard input; from a terminal, or\n"
+"  when the input is empty, it makes one up and prints it once.\n",
+	    THREADS_MAX);
 }
 
 /* Defaults, each with the reason for its value. */
@@ -107,7 +115,8 @@ static void
 parse_args(struct config *cfg, int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_WEB, O_URL, O_NODEMO, O_THREADS,
-	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_LOG, O_HELP, O_VERSION };
+	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_LOG, O_SECURE, O_ROLE, O_HELP,
+	    O_VERSION };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "db", required_argument, NULL, O_DB },
@@ -119,6 +128,8 @@ parse_args(struct config *cfg, int argc, char **argv)
 		{ "max-body", required_argument, NULL, O_MAXBODY },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "access-log", required_argument, NULL, O_LOG },
+		{ "secure-cookies", no_argument, NULL, O_SECURE },
+		{ "role", required_argument, NULL, O_ROLE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -161,6 +172,12 @@ parse_args(struct config *cfg, int argc, char **argv)
 		case O_LOG:
 			set_string(&cfg->access_log, optarg);
 			break;
+		case O_SECURE:
+			cfg->secure_cookies = 1;
+			break;
+		case O_ROLE:
+			set_string(&cfg->role, optarg);
+			break;
 		case 'h':
 		case O_HELP:
 			usage(stdout);
@@ -173,7 +190,9 @@ parse_args(struct config *cfg, int argc, char **argv)
 			exit(2);
 		}
 	}
-	if (optind != argc) {
+	cfg->args = argv + optind;
+	cfg->nargs = argc - optind;
+	if (cfg->nargs > 0 && strcmp(cfg->args[0], "user") != 0) {
 		fprintf(stderr, "techtankd: unexpected argument \"%s\"\n",
 		    argv[optind]);
 		usage(stderr);
@@ -196,6 +215,76 @@ open_access_log(const char *path)
 	return fd;
 }
 
+/* A password from standard input, or a new one printed once. */
+static char *
+read_password(int *generated)
+{
+	char	buf[1100];
+	size_t	len;
+
+	*generated = 0;
+	if (!isatty(STDIN_FILENO) && fgets(buf, sizeof buf, stdin) != NULL) {
+		len = strcspn(buf, "\r\n");
+		buf[len] = '\0';
+		if (len > 0)
+			return xstrdup(buf);
+	}
+	*generated = 1;
+	token_random(buf, 20);
+	buf[20] = '\0';
+	return xstrdup(buf);
+}
+
+/* techtankd --db PATH user add|list|disable ... */
+static int
+user_command(struct config *cfg)
+{
+	struct store	*st;
+	char		*cause = NULL, *password;
+	const char	*verb = cfg->nargs > 1 ? cfg->args[1] : "";
+	int		 generated, rc = 0;
+
+	if ((st = store_open(cfg->db_path, STORE_WRITER | (cfg->demo ? 0 :
+	    STORE_NO_DEMO), &cause)) == NULL)
+		fatalx("%s", cause);
+	if (strcmp(verb, "add") == 0 && cfg->nargs == 3) {
+		if (cfg->role == NULL)
+			fatalx("user add: --role door or --role organiser");
+		password = read_password(&generated);
+		if (store_user_add(st, cfg->args[2], cfg->role, password,
+		    &cause) != 0)
+			fatalx("user add: %s", cause);
+		if (generated)
+			printf("password for %s: %s\n(shown once: write it "
+			    "down)\n", cfg->args[2], password);
+		else
+			printf("added %s (%s)\n", cfg->args[2], cfg->role);
+		sodium_memzero(password, strlen(password));
+		free(password);
+	} else if (strcmp(verb, "list") == 0 && cfg->nargs == 2) {
+		json_t	*list = store_user_list(st), *u;
+		size_t	 i;
+
+		json_array_foreach(list, i, u)
+			printf("%-24s %-10s %s\n",
+			    json_string_value(json_object_get(u, "name")),
+			    json_string_value(json_object_get(u, "role")),
+			    json_is_true(json_object_get(u, "disabled")) ?
+			    "disabled" : "active");
+		json_decref(list);
+	} else if (strcmp(verb, "disable") == 0 && cfg->nargs == 3) {
+		if (store_user_disable(st, cfg->args[2], &cause) != 0)
+			fatalx("user disable: %s", cause);
+		printf("disabled %s; their sessions are ended\n",
+		    cfg->args[2]);
+	} else {
+		usage(stderr);
+		rc = 2;
+	}
+	store_close(st);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -214,9 +303,11 @@ main(int argc, char **argv)
 	srv.log_fd = open_access_log(srv.cfg.access_log);
 	srv.nworkers = srv.cfg.threads;
 
+	if (srv.cfg.nargs > 0)
+		return user_command(&srv.cfg);
 	if (static_open_root(srv.cfg.web_root, &cause) != 0)
 		fatalx("%s", cause);
-	if (writer_start(&srv.cfg, &cause) != 0)
+	if (writer_start(&srv.cfg, &cause) != 0 || auth_start(&cause) != 0)
 		fatalx("%s", cause);
 	if (http_start(&srv, &cause) != 0)
 		fatalx("%s", cause);
@@ -231,6 +322,7 @@ main(int argc, char **argv)
 	    srv.cfg.web_root, host, srv.port, srv.cfg.db_path, srv.nworkers);
 
 	http_run(&srv);
+	auth_stop();
 	writer_stop();
 	http_free(&srv);
 	log_info("stopped");

@@ -32,6 +32,10 @@ struct config {
 	int	 batch_max;		/* jobs in one group commit at most */
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
+	int	 secure_cookies;	/* served over TLS: cookies get Secure */
+	char	*role;			/* user add --role */
+	char	**args;			/* a "user" command and its words */
+	int	 nargs;
 };
 
 struct conn_set;
@@ -99,7 +103,29 @@ void http_reply_error(struct http_req *, int status, const char *code,
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);
+json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
+const char *http_input_header(struct http_req *, const char *);
 const char *http_status_text(int);
+
+/* auth.c */
+void auth_address(struct http_req *, char *, size_t);
+int auth_staff(struct http_req *, const char *role, struct staff *);
+void auth_set_cookie(struct http_req *, const char *token);
+void auth_submit(struct job *);
+int auth_start(char **cause);
+void auth_stop(void);
+
+/* api-session.c */
+void api_session_login(struct http_req *, const char *);
+void api_session_get(struct http_req *, const char *);
+void api_session_logout(struct http_req *, const char *);
+
+/* api-checkins.c */
+void api_checkpoints(struct http_req *, const char *);
+void api_checkin(struct http_req *, const char *);
+void api_checkin_undo(struct http_req *, const char *);
+void api_checkin_stats(struct http_req *, const char *);
+void api_attendee_search(struct http_req *, const char *);
 
 /* router.c */
 void router_dispatch(struct http_req *);

@@ -12,6 +12,9 @@
 #define LOGIN_MAX_PER_USER	5
 #define LOGIN_MAX_PER_ADDRESS	20
 #define STAFF_TOKEN_LEN		52		/* 256 random bits, base32 */
+/* OWASP's minimum for argon2id: 19 MiB of memory, 2 passes. */
+#define PWHASH_OPS		2
+#define PWHASH_MEM		(19 * 1024 * 1024)
 
 struct staff {
 	int64_t	 id;

@@ -14,9 +14,6 @@
 
 #define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
 
-/* OWASP's minimum for argon2id: 19 MiB of memory, 2 passes. */
-#define PWHASH_OPS	2
-#define PWHASH_MEM	(19 * 1024 * 1024)
 #define PASSWORD_MIN	10
 
 static int

@@ -1,0 +1,199 @@
+/*
+ * auth.c: who is asking. Staff sessions come from the tt_session cookie;
+ * a request that changes something must also carry the session's CSRF
+ * token in X-CSRF-Token. Passwords are checked on a thread of their own:
+ * an argon2id verification takes tens of milliseconds and 19 MiB, and the
+ * scanning at the door must not wait for it.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/keyvalq_struct.h>
+#include <sodium.h>
+
+#include "techtankd.h"
+
+#define COOKIE_NAME "tt_session"
+
+static struct {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct job	*head;
+	struct job	**tail;
+	int		 stop;
+	/* Verified when the user does not exist, so that an unknown name
+	 * costs the same time as a wrong password. */
+	char		 dummy_hash[crypto_pwhash_STRBYTES];
+} au = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+/* The peer's address, for throttling and the audit log. */
+void
+auth_address(struct http_req *hr, char *out, size_t len)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(hr->req);
+	char			*peer = NULL;
+	ev_uint16_t		 port;
+
+	if (evcon != NULL)
+		evhttp_connection_get_peer(evcon, &peer, &port);
+	snprintf(out, len, "%s", peer ? peer : "-");
+}
+
+/* The value of the session cookie, or NULL. */
+static const char *
+session_cookie(struct http_req *hr, char *buf, size_t len)
+{
+	const char	*h = evhttp_find_header(
+	    evhttp_request_get_input_headers(hr->req), "Cookie");
+	const char	*p;
+	size_t		 n;
+
+	for (p = h; p != NULL && *p != '\0'; p += strcspn(p, ";"),
+	    p += strspn(p, "; ")) {
+		if (strncmp(p, COOKIE_NAME "=", strlen(COOKIE_NAME) + 1) != 0)
+			continue;
+		p += strlen(COOKIE_NAME) + 1;
+		n = strcspn(p, ";");
+		if (n == 0 || n >= len)
+			return NULL;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * The staff member behind a request, who must hold at least the role
+ * (door < organiser); changing requests must bring the CSRF token. Returns
+ * 0, or -1 once an error (401, 403) has been sent.
+ */
+int
+auth_staff(struct http_req *hr, const char *role, struct staff *who)
+{
+	char		 buf[STAFF_TOKEN_LEN + 8], csrf[STAFF_TOKEN_LEN + 1];
+	const char	*token = session_cookie(hr, buf, sizeof buf), *sent;
+	int		 rc = -1;
+
+	if (token != NULL)
+		rc = store_session_find(hr->w->store, token,
+		    (int64_t)time(NULL), who, csrf);
+	if (rc == -2) {
+		http_reply_error(hr, 401, "session_expired",
+		    "the session has expired; log in again", NULL);
+		return -1;
+	}
+	if (rc != 0) {
+		http_reply_error(hr, 401, "login_required",
+		    "log in as staff first", NULL);
+		return -1;
+	}
+	if (strcmp(role, "organiser") == 0 &&
+	    strcmp(who->role, "organiser") != 0) {
+		http_reply_error(hr, 403, "forbidden",
+		    "this needs the organiser role", NULL);
+		return -1;
+	}
+	if (hr->method == EVHTTP_REQ_GET || hr->method == EVHTTP_REQ_HEAD)
+		return 0;
+	sent = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
+	    "X-CSRF-Token");
+	if (sent == NULL || strlen(sent) != STAFF_TOKEN_LEN ||
+	    sodium_memcmp(sent, csrf, STAFF_TOKEN_LEN) != 0) {
+		http_reply_error(hr, 403, "csrf", "missing or wrong "
+		    "X-CSRF-Token header", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* The cookie that starts (token) or ends (NULL) a session. */
+void
+auth_set_cookie(struct http_req *hr, const char *token)
+{
+	char	cookie[256];
+
+	if (token != NULL)
+		snprintf(cookie, sizeof cookie, COOKIE_NAME "=%s; Path=/; "
+		    "Max-Age=%d; HttpOnly; SameSite=Strict%s", token,
+		    STAFF_SESSION_TTL, hr->w->srv->cfg.secure_cookies ?
+		    "; Secure" : "");
+	else
+		snprintf(cookie, sizeof cookie, COOKIE_NAME "=; Path=/; "
+		    "Max-Age=0; HttpOnly; SameSite=Strict%s",
+		    hr->w->srv->cfg.secure_cookies ? "; Secure" : "");
+	http_header(hr, "Set-Cookie", cookie);
+}
+
+/* Queue a login for the password thread; it then goes to the writer. */
+void
+auth_submit(struct job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&au.lock);
+	*au.tail = job;
+	au.tail = &job->next;
+	pthread_cond_signal(&au.cond);
+	pthread_mutex_unlock(&au.lock);
+}
+
+static void *
+auth_main(void *arg)
+{
+	struct job	*job;
+
+	(void)arg;
+	pthread_setname_np(pthread_self(), "tt-passwords");
+	for (;;) {
+		pthread_mutex_lock(&au.lock);
+		while (au.head == NULL && !au.stop)
+			pthread_cond_wait(&au.cond, &au.lock);
+		if ((job = au.head) == NULL) {
+			pthread_mutex_unlock(&au.lock);
+			break;
+		}
+		if ((au.head = job->next) == NULL)
+			au.tail = &au.head;
+		pthread_mutex_unlock(&au.lock);
+
+		job->verified = crypto_pwhash_str_verify(job->hash ?
+		    job->hash : au.dummy_hash, job->password,
+		    strlen(job->password)) == 0 && job->hash != NULL;
+		sodium_memzero(job->password, strlen(job->password));
+		writer_submit(job);
+	}
+	return NULL;
+}
+
+int
+auth_start(char **cause)
+{
+	char	pw[33];
+
+	au.tail = &au.head;
+	token_random(pw, sizeof pw - 1);
+	if (crypto_pwhash_str(au.dummy_hash, pw, strlen(pw), PWHASH_OPS,
+	    PWHASH_MEM) != 0 ||
+	    pthread_create(&au.thread, NULL, auth_main, NULL) != 0) {
+		xasprintf(cause, "cannot start the password thread");
+		return -1;
+	}
+	return 0;
+}
+
+/* Finish the logins in hand; call before writer_stop(). */
+void
+auth_stop(void)
+{
+	pthread_mutex_lock(&au.lock);
+	au.stop = 1;
+	pthread_cond_signal(&au.cond);
+	pthread_mutex_unlock(&au.lock);
+	pthread_join(au.thread, NULL);
+}
