@@ -95,9 +95,13 @@ api_checkin(struct http_req *hr, const char *arg)
 		json_object_set_new(fields, "code", json_string(
 		    "give a pass code or an attendee_id"));
 	else if (code != NULL && (!json_is_string(code) ||
-	    !printable(json_string_value(code), CODE_MAX)))
+	    json_string_length(code) == 0 ||
+	    json_string_length(code) > CODE_MAX ||
+	    strlen(json_string_value(code)) != json_string_length(code) ||
+	    !utf8_valid(json_string_value(code), json_string_length(code)) ||
+	    text_has_control(json_string_value(code))))
 		json_object_set_new(fields, "code", json_string(
-		    "a pass code is up to 64 printable characters"));
+		    "a pass code is up to 64 characters of text"));
 	else if (id != NULL && (!json_is_integer(id) ||
 	    json_integer_value(id) <= 0))
 		json_object_set_new(fields, "attendee_id", json_string(
@@ -123,8 +127,8 @@ api_checkin(struct http_req *hr, const char *arg)
 	job->who = who;
 	auth_address(hr, job->address, sizeof job->address);
 	if (code != NULL) {
-		/* Scanners and people type codes in either case. */
-		job->code = xstrdup(json_string_value(code));
+		/* Scanners add blanks; people type codes in either case. */
+		job->code = text_trim(json_string_value(code));
 		for (char *p = job->code; *p != '\0'; p++)
 			*p = (char)toupper((unsigned char)*p);
 	} else

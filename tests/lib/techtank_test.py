@@ -103,6 +103,23 @@ class Daemon:
             self.sql("UPDATE events SET capacity = ?", capacity)
         self.start()
 
+    def add_user(self, name, role, password="correct horse battery"):
+        """A staff account, through techtankd's own user command."""
+        r = subprocess.run([TECHTANKD, "--db", self.db, "user", "add", name, "--role", role],
+                           input=password + "\n", capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+        return password
+
+    def login(self, name, password="correct horse battery"):
+        """A requests.Session logged in as name, with its CSRF header set."""
+        s = requests.Session()
+        r = s.post(self.url + "/api/v1/session", json={"username": name, "password": password},
+                   timeout=30)
+        assert r.status_code == 200, r.text
+        s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        s.role = r.json()["role"]
+        return s
+
     # API helpers
     def get(self, path, **kw):
         return requests.get(self.url + path, timeout=10, **kw)

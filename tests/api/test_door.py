@@ -1,0 +1,307 @@
+"""Door check-in: staff accounts, sessions, roles, CSRF, throttling, every
+scan result, and the same badge scanned at several doors at once."""
+from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import threading
+import uuid
+
+import pytest
+import requests
+
+from techtank_test import TECHTANKD, registration
+
+
+@pytest.fixture
+def door(daemon):
+    daemon.add_user("anna", "door")
+    daemon.add_user("olle", "organiser")
+    daemon.anna = daemon.login("anna")
+    daemon.olle = daemon.login("olle")
+    return daemon
+
+
+def register(d, sessions=None, **limits):
+    body = registration()
+    if sessions:
+        body["attendees"][0]["sessions"] = sessions
+    reg = d.register(body).json()
+    return reg, reg["attendees"][0]
+
+
+def scan(d, session, code=None, **extra):
+    body = {"code": code} if code is not None else {}
+    body.update(extra)
+    return session.post(d.url + "/api/v1/checkins", json=body, timeout=30)
+
+
+def test_ok_then_already_checked_in(door):
+    reg, a = register(door)
+    r = scan(door, door.anna, a["pass_code"])
+    assert r.status_code == 200
+    first = r.json()
+    assert first["result"] == "ok" and first["checkpoint"] == "main"
+    assert first["attendee"]["name"] == "Åsa Lindström-Öberg"
+    assert first["attendee"]["company"] == "Pressverk AB"
+    assert first["attendee"]["ticket_type"] == "Member"
+    assert first["attendee"]["role"] == "attendee"
+    assert first["first_checkin"]["by"] == "anna"
+    again = scan(door, door.olle, a["pass_code"]).json()
+    assert again["result"] == "already_checked_in"
+    assert again["first_checkin"] == first["first_checkin"]
+
+
+def test_unknown_forged_and_altered_codes(door):
+    reg, a = register(door)
+    code = a["pass_code"]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    altered = []
+    for i in (3, 10, len(code) - 2, len(code) - 1):
+        c = next(ch for ch in alphabet if ch != code[i])
+        altered.append(code[:i] + c + code[i + 1:])
+    for bad in altered + ["TT-" + "A" * 27, "nonsense", "TT-", "'; DROP TABLE checkins;--"]:
+        r = scan(door, door.anna, bad)
+        assert r.status_code == 200, bad
+        assert r.json()["result"] == "unknown" and r.json()["attendee"] is None
+    # A code typed in lower case is the same code.
+    assert scan(door, door.anna, code.lower()).json()["result"] == "ok"
+
+
+def test_cancelled_and_waitlisted(door):
+    reg, a = register(door)
+    door.delete("/api/v1/registrations/" + reg["manage_token"])
+    assert scan(door, door.anna, a["pass_code"]).json()["result"] == "cancelled"
+    door.set_limits(ticket_type=2, quota=0, waitlist=True)
+    door.anna = door.login("anna")
+    body = registration(ticket_type=2)
+    w = door.register(body).json()["attendees"][0]
+    assert w["status"] == "waitlisted"
+    r = scan(door, door.anna, attendee_id=w["id"]).json()
+    assert r["result"] == "waitlisted"
+
+
+def test_study_visit_only_for_those_signed_up(door):
+    _, signed = register(door, sessions=[9])
+    _, other = register(door)
+    cps = door.anna.get(door.url + "/api/v1/checkpoints").json()["checkpoints"]
+    assert [c["id"] for c in cps] == ["main", "session-9", "session-11"]
+    assert scan(door, door.anna, other["pass_code"], checkpoint="session-9").json()["result"] \
+        == "not_registered_here"
+    assert scan(door, door.anna, signed["pass_code"], checkpoint="session-9").json()["result"] == "ok"
+    # The study visit and the entrance are counted apart.
+    assert scan(door, door.anna, signed["pass_code"]).json()["result"] == "ok"
+    r = scan(door, door.anna, signed["pass_code"], checkpoint="session-3")
+    assert r.status_code == 422 and "checkpoint" in r.json()["error"]["fields"]
+
+
+def test_same_badge_at_two_doors_gets_one_ok(door):
+    _, a = register(door, sessions=[9])
+    doors = [door.login("anna"), door.login("olle")]
+
+    def go(i):
+        cp = "main" if i % 2 == 0 else "session-9"
+        return cp, scan(door, doors[i % 4 // 2], a["pass_code"], checkpoint=cp)
+
+    with ThreadPoolExecutor(32) as pool:
+        results = list(pool.map(go, range(100)))
+    assert all(r.status_code == 200 for _, r in results)
+    for cp in ("main", "session-9"):
+        got = [r.json()["result"] for c, r in results if c == cp]
+        assert len(got) == 50
+        assert got.count("ok") == 1, cp
+        assert got.count("already_checked_in") == 49
+    assert door.sql("SELECT count(*) FROM checkins WHERE undone_at IS NULL") == [(2,)]
+
+
+def test_nonce_retry_returns_the_first_answer(door):
+    _, a = register(door)
+    nonce = str(uuid.uuid4())
+    first = scan(door, door.anna, a["pass_code"], nonce=nonce).json()
+    again = scan(door, door.anna, a["pass_code"], nonce=nonce).json()
+    assert first["result"] == "ok" and again == first
+    assert scan(door, door.anna, a["pass_code"]).json()["result"] == "already_checked_in"
+
+
+def test_undo_by_organiser_only(door):
+    _, a = register(door)
+    r = scan(door, door.anna, a["pass_code"]).json()
+    cid = r["checkin_id"]
+    assert door.anna.delete(f"{door.url}/api/v1/checkins/{cid}").status_code == 403
+    assert door.olle.delete(f"{door.url}/api/v1/checkins/{cid}").status_code == 200
+    assert door.olle.delete(f"{door.url}/api/v1/checkins/{cid}").status_code == 404
+    assert scan(door, door.anna, a["pass_code"]).json()["result"] == "ok"
+
+
+def test_anonymous_is_401_everywhere(door):
+    for method, path in (("GET", "/api/v1/checkpoints"), ("POST", "/api/v1/checkins"),
+                         ("GET", "/api/v1/checkins/stats"), ("DELETE", "/api/v1/checkins/1"),
+                         ("GET", "/api/v1/attendees/search?q=As"), ("GET", "/api/v1/session"),
+                         ("DELETE", "/api/v1/session")):
+        r = requests.request(method, door.url + path, json={}, timeout=10)
+        assert r.status_code == 401, (method, path)
+        assert r.json()["error"]["code"] == "login_required"
+
+
+def test_missing_or_wrong_csrf_is_403(door):
+    _, a = register(door)
+    bare = requests.Session()
+    bare.cookies = door.anna.cookies
+    r = bare.post(door.url + "/api/v1/checkins", json={"code": a["pass_code"]}, timeout=10)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf"
+    r = bare.post(door.url + "/api/v1/checkins", json={"code": a["pass_code"]},
+                  headers={"X-CSRF-Token": "x" * 52}, timeout=10)
+    assert r.status_code == 403
+    # Another session's token does not do either.
+    r = bare.post(door.url + "/api/v1/checkins", json={"code": a["pass_code"]},
+                  headers={"X-CSRF-Token": door.olle.headers["X-CSRF-Token"]}, timeout=10)
+    assert r.status_code == 403
+    assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
+
+
+def test_cookie_is_httponly_strict_and_new_each_login(door):
+    s = requests.Session()
+    r1 = s.post(door.url + "/api/v1/session", json={"username": "anna",
+                                                     "password": "correct horse battery"})
+    cookie = r1.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=" in cookie
+    assert "Secure" not in cookie
+    r2 = requests.post(door.url + "/api/v1/session", json={"username": "anna",
+                                                            "password": "correct horse battery"})
+    assert r2.cookies["tt_session"] != r1.cookies["tt_session"]
+    assert r2.json()["csrf_token"] != r1.json()["csrf_token"]
+
+
+def test_secure_cookie_flag(make_daemon):
+    d = make_daemon("--secure-cookies")
+    d.add_user("anna", "door")
+    r = requests.post(d.url + "/api/v1/session", json={"username": "anna",
+                                                       "password": "correct horse battery"})
+    assert "; Secure" in r.headers["Set-Cookie"]
+
+
+def test_logout_ends_the_session(door):
+    s = door.anna
+    assert s.get(door.url + "/api/v1/session").json()["role"] == "door"
+    r = s.delete(door.url + "/api/v1/session")
+    assert r.status_code == 200 and "Max-Age=0" in r.headers["Set-Cookie"]
+    old = dict(door.anna.cookies)
+    r = requests.get(door.url + "/api/v1/checkpoints", cookies=old, timeout=10)
+    assert r.status_code == 401
+
+
+def test_expired_session(door):
+    door.sql("UPDATE staff_sessions SET expires_at = 1")
+    r = door.anna.get(door.url + "/api/v1/checkpoints")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "session_expired"
+
+
+def test_disabled_user_is_logged_out(door):
+    r = subprocess.run([TECHTANKD, "--db", door.db, "user", "disable", "anna"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0
+    assert door.anna.get(door.url + "/api/v1/checkpoints").status_code == 401
+    r = requests.post(door.url + "/api/v1/session",
+                      json={"username": "anna", "password": "correct horse battery"})
+    assert r.status_code == 401
+
+
+def test_wrong_passwords_are_throttled(door):
+    codes = []
+    for _ in range(7):
+        r = requests.post(door.url + "/api/v1/session",
+                          json={"username": "olle", "password": "not the password"}, timeout=30)
+        codes.append(r.status_code)
+    assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+    r = requests.post(door.url + "/api/v1/session",
+                      json={"username": "olle", "password": "correct horse battery"}, timeout=30)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    # The other account is not locked by it.
+    assert door.login("anna").role == "door"
+    rows = door.sql("SELECT action, username FROM audit_log WHERE action = 'login_failed'")
+    assert len(rows) == 5 and all(u == "olle" for _, u in rows)
+
+
+def test_unknown_user_and_bad_login_bodies(door):
+    r = requests.post(door.url + "/api/v1/session", json={"username": "nobody",
+                                                          "password": "whatever123"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "bad_login"
+    for body in ({}, {"username": "anna"}, {"username": "", "password": "x"},
+                 {"username": "anna", "password": 5}, {"username": "a" * 64, "password": "x"}):
+        assert requests.post(door.url + "/api/v1/session", json=body).status_code == 422
+    assert requests.post(door.url + "/api/v1/session", data="{",
+                         headers={"Content-Type": "application/json"}).status_code == 400
+
+
+def test_stats_and_search(door):
+    _, a = register(door, sessions=[9])
+    register(door)
+    scan(door, door.anna, a["pass_code"])
+    st = door.anna.get(door.url + "/api/v1/checkins/stats").json()["checkpoints"]
+    main = st[0]
+    assert main["id"] == "main" and main["expected"] == 2 and main["checked_in"] == 1
+    member = next(t for t in main["ticket_types"] if t["name"] == "Member")
+    assert member["expected"] == 2 and member["checked_in"] == 1
+    visit = next(c for c in st if c["id"] == "session-9")
+    assert visit["expected"] == 1 and visit["checked_in"] == 0
+    found = door.anna.get(door.url + "/api/v1/attendees/search", params={"q": "Lindström"}).json()
+    assert len(found["attendees"]) == 2
+    hit = found["attendees"][0]
+    assert set(hit) == {"id", "name", "company", "ticket_type", "status", "checked_in_at"}
+    # Wildcards in the query are letters, not patterns.
+    assert door.anna.get(door.url + "/api/v1/attendees/search",
+                         params={"q": "%%"}).json()["attendees"] == []
+    assert door.anna.get(door.url + "/api/v1/attendees/search", params={"q": "x"}).status_code == 422
+    # Check in from a search result, by id.
+    r = scan(door, door.anna, attendee_id=found["attendees"][1]["id"])
+    assert r.json()["result"] in ("ok", "already_checked_in")
+
+
+def test_audit_log_records_staff_actions(door):
+    _, a = register(door)
+    scan(door, door.anna, a["pass_code"])
+    rows = door.sql("SELECT username, action, address FROM audit_log ORDER BY id")
+    actions = [(u, act) for u, act, _ in rows]
+    assert ("anna", "login") in actions and ("olle", "login") in actions
+    assert ("anna", "checkin") in actions
+    assert all(addr == "127.0.0.1" for _, _, addr in rows)
+
+
+def test_user_command_line(daemon):
+    r = subprocess.run([TECHTANKD, "--db", daemon.db, "user", "add", "kim", "--role", "door"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and "password for kim:" in r.stdout
+    password = r.stdout.split("password for kim: ")[1].split()[0]
+    assert daemon.login("kim", password).role == "door"
+    hashes = daemon.sql("SELECT password_hash FROM users WHERE name = 'kim'")
+    assert hashes[0][0].startswith("$argon2id$") and "m=19456,t=2" in hashes[0][0]
+    for args, text in ((["user", "add", "kim", "--role", "door"], "already"),
+                       (["user", "add", "x", "--role", "boss"], "role"),
+                       (["user", "add", "bad name", "--role", "door"], "user name"),
+                       (["user", "disable", "ghost"], "no user")):
+        r = subprocess.run([TECHTANKD, "--db", daemon.db, *args], input="long enough pw\n",
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode != 0 and text in r.stderr, (args, r.stderr)
+    r = subprocess.run([TECHTANKD, "--db", daemon.db, "user", "add", "y", "--role", "door"],
+                       input="short\n", capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0 and "at least" in r.stderr
+    r = subprocess.run([TECHTANKD, "--db", daemon.db, "user", "list"], capture_output=True,
+                       text=True, timeout=30)
+    assert "kim" in r.stdout and "door" in r.stdout
+
+
+def test_bad_scan_bodies(door):
+    _, a = register(door)
+    for body in ({}, {"code": 5}, {"attendee_id": "x"}, {"attendee_id": 0},
+                 {"code": a["pass_code"], "attendee_id": a["id"]},
+                 {"code": "TT-\u0001"}, {"code": "x" * 65}, {"code": ""},
+                 {"code": a["pass_code"], "nonce": "has space"},
+                 {"code": a["pass_code"], "checkpoint": 7},
+                 {"code": a["pass_code"], "checkpoint": "session-9; --"}):
+        r = door.anna.post(door.url + "/api/v1/checkins", json=body, timeout=10)
+        assert r.status_code == 422, body
+        assert r.json()["error"]["code"] == "validation_failed"
+    r = door.anna.post(door.url + "/api/v1/checkins", data=b"\xff\xfe",
+                       headers={"Content-Type": "application/json"}, timeout=10)
+    assert r.status_code == 422
+    assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
+    # A scanner's trailing blank is ignored.
+    assert scan(door, door.anna, " " + a["pass_code"] + " ").json()["result"] == "ok"
