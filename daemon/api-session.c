@@ -120,8 +120,8 @@ api_session_get(struct http_req *hr, const char *arg)
 	(void)arg;
 	if (auth_staff(hr, "door", &who) != 0)
 		return;
-	http_reply_json(hr, 200, json_pack("{s:s, s:s}", "name", who.name,
-	    "role", who.role));
+	http_reply_json(hr, 200, json_pack("{s:s, s:s, s:s}", "name", who.name,
+	    "role", who.role, "csrf_token", who.csrf));
 }
 
 static int

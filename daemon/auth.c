@@ -84,6 +84,7 @@ auth_staff(struct http_req *hr, const char *role, struct staff *who)
 	if (token != NULL)
 		rc = store_session_find(hr->w->store, token,
 		    (int64_t)time(NULL), who, csrf);
+	snprintf(who->csrf, sizeof who->csrf, "%s", rc == 0 ? csrf : "");
 	if (rc == -2) {
 		http_reply_error(hr, 401, "session_expired",
 		    "the session has expired; log in again", NULL);

@@ -20,6 +20,7 @@ struct staff {
 	int64_t	 id;
 	char	 name[64];
 	char	 role[16];		/* door, organiser */
+	char	 csrf[STAFF_TOKEN_LEN + 1];	/* of the session in use */
 };
 
 /* store-staff.c */

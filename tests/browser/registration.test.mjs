@@ -8,140 +8,34 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import crypto from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import path from 'node:path';
+import { outDir, startDaemon, launch, newPage as harnessPage, apiCall } from './harness.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const outDir = path.join(repoRoot, 'tests', 'browser', 'out');
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-  + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-let daemon = null;
-let daemonExited = null;
-let daemonStderr = '';
-let tmpDir = null;
+let d = null;
 let baseURL = null;
 let browser = null;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, ms = 15000) {
-  const deadline = Date.now() + ms;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (daemonExited) throw new Error(`techtankd exited early (${daemonExited}):\n${daemonStderr}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.status === 200) return;
-      last = `HTTP ${r.status}`;
-    } catch (e) {
-      last = e.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`techtankd did not answer /healthz within ${ms} ms (${last}):\n${daemonStderr}`);
-}
-
-async function stopDaemon() {
-  if (!daemon || daemonExited) return;
-  const exited = once(daemon, 'exit');
-  daemon.kill('SIGTERM');
-  const timer = setTimeout(() => { if (!daemonExited) daemon.kill('SIGKILL'); }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function killDaemonSync() {
-  if (daemon && !daemonExited) {
-    try { daemon.kill('SIGTERM'); } catch { /* already gone */ }
-  }
-}
-process.on('exit', killDaemonSync);
-
 before(async () => {
-  fs.mkdirSync(outDir, { recursive: true });
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'techtank-browser-'));
-  const bin = path.resolve(repoRoot, process.env.TECHTANKD || './techtankd');
-  if (!fs.existsSync(bin)) throw new Error(`techtankd binary not found at ${bin} (build it, or set TECHTANKD)`);
-  const port = await freePort();
-  baseURL = `http://127.0.0.1:${port}`;
-  daemon = spawn(bin, [
-    '--listen', `127.0.0.1:${port}`,
-    '--db', path.join(tmpDir, 't.db'),
-    '--web-root', 'web',
-    '--access-log', path.join(tmpDir, 'access.log'),
-  ], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-  daemon.stderr.on('data', (d) => { daemonStderr = (daemonStderr + d).slice(-20000); });
-  daemon.on('exit', (code, signal) => { daemonExited = signal || `code ${code}`; });
-  await waitHealthy(baseURL);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  d = await startDaemon();
+  baseURL = d.baseURL;
+  browser = await launch();
 });
 
 after(async () => {
   try {
     if (browser) await browser.close();
   } finally {
-    try {
-      await stopDaemon();
-    } finally {
-      if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
-    }
+    if (d) await d.stop();
   }
 });
 
-/**
- * A fresh phone-sized page. Every HTML document is served with the site's
- * Content-Security-Policy (added here too, so a CSP violation in our pages
- * fails the tests whatever the server sends), and console errors, page
- * errors and dialogs (alert()) are collected.
- */
-async function newPage({ locale = 'en-GB', ...opts } = {}) {
-  const context = await browser.newContext({ ...PHONE, locale, baseURL, ...opts });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('dialog', async (d) => { problems.push(`dialog: ${d.type()} ${d.message()}`); await d.dismiss(); });
-  await page.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.continue();
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    if (!headers['content-security-policy']) headers['content-security-policy'] = CSP;
-    return route.fulfill({ response, headers });
-  });
-  return { context, page, problems };
+function newPage(opts) {
+  return harnessPage(browser, baseURL, opts);
 }
 
-async function api(method, p, body, headers = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const r = await fetch(`${baseURL}${p}`, init);
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : null };
+function api(method, p, body, headers = {}) {
+  return apiCall(baseURL, method, p, body, headers);
 }
 
 function uniqueEmail(local) {

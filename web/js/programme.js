@@ -49,18 +49,34 @@ function renderEvent() {
   }
 }
 
+// Sessions that take sign-ups at registration (the dinner, study visits):
+// "Sign-up required" and the seats left, or that it is full.
+function signupNote(s) {
+  const p = el('p', { class: 'session-signup' },
+    el('span', { class: 'session-signup-label' }, t('programme.signup_required')));
+  if (typeof s.remaining === 'number') {
+    const full = s.remaining <= 0;
+    p.append(' ', el('span', { class: `session-signup-seats${full ? ' session-signup-seats--full' : ''}` },
+      full ? t('programme.session_full') : t('programme.seats_left', { n: s.remaining })));
+  }
+  return p;
+}
+
 function sessionItem(s) {
   const kind = s.kind || 'talk';
-  const li = el('li', { class: `session session--${kind}${QUIET_KINDS.has(kind) ? ' session--quiet' : ''}` });
+  // A meal one signs up for (the conference dinner) is not a quiet break.
+  const quiet = QUIET_KINDS.has(kind) && !s.signup;
+  const li = el('li', { class: `session session--${kind}${quiet ? ' session--quiet' : ''}` });
   const time = el('p', { class: 'session-time' },
     el('time', { datetime: s.starts_at }, hhmm(s.starts_at)),
     s.ends_at ? '–' : '',
     s.ends_at ? el('time', { datetime: s.ends_at }, hhmm(s.ends_at)) : '');
   const body = el('div', { class: 'session-body' });
-  if (LABELLED_KINDS.has(kind) && !QUIET_KINDS.has(kind)) {
+  if (LABELLED_KINDS.has(kind) && !quiet) {
     body.append(el('p', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
   }
   body.append(el('h4', { class: 'session-title' }, s.title || ''));
+  if (s.signup) body.append(signupNote(s));
   if (s.room && s.room.name) {
     body.append(el('p', { class: 'session-room' },
       el('span', { class: 'visually-hidden' }, t('programme.room'), ' '), s.room.name));

@@ -183,22 +183,30 @@ function buildAttendee(isFirst) {
   return fs;
 }
 
+function sessionFull(s) {
+  return typeof s.remaining === 'number' && s.remaining <= 0;
+}
+
 // One checkbox per sign-up session in each attendee block; a full one is
-// shown but cannot be ticked.
+// shown but cannot be ticked. Re-rendering (new seat counts, another
+// language) keeps the ticks, a shown error's aria-invalid and the focus.
 function renderSignups(fs) {
   const box = fs.querySelector('.signups');
   const list = box.querySelector('.signup-list');
   const n = box.dataset.block;
   const chosen = new Set(Array.from(list.querySelectorAll('input:checked'), (c) => c.value));
+  const focusedId = list.contains(document.activeElement) ? document.activeElement.id : null;
+  const invalid = !box.querySelector('.field-error').hidden;
   clear(list);
   box.hidden = signupSessions.length === 0;
   const lang = i18n.getLang();
   for (const s of signupSessions) {
     const id = `att${n}-session-${s.id}`;
-    const full = s.remaining === 0;
+    const full = sessionFull(s);
     const input = el('input', {
       type: 'checkbox', id, value: String(s.id), 'data-name': 'sessions',
       disabled: full, 'aria-describedby': `att${n}-sessions-error`,
+      'aria-invalid': invalid ? 'true' : null,
     });
     input.checked = chosen.has(String(s.id)) && !full;
     const when = `${formatDay(datePart(s.starts_at), lang, { year: false })} ${hhmm(s.starts_at)}`;
@@ -209,6 +217,12 @@ function renderSignups(fs) {
         el('span', { class: 'signup-title' }, s.title || ''),
         el('span', { class: 'signup-when' }, when),
         seats ? el('span', { class: `signup-seats${full ? ' signup-seats--full' : ''}` }, seats) : '')));
+  }
+  if (focusedId) {
+    const again = document.getElementById(focusedId);
+    const target = again && !again.disabled ? again : list.querySelector('input:not([disabled])');
+    if (target) target.focus();
+    else alertBox.focus();
   }
 }
 
@@ -300,8 +314,11 @@ function localMessage(key, controls) {
   return null;
 }
 
-/** Show the 422 messages beside their fields; returns how many were placed. */
-function showFieldErrors(fields) {
+/**
+ * Show the 422 (or 409 session_full) messages beside their fields; returns
+ * how many were placed. With echo, the alert repeats the messages too.
+ */
+function showFieldErrors(fields, { echo = false } = {}) {
   const unplaced = [];
   let firstFocus = null;
   let placed = 0;
@@ -323,6 +340,7 @@ function showFieldErrors(fields) {
     errorEl.textContent = message;
     errorEl.hidden = false;
     placed++;
+    if (echo) unplaced.push(message);
     for (const c of controls) c.setAttribute('aria-invalid', 'true');
     if (key === 'ticket_type') document.getElementById('ticket-fieldset').classList.add('has-error');
     if (!firstFocus) {
@@ -412,10 +430,15 @@ async function onSubmit(ev) {
   if (res.status >= 400 && res.status < 500 && code !== 'idempotency_key_reused') {
     idempotencyKey = newKey(); // nothing was written: the next attempt is a new one
   }
-  if ((res.status === 422 || code === 'session_full') && res.body && res.body.error
+  if (code === 'session_full' && res.body.error.fields && Object.keys(res.body.error.fields).length) {
+    showFieldErrors(sessionFullFields(res.body.error.fields), { echo: true });
+    // The programme may be up to two seconds old: ask again after that.
+    setTimeout(loadSignups, 2100);
+    return;
+  }
+  if (res.status === 422 && res.body && res.body.error
       && res.body.error.fields && Object.keys(res.body.error.fields).length) {
     showFieldErrors(res.body.error.fields);
-    if (code === 'session_full') loadSignups();
     return;
   }
   let message;
@@ -425,6 +448,34 @@ async function onSubmit(ev) {
   showAlert(message);
   alertBox.focus();
   if (code === 'full') refreshEvent();
+}
+
+/**
+ * A 409 session_full names the session by its title ("<title> is fully
+ * booked", in English). Find it among the sign-up sessions: show it as full
+ * at once (untick it, so a retry can go through) and say so in the page's
+ * language; otherwise keep the server's message.
+ */
+function sessionFullFields(fields) {
+  const out = {};
+  for (const [key, raw] of Object.entries(fields)) {
+    const text = String(raw);
+    let hit = null;
+    if (/^attendees\.\d+\.sessions$/.test(key)) {
+      for (const s of signupSessions) {
+        if (s.title && text.startsWith(s.title) && (!hit || s.title.length > hit.title.length)) hit = s;
+      }
+    }
+    if (hit) {
+      hit.remaining = 0;
+      out[key] = t('register.session_full_error', { title: hit.title });
+    } else {
+      out[key] = text;
+    }
+  }
+  for (const fs of attendeeBlocks()) renderSignups(fs);
+  renumber();
+  return out;
 }
 
 async function loadSignups() {

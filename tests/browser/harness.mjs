@@ -1,0 +1,126 @@
+// Shared set-up for the browser tests: the real techtankd on a free
+// loopback port with a temporary database, Debian's Chromium through
+// playwright-core, and phone-sized pages that fail on any console error,
+// page error, dialog or Content-Security-Policy violation.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const outDir = path.join(repoRoot, 'tests', 'browser', 'out');
+export const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+  + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export function binary() {
+  const bin = path.resolve(repoRoot, process.env.TECHTANKD || './techtankd');
+  if (!fs.existsSync(bin)) throw new Error(`techtankd binary not found at ${bin} (build it, or set TECHTANKD)`);
+  return bin;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start techtankd; returns { baseURL, tmpDir, db, stop() }. */
+export async function startDaemon() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'techtank-browser-'));
+  const port = await freePort();
+  const d = { baseURL: `http://127.0.0.1:${port}`, tmpDir, db: path.join(tmpDir, 't.db'), stderr: '', exited: null };
+  d.proc = spawn(binary(), [
+    '--listen', `127.0.0.1:${port}`, '--db', d.db, '--web-root', 'web',
+    '--access-log', path.join(tmpDir, 'access.log'),
+  ], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  d.proc.stderr.on('data', (chunk) => { d.stderr = (d.stderr + chunk).slice(-20000); });
+  d.proc.on('exit', (code, signal) => { d.exited = signal || `code ${code}`; });
+  const kill = () => { if (!d.exited) { try { d.proc.kill('SIGTERM'); } catch { /* gone */ } } };
+  process.on('exit', kill);
+  d.stop = async () => {
+    if (!d.exited) {
+      const exited = once(d.proc, 'exit');
+      d.proc.kill('SIGTERM');
+      const timer = setTimeout(() => { if (!d.exited) d.proc.kill('SIGKILL'); }, 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 15000;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (d.exited) throw new Error(`techtankd exited early (${d.exited}):\n${d.stderr}`);
+    try {
+      const r = await fetch(`${d.baseURL}/healthz`);
+      if (r.status === 200) return d;
+      last = `HTTP ${r.status}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`techtankd did not answer /healthz (${last}):\n${d.stderr}`);
+}
+
+/** A staff account through techtankd's own command line. */
+export function addUser(d, name, role, password) {
+  const r = spawnSync(binary(), ['--db', d.db, 'user', 'add', name, '--role', role],
+    { input: `${password}\n`, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`user add ${name}: ${r.stderr}`);
+}
+
+export function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_FLAGS, ...extraArgs] });
+}
+
+/**
+ * A fresh phone-sized page. Every HTML document is served with the site's
+ * Content-Security-Policy (added here too, so a CSP violation in our pages
+ * fails the tests whatever the server sends), and console errors, page
+ * errors and dialogs (alert()) are collected.
+ */
+export async function newPage(browser, baseURL, { locale = 'en-GB', ...opts } = {}) {
+  const context = await browser.newContext({ ...PHONE, locale, baseURL, ...opts });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', async (dlg) => { problems.push(`dialog: ${dlg.type()} ${dlg.message()}`); await dlg.dismiss(); });
+  await page.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    if (!headers['content-security-policy']) headers['content-security-policy'] = CSP;
+    return route.fulfill({ response, headers });
+  });
+  return { context, page, problems };
+}
+
+/** A JSON request to the daemon from the test itself. */
+export async function apiCall(baseURL, method, p, body, headers = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const r = await fetch(`${baseURL}${p}`, init);
+  const text = await r.text();
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
+  return { status: r.status, body: parsed, headers: r.headers };
+}
