@@ -141,12 +141,7 @@ http_status_text(int status)
 static void
 log_flush(struct worker *w)
 {
-	while (evbuffer_get_length(w->log) > 0)
-		if (evbuffer_write(w->log, w->srv->log_fd) < 0 &&
-		    errno != EINTR) {
-			evbuffer_drain(w->log, evbuffer_get_length(w->log));
-			break;
-		}
+	accesslog_hand(w->log);
 }
 
 static void

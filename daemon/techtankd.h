@@ -39,6 +39,7 @@ struct config {
 };
 
 struct conn_set;
+struct evbuffer;
 struct job;
 
 struct worker {
@@ -106,6 +107,11 @@ void http_header(struct http_req *, const char *, const char *);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 const char *http_status_text(int);
+
+/* accesslog.c */
+int accesslog_start(int fd, char **cause);
+void accesslog_hand(struct evbuffer *);
+void accesslog_stop(void);
 
 /* auth.c */
 void auth_address(struct http_req *, char *, size_t);

@@ -113,7 +113,23 @@ test('register Åsa on a phone, see the pass, cancel through the private link', 
   }
 });
 
+/**
+ * The sign-up sessions of the programme, by id (the demo: 9 the study
+ * visit, 11 the dinner). The programme answer may be up to two seconds old:
+ * with settle, wait that long first, so that the page and the test (without
+ * writes in between) see the same seat counts.
+ */
+async function signupSessions({ settle = false } = {}) {
+  if (settle) await new Promise((ok) => setTimeout(ok, 2100));
+  const prog = await api('GET', '/api/v1/programme');
+  assert.equal(prog.status, 200);
+  const list = prog.body.days.flatMap((d) => d.sessions).filter((s) => s.signup);
+  return new Map(list.map((s) => [s.id, s]));
+}
+
 test('sign-ups for the study visit and the dinner are sent, shown and kept', async () => {
+  const sessions = await signupSessions({ settle: true });
+  assert.deepEqual([...sessions.keys()], [9, 11]);
   const { context, page, problems } = await newPage();
   try {
     await page.goto('/register.html');
@@ -128,26 +144,164 @@ test('sign-ups for the study visit and the dinner are sent, shown and kept', asy
     const dinner = att.getByLabel(/Conference dinner/);
     await visit.waitFor();
     assert.equal(await att.locator('.signups legend').textContent(), 'Sign up for (limited seats)');
+    assert.equal(await att.locator('.signups input[type="checkbox"]').count(), 2, 'only the sign-up sessions');
+    // Each choice: the title, the day and the time as given (HH:MM), the seats left.
+    for (const [id, box] of [[9, visit], [10 + 1, dinner]]) {
+      const s = sessions.get(id);
+      const label = att.locator(`label[for="${await box.getAttribute('id')}"]`);
+      assert.equal(await label.locator('.signup-title').textContent(), s.title);
+      assert.match(await label.locator('.signup-when').textContent(), new RegExp(`^\\w+day \\d+ \\w+ ${s.starts_at.slice(11, 16)}$`));
+      assert.equal(await label.locator('.signup-seats').textContent(), `${s.remaining} seats left`);
+      assert.equal(await box.isEnabled(), true);
+    }
     await visit.check();
     await dinner.check();
+
+    // A colleague gets the same choices; she takes the dinner only.
+    await page.click('#add-attendee');
+    const col = page.locator('#attendee-list .attendee').nth(1);
+    await col.getByLabel(/Conference dinner/).waitFor();
+    assert.equal(await col.locator('.signups input[type="checkbox"]').count(), 2);
+    assert.equal(await col.getByLabel(/Study visit/).isChecked(), false, 'ticks belong to one attendee');
+    await col.locator('[data-name="first_name"]').fill('Łucja');
+    await col.locator('[data-name="last_name"]').fill('Nyström');
+    await col.locator('[data-name="email"]').fill(uniqueEmail('lucja'));
+    await col.getByLabel(/Conference dinner/).check();
     await page.check('#privacy_accepted');
     await page.screenshot({ path: path.join(outDir, 'register-signups.png'), fullPage: true });
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/registrations') && r.method() === 'POST');
     await Promise.all([
       page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
       page.click('#submit-button'),
     ]);
-    const card = page.locator('#attendee-list .attendee-card').first();
-    await card.locator('.signed-up li').first().waitFor();
-    const titles = await card.locator('.signed-up li').allTextContents();
-    assert.equal(titles.length, 2);
-    assert.ok(titles[0].startsWith('Study visit'), titles[0]);
-    assert.equal(titles[1], 'Conference dinner');
+    const body = (await sent).postDataJSON();
+    assert.deepEqual(body.attendees.map((a) => a.sessions), [[9, 11], [11]]);
+
+    const cards = page.locator('#attendee-list .attendee-card');
+    await cards.first().locator('.signed-up li').first().waitFor();
+    assert.equal(await cards.first().locator('.signed-up-heading').textContent(), 'Signed up for');
+    assert.deepEqual(await cards.first().locator('.signed-up li').allTextContents(), [sessions.get(9).title, sessions.get(11).title]);
+    assert.ok(sessions.get(9).title.startsWith('Study visit'));
+    assert.deepEqual(await cards.nth(1).locator('.signed-up li').allTextContents(), ['Conference dinner']);
+    await page.screenshot({ path: path.join(outDir, 'confirmation-signups.png'), fullPage: true });
+
     const token = page.url().match(/#t=([^&]+)/)[1];
     const r = await api('GET', `/api/v1/registrations/${token}`);
     assert.deepEqual(r.body.attendees[0].sessions.map((x) => x.id), [9, 11]);
+    assert.deepEqual(r.body.attendees[1].sessions.map((x) => x.id), [11]);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
+  }
+});
+
+test('the programme marks the sessions that need a sign-up, with the seats left', async () => {
+  const sessions = await signupSessions({ settle: true });
+  const { context, page, problems } = await newPage();
+  try {
+    await page.goto('/');
+    await page.locator('.day .session').first().waitFor();
+    const marked = page.locator('.session', { has: page.locator('.session-signup') });
+    assert.equal(await marked.count(), sessions.size);
+    for (const s of sessions.values()) {
+      const item = page.locator('.session', { has: page.locator('.session-title', { hasText: s.title }) });
+      assert.equal(await item.locator('.session-signup-label').textContent(), 'Sign-up required');
+      assert.equal(await item.locator('.session-signup-seats').textContent(), `${s.remaining} seats left`);
+    }
+    // The dinner is a meal one signs up for: not shown as a quiet break.
+    const dinner = page.locator('.session', { has: page.locator('.session-title', { hasText: 'Conference dinner' }) });
+    assert.equal(await dinner.evaluate((li) => li.classList.contains('session--quiet')), false);
+    await page.click('.lang-switch button[data-lang="sv"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'sv');
+    assert.equal(await dinner.locator('.session-signup-label').textContent(), 'Anmälan krävs');
+    await page.click('.lang-switch button[data-lang="en"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a study visit that fills up meanwhile: the error is beside the sign-ups, the retry goes through', async () => {
+  const { context, page, problems } = await newPage();
+  const fillers = [];
+  try {
+    await page.goto('/register.html');
+    await page.locator('#ticket-list input[type="radio"]:not([disabled])').first().check();
+    const att = page.locator('#attendee-list .attendee').first();
+    const visit = att.getByLabel(/Study visit/);
+    await visit.waitFor();
+    assert.equal(await visit.isEnabled(), true);
+
+    // Others take every seat left on the study visit while the form is open.
+    const ev = await api('GET', '/api/v1/event');
+    const tt = ev.body.ticket_types.reduce((a, b) => ((b.remaining ?? Infinity) > (a.remaining ?? Infinity) ? b : a));
+    let left = (await signupSessions({ settle: true })).get(9).remaining;
+    assert.ok(left > 0 && left <= 30, `visit seats left: ${left}`);
+    while (left > 0) {
+      const n = Math.min(left, 10);
+      const attendees = Array.from({ length: n }, (_, i) => ({
+        first_name: 'Filler', last_name: `Nr ${i}`, email: uniqueEmail('filler'), sessions: [9],
+      }));
+      const r = await api('POST', '/api/v1/registrations', {
+        ticket_type: tt.id, privacy_accepted: true,
+        contact: { first_name: 'Filler', last_name: 'Contact', email: attendees[0].email }, attendees,
+      }, { 'Idempotency-Key': crypto.randomUUID() });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      fillers.push(r.body.manage_token);
+      left -= n;
+    }
+
+    const email = uniqueEmail('agneta');
+    await page.fill('#contact-first_name', 'Agneta');
+    await page.fill('#contact-last_name', 'Sjöholm');
+    await page.fill('#contact-email', email);
+    await visit.check();
+    await att.getByLabel(/Conference dinner/).check();
+    await page.check('#privacy_accepted');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/registrations'));
+    await page.click('#submit-button');
+    const res = await answer;
+    assert.equal(res.status(), 409);
+    assert.equal((await res.json()).error.code, 'session_full');
+
+    // The message is beside that attendee's sign-ups and in the alert.
+    const err = att.locator('.signups .field-error');
+    await err.waitFor({ state: 'visible' });
+    const message = (await err.textContent()).trim();
+    assert.match(message, /^Study visit.* is fully booked\. Untick it to register\.$/);
+    assert.equal(await err.getAttribute('id'), await visit.getAttribute('aria-describedby'));
+    assert.equal(await visit.getAttribute('aria-invalid'), 'true');
+    assert.ok((await page.locator('#form-alert').textContent()).includes(message));
+    // The full visit is shown as full, unticked and disabled; the dinner is kept.
+    assert.equal(await visit.isChecked(), false);
+    assert.equal(await visit.isDisabled(), true);
+    assert.equal(await att.locator('.signup-seats--full').textContent(), 'Full');
+    assert.equal(await att.getByLabel(/Conference dinner/).isChecked(), true);
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('aria-invalid')), 'true');
+    await page.screenshot({ path: path.join(outDir, 'register-session-full.png'), fullPage: true });
+
+    // Nothing was written; the retry (with the dinner only) registers her.
+    await Promise.all([
+      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.click('#submit-button'),
+    ]);
+    const token = page.url().match(/#t=([^&]+)/)[1];
+    const r = await api('GET', `/api/v1/registrations/${token}`);
+    assert.deepEqual(r.body.attendees[0].sessions.map((x) => x.id), [11]);
+    fillers.push(token);
+
+    // Once the programme is fresh (two seconds at most), its page says the visit is full.
+    assert.equal((await signupSessions({ settle: true })).get(9).remaining, 0);
+    await page.goto('/');
+    const item = page.locator('.session', { has: page.locator('.session-title', { hasText: 'Study visit' }) });
+    await item.locator('.session-signup-seats--full').waitFor();
+    assert.equal(await item.locator('.session-signup-seats').textContent(), 'Fully booked');
+    assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
+  } finally {
+    await context.close();
+    // Give the seats back for the tests that follow.
+    for (const t of fillers) await api('DELETE', `/api/v1/registrations/${t}`);
   }
 });
 
