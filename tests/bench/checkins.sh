@@ -74,8 +74,8 @@ verdict() { python3 -c "import sys; print('PASS' if eval(sys.argv[1]) else 'MISS
 # registrations, whose pages are still being checkpointed into the
 # database; the door opens long after registration closes.
 sync; sleep 1
-echo "  warm-up (5 s, not judged): $(run warmup 16 2 16 5)"
-steady=$(run steady 16 2 16 10)      # 16 connections, one scan each 16 ms
+echo "  warm-up (5 s, not judged): $(run warmup 16 2 15 5)"
+steady=$(run steady 16 2 15 10)      # 16 connections, one scan each 15 ms
 sync; sleep 1
 c16=$(run c16 16 2 0 8)
 sync; sleep 1
