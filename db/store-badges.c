@@ -9,8 +9,6 @@
 
 #include "store-badges.h"
 
-#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
-
 static char *
 col_dup(sqlite3_stmt *s, int i)
 {

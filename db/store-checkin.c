@@ -11,7 +11,6 @@
 
 #include "store-door.h"
 
-#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
 #define SEARCH_MAX 20
 
 json_t *

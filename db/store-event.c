@@ -7,8 +7,6 @@
 
 #include "techtank.h"
 
-#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
-
 /* The event the public pages show: the next one not yet over, else the last. */
 int64_t
 store_current_event(struct store *st)
@@ -25,29 +23,6 @@ store_current_event(struct store *st)
 		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return id;
-}
-
-/* Seats left under a limit: -1 when there is no limit. */
-static int64_t
-seats_left(sqlite3_stmt *s, int limit_col, int count_col)
-{
-	int64_t	left;
-
-	if (sqlite3_column_type(s, limit_col) == SQLITE_NULL)
-		return -1;
-	left = sqlite3_column_int64(s, limit_col) -
-	    sqlite3_column_int64(s, count_col);
-	return left < 0 ? 0 : left;
-}
-
-static int64_t
-seats_min(int64_t a, int64_t b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
 }
 
 static json_t *
@@ -71,7 +46,7 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t	left = seats_min(seats_left(s, 4, 5), event_left);
+		int64_t	left = store_seats_min(store_seats_left(s, 4, 5), event_left);
 		int	waitlist = sqlite3_column_int(s, 6);
 
 		json_array_append_new(list, json_pack(
@@ -106,7 +81,7 @@ store_event_json(struct store *st, int64_t event_id)
 		goto out;
 	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 2), starts);
 	timefmt_iso(sqlite3_column_int64(s, 4), COL_TEXT(s, 2), ends);
-	left = seats_left(s, 8, 9);
+	left = store_seats_left(s, 8, 9);
 	ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
 	    "name", COL_TEXT(s, 1),

@@ -14,8 +14,6 @@
 
 #include "techtank.h"
 
-#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
-
 void
 store_error_set(struct store_error *e, int status, const char *code,
     const char *fmt, ...)
@@ -36,19 +34,6 @@ store_error_clear(struct store_error *e)
 	memset(e, 0, sizeof *e);
 }
 
-static int
-step_done(struct store *st, sqlite3_stmt *s)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("sqlite: %s", sqlite3_errmsg(store_db(st)));
-		return -1;
-	}
-	return 0;
-}
-
 /* Add delta confirmed seats to the counters of a ticket type and its event. */
 static int
 seats_add(struct store *st, int64_t ticket_type, int delta)
@@ -64,12 +49,12 @@ seats_add(struct store *st, int64_t ticket_type, int delta)
 	s = store_stmt(st, tt_sql);
 	sqlite3_bind_int64(s, 1, ticket_type);
 	sqlite3_bind_int(s, 2, delta);
-	if (step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0)
 		return -1;
 	s = store_stmt(st, ev_sql);
 	sqlite3_bind_int64(s, 1, ticket_type);
 	sqlite3_bind_int(s, 2, delta);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 /* Give back the session seats of a cancelled attendee. */
@@ -84,11 +69,11 @@ sessions_release(struct store *st, int64_t attendee)
 	sqlite3_stmt		*s = store_stmt(st, give_sql);
 
 	sqlite3_bind_int64(s, 1, attendee);
-	if (step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0)
 		return -1;
 	s = store_stmt(st, del_sql);
 	sqlite3_bind_int64(s, 1, attendee);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 /*
@@ -139,7 +124,7 @@ attendee_set_status(struct store *st, int64_t id, const char *status,
 	if (code != NULL)
 		sqlite3_bind_text(s, 3, code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
-	if (step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0)
 		goto out;
 	if (strcmp(status, "cancelled") == 0 && sessions_release(st, id) != 0)
 		goto out;
@@ -172,7 +157,7 @@ registration_refresh(struct store *st, int64_t id, int cancel, int64_t now)
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, cancel);
 	sqlite3_bind_int64(s, 3, now);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 struct seats {
@@ -180,18 +165,6 @@ struct seats {
 	int	hidden, on_sale, waitlist;
 	int64_t	left;		/* -1: unlimited */
 };
-
-static int64_t
-limit_left(sqlite3_stmt *s, int limit_col, int count_col)
-{
-	int64_t	left;
-
-	if (sqlite3_column_type(s, limit_col) == SQLITE_NULL)
-		return -1;
-	left = sqlite3_column_int64(s, limit_col) -
-	    sqlite3_column_int64(s, count_col);
-	return left < 0 ? 0 : left;
-}
 
 /* Seats left for a ticket type, under its quota and its event's capacity. */
 static int
@@ -205,7 +178,6 @@ seats_get(struct store *st, int64_t ticket_type, int64_t now, struct seats *out)
 	    " e.confirmed_count FROM ticket_types t"
 	    " JOIN events e ON e.id = t.event_id WHERE t.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	int64_t			 a, b;
 
 	sqlite3_bind_int64(s, 1, ticket_type);
 	sqlite3_bind_int64(s, 2, now);
@@ -217,9 +189,8 @@ seats_get(struct store *st, int64_t ticket_type, int64_t now, struct seats *out)
 	out->hidden = sqlite3_column_int(s, 1);
 	out->on_sale = sqlite3_column_int(s, 2);
 	out->waitlist = sqlite3_column_int(s, 3);
-	a = limit_left(s, 4, 5);
-	b = limit_left(s, 6, 7);
-	out->left = a < 0 ? b : (b < 0 || a < b ? a : b);
+	out->left = store_seats_min(store_seats_left(s, 4, 5),
+	    store_seats_left(s, 6, 7));
 	sqlite3_reset(s);
 	return 0;
 }
@@ -281,7 +252,7 @@ idempotency_save(struct store *st, const char *key, const unsigned char *hash,
 	sqlite3_bind_blob(s, 2, hash, crypto_generichash_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, id);
 	sqlite3_bind_int64(s, 4, now);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 static int64_t
@@ -319,7 +290,7 @@ registration_insert(struct store *st, const struct reg_input *in,
 	sqlite3_bind_text(s, 8, in->contact.phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
 	sqlite3_bind_int64(s, 10, id);
-	if (step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0)
 		return -1;
 	return id;
 }
@@ -349,7 +320,7 @@ attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
 	sqlite3_bind_text(s, 10, p->dietary, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 11, p->listed);
 	sqlite3_bind_int64(s, 12, now);
-	if (step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(store_db(st));
 }
@@ -399,11 +370,11 @@ sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
 		s = store_stmt(st, add_sql);
 		sqlite3_bind_int64(s, 1, attendee);
 		sqlite3_bind_int64(s, 2, p->sessions[i]);
-		if (step_done(st, s) != 0)
+		if (store_step_done(st, s) != 0)
 			return -1;
 		s = store_stmt(st, take_sql);
 		sqlite3_bind_int64(s, 1, p->sessions[i]);
-		if (step_done(st, s) != 0)
+		if (store_step_done(st, s) != 0)
 			return -1;
 	}
 	return 0;

@@ -12,22 +12,7 @@
 
 #include "store-door.h"
 
-#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
-
 #define PASSWORD_MIN	10
-
-static int
-step_done(struct store *st, sqlite3_stmt *s)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("sqlite: %s", sqlite3_errmsg(store_db(st)));
-		return -1;
-	}
-	return 0;
-}
 
 static int
 name_ok(const char *name)
@@ -98,13 +83,13 @@ store_user_disable(struct store *st, const char *name, char **cause)
 	sqlite3_stmt		*s = store_stmt(st, sql);
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if (step_done(st, s) != 0 || sqlite3_changes(store_db(st)) == 0) {
+	if (store_step_done(st, s) != 0 || sqlite3_changes(store_db(st)) == 0) {
 		xasprintf(cause, "no user %s", name);
 		return -1;
 	}
 	s = store_stmt(st, sessions_sql);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 json_t *
@@ -195,7 +180,7 @@ store_login_failed(struct store *st, const char *name, const char *address,
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 static void
@@ -224,7 +209,7 @@ store_session_create(struct store *st, const struct staff *who,
 	token_hash(token, hash);
 	s = store_stmt(st, gc_sql);
 	sqlite3_bind_int64(s, 1, now);
-	if (step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0)
 		return -1;
 	s = store_stmt(st, sql);
 	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
@@ -232,7 +217,7 @@ store_session_create(struct store *st, const struct staff *who,
 	sqlite3_bind_text(s, 3, csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, now + STAFF_SESSION_TTL);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 int
@@ -245,7 +230,7 @@ store_session_delete(struct store *st, const char *token)
 
 	token_hash(token, hash);
 	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }
 
 /* 0: a live session; -1: none; -2: expired. */
@@ -293,5 +278,5 @@ store_audit(struct store *st, const struct staff *who, const char *username,
 	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, address, -1, SQLITE_STATIC);
-	return step_done(st, s);
+	return store_step_done(st, s);
 }

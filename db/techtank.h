@@ -16,6 +16,9 @@
 
 #define TT_PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
 
+/* A text column as a C string. */
+#define COL_TEXT(s, i) ((const char *)sqlite3_column_text((s), (i)))
+
 /* xmalloc.c */
 void *xmalloc(size_t);
 void *xcalloc(size_t, size_t);
@@ -101,6 +104,9 @@ void store_close(struct store *);
 sqlite3 *store_db(struct store *);
 sqlite3_stmt *store_stmt(struct store *, const char *sql);
 int store_run(struct store *, const char *sql);
+int store_step_done(struct store *, sqlite3_stmt *);
+int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
+int64_t store_seats_min(int64_t, int64_t);
 int store_exec(struct store *, const char *sql);
 int store_begin(struct store *);
 int store_commit(struct store *);
