@@ -305,3 +305,16 @@ def test_bad_scan_bodies(door):
     assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
     # A scanner's trailing blank is ignored.
     assert scan(door, door.anna, " " + a["pass_code"] + " ").json()["result"] == "ok"
+
+
+def test_many_failures_from_one_address_are_throttled(door):
+    # Twenty failures spread over many names: the address is stopped,
+    # even for a name that has not failed yet.
+    for i in range(20):
+        r = requests.post(door.url + "/api/v1/session",
+                          json={"username": f"guess{i % 5}x{i}", "password": "wrong password"},
+                          timeout=30)
+        assert r.status_code == 401
+    r = requests.post(door.url + "/api/v1/session",
+                      json={"username": "anna", "password": "correct horse battery"}, timeout=30)
+    assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_attempts"
