@@ -19,13 +19,69 @@ buffer_write(void *closure, const unsigned char *data, unsigned int len)
 	    CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* What the slow thread needs to draw a pass, and what it drew. */
+struct pass_work {
+	struct badge_people	 people;
+	struct badge_event	 event;
+	enum badge_format	 fmt;
+	struct evbuffer		*out;
+	char			*cause;
+	int			 ok;
+};
+
+static void
+pass_work_free(void *arg)
+{
+	struct pass_work	*pw = arg;
+
+	store_badge_people_clear(&pw->people);
+	store_badge_event_clear(&pw->event);
+	if (pw->out != NULL)
+		evbuffer_free(pw->out);
+	free(pw->cause);
+	free(pw);
+}
+
+/* On the slow thread: the PNG encoder alone takes tens of milliseconds. */
+static void
+pass_render(struct job *job)
+{
+	struct pass_work	*pw = job->data;
+
+	pw->out = evbuffer_new();
+	pw->ok = badge_pass_stream(&pw->event, &pw->people.v[0], pw->fmt,
+	    buffer_write, pw->out, &pw->cause) == 0;
+}
+
+static void
+pass_done(struct job *job)
+{
+	struct pass_work	*pw = job->data;
+	struct http_req		*hr = job->hr;
+
+	if (!pw->ok) {
+		log_warnx("pass for attendee %lld: %s",
+		    (long long)pw->people.v[0].id, pw->cause ? pw->cause : "?");
+		http_reply_error(hr, 500, "internal", "the pass could not be "
+		    "drawn", NULL);
+	} else {
+		http_header(hr, "Cache-Control", "no-store");
+		http_header(hr, "Content-Disposition", pw->fmt == BADGE_PDF ?
+		    "inline; filename=\"pass.pdf\"" :
+		    "inline; filename=\"pass.png\"");
+		http_reply_data(hr, 200, pw->fmt == BADGE_PDF ?
+		    "application/pdf" : "image/png", pw->out);
+		pw->out = NULL;
+	}
+	job_free(job);
+}
+
 static void
 pass_reply(struct http_req *hr, const char *arg, enum badge_format fmt)
 {
 	struct store		*st = hr->w->store;
-	struct badge_people	 people = { 0 };
-	struct badge_event	 ev;
-	struct evbuffer		*buf;
+	struct pass_work	*pw;
+	struct job		*job;
 	char			 token[TOKEN_MANAGE_LEN + 1], *end, *cause = NULL;
 	const char		*rest;
 	int64_t			 id, reg, event_id = -1;
@@ -42,35 +98,26 @@ pass_reply(struct http_req *hr, const char *arg, enum badge_format fmt)
 	    (reg = store_registration_by_token(st, token)) < 0 ||
 	    store_attendee_registration(st, id, &event_id) != reg)
 		goto missing;
-	if (store_badge_people(st, event_id, BADGE_IDS, &id, 1, &people,
+	pw = xcalloc(1, sizeof *pw);
+	pw->fmt = fmt;
+	if (store_badge_people(st, event_id, BADGE_IDS, &id, 1, &pw->people,
 	    &cause) != 0) {
 		free(cause);
+		pass_work_free(pw);
 		http_reply_error(hr, 409, "no_pass", "only confirmed attendees "
 		    "have a pass", NULL);
 		return;
 	}
-	if (store_badge_event(st, event_id, &ev) != 0) {
-		store_badge_people_clear(&people);
+	if (store_badge_event(st, event_id, &pw->event) != 0) {
+		pass_work_free(pw);
 		goto missing;
 	}
-	buf = evbuffer_new();
-	if (badge_pass_stream(&ev, &people.v[0], fmt, buffer_write, buf,
-	    &cause) != 0) {
-		evbuffer_free(buf);
-		log_warnx("pass for attendee %lld: %s", (long long)id, cause);
-		free(cause);
-		http_reply_error(hr, 500, "internal", "the pass could not be "
-		    "drawn", NULL);
-	} else {
-		http_header(hr, "Cache-Control", "no-store");
-		http_header(hr, "Content-Disposition", fmt == BADGE_PDF ?
-		    "inline; filename=\"pass.pdf\"" :
-		    "inline; filename=\"pass.png\"");
-		http_reply_data(hr, 200, fmt == BADGE_PDF ? "application/pdf" :
-		    "image/png", buf);
-	}
-	store_badge_event_clear(&ev);
-	store_badge_people_clear(&people);
+	job = job_create(hr, NULL, pass_done);
+	job->slow = pass_render;
+	job->data = pw;
+	job->data_free = pass_work_free;
+	hr->w->pending++;
+	slow_submit(job);
 	return;
 missing:
 	http_reply_error(hr, 404, "not_found", "no such pass", NULL);

@@ -108,8 +108,9 @@ api_session_login(struct http_req *hr, const char *arg)
 	    &job->hash) != 0)
 		job->hash = NULL;
 	json_decref(body);
+	job->slow = auth_verify;
 	hr->w->pending++;
-	auth_submit(job);
+	slow_submit(job);
 }
 
 void

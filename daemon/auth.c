@@ -1,11 +1,9 @@
 /*
  * auth.c: who is asking. Staff sessions come from the tt_session cookie;
  * a request that changes something must also carry the session's CSRF
- * token in X-CSRF-Token. Passwords are checked on a thread of their own:
- * an argon2id verification takes tens of milliseconds and 19 MiB, and the
- * scanning at the door must not wait for it.
+ * token in X-CSRF-Token. Passwords are checked on the slow thread
+ * (slow.c): the scanning at the door must not wait for argon2id.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +15,7 @@
 
 #define COOKIE_NAME "tt_session"
 
-static struct {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	struct job	*head;
-	struct job	**tail;
-	int		 stop;
-	/* Verified when the user does not exist, so that an unknown name
-	 * costs the same time as a wrong password. */
-	char		 dummy_hash[crypto_pwhash_STRBYTES];
-} au = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.cond = PTHREAD_COND_INITIALIZER,
-};
+static char dummy_hash[crypto_pwhash_STRBYTES];
 
 /* The peer's address, for throttling and the audit log. */
 void
@@ -132,69 +117,31 @@ auth_set_cookie(struct http_req *hr, const char *token)
 	http_header(hr, "Set-Cookie", cookie);
 }
 
-/* Queue a login for the password thread; it then goes to the writer. */
+/* Check a login's password (on the slow thread); clears the password. */
 void
-auth_submit(struct job *job)
+auth_verify(struct job *job)
 {
-	job->next = NULL;
-	pthread_mutex_lock(&au.lock);
-	*au.tail = job;
-	au.tail = &job->next;
-	pthread_cond_signal(&au.cond);
-	pthread_mutex_unlock(&au.lock);
+	job->verified = crypto_pwhash_str_verify(job->hash ? job->hash :
+	    dummy_hash, job->password, strlen(job->password)) == 0 &&
+	    job->hash != NULL;
+	sodium_memzero(job->password, strlen(job->password));
 }
 
-static void *
-auth_main(void *arg)
-{
-	struct job	*job;
-
-	(void)arg;
-	pthread_setname_np(pthread_self(), "tt-passwords");
-	for (;;) {
-		pthread_mutex_lock(&au.lock);
-		while (au.head == NULL && !au.stop)
-			pthread_cond_wait(&au.cond, &au.lock);
-		if ((job = au.head) == NULL) {
-			pthread_mutex_unlock(&au.lock);
-			break;
-		}
-		if ((au.head = job->next) == NULL)
-			au.tail = &au.head;
-		pthread_mutex_unlock(&au.lock);
-
-		job->verified = crypto_pwhash_str_verify(job->hash ?
-		    job->hash : au.dummy_hash, job->password,
-		    strlen(job->password)) == 0 && job->hash != NULL;
-		sodium_memzero(job->password, strlen(job->password));
-		writer_submit(job);
-	}
-	return NULL;
-}
-
+/*
+ * A hash to verify when the user does not exist, so that an unknown name
+ * costs the same time as a wrong password.
+ */
 int
-auth_start(char **cause)
+auth_init(char **cause)
 {
 	char	pw[33];
 
-	au.tail = &au.head;
 	token_random(pw, sizeof pw - 1);
-	if (crypto_pwhash_str(au.dummy_hash, pw, strlen(pw), PWHASH_OPS,
-	    PWHASH_MEM) != 0 ||
-	    pthread_create(&au.thread, NULL, auth_main, NULL) != 0) {
-		xasprintf(cause, "cannot start the password thread");
+	pw[sizeof pw - 1] = '\0';
+	if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), PWHASH_OPS,
+	    PWHASH_MEM) != 0) {
+		xasprintf(cause, "not enough memory for argon2id");
 		return -1;
 	}
 	return 0;
-}
-
-/* Finish the logins in hand; call before writer_stop(). */
-void
-auth_stop(void)
-{
-	pthread_mutex_lock(&au.lock);
-	au.stop = 1;
-	pthread_cond_signal(&au.cond);
-	pthread_mutex_unlock(&au.lock);
-	pthread_join(au.thread, NULL);
 }

@@ -307,7 +307,8 @@ main(int argc, char **argv)
 		return user_command(&srv.cfg);
 	if (static_open_root(srv.cfg.web_root, &cause) != 0)
 		fatalx("%s", cause);
-	if (writer_start(&srv.cfg, &cause) != 0 || auth_start(&cause) != 0 ||
+	if (writer_start(&srv.cfg, &cause) != 0 || auth_init(&cause) != 0 ||
+	    slow_start(&cause) != 0 ||
 	    accesslog_start(srv.log_fd, &cause) != 0)
 		fatalx("%s", cause);
 	if (http_start(&srv, &cause) != 0)
@@ -323,7 +324,7 @@ main(int argc, char **argv)
 	    srv.cfg.web_root, host, srv.port, srv.cfg.db_path, srv.nworkers);
 
 	http_run(&srv);
-	auth_stop();
+	slow_stop();
 	writer_stop();
 	http_free(&srv);
 	accesslog_stop();

@@ -117,9 +117,13 @@ void accesslog_stop(void);
 void auth_address(struct http_req *, char *, size_t);
 int auth_staff(struct http_req *, const char *role, struct staff *);
 void auth_set_cookie(struct http_req *, const char *token);
-void auth_submit(struct job *);
-int auth_start(char **cause);
-void auth_stop(void);
+void auth_verify(struct job *);
+int auth_init(char **cause);
+
+/* slow.c */
+void slow_submit(struct job *);
+int slow_start(char **cause);
+void slow_stop(void);
 
 /* api-session.c */
 void api_session_login(struct http_req *, const char *);
@@ -160,6 +164,10 @@ struct job {
 	int			(*run)(struct store *, struct job *);
 	/* On the request's worker, once the group is on disk. */
 	void			(*done)(struct job *);
+	/* On the slow thread first, when set (slow.c). */
+	void			(*slow)(struct job *);
+	void			*data;		/* owned, freed by data_free */
+	void			(*data_free)(void *);
 	struct http_req		*hr;
 
 	struct reg_input	*input;		/* registrations */

@@ -63,6 +63,8 @@ job_free(struct job *job)
 	free(job->checkpoint);
 	free(job->nonce);
 	json_decref(job->answer);
+	if (job->data_free != NULL)
+		job->data_free(job->data);
 	store_error_clear(&job->err);
 	sodium_memzero(job->session, sizeof job->session);
 	free(job);
