@@ -72,6 +72,17 @@ config_defaults(struct config *cfg)
 	cfg->shutdown_grace = 10;
 }
 
+static void
+config_free(struct config *cfg)
+{
+	free(cfg->listen_host);
+	free(cfg->db_path);
+	free(cfg->web_root);
+	free(cfg->public_url);
+	free(cfg->access_log);
+	free(cfg->role);
+}
+
 static long
 number_arg(const char *name, const char *s, long min, long max)
 {
@@ -303,8 +314,12 @@ main(int argc, char **argv)
 	srv.log_fd = open_access_log(srv.cfg.access_log);
 	srv.nworkers = srv.cfg.threads;
 
-	if (srv.cfg.nargs > 0)
-		return user_command(&srv.cfg);
+	if (srv.cfg.nargs > 0) {
+		int	rc = user_command(&srv.cfg);
+
+		config_free(&srv.cfg);
+		return rc;
+	}
 	if (static_open_root(srv.cfg.web_root, &cause) != 0)
 		fatalx("%s", cause);
 	if (writer_start(&srv.cfg, &cause) != 0 || auth_init(&cause) != 0 ||
@@ -329,10 +344,6 @@ main(int argc, char **argv)
 	http_free(&srv);
 	accesslog_stop();
 	log_info("stopped");
-	free(srv.cfg.listen_host);
-	free(srv.cfg.db_path);
-	free(srv.cfg.web_root);
-	free(srv.cfg.public_url);
-	free(srv.cfg.access_log);
+	config_free(&srv.cfg);
 	return 0;
 }
