@@ -27,11 +27,13 @@ struct badge_layout {
 	int		 cols, rows;
 	double		 left, top;		/* first tag's corner, mm */
 	double		 gap_x, gap_y;		/* between tags, mm */
+	double		 inset;			/* white border in a tag, mm */
 	int		 cut_marks;		/* plain paper: show where to cut */
 };
 extern const struct badge_layout badge_layouts[];
 const struct badge_layout *badge_layout_find(const char *);
 int badge_layout_per_page(const struct badge_layout *);
+void badge_layout_content(const struct badge_layout *, double *w, double *h);
 
 /* text.c */
 PangoLayout *text_fit(cairo_t *, const char *text, int bold, double max_pt,

@@ -26,13 +26,17 @@ const struct badge_layout badge_layouts[] = {
 		.cut_marks = 0,
 	},
 	{
-		/* Plain A4 paper cut into four A6 tags for large holders. */
+		/*
+		 * Plain A4 paper cut into four A6 tags for large holders.
+		 * The tags reach the paper's edge, where office printers
+		 * leave 4-5 mm blank, so each keeps a white border.
+		 */
 		.name = "a6x4",
 		.stock = "4 x A6 (105 x 148 mm) on plain A4, cut marks",
 		.page_w = 210, .page_h = 297,
 		.tag_w = 105, .tag_h = 148.5, .cols = 2, .rows = 2,
 		.left = 0, .top = 0, .gap_x = 0, .gap_y = 0,
-		.cut_marks = 1,
+		.inset = 6, .cut_marks = 1,
 	},
 	{
 		/* Badge printers with 4 x 3 inch fanfold or roll stock. */
@@ -59,4 +63,12 @@ int
 badge_layout_per_page(const struct badge_layout *l)
 {
 	return l->cols * l->rows;
+}
+
+/* The area a tag's design fills, inside its white border, in points. */
+void
+badge_layout_content(const struct badge_layout *l, double *w, double *h)
+{
+	*w = MM(l->tag_w - 2 * l->inset);
+	*h = MM(l->tag_h - 2 * l->inset);
 }

@@ -50,7 +50,7 @@ pass_draw(cairo_t *cr, const struct badge_event *ev,
 
 	cairo_set_source_rgb(cr, 0.08, 0.10, 0.13);
 	xasprintf(&full, "%s %s", p->first_name, p->last_name);
-	l = text_fit(cr, full, 1, 22, 11, w - 2 * pad, MM(18), 2);
+	l = text_fit(cr, full, 1, 22, 11, w - 2 * pad, MM(18), 3);
 	text_draw(cr, l, pad, y, w - 2 * pad, 1);
 	text_extents(l, &lw, &lh);
 	g_object_unref(l);

@@ -91,8 +91,30 @@ line(cairo_t *cr, const struct tag_geom *g, double y, const char *text,
 }
 
 /*
- * Fit a name in its box on a w x h tag (first name or full name) and
- * report the extents and the box, for the tests. Returns the point size.
+ * Type scales with the stock (54 mm is the short side of the DURABLE
+ * insert), and on larger stock the first name's minimum too: a long one
+ * on an A6 tag stays large enough to read across a room, and wraps rather
+ * than shrinking further. No minimum goes below the one for 54 mm.
+ */
+static double
+tag_scale(double w, double h)
+{
+	return fmin(w, h) / MM(54);
+}
+
+static double
+tag_scale_min(double w, double h)
+{
+	return fmax(1, tag_scale(w, h));
+}
+
+#define FIRST_MAX	40.0	/* points on the smallest tag */
+#define FIRST_MIN	12.0
+#define FIRST_LINES	3	/* at most, where the box is tall enough */
+
+/*
+ * Fit a first name in its box on a w x h tag, as badge_tag_draw does,
+ * and report the extents and the box, for the tests. Returns the size.
  */
 double
 badge_name_fit(cairo_t *cr, const char *name, double w, double h,
@@ -101,13 +123,13 @@ badge_name_fit(cairo_t *cr, const char *name, double w, double h,
 	struct tag_geom	 g;
 	PangoLayout	*layout;
 	PangoFontDescription const *fd;
-	double		 pt;
+	double		 pt, k = tag_scale(w, h), km = tag_scale_min(w, h);
 
 	tag_geometry(w, h, &g);
 	*box_w = g.tw;
 	*box_h = g.th * SHARE_FIRST;
-	layout = text_fit(cr, name, 1, fmin(40 * fmin(w, h) / MM(54), *box_h),
-	    12, *box_w, *box_h, 2);
+	layout = text_fit(cr, name, 1, fmin(FIRST_MAX * k, *box_h),
+	    FIRST_MIN * km, *box_w, *box_h, FIRST_LINES);
 	text_extents(layout, lw, lh);
 	fd = pango_layout_get_font_description(layout);
 	pt = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
@@ -139,10 +161,11 @@ badge_tag_draw(cairo_t *cr, double w, double h, const struct badge_event *ev,
 {
 	struct tag_geom	 g;
 	char		*full;
-	double		 y, k;
+	double		 y, k, km;
 
 	tag_geometry(w, h, &g);
-	k = fmin(w, h) / MM(54);	/* larger stock, larger type */
+	k = tag_scale(w, h);
+	km = tag_scale_min(w, h);
 	cairo_save(cr);
 	cairo_rectangle(cr, 0, 0, w, h);
 	cairo_clip(cr);
@@ -153,10 +176,12 @@ badge_tag_draw(cairo_t *cr, double w, double h, const struct badge_event *ev,
 	cairo_set_source_rgb(cr, 0.08, 0.10, 0.13);
 	xasprintf(&full, "%s %s", p->first_name, p->last_name);
 	y = g.ty;
-	y = line(cr, &g, y, p->first_name, 1, SHARE_FIRST, 40 * k, 12, 2);
+	y = line(cr, &g, y, p->first_name, 1, SHARE_FIRST, FIRST_MAX * k,
+	    FIRST_MIN * km, FIRST_LINES);
+	/* The full name and company may go small rather than lose words. */
 	y = line(cr, &g, y, full, 0, SHARE_FULL, 12 * k, 6.5, 2);
 	y = line(cr, &g, y, p->company, 0, SHARE_COMPANY, 11 * k, 6.5, 2);
-	y = line(cr, &g, y, p->marks, 1, SHARE_MARKS, 9 * k, 6, 1);
+	y = line(cr, &g, y, p->marks, 1, SHARE_MARKS, 9 * k, 6 * km, 1);
 	cairo_set_source_rgb(cr, 0.35, 0.38, 0.42);
 	line(cr, &g, fmax(y, g.ty + g.th * (1 - SHARE_EVENT)), ev->name, 0,
 	    SHARE_EVENT, 8 * k, 5, 1);
@@ -166,30 +191,59 @@ badge_tag_draw(cairo_t *cr, double w, double h, const struct badge_event *ev,
 	cairo_restore(cr);
 }
 
-/* Short marks at the ends of every cut line, in the sheet's margins. */
+/* One cut mark from (x1, y1) to (x2, y2), in millimetres. */
+static void
+mark(cairo_t *cr, double x1, double y1, double x2, double y2)
+{
+	cairo_move_to(cr, MM(x1), MM(y1));
+	cairo_line_to(cr, MM(x2), MM(y2));
+}
+
+/*
+ * Cut marks on plain paper: a short line at both ends of every cut that
+ * is not the paper's own edge, starting CUT_EDGE in from it where every
+ * office printer prints, and a cross where two cuts meet. They lie in the
+ * tags' white borders, never on a design, and move with the offsets.
+ */
+#define CUT_EDGE	5.0	/* mm */
+#define CUT_LEN		7.0
+
 static void
 cut_marks(cairo_t *cr, const struct badge_layout *l, double ox, double oy)
 {
-	double	len = MM(4);
+	double	arm = fmin(4, l->inset - 1);
 
 	cairo_save(cr);
-	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
 	cairo_set_line_width(cr, 0.5);
-	for (int c = 0; c <= l->cols; c++) {
-		double	x = MM(ox + l->left + c * (l->tag_w + l->gap_x));
+	for (int i = 0; i < 2 * l->cols; i++) {
+		double	x = ox + l->left + (i / 2) * (l->tag_w + l->gap_x) +
+		    (i % 2) * l->tag_w;
 
-		cairo_move_to(cr, x, 0);
-		cairo_line_to(cr, x, len);
-		cairo_move_to(cr, x, MM(l->page_h) - len);
-		cairo_line_to(cr, x, MM(l->page_h));
+		if (x < 1 || x > l->page_w - 1)
+			continue;
+		mark(cr, x, CUT_EDGE, x, CUT_EDGE + CUT_LEN);
+		mark(cr, x, l->page_h - CUT_EDGE - CUT_LEN, x,
+		    l->page_h - CUT_EDGE);
+		for (int j = 0; arm > 0 && j < 2 * l->rows; j++) {
+			double	y = oy + l->top + (j / 2) * (l->tag_h +
+			    l->gap_y) + (j % 2) * l->tag_h;
+
+			if (y >= 1 && y <= l->page_h - 1) {
+				mark(cr, x - arm, y, x + arm, y);
+				mark(cr, x, y - arm, x, y + arm);
+			}
+		}
 	}
-	for (int r = 0; r <= l->rows; r++) {
-		double	y = MM(oy + l->top + r * (l->tag_h + l->gap_y));
+	for (int j = 0; j < 2 * l->rows; j++) {
+		double	y = oy + l->top + (j / 2) * (l->tag_h + l->gap_y) +
+		    (j % 2) * l->tag_h;
 
-		cairo_move_to(cr, 0, y);
-		cairo_line_to(cr, len, y);
-		cairo_move_to(cr, MM(l->page_w) - len, y);
-		cairo_line_to(cr, MM(l->page_w), y);
+		if (y < 1 || y > l->page_h - 1)
+			continue;
+		mark(cr, CUT_EDGE, y, CUT_EDGE + CUT_LEN, y);
+		mark(cr, l->page_w - CUT_EDGE - CUT_LEN, y,
+		    l->page_w - CUT_EDGE, y);
 	}
 	cairo_stroke(cr);
 	cairo_restore(cr);
@@ -203,8 +257,10 @@ badge_tags_pdf(const struct badge_layout *l, const struct badge_event *ev,
 {
 	cairo_surface_t	*surface;
 	cairo_t		*cr;
+	double		 w, h;
 	int		 per_page = badge_layout_per_page(l), rc = 0;
 
+	badge_layout_content(l, &w, &h);
 	surface = cairo_pdf_surface_create(path, MM(l->page_w), MM(l->page_h));
 	cr = cairo_create(surface);
 	for (size_t i = 0; i < people->n; i++) {
@@ -216,11 +272,10 @@ badge_tags_pdf(const struct badge_layout *l, const struct badge_event *ev,
 		if (slot == 0 && l->cut_marks)
 			cut_marks(cr, l, off_x, off_y);
 		cairo_save(cr);
-		cairo_translate(cr,
-		    MM(off_x + l->left + col * (l->tag_w + l->gap_x)),
-		    MM(off_y + l->top + row * (l->tag_h + l->gap_y)));
-		badge_tag_draw(cr, MM(l->tag_w), MM(l->tag_h), ev,
-		    &people->v[i]);
+		cairo_translate(cr, MM(off_x + l->left + l->inset +
+		    col * (l->tag_w + l->gap_x)), MM(off_y + l->top + l->inset +
+		    row * (l->tag_h + l->gap_y)));
+		badge_tag_draw(cr, w, h, ev, &people->v[i]);
 		cairo_restore(cr);
 	}
 	cairo_destroy(cr);

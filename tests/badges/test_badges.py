@@ -178,3 +178,58 @@ def test_help_and_layouts():
     r = run_badges("layouts")
     for name in ("durable-1445-02", "herma-4412", "a6x4", "4x3"):
         assert name in r.stdout
+
+
+def _gray_page(pdf, tmp_path, dpi=72):
+    """Page 1 as (width, height, bytes) of 8-bit grey, through pdftoppm."""
+    prefix = str(tmp_path / "gray")
+    import subprocess
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1",
+                    "-singlefile", pdf, prefix], check=True)
+    with open(prefix + ".pgm", "rb") as f:
+        data = f.read()
+    magic, w, h, maxval, rest = data.split(maxsplit=4)
+    assert magic == b"P5" and maxval == b"255"
+    return int(w), int(h), rest
+
+
+def test_a6_sheet_keeps_clear_of_the_paper_edge_and_marks_the_cuts(filled, tmp_path):
+    out = str(tmp_path / "a6.pdf")
+    run_badges("tags", "--db", filled.db, "--layout", "a6x4", "-o", out)
+    dpi = 72
+    w, h, px = _gray_page(out, tmp_path, dpi)
+    mm = dpi / 25.4
+    edge = int(4.5 * mm)
+    at = lambda x, y: px[y * w + x]
+    # Office printers leave the outer 4-5 mm blank: nothing may be there.
+    for y in range(h):
+        for x in range(w):
+            if x < edge or y < edge or x >= w - edge or y >= h - edge:
+                assert at(x, y) > 200, f"ink at the edge, ({x / mm:.1f}, {y / mm:.1f}) mm"
+    # Marks at both ends of the cuts through the middle, in the printable area.
+    darkest = lambda x0, x1, y0, y1: min(at(x, y) for x in range(x0, x1) for y in range(y0, y1))
+    cx, cy = round(105 * mm), round(148.5 * mm)
+    assert darkest(cx - 1, cx + 2, int(6 * mm), int(11 * mm)) < 160, "no mark at the top"
+    assert darkest(cx - 1, cx + 2, h - int(11 * mm), h - int(6 * mm)) < 160, "no mark at the foot"
+    assert darkest(int(6 * mm), int(11 * mm), cy - 1, cy + 2) < 160, "no mark at the left"
+    assert darkest(w - int(11 * mm), w - int(6 * mm), cy - 1, cy + 2) < 160, "no mark at the right"
+
+
+def test_offsets_move_the_whole_sheet(filled, tmp_path):
+    """--offset-x/-y (printer calibration) move every tag by that many mm."""
+    dpi = 100
+    mm = dpi / 25.4
+    boxes = []
+    for name, args in (("plain", []), ("moved", ["--offset-x", "10", "--offset-y", "-5"])):
+        out = str(tmp_path / f"{name}.pdf")
+        run_badges("tags", "--db", filled.db, "--attendee", str(filled.people[0]["id"]),
+                   *args, "-o", out)
+        w, h, px = _gray_page(out, tmp_path, dpi)
+        ink = [(i % w, i // w) for i, v in enumerate(px) if v < 200]
+        boxes.append((min(x for x, _ in ink), min(y for _, y in ink)))
+    (x0, y0), (x1, y1) = boxes
+    assert abs((x1 - x0) - 10 * mm) <= 2 and abs((y1 - y0) + 5 * mm) <= 2, boxes
+    r = run_badges("tags", "--db", filled.db, "--offset-x", "50", "-o", str(tmp_path / "x.pdf"),
+                   check=False)
+    assert r.returncode != 0 and "--offset-x" in r.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -56,6 +56,28 @@ START_TEST(layouts_fit_their_sheets)
 }
 END_TEST
 
+/*
+ * Plain paper goes through office printers, which leave 4-5 mm at the
+ * paper's edge blank: the tags' designs keep clear of it.
+ */
+START_TEST(plain_paper_tags_keep_clear_of_the_edge)
+{
+	for (const struct badge_layout *l = badge_layouts; l->name; l++) {
+		double	left = l->left + l->inset;
+		double	top = l->top + l->inset;
+		double	right = l->left + l->cols * l->tag_w +
+		    (l->cols - 1) * l->gap_x - l->inset;
+		double	bottom = l->top + l->rows * l->tag_h +
+		    (l->rows - 1) * l->gap_y - l->inset;
+
+		if (!l->cut_marks)
+			continue;
+		ck_assert_msg(left >= 5 && top >= 5 && right <= l->page_w - 5 &&
+		    bottom <= l->page_h - 5, "%s prints at the edge", l->name);
+	}
+}
+END_TEST
+
 /* Sixty characters, wide ones: they shrink, wrap, and stay in the box. */
 START_TEST(long_names_stay_inside_every_tag)
 {
@@ -72,12 +94,15 @@ START_TEST(long_names_stay_inside_every_tag)
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			double	w, h, bw, bh, pt;
 
-			pt = badge_name_fit(cr, names[i], MM(l->tag_w),
-			    MM(l->tag_h), &w, &h, &bw, &bh);
+			double	tw, th;
+
+			badge_layout_content(l, &tw, &th);
+			pt = badge_name_fit(cr, names[i], tw, th, &w, &h, &bw,
+			    &bh);
 			ck_assert_msg(w <= bw + 0.01 && h <= bh + 0.01,
 			    "%s: name %zu is %.1f x %.1f in a %.1f x %.1f box",
 			    l->name, i, w, h, bw, bh);
-			ck_assert_msg(bw < MM(l->tag_w) && bh < MM(l->tag_h),
+			ck_assert_msg(bw < tw && bh < th,
 			    "%s: the box is larger than the tag", l->name);
 			ck_assert_msg(pt >= 12 - 0.01, "%s: %.1f pt is below "
 			    "the minimum", l->name, pt);
@@ -137,6 +162,7 @@ main(void)
 		return 1;
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, layouts_fit_their_sheets);
+	tcase_add_test(tc, plain_paper_tags_keep_clear_of_the_edge);
 	tcase_add_test(tc, long_names_stay_inside_every_tag);
 	tcase_add_test(tc, short_names_are_large);
 	tcase_add_test(tc, pass_codes_fit_small_qr_codes);
