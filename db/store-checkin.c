@@ -360,18 +360,20 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
 	    "  AND c.checkpoint = 'main' AND c.undone_at IS NULL"
 	    " WHERE a.event_id = ?1 AND a.status <> 'cancelled'"
-	    " AND (a.first_name || ' ' || a.last_name) LIKE ?2 ESCAPE '\\'"
+	    " AND tt_fold(a.first_name || ' ' || a.last_name) LIKE ?2"
+	    " ESCAPE '\\'"
 	    " ORDER BY a.last_name COLLATE NOCASE, a.first_name COLLATE NOCASE"
 	    " LIMIT ?3";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
-	char			*pattern = xmalloc(strlen(query) * 2 + 3), *p;
+	char			*folded = text_fold(query), *p;
+	char			*pattern = xmalloc(strlen(folded) * 2 + 3);
 	char			 at[32];
 
-	/* %query% with the wildcards of the query itself escaped. */
+	/* %query% in lower case, with the query's own wildcards escaped. */
 	p = pattern;
 	*p++ = '%';
-	for (const char *q = query; *q != '\0'; q++) {
+	for (const char *q = folded; *q != '\0'; q++) {
 		if (*q == '%' || *q == '_' || *q == '\\')
 			*p++ = '\\';
 		*p++ = *q;
@@ -398,5 +400,6 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	}
 	sqlite3_reset(s);
 	free(pattern);
+	free(folded);
 	return list;
 }

@@ -53,6 +53,20 @@ out:
 	return rc;
 }
 
+/* SQL function tt_fold(text): text_fold() for searches by name. */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*in = (const char *)sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (in == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, text_fold(in), -1, free);
+}
+
 static int
 store_pragmas(struct store *st)
 {
@@ -70,6 +84,9 @@ store_pragmas(struct store *st)
 	    "PRAGMA synchronous=FULL;";
 
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_create_function(st->db, "tt_fold", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL,
+	    NULL);
 	if (st->flags & STORE_WRITER)
 		return store_exec(st, writer);
 	return store_exec(st, (st->flags & STORE_CHECKPOINTER) ?

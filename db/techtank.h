@@ -45,6 +45,7 @@ const char *validate_email(const char *);
 const char *validate_phone(const char *);
 const char *validate_optional(const char *, size_t max_chars);
 char *email_normalise(const char *);
+char *text_fold(const char *);
 
 /* token.c */
 /*

@@ -246,6 +246,10 @@ def test_stats_and_search(door):
     assert len(found["attendees"]) == 2
     hit = found["attendees"][0]
     assert set(hit) == {"id", "name", "company", "ticket_type", "status", "checked_in_at"}
+    # Case does not matter, for Swedish letters either.
+    for q in ("lindström", "LINDSTRÖM", "åsa lind", "ÅSA"):
+        got = door.anna.get(door.url + "/api/v1/attendees/search", params={"q": q}).json()
+        assert len(got["attendees"]) == 2, q
     # Wildcards in the query are letters, not patterns.
     assert door.anna.get(door.url + "/api/v1/attendees/search",
                          params={"q": "%%"}).json()["attendees"] == []

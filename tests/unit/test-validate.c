@@ -127,6 +127,28 @@ START_TEST(trim_and_normalise)
 }
 END_TEST
 
+START_TEST(fold_for_search)
+{
+	const char	*cases[][2] = {
+		{ "Åsa Lindström-Öberg", "åsa lindström-öberg" },
+		{ "ZOË ØDEGÅRD-ŁUKASIEWICZ", "zoë ødegård-łukasiewicz" },
+		{ "ÇELIK ŞAHIN Ğ", "çelik şahin ğ" },
+		{ "ΑΒΓ ΓΙΏΡΓΟΣ", "αβγ γιώργοσ" },
+		{ "Γιώργος", "γιώργοσ" },
+		{ "ИВАН ЁЖИК", "иван ёжик" },
+		{ "李小龍", "李小龍" },
+		{ "plain", "plain" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char	*f = text_fold(cases[i][0]);
+
+		ck_assert_str_eq(f, cases[i][1]);
+		free(f);
+	}
+}
+END_TEST
+
 Suite *
 suite_validate(void)
 {
@@ -141,6 +163,7 @@ suite_validate(void)
 	tcase_add_test(tc, phones);
 	tcase_add_test(tc, optional_lengths);
 	tcase_add_test(tc, trim_and_normalise);
+	tcase_add_test(tc, fold_for_search);
 	suite_add_tcase(s, tc);
 	return s;
 }
