@@ -45,13 +45,24 @@ function tone(freq, start, length) {
   osc.stop(at + length);
 }
 
-/** One short high tone: in. Two middle tones: already in. A low buzz: no. */
-function sound(kind) {
+/**
+ * A distinct sound per result, so a glance is not needed: a high tone for
+ * in, two middle tones for already in, and low patterns for each refusal.
+ */
+const SOUNDS = {
+  ok: [[1320, 0, 0.15]],
+  already_checked_in: [[660, 0, 0.12], [660, 0.18, 0.12]],
+  unknown: [[180, 0, 0.5]],
+  cancelled: [[300, 0, 0.2], [200, 0.22, 0.35]],
+  waitlisted: [[220, 0, 0.1], [220, 0.15, 0.1], [220, 0.3, 0.1]],
+  not_registered_here: [[260, 0, 0.15], [390, 0.18, 0.15], [260, 0.36, 0.15]],
+  error: [[150, 0, 0.7]],
+};
+
+function sound(result) {
   try {
     audio = audio || new AudioContext();
-    if (kind === 'ok') tone(1320, 0, 0.15);
-    else if (kind === 'warn') { tone(660, 0, 0.12); tone(660, 0.18, 0.12); }
-    else tone(180, 0, 0.5);
+    for (const [freq, start, length] of SOUNDS[result] || SOUNDS.error) tone(freq, start, length);
   } catch {
     // No audio here: the colours still tell.
   }
@@ -86,7 +97,7 @@ function showResult(answer) {
   $('result-detail').textContent = first && answer.result === 'already_checked_in'
     ? t('door.first_checkin', { time: hhmm(first.at), by: first.by }) : '';
   box.hidden = false;
-  sound(kind);
+  sound(answer.result);
   clearTimeout(resultTimer);
   resultTimer = setTimeout(hideResult, RESULT_SHOWN_MS);
 }
@@ -110,7 +121,7 @@ async function submitScan(body) {
   }
   if (r.status !== 200 || !r.body) {
     alertMsg(r.status === 0 ? t('common.network_error') : (errorMessage(r.body) || t('common.server_error', { status: r.status })));
-    sound('bad');
+    sound('error');
     return;
   }
   alertMsg('');
