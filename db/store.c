@@ -212,6 +212,25 @@ store_run(struct store *st, const char *sql)
 	return 0;
 }
 
+/*
+ * Step a statement: STORE_ROW, STORE_DONE, or STORE_ERROR (logged, with the
+ * statement's text). Callers must tell an error apart from "no row".
+ */
+enum store_step
+store_step(struct store *st, sqlite3_stmt *s)
+{
+	switch (sqlite3_step(s)) {
+	case SQLITE_ROW:
+		return STORE_ROW;
+	case SQLITE_DONE:
+		return STORE_DONE;
+	default:
+		log_warnx("sqlite: %.80s: %s", sqlite3_sql(s),
+		    sqlite3_errmsg(st->db));
+		return STORE_ERROR;
+	}
+}
+
 /* Step a statement that returns no rows, and reset it: 0, or -1. */
 int
 store_step_done(struct store *st, sqlite3_stmt *s)

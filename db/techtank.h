@@ -105,6 +105,9 @@ void store_close(struct store *);
 sqlite3 *store_db(struct store *);
 sqlite3_stmt *store_stmt(struct store *, const char *sql);
 int store_run(struct store *, const char *sql);
+/* What one sqlite3_step() gave: a row, the end, or an error (logged). */
+enum store_step { STORE_ERROR = -1, STORE_DONE = 0, STORE_ROW = 1 };
+enum store_step store_step(struct store *, sqlite3_stmt *);
 int store_step_done(struct store *, sqlite3_stmt *);
 int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
 int64_t store_seats_min(int64_t, int64_t);
