@@ -1,52 +1,92 @@
 /*
- * accesslog.c: the access log is written by a thread of its own. Workers
- * hand over their buffered lines and go on: a write(2) to a file can block
- * for tens of milliseconds while the kernel writes back dirty pages, and
- * the event loops must never wait for a disk. If the log falls far behind,
- * lines are dropped and counted rather than memory growing without bound.
+ * accesslog.c: the access log: the line written per request, and the
+ * thread that writes them. Workers buffer their lines and hand them over
+ * through the work queue: a write(2) to a file can block for tens of
+ * milliseconds while the kernel writes back dirty pages, and the event
+ * loops must never wait for a disk. If the log falls far behind, lines are
+ * dropped and counted rather than memory growing without bound.
  */
 #include <errno.h>
-#include <time.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
 #include "techtankd.h"
 
-#define ACCESSLOG_MAX_PENDING	(16 * 1024 * 1024)
-#define ACCESSLOG_INTERVAL_MS	1000
-
+struct log_chunk {
+	struct queue_item	 item;
+	struct evbuffer		*lines;
+};
 
 static struct {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	struct evbuffer	*pending;
-	int		 fd;
-	int		 stop;
-	size_t		 dropped;	/* bytes */
-} al = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.cond = PTHREAD_COND_INITIALIZER,
-};
+	pthread_t		 thread;
+	struct queue		 chunks;
+	struct queue		 stop;		/* never holds items */
+	int			 fd;
+	atomic_size_t		 pending;	/* bytes handed, not written */
+	atomic_size_t		 dropped;	/* bytes */
+} al;
 
 /* Take every line in lines (which is left empty). */
 void
 accesslog_hand(struct evbuffer *lines)
 {
-	size_t	len = evbuffer_get_length(lines);
+	size_t			 len = evbuffer_get_length(lines);
+	struct log_chunk	*c;
 
 	if (len == 0)
 		return;
-	pthread_mutex_lock(&al.lock);
-	if (evbuffer_get_length(al.pending) + len > ACCESSLOG_MAX_PENDING) {
-		al.dropped += len;
+	if (atomic_load(&al.pending) + len > ACCESSLOG_MAX_PENDING) {
+		atomic_fetch_add(&al.dropped, len);
 		evbuffer_drain(lines, len);
-	} else
-		evbuffer_add_buffer(al.pending, lines);
-	pthread_cond_signal(&al.cond);
-	pthread_mutex_unlock(&al.lock);
+		return;
+	}
+	atomic_fetch_add(&al.pending, len);
+	c = xcalloc(1, sizeof *c);
+	c->lines = evbuffer_new();
+	evbuffer_add_buffer(c->lines, lines);
+	queue_push(&al.chunks, &c->item);
+}
+
+/*
+ * Add s to the line with every byte that could forge or break a line
+ * (controls, DEL, the quote and the backslash) as \xHH.
+ */
+static void
+add_escaped(struct evbuffer *out, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*run = p;
+
+	for (; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f && *p != '"' && *p != '\\')
+			continue;
+		evbuffer_add(out, run, (size_t)(p - run));
+		evbuffer_add_printf(out, "\\x%02x", *p);
+		run = p + 1;
+	}
+	evbuffer_add(out, run, (size_t)(p - run));
+}
+
+/* One line per request: time, peer, method, path, status, bytes, µs. */
+void
+accesslog_line(struct evbuffer *out, const char *peer, const char *method,
+    const char *path, int status, size_t bytes, int64_t usec)
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+	char		when[32];
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	evbuffer_add_printf(out, "%s %s %s ", when, peer, method);
+	add_escaped(out, path);
+	evbuffer_add_printf(out, " %d %zu %lldus\n", status, bytes,
+	    (long long)usec);
 }
 
 static void
@@ -63,39 +103,31 @@ write_all(struct evbuffer *buf)
 static void *
 accesslog_main(void *arg)
 {
-	struct evbuffer	*out = evbuffer_new();
-	struct timespec	 next;
-	size_t		 dropped;
-	int		 stop, first = 1;
+	struct evbuffer		*out = evbuffer_new();
+	struct queue_item	*items, *next;
+	struct log_chunk	*c;
+	size_t			 dropped;
 
 	(void)arg;
-	pthread_setname_np(pthread_self(), "tt-accesslog");
-	for (;;) {
+	while ((items = queue_take(&al.chunks, 0, -1)) != NULL) {
+		for (; items != NULL; items = next) {
+			next = items->next;
+			c = (struct log_chunk *)items;
+			atomic_fetch_sub(&al.pending,
+			    evbuffer_get_length(c->lines));
+			evbuffer_add_buffer(out, c->lines);
+			evbuffer_free(c->lines);
+			free(c);
+		}
+		if ((dropped = atomic_exchange(&al.dropped, 0)) > 0)
+			evbuffer_add_printf(out, "# access log fell behind: "
+			    "%zu bytes of lines dropped\n", dropped);
+		write_all(out);
 		/*
 		 * Write once a second at most: every write dirties the log's
 		 * inode, and the database's fsync can wait behind it.
 		 */
-		clock_gettime(CLOCK_REALTIME, &next);
-		next.tv_sec += ACCESSLOG_INTERVAL_MS / 1000;
-		pthread_mutex_lock(&al.lock);
-		while (!al.stop && (!first || evbuffer_get_length(
-		    al.pending) == 0) && pthread_cond_timedwait(&al.cond,
-		    &al.lock, &next) != ETIMEDOUT)
-			;
-		while (evbuffer_get_length(al.pending) == 0 && !al.stop)
-			pthread_cond_wait(&al.cond, &al.lock);
-		first = 0;
-		evbuffer_add_buffer(out, al.pending);
-		dropped = al.dropped;
-		al.dropped = 0;
-		stop = al.stop;
-		pthread_mutex_unlock(&al.lock);
-		if (dropped > 0)
-			evbuffer_add_printf(out, "# access log fell behind: %zu "
-			    "bytes of lines dropped\n", dropped);
-		write_all(out);
-		if (stop)
-			break;
+		queue_take(&al.stop, 0, ACCESSLOG_INTERVAL_MS);
 	}
 	evbuffer_free(out);
 	return NULL;
@@ -105,22 +137,19 @@ int
 accesslog_start(int fd, char **cause)
 {
 	al.fd = fd;
-	al.pending = evbuffer_new();
-	if (pthread_create(&al.thread, NULL, accesslog_main, NULL) != 0) {
-		xasprintf(cause, "cannot start the access-log thread");
-		return -1;
-	}
-	return 0;
+	queue_init(&al.chunks, NULL, NULL);
+	queue_init(&al.stop, NULL, NULL);
+	return thread_start(&al.thread, accesslog_main, NULL, "accesslog",
+	    cause);
 }
 
 /* Write what is left and stop: after the workers have handed in theirs. */
 void
 accesslog_stop(void)
 {
-	pthread_mutex_lock(&al.lock);
-	al.stop = 1;
-	pthread_cond_signal(&al.cond);
-	pthread_mutex_unlock(&al.lock);
+	queue_close(&al.stop);
+	queue_close(&al.chunks);
 	pthread_join(al.thread, NULL);
-	evbuffer_free(al.pending);
+	queue_destroy(&al.chunks);
+	queue_destroy(&al.stop);
 }

@@ -1,8 +1,8 @@
 /*
  * api-event.c: the public, read-only resources: health, the event with its
- * ticket types and seats left, and the programme. The programme changes
- * only when organisers edit it, so each worker keeps its JSON for a
- * couple of seconds.
+ * ticket types and seats left, and the programme. Each worker keeps the
+ * programme's JSON until the writer commits a change to what it shows
+ * (writer_programme_generation()), so an answer is never stale.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,22 +11,18 @@
 
 #include "techtankd.h"
 
-#define PROGRAMME_CACHE_USEC	2000000
-
-void
-api_healthz(struct http_req *hr, const char *arg)
+static void
+api_healthz(struct http_req *hr)
 {
-	(void)arg;
 	http_reply_json(hr, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-void
-api_event(struct http_req *hr, const char *arg)
+static void
+api_event(struct http_req *hr)
 {
 	int64_t	 id = store_current_event(hr->w->store);
 	json_t	*ev;
 
-	(void)arg;
 	if (id < 0 || (ev = store_event_json(hr->w->store, id)) == NULL) {
 		http_reply_error(hr, 404, "not_found", "no event is set up",
 		    NULL);
@@ -35,31 +31,37 @@ api_event(struct http_req *hr, const char *arg)
 	http_reply_json(hr, 200, ev);
 }
 
+/* Read the programme again; the generation is taken before the read, so
+ * a change committed meanwhile makes the next request read once more. */
 static int
-programme_load(struct worker *w)
+programme_load(struct worker *w, uint64_t generation)
 {
 	int64_t	 id = store_current_event(w->store);
 	json_t	*p;
+	char	*text;
 
 	if (id < 0 || (p = store_programme_json(w->store, id)) == NULL)
 		return -1;
-	free(w->programme);
-	w->programme_loaded = timefmt_now_usec();
-	w->programme = json_dumps(p, JSON_COMPACT);
-	w->programme_len = strlen(w->programme);
+	text = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
+	if (text == NULL)
+		return -1;
+	free(w->programme);
+	w->programme = text;
+	w->programme_len = strlen(text);
+	w->programme_generation = generation;
 	return 0;
 }
 
-void
-api_programme(struct http_req *hr, const char *arg)
+static void
+api_programme(struct http_req *hr)
 {
 	struct worker	*w = hr->w;
 	struct evbuffer	*buf;
+	uint64_t	 generation = writer_programme_generation();
 
-	(void)arg;
-	if ((w->programme == NULL || timefmt_now_usec() - w->programme_loaded >
-	    PROGRAMME_CACHE_USEC) && programme_load(w) != 0) {
+	if ((w->programme == NULL || w->programme_generation != generation) &&
+	    programme_load(w, generation) != 0) {
 		http_reply_error(hr, 404, "not_found", "no event is set up",
 		    NULL);
 		return;
@@ -69,3 +71,11 @@ api_programme(struct http_req *hr, const char *arg)
 	http_header(hr, "Cache-Control", "no-cache");
 	http_reply_data(hr, 200, "application/json; charset=utf-8", buf);
 }
+
+const struct route api_event_routes[] = {
+	{ .path = "/healthz", .methods = M_GET, .handler = api_healthz },
+	{ .path = "/api/v1/event", .methods = M_GET, .handler = api_event },
+	{ .path = "/api/v1/programme", .methods = M_GET,
+	  .handler = api_programme },
+	{ .path = NULL }
+};

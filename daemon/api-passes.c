@@ -64,37 +64,34 @@ pass_done(struct job *job)
 		    (long long)pw->people.v[0].id, pw->cause ? pw->cause : "?");
 		http_reply_error(hr, 500, "internal", "the pass could not be "
 		    "drawn", NULL);
-	} else {
-		http_header(hr, "Cache-Control", "no-store");
-		http_header(hr, "Content-Disposition", pw->fmt == BADGE_PDF ?
-		    "inline; filename=\"pass.pdf\"" :
-		    "inline; filename=\"pass.png\"");
-		http_reply_data(hr, 200, pw->fmt == BADGE_PDF ?
-		    "application/pdf" : "image/png", pw->out);
-		pw->out = NULL;
+		return;
 	}
-	job_free(job);
+	http_header(hr, "Cache-Control", "no-store");
+	http_header(hr, "Content-Disposition", pw->fmt == BADGE_PDF ?
+	    "inline; filename=\"pass.pdf\"" : "inline; filename=\"pass.png\"");
+	http_reply_data(hr, 200, pw->fmt == BADGE_PDF ? "application/pdf" :
+	    "image/png", pw->out);
+	pw->out = NULL;
 }
 
+static const struct job_type pass_job = {
+	.name = "pass",
+	.slow = pass_render,
+	.done = pass_done,
+};
+
+/* hr->args: the manage token and the attendee id. */
 static void
-pass_reply(struct http_req *hr, const char *arg, enum badge_format fmt)
+pass_reply(struct http_req *hr, enum badge_format fmt)
 {
 	struct store		*st = hr->w->store;
 	struct pass_work	*pw;
-	struct job		*job;
-	char			 token[TOKEN_MANAGE_LEN + 1], *end, *cause = NULL;
-	const char		*rest;
+	const char		*token = hr->args[0];
+	char			*end, *cause = NULL;
 	int64_t			 id, reg, event_id = -1;
-	size_t			 n = strcspn(arg, "/");
 
-	/* arg is "{token}/attendees/{id}/pass.xxx": the router checked it. */
-	rest = arg + n + strlen("/attendees/");
-	id = strtoll(rest, &end, 10);
-	if (n > TOKEN_MANAGE_LEN || *end != '/' || id <= 0)
-		goto missing;
-	memcpy(token, arg, n);
-	token[n] = '\0';
-	if (!token_manage_valid(token) ||
+	id = strtoll(hr->args[1], &end, 10);
+	if (*end != '\0' || id <= 0 || !token_manage_valid(token) ||
 	    (reg = store_registration_by_token(st, token)) < 0 ||
 	    store_attendee_registration(st, id, &event_id) != reg)
 		goto missing;
@@ -112,25 +109,28 @@ pass_reply(struct http_req *hr, const char *arg, enum badge_format fmt)
 		pass_work_free(pw);
 		goto missing;
 	}
-	job = job_create(hr, NULL, pass_done);
-	job->slow = pass_render;
-	job->data = pw;
-	job->data_free = pass_work_free;
-	hr->w->pending++;
-	slow_submit(job);
+	job_submit(hr, &pass_job, pw, pass_work_free);
 	return;
 missing:
 	http_reply_error(hr, 404, "not_found", "no such pass", NULL);
 }
 
-void
-api_pass_pdf(struct http_req *hr, const char *arg)
+static void
+api_pass_pdf(struct http_req *hr)
 {
-	pass_reply(hr, arg, BADGE_PDF);
+	pass_reply(hr, BADGE_PDF);
 }
 
-void
-api_pass_png(struct http_req *hr, const char *arg)
+static void
+api_pass_png(struct http_req *hr)
 {
-	pass_reply(hr, arg, BADGE_PNG);
+	pass_reply(hr, BADGE_PNG);
 }
+
+const struct route api_passes_routes[] = {
+	{ .path = "/api/v1/registrations/*/attendees/*/pass.pdf",
+	  .methods = M_GET, .secret = 1, .handler = api_pass_pdf },
+	{ .path = "/api/v1/registrations/*/attendees/*/pass.png",
+	  .methods = M_GET, .secret = 1, .handler = api_pass_png },
+	{ .path = NULL }
+};

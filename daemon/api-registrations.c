@@ -2,87 +2,37 @@
  * api-registrations.c: POST /api/v1/registrations, and GET and DELETE of
  * /api/v1/registrations/{manage_token}. The request is parsed and
  * validated on the worker; the write goes to the writer thread, and the
- * answer is sent from api_registration_done() once it is on disk.
+ * answer is sent once it is on disk.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include <event2/buffer.h>
-#include <event2/keyvalq_struct.h>
 #include <sodium.h>
 
 #include "techtankd.h"
 
-#define IDEMPOTENCY_KEY_MAX	128
+/* A registration or cancellation on its way to the writer. */
+struct reg_job {
+	struct reg_input	*input;		/* NULL: a cancellation */
+	char			*idem_key;
+	unsigned char		 idem_hash[32];
+	char			*token;
+	int64_t			 id;		/* the registration */
+	int			 replayed;
+};
 
-static void registration_done(struct job *);
-
-static int
-registration_run(struct store *st, struct job *job)
+static void
+reg_job_free(void *arg)
 {
-	job->result = store_register(st, job->input, job->idem_key,
-	    job->idem_hash, &job->replayed, &job->err);
-	return job->result < 0 ? -1 : 0;
+	struct reg_job	*rj = arg;
+
+	reg_input_free(rj->input);
+	free(rj->idem_key);
+	free(rj->token);
+	free(rj);
 }
 
-static int
-cancel_run(struct store *st, struct job *job)
-{
-	job->result = store_cancel(st, job->token, &job->err);
-	return job->result < 0 ? -1 : 0;
-}
-
-static int
-idempotency_key_ok(const char *key)
-{
-	size_t	len = strlen(key);
-
-	if (len == 0 || len > IDEMPOTENCY_KEY_MAX)
-		return 0;
-	for (const char *p = key; *p != '\0'; p++)
-		if (*p < 0x21 || *p > 0x7e)
-			return 0;
-	return 1;
-}
-
-void
-api_registration_create(struct http_req *hr, const char *arg)
-{
-	const unsigned char	*bytes = NULL;
-	const char		*key = http_input_header(hr, "Idempotency-Key");
-	struct reg_input	*input;
-	struct job		*job;
-	json_t			*body, *fields;
-	size_t			 len = 0;
-
-	(void)arg;
-	if (key != NULL && !idempotency_key_ok(key)) {
-		http_reply_error(hr, 400, "bad_request", "Idempotency-Key must "
-		    "be 1 to 128 printable ASCII characters", NULL);
-		return;
-	}
-	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
-		return;
-	input = reg_input_parse(body, &fields);
-	json_decref(body);
-	if (input == NULL) {
-		http_reply_error(hr, 422, "validation_failed",
-		    "some fields need attention", fields);
-		return;
-	}
-
-	job = job_create(hr, registration_run, registration_done);
-	job->input = input;
-	if (key != NULL) {
-		job->idem_key = xstrdup(key);
-		crypto_generichash(job->idem_hash, sizeof job->idem_hash, bytes,
-		    len, NULL, 0);
-	}
-	hr->w->pending++;
-	writer_submit(job);
-}
-
+/* The registration as its manage link's holder sees it. */
 static void
 reply_registration(struct http_req *hr, int status, int64_t id)
 {
@@ -97,54 +47,146 @@ reply_registration(struct http_req *hr, int status, int64_t id)
 	http_reply_json(hr, status, r);
 }
 
-void
-api_registration_get(struct http_req *hr, const char *token)
+static int
+registration_run(struct store *st, struct job *job)
 {
-	int64_t	id = -1;
+	struct reg_job	*rj = job->data;
+
+	rj->id = store_register(st, rj->input, rj->idem_key, rj->idem_hash,
+	    &rj->replayed, &job->err);
+	return rj->id < 0 ? -1 : 0;
+}
+
+static void
+registration_done(struct job *job)
+{
+	struct reg_job	*rj = job->data;
+
+	if (rj->replayed)
+		http_header(job->hr, "Idempotent-Replayed", "true");
+	reply_registration(job->hr, 201, rj->id);
+}
+
+static const struct job_type registration_job = {
+	.name = "registration",
+	.flags = JOB_CHANGES_PROGRAMME,
+	.run = registration_run,
+	.done = registration_done,
+};
+
+static int
+idempotency_key_ok(const char *key)
+{
+	size_t	len = strlen(key);
+
+	if (len == 0 || len > IDEMPOTENCY_KEY_MAX)
+		return 0;
+	for (const char *p = key; *p != '\0'; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return 0;
+	return 1;
+}
+
+static void
+api_registration_create(struct http_req *hr)
+{
+	const unsigned char	*bytes = NULL;
+	const char		*key = http_input_header(hr, "Idempotency-Key");
+	struct reg_input	*input;
+	struct reg_job		*rj;
+	json_t			*body, *fields;
+	size_t			 len = 0;
+
+	if (key != NULL && !idempotency_key_ok(key)) {
+		http_reply_error(hr, 400, "bad_request", "Idempotency-Key must "
+		    "be 1 to 128 printable ASCII characters", NULL);
+		return;
+	}
+	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
+		return;
+	input = reg_input_parse(body, &fields);
+	json_decref(body);
+	if (input == NULL) {
+		http_reply_error(hr, 422, "validation_failed",
+		    "some fields need attention", fields);
+		return;
+	}
+	rj = xcalloc(1, sizeof *rj);
+	rj->input = input;
+	if (key != NULL) {
+		rj->idem_key = xstrdup(key);
+		crypto_generichash(rj->idem_hash, sizeof rj->idem_hash, bytes,
+		    len, NULL, 0);
+	}
+	job_submit(hr, &registration_job, rj, reg_job_free);
+}
+
+static void
+no_registration(struct http_req *hr)
+{
+	http_reply_error(hr, 404, "not_found", "no registration has this link",
+	    NULL);
+}
+
+static void
+api_registration_get(struct http_req *hr)
+{
+	const char	*token = hr->args[0];
+	int64_t		 id = -1;
 
 	if (token_manage_valid(token))
 		id = store_registration_by_token(hr->w->store, token);
 	if (id < 0) {
-		http_reply_error(hr, 404, "not_found",
-		    "no registration has this link", NULL);
+		no_registration(hr);
 		return;
 	}
 	reply_registration(hr, 200, id);
 }
 
-void
-api_registration_cancel(struct http_req *hr, const char *token)
+static int
+cancel_run(struct store *st, struct job *job)
 {
-	struct job	*job;
+	struct reg_job	*rj = job->data;
 
-	if (!token_manage_valid(token)) {
-		http_reply_error(hr, 404, "not_found",
-		    "no registration has this link", NULL);
+	rj->id = store_cancel(st, rj->token, &job->err);
+	return rj->id < 0 ? -1 : 0;
+}
+
+static void
+cancel_done(struct job *job)
+{
+	struct reg_job	*rj = job->data;
+
+	reply_registration(job->hr, 200, rj->id);
+}
+
+static const struct job_type cancel_job = {
+	.name = "cancel",
+	.flags = JOB_CHANGES_PROGRAMME,
+	.run = cancel_run,
+	.done = cancel_done,
+};
+
+static void
+api_registration_cancel(struct http_req *hr)
+{
+	struct reg_job	*rj;
+
+	if (!token_manage_valid(hr->args[0])) {
+		no_registration(hr);
 		return;
 	}
-	job = job_create(hr, cancel_run, registration_done);
-	job->token = xstrdup(token);
-	hr->w->pending++;
-	writer_submit(job);
+	rj = xcalloc(1, sizeof *rj);
+	rj->token = xstrdup(hr->args[0]);
+	job_submit(hr, &cancel_job, rj, reg_job_free);
 }
 
-/* The writer has committed (or refused) the job: answer its request. */
-static void
-registration_done(struct job *job)
-{
-	struct http_req	*hr = job->hr;
-
-	if (job->result < 0) {
-		if (job->err.status == 503)
-			http_header(hr, "Retry-After", "1");
-		http_reply_error(hr, job->err.status, job->err.code,
-		    job->err.message, job->err.fields);
-		job->err.fields = NULL;
-	} else if (job->input != NULL) {
-		if (job->replayed)
-			http_header(hr, "Idempotent-Replayed", "true");
-		reply_registration(hr, 201, job->result);
-	} else
-		reply_registration(hr, 200, job->result);
-	job_free(job);
-}
+const struct route api_registrations_routes[] = {
+	{ .path = "/api/v1/registrations", .methods = M_POST,
+	  .handler = api_registration_create },
+	{ .path = "/api/v1/registrations/*", .methods = M_GET, .secret = 1,
+	  .handler = api_registration_get },
+	{ .path = "/api/v1/registrations/*", .methods = M_DELETE, .secret = 1,
+	  .handler = api_registration_cancel },
+	{ .path = NULL }
+};

@@ -1,8 +1,8 @@
 /*
  * api-session.c: staff log in and out. POST /api/v1/session checks the
- * password on the password thread, then the writer records the session (or
+ * password on the slow thread, then the writer records the session (or
  * the failure) with the audit log; GET tells a page who is logged in;
- * DELETE logs out. Repeated failures per account or per address answer 429.
+ * DELETE logs out. Repeated failures answer 429 (auth.c, store-staff.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,158 +12,221 @@
 
 #include "techtankd.h"
 
-#define PASSWORD_MAX 1024
+struct login {
+	char		*username;
+	char		*password;	/* wiped once checked */
+	char		*hash;		/* NULL: no such user */
+	struct staff	 who;
+	char		 address[64];
+	int		 verified;	/* 1 good, 0 bad, -N throttled N s */
+	char		 session[STAFF_TOKEN_LEN + 1];
+	char		 csrf[STAFF_TOKEN_LEN + 1];
+};
+
+static void
+login_free(void *arg)
+{
+	struct login	*l = arg;
+
+	free(l->username);
+	if (l->password != NULL) {
+		sodium_memzero(l->password, strlen(l->password));
+		free(l->password);
+	}
+	free(l->hash);
+	sodium_memzero(l->session, sizeof l->session);
+	free(l);
+}
+
+/* On the slow thread: argon2id. */
+static void
+login_verify(struct job *job)
+{
+	struct login	*l = job->data;
+
+	l->verified = auth_verify(l->hash, l->password);
+	sodium_memzero(l->password, strlen(l->password));
+}
 
 static int
 login_run(struct store *st, struct job *job)
 {
-	int64_t	now = (int64_t)time(NULL);
-	int	wait;
+	struct login	*l = job->data;
+	int64_t		 now = (int64_t)time(NULL);
+	int		 wait;
 
 	/* Throttled meanwhile (logins in parallel): refuse even a good one. */
-	if ((wait = store_login_throttled(st, job->username, job->address,
+	if ((wait = store_login_throttled(st, l->username, l->address,
 	    now)) > 0)
-		job->verified = -wait;
-	if (job->verified > 0) {
-		if (store_session_create(st, &job->who, job->address,
-		    job->session, job->csrf, now) != 0 ||
-		    store_audit(st, &job->who, NULL, "login", "", job->address,
-		    now) != 0)
-			return -1;
-		return 0;
-	}
-	if (store_login_failed(st, job->username, job->address, now) != 0 ||
-	    store_audit(st, NULL, job->username, "login_failed", "",
-	    job->address, now) != 0)
-		return -1;
-	return 0;
+		l->verified = -wait;
+	if (l->verified > 0)
+		return store_session_create(st, &l->who, l->address,
+		    l->session, l->csrf, now) != 0 ||
+		    store_audit(st, &l->who, NULL, "login", "", l->address,
+		    now) != 0 ? -1 : 0;
+	return store_login_failed(st, l->username, l->address, now) != 0 ||
+	    store_audit(st, NULL, l->username, "login_failed", "",
+	    l->address, now) != 0 ? -1 : 0;
+}
+
+static void
+too_many_attempts(struct http_req *hr, int wait)
+{
+	char	retry[16];
+
+	snprintf(retry, sizeof retry, "%d", wait);
+	http_header(hr, "Retry-After", retry);
+	http_reply_error(hr, 429, "too_many_attempts", "too many failed "
+	    "logins; wait and try again", NULL);
 }
 
 static void
 login_done(struct job *job)
 {
+	struct login	*l = job->data;
 	struct http_req	*hr = job->hr;
-	char		 retry[16];
 
-	if (job->err.status != 0)
-		http_reply_error(hr, job->err.status, job->err.code,
-		    job->err.message, NULL);
-	else if (job->verified < 0) {
-		snprintf(retry, sizeof retry, "%d", -job->verified);
-		http_header(hr, "Retry-After", retry);
-		http_reply_error(hr, 429, "too_many_attempts", "too many "
-		    "failed logins; wait and try again", NULL);
-	} else if (job->verified == 0)
+	if (l->verified < 0)
+		too_many_attempts(hr, -l->verified);
+	else if (l->verified == 0)
 		http_reply_error(hr, 401, "bad_login",
 		    "wrong user name or password", NULL);
 	else {
-		auth_set_cookie(hr, job->session);
+		auth_set_cookie(hr, l->session);
 		http_reply_json(hr, 200, json_pack("{s:s, s:s, s:s}",
-		    "csrf_token", job->csrf, "role", job->who.role,
-		    "name", job->who.name));
+		    "csrf_token", l->csrf, "role", l->who.role,
+		    "name", l->who.name));
 	}
-	job_free(job);
 }
 
-void
-api_session_login(struct http_req *hr, const char *arg)
+static const struct job_type login_job = {
+	.name = "login",
+	.slow = login_verify,
+	.run = login_run,
+	.done = login_done,
+};
+
+/* A JSON string field of 1..max bytes with no NUL inside, or NULL. */
+static const char *
+string_field(json_t *body, const char *name, size_t max)
+{
+	json_t	*v = json_object_get(body, name);
+
+	if (!json_is_string(v) || json_string_length(v) == 0 ||
+	    json_string_length(v) > max ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return NULL;
+	return json_string_value(v);
+}
+
+static void
+api_session_login(struct http_req *hr)
 {
 	const unsigned char	*bytes;
-	struct job		*job;
-	json_t			*body, *u, *p;
-	char			 address[64], retry[16];
+	struct login		*l;
+	const char		*user, *password;
+	json_t			*body;
+	char			 address[64];
 	size_t			 len;
 	int			 wait;
 
-	(void)arg;
 	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
 		return;
-	u = json_object_get(body, "username");
-	p = json_object_get(body, "password");
-	if (!json_is_string(u) || !json_is_string(p) ||
-	    json_string_length(u) == 0 || json_string_length(u) > 63 ||
-	    json_string_length(p) == 0 || json_string_length(p) > PASSWORD_MAX ||
-	    strlen(json_string_value(p)) != json_string_length(p)) {
+	user = string_field(body, "username", USERNAME_MAX);
+	password = string_field(body, "password", PASSWORD_MAX);
+	if (user == NULL || password == NULL) {
 		json_decref(body);
 		http_reply_error(hr, 422, "validation_failed", "give a user "
-		    "name and a password", json_pack("{s:s}", "username",
-		    "required"));
+		    "name and a password", json_pack("{s:s}", user == NULL ?
+		    "username" : "password", "required"));
 		return;
 	}
 	auth_address(hr, address, sizeof address);
-	if ((wait = store_login_throttled(hr->w->store, json_string_value(u),
-	    address, (int64_t)time(NULL))) > 0) {
+	if ((wait = store_login_throttled(hr->w->store, user, address,
+	    (int64_t)time(NULL))) > 0) {
 		json_decref(body);
-		snprintf(retry, sizeof retry, "%d", wait);
-		http_header(hr, "Retry-After", retry);
-		http_reply_error(hr, 429, "too_many_attempts", "too many "
-		    "failed logins; wait and try again", NULL);
+		too_many_attempts(hr, wait);
 		return;
 	}
-	job = job_create(hr, login_run, login_done);
-	job->username = xstrdup(json_string_value(u));
-	job->password = xstrdup(json_string_value(p));
-	snprintf(job->address, sizeof job->address, "%s", address);
-	if (store_user_for_login(hr->w->store, job->username, &job->who,
-	    &job->hash) != 0)
-		job->hash = NULL;
+	l = xcalloc(1, sizeof *l);
+	l->username = xstrdup(user);
+	l->password = xstrdup(password);
+	snprintf(l->address, sizeof l->address, "%s", address);
+	if (store_user_for_login(hr->w->store, l->username, &l->who,
+	    &l->hash) != 0)
+		l->hash = NULL;
 	json_decref(body);
-	job->slow = auth_verify;
-	hr->w->pending++;
-	slow_submit(job);
+	job_submit(hr, &login_job, l, login_free);
 }
 
-void
-api_session_get(struct http_req *hr, const char *arg)
+static void
+api_session_get(struct http_req *hr)
 {
-	struct staff	who;
+	http_reply_json(hr, 200, json_pack("{s:s, s:s, s:s}", "name",
+	    hr->who.name, "role", hr->who.role, "csrf_token", hr->who.csrf));
+}
 
-	(void)arg;
-	if (auth_staff(hr, "door", &who) != 0)
-		return;
-	http_reply_json(hr, 200, json_pack("{s:s, s:s, s:s}", "name", who.name,
-	    "role", who.role, "csrf_token", who.csrf));
+struct logout {
+	struct staff	 who;
+	char		 address[64];
+	char		 token[STAFF_TOKEN_LEN + 1];
+};
+
+static void
+logout_free(void *arg)
+{
+	struct logout	*lo = arg;
+
+	sodium_memzero(lo->token, sizeof lo->token);
+	free(lo);
 }
 
 static int
 logout_run(struct store *st, struct job *job)
 {
-	if (store_session_delete(st, job->token) != 0 ||
-	    store_audit(st, &job->who, NULL, "logout", "", job->address,
-	    (int64_t)time(NULL)) != 0)
-		return -1;
-	return 0;
+	struct logout	*lo = job->data;
+
+	return store_session_delete(st, lo->token) != 0 ||
+	    store_audit(st, &lo->who, NULL, "logout", "", lo->address,
+	    (int64_t)time(NULL)) != 0 ? -1 : 0;
 }
 
 static void
 logout_done(struct job *job)
 {
-	if (job->err.status != 0)
-		http_reply_error(job->hr, job->err.status, job->err.code,
-		    job->err.message, NULL);
-	else {
-		auth_set_cookie(job->hr, NULL);
-		http_reply_json(job->hr, 200, json_pack("{s:b}", "logged_out",
-		    1));
-	}
-	job_free(job);
+	auth_set_cookie(job->hr, NULL);
+	http_reply_json(job->hr, 200, json_pack("{s:b}", "logged_out", 1));
 }
 
-void
-api_session_logout(struct http_req *hr, const char *arg)
+static const struct job_type logout_job = {
+	.name = "logout",
+	.run = logout_run,
+	.done = logout_done,
+};
+
+/* The session ended is the one the router authenticated: same parser. */
+static void
+api_session_logout(struct http_req *hr)
 {
-	struct staff	 who;
-	struct job	*job;
-	const char	*cookie = http_input_header(hr, "Cookie"), *t;
+	struct logout	*lo = xcalloc(1, sizeof *lo);
 
-	(void)arg;
-	if (auth_staff(hr, "door", &who) != 0)
+	lo->who = hr->who;
+	auth_address(hr, lo->address, sizeof lo->address);
+	if (auth_session_token(hr, lo->token, sizeof lo->token) == NULL) {
+		logout_free(lo);
+		http_reply_error(hr, 401, "login_required",
+		    "log in as staff first", NULL);
 		return;
-	job = job_create(hr, logout_run, logout_done);
-	job->who = who;
-	auth_address(hr, job->address, sizeof job->address);
-	t = strstr(cookie, "tt_session=") + strlen("tt_session=");
-	job->token = xstrndup(t, strcspn(t, ";"));
-	hr->w->pending++;
-	writer_submit(job);
+	}
+	job_submit(hr, &logout_job, lo, logout_free);
 }
+
+const struct route api_session_routes[] = {
+	{ .path = "/api/v1/session", .methods = M_POST,
+	  .handler = api_session_login },
+	{ .path = "/api/v1/session", .methods = M_GET, .auth = AUTH_DOOR,
+	  .handler = api_session_get },
+	{ .path = "/api/v1/session", .methods = M_DELETE, .auth = AUTH_DOOR,
+	  .handler = api_session_logout },
+	{ .path = NULL }
+};

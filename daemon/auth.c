@@ -30,28 +30,46 @@ auth_address(struct http_req *hr, char *out, size_t len)
 	snprintf(out, len, "%s", peer ? peer : "-");
 }
 
-/* The value of the session cookie, or NULL. */
-static const char *
-session_cookie(struct http_req *hr, char *buf, size_t len)
+/*
+ * The value of cookie name in a Cookie header (RFC 6265: "a=1; b=2") into
+ * out; 0, or -1 when it is absent, empty, too long for out or given twice
+ * (two values for a session are one too many to trust).
+ */
+int
+cookie_get(const char *header, const char *name, char *out, size_t len)
 {
-	const char	*h = evhttp_find_header(
-	    evhttp_request_get_input_headers(hr->req), "Cookie");
-	const char	*p;
-	size_t		 n;
+	const char	*p, *v;
+	size_t		 nlen = strlen(name), n;
+	int		 found = 0;
 
-	for (p = h; p != NULL && *p != '\0'; p += strcspn(p, ";"),
-	    p += strspn(p, "; ")) {
-		if (strncmp(p, COOKIE_NAME "=", strlen(COOKIE_NAME) + 1) != 0)
-			continue;
-		p += strlen(COOKIE_NAME) + 1;
+	for (p = header; p != NULL && *p != '\0'; ) {
+		p += strspn(p, " \t");
 		n = strcspn(p, ";");
-		if (n == 0 || n >= len)
-			return NULL;
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		return buf;
+		if (n > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			v = p + nlen + 1;
+			n -= nlen + 1;
+			while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+				n--;
+			if (found++ || n == 0 || n >= len)
+				return -1;
+			memcpy(out, v, n);
+			out[n] = '\0';
+			p = v + n;
+		} else
+			p += n;
+		p += strspn(p, "; \t");
 	}
-	return NULL;
+	return found ? 0 : -1;
+}
+
+/* The session token of a request's cookie, or NULL. */
+const char *
+auth_session_token(struct http_req *hr, char *buf, size_t len)
+{
+	if (cookie_get(http_input_header(hr, "Cookie"), COOKIE_NAME, buf,
+	    len) != 0)
+		return NULL;
+	return buf;
 }
 
 /*
@@ -63,7 +81,7 @@ int
 auth_staff(struct http_req *hr, const char *role, struct staff *who)
 {
 	char		 buf[STAFF_TOKEN_LEN + 8], csrf[STAFF_TOKEN_LEN + 1];
-	const char	*token = session_cookie(hr, buf, sizeof buf), *sent;
+	const char	*token = auth_session_token(hr, buf, sizeof buf), *sent;
 	int		 rc = -1;
 
 	if (token != NULL)
@@ -117,14 +135,17 @@ auth_set_cookie(struct http_req *hr, const char *token)
 	http_header(hr, "Set-Cookie", cookie);
 }
 
-/* Check a login's password (on the slow thread); clears the password. */
-void
-auth_verify(struct job *job)
+/*
+ * Whether password is the one of hash (on the slow thread): a missing user
+ * (hash NULL) costs the same argon2id as a wrong password.
+ */
+int
+auth_verify(const char *hash, const char *password)
 {
-	job->verified = crypto_pwhash_str_verify(job->hash ? job->hash :
-	    dummy_hash, job->password, strlen(job->password)) == 0 &&
-	    job->hash != NULL;
-	sodium_memzero(job->password, strlen(job->password));
+	int	ok = crypto_pwhash_str_verify(hash ? hash : dummy_hash,
+	    password, strlen(password)) == 0;
+
+	return ok && hash != NULL;
 }
 
 /*

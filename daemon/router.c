@@ -1,85 +1,135 @@
 /*
- * router.c: the table of every route. A "*" in a pattern matches one path
- * segment; the handler gets the path from the first such segment on.
- * Adding an endpoint is one line here and one function in its api-*.c file.
+ * router.c: finds the route of a request in the tables the api-*.c files
+ * export (ROUTE_TABLES in techtankd.h), checks the staff role the route
+ * needs, and calls its handler. A "*" in a route's path matches one
+ * segment, handed to the handler in hr->args. The Allow header of a 405
+ * is made from the methods of every route on the path, so adding an
+ * endpoint is one function and one row in its file's table.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "techtankd.h"
 
-#define M_GET		(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
-#define M_POST		EVHTTP_REQ_POST
-#define M_DELETE	EVHTTP_REQ_DELETE
-
-struct route {
-	const char	*pattern;
-	int		 methods;
-	void		(*handler)(struct http_req *, const char *);
-	const char	*allow;		/* for 405 */
+static const struct route *const tables[] = {
+#define ROUTE_TABLE_ENTRY(name) name##_routes,
+	ROUTE_TABLES(ROUTE_TABLE_ENTRY)
 };
 
-static const struct route routes[] = {
-	{ "/healthz", M_GET, api_healthz, "GET, HEAD" },
-	{ "/api/v1/event", M_GET, api_event, "GET, HEAD" },
-	{ "/api/v1/programme", M_GET, api_programme, "GET, HEAD" },
-	{ "/api/v1/registrations", M_POST, api_registration_create, "POST" },
-	{ "/api/v1/registrations/*", M_GET, api_registration_get,
-	    "GET, HEAD, DELETE" },
-	{ "/api/v1/registrations/*", M_DELETE, api_registration_cancel,
-	    "GET, HEAD, DELETE" },
-	{ "/api/v1/session", M_POST, api_session_login,
-	    "GET, HEAD, POST, DELETE" },
-	{ "/api/v1/session", M_GET, api_session_get, "GET, HEAD, POST, DELETE" },
-	{ "/api/v1/session", M_DELETE, api_session_logout,
-	    "GET, HEAD, POST, DELETE" },
-	{ "/api/v1/checkpoints", M_GET, api_checkpoints, "GET, HEAD" },
-	{ "/api/v1/checkins", M_POST, api_checkin, "POST" },
-	{ "/api/v1/checkins/stats", M_GET, api_checkin_stats, "GET, HEAD" },
-	{ "/api/v1/checkins/*", M_DELETE, api_checkin_undo, "DELETE" },
-	{ "/api/v1/attendees/search", M_GET, api_attendee_search, "GET, HEAD" },
-	{ "/api/v1/registrations/*/attendees/*/pass.pdf", M_GET, api_pass_pdf,
-	    "GET, HEAD" },
-	{ "/api/v1/registrations/*/attendees/*/pass.png", M_GET, api_pass_png,
-	    "GET, HEAD" },
+static const struct {
+	int		 bit;
+	const char	*name;
+} methods[] = {
+	{ EVHTTP_REQ_GET, "GET" }, { EVHTTP_REQ_HEAD, "HEAD" },
+	{ EVHTTP_REQ_POST, "POST" }, { EVHTTP_REQ_PUT, "PUT" },
+	{ EVHTTP_REQ_PATCH, "PATCH" }, { EVHTTP_REQ_DELETE, "DELETE" },
 };
 
-/* Whether path matches pattern; *arg is where the first "*" matched. */
-static int
-route_match(const char *pattern, const char *path, const char **arg)
+/*
+ * Split a path ("/a/b") in place into NUL-separated segments ("a\0b");
+ * the number of segments, or 0 for a path that is not absolute.
+ */
+size_t
+route_split(char *path)
 {
-	*arg = NULL;
-	while (*pattern != '\0') {
-		if (*pattern == '*') {
-			size_t	n = strcspn(path, "/");
+	size_t	 n = 1;
+	char	*src = path, *dst = path;
 
-			if (n == 0)
+	if (*src++ != '/')
+		return 0;
+	for (; *src != '\0'; src++)
+		if (*src == '/') {
+			*dst++ = '\0';
+			n++;
+		} else
+			*dst++ = *src;
+	*dst = '\0';
+	return n;
+}
+
+/*
+ * Whether the segments of a split path match a route's pattern; each
+ * segment matched by a "*" (which never matches an empty one) goes to
+ * args, at most ROUTE_ARGS_MAX of them.
+ */
+int
+route_match(const char *pattern, char *segs, size_t nsegs, const char **args)
+{
+	const char	*p = pattern;
+	char		*seg = segs;
+	size_t		 i, len, nargs = 0;
+
+	if (*p++ != '/')
+		return 0;
+	for (i = 0; i < nsegs; i++) {
+		len = strcspn(p, "/");
+		if (len == 1 && *p == '*') {
+			if (*seg == '\0' || nargs == ROUTE_ARGS_MAX)
 				return 0;
-			if (*arg == NULL)
-				*arg = path;
-			path += n;
-			pattern++;
-		} else if (*pattern++ != *path++)
+			args[nargs++] = seg;
+		} else if (strlen(seg) != len || strncmp(p, seg, len) != 0)
+			return 0;
+		p += len;
+		seg += strlen(seg) + 1;
+		if (i + 1 < nsegs && *p++ != '/')
 			return 0;
 	}
-	return *path == '\0';
+	return *p == '\0';
+}
+
+/* The Allow header for a path served with other methods. */
+static void
+allow_header(struct http_req *hr, int allowed)
+{
+	char	buf[64] = "";
+
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (allowed & methods[i].bit)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			    "%s%s", buf[0] ? ", " : "", methods[i].name);
+	http_header(hr, "Allow", buf);
+}
+
+static void
+route_call(struct http_req *hr, const struct route *r)
+{
+	static const char	*roles[] = {
+		[AUTH_DOOR] = "door", [AUTH_ORGANISER] = "organiser" };
+
+	if (r->secret)
+		hr->log_path = r->path;
+	if (r->auth != AUTH_PUBLIC &&
+	    auth_staff(hr, roles[r->auth], &hr->who) != 0)
+		return;
+	r->handler(hr);
 }
 
 void
 router_dispatch(struct http_req *hr)
 {
-	const char	*arg, *allow = NULL;
+	const struct route	*r, *found = NULL;
+	const char		*args[ROUTE_ARGS_MAX];
+	size_t			 nsegs;
+	int			 allowed = 0;
 
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		if (!route_match(routes[i].pattern, hr->path, &arg))
-			continue;
-		if (routes[i].methods & (int)hr->method) {
-			routes[i].handler(hr, arg);
-			return;
+	hr->segs = xstrdup(hr->path);
+	nsegs = route_split(hr->segs);
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (r = tables[t]; r->path != NULL; r++) {
+			if (!route_match(r->path, hr->segs, nsegs, args))
+				continue;
+			allowed |= r->methods;
+			if (found == NULL && (r->methods & (int)hr->method)) {
+				found = r;
+				memcpy(hr->args, args, sizeof args);
+			}
 		}
-		allow = routes[i].allow;
+	if (found != NULL) {
+		route_call(hr, found);
+		return;
 	}
-	if (allow != NULL) {
-		http_header(hr, "Allow", allow);
+	if (allowed != 0) {
+		allow_header(hr, allowed);
 		http_reply_error(hr, 405, "method_not_allowed",
 		    "this method is not served on this path", NULL);
 		return;
@@ -90,10 +140,10 @@ router_dispatch(struct http_req *hr)
 		return;
 	}
 	if (!(hr->method & M_GET)) {
-		http_header(hr, "Allow", "GET, HEAD");
+		allow_header(hr, M_GET);
 		http_reply_error(hr, 405, "method_not_allowed",
 		    "pages can only be read", NULL);
 		return;
 	}
-	static_serve(hr, NULL);
+	static_serve(hr);
 }

@@ -17,7 +17,6 @@
 
 #include "techtankd.h"
 
-#define STATIC_MAX_BYTES	(8 * 1024 * 1024)
 #define PAGE_CSP \
 	"default-src 'self'; img-src 'self' data:; style-src 'self'; " \
 	"script-src 'self'; object-src 'none'; base-uri 'none'; " \
@@ -69,8 +68,8 @@ mime_type(const char *path)
 }
 
 /* A path inside the root: no empty, dot-leading or parent segments. */
-static int
-path_safe(const char *path)
+int
+static_path_safe(const char *path)
 {
 	const char	*seg = path;
 
@@ -97,7 +96,7 @@ not_found(struct http_req *hr)
 }
 
 void
-static_serve(struct http_req *hr, const char *arg)
+static_serve(struct http_req *hr)
 {
 	struct evbuffer	*buf;
 	struct stat	 sb;
@@ -105,7 +104,6 @@ static_serve(struct http_req *hr, const char *arg)
 	char		*rel;
 	int		 fd = -1;
 
-	(void)arg;
 	if (hr->path[0] != '/') {
 		not_found(hr);
 		return;
@@ -114,7 +112,7 @@ static_serve(struct http_req *hr, const char *arg)
 		xasprintf(&rel, "%sindex.html", hr->path + 1);
 	else
 		rel = xstrdup(hr->path + 1);
-	if (!path_safe(rel) || (type = mime_type(rel)) == NULL)
+	if (!static_path_safe(rel) || (type = mime_type(rel)) == NULL)
 		goto missing;
 	fd = openat(root_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||

@@ -17,8 +17,6 @@
 #include "config.h"
 #include "techtankd.h"
 
-#define THREADS_MAX	8
-
 static void
 usage(FILE *f)
 {
@@ -34,7 +32,8 @@ usage(FILE *f)
 "  --threads N            HTTP worker threads (default: CPUs, at most %d)\n"
 "  --max-connections N    open connections at most (default 1024)\n"
 "  --max-body BYTES       largest request body (default 65536)\n"
-"  --timeout SECS         read/write time-out (default 10)\n"
+"  --timeout SECS         idle time-out of a connection (default 10)\n"
+"  --request-timeout SECS a whole request must arrive within (default 30)\n"
 "  --access-log FILE      request log (default standard error, - stdout)\n"
 "  --secure-cookies       mark session cookies Secure (when served over TLS)\n"
 "  --help, --version\n"
@@ -66,6 +65,9 @@ config_defaults(struct config *cfg)
 	cfg->max_body = 65536;
 	cfg->max_headers = 8192;
 	cfg->timeout = 10;
+	/* Time enough for a slow phone on a busy venue network to send a
+	 * whole request; a client trickling bytes is cut off after it. */
+	cfg->request_timeout = 30;
 	cfg->batch_max = 256;
 	/* Often enough to keep the WAL short, rarely enough to be cheap. */
 	cfg->checkpoint_ms = 1000;
@@ -126,7 +128,7 @@ static void
 parse_args(struct config *cfg, int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_WEB, O_URL, O_NODEMO, O_THREADS,
-	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_LOG, O_SECURE, O_ROLE, O_HELP,
+	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_REQTIMEOUT, O_LOG, O_SECURE, O_ROLE, O_HELP,
 	    O_VERSION };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -138,6 +140,7 @@ parse_args(struct config *cfg, int argc, char **argv)
 		{ "max-connections", required_argument, NULL, O_MAXCONN },
 		{ "max-body", required_argument, NULL, O_MAXBODY },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "request-timeout", required_argument, NULL, O_REQTIMEOUT },
 		{ "access-log", required_argument, NULL, O_LOG },
 		{ "secure-cookies", no_argument, NULL, O_SECURE },
 		{ "role", required_argument, NULL, O_ROLE },
@@ -179,6 +182,10 @@ parse_args(struct config *cfg, int argc, char **argv)
 		case O_TIMEOUT:
 			cfg->timeout = (int)number_arg("--timeout", optarg, 1,
 			    3600);
+			break;
+		case O_REQTIMEOUT:
+			cfg->request_timeout = (int)number_arg(
+			    "--request-timeout", optarg, 1, 3600);
 			break;
 		case O_LOG:
 			set_string(&cfg->access_log, optarg);
@@ -326,7 +333,7 @@ main(int argc, char **argv)
 	    slow_start(&cause) != 0 ||
 	    accesslog_start(srv.log_fd, &cause) != 0)
 		fatalx("%s", cause);
-	if (http_start(&srv, &cause) != 0)
+	if (worker_start_all(&srv, &cause) != 0)
 		fatalx("%s", cause);
 	host = srv.cfg.listen_host;
 	if (srv.cfg.public_url == NULL)
@@ -338,10 +345,10 @@ main(int argc, char **argv)
 	log_info("serving %s on http://%s:%d/ (database %s, %d threads)",
 	    srv.cfg.web_root, host, srv.port, srv.cfg.db_path, srv.nworkers);
 
-	http_run(&srv);
+	worker_run_all(&srv);
 	slow_stop();
 	writer_stop();
-	http_free(&srv);
+	worker_free_all(&srv);
 	accesslog_stop();
 	log_info("stopped");
 	config_free(&srv.cfg);

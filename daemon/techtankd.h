@@ -15,7 +15,27 @@
 #include "techtank.h"
 #include "store-door.h"
 
-/* Every limit and tunable, filled from the command line (techtankd.c). */
+/*
+ * Every limit and tunable of the daemon, named here. The ones a site may
+ * want to change are in struct config, with their defaults and the reason
+ * for each in config_defaults() (techtankd.c); the rest are fixed.
+ */
+#define THREADS_MAX		8	/* HTTP workers at most */
+#define LISTEN_BACKLOG		1024
+#define FD_RESERVE		32	/* descriptors kept for files, the db */
+#define ACCEPT_BACKOFF_MS	250	/* pause accepting after EMFILE */
+#define STOP_LINGER_MS		100	/* let the last replies leave */
+#define LOG_FLUSH_BYTES		16384	/* a worker hands its lines over */
+#define LOG_FLUSH_MS		250	/* ... or this often */
+#define ACCESSLOG_MAX_PENDING	(16 * 1024 * 1024)	/* then drop */
+#define ACCESSLOG_INTERVAL_MS	1000	/* one write a second at most */
+#define ROUTE_ARGS_MAX		4	/* "*" segments in a route */
+#define STATIC_MAX_BYTES	(8 * 1024 * 1024)	/* largest web file */
+#define IDEMPOTENCY_KEY_MAX	128
+#define PASSWORD_MAX		1024
+#define USERNAME_MAX		63
+#define SEARCH_MAX_BYTES	100
+
 struct config {
 	char	*listen_host;
 	int	 listen_port;		/* 0: pick a free port */
@@ -25,10 +45,11 @@ struct config {
 	char	*access_log;		/* NULL: standard error */
 	int	 demo;			/* load the demo into an empty db */
 	int	 threads;		/* HTTP worker threads */
-	int	 max_connections;	/* over all workers */
+	int	 max_connections;	/* over all workers, counted at accept */
 	long	 max_body;		/* bytes; larger bodies get 413 */
 	long	 max_headers;		/* bytes of request line + headers */
 	int	 timeout;		/* seconds of silence before closing */
+	int	 request_timeout;	/* seconds for a whole request to arrive */
 	int	 batch_max;		/* jobs in one group commit at most */
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
@@ -42,6 +63,29 @@ struct conn_set;
 struct evbuffer;
 struct job;
 
+/* queue.c: the one thread-safe FIFO; items link through queue_item. */
+struct queue_item {
+	struct queue_item	*next;
+};
+struct queue {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct queue_item	*head;
+	struct queue_item	**tail;
+	size_t			 n;
+	int			 closed;
+	void			(*wake)(void *);	/* or NULL */
+	void			*wake_arg;
+};
+void queue_init(struct queue *, void (*wake)(void *), void *);
+void queue_destroy(struct queue *);
+void queue_push(struct queue *, struct queue_item *);
+struct queue_item *queue_take(struct queue *, size_t max, int wait_ms);
+void queue_close(struct queue *);
+int queue_closed(struct queue *);
+int thread_start(pthread_t *, void *(*)(void *), void *, const char *,
+	    char **cause);
+
 struct worker {
 	int			 index;
 	pthread_t		 thread;
@@ -51,11 +95,9 @@ struct worker {
 	struct evconnlistener	*listener;
 	struct store		*store;
 
-	struct event		*done_ev;	/* the writer finished jobs */
-	pthread_mutex_t		 done_lock;
-	struct job		*done_head;
-	struct job		**done_tail;
-	int			 pending;	/* jobs at the writer */
+	struct queue		 done;		/* jobs back to be answered */
+	struct event		*done_ev;
+	int			 pending;	/* jobs out on other threads */
 
 	struct event		*stop_ev;
 	struct event		*exit_ev;
@@ -63,13 +105,15 @@ struct worker {
 
 	struct conn_set		*conns;
 	int			 max_conns;
+	struct event		*accept_ev;	/* resumes after EMFILE */
+	int			 emfile_logged;
 
 	struct evbuffer		*log;
 	struct event		*log_ev;
 
 	char			*programme;	/* cached JSON */
 	size_t			 programme_len;
-	int64_t			 programme_loaded;
+	uint64_t		 programme_generation;
 };
 
 struct server {
@@ -91,118 +135,131 @@ struct http_req {
 	const char		*path;		/* decoded, without query */
 	char			*path_buf;
 	const char		*log_path;	/* secrets masked */
+	char			*segs;		/* path split at '/' */
+	const char		*args[ROUTE_ARGS_MAX];	/* the "*" segments */
+	struct staff		 who;		/* routes for staff */
 };
 
 /* http.c */
-int http_start(struct server *, char **cause);
-void http_run(struct server *);
-void http_stop(struct server *);
-void http_free(struct server *);
+void http_request(struct evhttp_request *, void *worker);
+void http_req_free(struct http_req *);
 void http_reply_json(struct http_req *, int status, json_t *body);
 void http_reply_error(struct http_req *, int status, const char *code,
 	    const char *message, json_t *fields);
+void http_reply_store_error(struct http_req *, struct store_error *);
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 const char *http_status_text(int);
+const char *http_method_name(enum evhttp_cmd_type);
+int http_framing_ok(struct evhttp_request *);
+
+/* conn.c */
+struct conn_set *conn_set_create(size_t);
+void conn_set_free(struct conn_set *);
+void conn_admit(struct worker *, struct evhttp_request *);
+void conn_setup(struct worker *);
+void conn_thread(struct worker *);
+
+/* listen.c */
+int listen_socket(const char *host, int port, int first, int *bound_port,
+	    char **cause);
+
+/* worker.c */
+int worker_start_all(struct server *, char **cause);
+void worker_run_all(struct server *);
+void worker_stop_all(struct server *);
+void worker_free_all(struct server *);
+void worker_hand_back(struct worker *, struct job *);
+void worker_stop_check(struct worker *);
+void worker_log_flush(struct worker *);
 
 /* accesslog.c */
 int accesslog_start(int fd, char **cause);
 void accesslog_hand(struct evbuffer *);
+void accesslog_line(struct evbuffer *, const char *peer, const char *method,
+	    const char *path, int status, size_t bytes, int64_t usec);
 void accesslog_stop(void);
 
 /* auth.c */
 void auth_address(struct http_req *, char *, size_t);
 int auth_staff(struct http_req *, const char *role, struct staff *);
+const char *auth_session_token(struct http_req *, char *, size_t);
+int cookie_get(const char *header, const char *name, char *out, size_t len);
 void auth_set_cookie(struct http_req *, const char *token);
-void auth_verify(struct job *);
+int auth_verify(const char *hash, const char *password);
 int auth_init(char **cause);
+
+/* router.c: each api-*.c exports a table of its routes, ended by a row
+ * without a path; ROUTE_TABLES lists them all. */
+enum route_auth { AUTH_PUBLIC, AUTH_DOOR, AUTH_ORGANISER };
+struct route {
+	const char	*path;		/* "*" matches one segment: hr->args */
+	int		 methods;	/* EVHTTP_REQ_* bits */
+	enum route_auth	 auth;		/* checked before the handler */
+	int		 secret;	/* log the pattern, not the path */
+	void		(*handler)(struct http_req *);
+};
+#define M_GET		(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
+#define M_POST		EVHTTP_REQ_POST
+#define M_PUT		EVHTTP_REQ_PUT
+#define M_PATCH		EVHTTP_REQ_PATCH
+#define M_DELETE	EVHTTP_REQ_DELETE
+#define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
+	X(api_session) X(api_checkins) X(api_search)
+#define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
+ROUTE_TABLES(ROUTE_TABLE_DECLARE)
+int route_match(const char *pattern, char *segs, size_t nsegs,
+	    const char **args);
+size_t route_split(char *path);
+void router_dispatch(struct http_req *);
+
+/* static.c */
+int static_open_root(const char *, char **cause);
+int static_path_safe(const char *);
+void static_serve(struct http_req *);
 
 /* slow.c */
 void slow_submit(struct job *);
 int slow_start(char **cause);
 void slow_stop(void);
 
-/* api-session.c */
-void api_session_login(struct http_req *, const char *);
-void api_session_get(struct http_req *, const char *);
-void api_session_logout(struct http_req *, const char *);
-
-/* api-checkins.c */
-void api_checkpoints(struct http_req *, const char *);
-void api_checkin(struct http_req *, const char *);
-void api_checkin_undo(struct http_req *, const char *);
-void api_checkin_stats(struct http_req *, const char *);
-void api_attendee_search(struct http_req *, const char *);
-
-/* router.c */
-void router_dispatch(struct http_req *);
-
-/* api-event.c */
-void api_healthz(struct http_req *, const char *);
-void api_event(struct http_req *, const char *);
-void api_programme(struct http_req *, const char *);
-
-/* api-registrations.c */
-void api_registration_create(struct http_req *, const char *);
-void api_registration_get(struct http_req *, const char *);
-void api_registration_cancel(struct http_req *, const char *);
-
-/* api-passes.c */
-void api_pass_pdf(struct http_req *, const char *);
-void api_pass_png(struct http_req *, const char *);
-
-/* static.c */
-int static_open_root(const char *, char **cause);
-void static_serve(struct http_req *, const char *);
-
-/* writer.c: work for the writer thread, answered after the commit */
-struct job {
+/* job.c: the envelope of work that leaves a worker's loop */
+#define JOB_CHANGES_PROGRAMME	0x1	/* seats or sessions shown publicly */
+struct job_type {
+	const char	*name;
+	int		 flags;
+	/* On the slow thread first, when set. */
+	void		(*slow)(struct job *);
 	/* On the writer, in the group's transaction: 0, or -1 to undo. */
-	int			(*run)(struct store *, struct job *);
-	/* On the request's worker, once the group is on disk. */
-	void			(*done)(struct job *);
-	/* On the slow thread first, when set (slow.c). */
-	void			(*slow)(struct job *);
-	void			*data;		/* owned, freed by data_free */
-	void			(*data_free)(void *);
-	struct http_req		*hr;
-
-	struct reg_input	*input;		/* registrations */
-	char			*idem_key;
-	unsigned char		 idem_hash[32];
-	char			*token;
-
-	struct staff		 who;		/* staff requests */
-	char			 address[64];
-	char			*username;	/* login */
-	char			*password;
-	char			*hash;
-	int			 verified;
-	char			 session[STAFF_TOKEN_LEN + 1];
-	char			 csrf[STAFF_TOKEN_LEN + 1];
-	char			*code;		/* check-ins */
-	int64_t			 attendee_id;
-	char			*checkpoint;
-	char			*nonce;
-	int64_t			 checkin_id;
-
-	int64_t			 result;	/* registration id, or -1 */
-	int			 replayed;
-	json_t			*answer;
-	struct store_error	 err;
-	struct job		*next;
+	int		(*run)(struct store *, struct job *);
+	/* On the request's worker once on disk; NULL: reply job->answer. */
+	void		(*done)(struct job *);
 };
-struct job *job_create(struct http_req *,
-	    int (*)(struct store *, struct job *), void (*)(struct job *));
-int writer_start(const struct config *, char **cause);
-void writer_submit(struct job *);
-void writer_stop(void);
+struct job {
+	struct queue_item	 item;		/* first: queues link through it */
+	const struct job_type	*type;
+	int			 stage;
+	struct http_req		*hr;
+	void			*data;		/* the endpoint's own */
+	void			(*data_free)(void *);
+	int			 status;	/* of answer; 0 is 200 */
+	json_t			*answer;
+	struct store_error	 err;		/* set: the answer is this error */
+};
+void job_submit(struct http_req *, const struct job_type *, void *data,
+	    void (*data_free)(void *));
+void job_next(struct job *);
+void job_finish(struct job *);
+void job_abandon(struct job *);
 void job_free(struct job *);
 
-/* http.c, called by writer.c on the writer thread */
-void http_job_done(struct job *);
+/* writer.c */
+int writer_start(const struct config *, char **cause);
+void writer_submit(struct job *);
+uint64_t writer_programme_generation(void);
+void writer_stop(void);
 
 #endif

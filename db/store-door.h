@@ -44,6 +44,17 @@ int store_audit(struct store *, const struct staff *, const char *username,
 	    const char *action, const char *detail, const char *address,
 	    int64_t now);
 
+/* scan-input.c */
+#define SCAN_CODE_MAX	64
+#define SCAN_NONCE_MAX	64
+struct scan_input {
+	const char	*code;		/* or */
+	int64_t		 attendee_id;
+	const char	*checkpoint;
+	const char	*nonce;		/* may be NULL */
+};
+json_t *scan_parse(json_t *body, struct scan_input *);
+
 /* store-checkin.c */
 json_t *store_checkpoints(struct store *, int64_t event_id);
 int store_checkpoint_valid(struct store *, int64_t event_id, const char *);

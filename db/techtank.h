@@ -139,6 +139,7 @@ struct store_error {
 	int	 status;	/* HTTP status */
 	char	 code[32];
 	char	 message[160];
+	int	 retry_after;	/* seconds, for 429 and 503; 0: none */
 	json_t	*fields;	/* owned; may be NULL */
 };
 void store_error_set(struct store_error *, int, const char *, const char *,

@@ -1,0 +1,302 @@
+/*
+ * conn.c: the connections of a worker. Each is counted the moment it is
+ * accepted (evhttp asks us for its bufferevent) until evhttp frees it, so
+ * the cap holds for connections that never finish a request too; at the
+ * cap the listener pauses until one closes. Each connection also carries a
+ * whole-request deadline: evhttp's --timeout is an idle timer that every
+ * byte resets, so a client trickling a header byte at a time would hold a
+ * connection for ever. The deadline runs from the moment a request may
+ * start until it has fully arrived, whatever the client sends.
+ *
+ * libevent 2.1 tells us of a new connection only through the bufferevent
+ * callback, before the evhttp_connection exists; the connection is
+ * adopted (its close callback set) from an event activated there, which
+ * runs before the loop next polls, so before the connection can close.
+ */
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+
+#include "techtankd.h"
+
+struct conn {
+	struct worker		 *w;
+	struct bufferevent	 *bev;		/* evhttp's, referenced till adopted */
+	struct evhttp_connection *evcon;	/* NULL until adopted */
+	struct event		 *deadline;
+	struct conn		 *next_new;	/* waiting to be adopted */
+};
+
+/* The adopted connections of a worker by evcon: an open-address map. */
+struct conn_set {
+	size_t		  cap;		/* a power of two */
+	size_t		  n;		/* adopted */
+	size_t		  open;		/* adopted or waiting */
+	struct conn	**slots;
+	struct conn	 *fresh;	/* accepted, to adopt */
+	struct event	 *adopt_ev;
+};
+
+static size_t
+conn_hash(const void *p, size_t cap)
+{
+	uintptr_t	v = (uintptr_t)p;
+
+	v ^= v >> 17;
+	v *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(v >> 7) & (cap - 1);
+}
+
+struct conn_set *
+conn_set_create(size_t max)
+{
+	struct conn_set	*cs = xcalloc(1, sizeof *cs);
+
+	cs->cap = 64;
+	while (cs->cap < max * 2)
+		cs->cap *= 2;
+	cs->slots = xcalloc(cs->cap, sizeof *cs->slots);
+	return cs;
+}
+
+void
+conn_set_free(struct conn_set *cs)
+{
+	if (cs == NULL)
+		return;
+	for (struct conn *c = cs->fresh, *next; c != NULL; c = next) {
+		next = c->next_new;
+		bufferevent_decref(c->bev);
+		free(c);
+	}
+	if (cs->adopt_ev != NULL)
+		event_free(cs->adopt_ev);
+	free(cs->slots);
+	free(cs);
+}
+
+static struct conn *
+conn_find(struct conn_set *cs, const struct evhttp_connection *evcon)
+{
+	for (size_t i = conn_hash(evcon, cs->cap); cs->slots[i] != NULL;
+	    i = (i + 1) & (cs->cap - 1))
+		if (cs->slots[i]->evcon == evcon)
+			return cs->slots[i];
+	return NULL;
+}
+
+static void
+conn_set_add(struct conn_set *cs, struct conn *c)
+{
+	size_t	i = conn_hash(c->evcon, cs->cap);
+
+	while (cs->slots[i] != NULL)
+		i = (i + 1) & (cs->cap - 1);
+	cs->slots[i] = c;
+	cs->n++;
+}
+
+/* Remove with backward shift, so that no tombstones build up. */
+static void
+conn_set_del(struct conn_set *cs, struct conn *c)
+{
+	size_t	i = conn_hash(c->evcon, cs->cap), j, home;
+
+	while (cs->slots[i] != c) {
+		if (cs->slots[i] == NULL)
+			return;
+		i = (i + 1) & (cs->cap - 1);
+	}
+	cs->slots[i] = NULL;
+	cs->n--;
+	for (j = (i + 1) & (cs->cap - 1); cs->slots[j] != NULL;
+	    j = (j + 1) & (cs->cap - 1)) {
+		home = conn_hash(cs->slots[j]->evcon, cs->cap);
+		if (((j - home) & (cs->cap - 1)) >= ((j - i) & (cs->cap - 1))) {
+			cs->slots[i] = cs->slots[j];
+			cs->slots[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+/*
+ * The request took too long: shut the socket down. evhttp then sees the
+ * end of the stream, frees the connection, and conn_closed() follows.
+ */
+static void
+deadline_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+	evutil_socket_t	 s;
+
+	(void)fd;
+	(void)ev;
+	s = bufferevent_getfd(evhttp_connection_get_bufferevent(c->evcon));
+	if (s != -1)
+		shutdown(s, SHUT_RDWR);
+}
+
+static void
+deadline_arm(struct conn *c)
+{
+	struct timeval	tv = { c->w->srv->cfg.request_timeout, 0 };
+
+	evtimer_add(c->deadline, &tv);
+}
+
+/* A connection is gone: one more may be accepted. */
+static void
+conn_forget(struct worker *w, struct conn *c)
+{
+	if (c->deadline != NULL)
+		event_free(c->deadline);
+	free(c);
+	w->conns->open--;
+	if (w->conns->open < (size_t)w->max_conns && !w->stopping &&
+	    !evtimer_pending(w->accept_ev, NULL))
+		evconnlistener_enable(w->listener);
+}
+
+/* evhttp frees the connection. */
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)evcon;
+	conn_set_del(c->w->conns, c);
+	conn_forget(c->w, c);
+}
+
+/* Set the close callback of every connection accepted since last time. */
+static void
+adopt_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker		*w = arg;
+	struct conn		*c, *next;
+	bufferevent_data_cb	 readcb;
+	void			*evcon;
+
+	(void)fd;
+	(void)ev;
+	for (c = w->conns->fresh, w->conns->fresh = NULL; c != NULL;
+	    c = next) {
+		next = c->next_new;
+		bufferevent_getcb(c->bev, &readcb, NULL, NULL, &evcon);
+		bufferevent_decref(c->bev);
+		if (readcb == NULL || evcon == NULL) {
+			/* evhttp gave up on it already. */
+			conn_forget(w, c);
+			continue;
+		}
+		c->evcon = evcon;
+		c->deadline = evtimer_new(w->base, deadline_cb, c);
+		conn_set_add(w->conns, c);
+		evhttp_connection_set_closecb(c->evcon, conn_closed, c);
+		deadline_arm(c);
+	}
+}
+
+/* evhttp accepted a connection and asks for its bufferevent. */
+static struct bufferevent *
+conn_new(struct event_base *base, void *arg)
+{
+	struct worker		*w = arg;
+	struct bufferevent	*bev;
+	struct conn		*c;
+
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return NULL;
+	/* Kept alive until adopted, even if evhttp frees it first. */
+	bufferevent_incref(bev);
+	c = xcalloc(1, sizeof *c);
+	c->w = w;
+	c->bev = bev;
+	c->next_new = w->conns->fresh;
+	w->conns->fresh = c;
+	event_active(w->conns->adopt_ev, EV_READ, 0);
+	if (++w->conns->open >= (size_t)w->max_conns)
+		evconnlistener_disable(w->listener);
+	return bev;
+}
+
+/* The answer has left: the next request on the connection has its time. */
+static void
+request_complete(struct evhttp_request *req, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)req;
+	deadline_arm(c);
+}
+
+/* A complete request arrived: no deadline while we answer it. */
+void
+conn_admit(struct worker *w, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct conn		 *c;
+
+	if (evcon == NULL || (c = conn_find(w->conns, evcon)) == NULL)
+		return;
+	evtimer_del(c->deadline);
+	evhttp_request_set_on_complete_cb(req, request_complete, c);
+}
+
+/* The worker whose loop runs on this thread (for the listener's errors). */
+static __thread struct worker *this_worker;
+
+/* accept() failed: at EMFILE, pause for a while instead of spinning. */
+static void
+accept_error(struct evconnlistener *listener, void *arg)
+{
+	struct worker	*w = this_worker;
+	struct timeval	 tv = { 0, ACCEPT_BACKOFF_MS * 1000 };
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;		/* evhttp's, not ours */
+	if (w == NULL)
+		return;
+
+	if (!w->emfile_logged) {
+		log_warnx("accept: %s; pausing new connections (logged once)",
+		    strerror(err));
+		w->emfile_logged = 1;
+	}
+	evconnlistener_disable(listener);
+	evtimer_add(w->accept_ev, &tv);
+}
+
+static void
+accept_resume(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w = arg;
+
+	(void)fd;
+	(void)ev;
+	if (!w->stopping && w->conns->open < (size_t)w->max_conns)
+		evconnlistener_enable(w->listener);
+}
+
+/* Called on the worker's own thread before its loop runs. */
+void
+conn_thread(struct worker *w)
+{
+	this_worker = w;
+}
+
+/* Hook the worker's evhttp and listener into the connection count. */
+void
+conn_setup(struct worker *w)
+{
+	w->conns = conn_set_create((size_t)w->max_conns);
+	w->conns->adopt_ev = event_new(w->base, -1, 0, adopt_cb, w);
+	w->accept_ev = evtimer_new(w->base, accept_resume, w);
+	evhttp_set_bevcb(w->http, conn_new, w);
+	evconnlistener_set_error_cb(w->listener, accept_error);
+}
