@@ -1,11 +1,17 @@
 /*
  * validate.c: checks for the text people type in: UTF-8 validity, control
- * characters, lengths, names, email addresses and phone numbers. Each
- * validate_* returns NULL when the text is fine, or a short message that the
- * API hands back beside the field.
+ * and bidi characters, invisible-only text, lengths, names, email addresses
+ * and phone numbers; and the forms text is kept and compared in (NFC, email
+ * case folding, the search fold). Each validate_* returns NULL when the
+ * text is fine, or a short message that the API hands back beside the
+ * field. Unicode properties, normalisation and case folding come from
+ * utf8proc, so that every script is handled alike.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "techtank.h"
 
@@ -96,15 +102,132 @@ text_trim(const char *s)
 	return xstrndup(s, len);
 }
 
+/*
+ * The bidi controls: embeddings, overrides, isolates and the direction
+ * marks. They reorder what is shown around them, so a name or address
+ * could read differently from what is stored.
+ */
+static int
+cp_bidi_control(utf8proc_int32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
+/*
+ * A character that shows by itself: a letter, digit, punctuation or symbol
+ * that Unicode does not allow to be drawn as nothing (U+3164 HANGUL FILLER
+ * is a letter, but default ignorable). Spaces, format characters and
+ * combining marks alone do not show.
+ */
+static int
+cp_visible(utf8proc_int32_t c)
+{
+	utf8proc_category_t	cat = utf8proc_category(c);
+
+	if ((cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO) &&
+	    (cat < UTF8PROC_CATEGORY_ND || cat > UTF8PROC_CATEGORY_SO))
+		return 0;
+	return !utf8proc_get_property(c)->ignorable;
+}
+
+/*
+ * utf8proc_map_custom() on a C string with our options added, into a new
+ * string the caller frees; invalid UTF-8 comes back as a copy.
+ */
+static char *
+text_map(const char *s, utf8proc_option_t options, utf8proc_custom_func fn)
+{
+	utf8proc_uint8_t	*out;
+	utf8proc_ssize_t	 n;
+
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | options, fn, NULL);
+	if (n == UTF8PROC_ERROR_NOMEM)
+		fatalx("utf8proc: %s", utf8proc_errmsg(n));
+	if (n < 0)
+		return xstrdup(s);
+	return (char *)out;
+}
+
+/*
+ * What is wrong with a text in any field: invalid UTF-8, a control or bidi
+ * character anywhere, or nothing visible at all. Empty text passes; the
+ * caller says whether it is required.
+ */
+static const char *
+text_check(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+	int			 visible = 0;
+
+	if (!utf8_valid(s, strlen(s)))
+		return "not valid UTF-8";
+	for (; *p != '\0'; p += n) {
+		utf8proc_category_t	cat;
+
+		if ((n = utf8proc_iterate(p, -1, &c)) < 0)
+			return "not valid UTF-8";
+		cat = utf8proc_category(c);
+		/* U+2028 and U+2029 break lines as \n does. */
+		if (cat == UTF8PROC_CATEGORY_CC ||
+		    cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP)
+			return "must not contain control characters";
+		if (cp_bidi_control(c))
+			return "must not contain text direction controls";
+		if (cp_visible(c))
+			visible = 1;
+	}
+	if (*s != '\0' && !visible)
+		return "must contain visible characters";
+	return NULL;
+}
+
+/*
+ * The one gate for a typed field: s is a JSON string of len bytes, which
+ * may hold a NUL. Sets *out to the text trimmed and in NFC, so that "å"
+ * typed as U+00E5 or as "a" + U+030A is stored alike, and returns NULL;
+ * or sets *out to "" and returns what is wrong.
+ */
+const char *
+text_clean(const char *s, size_t len, char **out)
+{
+	const char	*msg;
+	char		*nfc;
+
+	*out = NULL;
+	if (strlen(s) != len) {
+		msg = "must not contain control characters";
+		goto fail;
+	}
+	if (!utf8_valid(s, len)) {
+		msg = "not valid UTF-8";
+		goto fail;
+	}
+	nfc = text_map(s, UTF8PROC_COMPOSE, NULL);
+	*out = text_trim(nfc);
+	free(nfc);
+	if ((msg = text_check(*out)) != NULL)
+		goto fail;
+	return NULL;
+
+fail:
+	free(*out);
+	*out = xstrdup("");
+	return msg;
+}
+
 const char *
 validate_name(const char *s)
 {
+	const char	*msg;
+
 	if (*s == '\0')
 		return "required";
-	if (!utf8_valid(s, strlen(s)))
-		return "not valid UTF-8";
-	if (text_has_control(s))
-		return "must not contain control characters";
+	if ((msg = text_check(s)) != NULL)
+		return msg;
 	if (utf8_count(s) > NAME_MAX_CHARS)
 		return "at most 100 characters";
 	return NULL;
@@ -113,10 +236,10 @@ validate_name(const char *s)
 const char *
 validate_optional(const char *s, size_t max_chars)
 {
-	if (!utf8_valid(s, strlen(s)))
-		return "not valid UTF-8";
-	if (text_has_control(s))
-		return "must not contain control characters";
+	const char	*msg;
+
+	if ((msg = text_check(s)) != NULL)
+		return msg;
 	if (utf8_count(s) > max_chars)
 		return "too long";
 	return NULL;

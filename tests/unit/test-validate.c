@@ -1,4 +1,9 @@
-/* test-validate.c: UTF-8, names, email addresses, phone numbers, lengths. */
+/*
+ * test-validate.c: UTF-8, names, email addresses, phone numbers, lengths,
+ * the clean form of typed text (NFC, no bidi controls, not invisible) and
+ * the search fold.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +61,139 @@ START_TEST(names)
 	ck_assert_ptr_null(validate_name(long_name));
 	memcpy(long_name + 200, "a", 2);
 	ck_assert_ptr_nonnull(validate_name(long_name));
+}
+END_TEST
+
+/* Real names in the scripts people register in. */
+static const char *const world_names[] = {
+	"Åsa Lindström-Öberg", "Björn Håkansdotter", "Zoë Ødegård-Łukasiewicz",
+	"Ömer Çelik", "Işıl Ağaoğlu", "Grzegorz Brzęczyszczykiewicz",
+	"Γιώργος Παπαδόπουλος", "Дмитрий Шостакович", "محمد عبد الله",
+	"李小龍", "山田 太郎", "김민준", "Nguyễn Thị Minh Khai", "O'Brien",
+	"María-José Núñez", "ज्योति", "Guðrún Þórðardóttir",
+};
+
+START_TEST(accepts_names_in_every_script)
+{
+	for (size_t i = 0; i < sizeof world_names / sizeof world_names[0];
+	    i++) {
+		char		*out;
+		const char	*msg = text_clean(world_names[i],
+		    strlen(world_names[i]), &out);
+
+		ck_assert_msg(msg == NULL, "%s: %s", world_names[i], msg);
+		ck_assert_str_eq(out, world_names[i]);
+		ck_assert_msg(validate_name(out) == NULL, "%s", out);
+		ck_assert_msg(validate_optional(out, 150) == NULL, "%s", out);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(refuses_invisible_only_names)
+{
+	const char	*invisible[] = {
+		"\u200b",		/* ZERO WIDTH SPACE */
+		"\u200c\u200d",		/* ZERO WIDTH NON-JOINER, JOINER */
+		"\u2060",		/* WORD JOINER */
+		"\ufeff",		/* BOM */
+		"\u00a0",		/* NO-BREAK SPACE */
+		"\u2003\u3000\u202f",	/* EM, IDEOGRAPHIC, NARROW NBSP */
+		"\u00ad",		/* SOFT HYPHEN */
+		"\u180e",		/* MONGOLIAN VOWEL SEPARATOR */
+		"\u3164",		/* HANGUL FILLER */
+		"\u115f\u1160",		/* HANGUL CHOSEONG/JUNGSEONG FILLER */
+		"\uffa0",		/* HALFWIDTH HANGUL FILLER */
+		"\u0301\u0308",		/* combining marks alone */
+		" \u200b\u00a0 ",	/* mixed, with ASCII spaces */
+	};
+
+	for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
+		char	*out;
+
+		ck_assert_msg(validate_name(invisible[i]) != NULL, "case %zu",
+		    i);
+		ck_assert_msg(validate_optional(invisible[i], 150) != NULL,
+		    "case %zu", i);
+		ck_assert_msg(text_clean(invisible[i], strlen(invisible[i]),
+		    &out) != NULL, "case %zu", i);
+		ck_assert_str_eq(out, "");
+		free(out);
+	}
+	/* Beside visible letters they are text like any other. */
+	ck_assert_ptr_null(validate_name("Anna\u00a0Maria"));
+	ck_assert_ptr_null(validate_name("\u0645\u06cc\u200c\u0634\u0648\u062f"));
+}
+END_TEST
+
+START_TEST(refuses_bidi_controls)
+{
+	const char	*bidi[] = {
+		"\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+		"\u2066", "\u2067", "\u2068", "\u2069",
+		"\u200e", "\u200f", "\u061c",
+	};
+	char		 text[64];
+
+	for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+		char	*out;
+
+		/* Anywhere in the text: "Åsa <RLO>grebÖ". */
+		snprintf(text, sizeof text, "Åsa %sgrebÖ", bidi[i]);
+		ck_assert_msg(validate_name(text) != NULL, "case %zu", i);
+		ck_assert_msg(validate_optional(text, 150) != NULL, "case %zu",
+		    i);
+		ck_assert_msg(text_clean(text, strlen(text), &out) != NULL,
+		    "case %zu", i);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(refuses_line_breaks_and_nul)
+{
+	static const char	 nul[] = "Åsa\0Öberg";
+	char			*out;
+
+	ck_assert_ptr_nonnull(validate_name("Åsa\u2028Öberg"));
+	ck_assert_ptr_nonnull(validate_name("Åsa\u2029Öberg"));
+	ck_assert_ptr_nonnull(text_clean(nul, sizeof nul - 1, &out));
+	ck_assert_str_eq(out, "");
+	free(out);
+	ck_assert_ptr_nonnull(text_clean("\xc3", 1, &out));
+	free(out);
+}
+END_TEST
+
+START_TEST(clean_text_is_nfc_and_trimmed)
+{
+	/* "Åsa" with U+030A COMBINING RING ABOVE, and precomposed. */
+	const char	*decomposed = " A\u030asa Lindstro\u0308m ";
+	char		*a, *b;
+
+	ck_assert_ptr_null(text_clean(decomposed, strlen(decomposed), &a));
+	ck_assert_ptr_null(text_clean("Åsa Lindström", strlen("Åsa Lindström"),
+	    &b));
+	ck_assert_str_eq(a, "\u00c5sa Lindstr\u00f6m");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	/* Already NFC: unchanged, whatever the script. */
+	ck_assert_ptr_null(text_clean("Nguyễn", strlen("Nguyễn"), &a));
+	ck_assert_str_eq(a, "Nguy\u1ec5n");
+	free(a);
+	/* Hangul from its jamo, and the Angstrom sign as the letter. */
+	ck_assert_ptr_null(text_clean("\u1100\u1161", 6, &a));
+	ck_assert_str_eq(a, "\uac00");
+	free(a);
+	ck_assert_ptr_null(text_clean("\u212b", 3, &a));
+	ck_assert_str_eq(a, "\u00c5");
+	free(a);
+	/* A length limit counts characters after NFC. */
+	ck_assert_uint_eq(utf8_count("A\u030a"), 2);
+	ck_assert_ptr_null(text_clean("A\u030a", 3, &a));
+	ck_assert_uint_eq(utf8_count(a), 1);
+	free(a);
 }
 END_TEST
 
@@ -159,6 +297,11 @@ suite_validate(void)
 	tcase_add_test(tc, utf8_rejects_invalid);
 	tcase_add_test(tc, utf8_counts_code_points);
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, accepts_names_in_every_script);
+	tcase_add_test(tc, refuses_invisible_only_names);
+	tcase_add_test(tc, refuses_bidi_controls);
+	tcase_add_test(tc, refuses_line_breaks_and_nul);
+	tcase_add_test(tc, clean_text_is_nfc_and_trimmed);
 	tcase_add_test(tc, emails);
 	tcase_add_test(tc, phones);
 	tcase_add_test(tc, optional_lengths);
