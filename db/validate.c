@@ -255,6 +255,42 @@ email_local_char(unsigned char c)
 	return strchr("\"(),:;<>@[\\]", c) == NULL;
 }
 
+/*
+ * Beyond ASCII an address may hold only letters, marks and digits, as
+ * IDNA2008 allows in domains: no spaces, invisible or bidi characters and
+ * no look-alike dots (U+3002, U+FF0E), which would make two addresses
+ * that read the same.
+ */
+static int
+email_unicode_ok(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+
+	for (; *p != '\0'; p += n) {
+		utf8proc_category_t	cat;
+
+		if ((n = utf8proc_iterate(p, -1, &c)) < 0)
+			return 0;
+		if (c < 0x80)
+			continue;
+		cat = utf8proc_category(c);
+		if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_NO)
+			return 0;
+		if (utf8proc_get_property(c)->ignorable)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
 static int
 email_domain_ok(const char *d)
 {
@@ -275,7 +311,7 @@ email_domain_ok(const char *d)
 			label = p + 1;
 			continue;
 		}
-		if (c < 0x80 && !isalnum(c) && c != '-')
+		if (c < 0x80 && !ascii_alnum(c) && c != '-')
 			return 0;
 	}
 	return dots > 0;
@@ -302,7 +338,7 @@ validate_email(const char *s)
 			return "not an email address";
 	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
 		return "not an email address";
-	if (!email_domain_ok(at + 1))
+	if (!email_domain_ok(at + 1) || !email_unicode_ok(s))
 		return "not an email address";
 	return NULL;
 }
@@ -325,16 +361,39 @@ validate_phone(const char *s)
 	return NULL;
 }
 
-/* The form an address is compared in: ASCII letters folded to lower case. */
+static utf8proc_int32_t
+cp_lower(utf8proc_int32_t c, void *arg)
+{
+	(void)arg;
+	return utf8proc_tolower(c);
+}
+
+/*
+ * The form an address is compared in, to find one person registered twice:
+ * NFC; the local part with its ASCII letters in lower case, as the mail
+ * systems people use treat it; the domain in lower case in every script
+ * ("x@BÜCHER.de" is "x@bücher.de"). The domain is lowered letter by letter
+ * rather than fully case folded: IDNA2008 keeps ß and ς as letters of
+ * their own, so "straße.de" is not "strasse.de".
+ */
 char *
 email_normalise(const char *s)
 {
-	char	*n = xstrdup(s);
+	char	*nfc = text_map(s, UTF8PROC_COMPOSE, NULL), *at, *domain;
+	char	*out;
 
-	for (char *p = n; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x80)
-			*p = (char)tolower((unsigned char)*p);
-	return n;
+	if ((at = strrchr(nfc, '@')) == NULL)
+		at = nfc + strlen(nfc);
+	for (char *p = nfc; p < at; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (*at == '\0')
+		return nfc;
+	domain = text_map(at + 1, UTF8PROC_COMPOSE, cp_lower);
+	xasprintf(&out, "%.*s@%s", (int)(at - nfc), nfc, domain);
+	free(domain);
+	free(nfc);
+	return out;
 }
 
 /* The lower-case form of a code point, for the scripts names come in. */

@@ -149,6 +149,29 @@ START_TEST(rejects_duplicate_addresses)
 {
 	assert_field("{\"attendees\": [{\"email\": \"a@b.se\"},"
 	    " {\"email\": \"A@B.SE\"}]}", "attendees.1.email");
+	assert_field("{\"attendees\": [{\"email\": \"x@BÜCHER.de\"},"
+	    " {\"email\": \"x@bu\\u0308cher.de\"}]}", "attendees.1.email");
+	assert_field("{\"attendees\": [{\"email\": \"a\\u030asa@b.se\"},"
+	    " {\"email\": \"åsa@B.SE\"}]}", "attendees.1.email");
+}
+END_TEST
+
+START_TEST(keeps_the_address_as_typed)
+{
+	json_t			*fields = NULL;
+	struct reg_input	*in;
+
+	/* The contact's address, typed with capitals and a decomposed Ü. */
+	in = parse("{\"ticket_type\": 1, \"privacy_accepted\": true,"
+	    " \"contact\": {\"first_name\": \"Åsa\", \"last_name\": \"Öberg\","
+	    " \"email\": \"Asa@BU\\u0308CHER.de\"}, \"attendees\": [{"
+	    "\"first_name\": \"Åsa\", \"last_name\": \"Öberg\","
+	    " \"email\": \"asa@bücher.de\"}]}", &fields);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(in->contact.email, "Asa@B\u00dcCHER.de");
+	ck_assert_str_eq(in->contact.email_norm, "asa@b\u00fccher.de");
+	ck_assert_str_eq(in->attendees[0].email_norm, in->contact.email_norm);
+	reg_input_free(in);
 }
 END_TEST
 
@@ -164,6 +187,7 @@ suite_reg_input(void)
 	tcase_add_test(tc, rejects_duplicate_addresses);
 	tcase_add_test(tc, refuses_invisible_and_bidi_text);
 	tcase_add_test(tc, stores_text_in_nfc);
+	tcase_add_test(tc, keeps_the_address_as_typed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -200,11 +200,22 @@ END_TEST
 START_TEST(emails)
 {
 	const char	*ok[] = { "a@b.se", "asa.lindstrom@pressverk.example",
-	    "first+tag@sub.example.com", "åsa@exempel.se" };
+	    "first+tag@sub.example.com", "åsa@exempel.se", "x@bücher.de",
+	    "θ@παράδειγμα.δοκιμή", "иван@пример.рф", "用户@例子.广告",
+	    "a@xn--bcher-kva.de" };
 	const char	*bad[] = { "", "plain", "@example.se", "a@", "a@b",
 	    "a b@c.se", "a@b..se", "a@.b.se", "a@b.se.", "a@@b.se",
 	    "a@b@c.se", ".a@b.se", "a.@b.se", "a..b@c.se", "a@-b.se",
-	    "a@b-.se", "a@b_c.se", "<a>@b.se" };
+	    "a@b-.se", "a@b_c.se", "<a>@b.se",
+	    "asa\u200b@pressverk.se",		/* ZERO WIDTH SPACE */
+	    "asa\u00ad@pressverk.se",		/* SOFT HYPHEN */
+	    "asa@press\u00a0verk.se",		/* NO-BREAK SPACE */
+	    "asa@\u202epressverk.se",		/* RIGHT-TO-LEFT OVERRIDE */
+	    "asa@pressverk\u3002se",		/* IDEOGRAPHIC FULL STOP */
+	    "asa@pressverk\uff0ese",		/* FULLWIDTH FULL STOP */
+	    "asa@pressverk\u2024se",		/* ONE DOT LEADER */
+	    "asa@\ufeffpressverk.se",		/* BOM */
+	    "\u3164@pressverk.se" };		/* HANGUL FILLER */
 	char		 addr[300];
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
@@ -265,6 +276,60 @@ START_TEST(trim_and_normalise)
 }
 END_TEST
 
+/* Two addresses are one for the uniqueness check. */
+static void
+assert_same_address(const char *a, const char *b)
+{
+	char	*na = email_normalise(a), *nb = email_normalise(b);
+
+	ck_assert_msg(strcmp(na, nb) == 0, "%s (%s) and %s (%s)", a, na, b,
+	    nb);
+	free(na);
+	free(nb);
+}
+
+static void
+assert_other_address(const char *a, const char *b)
+{
+	char	*na = email_normalise(a), *nb = email_normalise(b);
+
+	ck_assert_msg(strcmp(na, nb) != 0, "%s and %s", a, b);
+	free(na);
+	free(nb);
+}
+
+START_TEST(email_case_folding)
+{
+	char	*n;
+
+	assert_same_address("asa@PRESSVERK.SE", "asa@pressverk.se");
+	assert_same_address("ASA@Pressverk.Se", "asa@pressverk.se");
+	assert_same_address("x@BÜCHER.de", "x@bücher.de");
+	assert_same_address("x@BU\u0308CHER.DE", "x@bücher.de");
+	assert_same_address("x@ΠΑΡΆΔΕΙΓΜΑ.ΔΟΚΙΜΉ", "x@παράδειγμα.δοκιμή");
+	assert_same_address("x@ПРИМЕР.РФ", "x@пример.рф");
+	assert_same_address("x@ŁÓDŹ.PL", "x@łódź.pl");
+	/* The Kelvin sign is K in NFC. */
+	assert_same_address("x@\u212aarlskrona.se", "x@karlskrona.se");
+	/* NFC in the local part, whichever way "å" was typed. */
+	assert_same_address("a\u030asa@exempel.se", "åsa@exempel.se");
+	/* ASCII I is i, never dotless ı, whatever the locale. */
+	assert_same_address("x@IZMIR.example", "x@izmir.example");
+	assert_other_address("x@IZMIR.example", "x@\u0131zm\u0131r.example");
+	/* IDNA2008 keeps ß: straße.de and strasse.de are two domains. */
+	assert_other_address("x@straße.de", "x@strasse.de");
+	assert_same_address("x@STRAẞE.DE", "x@straße.de");
+	/* Beyond ASCII the local part is the receiving server's to read. */
+	assert_other_address("Åsa@exempel.se", "åsa@exempel.se");
+	n = email_normalise("Åsa.Lindström@PRESSVERK.SE");
+	ck_assert_str_eq(n, "Åsa.lindström@pressverk.se");
+	free(n);
+	n = email_normalise("NO-AT-SIGN");
+	ck_assert_str_eq(n, "no-at-sign");
+	free(n);
+}
+END_TEST
+
 START_TEST(fold_for_search)
 {
 	const char	*cases[][2] = {
@@ -306,6 +371,7 @@ suite_validate(void)
 	tcase_add_test(tc, phones);
 	tcase_add_test(tc, optional_lengths);
 	tcase_add_test(tc, trim_and_normalise);
+	tcase_add_test(tc, email_case_folding);
 	tcase_add_test(tc, fold_for_search);
 	suite_add_tcase(s, tc);
 	return s;
