@@ -396,93 +396,62 @@ email_normalise(const char *s)
 	return out;
 }
 
-/* The lower-case form of a code point, for the scripts names come in. */
-static uint32_t
-fold_cp(uint32_t c)
-{
-	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) ||
-	    (c >= 0x391 && c <= 0x3ab && c != 0x3a2) ||
-	    (c >= 0x410 && c <= 0x42f))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 0x50;
-	if (c == 0x178)
-		return 0xff;
-	/* Greek capitals with tonos, and the final sigma as sigma. */
-	if (c == 0x386)
-		return 0x3ac;
-	if (c >= 0x388 && c <= 0x38a)
-		return c + 0x25;
-	if (c == 0x38c)
-		return 0x3cc;
-	if (c == 0x38e || c == 0x38f)
-		return c + 0x3f;
-	if (c == 0x3c2)
-		return 0x3c3;
-	/* Latin Extended-A pairs: upper case first, then lower. */
-	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
-		return c | 1;
-	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
-		return (c & 1) ? c + 1 : c;
-	return c;
-}
+/*
+ * Letters that carry no combining mark to strip, spelt as their nearest
+ * plain letters, as people type them when they leave out the marks. They
+ * are the case-folded forms; none is longer than the letter it replaces.
+ */
+static const struct {
+	const char	*letter;
+	const char	*plain;
+} fold_letters[] = {
+	{ "æ", "ae" }, { "ð", "d" }, { "ø", "o" }, { "þ", "th" },
+	{ "đ", "d" }, { "ħ", "h" }, { "ı", "i" }, { "ł", "l" },
+	{ "œ", "oe" }, { "ŧ", "t" },
+};
 
-static size_t
-utf8_put(uint32_t c, char *out)
+/* The plain spelling of the letter p starts with, or NULL. */
+static const char *
+fold_letter(const char *p, size_t *len)
 {
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
+	for (size_t i = 0; i < sizeof fold_letters / sizeof fold_letters[0];
+	    i++) {
+		*len = strlen(fold_letters[i].letter);
+		if (strncmp(p, fold_letters[i].letter, *len) == 0)
+			return fold_letters[i].plain;
 	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
+	return NULL;
 }
 
 /*
- * A copy with Latin, Greek and Cyrillic letters in lower case, so that a
- * search for "åsa" finds "Åsa". Invalid UTF-8 is copied as it is.
+ * A copy folded for searching by name: compatibility forms, case and
+ * accents folded in every script, so that "lindstrom" finds
+ * "Lindström-Öberg" and "odegard lukasiewicz" finds "Ødegård-Łukasiewicz".
+ * ß becomes ss by the case folding; invisible characters are dropped and
+ * dashes, quotes and spaces lumped into their ASCII forms ("O’Brien" is
+ * "o'brien").
+ * Invalid UTF-8 is copied as it is. The caller frees the result.
  */
 char *
 text_fold(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*out = xmalloc(strlen(s) + 1), *o = out;
+	char		*out, *o;
+	const char	*p, *plain;
+	size_t		 len;
 
-	while (*p != '\0') {
-		uint32_t	c;
-		size_t		n;
-
-		if (*p < 0x80) {
-			c = *p;
-			n = 1;
-		} else if ((*p & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
-			c = ((uint32_t)(*p & 0x1f) << 6) | (p[1] & 0x3f);
-			n = 2;
-		} else if ((*p & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 &&
-		    (p[2] & 0xc0) == 0x80) {
-			c = ((uint32_t)(*p & 0x0f) << 12) |
-			    ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-			n = 3;
-		} else {
-			*o++ = (char)*p++;
+	out = text_map(s, UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
+	    UTF8PROC_LUMP, NULL);
+	for (p = o = out; *p != '\0';) {
+		if ((unsigned char)*p < 0x80 ||
+		    (plain = fold_letter(p, &len)) == NULL) {
+			*o++ = *p++;
 			continue;
 		}
-		p += n;
-		o += utf8_put(fold_cp(c), o);
+		/* Never longer than the letter: the copy is made in place. */
+		while (*plain != '\0')
+			*o++ = *plain++;
+		p += len;
 	}
 	*o = '\0';
 	return out;

@@ -333,22 +333,58 @@ END_TEST
 START_TEST(fold_for_search)
 {
 	const char	*cases[][2] = {
-		{ "Åsa Lindström-Öberg", "åsa lindström-öberg" },
-		{ "ZOË ØDEGÅRD-ŁUKASIEWICZ", "zoë ødegård-łukasiewicz" },
-		{ "ÇELIK ŞAHIN Ğ", "çelik şahin ğ" },
-		{ "ΑΒΓ ΓΙΏΡΓΟΣ", "αβγ γιώργοσ" },
-		{ "Γιώργος", "γιώργοσ" },
-		{ "ИВАН ЁЖИК", "иван ёжик" },
+		{ "Åsa Lindström-Öberg", "asa lindstrom-oberg" },
+		{ "A\u030asa Lindstro\u0308m-O\u0308berg", "asa lindstrom-oberg" },
+		{ "Björn Håkansdotter", "bjorn hakansdotter" },
+		{ "ZOË ØDEGÅRD-ŁUKASIEWICZ", "zoe odegard-lukasiewicz" },
+		{ "Zoë Ødegård-Łukasiewicz", "zoe odegard-lukasiewicz" },
+		{ "ÇELIK ŞAHIN Ğ", "celik sahin g" },
+		{ "Işıl İnce", "isil ince" },
+		{ "Straße ẞ", "strasse ss" },
+		{ "Ærø Œuvre Þór Guðrún", "aero oeuvre thor gudrun" },
+		{ "Đorđević Ħal Ŧ", "dordevic hal t" },
+		{ "ΑΒΓ ΓΙΏΡΓΟΣ", "αβγ γιωργοσ" },
+		{ "Γιώργος", "γιωργοσ" },
+		{ "ИВАН ЁЖИК Йоргов", "иван ежик иоргов" },
+		{ "مُحَمَّد", "محمد" },
 		{ "李小龍", "李小龍" },
+		{ "김민준", "김민준" },
+		{ "Ｚｏë ﬁne", "zoe fine" },
+		{ "O\u2019Brien\u00a0Smith", "o'brien smith" },
+		{ "Å\u200bsa", "asa" },
 		{ "plain", "plain" },
+		{ "", "" },
+	};
+	/* What door staff type without the marks, and whom it must find. */
+	const char	*finds[][2] = {
+		{ "lindstrom", "Åsa Lindström-Öberg" },
+		{ "oberg", "Åsa Lindström-Öberg" },
+		{ "zoe", "Zoë Ødegård-Łukasiewicz" },
+		{ "lukasiewicz", "Zoë Ødegård-Łukasiewicz" },
+		{ "odegard", "Zoë Ødegård-Łukasiewicz" },
+		{ "bjorn", "Björn Håkansdotter" },
+		{ "HAKANSDOTTER", "Björn Håkansdotter" },
+		{ "Lindström", "Åsa Lindström-Öberg" },
 	};
 
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char	*f = text_fold(cases[i][0]);
+	char		*f, *name;
 
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = text_fold(cases[i][0]);
 		ck_assert_str_eq(f, cases[i][1]);
 		free(f);
 	}
+	for (size_t i = 0; i < sizeof finds / sizeof finds[0]; i++) {
+		f = text_fold(finds[i][0]);
+		name = text_fold(finds[i][1]);
+		ck_assert_msg(strstr(name, f) != NULL, "%s in %s", f, name);
+		free(f);
+		free(name);
+	}
+	/* Invalid UTF-8 is copied as it is. */
+	f = text_fold("a\xff");
+	ck_assert_str_eq(f, "a\xff");
+	free(f);
 }
 END_TEST
 
