@@ -82,6 +82,7 @@ api_session_login(struct http_req *hr, const char *arg)
 	p = json_object_get(body, "password");
 	if (!json_is_string(u) || !json_is_string(p) ||
 	    json_string_length(u) == 0 || json_string_length(u) > 63 ||
+	    strlen(json_string_value(u)) != json_string_length(u) ||
 	    json_string_length(p) == 0 || json_string_length(p) > PASSWORD_MAX ||
 	    strlen(json_string_value(p)) != json_string_length(p)) {
 		json_decref(body);
