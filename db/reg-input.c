@@ -1,8 +1,9 @@
 /*
  * reg-input.c: turns the JSON body of a registration into a reg_input,
  * collecting one message per invalid field ("contact.email",
- * "attendees.2.first_name", ...). Text is trimmed and checked here, once;
- * the store trusts what it is given.
+ * "attendees.2.first_name", ...). Every text field goes through
+ * text_clean() here, once: checked, trimmed and in NFC; the store trusts
+ * what it is given.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -94,16 +95,12 @@ person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
 			field_error(fields, path, "must be text");
 			continue;
 		}
-		if (strlen(json_string_value(v)) != json_string_length(v)) {
-			*dst = xstrdup("");
-			field_error(fields, path,
-			    "must not contain control characters");
-			continue;
-		}
-		*dst = text_trim(json_string_value(v));
-		if (spec[i].required || **dst != '\0')
-			if ((msg = field_check(spec[i].kind, *dst)) != NULL)
-				field_error(fields, path, msg);
+		msg = text_clean(json_string_value(v), json_string_length(v),
+		    dst);
+		if (msg == NULL && (spec[i].required || **dst != '\0'))
+			msg = field_check(spec[i].kind, *dst);
+		if (msg != NULL)
+			field_error(fields, path, msg);
 	}
 	if (p->email != NULL)
 		p->email_norm = email_normalise(p->email);

@@ -40,6 +40,7 @@ int utf8_valid(const char *, size_t);
 size_t utf8_count(const char *);
 int text_has_control(const char *);
 char *text_trim(const char *);
+const char *text_clean(const char *, size_t len, char **out);
 const char *validate_name(const char *);
 const char *validate_email(const char *);
 const char *validate_phone(const char *);

@@ -1,11 +1,17 @@
 /*
  * validate.c: checks for the text people type in: UTF-8 validity, control
- * characters, lengths, names, email addresses and phone numbers. Each
- * validate_* returns NULL when the text is fine, or a short message that the
- * API hands back beside the field.
+ * and bidi characters, invisible-only text, lengths, names, email addresses
+ * and phone numbers; and the forms text is kept and compared in (NFC, email
+ * case folding, the search fold). Each validate_* returns NULL when the
+ * text is fine, or a short message that the API hands back beside the
+ * field. Unicode properties, normalisation and case folding come from
+ * utf8proc, so that every script is handled alike.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "techtank.h"
 
@@ -96,15 +102,132 @@ text_trim(const char *s)
 	return xstrndup(s, len);
 }
 
+/*
+ * The bidi controls: embeddings, overrides, isolates and the direction
+ * marks. They reorder what is shown around them, so a name or address
+ * could read differently from what is stored.
+ */
+static int
+cp_bidi_control(utf8proc_int32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
+/*
+ * A character that shows by itself: a letter, digit, punctuation or symbol
+ * that Unicode does not allow to be drawn as nothing (U+3164 HANGUL FILLER
+ * is a letter, but default ignorable). Spaces, format characters and
+ * combining marks alone do not show.
+ */
+static int
+cp_visible(utf8proc_int32_t c)
+{
+	utf8proc_category_t	cat = utf8proc_category(c);
+
+	if ((cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO) &&
+	    (cat < UTF8PROC_CATEGORY_ND || cat > UTF8PROC_CATEGORY_SO))
+		return 0;
+	return !utf8proc_get_property(c)->ignorable;
+}
+
+/*
+ * utf8proc_map_custom() on a C string with our options added, into a new
+ * string the caller frees; invalid UTF-8 comes back as a copy.
+ */
+static char *
+text_map(const char *s, utf8proc_option_t options, utf8proc_custom_func fn)
+{
+	utf8proc_uint8_t	*out;
+	utf8proc_ssize_t	 n;
+
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | options, fn, NULL);
+	if (n == UTF8PROC_ERROR_NOMEM)
+		fatalx("utf8proc: %s", utf8proc_errmsg(n));
+	if (n < 0)
+		return xstrdup(s);
+	return (char *)out;
+}
+
+/*
+ * What is wrong with a text in any field: invalid UTF-8, a control or bidi
+ * character anywhere, or nothing visible at all. Empty text passes; the
+ * caller says whether it is required.
+ */
+static const char *
+text_check(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+	int			 visible = 0;
+
+	if (!utf8_valid(s, strlen(s)))
+		return "not valid UTF-8";
+	for (; *p != '\0'; p += n) {
+		utf8proc_category_t	cat;
+
+		if ((n = utf8proc_iterate(p, -1, &c)) < 0)
+			return "not valid UTF-8";
+		cat = utf8proc_category(c);
+		/* U+2028 and U+2029 break lines as \n does. */
+		if (cat == UTF8PROC_CATEGORY_CC ||
+		    cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP)
+			return "must not contain control characters";
+		if (cp_bidi_control(c))
+			return "must not contain text direction controls";
+		if (cp_visible(c))
+			visible = 1;
+	}
+	if (*s != '\0' && !visible)
+		return "must contain visible characters";
+	return NULL;
+}
+
+/*
+ * The one gate for a typed field: s is a JSON string of len bytes, which
+ * may hold a NUL. Sets *out to the text trimmed and in NFC, so that "å"
+ * typed as U+00E5 or as "a" + U+030A is stored alike, and returns NULL;
+ * or sets *out to "" and returns what is wrong.
+ */
+const char *
+text_clean(const char *s, size_t len, char **out)
+{
+	const char	*msg;
+	char		*nfc;
+
+	*out = NULL;
+	if (strlen(s) != len) {
+		msg = "must not contain control characters";
+		goto fail;
+	}
+	if (!utf8_valid(s, len)) {
+		msg = "not valid UTF-8";
+		goto fail;
+	}
+	nfc = text_map(s, UTF8PROC_COMPOSE, NULL);
+	*out = text_trim(nfc);
+	free(nfc);
+	if ((msg = text_check(*out)) != NULL)
+		goto fail;
+	return NULL;
+
+fail:
+	free(*out);
+	*out = xstrdup("");
+	return msg;
+}
+
 const char *
 validate_name(const char *s)
 {
+	const char	*msg;
+
 	if (*s == '\0')
 		return "required";
-	if (!utf8_valid(s, strlen(s)))
-		return "not valid UTF-8";
-	if (text_has_control(s))
-		return "must not contain control characters";
+	if ((msg = text_check(s)) != NULL)
+		return msg;
 	if (utf8_count(s) > NAME_MAX_CHARS)
 		return "at most 100 characters";
 	return NULL;
@@ -113,10 +236,10 @@ validate_name(const char *s)
 const char *
 validate_optional(const char *s, size_t max_chars)
 {
-	if (!utf8_valid(s, strlen(s)))
-		return "not valid UTF-8";
-	if (text_has_control(s))
-		return "must not contain control characters";
+	const char	*msg;
+
+	if ((msg = text_check(s)) != NULL)
+		return msg;
 	if (utf8_count(s) > max_chars)
 		return "too long";
 	return NULL;
@@ -130,6 +253,42 @@ email_local_char(unsigned char c)
 	if (c <= ' ' || c == 0x7f)
 		return 0;
 	return strchr("\"(),:;<>@[\\]", c) == NULL;
+}
+
+/*
+ * Beyond ASCII an address may hold only letters, marks and digits, as
+ * IDNA2008 allows in domains: no spaces, invisible or bidi characters and
+ * no look-alike dots (U+3002, U+FF0E), which would make two addresses
+ * that read the same.
+ */
+static int
+email_unicode_ok(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+
+	for (; *p != '\0'; p += n) {
+		utf8proc_category_t	cat;
+
+		if ((n = utf8proc_iterate(p, -1, &c)) < 0)
+			return 0;
+		if (c < 0x80)
+			continue;
+		cat = utf8proc_category(c);
+		if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_NO)
+			return 0;
+		if (utf8proc_get_property(c)->ignorable)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
 }
 
 static int
@@ -152,7 +311,7 @@ email_domain_ok(const char *d)
 			label = p + 1;
 			continue;
 		}
-		if (c < 0x80 && !isalnum(c) && c != '-')
+		if (c < 0x80 && !ascii_alnum(c) && c != '-')
 			return 0;
 	}
 	return dots > 0;
@@ -179,7 +338,7 @@ validate_email(const char *s)
 			return "not an email address";
 	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
 		return "not an email address";
-	if (!email_domain_ok(at + 1))
+	if (!email_domain_ok(at + 1) || !email_unicode_ok(s))
 		return "not an email address";
 	return NULL;
 }
@@ -202,105 +361,97 @@ validate_phone(const char *s)
 	return NULL;
 }
 
-/* The form an address is compared in: ASCII letters folded to lower case. */
-char *
-email_normalise(const char *s)
+static utf8proc_int32_t
+cp_lower(utf8proc_int32_t c, void *arg)
 {
-	char	*n = xstrdup(s);
-
-	for (char *p = n; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x80)
-			*p = (char)tolower((unsigned char)*p);
-	return n;
-}
-
-/* The lower-case form of a code point, for the scripts names come in. */
-static uint32_t
-fold_cp(uint32_t c)
-{
-	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) ||
-	    (c >= 0x391 && c <= 0x3ab && c != 0x3a2) ||
-	    (c >= 0x410 && c <= 0x42f))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 0x50;
-	if (c == 0x178)
-		return 0xff;
-	/* Greek capitals with tonos, and the final sigma as sigma. */
-	if (c == 0x386)
-		return 0x3ac;
-	if (c >= 0x388 && c <= 0x38a)
-		return c + 0x25;
-	if (c == 0x38c)
-		return 0x3cc;
-	if (c == 0x38e || c == 0x38f)
-		return c + 0x3f;
-	if (c == 0x3c2)
-		return 0x3c3;
-	/* Latin Extended-A pairs: upper case first, then lower. */
-	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
-		return c | 1;
-	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
-		return (c & 1) ? c + 1 : c;
-	return c;
-}
-
-static size_t
-utf8_put(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
+	(void)arg;
+	return utf8proc_tolower(c);
 }
 
 /*
- * A copy with Latin, Greek and Cyrillic letters in lower case, so that a
- * search for "åsa" finds "Åsa". Invalid UTF-8 is copied as it is.
+ * The form an address is compared in, to find one person registered twice:
+ * NFC; the local part with its ASCII letters in lower case, as the mail
+ * systems people use treat it; the domain in lower case in every script
+ * ("x@BÜCHER.de" is "x@bücher.de"). The domain is lowered letter by letter
+ * rather than fully case folded: IDNA2008 keeps ß and ς as letters of
+ * their own, so "straße.de" is not "strasse.de".
+ */
+char *
+email_normalise(const char *s)
+{
+	char	*nfc = text_map(s, UTF8PROC_COMPOSE, NULL), *at, *domain;
+	char	*out;
+
+	if ((at = strrchr(nfc, '@')) == NULL)
+		at = nfc + strlen(nfc);
+	for (char *p = nfc; p < at; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (*at == '\0')
+		return nfc;
+	domain = text_map(at + 1, UTF8PROC_COMPOSE, cp_lower);
+	xasprintf(&out, "%.*s@%s", (int)(at - nfc), nfc, domain);
+	free(domain);
+	free(nfc);
+	return out;
+}
+
+/*
+ * Letters that carry no combining mark to strip, spelt as their nearest
+ * plain letters, as people type them when they leave out the marks. They
+ * are the case-folded forms; none is longer than the letter it replaces.
+ */
+static const struct {
+	const char	*letter;
+	const char	*plain;
+} fold_letters[] = {
+	{ "æ", "ae" }, { "ð", "d" }, { "ø", "o" }, { "þ", "th" },
+	{ "đ", "d" }, { "ħ", "h" }, { "ı", "i" }, { "ł", "l" },
+	{ "œ", "oe" }, { "ŧ", "t" },
+};
+
+/* The plain spelling of the letter p starts with, or NULL. */
+static const char *
+fold_letter(const char *p, size_t *len)
+{
+	for (size_t i = 0; i < sizeof fold_letters / sizeof fold_letters[0];
+	    i++) {
+		*len = strlen(fold_letters[i].letter);
+		if (strncmp(p, fold_letters[i].letter, *len) == 0)
+			return fold_letters[i].plain;
+	}
+	return NULL;
+}
+
+/*
+ * A copy folded for searching by name: compatibility forms, case and
+ * accents folded in every script, so that "lindstrom" finds
+ * "Lindström-Öberg" and "odegard lukasiewicz" finds "Ødegård-Łukasiewicz".
+ * ß becomes ss by the case folding; invisible characters are dropped and
+ * dashes, quotes and spaces lumped into their ASCII forms ("O’Brien" is
+ * "o'brien").
+ * Invalid UTF-8 is copied as it is. The caller frees the result.
  */
 char *
 text_fold(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*out = xmalloc(strlen(s) + 1), *o = out;
+	char		*out, *o;
+	const char	*p, *plain;
+	size_t		 len;
 
-	while (*p != '\0') {
-		uint32_t	c;
-		size_t		n;
-
-		if (*p < 0x80) {
-			c = *p;
-			n = 1;
-		} else if ((*p & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
-			c = ((uint32_t)(*p & 0x1f) << 6) | (p[1] & 0x3f);
-			n = 2;
-		} else if ((*p & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 &&
-		    (p[2] & 0xc0) == 0x80) {
-			c = ((uint32_t)(*p & 0x0f) << 12) |
-			    ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-			n = 3;
-		} else {
-			*o++ = (char)*p++;
+	out = text_map(s, UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
+	    UTF8PROC_LUMP, NULL);
+	for (p = o = out; *p != '\0';) {
+		if ((unsigned char)*p < 0x80 ||
+		    (plain = fold_letter(p, &len)) == NULL) {
+			*o++ = *p++;
 			continue;
 		}
-		p += n;
-		o += utf8_put(fold_cp(c), o);
+		/* Never longer than the letter: the copy is made in place. */
+		while (*plain != '\0')
+			*o++ = *plain++;
+		p += len;
 	}
 	*o = '\0';
 	return out;

@@ -1,4 +1,5 @@
 /* test-reg-input.c: parsing a registration body into fields and errors. */
+#include <stdio.h>
 #include <string.h>
 
 #include "unit.h"
@@ -15,7 +16,8 @@ static const char good[] =
 static struct reg_input *
 parse(const char *text, json_t **fields)
 {
-	json_t			*body = json_loads(text, 0, NULL);
+	/* As http_body_json() reads a body: NULs in strings reach us. */
+	json_t			*body = json_loads(text, JSON_ALLOW_NUL, NULL);
 	struct reg_input	*in;
 
 	ck_assert_ptr_nonnull(body);
@@ -86,10 +88,90 @@ START_TEST(rejects_eleven_attendees)
 }
 END_TEST
 
+/* A body whose one attendee has key set to the JSON text value. */
+static void
+attendee_body(char *body, size_t size, const char *key, const char *value)
+{
+	snprintf(body, size, "{\"ticket_type\": 1, \"privacy_accepted\": true,"
+	    " \"contact\": {\"first_name\": \"Åsa\", \"last_name\": \"Öberg\","
+	    " \"email\": \"asa@example.se\"}, \"attendees\": [{"
+	    "\"first_name\": \"Åsa\", \"last_name\": \"Öberg\","
+	    " \"email\": \"asa@example.se\", \"%s\": \"%s\"}]}", key, value);
+}
+
+static void
+assert_attendee_refused(const char *key, const char *value)
+{
+	char	body[1024], path[64];
+
+	attendee_body(body, sizeof body, key, value);
+	snprintf(path, sizeof path, "attendees.0.%s", key);
+	assert_field(body, path);
+}
+
+START_TEST(refuses_invisible_and_bidi_text)
+{
+	const char	*keys[] = { "first_name", "last_name", "company",
+	    "job_title", "dietary" };
+	const char	*values[] = { "\\u200b", "\\u200c\\u200d", "\\u2060",
+	    "\\ufeff", "\\u00a0", "\\u3000", "\\u00ad", "\\u180e", "\\u3164",
+	    "\\u115f\\u1160", "\\u0301", "Åsa\\u202eÖberg", "Åsa\\u2067",
+	    "\\u200fÅsa", "Öberg\\u061c", "Åsa\\u0000" };
+
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t v = 0; v < sizeof values / sizeof values[0]; v++)
+			assert_attendee_refused(keys[k], values[v]);
+}
+END_TEST
+
+START_TEST(stores_text_in_nfc)
+{
+	char			 body[1024];
+	json_t			*fields = NULL, *json;
+	struct reg_input	*in;
+
+	/* "Åsa" and "Pressverk Skåne" typed with U+030A COMBINING RING. */
+	attendee_body(body, sizeof body, "company",
+	    "Pressverk Ska\\u030ane");
+	json = json_loads(body, 0, NULL);
+	json_object_set_new(json_object_get(json, "contact"), "first_name",
+	    json_string("A\u030asa"));
+	in = reg_input_parse(json, &fields);
+	json_decref(json);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(in->contact.first_name, "\u00c5sa");
+	ck_assert_str_eq(in->attendees[0].company, "Pressverk Sk\u00e5ne");
+	reg_input_free(in);
+}
+END_TEST
+
 START_TEST(rejects_duplicate_addresses)
 {
 	assert_field("{\"attendees\": [{\"email\": \"a@b.se\"},"
 	    " {\"email\": \"A@B.SE\"}]}", "attendees.1.email");
+	assert_field("{\"attendees\": [{\"email\": \"x@BÜCHER.de\"},"
+	    " {\"email\": \"x@bu\\u0308cher.de\"}]}", "attendees.1.email");
+	assert_field("{\"attendees\": [{\"email\": \"a\\u030asa@b.se\"},"
+	    " {\"email\": \"åsa@B.SE\"}]}", "attendees.1.email");
+}
+END_TEST
+
+START_TEST(keeps_the_address_as_typed)
+{
+	json_t			*fields = NULL;
+	struct reg_input	*in;
+
+	/* The contact's address, typed with capitals and a decomposed Ü. */
+	in = parse("{\"ticket_type\": 1, \"privacy_accepted\": true,"
+	    " \"contact\": {\"first_name\": \"Åsa\", \"last_name\": \"Öberg\","
+	    " \"email\": \"Asa@BU\\u0308CHER.de\"}, \"attendees\": [{"
+	    "\"first_name\": \"Åsa\", \"last_name\": \"Öberg\","
+	    " \"email\": \"asa@bücher.de\"}]}", &fields);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(in->contact.email, "Asa@B\u00dcCHER.de");
+	ck_assert_str_eq(in->contact.email_norm, "asa@b\u00fccher.de");
+	ck_assert_str_eq(in->attendees[0].email_norm, in->contact.email_norm);
+	reg_input_free(in);
 }
 END_TEST
 
@@ -103,6 +185,9 @@ suite_reg_input(void)
 	tcase_add_test(tc, reports_each_field);
 	tcase_add_test(tc, rejects_eleven_attendees);
 	tcase_add_test(tc, rejects_duplicate_addresses);
+	tcase_add_test(tc, refuses_invisible_and_bidi_text);
+	tcase_add_test(tc, stores_text_in_nfc);
+	tcase_add_test(tc, keeps_the_address_as_typed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,9 @@
-/* test-validate.c: UTF-8, names, email addresses, phone numbers, lengths. */
+/*
+ * test-validate.c: UTF-8, names, email addresses, phone numbers, lengths,
+ * the clean form of typed text (NFC, no bidi controls, not invisible) and
+ * the search fold.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,14 +64,158 @@ START_TEST(names)
 }
 END_TEST
 
+/* Real names in the scripts people register in. */
+static const char *const world_names[] = {
+	"Åsa Lindström-Öberg", "Björn Håkansdotter", "Zoë Ødegård-Łukasiewicz",
+	"Ömer Çelik", "Işıl Ağaoğlu", "Grzegorz Brzęczyszczykiewicz",
+	"Γιώργος Παπαδόπουλος", "Дмитрий Шостакович", "محمد عبد الله",
+	"李小龍", "山田 太郎", "김민준", "Nguyễn Thị Minh Khai", "O'Brien",
+	"María-José Núñez", "ज्योति", "Guðrún Þórðardóttir",
+};
+
+START_TEST(accepts_names_in_every_script)
+{
+	for (size_t i = 0; i < sizeof world_names / sizeof world_names[0];
+	    i++) {
+		char		*out;
+		const char	*msg = text_clean(world_names[i],
+		    strlen(world_names[i]), &out);
+
+		ck_assert_msg(msg == NULL, "%s: %s", world_names[i], msg);
+		ck_assert_str_eq(out, world_names[i]);
+		ck_assert_msg(validate_name(out) == NULL, "%s", out);
+		ck_assert_msg(validate_optional(out, 150) == NULL, "%s", out);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(refuses_invisible_only_names)
+{
+	const char	*invisible[] = {
+		"\u200b",		/* ZERO WIDTH SPACE */
+		"\u200c\u200d",		/* ZERO WIDTH NON-JOINER, JOINER */
+		"\u2060",		/* WORD JOINER */
+		"\ufeff",		/* BOM */
+		"\u00a0",		/* NO-BREAK SPACE */
+		"\u2003\u3000\u202f",	/* EM, IDEOGRAPHIC, NARROW NBSP */
+		"\u00ad",		/* SOFT HYPHEN */
+		"\u180e",		/* MONGOLIAN VOWEL SEPARATOR */
+		"\u3164",		/* HANGUL FILLER */
+		"\u115f\u1160",		/* HANGUL CHOSEONG/JUNGSEONG FILLER */
+		"\uffa0",		/* HALFWIDTH HANGUL FILLER */
+		"\u0301\u0308",		/* combining marks alone */
+		" \u200b\u00a0 ",	/* mixed, with ASCII spaces */
+	};
+
+	for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
+		char	*out;
+
+		ck_assert_msg(validate_name(invisible[i]) != NULL, "case %zu",
+		    i);
+		ck_assert_msg(validate_optional(invisible[i], 150) != NULL,
+		    "case %zu", i);
+		ck_assert_msg(text_clean(invisible[i], strlen(invisible[i]),
+		    &out) != NULL, "case %zu", i);
+		ck_assert_str_eq(out, "");
+		free(out);
+	}
+	/* Beside visible letters they are text like any other. */
+	ck_assert_ptr_null(validate_name("Anna\u00a0Maria"));
+	ck_assert_ptr_null(validate_name("\u0645\u06cc\u200c\u0634\u0648\u062f"));
+}
+END_TEST
+
+START_TEST(refuses_bidi_controls)
+{
+	const char	*bidi[] = {
+		"\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+		"\u2066", "\u2067", "\u2068", "\u2069",
+		"\u200e", "\u200f", "\u061c",
+	};
+	char		 text[64];
+
+	for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+		char	*out;
+
+		/* Anywhere in the text: "Åsa <RLO>grebÖ". */
+		snprintf(text, sizeof text, "Åsa %sgrebÖ", bidi[i]);
+		ck_assert_msg(validate_name(text) != NULL, "case %zu", i);
+		ck_assert_msg(validate_optional(text, 150) != NULL, "case %zu",
+		    i);
+		ck_assert_msg(text_clean(text, strlen(text), &out) != NULL,
+		    "case %zu", i);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(refuses_line_breaks_and_nul)
+{
+	static const char	 nul[] = "Åsa\0Öberg";
+	char			*out;
+
+	ck_assert_ptr_nonnull(validate_name("Åsa\u2028Öberg"));
+	ck_assert_ptr_nonnull(validate_name("Åsa\u2029Öberg"));
+	ck_assert_ptr_nonnull(text_clean(nul, sizeof nul - 1, &out));
+	ck_assert_str_eq(out, "");
+	free(out);
+	ck_assert_ptr_nonnull(text_clean("\xc3", 1, &out));
+	free(out);
+}
+END_TEST
+
+START_TEST(clean_text_is_nfc_and_trimmed)
+{
+	/* "Åsa" with U+030A COMBINING RING ABOVE, and precomposed. */
+	const char	*decomposed = " A\u030asa Lindstro\u0308m ";
+	char		*a, *b;
+
+	ck_assert_ptr_null(text_clean(decomposed, strlen(decomposed), &a));
+	ck_assert_ptr_null(text_clean("Åsa Lindström", strlen("Åsa Lindström"),
+	    &b));
+	ck_assert_str_eq(a, "\u00c5sa Lindstr\u00f6m");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	/* Already NFC: unchanged, whatever the script. */
+	ck_assert_ptr_null(text_clean("Nguyễn", strlen("Nguyễn"), &a));
+	ck_assert_str_eq(a, "Nguy\u1ec5n");
+	free(a);
+	/* Hangul from its jamo, and the Angstrom sign as the letter. */
+	ck_assert_ptr_null(text_clean("\u1100\u1161", 6, &a));
+	ck_assert_str_eq(a, "\uac00");
+	free(a);
+	ck_assert_ptr_null(text_clean("\u212b", 3, &a));
+	ck_assert_str_eq(a, "\u00c5");
+	free(a);
+	/* A length limit counts characters after NFC. */
+	ck_assert_uint_eq(utf8_count("A\u030a"), 2);
+	ck_assert_ptr_null(text_clean("A\u030a", 3, &a));
+	ck_assert_uint_eq(utf8_count(a), 1);
+	free(a);
+}
+END_TEST
+
 START_TEST(emails)
 {
 	const char	*ok[] = { "a@b.se", "asa.lindstrom@pressverk.example",
-	    "first+tag@sub.example.com", "åsa@exempel.se" };
+	    "first+tag@sub.example.com", "åsa@exempel.se", "x@bücher.de",
+	    "θ@παράδειγμα.δοκιμή", "иван@пример.рф", "用户@例子.广告",
+	    "a@xn--bcher-kva.de" };
 	const char	*bad[] = { "", "plain", "@example.se", "a@", "a@b",
 	    "a b@c.se", "a@b..se", "a@.b.se", "a@b.se.", "a@@b.se",
 	    "a@b@c.se", ".a@b.se", "a.@b.se", "a..b@c.se", "a@-b.se",
-	    "a@b-.se", "a@b_c.se", "<a>@b.se" };
+	    "a@b-.se", "a@b_c.se", "<a>@b.se",
+	    "asa\u200b@pressverk.se",		/* ZERO WIDTH SPACE */
+	    "asa\u00ad@pressverk.se",		/* SOFT HYPHEN */
+	    "asa@press\u00a0verk.se",		/* NO-BREAK SPACE */
+	    "asa@\u202epressverk.se",		/* RIGHT-TO-LEFT OVERRIDE */
+	    "asa@pressverk\u3002se",		/* IDEOGRAPHIC FULL STOP */
+	    "asa@pressverk\uff0ese",		/* FULLWIDTH FULL STOP */
+	    "asa@pressverk\u2024se",		/* ONE DOT LEADER */
+	    "asa@\ufeffpressverk.se",		/* BOM */
+	    "\u3164@pressverk.se" };		/* HANGUL FILLER */
 	char		 addr[300];
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
@@ -127,25 +276,115 @@ START_TEST(trim_and_normalise)
 }
 END_TEST
 
+/* Two addresses are one for the uniqueness check. */
+static void
+assert_same_address(const char *a, const char *b)
+{
+	char	*na = email_normalise(a), *nb = email_normalise(b);
+
+	ck_assert_msg(strcmp(na, nb) == 0, "%s (%s) and %s (%s)", a, na, b,
+	    nb);
+	free(na);
+	free(nb);
+}
+
+static void
+assert_other_address(const char *a, const char *b)
+{
+	char	*na = email_normalise(a), *nb = email_normalise(b);
+
+	ck_assert_msg(strcmp(na, nb) != 0, "%s and %s", a, b);
+	free(na);
+	free(nb);
+}
+
+START_TEST(email_case_folding)
+{
+	char	*n;
+
+	assert_same_address("asa@PRESSVERK.SE", "asa@pressverk.se");
+	assert_same_address("ASA@Pressverk.Se", "asa@pressverk.se");
+	assert_same_address("x@BÜCHER.de", "x@bücher.de");
+	assert_same_address("x@BU\u0308CHER.DE", "x@bücher.de");
+	assert_same_address("x@ΠΑΡΆΔΕΙΓΜΑ.ΔΟΚΙΜΉ", "x@παράδειγμα.δοκιμή");
+	assert_same_address("x@ПРИМЕР.РФ", "x@пример.рф");
+	assert_same_address("x@ŁÓDŹ.PL", "x@łódź.pl");
+	/* The Kelvin sign is K in NFC. */
+	assert_same_address("x@\u212aarlskrona.se", "x@karlskrona.se");
+	/* NFC in the local part, whichever way "å" was typed. */
+	assert_same_address("a\u030asa@exempel.se", "åsa@exempel.se");
+	/* ASCII I is i, never dotless ı, whatever the locale. */
+	assert_same_address("x@IZMIR.example", "x@izmir.example");
+	assert_other_address("x@IZMIR.example", "x@\u0131zm\u0131r.example");
+	/* IDNA2008 keeps ß: straße.de and strasse.de are two domains. */
+	assert_other_address("x@straße.de", "x@strasse.de");
+	assert_same_address("x@STRAẞE.DE", "x@straße.de");
+	/* Beyond ASCII the local part is the receiving server's to read. */
+	assert_other_address("Åsa@exempel.se", "åsa@exempel.se");
+	n = email_normalise("Åsa.Lindström@PRESSVERK.SE");
+	ck_assert_str_eq(n, "Åsa.lindström@pressverk.se");
+	free(n);
+	n = email_normalise("NO-AT-SIGN");
+	ck_assert_str_eq(n, "no-at-sign");
+	free(n);
+}
+END_TEST
+
 START_TEST(fold_for_search)
 {
 	const char	*cases[][2] = {
-		{ "Åsa Lindström-Öberg", "åsa lindström-öberg" },
-		{ "ZOË ØDEGÅRD-ŁUKASIEWICZ", "zoë ødegård-łukasiewicz" },
-		{ "ÇELIK ŞAHIN Ğ", "çelik şahin ğ" },
-		{ "ΑΒΓ ΓΙΏΡΓΟΣ", "αβγ γιώργοσ" },
-		{ "Γιώργος", "γιώργοσ" },
-		{ "ИВАН ЁЖИК", "иван ёжик" },
+		{ "Åsa Lindström-Öberg", "asa lindstrom-oberg" },
+		{ "A\u030asa Lindstro\u0308m-O\u0308berg", "asa lindstrom-oberg" },
+		{ "Björn Håkansdotter", "bjorn hakansdotter" },
+		{ "ZOË ØDEGÅRD-ŁUKASIEWICZ", "zoe odegard-lukasiewicz" },
+		{ "Zoë Ødegård-Łukasiewicz", "zoe odegard-lukasiewicz" },
+		{ "ÇELIK ŞAHIN Ğ", "celik sahin g" },
+		{ "Işıl İnce", "isil ince" },
+		{ "Straße ẞ", "strasse ss" },
+		{ "Ærø Œuvre Þór Guðrún", "aero oeuvre thor gudrun" },
+		{ "Đorđević Ħal Ŧ", "dordevic hal t" },
+		{ "ΑΒΓ ΓΙΏΡΓΟΣ", "αβγ γιωργοσ" },
+		{ "Γιώργος", "γιωργοσ" },
+		{ "ИВАН ЁЖИК Йоргов", "иван ежик иоргов" },
+		{ "مُحَمَّد", "محمد" },
 		{ "李小龍", "李小龍" },
+		{ "김민준", "김민준" },
+		{ "Ｚｏë ﬁne", "zoe fine" },
+		{ "O\u2019Brien\u00a0Smith", "o'brien smith" },
+		{ "Å\u200bsa", "asa" },
 		{ "plain", "plain" },
+		{ "", "" },
+	};
+	/* What door staff type without the marks, and whom it must find. */
+	const char	*finds[][2] = {
+		{ "lindstrom", "Åsa Lindström-Öberg" },
+		{ "oberg", "Åsa Lindström-Öberg" },
+		{ "zoe", "Zoë Ødegård-Łukasiewicz" },
+		{ "lukasiewicz", "Zoë Ødegård-Łukasiewicz" },
+		{ "odegard", "Zoë Ødegård-Łukasiewicz" },
+		{ "bjorn", "Björn Håkansdotter" },
+		{ "HAKANSDOTTER", "Björn Håkansdotter" },
+		{ "Lindström", "Åsa Lindström-Öberg" },
 	};
 
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char	*f = text_fold(cases[i][0]);
+	char		*f, *name;
 
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = text_fold(cases[i][0]);
 		ck_assert_str_eq(f, cases[i][1]);
 		free(f);
 	}
+	for (size_t i = 0; i < sizeof finds / sizeof finds[0]; i++) {
+		f = text_fold(finds[i][0]);
+		name = text_fold(finds[i][1]);
+		ck_assert_msg(strstr(name, f) != NULL, "%s in %s", f, name);
+		free(f);
+		free(name);
+	}
+	/* Invalid UTF-8 is copied as it is. */
+	f = text_fold("a\xff");
+	ck_assert_str_eq(f, "a\xff");
+	free(f);
 }
 END_TEST
 
@@ -159,10 +398,16 @@ suite_validate(void)
 	tcase_add_test(tc, utf8_rejects_invalid);
 	tcase_add_test(tc, utf8_counts_code_points);
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, accepts_names_in_every_script);
+	tcase_add_test(tc, refuses_invisible_only_names);
+	tcase_add_test(tc, refuses_bidi_controls);
+	tcase_add_test(tc, refuses_line_breaks_and_nul);
+	tcase_add_test(tc, clean_text_is_nfc_and_trimmed);
 	tcase_add_test(tc, emails);
 	tcase_add_test(tc, phones);
 	tcase_add_test(tc, optional_lengths);
 	tcase_add_test(tc, trim_and_normalise);
+	tcase_add_test(tc, email_case_folding);
 	tcase_add_test(tc, fold_for_search);
 	suite_add_tcase(s, tc);
 	return s;
