@@ -37,6 +37,33 @@ store_checkpoints(struct store *st, int64_t event_id)
 	return list;
 }
 
+/*
+ * The session a checkpoint's name stands for, by its form alone: 0 for
+ * "main", the id for "session-<id>" in decimal without leading zeros, -1
+ * for anything else. One checkpoint has one name: "session-09",
+ * "session-+9" or "session- 9" would otherwise admit a badge once more.
+ */
+int64_t
+store_checkpoint_parse(const char *cp)
+{
+	const char	*p;
+	int64_t		 id = 0;
+
+	if (strcmp(cp, "main") == 0)
+		return 0;
+	if (strncmp(cp, "session-", 8) != 0)
+		return -1;
+	p = cp + 8;
+	if (*p < '1' || *p > '9')
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || id > (INT64_MAX - 9) / 10)
+			return -1;
+		id = id * 10 + (*p - '0');
+	}
+	return id;
+}
+
 /* The session a checkpoint names: 0 for the main entrance, -1 if none. */
 static int64_t
 checkpoint_session(struct store *st, int64_t event_id, const char *cp)
@@ -45,16 +72,10 @@ checkpoint_session(struct store *st, int64_t event_id, const char *cp)
 	    "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2"
 	    " AND signup = 1";
 	sqlite3_stmt		*s;
-	char			*end;
 	int64_t			 id;
 
-	if (strcmp(cp, "main") == 0)
-		return 0;
-	if (strncmp(cp, "session-", 8) != 0)
-		return -1;
-	id = strtoll(cp + 8, &end, 10);
-	if (id <= 0 || *end != '\0')
-		return -1;
+	if ((id = store_checkpoint_parse(cp)) <= 0)
+		return id;
 	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, event_id);

@@ -46,6 +46,7 @@ int store_audit(struct store *, const struct staff *, const char *username,
 
 /* store-checkin.c */
 json_t *store_checkpoints(struct store *, int64_t event_id);
+int64_t store_checkpoint_parse(const char *);
 int store_checkpoint_valid(struct store *, int64_t event_id, const char *);
 json_t *store_checkin(struct store *, const struct staff *, const char *code,
 	    int64_t attendee_id, const char *checkpoint, const char *nonce,
