@@ -202,19 +202,28 @@ checkin_insert(struct store *st, const struct staff *who, int64_t attendee,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static json_t *
-nonce_answer(struct store *st, const char *nonce)
+/*
+ * The stored answer to a scan with this nonce from the same staff session:
+ * STORE_ROW and *answer, STORE_DONE if there is none, or STORE_ERROR.
+ */
+static enum store_step
+nonce_answer(struct store *st, const struct staff *who, const char *nonce,
+    json_t **answer)
 {
 	static const char	 sql[] =
-	    "SELECT answer FROM scan_nonces WHERE nonce = ?1";
+	    "SELECT answer FROM scan_nonces WHERE session_id = ?1"
+	    " AND nonce = ?2";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*j = NULL;
+	enum store_step		 rc;
 
-	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		j = json_loads(COL_TEXT(s, 0), 0, NULL);
+	sqlite3_bind_int64(s, 1, who->session);
+	sqlite3_bind_text(s, 2, nonce, -1, SQLITE_STATIC);
+	*answer = NULL;
+	if ((rc = store_step(st, s)) == STORE_ROW &&
+	    (*answer = json_loads(COL_TEXT(s, 0), 0, NULL)) == NULL)
+		rc = STORE_ERROR;
 	sqlite3_reset(s);
-	return j;
+	return rc;
 }
 
 static int
@@ -222,26 +231,28 @@ nonce_save(struct store *st, const struct staff *who, const char *nonce,
     json_t *answer, int64_t now)
 {
 	static const char	 sql[] =
-	    "INSERT INTO scan_nonces (nonce, user_id, answer, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4)";
+	    "INSERT INTO scan_nonces (session_id, nonce, user_id, answer,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	char			*text = json_dumps(answer, JSON_COMPACT);
 	int			 rc;
 
-	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, who->id);
-	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, now);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, who->session);
+	sqlite3_bind_text(s, 2, nonce, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, who->id);
+	sqlite3_bind_text(s, 4, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, now);
+	rc = store_step_done(st, s);
 	free(text);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /*
  * One scan. Returns the answer ({"result", "attendee", "first_checkin",
  * "checkin_id"}), or NULL when the database failed. The caller has checked
- * that the checkpoint exists.
+ * that the checkpoint exists. A retry with the same nonce from the same
+ * staff session gets the first answer; from another session, the nonce is
+ * another scan's.
  */
 json_t *
 store_checkin(struct store *st, const struct staff *who, const char *code,
@@ -254,8 +265,12 @@ store_checkin(struct store *st, const struct staff *who, const char *code,
 	int64_t		 session, checkin_id = 0;
 	char		 detail[160], at[32];
 
-	if (nonce != NULL && (answer = nonce_answer(st, nonce)) != NULL)
-		return answer;
+	/* Nonces belong to a session: without one, a scan has none. */
+	if (who->session <= 0)
+		nonce = NULL;
+	if (nonce != NULL && nonce_answer(st, who, nonce, &answer) !=
+	    STORE_DONE)
+		return answer;	/* the first answer, or NULL on an error */
 	if (!attendee_find(st, code, attendee_id, &f))
 		result = "unknown";
 	else if (strcmp(f.status, "cancelled") == 0)

@@ -18,6 +18,7 @@
 
 struct staff {
 	int64_t	 id;
+	int64_t	 session;		/* staff_sessions.id of the one in use */
 	char	 name[64];
 	char	 role[16];		/* door, organiser */
 	char	 csrf[STAFF_TOKEN_LEN + 1];	/* of the session in use */

@@ -239,7 +239,7 @@ store_session_find(struct store *st, const char *token, int64_t now,
     struct staff *who, char csrf[STAFF_TOKEN_LEN + 1])
 {
 	static const char	 sql[] =
-	    "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at"
+	    "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at, s.id"
 	    " FROM staff_sessions s JOIN users u ON u.id = s.user_id"
 	    " WHERE s.token_hash = ?1 AND u.disabled = 0";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -256,6 +256,7 @@ store_session_find(struct store *st, const char *token, int64_t now,
 		snprintf(who->name, sizeof who->name, "%s", COL_TEXT(s, 1));
 		snprintf(who->role, sizeof who->role, "%s", COL_TEXT(s, 2));
 		snprintf(csrf, STAFF_TOKEN_LEN + 1, "%s", COL_TEXT(s, 3));
+		who->session = sqlite3_column_int64(s, 5);
 	}
 	sqlite3_reset(s);
 	return rc;

@@ -1,4 +1,40 @@
--- 0004-door-scopes.sql: one name for each checkpoint.
+-- 0004-door-scopes.sql: scan nonces that belong to one staff session, and
+-- one name for each checkpoint.
+
+-- A staff session gets a number of its own, for the nonces of its scans to
+-- belong to; AUTOINCREMENT, so that a new session never takes the number
+-- (and with it the nonces) of one that has ended. Sessions in use stay
+-- logged in.
+CREATE TABLE staff_sessions_new (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	token_hash	BLOB NOT NULL UNIQUE,
+	user_id		INTEGER NOT NULL REFERENCES users(id),
+	csrf_token	TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,
+	expires_at	INTEGER NOT NULL
+);
+INSERT INTO staff_sessions_new (token_hash, user_id, csrf_token, created_at,
+	expires_at)
+	SELECT token_hash, user_id, csrf_token, created_at, expires_at
+	FROM staff_sessions ORDER BY created_at;
+DROP TABLE staff_sessions;
+ALTER TABLE staff_sessions_new RENAME TO staff_sessions;
+CREATE INDEX staff_sessions_user ON staff_sessions(user_id);
+
+-- A nonce was global: another door's scan carrying the same nonce got the
+-- first answer, attendee and all. Now a nonce counts only within the
+-- session that sent it (staff_sessions.id, not a foreign key: a retry may
+-- come in just as its session ends). A nonce guards the retries of one
+-- scan, seconds apart; the old ones belong to no session and are dropped.
+DROP TABLE scan_nonces;
+CREATE TABLE scan_nonces (
+	session_id	INTEGER NOT NULL,
+	nonce		TEXT NOT NULL,
+	user_id		INTEGER NOT NULL,
+	answer		TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,
+	PRIMARY KEY (session_id, nonce)
+) WITHOUT ROWID;
 
 -- Checkpoints used to be accepted under several names for one session
 -- (session-09, session-+9, session- 9), each admitting the badge again.

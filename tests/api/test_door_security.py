@@ -36,3 +36,40 @@ def test_checkpoint_alias_makes_no_checkin(door):
     stats = door.anna.get(door.url + "/api/v1/checkins/stats").json()["checkpoints"]
     assert [c["id"] for c in stats] == ["main", "session-9", "session-11"]
     assert next(c for c in stats if c["id"] == "session-9")["checked_in"] == 1
+
+
+def test_nonce_from_another_session_got_the_first_answer(door):
+    _, first = register(door)
+    _, second = register(door)
+    nonce = "door-nonce-1"
+    a = door.login("anna")
+    b = door.login("anna")     # the same account at another door
+    c = door.olle
+    got_a = scan(door, a, first["pass_code"], nonce=nonce).json()
+    assert got_a["result"] == "ok" and got_a["attendee"]["id"] == first["id"]
+    # Another session with the same nonce: an ordinary scan of its own badge.
+    got_b = scan(door, b, second["pass_code"], nonce=nonce).json()
+    assert got_b["result"] == "ok" and got_b["attendee"]["id"] == second["id"]
+    got_c = scan(door, c, first["pass_code"], nonce=nonce).json()
+    assert got_c["result"] == "already_checked_in"
+    assert got_c["first_checkin"] == got_a["first_checkin"]
+    # Each session replaying the nonce gets its own first answer.
+    assert scan(door, a, first["pass_code"], nonce=nonce).json() == got_a
+    assert scan(door, a, second["pass_code"], nonce=nonce).json() == got_a
+    assert scan(door, b, second["pass_code"], nonce=nonce).json() == got_b
+    assert scan(door, c, first["pass_code"], nonce=nonce).json() == got_c
+    assert door.sql("SELECT count(*) FROM checkins WHERE undone_at IS NULL") == [(2,)]
+    assert door.sql("SELECT count(DISTINCT session_id) FROM scan_nonces WHERE nonce = ?",
+                    nonce) == [(3,)]
+
+
+def test_nonce_of_an_ended_session_is_not_reused(door):
+    _, first = register(door)
+    _, second = register(door)
+    a = door.login("anna")
+    assert scan(door, a, first["pass_code"], nonce="n-1").json()["result"] == "ok"
+    assert a.delete(door.url + "/api/v1/session").status_code == 200
+    # The next login must not take over the ended session's nonces.
+    b = door.login("anna")
+    got = scan(door, b, second["pass_code"], nonce="n-1").json()
+    assert got["result"] == "ok" and got["attendee"]["id"] == second["id"]

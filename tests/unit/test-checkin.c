@@ -1,11 +1,14 @@
 /*
  * test-checkin.c: the door's data rules: the one name of each checkpoint,
- * and check-ins stored under other names before migration 0004.
+ * check-ins stored under other names before migration 0004, and staff
+ * sessions numbered by it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "unit.h"
 #include "store-door.h"
@@ -138,6 +141,43 @@ START_TEST(checkpoint_aliases_merged_by_migration)
 }
 END_TEST
 
+/* Staff stay logged in across 0004; their sessions get numbers. */
+START_TEST(sessions_numbered_by_migration)
+{
+	struct store	*st;
+	struct staff	 who;
+	char		*cause = NULL, csrf[STAFF_TOKEN_LEN + 1];
+	char		 token[STAFF_TOKEN_LEN + 1], csrf2[STAFF_TOKEN_LEN + 1];
+	unsigned char	 hash[32];
+	char		 sql[512], hex[65];
+
+	memset(token, 'A', STAFF_TOKEN_LEN);
+	token[STAFF_TOKEN_LEN] = '\0';
+	crypto_generichash(hash, sizeof hash, (unsigned char *)token,
+	    strlen(token), NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+	snprintf(sql, sizeof sql,
+	    "INSERT INTO users (id, name, role, password_hash, created_at)"
+	    " VALUES (1, 'anna', 'door', 'x', 1);"
+	    "INSERT INTO staff_sessions VALUES (x'%s', 1, 'c', 1, 4102444800);"
+	    "INSERT INTO scan_nonces VALUES ('n', 1, '{}', 1);", hex);
+	make_schema_3(sql);
+	st = store_open(db_path, STORE_WRITER, &cause);
+	ck_assert_msg(st != NULL, "%s", cause ? cause : "");
+	ck_assert_int_eq(store_session_find(st, token, 2, &who, csrf), 0);
+	ck_assert_str_eq(who.name, "anna");
+	ck_assert_int_eq(who.session, 1);
+	ck_assert_int_eq(query_int(st, "SELECT count(*) FROM scan_nonces"), 0);
+	/* A session that has ended does not lend its number to the next. */
+	ck_assert_int_eq(store_session_delete(st, token), 0);
+	ck_assert_int_eq(store_session_create(st, &who, "-", token, csrf2, 2),
+	    0);
+	ck_assert_int_eq(store_session_find(st, token, 3, &who, csrf), 0);
+	ck_assert_int_eq(who.session, 2);
+	store_close(st);
+}
+END_TEST
+
 Suite *
 suite_checkin(void)
 {
@@ -149,6 +189,7 @@ suite_checkin(void)
 	tcase_add_test(names, checkpoint_aliases_refused);
 	tcase_add_checked_fixture(mig, setup, teardown);
 	tcase_add_test(mig, checkpoint_aliases_merged_by_migration);
+	tcase_add_test(mig, sessions_numbered_by_migration);
 	suite_add_tcase(s, names);
 	suite_add_tcase(s, mig);
 	return s;
