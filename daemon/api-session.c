@@ -2,7 +2,8 @@
  * api-session.c: staff log in and out. POST /api/v1/session checks the
  * password on the password thread, then the writer records the session (or
  * the failure) with the audit log; GET tells a page who is logged in;
- * DELETE logs out. Repeated failures per account or per address answer 429.
+ * DELETE logs out. Repeated failures per account and address, per address
+ * or per account answer 429 (store_login_wait).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,14 @@ login_run(struct store *st, struct job *job)
 	int	wait;
 
 	/* Throttled meanwhile (logins in parallel): refuse even a good one. */
-	if ((wait = store_login_throttled(st, job->username, job->address,
+	if ((wait = store_login_wait(st, job->username, job->address, NULL,
 	    now)) > 0)
 		job->verified = -wait;
+	else if (wait < 0) {
+		store_error_set(&job->err, 503, "unavailable", "logins cannot "
+		    "be checked just now; please try again");
+		return -1;
+	}
 	if (job->verified > 0) {
 		if (store_session_create(st, &job->who, job->address,
 		    job->session, job->csrf, now) != 0 ||
@@ -91,8 +97,14 @@ api_session_login(struct http_req *hr, const char *arg)
 		return;
 	}
 	auth_address(hr, address, sizeof address);
-	if ((wait = store_login_throttled(hr->w->store, json_string_value(u),
-	    address, (int64_t)time(NULL))) > 0) {
+	if ((wait = store_login_wait(hr->w->store, json_string_value(u),
+	    address, NULL, (int64_t)time(NULL))) < 0) {
+		json_decref(body);
+		http_reply_error(hr, 503, "unavailable", "logins cannot be "
+		    "checked just now; please try again", NULL);
+		return;
+	}
+	if (wait > 0) {
 		json_decref(body);
 		snprintf(retry, sizeof retry, "%d", wait);
 		http_header(hr, "Retry-After", retry);

@@ -1,5 +1,10 @@
--- 0004-door-scopes.sql: scan nonces that belong to one staff session, and
--- one name for each checkpoint.
+-- 0004-door-scopes.sql: login failures counted per account and address,
+-- scan nonces that belong to one staff session, and one name for each
+-- checkpoint.
+
+-- Failures are counted per (account, address) pair as well as per address
+-- and per account (store_login_wait).
+CREATE INDEX login_failures_pair ON login_failures(username, address, at);
 
 -- A staff session gets a number of its own, for the nonces of its scans to
 -- belong to; AUTOINCREMENT, so that a new session never takes the number

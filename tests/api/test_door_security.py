@@ -2,8 +2,77 @@
 colleague locked out from another address, bursts of logins that all reached
 argon2id, scan nonces shared between sessions, and checkpoint aliases."""
 import pytest
+import requests
+from requests.adapters import HTTPAdapter
 
 from test_door import door, register, scan  # noqa: F401 (door is a fixture)
+
+PASSWORD = "correct horse battery"
+
+
+class SourceAddress(HTTPAdapter):
+    """Connections from another loopback address (Linux routes all of
+    127.0.0.0/8 to lo), so the daemon on 127.0.0.1 sees another peer."""
+
+    def __init__(self, address, **kw):
+        self.source = (address, 0)
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = self.source
+        super().init_poolmanager(*args, **kw)
+
+
+def client(address):
+    s = requests.Session()
+    s.mount("http://", SourceAddress(address))
+    return s
+
+
+def login(d, address, name, password):
+    return client(address).post(d.url + "/api/v1/session",
+                                json={"username": name, "password": password}, timeout=60)
+
+
+def test_failures_from_another_address_locked_a_colleague_out(door):
+    codes = [login(door, "127.0.0.2", "olle", "not the password").status_code
+             for _ in range(7)]
+    assert codes == [401] * 5 + [429] * 2
+    # The guesser's address stays refused for that account, even a good password ...
+    r = login(door, "127.0.0.2", "olle", PASSWORD)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    # ... but the colleague at another address logs in.
+    r = login(door, "127.0.0.3", "olle", PASSWORD)
+    assert r.status_code == 200 and r.json()["role"] == "organiser"
+    assert door.login("olle").role == "organiser"     # from 127.0.0.1
+    rows = door.sql("SELECT username, address FROM audit_log WHERE action = 'login_failed'")
+    assert rows == [("olle", "127.0.0.2")] * 5
+    assert ("olle", "127.0.0.3") in door.sql(
+        "SELECT username, address FROM audit_log WHERE action = 'login'")
+
+
+def test_per_address_limit_still_applies(door):
+    # Twenty failures over many names from one address stop that address,
+    # for a name that has not failed yet too; other addresses are not stopped.
+    for i in range(20):
+        r = login(door, "127.0.0.2", f"guess{i}", "wrong password")
+        assert r.status_code == 401, i
+    r = login(door, "127.0.0.2", "anna", PASSWORD)
+    assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_attempts"
+    assert 0 < int(r.headers["Retry-After"]) <= 15 * 60
+    assert login(door, "127.0.0.3", "anna", PASSWORD).status_code == 200
+
+
+def test_guessing_from_many_addresses_meets_the_account_ceiling(door):
+    # 100 failures for one account within the window, 5 from each of 20
+    # addresses: then the account is stopped everywhere (the backstop).
+    for i in range(20):
+        for _ in range(5):
+            r = login(door, f"127.0.1.{i + 1}", "olle", "wrong password")
+            assert r.status_code == 401
+    r = login(door, "127.0.2.1", "olle", PASSWORD)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert login(door, "127.0.2.1", "anna", PASSWORD).status_code == 200
 
 
 CHECKPOINT_ALIASES = ["session-09", "session-+9", "session- 9", "session-9 ", "SESSION-9",

@@ -1,7 +1,8 @@
 /*
- * test-checkin.c: the door's data rules: the one name of each checkpoint,
- * check-ins stored under other names before migration 0004, and staff
- * sessions numbered by it.
+ * test-door.c: the door's data rules: login throttling per account and
+ * address, per address and per account, failing closed; the one name of
+ * each checkpoint; check-ins stored under other names before migration
+ * 0004, and staff sessions numbered by it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,18 +179,149 @@ START_TEST(sessions_numbered_by_migration)
 }
 END_TEST
 
-Suite *
-suite_checkin(void)
+static struct store *
+open_store(void)
 {
-	Suite	*s = suite_create("checkin");
+	struct store	*st;
+	char		*cause = NULL;
+
+	st = store_open(db_path, STORE_WRITER | STORE_NO_DEMO, &cause);
+	ck_assert_msg(st != NULL, "%s", cause ? cause : "");
+	return st;
+}
+
+static void
+fail_n(struct store *st, int n, const char *name, const char *address,
+    int64_t at)
+{
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(store_login_failed(st, name, address, at), 0);
+}
+
+#define NOW	1000000
+
+/* Failures for an account at one address lock neither the account at
+ * another address nor another account at that one. */
+START_TEST(login_throttled_per_account_and_address)
+{
+	struct store	*st = open_store();
+
+	fail_n(st, LOGIN_MAX_PER_PAIR - 1, "anna", "10.0.0.1", NOW - 60);
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL, NOW),
+	    0);
+	fail_n(st, 1, "anna", "10.0.0.1", NOW - 30);
+	/* Until the oldest of the last five leaves the window. */
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL, NOW),
+	    LOGIN_WINDOW - 60);
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.2", NULL, NOW),
+	    0);
+	ck_assert_int_eq(store_login_wait(st, "olle", "10.0.0.1", NULL, NOW),
+	    0);
+	/* Failures older than the window do not count. */
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL,
+	    NOW - 60 + LOGIN_WINDOW), 0);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(login_throttled_per_address)
+{
+	struct store	*st = open_store();
+
+	char		 name[32];
+
+	for (int i = 0; i < LOGIN_MAX_PER_ADDRESS - 1; i++) {
+		snprintf(name, sizeof name, "guess%d", i);
+		fail_n(st, 1, name, "10.0.0.1", NOW - 10);
+	}
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL, NOW),
+	    0);
+	fail_n(st, 1, "other", "10.0.0.1", NOW - 5);
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL, NOW),
+	    LOGIN_WINDOW - 10);
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.2", NULL, NOW),
+	    0);
+	store_close(st);
+}
+END_TEST
+
+/* Guessing from many addresses meets the per-account ceiling. */
+START_TEST(login_throttled_per_account_from_many_addresses)
+{
+	struct store	*st = open_store();
+	char		 address[32];
+
+	for (int i = 0; i < LOGIN_MAX_PER_ACCOUNT; i++) {
+		snprintf(address, sizeof address, "10.0.%d.%d", i / 250,
+		    i % 250);
+		fail_n(st, 1, "anna", address, NOW - 100 + i / 10);
+	}
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.9.9.9", NULL, NOW),
+	    LOGIN_WINDOW - 100);
+	ck_assert_int_eq(store_login_wait(st, "olle", "10.9.9.9", NULL, NOW),
+	    0);
+	store_close(st);
+}
+END_TEST
+
+/* Attempts in flight count as failures that are yet to be recorded. */
+START_TEST(login_in_flight_count_as_failures)
+{
+	struct store	*st = open_store();
+	int		 flying[LOGIN_SCOPES] = { 0 };
+
+	fail_n(st, 3, "anna", "10.0.0.1", NOW - 60);
+	flying[LOGIN_PAIR] = 1;
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", flying,
+	    NOW), 0);
+	flying[LOGIN_PAIR] = 2;
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", flying,
+	    NOW), LOGIN_WINDOW - 60);
+	flying[LOGIN_PAIR] = LOGIN_MAX_PER_PAIR;
+	ck_assert_int_eq(store_login_wait(st, "olle", "10.0.0.1", flying,
+	    NOW), LOGIN_WINDOW);
+	flying[LOGIN_PAIR] = 0;
+	flying[LOGIN_ADDRESS] = LOGIN_MAX_PER_ADDRESS - 3;
+	ck_assert_int_eq(store_login_wait(st, "olle", "10.0.0.1", flying,
+	    NOW), LOGIN_WINDOW - 60);
+	store_close(st);
+}
+END_TEST
+
+/* A database that cannot count refuses the login. */
+START_TEST(login_throttle_fails_closed)
+{
+	struct store	*st = open_store();
+
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL, NOW),
+	    0);
+	ck_assert_int_eq(store_exec(st, "DROP TABLE login_failures"), 0);
+	ck_assert_int_eq(store_login_wait(st, "anna", "10.0.0.1", NULL, NOW),
+	    -1);
+	store_close(st);
+}
+END_TEST
+
+Suite *
+suite_door(void)
+{
+	Suite	*s = suite_create("door");
+	TCase	*login = tcase_create("login throttling");
 	TCase	*names = tcase_create("checkpoint names");
 	TCase	*mig = tcase_create("migration");
 
+	tcase_add_checked_fixture(login, setup, teardown);
+	tcase_add_test(login, login_throttled_per_account_and_address);
+	tcase_add_test(login, login_throttled_per_address);
+	tcase_add_test(login, login_throttled_per_account_from_many_addresses);
+	tcase_add_test(login, login_in_flight_count_as_failures);
+	tcase_add_test(login, login_throttle_fails_closed);
 	tcase_add_test(names, checkpoint_canonical_names);
 	tcase_add_test(names, checkpoint_aliases_refused);
 	tcase_add_checked_fixture(mig, setup, teardown);
 	tcase_add_test(mig, checkpoint_aliases_merged_by_migration);
 	tcase_add_test(mig, sessions_numbered_by_migration);
+	suite_add_tcase(s, login);
 	suite_add_tcase(s, names);
 	suite_add_tcase(s, mig);
 	return s;
