@@ -3,7 +3,7 @@
  * password on the password thread, then the writer records the session (or
  * the failure) with the audit log; GET tells a page who is logged in;
  * DELETE logs out. Repeated failures per account and address, per address
- * or per account answer 429 (store_login_wait).
+ * or per account answer 429 (auth_login_begin, store_login_wait).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +19,8 @@ static int
 login_run(struct store *st, struct job *job)
 {
 	int64_t	now = (int64_t)time(NULL);
-	int	wait;
 
-	/* Throttled meanwhile (logins in parallel): refuse even a good one. */
-	if ((wait = store_login_wait(st, job->username, job->address, NULL,
-	    now)) > 0)
-		job->verified = -wait;
-	else if (wait < 0) {
-		store_error_set(&job->err, 503, "unavailable", "logins cannot "
-		    "be checked just now; please try again");
-		return -1;
-	}
+	/* Not throttled again: auth_login_begin() counted it in flight. */
 	if (job->verified > 0) {
 		if (store_session_create(st, &job->who, job->address,
 		    job->session, job->csrf, now) != 0 ||
@@ -49,17 +40,12 @@ static void
 login_done(struct job *job)
 {
 	struct http_req	*hr = job->hr;
-	char		 retry[16];
 
+	auth_login_end(job->username, job->address);
 	if (job->err.status != 0)
 		http_reply_error(hr, job->err.status, job->err.code,
 		    job->err.message, NULL);
-	else if (job->verified < 0) {
-		snprintf(retry, sizeof retry, "%d", -job->verified);
-		http_header(hr, "Retry-After", retry);
-		http_reply_error(hr, 429, "too_many_attempts", "too many "
-		    "failed logins; wait and try again", NULL);
-	} else if (job->verified == 0)
+	else if (job->verified == 0)
 		http_reply_error(hr, 401, "bad_login",
 		    "wrong user name or password", NULL);
 	else {
@@ -97,8 +83,9 @@ api_session_login(struct http_req *hr, const char *arg)
 		return;
 	}
 	auth_address(hr, address, sizeof address);
-	if ((wait = store_login_wait(hr->w->store, json_string_value(u),
-	    address, NULL, (int64_t)time(NULL))) < 0) {
+	/* Once admitted, the login is in flight until login_done(). */
+	if ((wait = auth_login_begin(hr->w->store, json_string_value(u),
+	    address)) < 0) {
 		json_decref(body);
 		http_reply_error(hr, 503, "unavailable", "logins cannot be "
 		    "checked just now; please try again", NULL);

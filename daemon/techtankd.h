@@ -118,6 +118,8 @@ void auth_address(struct http_req *, char *, size_t);
 int auth_staff(struct http_req *, const char *role, struct staff *);
 void auth_set_cookie(struct http_req *, const char *token);
 void auth_verify(struct job *);
+int auth_login_begin(struct store *, const char *user, const char *address);
+void auth_login_end(const char *user, const char *address);
 int auth_init(char **cause);
 
 /* slow.c */

@@ -1,6 +1,9 @@
 """Security findings at the door, each test named after what broke: a
 colleague locked out from another address, bursts of logins that all reached
 argon2id, scan nonces shared between sessions, and checkpoint aliases."""
+from concurrent.futures import ThreadPoolExecutor
+import threading
+
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
@@ -142,3 +145,41 @@ def test_nonce_of_an_ended_session_is_not_reused(door):
     b = door.login("anna")
     got = scan(door, b, second["pass_code"], nonce="n-1").json()
     assert got["result"] == "ok" and got["attendee"]["id"] == second["id"]
+
+
+def burst(d, address, names, password="wrong password"):
+    """Parallel logins from one address, each on a connection of its own."""
+    barrier = threading.Barrier(len(names))
+
+    def go(name):
+        s = client(address)
+        s.get(d.url + "/healthz", timeout=30)       # connected before the burst
+        barrier.wait()
+        return s.post(d.url + "/api/v1/session", json={"username": name, "password": password},
+                      timeout=120)
+
+    with ThreadPoolExecutor(len(names)) as pool:
+        return list(pool.map(go, names))
+
+
+def test_parallel_bad_logins_all_reached_argon2id(door):
+    answers = burst(door, "127.0.0.2", ["olle"] * 40)
+    codes = [r.status_code for r in answers]
+    assert set(codes) <= {401, 429}
+    assert 1 <= codes.count(401) <= 5, codes
+    assert all(int(r.headers["Retry-After"]) > 0 for r in answers if r.status_code == 429)
+    # Only those answered 401 were hashed, and recorded.
+    assert door.sql("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") \
+        == [(codes.count(401),)]
+    assert login(door, "127.0.0.2", "olle", PASSWORD).status_code == 429
+    assert login(door, "127.0.0.3", "olle", PASSWORD).status_code == 200
+
+
+def test_parallel_bad_logins_over_many_names_from_one_address(door):
+    answers = burst(door, "127.0.0.2", [f"guess{i}" for i in range(40)])
+    codes = [r.status_code for r in answers]
+    assert set(codes) <= {401, 429}
+    assert 1 <= codes.count(401) <= 20, codes
+    assert door.sql("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") \
+        == [(codes.count(401),)]
+    assert login(door, "127.0.0.3", "anna", PASSWORD).status_code == 200
