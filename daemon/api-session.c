@@ -2,7 +2,10 @@
  * api-session.c: staff log in and out. POST /api/v1/session checks the
  * password on the slow thread, then the writer records the session (or
  * the failure) with the audit log; GET tells a page who is logged in;
- * DELETE logs out. Repeated failures answer 429 (auth.c, store-staff.c).
+ * DELETE logs out. Failures are counted per (account, address) pair, per
+ * address and per account, with the logins still in flight counted as
+ * failures, so a burst cannot reach argon2id more often than the limits
+ * allow (auth_login_begin()); those beyond them answer 429.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +21,23 @@ struct login {
 	char		*hash;		/* NULL: no such user */
 	struct staff	 who;
 	char		 address[64];
-	int		 verified;	/* 1 good, 0 bad, -N throttled N s */
+	int		 verified;	/* 1 good, 0 bad */
 	char		 session[STAFF_TOKEN_LEN + 1];
 	char		 csrf[STAFF_TOKEN_LEN + 1];
+	int		 admitted;	/* counted in flight by auth.c */
 };
 
+/*
+ * Freed once answered, after the writer recorded the outcome: only then
+ * does the login stop counting as in flight.
+ */
 static void
 login_free(void *arg)
 {
 	struct login	*l = arg;
 
+	if (l->admitted)
+		auth_login_end(l->username, l->address);
 	free(l->username);
 	if (l->password != NULL) {
 		sodium_memzero(l->password, strlen(l->password));
@@ -53,12 +63,8 @@ login_run(struct store *st, struct job *job)
 {
 	struct login	*l = job->data;
 	int64_t		 now = (int64_t)time(NULL);
-	int		 wait;
 
-	/* Throttled meanwhile (logins in parallel): refuse even a good one. */
-	if ((wait = store_login_throttled(st, l->username, l->address,
-	    now)) > 0)
-		l->verified = -wait;
+	/* Not throttled again: auth_login_begin() counted it in flight. */
 	if (l->verified > 0)
 		return store_session_create(st, &l->who, l->address,
 		    l->session, l->csrf, now) != 0 ||
@@ -86,9 +92,7 @@ login_done(struct job *job)
 	struct login	*l = job->data;
 	struct http_req	*hr = job->hr;
 
-	if (l->verified < 0)
-		too_many_attempts(hr, -l->verified);
-	else if (l->verified == 0)
+	if (l->verified == 0)
 		http_reply_error(hr, 401, "bad_login",
 		    "wrong user name or password", NULL);
 	else {
@@ -142,13 +146,18 @@ api_session_login(struct http_req *hr)
 		return;
 	}
 	auth_address(hr, address, sizeof address);
-	if ((wait = store_login_throttled(hr->w->store, user, address,
-	    (int64_t)time(NULL))) > 0) {
+	/* Once admitted, the login is in flight until login_free(). */
+	if ((wait = auth_login_begin(hr->w->store, user, address)) != 0) {
 		json_decref(body);
-		too_many_attempts(hr, wait);
+		if (wait < 0)
+			http_reply_error(hr, 503, "unavailable", "logins cannot "
+			    "be checked just now; please try again", NULL);
+		else
+			too_many_attempts(hr, wait);
 		return;
 	}
 	l = xcalloc(1, sizeof *l);
+	l->admitted = 1;
 	l->username = xstrdup(user);
 	l->password = xstrdup(password);
 	snprintf(l->address, sizeof l->address, "%s", address);

@@ -2,8 +2,10 @@
  * auth.c: who is asking. Staff sessions come from the tt_session cookie;
  * a request that changes something must also carry the session's CSRF
  * token in X-CSRF-Token. Passwords are checked on the slow thread
- * (slow.c): the scanning at the door must not wait for argon2id.
+ * (slow.c): the scanning at the door must not wait for argon2id. Logins in
+ * flight are counted here, so that a burst cannot outrun the throttling.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,23 @@
 #define COOKIE_NAME "tt_session"
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
+
+/*
+ * Logins between their throttle check and the record of their outcome,
+ * over all workers. A failure is recorded only after argon2id, so without
+ * this a burst of parallel logins would all pass the check and all be
+ * hashed; counted as failures to come, they keep the recorded failures
+ * plus those in flight within the limits.
+ */
+struct login_flight {
+	char	user[64];
+	char	address[64];
+};
+static struct {
+	pthread_mutex_t		 lock;
+	struct login_flight	*v;
+	size_t			 n, size;
+} flights = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* The peer's address, for throttling and the audit log. */
 void
@@ -133,6 +152,59 @@ auth_set_cookie(struct http_req *hr, const char *token)
 		    "Max-Age=0; HttpOnly; SameSite=Strict%s",
 		    hr->w->srv->cfg.secure_cookies ? "; Secure" : "");
 	http_header(hr, "Set-Cookie", cookie);
+}
+
+/*
+ * Before a login's password goes to argon2id: 0 if it may, and it is in
+ * flight until auth_login_end(); else the seconds to wait (429), or -1 if
+ * the failures could not be counted (refuse it: 503). The count and the
+ * entry are made under one lock, so that no two logins take the last place.
+ */
+int
+auth_login_begin(struct store *st, const char *user, const char *address)
+{
+	struct login_flight	*f;
+	int			 inflight[LOGIN_SCOPES] = { 0 }, wait;
+
+	pthread_mutex_lock(&flights.lock);
+	for (size_t i = 0; i < flights.n; i++) {
+		int	same_user = strcmp(flights.v[i].user, user) == 0;
+		int	same_address = strcmp(flights.v[i].address,
+		    address) == 0;
+
+		inflight[LOGIN_PAIR] += same_user && same_address;
+		inflight[LOGIN_ADDRESS] += same_address;
+		inflight[LOGIN_ACCOUNT] += same_user;
+	}
+	wait = store_login_wait(st, user, address, inflight,
+	    (int64_t)time(NULL));
+	if (wait == 0) {
+		if (flights.n == flights.size) {
+			flights.size = flights.size ? flights.size * 2 : 16;
+			flights.v = xreallocarray(flights.v, flights.size,
+			    sizeof *flights.v);
+		}
+		f = &flights.v[flights.n++];
+		snprintf(f->user, sizeof f->user, "%s", user);
+		snprintf(f->address, sizeof f->address, "%s", address);
+	}
+	pthread_mutex_unlock(&flights.lock);
+	return wait;
+}
+
+/* A login admitted by auth_login_begin() has its outcome recorded. */
+void
+auth_login_end(const char *user, const char *address)
+{
+	pthread_mutex_lock(&flights.lock);
+	for (size_t i = 0; i < flights.n; i++) {
+		if (strcmp(flights.v[i].user, user) == 0 &&
+		    strcmp(flights.v[i].address, address) == 0) {
+			flights.v[i] = flights.v[--flights.n];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&flights.lock);
 }
 
 /*

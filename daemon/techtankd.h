@@ -190,6 +190,8 @@ const char *auth_session_token(struct http_req *, char *, size_t);
 int cookie_get(const char *header, const char *name, char *out, size_t len);
 void auth_set_cookie(struct http_req *, const char *token);
 int auth_verify(const char *hash, const char *password);
+int auth_login_begin(struct store *, const char *user, const char *address);
+void auth_login_end(const char *user, const char *address);
 int auth_init(char **cause);
 
 /* router.c: each api-*.c exports a table of its routes, ended by a row

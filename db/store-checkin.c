@@ -37,6 +37,33 @@ store_checkpoints(struct store *st, int64_t event_id)
 	return list;
 }
 
+/*
+ * The session a checkpoint's name stands for, by its form alone: 0 for
+ * "main", the id for "session-<id>" in decimal without leading zeros, -1
+ * for anything else. One checkpoint has one name: "session-09",
+ * "session-+9" or "session- 9" would otherwise admit a badge once more.
+ */
+int64_t
+store_checkpoint_parse(const char *cp)
+{
+	const char	*p;
+	int64_t		 id = 0;
+
+	if (strcmp(cp, "main") == 0)
+		return 0;
+	if (strncmp(cp, "session-", 8) != 0)
+		return -1;
+	p = cp + 8;
+	if (*p < '1' || *p > '9')
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || id > (INT64_MAX - 9) / 10)
+			return -1;
+		id = id * 10 + (*p - '0');
+	}
+	return id;
+}
+
 /* The session a checkpoint names: 0 for the main entrance, -1 if none. */
 static int64_t
 checkpoint_session(struct store *st, int64_t event_id, const char *cp)
@@ -45,16 +72,10 @@ checkpoint_session(struct store *st, int64_t event_id, const char *cp)
 	    "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2"
 	    " AND signup = 1";
 	sqlite3_stmt		*s;
-	char			*end;
 	int64_t			 id;
 
-	if (strcmp(cp, "main") == 0)
-		return 0;
-	if (strncmp(cp, "session-", 8) != 0)
-		return -1;
-	id = strtoll(cp + 8, &end, 10);
-	if (id <= 0 || *end != '\0')
-		return -1;
+	if ((id = store_checkpoint_parse(cp)) <= 0)
+		return id;
 	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, event_id);
@@ -181,19 +202,28 @@ checkin_insert(struct store *st, const struct staff *who, int64_t attendee,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static json_t *
-nonce_answer(struct store *st, const char *nonce)
+/*
+ * The stored answer to a scan with this nonce from the same staff session:
+ * STORE_ROW and *answer, STORE_DONE if there is none, or STORE_ERROR.
+ */
+static enum store_step
+nonce_answer(struct store *st, const struct staff *who, const char *nonce,
+    json_t **answer)
 {
 	static const char	 sql[] =
-	    "SELECT answer FROM scan_nonces WHERE nonce = ?1";
+	    "SELECT answer FROM scan_nonces WHERE session_id = ?1"
+	    " AND nonce = ?2";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*j = NULL;
+	enum store_step		 rc;
 
-	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		j = json_loads(COL_TEXT(s, 0), 0, NULL);
+	sqlite3_bind_int64(s, 1, who->session);
+	sqlite3_bind_text(s, 2, nonce, -1, SQLITE_STATIC);
+	*answer = NULL;
+	if ((rc = store_step(st, s)) == STORE_ROW &&
+	    (*answer = json_loads(COL_TEXT(s, 0), 0, NULL)) == NULL)
+		rc = STORE_ERROR;
 	sqlite3_reset(s);
-	return j;
+	return rc;
 }
 
 static int
@@ -201,26 +231,28 @@ nonce_save(struct store *st, const struct staff *who, const char *nonce,
     json_t *answer, int64_t now)
 {
 	static const char	 sql[] =
-	    "INSERT INTO scan_nonces (nonce, user_id, answer, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4)";
+	    "INSERT INTO scan_nonces (session_id, nonce, user_id, answer,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	char			*text = json_dumps(answer, JSON_COMPACT);
 	int			 rc;
 
-	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, who->id);
-	sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, now);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, who->session);
+	sqlite3_bind_text(s, 2, nonce, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, who->id);
+	sqlite3_bind_text(s, 4, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, now);
+	rc = store_step_done(st, s);
 	free(text);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /*
  * One scan. Returns the answer ({"result", "attendee", "first_checkin",
  * "checkin_id"}), or NULL when the database failed. The caller has checked
- * that the checkpoint exists.
+ * that the checkpoint exists. A retry with the same nonce from the same
+ * staff session gets the first answer; from another session, the nonce is
+ * another scan's.
  */
 json_t *
 store_checkin(struct store *st, const struct staff *who, const char *code,
@@ -233,8 +265,12 @@ store_checkin(struct store *st, const struct staff *who, const char *code,
 	int64_t		 session, checkin_id = 0;
 	char		 detail[160], at[32];
 
-	if (nonce != NULL && (answer = nonce_answer(st, nonce)) != NULL)
-		return answer;
+	/* Nonces belong to a session: without one, a scan has none. */
+	if (who->session <= 0)
+		nonce = NULL;
+	if (nonce != NULL && nonce_answer(st, who, nonce, &answer) !=
+	    STORE_DONE)
+		return answer;	/* the first answer, or NULL on an error */
 	if (!attendee_find(st, code, attendee_id, &f))
 		result = "unknown";
 	else if (strcmp(f.status, "cancelled") == 0)

@@ -8,9 +8,25 @@
 #include "techtank.h"
 
 #define STAFF_SESSION_TTL	(12 * 3600)	/* a working day at the door */
+/*
+ * Login throttling: failures within LOGIN_WINDOW, counted three ways, so
+ * that a guesser at one address can neither lock a colleague out nor guess
+ * without bound (store_login_wait; auth.c counts attempts in flight).
+ * - Per account and address: one person mistyping, or one guesser at one
+ *   account; 5 leaves room for typos. It is the only limit a guesser at
+ *   another address can use up for an account.
+ * - Per address, over all accounts: one guesser trying many names; 20
+ *   leaves room for a door team logging in behind one router.
+ * - Per account, over all addresses: the backstop against guessing from
+ *   many addresses, at most 100 guesses per 15 minutes at one account.
+ *   Locking a colleague out that way takes 20 addresses (100 / 5) within
+ *   the window, not a handful of requests.
+ */
 #define LOGIN_WINDOW		(15 * 60)	/* failures counted this long */
-#define LOGIN_MAX_PER_USER	5
+#define LOGIN_MAX_PER_PAIR	5
 #define LOGIN_MAX_PER_ADDRESS	20
+#define LOGIN_MAX_PER_ACCOUNT	100
+enum login_scope { LOGIN_PAIR, LOGIN_ADDRESS, LOGIN_ACCOUNT, LOGIN_SCOPES };
 #define STAFF_TOKEN_LEN		52		/* 256 random bits, base32 */
 /* OWASP's minimum for argon2id: 19 MiB of memory, 2 passes. */
 #define PWHASH_OPS		2
@@ -18,6 +34,7 @@
 
 struct staff {
 	int64_t	 id;
+	int64_t	 session;		/* staff_sessions.id of the one in use */
 	char	 name[64];
 	char	 role[16];		/* door, organiser */
 	char	 csrf[STAFF_TOKEN_LEN + 1];	/* of the session in use */
@@ -30,8 +47,8 @@ int store_user_disable(struct store *, const char *name, char **cause);
 json_t *store_user_list(struct store *);
 int store_user_for_login(struct store *, const char *name, struct staff *,
 	    char **hash);
-int store_login_throttled(struct store *, const char *name,
-	    const char *address, int64_t now);
+int store_login_wait(struct store *, const char *name, const char *address,
+	    const int inflight[LOGIN_SCOPES], int64_t now);
 int store_login_failed(struct store *, const char *name, const char *address,
 	    int64_t now);
 int store_session_create(struct store *, const struct staff *,
@@ -57,6 +74,7 @@ json_t *scan_parse(json_t *body, struct scan_input *);
 
 /* store-checkin.c */
 json_t *store_checkpoints(struct store *, int64_t event_id);
+int64_t store_checkpoint_parse(const char *);
 int store_checkpoint_valid(struct store *, int64_t event_id, const char *);
 json_t *store_checkin(struct store *, const struct staff *, const char *code,
 	    int64_t attendee_id, const char *checkpoint, const char *nonce,

@@ -132,31 +132,58 @@ store_user_for_login(struct store *st, const char *name, struct staff *who,
 	return rc;
 }
 
-/* Seconds until another attempt is allowed, or 0. */
+/*
+ * Seconds until a login for name from address may be tried: 0 if now, or
+ * -1 if the database failed (throttling fails closed: refuse the login).
+ * Attempts still in flight (inflight[], per LOGIN_SCOPES; may be NULL)
+ * count as failures, so that a burst cannot outrun the limits. In each
+ * scope the login must wait while its last (limit - in flight) failures
+ * are all within the window: until the oldest of them leaves it.
+ */
 int
-store_login_throttled(struct store *st, const char *name, const char *address,
-    int64_t now)
+store_login_wait(struct store *st, const char *name, const char *address,
+    const int inflight[LOGIN_SCOPES], int64_t now)
 {
-	static const char	 user_sql[] =
+	static const char	 pair_sql[] =
 	    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
-	    " WHERE username = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)";
-	static const char	 addr_sql[] =
+	    " WHERE username = ?1 AND address = ?2 AND at > ?3"
+	    " ORDER BY at DESC LIMIT ?4)";
+	static const char	 address_sql[] =
 	    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
-	    " WHERE address = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3)";
-	const char		*sqls[2] = { user_sql, addr_sql };
-	const char		*keys[2] = { name, address };
-	int			 limits[2] = { LOGIN_MAX_PER_USER,
-	    LOGIN_MAX_PER_ADDRESS };
+	    " WHERE address = ?2 AND at > ?3"
+	    " ORDER BY at DESC LIMIT ?4)";
+	static const char	 account_sql[] =
+	    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
+	    " WHERE username = ?1 AND at > ?3"
+	    " ORDER BY at DESC LIMIT ?4)";
+	static const struct {
+		const char	*sql;
+		int		 limit;
+	} scopes[LOGIN_SCOPES] = {
+		[LOGIN_PAIR] = { pair_sql, LOGIN_MAX_PER_PAIR },
+		[LOGIN_ADDRESS] = { address_sql, LOGIN_MAX_PER_ADDRESS },
+		[LOGIN_ACCOUNT] = { account_sql, LOGIN_MAX_PER_ACCOUNT },
+	};
 	int			 wait = 0;
 
-	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt	*s = store_stmt(st, sqls[i]);
+	for (int i = 0; i < LOGIN_SCOPES; i++) {
+		int		 need = scopes[i].limit -
+		    (inflight != NULL ? inflight[i] : 0);
+		sqlite3_stmt	*s;
+		enum store_step	 rc;
 
-		sqlite3_bind_text(s, 1, keys[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, now - LOGIN_WINDOW);
-		sqlite3_bind_int(s, 3, limits[i]);
-		if (sqlite3_step(s) == SQLITE_ROW &&
-		    sqlite3_column_int(s, 0) >= limits[i]) {
+		if (need <= 0) {
+			/* In flight alone fill the scope, as if all fail. */
+			wait = LOGIN_WINDOW;
+			continue;
+		}
+		s = store_stmt(st, scopes[i].sql);
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, address, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, now - LOGIN_WINDOW);
+		sqlite3_bind_int(s, 4, need);
+		if ((rc = store_step(st, s)) == STORE_ROW &&
+		    sqlite3_column_int(s, 0) >= need) {
 			int	w = (int)(sqlite3_column_int64(s, 1) +
 			    LOGIN_WINDOW - now);
 
@@ -164,8 +191,10 @@ store_login_throttled(struct store *st, const char *name, const char *address,
 				wait = w;
 		}
 		sqlite3_reset(s);
+		if (rc != STORE_ROW)
+			return -1;
 	}
-	return wait > 0 ? wait : 0;
+	return wait;
 }
 
 int
@@ -239,7 +268,7 @@ store_session_find(struct store *st, const char *token, int64_t now,
     struct staff *who, char csrf[STAFF_TOKEN_LEN + 1])
 {
 	static const char	 sql[] =
-	    "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at"
+	    "SELECT u.id, u.name, u.role, s.csrf_token, s.expires_at, s.id"
 	    " FROM staff_sessions s JOIN users u ON u.id = s.user_id"
 	    " WHERE s.token_hash = ?1 AND u.disabled = 0";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -256,6 +285,7 @@ store_session_find(struct store *st, const char *token, int64_t now,
 		snprintf(who->name, sizeof who->name, "%s", COL_TEXT(s, 1));
 		snprintf(who->role, sizeof who->role, "%s", COL_TEXT(s, 2));
 		snprintf(csrf, STAFF_TOKEN_LEN + 1, "%s", COL_TEXT(s, 3));
+		who->session = sqlite3_column_int64(s, 5);
 	}
 	sqlite3_reset(s);
 	return rc;
