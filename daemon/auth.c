@@ -49,38 +49,6 @@ auth_address(struct http_req *hr, char *out, size_t len)
 	snprintf(out, len, "%s", peer ? peer : "-");
 }
 
-/*
- * The value of cookie name in a Cookie header (RFC 6265: "a=1; b=2") into
- * out; 0, or -1 when it is absent, empty, too long for out or given twice
- * (two values for a session are one too many to trust).
- */
-int
-cookie_get(const char *header, const char *name, char *out, size_t len)
-{
-	const char	*p, *v;
-	size_t		 nlen = strlen(name), n;
-	int		 found = 0;
-
-	for (p = header; p != NULL && *p != '\0'; ) {
-		p += strspn(p, " \t");
-		n = strcspn(p, ";");
-		if (n > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
-			v = p + nlen + 1;
-			n -= nlen + 1;
-			while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-				n--;
-			if (found++ || n == 0 || n >= len)
-				return -1;
-			memcpy(out, v, n);
-			out[n] = '\0';
-			p = v + n;
-		} else
-			p += n;
-		p += strspn(p, "; \t");
-	}
-	return found ? 0 : -1;
-}
-
 /* The session token of a request's cookie, or NULL. */
 const char *
 auth_session_token(struct http_req *hr, char *buf, size_t len)

@@ -25,58 +25,6 @@ static const struct {
 	{ EVHTTP_REQ_PATCH, "PATCH" }, { EVHTTP_REQ_DELETE, "DELETE" },
 };
 
-/*
- * Split a path ("/a/b") in place into NUL-separated segments ("a\0b");
- * the number of segments, or 0 for a path that is not absolute.
- */
-size_t
-route_split(char *path)
-{
-	size_t	 n = 1;
-	char	*src = path, *dst = path;
-
-	if (*src++ != '/')
-		return 0;
-	for (; *src != '\0'; src++)
-		if (*src == '/') {
-			*dst++ = '\0';
-			n++;
-		} else
-			*dst++ = *src;
-	*dst = '\0';
-	return n;
-}
-
-/*
- * Whether the segments of a split path match a route's pattern; each
- * segment matched by a "*" (which never matches an empty one) goes to
- * args, at most ROUTE_ARGS_MAX of them.
- */
-int
-route_match(const char *pattern, char *segs, size_t nsegs, const char **args)
-{
-	const char	*p = pattern;
-	char		*seg = segs;
-	size_t		 i, len, nargs = 0;
-
-	if (*p++ != '/')
-		return 0;
-	for (i = 0; i < nsegs; i++) {
-		len = strcspn(p, "/");
-		if (len == 1 && *p == '*') {
-			if (*seg == '\0' || nargs == ROUTE_ARGS_MAX)
-				return 0;
-			args[nargs++] = seg;
-		} else if (strlen(seg) != len || strncmp(p, seg, len) != 0)
-			return 0;
-		p += len;
-		seg += strlen(seg) + 1;
-		if (i + 1 < nsegs && *p++ != '/')
-			return 0;
-	}
-	return *p == '\0';
-}
-
 /* The Allow header for a path served with other methods. */
 static void
 allow_header(struct http_req *hr, int allowed)

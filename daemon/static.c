@@ -67,25 +67,6 @@ mime_type(const char *path)
 	return NULL;
 }
 
-/* A path inside the root: no empty, dot-leading or parent segments. */
-int
-static_path_safe(const char *path)
-{
-	const char	*seg = path;
-
-	if (strchr(path, '\\') != NULL)
-		return 0;
-	for (const char *p = path; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (p == seg || *seg == '.')
-			return 0;
-		if (*p == '\0')
-			return 1;
-		seg = p + 1;
-	}
-}
-
 static void
 not_found(struct http_req *hr)
 {

@@ -14,6 +14,7 @@
 
 #include "techtank.h"
 #include "store-door.h"
+#include "parse.h"
 
 /*
  * Every limit and tunable of the daemon, named here. The ones a site may
@@ -29,7 +30,6 @@
 #define LOG_FLUSH_MS		250	/* ... or this often */
 #define ACCESSLOG_MAX_PENDING	(16 * 1024 * 1024)	/* then drop */
 #define ACCESSLOG_INTERVAL_MS	1000	/* one write a second at most */
-#define ROUTE_ARGS_MAX		4	/* "*" segments in a route */
 #define STATIC_MAX_BYTES	(8 * 1024 * 1024)	/* largest web file */
 #define IDEMPOTENCY_KEY_MAX	128
 #define PASSWORD_MAX		1024
@@ -187,7 +187,6 @@ void accesslog_stop(void);
 void auth_address(struct http_req *, char *, size_t);
 int auth_staff(struct http_req *, const char *role, struct staff *);
 const char *auth_session_token(struct http_req *, char *, size_t);
-int cookie_get(const char *header, const char *name, char *out, size_t len);
 void auth_set_cookie(struct http_req *, const char *token);
 int auth_verify(const char *hash, const char *password);
 int auth_login_begin(struct store *, const char *user, const char *address);
@@ -213,14 +212,10 @@ struct route {
 	X(api_session) X(api_checkins) X(api_search)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
-int route_match(const char *pattern, char *segs, size_t nsegs,
-	    const char **args);
-size_t route_split(char *path);
 void router_dispatch(struct http_req *);
 
 /* static.c */
 int static_open_root(const char *, char **cause);
-int static_path_safe(const char *);
 void static_serve(struct http_req *);
 
 /* slow.c */
