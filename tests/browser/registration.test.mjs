@@ -115,12 +115,10 @@ test('register Åsa on a phone, see the pass, cancel through the private link', 
 
 /**
  * The sign-up sessions of the programme, by id (the demo: 9 the study
- * visit, 11 the dinner). The programme answer may be up to two seconds old:
- * with settle, wait that long first, so that the page and the test (without
- * writes in between) see the same seat counts.
+ * visit, 11 the dinner). The programme answer is never stale, so the page
+ * and the test see the same seat counts.
  */
-async function signupSessions({ settle = false } = {}) {
-  if (settle) await new Promise((ok) => setTimeout(ok, 2100));
+async function signupSessions() {
   const prog = await api('GET', '/api/v1/programme');
   assert.equal(prog.status, 200);
   const list = prog.body.days.flatMap((d) => d.sessions).filter((s) => s.signup);
@@ -128,7 +126,7 @@ async function signupSessions({ settle = false } = {}) {
 }
 
 test('sign-ups for the study visit and the dinner are sent, shown and kept', async () => {
-  const sessions = await signupSessions({ settle: true });
+  const sessions = await signupSessions();
   assert.deepEqual([...sessions.keys()], [9, 11]);
   const { context, page, problems } = await newPage();
   try {
@@ -196,7 +194,7 @@ test('sign-ups for the study visit and the dinner are sent, shown and kept', asy
 });
 
 test('the programme marks the sessions that need a sign-up, with the seats left', async () => {
-  const sessions = await signupSessions({ settle: true });
+  const sessions = await signupSessions();
   const { context, page, problems } = await newPage();
   try {
     await page.goto('/');
@@ -236,7 +234,7 @@ test('a study visit that fills up meanwhile: the error is beside the sign-ups, t
     // Others take every seat left on the study visit while the form is open.
     const ev = await api('GET', '/api/v1/event');
     const tt = ev.body.ticket_types.reduce((a, b) => ((b.remaining ?? Infinity) > (a.remaining ?? Infinity) ? b : a));
-    let left = (await signupSessions({ settle: true })).get(9).remaining;
+    let left = (await signupSessions()).get(9).remaining;
     assert.ok(left > 0 && left <= 30, `visit seats left: ${left}`);
     while (left > 0) {
       const n = Math.min(left, 10);
@@ -292,7 +290,7 @@ test('a study visit that fills up meanwhile: the error is beside the sign-ups, t
     fillers.push(token);
 
     // Once the programme is fresh (two seconds at most), its page says the visit is full.
-    assert.equal((await signupSessions({ settle: true })).get(9).remaining, 0);
+    assert.equal((await signupSessions()).get(9).remaining, 0);
     await page.goto('/');
     const item = page.locator('.session', { has: page.locator('.session-title', { hasText: 'Study visit' }) });
     await item.locator('.session-signup-seats--full').waitFor();

@@ -432,8 +432,8 @@ async function onSubmit(ev) {
   }
   if (code === 'session_full' && res.body.error.fields && Object.keys(res.body.error.fields).length) {
     showFieldErrors(sessionFullFields(res.body.error.fields), { echo: true });
-    // The programme may be up to two seconds old: ask again after that.
-    setTimeout(loadSignups, 2100);
+    // Show the seats left now, so the person can choose another session.
+    loadSignups();
     return;
   }
   if (res.status === 422 && res.body && res.body.error
