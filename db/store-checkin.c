@@ -237,6 +237,8 @@ nonce_save(struct store *st, const struct staff *who, const char *nonce,
 	char			*text = json_dumps(answer, JSON_COMPACT);
 	int			 rc;
 
+	if (text == NULL)
+		return -1;
 	sqlite3_bind_int64(s, 1, who->session);
 	sqlite3_bind_text(s, 2, nonce, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, who->id);
