@@ -11,7 +11,7 @@
 
 #include "techtank.h"
 
-#define STORE_MAX_STMTS		64
+#define STORE_STMTS_FIRST	64	/* the cache's first size; it doubles */
 #define STORE_BUSY_TIMEOUT_MS	2000
 
 struct store_stmt {
@@ -22,8 +22,8 @@ struct store_stmt {
 struct store {
 	sqlite3			*db;
 	int			 flags;
-	size_t			 nstmts;
-	struct store_stmt	 stmts[STORE_MAX_STMTS];
+	size_t			 nstmts, stmts_size;
+	struct store_stmt	*stmts;
 };
 
 /* Create the folder that will hold the database, like mkdir -p. */
@@ -159,6 +159,7 @@ store_close(struct store *st)
 		return;
 	for (size_t i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("closing the database: %s", sqlite3_errmsg(st->db));
 	free(st);
@@ -173,11 +174,16 @@ store_db(struct store *st)
 /*
  * The prepared statement for sql, prepared on first use and reset and
  * cleared on every later one. sql must be a string with static lifetime.
+ * Our SQL is fixed, so a statement that does not compile is a bug and
+ * fatal; any other failure to prepare (no memory, a busy or damaged file)
+ * is logged and gives NULL: SQLite's bind and column functions take a NULL
+ * statement as a no-op, and store_step() turns it into STORE_ERROR.
  */
 sqlite3_stmt *
 store_stmt(struct store *st, const char *sql)
 {
 	sqlite3_stmt	*stmt;
+	int		 rc;
 
 	for (size_t i = 0; i < st->nstmts; i++) {
 		if (st->stmts[i].sql == sql) {
@@ -187,11 +193,22 @@ store_stmt(struct store *st, const char *sql)
 			return stmt;
 		}
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &stmt, NULL) != SQLITE_OK)
-		fatalx("preparing \"%.60s\": %s", sql, sqlite3_errmsg(st->db));
-	if (st->nstmts == STORE_MAX_STMTS)
-		fatalx("more than %d prepared statements", STORE_MAX_STMTS);
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_ERROR)
+			fatalx("preparing \"%.60s\": %s", sql,
+			    sqlite3_errmsg(st->db));
+		log_warnx("sqlite: preparing \"%.60s\": %s", sql,
+		    sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	if (st->nstmts == st->stmts_size) {
+		st->stmts_size = st->stmts_size ? st->stmts_size * 2 :
+		    STORE_STMTS_FIRST;
+		st->stmts = xreallocarray(st->stmts, st->stmts_size,
+		    sizeof *st->stmts);
+	}
 	st->stmts[st->nstmts].sql = sql;
 	st->stmts[st->nstmts++].stmt = stmt;
 	return stmt;
@@ -201,24 +218,19 @@ store_stmt(struct store *st, const char *sql)
 int
 store_run(struct store *st, const char *sql)
 {
-	sqlite3_stmt	*s = store_stmt(st, sql);
-	int		 rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_warnx("sqlite: %s: %s", sql, sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return 0;
+	return store_step_done(st, store_stmt(st, sql));
 }
 
 /*
  * Step a statement: STORE_ROW, STORE_DONE, or STORE_ERROR (logged, with the
- * statement's text). Callers must tell an error apart from "no row".
+ * statement's text). Callers must tell an error apart from "no row". A
+ * statement store_stmt() could not prepare (NULL) is an error too.
  */
 enum store_step
 store_step(struct store *st, sqlite3_stmt *s)
 {
+	if (s == NULL)
+		return STORE_ERROR;
 	switch (sqlite3_step(s)) {
 	case SQLITE_ROW:
 		return STORE_ROW;
@@ -235,14 +247,15 @@ store_step(struct store *st, sqlite3_stmt *s)
 int
 store_step_done(struct store *st, sqlite3_stmt *s)
 {
-	int	rc = sqlite3_step(s);
+	enum store_step	rc = store_step(st, s);
 
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("sqlite: %s", sqlite3_errmsg(st->db));
+	if (rc == STORE_ROW) {
+		log_warnx("sqlite: %.80s: a row where none was expected",
+		    sqlite3_sql(s));
 		return -1;
 	}
-	return 0;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 /* Seats left under a limit column and its count column; -1: no limit. */
@@ -314,17 +327,16 @@ store_checkpoint(struct store *st)
 	return 0;
 }
 
+/* PRAGMA user_version: how many migrations the database has; -1: error. */
 int
 store_user_version(struct store *st)
 {
-	sqlite3_stmt	*stmt;
-	int		 v = -1;
+	static const char	 sql[] = "PRAGMA user_version";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 v = -1;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (store_step(st, s) == STORE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
 	return v;
 }

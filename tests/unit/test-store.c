@@ -186,6 +186,29 @@ START_TEST(refuses_a_newer_database)
 }
 END_TEST
 
+/* More statements than the cache first holds: it grows, and keeps them. */
+START_TEST(statement_cache_grows)
+{
+	static char	 sql[200][40];
+	sqlite3_stmt	*first, *last, *s;
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+		s = store_stmt(st, sql[i]);
+		ck_assert_int_eq(store_step(st, s), STORE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(s, 0), i);
+		sqlite3_reset(s);
+	}
+	first = store_stmt(st, sql[0]);
+	last = store_stmt(st, sql[199]);
+	ck_assert_ptr_eq(store_stmt(st, sql[0]), first);
+	ck_assert_ptr_eq(store_stmt(st, sql[199]), last);
+	ck_assert_int_eq(store_step(st, last), STORE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(last, 0), 199);
+	sqlite3_reset(last);
+}
+END_TEST
+
 START_TEST(quota_then_waitlist_in_order)
 {
 	struct store_error	err;
@@ -438,6 +461,7 @@ suite_store(void)
 	tcase_add_test(mig, reopens_an_up_to_date_database_unchanged);
 	tcase_add_test(mig, refuses_a_newer_database);
 	tcase_add_test(mig, event_and_programme_json);
+	tcase_add_test(mig, statement_cache_grows);
 	tcase_add_checked_fixture(cap, setup, teardown);
 	tcase_add_test(cap, quota_then_waitlist_in_order);
 	tcase_add_test(cap, partial_registration);
