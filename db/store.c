@@ -258,30 +258,6 @@ store_step_done(struct store *st, sqlite3_stmt *s)
 	return rc == STORE_DONE ? 0 : -1;
 }
 
-/* Seats left under a limit column and its count column; -1: no limit. */
-int64_t
-store_seats_left(sqlite3_stmt *s, int limit_col, int count_col)
-{
-	int64_t	left;
-
-	if (sqlite3_column_type(s, limit_col) == SQLITE_NULL)
-		return -1;
-	left = sqlite3_column_int64(s, limit_col) -
-	    sqlite3_column_int64(s, count_col);
-	return left < 0 ? 0 : left;
-}
-
-/* The smaller of two seat counts, where -1 means no limit. */
-int64_t
-store_seats_min(int64_t a, int64_t b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
 int
 store_exec(struct store *st, const char *sql)
 {

@@ -109,8 +109,6 @@ int store_run(struct store *, const char *sql);
 enum store_step { STORE_ERROR = -1, STORE_DONE = 0, STORE_ROW = 1 };
 enum store_step store_step(struct store *, sqlite3_stmt *);
 int store_step_done(struct store *, sqlite3_stmt *);
-int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
-int64_t store_seats_min(int64_t, int64_t);
 int store_exec(struct store *, const char *sql);
 int store_begin(struct store *);
 int store_commit(struct store *);
@@ -134,7 +132,7 @@ int64_t store_current_event(struct store *);
 json_t *store_event_json(struct store *, int64_t event_id);
 json_t *store_programme_json(struct store *, int64_t event_id);
 
-/* store-reg.c: registrations, capacity and the waitlist */
+/* store-error.c: what a failed store operation hands up */
 struct store_error {
 	int	 status;	/* HTTP status */
 	char	 code[32];
@@ -144,14 +142,34 @@ struct store_error {
 void store_error_set(struct store_error *, int, const char *, const char *,
 	    ...) TT_PRINTFLIKE(4, 5);
 void store_error_clear(struct store_error *);
+
+/* store-seats.c: seat counters, attendee and registration status, waitlist */
+struct store_seats {
+	int64_t	event_id;
+	int	hidden, on_sale, waitlist;
+	int64_t	left;		/* -1: unlimited */
+};
+int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
+int64_t store_seats_min(int64_t, int64_t);
+int store_seats_get(struct store *, int64_t ticket_type, int64_t now,
+	    struct store_seats *);
+int store_session_take(struct store *, int64_t attendee, int64_t session);
+int store_attendee_set_status(struct store *, int64_t id, const char *status,
+	    int64_t now);
+int store_registration_refresh(struct store *, int64_t id, int cancel,
+	    int64_t now);
+int store_promote_waitlist(struct store *, int64_t event_id);
+int store_recount(struct store *);
+
+/* store-reg.c: registering and cancelling */
 int64_t store_register(struct store *, const struct reg_input *,
 	    const char *idem_key, const unsigned char *idem_hash,
 	    int *replayed, struct store_error *);
 int64_t store_cancel(struct store *, const char *token, struct store_error *);
-int store_promote_waitlist(struct store *, int64_t event_id);
-int store_recount(struct store *);
+int64_t store_registration_by_token(struct store *, const char *token);
+
+/* store-reg-json.c: a registration as the API shows it */
 json_t *store_registration_json(struct store *, int64_t id,
 	    const char *public_url);
-int64_t store_registration_by_token(struct store *, const char *token);
 
 #endif
