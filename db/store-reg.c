@@ -11,23 +11,28 @@
 
 #include "techtank.h"
 
-static int
+/* STORE_ROW: someone holds this address for the event; STORE_DONE: free. */
+static enum store_step
 email_taken(struct store *st, int64_t event_id, const char *email_norm)
 {
 	static const char	 sql[] =
 	    "SELECT 1 FROM attendees WHERE event_id = ?1 AND email_norm = ?2"
 	    " AND status <> 'cancelled'";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	int			 taken;
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_text(s, 2, email_norm, -1, SQLITE_STATIC);
-	taken = sqlite3_step(s) == SQLITE_ROW;
+	rc = store_step(st, s);
 	sqlite3_reset(s);
-	return taken;
+	return rc;
 }
 
-/* 1: a replay of key (its registration in *id); 0: new key; -1: error set. */
+/*
+ * 1: a replay of key (its registration in *id); 0: new key; -1 with err
+ * set: the key was used for another request; -1 with err unset: the
+ * database failed.
+ */
 static int
 idempotency_lookup(struct store *st, const char *key,
     const unsigned char *hash, int64_t *id, struct store_error *err)
@@ -36,10 +41,13 @@ idempotency_lookup(struct store *st, const char *key,
 	    "SELECT request_hash, registration_id FROM idempotency_keys"
 	    " WHERE key = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 step;
 	int			 rc = 0;
 
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if ((step = store_step(st, s)) == STORE_ERROR)
+		rc = -1;
+	else if (step == STORE_ROW) {
 		if (sqlite3_column_bytes(s, 0) == crypto_generichash_BYTES &&
 		    memcmp(sqlite3_column_blob(s, 0), hash,
 		    crypto_generichash_BYTES) == 0) {
@@ -88,7 +96,7 @@ registration_insert(struct store *st, const struct reg_input *in,
 	int64_t			 id;
 
 	/* The writer is the only writer: the id is known before the insert. */
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if (store_step(st, s) != STORE_ROW) {
 		sqlite3_reset(s);
 		return -1;
 	}
@@ -143,7 +151,8 @@ attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
 
 /*
  * Sign an attendee up for sessions that need it, taking a seat in each.
- * Returns 0, or -1 with err set (422 unknown session, 409 full).
+ * Returns 0, or -1 with err set (422 unknown session, 409 full), or -1
+ * with err unset when the database failed.
  */
 static int
 sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
@@ -153,6 +162,7 @@ sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
 	    "SELECT title, seats IS NULL OR taken < seats FROM sessions"
 	    " WHERE id = ?1 AND event_id = ?2 AND signup = 1";
 	sqlite3_stmt		*s;
+	enum store_step		 step;
 	char			 path[48];
 	int			 found, free_seat;
 
@@ -161,7 +171,11 @@ sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
 		s = store_stmt(st, get_sql);
 		sqlite3_bind_int64(s, 1, p->sessions[i]);
 		sqlite3_bind_int64(s, 2, event_id);
-		found = sqlite3_step(s) == SQLITE_ROW;
+		if ((step = store_step(st, s)) == STORE_ERROR) {
+			sqlite3_reset(s);
+			return -1;
+		}
+		found = step == STORE_ROW;
 		free_seat = found && sqlite3_column_int(s, 1);
 		if (found && !free_seat) {
 			store_error_set(err, 409, "session_full",
@@ -196,6 +210,7 @@ store_register(struct store *st, const struct reg_input *in,
 {
 	int64_t			now = (int64_t)time(NULL), reg_id, id;
 	struct store_seats	seats;
+	enum store_step		step;
 	char			path[48];
 
 	*replayed = 0;
@@ -205,11 +220,15 @@ store_register(struct store *st, const struct reg_input *in,
 			*replayed = 1;
 			return id;
 		case -1:
+			if (err->status == 0)
+				goto fail;
 			return -1;
 		}
 	}
-	if (store_seats_get(st, in->ticket_type, now, &seats) != 0 || seats.hidden ||
-	    !seats.on_sale) {
+	if ((step = store_seats_get(st, in->ticket_type, now, &seats)) ==
+	    STORE_ERROR)
+		goto fail;
+	if (step == STORE_DONE || seats.hidden || !seats.on_sale) {
 		store_error_set(err, 422, "validation_failed",
 		    "this ticket type cannot be booked");
 		err->fields = json_pack("{s:s}", "ticket_type",
@@ -217,8 +236,11 @@ store_register(struct store *st, const struct reg_input *in,
 		return -1;
 	}
 	for (size_t i = 0; i < in->nattendees; i++) {
-		if (!email_taken(st, seats.event_id,
-		    in->attendees[i].email_norm))
+		step = email_taken(st, seats.event_id,
+		    in->attendees[i].email_norm);
+		if (step == STORE_ERROR)
+			goto fail;
+		if (step == STORE_DONE)
 			continue;
 		if (err->fields == NULL) {
 			store_error_set(err, 422, "validation_failed",
@@ -264,27 +286,41 @@ store_register(struct store *st, const struct reg_input *in,
 		goto fail;
 	return reg_id;
 fail:
+	store_error_clear(err);
 	store_error_set(err, 500, "internal", "the registration could not be "
 	    "saved");
 	return -1;
 }
 
-int64_t
-store_registration_by_token(struct store *st, const char *token)
+/* The registration a manage token names: STORE_ROW with *id, or not. */
+static enum store_step
+registration_by_token(struct store *st, const char *token, int64_t *id)
 {
 	static const char	 sql[] =
 	    "SELECT id FROM registrations WHERE manage_token = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	int64_t			 id = -1;
+	enum store_step		 rc;
 
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
+	if ((rc = store_step(st, s)) == STORE_ROW)
+		*id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	return id;
+	return rc;
 }
 
-/* Cancel a registration (again is no error) and hand its seats on. */
+/* For readers: the id, or -1 when there is none or the database failed. */
+int64_t
+store_registration_by_token(struct store *st, const char *token)
+{
+	int64_t	id;
+
+	return registration_by_token(st, token, &id) == STORE_ROW ? id : -1;
+}
+
+/*
+ * Cancel a registration (again is no error) and hand its seats on: all of
+ * it, or -1 with err set (404, or 500 so that the writer undoes the rest).
+ */
 int64_t
 store_cancel(struct store *st, const char *token, struct store_error *err)
 {
@@ -294,36 +330,46 @@ store_cancel(struct store *st, const char *token, struct store_error *err)
 	    " ON a.registration_id = r.id AND a.status <> 'cancelled'"
 	    " WHERE r.id = ?1";
 	sqlite3_stmt		*s;
+	enum store_step		 step;
 	int64_t			 id, event_id = -1, now = (int64_t)time(NULL);
-	int64_t			 ids[REG_MAX_ATTENDEES * 4];
+	int64_t			*ids = NULL;
 	size_t			 n = 0;
 	int			 already = 0;
 
-	if ((id = store_registration_by_token(st, token)) < 0) {
+	if ((step = registration_by_token(st, token, &id)) == STORE_ERROR)
+		goto fail;
+	if (step == STORE_DONE) {
 		store_error_set(err, 404, "not_found",
 		    "no registration has this link");
 		return -1;
 	}
+	/* Every attendee is listed before any changes. */
 	s = store_stmt(st, list_sql);
 	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((step = store_step(st, s)) == STORE_ROW) {
 		event_id = sqlite3_column_int64(s, 1);
 		already = sqlite3_column_int(s, 2);
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL &&
-		    n < sizeof ids / sizeof ids[0])
-			ids[n++] = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			continue;
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_reset(s);
+	if (step == STORE_ERROR || event_id < 0)
+		goto fail;
 	if (already && n == 0)
-		return id;
+		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (store_attendee_set_status(st, ids[i], "cancelled", now) != 0)
 			goto fail;
 	if (store_registration_refresh(st, id, 1, now) != 0 ||
 	    store_promote_waitlist(st, event_id) < 0)
 		goto fail;
+out:
+	free(ids);
 	return id;
 fail:
+	free(ids);
 	store_error_set(err, 500, "internal", "the cancellation could not be "
 	    "saved");
 	return -1;

@@ -125,8 +125,9 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 	int64_t			 ticket_type;
 	int			 rc = -1, delta;
 
+	/* No row is an error too: the caller names an attendee it has read. */
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if (store_step(st, s) != STORE_ROW) {
 		sqlite3_reset(s);
 		return -1;
 	}
@@ -183,8 +184,12 @@ store_registration_refresh(struct store *st, int64_t id, int cancel,
 	return store_step_done(st, s);
 }
 
-/* Seats left for a ticket type, under its quota and its event's capacity. */
-int
+/*
+ * Seats left for a ticket type, under its quota and its event's capacity:
+ * STORE_ROW with *out filled in, STORE_DONE for no such ticket type, or
+ * STORE_ERROR.
+ */
+enum store_step
 store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
     struct store_seats *out)
 {
@@ -196,12 +201,13 @@ store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
 	    " e.confirmed_count FROM ticket_types t"
 	    " JOIN events e ON e.id = t.event_id WHERE t.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, ticket_type);
 	sqlite3_bind_int64(s, 2, now);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if ((rc = store_step(st, s)) != STORE_ROW) {
 		sqlite3_reset(s);
-		return -1;
+		return rc;
 	}
 	out->event_id = sqlite3_column_int64(s, 0);
 	out->hidden = sqlite3_column_int(s, 1);
@@ -210,7 +216,7 @@ store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
 	out->left = store_seats_min(store_seats_left(s, 4, 5),
 	    store_seats_left(s, 6, 7));
 	sqlite3_reset(s);
-	return 0;
+	return STORE_ROW;
 }
 
 /*
@@ -230,17 +236,20 @@ store_promote_waitlist(struct store *st, int64_t event_id)
 	    " AND (e.capacity IS NULL OR e.confirmed_count < e.capacity)"
 	    " ORDER BY a.id LIMIT 1";
 	sqlite3_stmt		*s;
+	enum store_step		 rc;
 	int64_t			 id, reg_id, now = (int64_t)time(NULL);
-	int			 promoted = 0, found;
+	int			 promoted = 0;
 
 	for (;;) {
 		s = store_stmt(st, sql);
 		sqlite3_bind_int64(s, 1, event_id);
-		found = sqlite3_step(s) == SQLITE_ROW;
-		id = found ? sqlite3_column_int64(s, 0) : 0;
-		reg_id = found ? sqlite3_column_int64(s, 1) : 0;
+		rc = store_step(st, s);
+		id = rc == STORE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		reg_id = rc == STORE_ROW ? sqlite3_column_int64(s, 1) : 0;
 		sqlite3_reset(s);
-		if (!found)
+		if (rc == STORE_ERROR)
+			return -1;
+		if (rc == STORE_DONE)
 			return promoted;
 		if (store_attendee_set_status(st, id, "confirmed", now) != 0 ||
 		    store_registration_refresh(st, reg_id, 0, now) != 0)
@@ -268,17 +277,27 @@ store_recount(struct store *st)
 	    " WHERE x.session_id = sessions.id AND a.status <> 'cancelled');";
 	static const char	 events_sql[] = "SELECT id FROM events";
 	sqlite3_stmt		*s;
-	int64_t			 ids[256];
+	enum store_step		 step;
+	int64_t			*ids = NULL;
 	size_t			 n = 0;
+	int			 rc = -1;
 
 	if (store_exec(st, sql) != 0)
 		return -1;
+	/* Collect first: promotion writes the events being listed. */
 	s = store_stmt(st, events_sql);
-	while (sqlite3_step(s) == SQLITE_ROW && n < 256)
+	while ((step = store_step(st, s)) == STORE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
 		ids[n++] = sqlite3_column_int64(s, 0);
+	}
 	sqlite3_reset(s);
+	if (step == STORE_ERROR)
+		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (store_promote_waitlist(st, ids[i]) < 0)
-			return -1;
-	return 0;
+			goto out;
+	rc = 0;
+out:
+	free(ids);
+	return rc;
 }

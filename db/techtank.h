@@ -151,8 +151,8 @@ struct store_seats {
 };
 int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
 int64_t store_seats_min(int64_t, int64_t);
-int store_seats_get(struct store *, int64_t ticket_type, int64_t now,
-	    struct store_seats *);
+enum store_step store_seats_get(struct store *, int64_t ticket_type,
+	    int64_t now, struct store_seats *);
 int store_session_take(struct store *, int64_t attendee, int64_t session);
 int store_attendee_set_status(struct store *, int64_t id, const char *status,
 	    int64_t now);

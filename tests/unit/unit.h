@@ -10,5 +10,6 @@ Suite *suite_validate(void);
 Suite *suite_token(void);
 Suite *suite_reg_input(void);
 Suite *suite_store(void);
+Suite *suite_store_faults(void);
 
 #endif
