@@ -21,8 +21,13 @@ login_run(struct store *st, struct job *job)
 	int	wait;
 
 	/* Throttled meanwhile (logins in parallel): refuse even a good one. */
-	if ((wait = store_login_throttled(st, job->username, job->address,
-	    now)) > 0)
+	if (store_login_throttled(st, job->username, job->address, now,
+	    &wait) != 0) {
+		store_error_set(&job->err, 503, "unavailable",
+		    "the login could not be checked; please try again");
+		return -1;
+	}
+	if (wait > 0)
 		job->verified = -wait;
 	if (job->verified > 0) {
 		if (store_session_create(st, &job->who, job->address,
@@ -91,8 +96,15 @@ api_session_login(struct http_req *hr, const char *arg)
 		return;
 	}
 	auth_address(hr, address, sizeof address);
-	if ((wait = store_login_throttled(hr->w->store, json_string_value(u),
-	    address, (int64_t)time(NULL))) > 0) {
+	if (store_login_throttled(hr->w->store, json_string_value(u), address,
+	    (int64_t)time(NULL), &wait) != 0) {
+		json_decref(body);
+		http_header(hr, "Retry-After", "1");
+		http_reply_error(hr, 503, "unavailable", "the login could not "
+		    "be checked; please try again", NULL);
+		return;
+	}
+	if (wait > 0) {
 		json_decref(body);
 		snprintf(retry, sizeof retry, "%d", wait);
 		http_header(hr, "Retry-After", retry);

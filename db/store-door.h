@@ -31,7 +31,7 @@ json_t *store_user_list(struct store *);
 int store_user_for_login(struct store *, const char *name, struct staff *,
 	    char **hash);
 int store_login_throttled(struct store *, const char *name,
-	    const char *address, int64_t now);
+	    const char *address, int64_t now, int *wait);
 int store_login_failed(struct store *, const char *name, const char *address,
 	    int64_t now);
 int store_session_create(struct store *, const struct staff *,

@@ -7,12 +7,13 @@
  * failure, RELEASE job); after it, the seat counters must equal the
  * confirmed attendees, an operation that met the fault must have failed
  * and left nothing behind, and one that did not must have done all of its
- * work.
+ * work. Login throttling, likewise interrupted, must stay on.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store-door.h"
 #include "unit.h"
 
 #define FAULT_SWEEP_MAX	200000	/* far more VM steps than any operation */
@@ -332,6 +333,31 @@ START_TEST(promotion_happens_whole_or_not_at_all)
 }
 END_TEST
 
+/* An account with too many failed logins stays throttled through a fault. */
+START_TEST(login_throttle_fails_closed)
+{
+	int64_t	now = (int64_t)time(NULL);
+	long	at;
+	int	rc, wait;
+
+	for (int i = 0; i < LOGIN_MAX_PER_USER; i++)
+		ck_assert_int_eq(store_login_failed(st, "door1", "192.0.2.1",
+		    now - i), 0);
+	for (at = 1; at < FAULT_SWEEP_MAX; at++) {
+		wait = 0;
+		fault_arm(at);
+		rc = store_login_throttled(st, "door1", "192.0.2.9", now, &wait);
+		fault_disarm();
+		if (!fault.fired)
+			break;
+		ck_assert_msg(rc == -1, "fault at step %ld: throttle off", at);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_gt(wait, 0);
+	ck_assert_int_gt(at, 10);
+}
+END_TEST
+
 Suite *
 suite_store_faults(void)
 {
@@ -343,6 +369,7 @@ suite_store_faults(void)
 	tcase_add_test(tc, register_fails_whole_at_every_step);
 	tcase_add_test(tc, cancel_happens_whole_or_not_at_all);
 	tcase_add_test(tc, promotion_happens_whole_or_not_at_all);
+	tcase_add_test(tc, login_throttle_fails_closed);
 	suite_add_tcase(s, tc);
 	return s;
 }
