@@ -21,14 +21,19 @@
 void
 api_checkpoints(struct http_req *hr, const char *arg)
 {
-	struct staff	who;
+	struct staff	 who;
+	json_t		*list;
 
 	(void)arg;
 	if (auth_staff(hr, "door", &who) != 0)
 		return;
-	http_reply_json(hr, 200, json_pack("{s:o}", "checkpoints",
-	    store_checkpoints(hr->w->store, store_current_event(
-	    hr->w->store))));
+	if ((list = store_checkpoints(hr->w->store, store_current_event(
+	    hr->w->store))) == NULL) {
+		http_reply_error(hr, 500, "internal", "the checkpoints could "
+		    "not be read", NULL);
+		return;
+	}
+	http_reply_json(hr, 200, json_pack("{s:o}", "checkpoints", list));
 }
 
 static int
@@ -192,13 +197,19 @@ api_checkin_undo(struct http_req *hr, const char *arg)
 void
 api_checkin_stats(struct http_req *hr, const char *arg)
 {
-	struct staff	who;
+	struct staff	 who;
+	json_t		*stats;
 
 	(void)arg;
 	if (auth_staff(hr, "door", &who) != 0)
 		return;
-	http_reply_json(hr, 200, store_checkin_stats(hr->w->store,
-	    store_current_event(hr->w->store)));
+	if ((stats = store_checkin_stats(hr->w->store, store_current_event(
+	    hr->w->store))) == NULL) {
+		http_reply_error(hr, 500, "internal", "the counts could not be "
+		    "read", NULL);
+		return;
+	}
+	http_reply_json(hr, 200, stats);
 }
 
 void
@@ -208,6 +219,7 @@ api_attendee_search(struct http_req *hr, const char *arg)
 	struct evkeyvalq	 query;
 	struct staff		 who;
 	const char		*q;
+	json_t			*list;
 
 	(void)arg;
 	if (auth_staff(hr, "door", &who) != 0)
@@ -224,8 +236,13 @@ api_attendee_search(struct http_req *hr, const char *arg)
 		    "q", "two to 100 characters"));
 		return;
 	}
-	http_reply_json(hr, 200, json_pack("{s:o}", "attendees",
-	    store_attendee_search(hr->w->store, store_current_event(
-	    hr->w->store), q)));
+	list = store_attendee_search(hr->w->store, store_current_event(
+	    hr->w->store), q);
 	evhttp_clear_headers(&query);
+	if (list == NULL) {
+		http_reply_error(hr, 500, "internal", "the search failed",
+		    NULL);
+		return;
+	}
+	http_reply_json(hr, 200, json_pack("{s:o}", "attendees", list));
 }

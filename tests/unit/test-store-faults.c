@@ -7,7 +7,8 @@
  * failure, RELEASE job); after it, the seat counters must equal the
  * confirmed attendees, an operation that met the fault must have failed
  * and left nothing behind, and one that did not must have done all of its
- * work. Login throttling, likewise interrupted, must stay on.
+ * work. Door scans are swept the same way; login throttling, likewise
+ * interrupted, must stay on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +76,8 @@ exec_ok(const char *sql)
 }
 
 /*
- * Everything a seat operation changes, as text: statuses, counters,
- * sign-ups and idempotency keys. Random codes and clock times are left
+ * Everything a seat operation or a scan changes, as text: statuses,
+ * counters, sign-ups, idempotency keys, check-ins, nonces, the audit log. Random codes and clock times are left
  * out (only whether they are set), so that two runs compare equal.
  */
 static char *
@@ -95,7 +96,11 @@ snapshot(void)
 	    " UNION ALL SELECT 'x' || attendee_id || ':' || session_id"
 	    "  FROM attendee_sessions"
 	    " UNION ALL SELECT 'k' || key || ':' || registration_id"
-	    "  FROM idempotency_keys) ORDER BY x)");
+	    "  FROM idempotency_keys"
+	    " UNION ALL SELECT 'c' || id || ':' || attendee_id || ':'"
+	    "  || checkpoint || ':' || (undone_at IS NOT NULL) FROM checkins"
+	    " UNION ALL SELECT 'n' || nonce FROM scan_nonces"
+	    " UNION ALL SELECT 'l' || count(*) FROM audit_log) ORDER BY x)");
 }
 
 /* Counters that disagree with the attendees they count. */
@@ -188,6 +193,27 @@ static int
 op_promote(void)
 {
 	return store_promote_waitlist(st, 1) < 0 ? -1 : 0;
+}
+
+static struct staff	 door_staff = { .id = 1, .name = "door1",
+    .role = "door" };
+static char		 scan_code[64];
+static const char	*scan_result;
+
+/* A scan at the dinner, which takes sign-ups, by pass code with a nonce. */
+static int
+op_scan(void)
+{
+	json_t	*answer;
+
+	answer = store_checkin(st, &door_staff, scan_code, 0, "session-9",
+	    "nonce-1", "192.0.2.1", (int64_t)time(NULL));
+	if (answer == NULL)
+		return -1;
+	ck_assert_str_eq(json_string_value(json_object_get(answer, "result")),
+	    scan_result);
+	json_decref(answer);
+	return 0;
 }
 
 /* One attempt as the writer runs a job; the outer transaction is undone. */
@@ -358,6 +384,31 @@ START_TEST(login_throttle_fails_closed)
 }
 END_TEST
 
+/* A first scan and a repeated one, answered right or not at all. */
+START_TEST(scan_is_answered_right_or_fails)
+{
+	char	*code;
+	int	 ok;
+
+	exec_ok("INSERT INTO users (id, name, role, password_hash,"
+	    " created_at) VALUES (1, 'door1', 'door', 'x', 0)");
+	register_committed(1, "guest", NULL, 0);
+	code = query_text("SELECT pass_code FROM attendees");
+	snprintf(scan_code, sizeof scan_code, "%s", code);
+	free(code);
+	scan_result = "ok";
+	ck_assert_int_gt(sweep(op_scan, "first scan"), 100);
+	/* Checked in (through another door): the same scan says so. */
+	exec_ok("BEGIN IMMEDIATE");
+	scan_result = "ok";
+	ok = op_scan() == 0;
+	exec_ok("DELETE FROM scan_nonces; COMMIT");
+	ck_assert(ok);
+	scan_result = "already_checked_in";
+	ck_assert_int_gt(sweep(op_scan, "repeated scan"), 100);
+}
+END_TEST
+
 Suite *
 suite_store_faults(void)
 {
@@ -370,6 +421,7 @@ suite_store_faults(void)
 	tcase_add_test(tc, cancel_happens_whole_or_not_at_all);
 	tcase_add_test(tc, promotion_happens_whole_or_not_at_all);
 	tcase_add_test(tc, login_throttle_fails_closed);
+	tcase_add_test(tc, scan_is_answered_right_or_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }
