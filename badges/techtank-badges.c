@@ -313,8 +313,12 @@ main(int argc, char **argv)
 	if (strcmp(a.command, "reissue") == 0)
 		rc = cmd_reissue(st, &a);
 	else {
-		if (store_badge_event(st, -1, &ev) != 0)
+		switch (store_badge_event(st, -1, &ev)) {
+		case -1:
 			die("no event in %s", a.db);
+		case -2:
+			die("cannot read the event from %s", a.db);
+		}
 		if (strcmp(a.command, "tags") == 0)
 			rc = cmd_tags(st, &ev, &a);
 		else if (strcmp(a.command, "pass") == 0)

@@ -36,11 +36,7 @@ store_checkpoints(struct store *st, int64_t event_id)
 		    "session_id", (json_int_t)sqlite3_column_int64(s, 0)));
 	}
 	sqlite3_reset(s);
-	if (rc == STORE_ERROR) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
+	return store_list_end(list, rc);
 }
 
 /*
@@ -414,10 +410,8 @@ store_checkin_stats(struct store *st, int64_t event_id)
 		}
 		sqlite3_reset(s);
 		json_object_set_new(cp, "ticket_types", types);
-		if (rc == STORE_ERROR) {
-			json_decref(cps);
-			return NULL;
-		}
+		if (rc == STORE_ERROR)
+			return store_list_end(cps, rc);
 		json_object_set_new(cp, "expected", json_integer(expected));
 		json_object_set_new(cp, "checked_in", json_integer(in));
 	}
@@ -481,9 +475,5 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	sqlite3_reset(s);
 	free(pattern);
 	free(folded);
-	if (rc == STORE_ERROR) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
+	return store_list_end(list, rc);
 }

@@ -16,14 +16,15 @@ attendee_sessions_json(struct store *st, int64_t attendee)
 	    " ORDER BY s.starts_at";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, attendee);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "title", COL_TEXT(s, 1)));
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
 static json_t *
@@ -38,9 +39,10 @@ attendees_json(struct store *st, int64_t reg_id)
 	    " FROM attendees a WHERE a.registration_id = ?1 ORDER BY a.id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, reg_id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == STORE_ROW) {
 		int	confirmed = strcmp(COL_TEXT(s, 8), "confirmed") == 0;
 
 		json_array_append_new(list, json_pack(
@@ -58,17 +60,24 @@ attendees_json(struct store *st, int64_t reg_id)
 		    json_integer(sqlite3_column_int64(s, 10))));
 	}
 	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		return store_list_end(list, rc);
 	/* Sign-ups after the attendee rows: the statement is shared. */
 	for (size_t i = 0; i < json_array_size(list); i++) {
-		json_t	*a = json_array_get(list, i);
+		json_t	*a = json_array_get(list, i), *sessions;
 
-		json_object_set_new(a, "sessions", attendee_sessions_json(st,
-		    json_integer_value(json_object_get(a, "id"))));
+		if ((sessions = attendee_sessions_json(st, json_integer_value(
+		    json_object_get(a, "id")))) == NULL)
+			return store_list_end(list, STORE_ERROR);
+		json_object_set_new(a, "sessions", sessions);
 	}
 	return list;
 }
 
-/* The registration as the API shows it to the holder of its manage link. */
+/*
+ * The registration as the API shows it to the holder of its manage link;
+ * NULL when there is no such registration or the database failed.
+ */
 json_t *
 store_registration_json(struct store *st, int64_t id, const char *public_url)
 {
@@ -79,11 +88,11 @@ store_registration_json(struct store *st, int64_t id, const char *public_url)
 	    " FROM registrations r JOIN events e ON e.id = r.event_id"
 	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*r;
+	json_t			*r, *attendees;
 	char			 created[32], *url;
 
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if (store_step(st, s) != STORE_ROW) {
 		sqlite3_reset(s);
 		return NULL;
 	}
@@ -104,6 +113,10 @@ store_registration_json(struct store *st, int64_t id, const char *public_url)
 	    "phone", COL_TEXT(s, 11));
 	free(url);
 	sqlite3_reset(s);
-	json_object_set_new(r, "attendees", attendees_json(st, id));
+	if ((attendees = attendees_json(st, id)) == NULL) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "attendees", attendees);
 	return r;
 }

@@ -114,11 +114,7 @@ store_user_list(struct store *st)
 		    "disabled", sqlite3_column_int(s, 2),
 		    "created_at", (json_int_t)sqlite3_column_int64(s, 3)));
 	sqlite3_reset(s);
-	if (rc == STORE_ERROR) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
+	return store_list_end(list, rc);
 }
 
 /*

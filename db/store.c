@@ -243,6 +243,19 @@ store_step(struct store *st, sqlite3_stmt *s)
 	}
 }
 
+/*
+ * The end of a loop that built list from the rows of a statement: the
+ * list, or NULL (the list freed) when the last step was an error.
+ */
+json_t *
+store_list_end(json_t *list, enum store_step last)
+{
+	if (last != STORE_ERROR)
+		return list;
+	json_decref(list);
+	return NULL;
+}
+
 /* Step a statement that returns no rows, and reset it: 0, or -1. */
 int
 store_step_done(struct store *st, sqlite3_stmt *s)

@@ -109,6 +109,7 @@ int store_run(struct store *, const char *sql);
 enum store_step { STORE_ERROR = -1, STORE_DONE = 0, STORE_ROW = 1 };
 enum store_step store_step(struct store *, sqlite3_stmt *);
 int store_step_done(struct store *, sqlite3_stmt *);
+json_t *store_list_end(json_t *, enum store_step last);
 int store_exec(struct store *, const char *sql);
 int store_begin(struct store *);
 int store_commit(struct store *);
