@@ -76,10 +76,11 @@ attendees_json(struct store *st, int64_t reg_id)
 
 /*
  * The registration as the API shows it to the holder of its manage link;
- * NULL when there is no such registration or the database failed.
+ * NULL when there is no such registration or the database failed. Where
+ * the pages that take the link live is the daemon's business, not ours.
  */
 json_t *
-store_registration_json(struct store *st, int64_t id, const char *public_url)
+store_registration_json(struct store *st, int64_t id)
 {
 	static const char	 sql[] =
 	    "SELECT r.id, r.status, r.manage_token, r.created_at, e.timezone,"
@@ -89,7 +90,7 @@ store_registration_json(struct store *st, int64_t id, const char *public_url)
 	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*r, *attendees;
-	char			 created[32], *url;
+	char			 created[32];
 
 	sqlite3_bind_int64(s, 1, id);
 	if (store_step(st, s) != STORE_ROW) {
@@ -97,13 +98,11 @@ store_registration_json(struct store *st, int64_t id, const char *public_url)
 		return NULL;
 	}
 	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 4), created);
-	xasprintf(&url, "%s/manage.html#t=%s", public_url, COL_TEXT(s, 2));
-	r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s},"
+	r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s},"
 	    " s:{s:s, s:s, s:s, s:s, s:s}}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
 	    "status", COL_TEXT(s, 1),
 	    "manage_token", COL_TEXT(s, 2),
-	    "manage_url", url,
 	    "created_at", created,
 	    "event", COL_TEXT(s, 12),
 	    "ticket_type", "id", (json_int_t)sqlite3_column_int64(s, 5),
@@ -111,7 +110,6 @@ store_registration_json(struct store *st, int64_t id, const char *public_url)
 	    "contact", "first_name", COL_TEXT(s, 7), "last_name", COL_TEXT(s, 8),
 	    "email", COL_TEXT(s, 9), "company", COL_TEXT(s, 10),
 	    "phone", COL_TEXT(s, 11));
-	free(url);
 	sqlite3_reset(s);
 	if ((attendees = attendees_json(st, id)) == NULL) {
 		json_decref(r);

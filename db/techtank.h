@@ -170,7 +170,6 @@ int64_t store_cancel(struct store *, const char *token, struct store_error *);
 int64_t store_registration_by_token(struct store *, const char *token);
 
 /* store-reg-json.c: a registration as the API shows it */
-json_t *store_registration_json(struct store *, int64_t id,
-	    const char *public_url);
+json_t *store_registration_json(struct store *, int64_t id);
 
 #endif
