@@ -1,8 +1,8 @@
 /*
  * techtank.h: the shared core of the Techtank Conference system: memory and
- * logging helpers, text validation, tokens, time formatting and the SQLite
- * data-access layer. Linked by techtankd, the unit tests and (later) the
- * badge generator. Grouped by the file that defines each function.
+ * logging helpers, text validation, tokens, time zones and time formatting,
+ * and the SQLite data-access layer. Linked by techtankd, the unit tests and
+ * the badge generator. Grouped by the file that defines each function.
  */
 #ifndef TECHTANK_H
 #define TECHTANK_H
@@ -65,9 +65,17 @@ int token_manage_valid(const char *);
 void token_random(char *, size_t nchars);
 char token_check_char(const char *, size_t);
 
-/* timefmt.c */
-void timefmt_iso(time_t, const char *zone, char out[32]);
-void timefmt_date(time_t, const char *zone, char out[16]);
+/* tzfile.c: time zones from the system's TZif files */
+struct tzfile;
+const struct tzfile *tzfile_get(const char *name);
+struct tzfile *tzfile_parse(const unsigned char *, size_t);
+void tzfile_free(struct tzfile *);
+void tzfile_local(const struct tzfile *, int64_t t, long *utoff,
+	    int *isdst);
+
+/* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
+int timefmt_iso(time_t, const char *zone, char out[32]);
+int timefmt_date(time_t, const char *zone, char out[16]);
 int64_t timefmt_now_usec(void);
 
 /* reg-input.c: a registration request, parsed and validated */

@@ -11,5 +11,6 @@ Suite *suite_token(void);
 Suite *suite_reg_input(void);
 Suite *suite_store(void);
 Suite *suite_store_faults(void);
+Suite *suite_tzfile(void);
 
 #endif
