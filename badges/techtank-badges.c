@@ -161,7 +161,8 @@ open_db(const char *path)
 	if (access(path, R_OK | W_OK) != 0)
 		die("no database at %s (start techtankd once to create it)",
 		    path);
-	st = store_open(path, STORE_WRITER | STORE_NO_DEMO, &cause);
+	/* The daemon migrates; a database it has not upgraded is refused. */
+	st = store_open(path, STORE_WRITER | STORE_NO_MIGRATE, &cause);
 	if (st == NULL)
 		die("%s", cause);
 	return st;

@@ -83,7 +83,6 @@ store_pragmas(struct store *st)
 	static const char	*checkpointer =
 	    "PRAGMA synchronous=FULL;";
 
-	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_create_function(st->db, "tt_fold", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL,
 	    NULL);
@@ -109,6 +108,29 @@ store_configure(void)
 	pthread_once(&once, store_configure_once);
 }
 
+/*
+ * Refuse a database this program does not know the schema of, before
+ * anything is set on the connection that could write to the file.
+ */
+static int
+store_schema_check(struct store *st, const char *path, char **cause)
+{
+	int	have = store_user_version(st), want = store_migration_count();
+
+	if (have < 0)
+		xasprintf(cause, "cannot read the schema version of %s: %s",
+		    path, sqlite3_errmsg(st->db));
+	else if (have < want)
+		xasprintf(cause, "%s has schema version %d, this %s needs %d: "
+		    "start techtankd once to upgrade it", path, have,
+		    log_name(), want);
+	else if (have > want)
+		xasprintf(cause, "%s has schema version %d, newer than this "
+		    "%s's %d: use the one that came with that techtankd", path,
+		    have, log_name(), want);
+	return have == want ? 0 : -1;
+}
+
 struct store *
 store_open(const char *path, int flags, char **cause)
 {
@@ -117,7 +139,7 @@ store_open(const char *path, int flags, char **cause)
 
 	store_configure();
 	st->flags = flags;
-	if (flags & STORE_WRITER) {
+	if ((flags & STORE_WRITER) && !(flags & STORE_NO_MIGRATE)) {
 		oflags |= SQLITE_OPEN_CREATE;
 		if (strcmp(path, ":memory:") != 0 &&
 		    make_parent_dirs(path) == -1) {
@@ -132,12 +154,16 @@ store_open(const char *path, int flags, char **cause)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	if ((flags & STORE_NO_MIGRATE) &&
+	    store_schema_check(st, path, cause) != 0)
+		goto fail;
 	if (store_pragmas(st) != 0) {
 		xasprintf(cause, "cannot set up %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;
 	}
-	if (flags & STORE_WRITER) {
+	if ((flags & STORE_WRITER) && !(flags & STORE_NO_MIGRATE)) {
 		int	was_empty;
 
 		if (store_migrate(st, &was_empty, cause) != 0)

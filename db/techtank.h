@@ -29,6 +29,7 @@ int xasprintf(char **, const char *, ...) TT_PRINTFLIKE(2, 3);
 
 /* log.c */
 void log_init(const char *progname);
+const char *log_name(void);
 void log_info(const char *, ...) TT_PRINTFLIKE(1, 2);
 void log_warn(const char *, ...) TT_PRINTFLIKE(1, 2);
 void log_warnx(const char *, ...) TT_PRINTFLIKE(1, 2);
@@ -108,6 +109,12 @@ struct store;
 #define STORE_WRITER 0x1	/* migrate, load the demo, write */
 #define STORE_NO_DEMO 0x2
 #define STORE_CHECKPOINTER 0x4	/* runs checkpoints beside the writer */
+/*
+ * With STORE_WRITER: write, but never create, migrate or fill the
+ * database, and refuse one whose schema is not this program's. Migrating
+ * is the daemon's step alone; the other programs use this.
+ */
+#define STORE_NO_MIGRATE 0x8
 struct store *store_open(const char *path, int flags, char **cause);
 void store_close(struct store *);
 sqlite3 *store_db(struct store *);
