@@ -194,8 +194,9 @@ badge_programme_pdf(struct store *st, const struct badge_event *ev,
 	struct prog	 p = { .ev = ev };
 	int		 rc = 0;
 
+	/* The event was read a moment ago: NULL is a database error. */
 	if (programme == NULL) {
-		xasprintf(cause, "the event has no programme");
+		xasprintf(cause, "cannot read the programme");
 		return -1;
 	}
 	/* Count the pages on a surface that writes nothing. */

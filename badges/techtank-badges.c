@@ -161,7 +161,8 @@ open_db(const char *path)
 	if (access(path, R_OK | W_OK) != 0)
 		die("no database at %s (start techtankd once to create it)",
 		    path);
-	st = store_open(path, STORE_WRITER | STORE_NO_DEMO, &cause);
+	/* The daemon migrates; a database it has not upgraded is refused. */
+	st = store_open(path, STORE_WRITER | STORE_NO_MIGRATE, &cause);
 	if (st == NULL)
 		die("%s", cause);
 	return st;
@@ -313,8 +314,12 @@ main(int argc, char **argv)
 	if (strcmp(a.command, "reissue") == 0)
 		rc = cmd_reissue(st, &a);
 	else {
-		if (store_badge_event(st, -1, &ev) != 0)
+		switch (store_badge_event(st, -1, &ev)) {
+		case -1:
 			die("no event in %s", a.db);
+		case -2:
+			die("cannot read the event from %s", a.db);
+		}
 		if (strcmp(a.command, "tags") == 0)
 			rc = cmd_tags(st, &ev, &a);
 		else if (strcmp(a.command, "pass") == 0)

@@ -14,9 +14,11 @@
 static void
 api_checkpoints(struct http_req *hr)
 {
-	http_reply_json(hr, 200, json_pack("{s:o}", "checkpoints",
-	    store_checkpoints(hr->w->store, store_current_event(
-	    hr->w->store))));
+	json_t	*list = store_checkpoints(hr->w->store,
+	    store_current_event(hr->w->store));
+
+	http_reply_read(hr, list ? json_pack("{s:o}", "checkpoints", list) :
+	    NULL);
 }
 
 /* A scan as the door sent it, checked. */
@@ -72,8 +74,9 @@ api_checkin(struct http_req *hr)
 	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
 		return;
 	fields = scan_parse(body, &in);
-	if (json_object_size(fields) == 0 && !store_checkpoint_valid(
-	    hr->w->store, store_current_event(hr->w->store), in.checkpoint))
+	/* A database error here is checked again, and fails, in the writer. */
+	if (json_object_size(fields) == 0 && store_checkpoint_valid(
+	    hr->w->store, store_current_event(hr->w->store), in.checkpoint) == 0)
 		json_object_set_new(fields, "checkpoint", json_string(
 		    "no such checkpoint"));
 	if (json_object_size(fields) > 0) {
@@ -148,7 +151,7 @@ api_checkin_undo(struct http_req *hr)
 static void
 api_checkin_stats(struct http_req *hr)
 {
-	http_reply_json(hr, 200, store_checkin_stats(hr->w->store,
+	http_reply_read(hr, store_checkin_stats(hr->w->store,
 	    store_current_event(hr->w->store)));
 }
 

@@ -32,13 +32,38 @@ reg_job_free(void *arg)
 	free(rj);
 }
 
+/*
+ * The registration's JSON with manage_url, the page its manage token
+ * opens, added after manage_token (the store knows no page addresses).
+ */
+static json_t *
+add_manage_url(json_t *r, const char *public_url)
+{
+	json_t		*out = json_object(), *v;
+	const char	*key;
+	char		*url;
+
+	json_object_foreach(r, key, v) {
+		json_object_set(out, key, v);
+		if (strcmp(key, "manage_token") != 0)
+			continue;
+		xasprintf(&url, "%s/manage.html#t=%s", public_url,
+		    json_string_value(v));
+		json_object_set_new(out, "manage_url", json_string(url));
+		free(url);
+	}
+	json_decref(r);
+	return out;
+}
+
 /* The registration as its manage link's holder sees it. */
 static void
 reply_registration(struct http_req *hr, int status, int64_t id)
 {
-	json_t	*r = store_registration_json(hr->w->store, id,
-	    hr->w->srv->cfg.public_url);
+	json_t	*r = store_registration_json(hr->w->store, id);
 
+	if (r != NULL)
+		r = add_manage_url(r, hr->w->srv->cfg.public_url);
 	if (r == NULL) {
 		http_reply_error(hr, 500, "internal",
 		    "the registration could not be read back", NULL);

@@ -17,6 +17,7 @@ api_attendee_search(struct http_req *hr)
 	const char		*query = evhttp_uri_get_query(uri);
 	struct evkeyvalq	 params;
 	const char		*q;
+	json_t			*list;
 
 	TAILQ_INIT(&params);
 	if (evhttp_parse_query_str(query ? query : "", &params) != 0 ||
@@ -29,10 +30,11 @@ api_attendee_search(struct http_req *hr)
 		    "q", "two to 100 characters"));
 		return;
 	}
-	http_reply_json(hr, 200, json_pack("{s:o}", "attendees",
-	    store_attendee_search(hr->w->store, store_current_event(
-	    hr->w->store), q)));
+	list = store_attendee_search(hr->w->store, store_current_event(
+	    hr->w->store), q);
 	evhttp_clear_headers(&params);
+	http_reply_read(hr, list ? json_pack("{s:o}", "attendees", list) :
+	    NULL);
 }
 
 const struct route api_search_routes[] = {

@@ -159,6 +159,18 @@ http_reply_error(struct http_req *hr, int status, const char *code,
 	http_reply_json(hr, status, json_pack("{s:o}", "error", err));
 }
 
+/* 200 with what the store read, or 500 when it could not be read (NULL). */
+void
+http_reply_read(struct http_req *hr, json_t *body)
+{
+	if (body == NULL) {
+		http_reply_error(hr, 500, "internal", "the database could not "
+		    "be read; please try again", NULL);
+		return;
+	}
+	http_reply_json(hr, 200, body);
+}
+
 /* The one way a store error becomes an answer; takes its fields. */
 void
 http_reply_store_error(struct http_req *hr, struct store_error *err)

@@ -283,6 +283,8 @@ user_command(struct config *cfg)
 		json_t	*list = store_user_list(st), *u;
 		size_t	 i;
 
+		if (list == NULL)
+			fatalx("user list: cannot read the users");
 		json_array_foreach(list, i, u)
 			printf("%-24s %-10s %s\n",
 			    json_string_value(json_object_get(u, "name")),

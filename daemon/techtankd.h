@@ -147,6 +147,7 @@ void http_reply_json(struct http_req *, int status, json_t *body);
 void http_reply_error(struct http_req *, int status, const char *code,
 	    const char *message, json_t *fields);
 void http_reply_store_error(struct http_req *, struct store_error *);
+void http_reply_read(struct http_req *, json_t *);
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);

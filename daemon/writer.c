@@ -54,9 +54,19 @@ group_fail(struct job *jobs)
 static int
 job_in_savepoint(struct store *st, struct job *j)
 {
+	int	rc;
+
 	if (store_run(st, "SAVEPOINT job") != 0)
 		return -1;
-	if (j->type->run(st, j) == 0) {
+	rc = j->type->run(st, j);
+	/*
+	 * Some errors (an interrupt, I/O, out of memory, busy) make SQLite
+	 * undo the whole transaction: the next statements would each commit
+	 * on their own. The group is lost then; it must not go on.
+	 */
+	if (sqlite3_get_autocommit(store_db(st)))
+		return -1;
+	if (rc == 0) {
 		if (j->err.status != 0)
 			log_warnx("%s: job kept despite error %s",
 			    j->type->name, j->err.code);

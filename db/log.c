@@ -18,6 +18,13 @@ log_init(const char *progname)
 	log_progname = progname;
 }
 
+/* The program's name, as log_init() was given it, for messages. */
+const char *
+log_name(void)
+{
+	return log_progname;
+}
+
 static void
 log_vwrite(const char *fmt, va_list ap, int with_errno)
 {

@@ -17,7 +17,10 @@ col_dup(sqlite3_stmt *s, int i)
 	return xstrdup(v ? v : "");
 }
 
-/* The event (the current one when event_id < 0). */
+/*
+ * The event (the current one when event_id < 0): 0, -1 when there is no
+ * such event, -2 when the database failed.
+ */
 int
 store_badge_event(struct store *st, int64_t event_id, struct badge_event *ev)
 {
@@ -25,17 +28,18 @@ store_badge_event(struct store *st, int64_t event_id, struct badge_event *ev)
 	    "SELECT id, name, timezone, venue_name, venue_city, starts_at,"
 	    " ends_at FROM events WHERE id = ?1";
 	sqlite3_stmt		*s;
+	enum store_step		 rc;
 	int64_t			 id = event_id < 0 ? store_current_event(st) :
 	    event_id;
 
 	memset(ev, 0, sizeof *ev);
 	if (id < 0)
-		return -1;
+		return id == -2 ? -2 : -1;
 	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if ((rc = store_step(st, s)) != STORE_ROW) {
 		sqlite3_reset(s);
-		return -1;
+		return rc == STORE_ERROR ? -2 : -1;
 	}
 	ev->id = sqlite3_column_int64(s, 0);
 	ev->name = col_dup(s, 1);
@@ -50,7 +54,10 @@ store_badge_event(struct store *st, int64_t event_id, struct badge_event *ev)
 	return 0;
 }
 
-/* The registration an attendee belongs to, or -1; *event_id its event. */
+/*
+ * The registration an attendee belongs to, and in *event_id its event; -1
+ * when there is no such attendee, -2 when the database failed.
+ */
 int64_t
 store_attendee_registration(struct store *st, int64_t attendee_id,
     int64_t *event_id)
@@ -61,9 +68,16 @@ store_attendee_registration(struct store *st, int64_t attendee_id,
 	int64_t			 reg = -1;
 
 	sqlite3_bind_int64(s, 1, attendee_id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	switch (store_step(st, s)) {
+	case STORE_ROW:
 		reg = sqlite3_column_int64(s, 0);
 		*event_id = sqlite3_column_int64(s, 1);
+		break;
+	case STORE_DONE:
+		break;
+	case STORE_ERROR:
+		reg = -2;
+		break;
 	}
 	sqlite3_reset(s);
 	return reg;
@@ -78,7 +92,7 @@ store_badge_event_clear(struct badge_event *ev)
 	memset(ev, 0, sizeof *ev);
 }
 
-/* Short marks for what staff must see: the dinner, study visits. */
+/* Short marks for staff to see (the dinner, study visits); NULL: error. */
 static char *
 person_marks(struct store *st, int64_t attendee)
 {
@@ -87,10 +101,11 @@ person_marks(struct store *st, int64_t attendee)
 	    " JOIN sessions s ON s.id = x.session_id"
 	    " WHERE x.attendee_id = ?1 ORDER BY s.starts_at";
 	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 rc;
 	char			 marks[128] = "";
 
 	sqlite3_bind_int64(s, 1, attendee);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == STORE_ROW) {
 		const char	*kind = COL_TEXT(s, 0), *mark;
 
 		if (strcmp(kind, "meal") == 0)
@@ -106,7 +121,7 @@ person_marks(struct store *st, int64_t attendee)
 		strncat(marks, mark, sizeof marks - strlen(marks) - 1);
 	}
 	sqlite3_reset(s);
-	return xstrdup(marks);
+	return rc == STORE_ERROR ? NULL : xstrdup(marks);
 }
 
 static void
@@ -152,22 +167,33 @@ store_badge_people(struct store *st, int64_t event_id, enum badge_select sel,
 	    "SELECT " PERSON_COLUMNS " FROM attendees a"
 	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " WHERE a.id = ?1 AND a.event_id = ?2";
-	sqlite3_stmt		*s;
+	sqlite3_stmt		*s = NULL;
+	enum store_step		 rc;
 
 	memset(out, 0, sizeof *out);
 	if (sel != BADGE_IDS) {
 		s = store_stmt(st, all_sql);
 		sqlite3_bind_int64(s, 1, event_id);
 		sqlite3_bind_int(s, 2, sel == BADGE_ONLY_NEW);
-		while (sqlite3_step(s) == SQLITE_ROW)
+		while ((rc = store_step(st, s)) == STORE_ROW)
 			people_add(out, s);
+		if (rc == STORE_ERROR) {
+			xasprintf(cause, "cannot read the attendees: %s",
+			    sqlite3_errmsg(store_db(st)));
+			goto fail;
+		}
 		sqlite3_reset(s);
 	}
 	for (size_t i = 0; sel == BADGE_IDS && i < nids; i++) {
 		s = store_stmt(st, one_sql);
 		sqlite3_bind_int64(s, 1, ids[i]);
 		sqlite3_bind_int64(s, 2, event_id);
-		if (sqlite3_step(s) != SQLITE_ROW) {
+		if ((rc = store_step(st, s)) == STORE_ERROR) {
+			xasprintf(cause, "cannot read attendee %lld: %s",
+			    (long long)ids[i], sqlite3_errmsg(store_db(st)));
+			goto fail;
+		}
+		if (rc == STORE_DONE) {
 			xasprintf(cause, "no attendee %lld in this event",
 			    (long long)ids[i]);
 			goto fail;
@@ -180,8 +206,14 @@ store_badge_people(struct store *st, int64_t event_id, enum badge_select sel,
 		people_add(out, s);
 		sqlite3_reset(s);
 	}
-	for (size_t i = 0; i < out->n; i++)
-		out->v[i].marks = person_marks(st, out->v[i].id);
+	for (size_t i = 0; i < out->n; i++) {
+		if ((out->v[i].marks = person_marks(st, out->v[i].id)) ==
+		    NULL) {
+			xasprintf(cause, "cannot read the sign-ups: %s",
+			    sqlite3_errmsg(store_db(st)));
+			goto fail;
+		}
+	}
 	return 0;
 fail:
 	sqlite3_reset(s);
@@ -224,14 +256,16 @@ store_badge_printed(struct store *st, const struct badge_people *people,
 		sqlite3_bind_int64(s, 1, people->v[i].id);
 		sqlite3_bind_text(s, 2, layout, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			sqlite3_reset(s);
+		if (store_step_done(st, s) != 0) {
 			store_rollback(st);
 			return -1;
 		}
-		sqlite3_reset(s);
 	}
-	return store_commit(st);
+	if (store_commit(st) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -247,6 +281,7 @@ store_pass_reissue(struct store *st, int64_t attendee_id, char **cause)
 	static const char	 set_sql[] =
 	    "UPDATE attendees SET pass_code = ?2 WHERE id = ?1";
 	sqlite3_stmt		*s;
+	enum store_step		 rc;
 	char			*code = NULL;
 
 	if (store_begin(st) != 0) {
@@ -255,7 +290,12 @@ store_pass_reissue(struct store *st, int64_t attendee_id, char **cause)
 	}
 	s = store_stmt(st, get_sql);
 	sqlite3_bind_int64(s, 1, attendee_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if ((rc = store_step(st, s)) == STORE_ERROR) {
+		xasprintf(cause, "cannot read attendee %lld: %s",
+		    (long long)attendee_id, sqlite3_errmsg(store_db(st)));
+		goto fail;
+	}
+	if (rc == STORE_DONE) {
 		xasprintf(cause, "no attendee %lld", (long long)attendee_id);
 		goto fail;
 	}
@@ -269,11 +309,10 @@ store_pass_reissue(struct store *st, int64_t attendee_id, char **cause)
 	s = store_stmt(st, set_sql);
 	sqlite3_bind_int64(s, 1, attendee_id);
 	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE || store_commit(st) != 0) {
+	if (store_step_done(st, s) != 0 || store_commit(st) != 0) {
 		xasprintf(cause, "cannot save: %s", sqlite3_errmsg(store_db(st)));
 		goto fail;
 	}
-	sqlite3_reset(s);
 	return code;
 fail:
 	sqlite3_reset(s);

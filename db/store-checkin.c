@@ -13,6 +13,7 @@
 
 #define SEARCH_MAX 20
 
+/* The main entrance and the sessions with sign-ups; NULL: database error. */
 json_t *
 store_checkpoints(struct store *st, int64_t event_id)
 {
@@ -21,12 +22,13 @@ store_checkpoints(struct store *st, int64_t event_id)
 	    " ORDER BY starts_at, id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 	char			 id[32];
 
 	json_array_append_new(list, json_pack("{s:s, s:s, s:n}", "id", "main",
 	    "name", "Main entrance", "session_id"));
 	sqlite3_bind_int64(s, 1, event_id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == STORE_ROW) {
 		snprintf(id, sizeof id, "session-%lld",
 		    (long long)sqlite3_column_int64(s, 0));
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I}",
@@ -34,7 +36,7 @@ store_checkpoints(struct store *st, int64_t event_id)
 		    "session_id", (json_int_t)sqlite3_column_int64(s, 0)));
 	}
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
 /*
@@ -64,7 +66,10 @@ store_checkpoint_parse(const char *cp)
 	return id;
 }
 
-/* The session a checkpoint names: 0 for the main entrance, -1 if none. */
+/*
+ * The session a checkpoint names: 0 for the main entrance, -1 if none, -2
+ * when the database failed.
+ */
 static int64_t
 checkpoint_session(struct store *st, int64_t event_id, const char *cp)
 {
@@ -79,16 +84,30 @@ checkpoint_session(struct store *st, int64_t event_id, const char *cp)
 	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, event_id);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	switch (store_step(st, s)) {
+	case STORE_ROW:
+		break;
+	case STORE_DONE:
 		id = -1;
+		break;
+	case STORE_ERROR:
+		id = -2;
+		break;
+	}
 	sqlite3_reset(s);
 	return id;
 }
 
+/*
+ * 1: the checkpoint exists; 0: it does not; -1: the database failed (the
+ * scan checks again in the writer, and fails there).
+ */
 int
 store_checkpoint_valid(struct store *st, int64_t event_id, const char *cp)
 {
-	return checkpoint_session(st, event_id, cp) >= 0;
+	int64_t	session = checkpoint_session(st, event_id, cp);
+
+	return session == -2 ? -1 : session >= 0;
 }
 
 struct found {
@@ -97,7 +116,8 @@ struct found {
 	json_t	*attendee;
 };
 
-static int
+/* STORE_ROW with *f filled in, STORE_DONE for nobody, or STORE_ERROR. */
+static enum store_step
 attendee_find(struct store *st, const char *code, int64_t attendee_id,
     struct found *f)
 {
@@ -112,21 +132,21 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " JOIN events e ON e.id = a.event_id WHERE a.id = ?1";
 	sqlite3_stmt		*s;
+	enum store_step		 rc;
 	char			*name;
-	int			 found;
 
 	memset(f, 0, sizeof *f);
 	if (code != NULL) {
 		/* A code with a wrong check character is nobody's. */
 		if (!token_pass_code_valid(code))
-			return 0;
+			return STORE_DONE;
 		s = store_stmt(st, by_code);
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	} else {
 		s = store_stmt(st, by_id);
 		sqlite3_bind_int64(s, 1, attendee_id);
 	}
-	if ((found = sqlite3_step(s) == SQLITE_ROW)) {
+	if ((rc = store_step(st, s)) == STORE_ROW) {
 		f->id = sqlite3_column_int64(s, 0);
 		f->event_id = sqlite3_column_int64(s, 1);
 		f->status = xstrdup(COL_TEXT(s, 2));
@@ -139,48 +159,52 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 		free(name);
 	}
 	sqlite3_reset(s);
-	return found;
+	return rc;
 }
 
-static int
+/* STORE_ROW: the attendee signed up for the session; STORE_DONE: not. */
+static enum store_step
 signed_up(struct store *st, int64_t attendee, int64_t session)
 {
 	static const char	 sql[] =
 	    "SELECT 1 FROM attendee_sessions WHERE attendee_id = ?1"
 	    " AND session_id = ?2";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	int			 yes;
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, attendee);
 	sqlite3_bind_int64(s, 2, session);
-	yes = sqlite3_step(s) == SQLITE_ROW;
+	rc = store_step(st, s);
 	sqlite3_reset(s);
-	return yes;
+	return rc;
 }
 
-/* The attendee's check-in at the checkpoint, if there is one. */
-static json_t *
+/*
+ * The attendee's check-in at the checkpoint, if there is one: STORE_ROW
+ * with it in *j and its id in *id, STORE_DONE, or STORE_ERROR.
+ */
+static enum store_step
 first_checkin(struct store *st, int64_t attendee, const char *cp,
-    const char *zone, int64_t *id)
+    const char *zone, int64_t *id, json_t **j)
 {
 	static const char	 sql[] =
 	    "SELECT c.id, c.at, u.name FROM checkins c"
 	    " JOIN users u ON u.id = c.user_id WHERE c.attendee_id = ?1"
 	    " AND c.checkpoint = ?2 AND c.undone_at IS NULL";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*j = NULL;
+	enum store_step		 rc;
 	char			 at[32];
 
 	sqlite3_bind_int64(s, 1, attendee);
 	sqlite3_bind_text(s, 2, cp, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if ((rc = store_step(st, s)) == STORE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		timefmt_iso(sqlite3_column_int64(s, 1), zone, at);
-		j = json_pack("{s:s, s:s, s:s}", "at", at, "checkpoint", cp,
+		*j = json_pack("{s:s, s:s, s:s}", "at", at, "checkpoint", cp,
 		    "by", COL_TEXT(s, 2));
 	}
 	sqlite3_reset(s);
-	return j;
+	return rc;
 }
 
 static int
@@ -191,15 +215,12 @@ checkin_insert(struct store *st, const struct staff *who, int64_t attendee,
 	    "INSERT INTO checkins (attendee_id, checkpoint, at, user_id)"
 	    " VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	int			 rc;
 
 	sqlite3_bind_int64(s, 1, attendee);
 	sqlite3_bind_text(s, 2, cp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_int64(s, 4, who->id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_step_done(st, s);
 }
 
 /*
@@ -250,6 +271,46 @@ nonce_save(struct store *st, const struct staff *who, const char *nonce,
 }
 
 /*
+ * A confirmed attendee at a checkpoint: the result in *result and, for
+ * "ok" and "already_checked_in", the check-in in *first and *checkin_id.
+ * Returns 0, or -1 when the database failed.
+ */
+static int
+checkin_confirmed(struct store *st, const struct staff *who,
+    const struct found *f, const char *cp, int64_t now, const char **result,
+    json_t **first, int64_t *checkin_id)
+{
+	enum store_step	step = STORE_ROW;
+	int64_t		session;
+	char		at[32];
+
+	if ((session = checkpoint_session(st, f->event_id, cp)) == -2)
+		return -1;
+	if (session > 0 && (step = signed_up(st, f->id, session)) ==
+	    STORE_ERROR)
+		return -1;
+	if (session < 0 || step == STORE_DONE) {
+		*result = "not_registered_here";
+		return 0;
+	}
+	step = first_checkin(st, f->id, cp, f->zone, checkin_id, first);
+	if (step == STORE_ERROR)
+		return -1;
+	if (step == STORE_ROW) {
+		*result = "already_checked_in";
+		return 0;
+	}
+	if (checkin_insert(st, who, f->id, cp, now) != 0)
+		return -1;
+	*checkin_id = sqlite3_last_insert_rowid(store_db(st));
+	timefmt_iso(now, f->zone, at);
+	*first = json_pack("{s:s, s:s, s:s}", "at", at, "checkpoint", cp,
+	    "by", who->name);
+	*result = "ok";
+	return 0;
+}
+
+/*
  * One scan. Returns the answer ({"result", "attendee", "first_checkin",
  * "checkin_id"}), or NULL when the database failed. The caller has checked
  * that the checkpoint exists. A retry with the same nonce from the same
@@ -262,44 +323,38 @@ store_checkin(struct store *st, const struct staff *who, const char *code,
     const char *address, int64_t now)
 {
 	struct found	 f;
+	enum store_step	 step;
 	const char	*result;
-	json_t		*answer, *first = NULL;
-	int64_t		 session, checkin_id = 0;
-	char		 detail[160], at[32];
+	json_t		*answer = NULL, *first = NULL;
+	int64_t		 checkin_id = 0;
+	char		 detail[160];
 
 	/* Nonces belong to a session: without one, a scan has none. */
 	if (who->session <= 0)
 		nonce = NULL;
-	if (nonce != NULL && nonce_answer(st, who, nonce, &answer) !=
-	    STORE_DONE)
-		return answer;	/* the first answer, or NULL on an error */
-	if (!attendee_find(st, code, attendee_id, &f))
+	if (nonce != NULL) {
+		/* A repeated nonce (a retried request) gets the first answer. */
+		step = nonce_answer(st, who, nonce, &answer);
+		if (step != STORE_DONE)
+			return answer;
+	}
+	if ((step = attendee_find(st, code, attendee_id, &f)) == STORE_ERROR)
+		goto out;
+	if (step == STORE_DONE)
 		result = "unknown";
 	else if (strcmp(f.status, "cancelled") == 0)
 		result = "cancelled";
 	else if (strcmp(f.status, "waitlisted") == 0)
 		result = "waitlisted";
-	else if ((session = checkpoint_session(st, f.event_id, cp)) < 0 ||
-	    (session > 0 && !signed_up(st, f.id, session)))
-		result = "not_registered_here";
-	else if ((first = first_checkin(st, f.id, cp, f.zone,
-	    &checkin_id)) != NULL)
-		result = "already_checked_in";
-	else {
-		if (checkin_insert(st, who, f.id, cp, now) != 0)
-			goto fail;
-		checkin_id = sqlite3_last_insert_rowid(store_db(st));
-		timefmt_iso(now, f.zone, at);
-		first = json_pack("{s:s, s:s, s:s}", "at", at,
-		    "checkpoint", cp, "by", who->name);
-		result = "ok";
-	}
+	else if (checkin_confirmed(st, who, &f, cp, now, &result, &first,
+	    &checkin_id) != 0)
+		goto out;
 	answer = json_pack("{s:s, s:s, s:o, s:o, s:o}", "result", result,
 	    "checkpoint", cp,
 	    "attendee", f.attendee ? f.attendee : json_null(),
 	    "first_checkin", first ? first : json_null(),
 	    "checkin_id", checkin_id ? json_integer(checkin_id) : json_null());
-	f.attendee = NULL;
+	f.attendee = first = NULL;
 	snprintf(detail, sizeof detail, "%s: attendee %lld at %s", result,
 	    (long long)f.id, cp);
 	if (store_audit(st, who, NULL, "checkin", detail, address, now) != 0 ||
@@ -307,17 +362,18 @@ store_checkin(struct store *st, const struct staff *who, const char *code,
 		json_decref(answer);
 		answer = NULL;
 	}
+out:
+	json_decref(f.attendee);
+	json_decref(first);
 	free(f.status);
 	free(f.zone);
 	return answer;
-fail:
-	json_decref(f.attendee);
-	free(f.status);
-	free(f.zone);
-	return NULL;
 }
 
-/* Undo a mistaken check-in: 0, or -1 when there is no such live one. */
+/*
+ * Undo a mistaken check-in: 0, -1 when there is no such live one, or -2
+ * when the database failed.
+ */
 int
 store_checkin_undo(struct store *st, const struct staff *who, int64_t id,
     const char *address, int64_t now)
@@ -327,19 +383,22 @@ store_checkin_undo(struct store *st, const struct staff *who, int64_t id,
 	    " WHERE id = ?1 AND undone_at IS NULL";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	char			 detail[64];
-	int			 rc;
 
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_int64(s, 3, who->id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE || sqlite3_changes(store_db(st)) != 1)
+	if (store_step_done(st, s) != 0)
+		return -2;
+	if (sqlite3_changes(store_db(st)) != 1)
 		return -1;
 	snprintf(detail, sizeof detail, "check-in %lld", (long long)id);
-	return store_audit(st, who, NULL, "checkin_undo", detail, address, now);
+	if (store_audit(st, who, NULL, "checkin_undo", detail, address,
+	    now) != 0)
+		return -2;
+	return 0;
 }
 
+/* Expected and checked in, per checkpoint and ticket type; NULL: error. */
 json_t *
 store_checkin_stats(struct store *st, int64_t event_id)
 {
@@ -356,18 +415,21 @@ store_checkin_stats(struct store *st, int64_t event_id)
 	json_t			*cps = store_checkpoints(st, event_id), *cp;
 	size_t			 i;
 
+	if (cps == NULL)
+		return NULL;
 	json_array_foreach(cps, i, cp) {
 		sqlite3_stmt	*s = store_stmt(st, sql);
 		json_t		*types = json_array();
 		json_t		*sid = json_object_get(cp, "session_id");
 		int64_t		 expected = 0, in = 0;
+		enum store_step	 rc;
 
 		sqlite3_bind_int64(s, 1, event_id);
 		sqlite3_bind_int64(s, 2, json_is_integer(sid) ?
 		    json_integer_value(sid) : 0);
 		sqlite3_bind_text(s, 3, json_string_value(json_object_get(cp,
 		    "id")), -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(s) == SQLITE_ROW) {
+		while ((rc = store_step(st, s)) == STORE_ROW) {
 			expected += sqlite3_column_int64(s, 2);
 			in += sqlite3_column_int64(s, 3);
 			json_array_append_new(types, json_pack(
@@ -379,14 +441,19 @@ store_checkin_stats(struct store *st, int64_t event_id)
 			    (json_int_t)sqlite3_column_int64(s, 3)));
 		}
 		sqlite3_reset(s);
+		json_object_set_new(cp, "ticket_types", types);
+		if (rc == STORE_ERROR)
+			return store_list_end(cps, rc);
 		json_object_set_new(cp, "expected", json_integer(expected));
 		json_object_set_new(cp, "checked_in", json_integer(in));
-		json_object_set_new(cp, "ticket_types", types);
 	}
 	return json_pack("{s:o}", "checkpoints", cps);
 }
 
-/* Attendees whose name contains query: what the door needs, no more. */
+/*
+ * Attendees whose name contains query: what the door needs, no more. NULL
+ * when the database failed.
+ */
 json_t *
 store_attendee_search(struct store *st, int64_t event_id, const char *query)
 {
@@ -407,6 +474,7 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	char			*folded = text_fold(query), *p;
 	char			*pattern = xmalloc(strlen(folded) * 2 + 3);
 	char			 at[32];
+	enum store_step		 rc;
 
 	/* %query% in lower case, with the query's own wildcards escaped. */
 	p = pattern;
@@ -421,7 +489,7 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_text(s, 2, pattern, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, SEARCH_MAX);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == STORE_ROW) {
 		json_t	*checked = json_null();
 
 		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
@@ -439,5 +507,5 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	sqlite3_reset(s);
 	free(pattern);
 	free(folded);
-	return list;
+	return store_list_end(list, rc);
 }

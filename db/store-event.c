@@ -7,7 +7,10 @@
 
 #include "techtank.h"
 
-/* The event the public pages show: the next one not yet over, else the last. */
+/*
+ * The event the public pages show: the next one not yet over, else the
+ * last. -1 when there is none, -2 when the database failed.
+ */
 int64_t
 store_current_event(struct store *st)
 {
@@ -19,8 +22,16 @@ store_current_event(struct store *st)
 	int64_t			 id = -1;
 
 	sqlite3_bind_int64(s, 1, (int64_t)time(NULL));
-	if (sqlite3_step(s) == SQLITE_ROW)
+	switch (store_step(st, s)) {
+	case STORE_ROW:
 		id = sqlite3_column_int64(s, 0);
+		break;
+	case STORE_DONE:
+		break;
+	case STORE_ERROR:
+		id = -2;
+		break;
+	}
 	sqlite3_reset(s);
 	return id;
 }
@@ -42,10 +53,11 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
 	    " ORDER BY sort, id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == STORE_ROW) {
 		int64_t	left = store_seats_min(store_seats_left(s, 4, 5), event_left);
 		int	waitlist = sqlite3_column_int(s, 6);
 
@@ -61,9 +73,10 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
 		    "waitlist_open", waitlist && left == 0));
 	}
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
+/* The event with its ticket types; NULL: no such event, or an error. */
 json_t *
 store_event_json(struct store *st, int64_t event_id)
 {
@@ -72,12 +85,12 @@ store_event_json(struct store *st, int64_t event_id)
 	    " venue_address, venue_city, capacity, confirmed_count"
 	    " FROM events WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*ev = NULL;
+	json_t			*ev = NULL, *types;
 	char			 starts[32], ends[32];
 	int64_t			 left;
 
 	sqlite3_bind_int64(s, 1, event_id);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (store_step(st, s) != STORE_ROW)
 		goto out;
 	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 2), starts);
 	timefmt_iso(sqlite3_column_int64(s, 4), COL_TEXT(s, 2), ends);
@@ -94,8 +107,11 @@ store_event_json(struct store *st, int64_t event_id)
 	    json_null() : json_integer(sqlite3_column_int64(s, 8)),
 	    "remaining", seats_json(left));
 	sqlite3_reset(s);
-	json_object_set_new(ev, "ticket_types",
-	    ticket_types_json(st, event_id, left));
+	if ((types = ticket_types_json(st, event_id, left)) == NULL) {
+		json_decref(ev);
+		return NULL;
+	}
+	json_object_set_new(ev, "ticket_types", types);
 out:
 	sqlite3_reset(s);
 	return ev;
@@ -109,16 +125,17 @@ rooms_json(struct store *st, int64_t event_id)
 	    " ORDER BY sort, id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:o}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "name", COL_TEXT(s, 1),
 		    "capacity", sqlite3_column_type(s, 2) == SQLITE_NULL ?
 		    json_null() : json_integer(sqlite3_column_int64(s, 2))));
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
 static json_t *
@@ -129,15 +146,16 @@ speakers_json(struct store *st, int64_t event_id)
 	    " ORDER BY name";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
 		    "title", COL_TEXT(s, 3)));
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
 static json_t *
@@ -149,17 +167,21 @@ session_speakers_json(struct store *st, int64_t session_id)
 	    " WHERE ss.session_id = ?1 ORDER BY ss.sort, sp.name";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, session_id);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2)));
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
-/* Sessions of the event grouped by their calendar day in its time zone. */
+/*
+ * Sessions of the event grouped by their calendar day in its time zone;
+ * NULL when the database failed.
+ */
 static json_t *
 days_json(struct store *st, int64_t event_id, const char *zone)
 {
@@ -170,14 +192,15 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 	    " WHERE s.event_id = ?1 ORDER BY s.starts_at, r.sort, s.id";
 	sqlite3_stmt		*s;
 	json_t			*days = json_array(), *day = NULL, *list = NULL;
-	json_t			*sessions = json_array(), *item;
+	json_t			*sessions = json_array(), *item, *speakers;
 	char			 date[16], starts[32], ends[32];
+	enum store_step		 rc;
 	size_t			 i;
 
 	/* Collect first: the speaker query reuses the connection. */
 	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, event_id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = store_step(st, s)) == STORE_ROW) {
 		timefmt_iso(sqlite3_column_int64(s, 4), zone, starts);
 		timefmt_iso(sqlite3_column_int64(s, 5), zone, ends);
 		timefmt_date(sqlite3_column_int64(s, 4), zone, date);
@@ -203,13 +226,17 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 		json_array_append_new(sessions, item);
 	}
 	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		goto fail;
 
 	json_array_foreach(sessions, i, item) {
 		const char	*d = json_string_value(json_object_get(item,
 		    "date"));
 
-		json_object_set_new(item, "speakers", session_speakers_json(st,
-		    json_integer_value(json_object_get(item, "id"))));
+		if ((speakers = session_speakers_json(st, json_integer_value(
+		    json_object_get(item, "id")))) == NULL)
+			goto fail;
+		json_object_set_new(item, "speakers", speakers);
 		if (day == NULL || strcmp(d, json_string_value(
 		    json_object_get(day, "date"))) != 0) {
 			list = json_array();
@@ -222,19 +249,24 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 	}
 	json_decref(sessions);
 	return days;
+fail:
+	json_decref(sessions);
+	json_decref(days);
+	return NULL;
 }
 
+/* The programme of an event; NULL: no such event, or an error. */
 json_t *
 store_programme_json(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
 	    "SELECT id, name, timezone FROM events WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*p = NULL;
+	json_t			*p = NULL, *rooms, *speakers, *days;
 	char			*zone;
 
 	sqlite3_bind_int64(s, 1, event_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	if (store_step(st, s) != STORE_ROW) {
 		sqlite3_reset(s);
 		return NULL;
 	}
@@ -243,9 +275,19 @@ store_programme_json(struct store *st, int64_t event_id)
 	    "id", (json_int_t)event_id, "name", COL_TEXT(s, 1),
 	    "timezone", zone);
 	sqlite3_reset(s);
-	json_object_set_new(p, "rooms", rooms_json(st, event_id));
-	json_object_set_new(p, "speakers", speakers_json(st, event_id));
-	json_object_set_new(p, "days", days_json(st, event_id, zone));
+	rooms = rooms_json(st, event_id);
+	speakers = speakers_json(st, event_id);
+	days = days_json(st, event_id, zone);
 	free(zone);
+	if (rooms == NULL || speakers == NULL || days == NULL) {
+		json_decref(rooms);
+		json_decref(speakers);
+		json_decref(days);
+		json_decref(p);
+		return NULL;
+	}
+	json_object_set_new(p, "rooms", rooms);
+	json_object_set_new(p, "speakers", speakers);
+	json_object_set_new(p, "days", days);
 	return p;
 }

@@ -36,7 +36,7 @@ store_user_add(struct store *st, const char *name, const char *role,
 	    " VALUES (?1, ?2, ?3, ?4)";
 	char			 hash[crypto_pwhash_STRBYTES];
 	sqlite3_stmt		*s;
-	int			 rc;
+	int			 unique;
 
 	if (!name_ok(name)) {
 		xasprintf(cause, "a user name is 1 to 63 letters, digits or "
@@ -62,13 +62,15 @@ store_user_add(struct store *st, const char *name, const char *role,
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, rc == SQLITE_CONSTRAINT_UNIQUE ?
-		    "there is already a user %s" : "cannot add %s", name);
+	if (store_step(st, s) != STORE_DONE) {
+		unique = sqlite3_extended_errcode(store_db(st)) ==
+		    SQLITE_CONSTRAINT_UNIQUE;
+		sqlite3_reset(s);
+		xasprintf(cause, unique ? "there is already a user %s" :
+		    "cannot add %s", name);
 		return -1;
 	}
+	sqlite3_reset(s);
 	return 0;
 }
 
@@ -83,7 +85,11 @@ store_user_disable(struct store *st, const char *name, char **cause)
 	sqlite3_stmt		*s = store_stmt(st, sql);
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if (store_step_done(st, s) != 0 || sqlite3_changes(store_db(st)) == 0) {
+	if (store_step_done(st, s) != 0) {
+		xasprintf(cause, "cannot disable %s", name);
+		return -1;
+	}
+	if (sqlite3_changes(store_db(st)) == 0) {
 		xasprintf(cause, "no user %s", name);
 		return -1;
 	}
@@ -92,6 +98,7 @@ store_user_disable(struct store *st, const char *name, char **cause)
 	return store_step_done(st, s);
 }
 
+/* Every user, or NULL when the database failed. */
 json_t *
 store_user_list(struct store *st)
 {
@@ -99,17 +106,21 @@ store_user_list(struct store *st)
 	    "SELECT name, role, disabled, created_at FROM users ORDER BY name";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
+	enum store_step		 rc;
 
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:I}",
 		    "name", COL_TEXT(s, 0), "role", COL_TEXT(s, 1),
 		    "disabled", sqlite3_column_int(s, 2),
 		    "created_at", (json_int_t)sqlite3_column_int64(s, 3)));
 	sqlite3_reset(s);
-	return list;
+	return store_list_end(list, rc);
 }
 
-/* An enabled user and their password hash (*hash owned by the caller). */
+/*
+ * An enabled user and their password hash (*hash owned by the caller):
+ * 0, -1 when there is no such user, -2 when the database failed.
+ */
 int
 store_user_for_login(struct store *st, const char *name, struct staff *who,
     char **hash)
@@ -118,10 +129,13 @@ store_user_for_login(struct store *st, const char *name, struct staff *who,
 	    "SELECT id, role, password_hash FROM users"
 	    " WHERE name = ?1 AND disabled = 0";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	int			 rc = -1;
+	enum store_step		 step;
+	int			 rc;
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	step = store_step(st, s);
+	rc = step == STORE_ERROR ? -2 : -1;
+	if (step == STORE_ROW) {
 		who->id = sqlite3_column_int64(s, 0);
 		snprintf(who->name, sizeof who->name, "%s", name);
 		snprintf(who->role, sizeof who->role, "%s", COL_TEXT(s, 1));
@@ -262,7 +276,7 @@ store_session_delete(struct store *st, const char *token)
 	return store_step_done(st, s);
 }
 
-/* 0: a live session; -1: none; -2: expired. */
+/* 0: a live session; -1: none; -2: expired; -3: the database failed. */
 int
 store_session_find(struct store *st, const char *token, int64_t now,
     struct staff *who, char csrf[STAFF_TOKEN_LEN + 1])
@@ -273,13 +287,16 @@ store_session_find(struct store *st, const char *token, int64_t now,
 	    " WHERE s.token_hash = ?1 AND u.disabled = 0";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	unsigned char		 hash[32];
-	int			 rc = -1;
+	enum store_step		 step;
+	int			 rc;
 
 	if (strlen(token) != STAFF_TOKEN_LEN)
 		return -1;
 	token_hash(token, hash);
 	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	step = store_step(st, s);
+	rc = step == STORE_ERROR ? -3 : -1;
+	if (step == STORE_ROW) {
 		rc = sqlite3_column_int64(s, 4) <= now ? -2 : 0;
 		who->id = sqlite3_column_int64(s, 0);
 		snprintf(who->name, sizeof who->name, "%s", COL_TEXT(s, 1));

@@ -11,7 +11,7 @@
 
 #include "techtank.h"
 
-#define STORE_MAX_STMTS		64
+#define STORE_STMTS_FIRST	64	/* the cache's first size; it doubles */
 #define STORE_BUSY_TIMEOUT_MS	2000
 
 struct store_stmt {
@@ -22,8 +22,8 @@ struct store_stmt {
 struct store {
 	sqlite3			*db;
 	int			 flags;
-	size_t			 nstmts;
-	struct store_stmt	 stmts[STORE_MAX_STMTS];
+	size_t			 nstmts, stmts_size;
+	struct store_stmt	*stmts;
 };
 
 /* Create the folder that will hold the database, like mkdir -p. */
@@ -83,7 +83,6 @@ store_pragmas(struct store *st)
 	static const char	*checkpointer =
 	    "PRAGMA synchronous=FULL;";
 
-	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_create_function(st->db, "tt_fold", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL,
 	    NULL);
@@ -109,6 +108,29 @@ store_configure(void)
 	pthread_once(&once, store_configure_once);
 }
 
+/*
+ * Refuse a database this program does not know the schema of, before
+ * anything is set on the connection that could write to the file.
+ */
+static int
+store_schema_check(struct store *st, const char *path, char **cause)
+{
+	int	have = store_user_version(st), want = store_migration_count();
+
+	if (have < 0)
+		xasprintf(cause, "cannot read the schema version of %s: %s",
+		    path, sqlite3_errmsg(st->db));
+	else if (have < want)
+		xasprintf(cause, "%s has schema version %d, this %s needs %d: "
+		    "start techtankd once to upgrade it", path, have,
+		    log_name(), want);
+	else if (have > want)
+		xasprintf(cause, "%s has schema version %d, newer than this "
+		    "%s's %d: use the one that came with that techtankd", path,
+		    have, log_name(), want);
+	return have == want ? 0 : -1;
+}
+
 struct store *
 store_open(const char *path, int flags, char **cause)
 {
@@ -117,7 +139,7 @@ store_open(const char *path, int flags, char **cause)
 
 	store_configure();
 	st->flags = flags;
-	if (flags & STORE_WRITER) {
+	if ((flags & STORE_WRITER) && !(flags & STORE_NO_MIGRATE)) {
 		oflags |= SQLITE_OPEN_CREATE;
 		if (strcmp(path, ":memory:") != 0 &&
 		    make_parent_dirs(path) == -1) {
@@ -132,12 +154,16 @@ store_open(const char *path, int flags, char **cause)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	if ((flags & STORE_NO_MIGRATE) &&
+	    store_schema_check(st, path, cause) != 0)
+		goto fail;
 	if (store_pragmas(st) != 0) {
 		xasprintf(cause, "cannot set up %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;
 	}
-	if (flags & STORE_WRITER) {
+	if ((flags & STORE_WRITER) && !(flags & STORE_NO_MIGRATE)) {
 		int	was_empty;
 
 		if (store_migrate(st, &was_empty, cause) != 0)
@@ -159,6 +185,7 @@ store_close(struct store *st)
 		return;
 	for (size_t i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx("closing the database: %s", sqlite3_errmsg(st->db));
 	free(st);
@@ -173,11 +200,16 @@ store_db(struct store *st)
 /*
  * The prepared statement for sql, prepared on first use and reset and
  * cleared on every later one. sql must be a string with static lifetime.
+ * Our SQL is fixed, so a statement that does not compile is a bug and
+ * fatal; any other failure to prepare (no memory, a busy or damaged file)
+ * is logged and gives NULL: SQLite's bind and column functions take a NULL
+ * statement as a no-op, and store_step() turns it into STORE_ERROR.
  */
 sqlite3_stmt *
 store_stmt(struct store *st, const char *sql)
 {
 	sqlite3_stmt	*stmt;
+	int		 rc;
 
 	for (size_t i = 0; i < st->nstmts; i++) {
 		if (st->stmts[i].sql == sql) {
@@ -187,11 +219,22 @@ store_stmt(struct store *st, const char *sql)
 			return stmt;
 		}
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &stmt, NULL) != SQLITE_OK)
-		fatalx("preparing \"%.60s\": %s", sql, sqlite3_errmsg(st->db));
-	if (st->nstmts == STORE_MAX_STMTS)
-		fatalx("more than %d prepared statements", STORE_MAX_STMTS);
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_ERROR)
+			fatalx("preparing \"%.60s\": %s", sql,
+			    sqlite3_errmsg(st->db));
+		log_warnx("sqlite: preparing \"%.60s\": %s", sql,
+		    sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	if (st->nstmts == st->stmts_size) {
+		st->stmts_size = st->stmts_size ? st->stmts_size * 2 :
+		    STORE_STMTS_FIRST;
+		st->stmts = xreallocarray(st->stmts, st->stmts_size,
+		    sizeof *st->stmts);
+	}
 	st->stmts[st->nstmts].sql = sql;
 	st->stmts[st->nstmts++].stmt = stmt;
 	return stmt;
@@ -201,24 +244,19 @@ store_stmt(struct store *st, const char *sql)
 int
 store_run(struct store *st, const char *sql)
 {
-	sqlite3_stmt	*s = store_stmt(st, sql);
-	int		 rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_warnx("sqlite: %s: %s", sql, sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return 0;
+	return store_step_done(st, store_stmt(st, sql));
 }
 
 /*
  * Step a statement: STORE_ROW, STORE_DONE, or STORE_ERROR (logged, with the
- * statement's text). Callers must tell an error apart from "no row".
+ * statement's text). Callers must tell an error apart from "no row". A
+ * statement store_stmt() could not prepare (NULL) is an error too.
  */
 enum store_step
 store_step(struct store *st, sqlite3_stmt *s)
 {
+	if (s == NULL)
+		return STORE_ERROR;
 	switch (sqlite3_step(s)) {
 	case SQLITE_ROW:
 		return STORE_ROW;
@@ -231,42 +269,32 @@ store_step(struct store *st, sqlite3_stmt *s)
 	}
 }
 
+/*
+ * The end of a loop that built list from the rows of a statement: the
+ * list, or NULL (the list freed) when the last step was an error.
+ */
+json_t *
+store_list_end(json_t *list, enum store_step last)
+{
+	if (last != STORE_ERROR)
+		return list;
+	json_decref(list);
+	return NULL;
+}
+
 /* Step a statement that returns no rows, and reset it: 0, or -1. */
 int
 store_step_done(struct store *st, sqlite3_stmt *s)
 {
-	int	rc = sqlite3_step(s);
+	enum store_step	rc = store_step(st, s);
 
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_warnx("sqlite: %s", sqlite3_errmsg(st->db));
+	if (rc == STORE_ROW) {
+		log_warnx("sqlite: %.80s: a row where none was expected",
+		    sqlite3_sql(s));
 		return -1;
 	}
-	return 0;
-}
-
-/* Seats left under a limit column and its count column; -1: no limit. */
-int64_t
-store_seats_left(sqlite3_stmt *s, int limit_col, int count_col)
-{
-	int64_t	left;
-
-	if (sqlite3_column_type(s, limit_col) == SQLITE_NULL)
-		return -1;
-	left = sqlite3_column_int64(s, limit_col) -
-	    sqlite3_column_int64(s, count_col);
-	return left < 0 ? 0 : left;
-}
-
-/* The smaller of two seat counts, where -1 means no limit. */
-int64_t
-store_seats_min(int64_t a, int64_t b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
+	return rc == STORE_DONE ? 0 : -1;
 }
 
 int
@@ -314,17 +342,16 @@ store_checkpoint(struct store *st)
 	return 0;
 }
 
+/* PRAGMA user_version: how many migrations the database has; -1: error. */
 int
 store_user_version(struct store *st)
 {
-	sqlite3_stmt	*stmt;
-	int		 v = -1;
+	static const char	 sql[] = "PRAGMA user_version";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 v = -1;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (store_step(st, s) == STORE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
 	return v;
 }

@@ -1,8 +1,8 @@
 /*
  * techtank.h: the shared core of the Techtank Conference system: memory and
- * logging helpers, text validation, tokens, time formatting and the SQLite
- * data-access layer. Linked by techtankd, the unit tests and (later) the
- * badge generator. Grouped by the file that defines each function.
+ * logging helpers, text validation, tokens, time zones and time formatting,
+ * and the SQLite data-access layer. Linked by techtankd, the unit tests and
+ * the badge generator. Grouped by the file that defines each function.
  */
 #ifndef TECHTANK_H
 #define TECHTANK_H
@@ -29,6 +29,7 @@ int xasprintf(char **, const char *, ...) TT_PRINTFLIKE(2, 3);
 
 /* log.c */
 void log_init(const char *progname);
+const char *log_name(void);
 void log_info(const char *, ...) TT_PRINTFLIKE(1, 2);
 void log_warn(const char *, ...) TT_PRINTFLIKE(1, 2);
 void log_warnx(const char *, ...) TT_PRINTFLIKE(1, 2);
@@ -66,9 +67,17 @@ int token_manage_valid(const char *);
 void token_random(char *, size_t nchars);
 char token_check_char(const char *, size_t);
 
-/* timefmt.c */
-void timefmt_iso(time_t, const char *zone, char out[32]);
-void timefmt_date(time_t, const char *zone, char out[16]);
+/* tzfile.c: time zones from the system's TZif files */
+struct tzfile;
+const struct tzfile *tzfile_get(const char *name);
+struct tzfile *tzfile_parse(const unsigned char *, size_t);
+void tzfile_free(struct tzfile *);
+void tzfile_local(const struct tzfile *, int64_t t, long *utoff,
+	    int *isdst);
+
+/* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
+int timefmt_iso(time_t, const char *zone, char out[32]);
+int timefmt_date(time_t, const char *zone, char out[16]);
 int64_t timefmt_now_usec(void);
 
 /* reg-input.c: a registration request, parsed and validated */
@@ -101,6 +110,12 @@ struct store;
 #define STORE_WRITER 0x1	/* migrate, load the demo, write */
 #define STORE_NO_DEMO 0x2
 #define STORE_CHECKPOINTER 0x4	/* runs checkpoints beside the writer */
+/*
+ * With STORE_WRITER: write, but never create, migrate or fill the
+ * database, and refuse one whose schema is not this program's. Migrating
+ * is the daemon's step alone; the other programs use this.
+ */
+#define STORE_NO_MIGRATE 0x8
 struct store *store_open(const char *path, int flags, char **cause);
 void store_close(struct store *);
 sqlite3 *store_db(struct store *);
@@ -110,8 +125,7 @@ int store_run(struct store *, const char *sql);
 enum store_step { STORE_ERROR = -1, STORE_DONE = 0, STORE_ROW = 1 };
 enum store_step store_step(struct store *, sqlite3_stmt *);
 int store_step_done(struct store *, sqlite3_stmt *);
-int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
-int64_t store_seats_min(int64_t, int64_t);
+json_t *store_list_end(json_t *, enum store_step last);
 int store_exec(struct store *, const char *sql);
 int store_begin(struct store *);
 int store_commit(struct store *);
@@ -135,7 +149,7 @@ int64_t store_current_event(struct store *);
 json_t *store_event_json(struct store *, int64_t event_id);
 json_t *store_programme_json(struct store *, int64_t event_id);
 
-/* store-reg.c: registrations, capacity and the waitlist */
+/* store-error.c: what a failed store operation hands up */
 struct store_error {
 	int	 status;	/* HTTP status */
 	char	 code[32];
@@ -146,14 +160,33 @@ struct store_error {
 void store_error_set(struct store_error *, int, const char *, const char *,
 	    ...) TT_PRINTFLIKE(4, 5);
 void store_error_clear(struct store_error *);
+
+/* store-seats.c: seat counters, attendee and registration status, waitlist */
+struct store_seats {
+	int64_t	event_id;
+	int	hidden, on_sale, waitlist;
+	int64_t	left;		/* -1: unlimited */
+};
+int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
+int64_t store_seats_min(int64_t, int64_t);
+enum store_step store_seats_get(struct store *, int64_t ticket_type,
+	    int64_t now, struct store_seats *);
+int store_session_take(struct store *, int64_t attendee, int64_t session);
+int store_attendee_set_status(struct store *, int64_t id, const char *status,
+	    int64_t now);
+int store_registration_refresh(struct store *, int64_t id, int cancel,
+	    int64_t now);
+int store_promote_waitlist(struct store *, int64_t event_id);
+int store_recount(struct store *);
+
+/* store-reg.c: registering and cancelling */
 int64_t store_register(struct store *, const struct reg_input *,
 	    const char *idem_key, const unsigned char *idem_hash,
 	    int *replayed, struct store_error *);
 int64_t store_cancel(struct store *, const char *token, struct store_error *);
-int store_promote_waitlist(struct store *, int64_t event_id);
-int store_recount(struct store *);
-json_t *store_registration_json(struct store *, int64_t id,
-	    const char *public_url);
 int64_t store_registration_by_token(struct store *, const char *token);
+
+/* store-reg-json.c: a registration as the API shows it */
+json_t *store_registration_json(struct store *, int64_t id);
 
 #endif

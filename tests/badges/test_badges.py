@@ -233,3 +233,35 @@ def test_offsets_move_the_whole_sheet(filled, tmp_path):
                    check=False)
     assert r.returncode != 0 and "--offset-x" in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_older_schema_is_refused_and_left_alone(tmp_path):
+    """techtank-badges never migrates: only the daemon upgrades a database."""
+    import hashlib
+    import shutil
+    import sqlite3
+    from techtank_test import Daemon
+    d = Daemon(str(tmp_path)).start()
+    d.stop()
+    want = d.sql("PRAGMA user_version")[0][0]
+    old = str(tmp_path / "old.db")
+    shutil.copy(d.db, old)
+    con = sqlite3.connect(old)
+    con.execute(f"PRAGMA user_version = {want - 1}")
+    con.commit()
+    con.close()
+    with open(old, "rb") as f:
+        before = hashlib.sha256(f.read()).hexdigest()
+    for args in (["tags", "-o", str(tmp_path / "tags.pdf")], ["programme", "-o",
+                 str(tmp_path / "programme.pdf")], ["reissue", "--attendee", "1"]):
+        r = run_badges(args[0], "--db", old, *args[1:], check=False)
+        assert r.returncode == 1, (args, r.stderr)
+        assert (f"{old} has schema version {want - 1}, this techtank-badges needs {want}: "
+                "start techtankd once to upgrade it") in r.stderr, r.stderr
+    with open(old, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == before
+    assert not os.path.exists(old + "-wal")
+    assert not any(p.name.endswith(".pdf") for p in tmp_path.iterdir())
+    con = sqlite3.connect(old)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == want - 1
+    con.close()

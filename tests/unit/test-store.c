@@ -1,7 +1,8 @@
 /*
- * test-store.c: migrations on an empty and an up-to-date database, the
- * demo data, and the seat rules: quotas, event capacity, the waitlist and
- * its promotion, idempotency keys.
+ * test-store.c: migrations on an empty and an up-to-date database, opening
+ * without migrating, the statement cache, the demo data, and the seat
+ * rules: quotas, event capacity, the waitlist and its promotion,
+ * idempotency keys.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,62 @@ START_TEST(refuses_a_newer_database)
 	st = store_open(":memory:", STORE_WRITER | STORE_NO_DEMO, &cause);
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM events"), 0);
+}
+END_TEST
+
+/* Only the daemon migrates: the other programs refuse an older schema. */
+START_TEST(no_migrate_refuses_other_schemas)
+{
+	char		*cause = NULL, sql[64], want[64];
+	int		 n = store_migration_count();
+	struct store	*other;
+
+	other = store_open(db_path, STORE_WRITER | STORE_NO_MIGRATE, &cause);
+	ck_assert_msg(other != NULL, "%s", cause ? cause : "");
+	store_close(other);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", n - 1);
+	ck_assert_int_eq(store_exec(st, sql), 0);
+	other = store_open(db_path, STORE_WRITER | STORE_NO_MIGRATE, &cause);
+	ck_assert_ptr_null(other);
+	snprintf(want, sizeof want, "has schema version %d, this unit-tests "
+	    "needs %d", n - 1, n);
+	ck_assert_msg(strstr(cause, want) != NULL, "%s", cause);
+	free(cause);
+	ck_assert_int_eq(store_user_version(st), n - 1);
+	ck_assert_int_eq(store_exec(st, "PRAGMA user_version = 99"), 0);
+	other = store_open(db_path, STORE_WRITER | STORE_NO_MIGRATE, &cause);
+	ck_assert_ptr_null(other);
+	ck_assert_ptr_nonnull(strstr(cause, "newer"));
+	free(cause);
+	/* Nor does it create one. */
+	other = store_open("/tmp/tt-unit-no-such.db", STORE_WRITER |
+	    STORE_NO_MIGRATE, &cause);
+	ck_assert_ptr_null(other);
+	free(cause);
+	ck_assert_int_eq(access("/tmp/tt-unit-no-such.db", F_OK), -1);
+}
+END_TEST
+
+/* More statements than the cache first holds: it grows, and keeps them. */
+START_TEST(statement_cache_grows)
+{
+	static char	 sql[200][40];
+	sqlite3_stmt	*first, *last, *s;
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+		s = store_stmt(st, sql[i]);
+		ck_assert_int_eq(store_step(st, s), STORE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(s, 0), i);
+		sqlite3_reset(s);
+	}
+	first = store_stmt(st, sql[0]);
+	last = store_stmt(st, sql[199]);
+	ck_assert_ptr_eq(store_stmt(st, sql[0]), first);
+	ck_assert_ptr_eq(store_stmt(st, sql[199]), last);
+	ck_assert_int_eq(store_step(st, last), STORE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(last, 0), 199);
+	sqlite3_reset(last);
 }
 END_TEST
 
@@ -438,6 +495,8 @@ suite_store(void)
 	tcase_add_test(mig, reopens_an_up_to_date_database_unchanged);
 	tcase_add_test(mig, refuses_a_newer_database);
 	tcase_add_test(mig, event_and_programme_json);
+	tcase_add_test(mig, statement_cache_grows);
+	tcase_add_test(mig, no_migrate_refuses_other_schemas);
 	tcase_add_checked_fixture(cap, setup, teardown);
 	tcase_add_test(cap, quota_then_waitlist_in_order);
 	tcase_add_test(cap, partial_registration);

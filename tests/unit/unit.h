@@ -12,5 +12,7 @@ Suite *suite_reg_input(void);
 Suite *suite_store(void);
 Suite *suite_door(void);
 Suite *suite_queue(void);
+Suite *suite_store_faults(void);
+Suite *suite_tzfile(void);
 
 #endif

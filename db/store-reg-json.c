@@ -1,0 +1,120 @@
+/*
+ * store-reg-json.c: a registration as the API shows it to the holder of
+ * its manage link, with its attendees and their sign-ups.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "techtank.h"
+
+static json_t *
+attendee_sessions_json(struct store *st, int64_t attendee)
+{
+	static const char	 sql[] =
+	    "SELECT s.id, s.title FROM attendee_sessions x"
+	    " JOIN sessions s ON s.id = x.session_id WHERE x.attendee_id = ?1"
+	    " ORDER BY s.starts_at";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	enum store_step		 rc;
+
+	sqlite3_bind_int64(s, 1, attendee);
+	while ((rc = store_step(st, s)) == STORE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "title", COL_TEXT(s, 1)));
+	sqlite3_reset(s);
+	return store_list_end(list, rc);
+}
+
+static json_t *
+attendees_json(struct store *st, int64_t reg_id)
+{
+	static const char	 sql[] =
+	    "SELECT a.id, a.first_name, a.last_name, a.email, a.company,"
+	    " a.job_title, a.dietary, a.listed, a.status, a.pass_code,"
+	    " CASE WHEN a.status = 'waitlisted' THEN (SELECT count(*)"
+	    "  FROM attendees w WHERE w.ticket_type_id = a.ticket_type_id"
+	    "  AND w.status = 'waitlisted' AND w.id <= a.id) END"
+	    " FROM attendees a WHERE a.registration_id = ?1 ORDER BY a.id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	enum store_step		 rc;
+
+	sqlite3_bind_int64(s, 1, reg_id);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		int	confirmed = strcmp(COL_TEXT(s, 8), "confirmed") == 0;
+
+		json_array_append_new(list, json_pack(
+		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "first_name", COL_TEXT(s, 1), "last_name", COL_TEXT(s, 2),
+		    "email", COL_TEXT(s, 3), "company", COL_TEXT(s, 4),
+		    "job_title", COL_TEXT(s, 5), "dietary", COL_TEXT(s, 6),
+		    "listed", sqlite3_column_int(s, 7),
+		    "status", COL_TEXT(s, 8),
+		    "pass_code", confirmed && COL_TEXT(s, 9) != NULL ?
+		    json_string(COL_TEXT(s, 9)) : json_null(),
+		    "waitlist_position",
+		    sqlite3_column_type(s, 10) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(s, 10))));
+	}
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		return store_list_end(list, rc);
+	/* Sign-ups after the attendee rows: the statement is shared. */
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t	*a = json_array_get(list, i), *sessions;
+
+		if ((sessions = attendee_sessions_json(st, json_integer_value(
+		    json_object_get(a, "id")))) == NULL)
+			return store_list_end(list, STORE_ERROR);
+		json_object_set_new(a, "sessions", sessions);
+	}
+	return list;
+}
+
+/*
+ * The registration as the API shows it to the holder of its manage link;
+ * NULL when there is no such registration or the database failed. Where
+ * the pages that take the link live is the daemon's business, not ours.
+ */
+json_t *
+store_registration_json(struct store *st, int64_t id)
+{
+	static const char	 sql[] =
+	    "SELECT r.id, r.status, r.manage_token, r.created_at, e.timezone,"
+	    " t.id, t.name, r.contact_first_name, r.contact_last_name,"
+	    " r.contact_email, r.contact_company, r.contact_phone, e.name"
+	    " FROM registrations r JOIN events e ON e.id = r.event_id"
+	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*r, *attendees;
+	char			 created[32];
+
+	sqlite3_bind_int64(s, 1, id);
+	if (store_step(st, s) != STORE_ROW) {
+		sqlite3_reset(s);
+		return NULL;
+	}
+	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 4), created);
+	r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s},"
+	    " s:{s:s, s:s, s:s, s:s, s:s}}",
+	    "id", (json_int_t)sqlite3_column_int64(s, 0),
+	    "status", COL_TEXT(s, 1),
+	    "manage_token", COL_TEXT(s, 2),
+	    "created_at", created,
+	    "event", COL_TEXT(s, 12),
+	    "ticket_type", "id", (json_int_t)sqlite3_column_int64(s, 5),
+	    "name", COL_TEXT(s, 6),
+	    "contact", "first_name", COL_TEXT(s, 7), "last_name", COL_TEXT(s, 8),
+	    "email", COL_TEXT(s, 9), "company", COL_TEXT(s, 10),
+	    "phone", COL_TEXT(s, 11));
+	sqlite3_reset(s);
+	if ((attendees = attendees_json(st, id)) == NULL) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "attendees", attendees);
+	return r;
+}
