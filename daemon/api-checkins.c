@@ -114,11 +114,16 @@ undo_run(struct store *st, struct job *job)
 {
 	struct undo	*u = job->data;
 
-	if (store_checkin_undo(st, &u->who, u->checkin_id, u->address,
-	    (int64_t)time(NULL)) != 0) {
+	switch (store_checkin_undo(st, &u->who, u->checkin_id, u->address,
+	    (int64_t)time(NULL))) {
+	case 0:
+		break;
+	case -1:
 		store_error_set(&job->err, 404, "not_found",
 		    "no such check-in, or already undone");
 		return -1;
+	default:
+		return -1;	/* the writer answers 500 */
 	}
 	job->answer = json_pack("{s:I}", "undone", (json_int_t)u->checkin_id);
 	return 0;

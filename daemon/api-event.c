@@ -21,18 +21,21 @@ static void
 api_event(struct http_req *hr)
 {
 	int64_t	 id = store_current_event(hr->w->store);
-	json_t	*ev;
 
-	if (id < 0 || (ev = store_event_json(hr->w->store, id)) == NULL) {
+	if (id == -1) {
 		http_reply_error(hr, 404, "not_found", "no event is set up",
 		    NULL);
 		return;
 	}
-	http_reply_json(hr, 200, ev);
+	http_reply_read(hr, id < 0 ? NULL : store_event_json(hr->w->store,
+	    id));
 }
 
-/* Read the programme again; the generation is taken before the read, so
- * a change committed meanwhile makes the next request read once more. */
+/*
+ * Read the programme again: 0, -1 when there is no event, -2 when the
+ * database failed. The generation is taken before the read, so a change
+ * committed meanwhile makes the next request read once more.
+ */
 static int
 programme_load(struct worker *w, uint64_t generation)
 {
@@ -40,12 +43,14 @@ programme_load(struct worker *w, uint64_t generation)
 	json_t	*p;
 	char	*text;
 
-	if (id < 0 || (p = store_programme_json(w->store, id)) == NULL)
-		return -1;
+	if (id < 0)
+		return (int)id;
+	if ((p = store_programme_json(w->store, id)) == NULL)
+		return -2;
 	text = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	if (text == NULL)
-		return -1;
+		return -2;
 	free(w->programme);
 	w->programme = text;
 	w->programme_len = strlen(text);
@@ -59,11 +64,17 @@ api_programme(struct http_req *hr)
 	struct worker	*w = hr->w;
 	struct evbuffer	*buf;
 	uint64_t	 generation = writer_programme_generation();
+	int		 rc = 0;
 
-	if ((w->programme == NULL || w->programme_generation != generation) &&
-	    programme_load(w, generation) != 0) {
+	if (w->programme == NULL || w->programme_generation != generation)
+		rc = programme_load(w, generation);
+	if (rc == -1) {
 		http_reply_error(hr, 404, "not_found", "no event is set up",
 		    NULL);
+		return;
+	}
+	if (rc != 0) {
+		http_reply_read(hr, NULL);
 		return;
 	}
 	buf = evbuffer_new();

@@ -88,12 +88,18 @@ pass_reply(struct http_req *hr, enum badge_format fmt)
 	struct pass_work	*pw;
 	const char		*token = hr->args[0];
 	char			*end, *cause = NULL;
-	int64_t			 id, reg, event_id = -1;
+	int64_t			 id, reg, owner, event_id = -1;
 
 	id = strtoll(hr->args[1], &end, 10);
-	if (*end != '\0' || id <= 0 || !token_manage_valid(token) ||
-	    (reg = store_registration_by_token(st, token)) < 0 ||
-	    store_attendee_registration(st, id, &event_id) != reg)
+	if (*end != '\0' || id <= 0 || !token_manage_valid(token))
+		goto missing;
+	reg = store_registration_by_token(st, token);
+	owner = reg >= 0 ? store_attendee_registration(st, id, &event_id) : reg;
+	if (reg == -2 || owner == -2) {
+		http_reply_read(hr, NULL);
+		return;
+	}
+	if (reg < 0 || owner != reg)
 		goto missing;
 	pw = xcalloc(1, sizeof *pw);
 	pw->fmt = fmt;

@@ -161,6 +161,10 @@ api_registration_get(struct http_req *hr)
 
 	if (token_manage_valid(token))
 		id = store_registration_by_token(hr->w->store, token);
+	if (id == -2) {
+		http_reply_read(hr, NULL);
+		return;
+	}
 	if (id < 0) {
 		no_registration(hr);
 		return;

@@ -161,10 +161,21 @@ api_session_login(struct http_req *hr)
 	l->username = xstrdup(user);
 	l->password = xstrdup(password);
 	snprintf(l->address, sizeof l->address, "%s", address);
-	if (store_user_for_login(hr->w->store, l->username, &l->who,
-	    &l->hash) != 0)
-		l->hash = NULL;
 	json_decref(body);
+	switch (store_user_for_login(hr->w->store, l->username, &l->who,
+	    &l->hash)) {
+	case 0:
+		break;
+	case -1:
+		l->hash = NULL;	/* checked against the dummy hash */
+		break;
+	default:
+		login_free(l);
+		http_header(hr, "Retry-After", "1");
+		http_reply_error(hr, 503, "unavailable", "logins cannot be "
+		    "checked just now; please try again", NULL);
+		return;
+	}
 	job_submit(hr, &login_job, l, login_free);
 }
 

@@ -75,6 +75,12 @@ auth_staff(struct http_req *hr, const char *role, struct staff *who)
 		rc = store_session_find(hr->w->store, token,
 		    (int64_t)time(NULL), who, csrf);
 	snprintf(who->csrf, sizeof who->csrf, "%s", rc == 0 ? csrf : "");
+	if (rc == -3) {
+		http_header(hr, "Retry-After", "1");
+		http_reply_error(hr, 503, "unavailable", "the session could "
+		    "not be checked; please try again", NULL);
+		return -1;
+	}
 	if (rc == -2) {
 		http_reply_error(hr, 401, "session_expired",
 		    "the session has expired; log in again", NULL);

@@ -308,13 +308,20 @@ registration_by_token(struct store *st, const char *token, int64_t *id)
 	return rc;
 }
 
-/* For readers: the id, or -1 when there is none or the database failed. */
+/* For readers: the id, -1 when there is none, -2 when the database failed. */
 int64_t
 store_registration_by_token(struct store *st, const char *token)
 {
 	int64_t	id;
 
-	return registration_by_token(st, token, &id) == STORE_ROW ? id : -1;
+	switch (registration_by_token(st, token, &id)) {
+	case STORE_ROW:
+		return id;
+	case STORE_DONE:
+		return -1;
+	default:
+		return -2;
+	}
 }
 
 /*
