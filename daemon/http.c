@@ -175,9 +175,10 @@ http_reply_read(struct http_req *hr, json_t *body)
 void
 http_reply_store_error(struct http_req *hr, struct store_error *err)
 {
-	json_t	*fields = err->fields;
+	json_t	*fields = err->fields, *body, *current = err->current;
 
 	err->fields = NULL;
+	err->current = NULL;
 	if (err->status == 503)
 		http_header(hr, "Retry-After", "1");
 	if (err->retry_after > 0) {
@@ -186,7 +187,13 @@ http_reply_store_error(struct http_req *hr, struct store_error *err)
 		snprintf(retry, sizeof retry, "%d", err->retry_after);
 		http_header(hr, "Retry-After", retry);
 	}
-	http_reply_error(hr, err->status, err->code, err->message, fields);
+	body = json_pack("{s:s, s:s}", "code", err->code, "message",
+	    err->message);
+	if (fields != NULL)
+		json_object_set_new(body, "fields", fields);
+	if (current != NULL)
+		json_object_set_new(body, "current", current);
+	http_reply_json(hr, err->status, json_pack("{s:o}", "error", body));
 }
 
 const char *

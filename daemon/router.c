@@ -44,6 +44,7 @@ route_call(struct http_req *hr, const struct route *r)
 	static const char	*roles[] = {
 		[AUTH_DOOR] = "door", [AUTH_ORGANISER] = "organiser" };
 
+	hr->route = r;
 	if (r->secret)
 		hr->log_path = r->path;
 	if (r->auth != AUTH_PUBLIC &&

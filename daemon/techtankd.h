@@ -138,6 +138,7 @@ struct http_req {
 	char			*segs;		/* path split at '/' */
 	const char		*args[ROUTE_ARGS_MAX];	/* the "*" segments */
 	struct staff		 who;		/* routes for staff */
+	const struct route	*route;		/* the one being served */
 };
 
 /* http.c */
@@ -203,6 +204,7 @@ struct route {
 	enum route_auth	 auth;		/* checked before the handler */
 	int		 secret;	/* log the pattern, not the path */
 	void		(*handler)(struct http_req *);
+	const void	*data;		/* for the handler: e.g. its resource */
 };
 #define M_GET		(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
 #define M_POST		EVHTTP_REQ_POST
@@ -210,10 +212,18 @@ struct route {
 #define M_PATCH		EVHTTP_REQ_PATCH
 #define M_DELETE	EVHTTP_REQ_DELETE
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
-	X(api_session) X(api_checkins) X(api_search)
+	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
+	X(admin_ticket_types)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
+
+/* resource.c: handlers for the organiser resources (resource.h) */
+void resource_list(struct http_req *);
+void resource_get(struct http_req *);
+void resource_create(struct http_req *);
+void resource_update(struct http_req *);
+void resource_delete(struct http_req *);
 
 /* static.c */
 int static_open_root(const char *, char **cause);

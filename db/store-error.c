@@ -25,5 +25,6 @@ void
 store_error_clear(struct store_error *e)
 {
 	json_decref(e->fields);
+	json_decref(e->current);
 	memset(e, 0, sizeof *e);
 }

@@ -8,14 +8,17 @@
 #include "techtank.h"
 
 /*
- * The event the public pages show: the next one not yet over, else the
- * last. -1 when there is none, -2 when the database failed.
+ * The event the public pages show: the one organisers chose, else the
+ * next one not yet over, else the last; never an archived one. -1 when
+ * there is none, -2 when the database failed.
  */
 int64_t
 store_current_event(struct store *st)
 {
 	static const char	 sql[] =
-	    "SELECT id FROM events ORDER BY ends_at < ?1,"
+	    "SELECT id FROM events WHERE archived = 0 ORDER BY"
+	    " id IS NOT (SELECT value FROM settings WHERE key = 'current_event'),"
+	    " ends_at < ?1,"
 	    " CASE WHEN ends_at < ?1 THEN -starts_at ELSE starts_at END"
 	    " LIMIT 1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -290,4 +293,17 @@ store_programme_json(struct store *st, int64_t event_id)
 	json_object_set_new(p, "speakers", speakers);
 	json_object_set_new(p, "days", days);
 	return p;
+}
+
+/* The event the public pages show from now on: 0, or -1. */
+int
+store_set_current_event(struct store *st, int64_t id)
+{
+	static const char	 sql[] = "INSERT INTO settings (key, value)"
+	    " VALUES ('current_event', ?1)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_int64(s, 1, id);
+	return store_step_done(st, s);
 }

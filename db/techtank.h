@@ -79,6 +79,7 @@ void tzfile_local(const struct tzfile *, int64_t t, long *utoff,
 int timefmt_iso(time_t, const char *zone, char out[32]);
 int timefmt_date(time_t, const char *zone, char out[16]);
 int64_t timefmt_now_usec(void);
+int timefmt_parse_iso(const char *, int64_t *);
 
 /* reg-input.c: a registration request, parsed and validated */
 #define REG_MAX_ATTENDEES 10
@@ -146,6 +147,7 @@ int store_load_demo(struct store *, char **cause);
 
 /* store-event.c: the event, its ticket types and the programme as JSON */
 int64_t store_current_event(struct store *);
+int store_set_current_event(struct store *, int64_t event_id);
 json_t *store_event_json(struct store *, int64_t event_id);
 json_t *store_programme_json(struct store *, int64_t event_id);
 
@@ -156,6 +158,7 @@ struct store_error {
 	char	 message[160];
 	int	 retry_after;	/* seconds, for 429 and 503; 0: none */
 	json_t	*fields;	/* owned; may be NULL */
+	json_t	*current;	/* owned: the copy a stale edit missed */
 };
 void store_error_set(struct store_error *, int, const char *, const char *,
 	    ...) TT_PRINTFLIKE(4, 5);

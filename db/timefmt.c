@@ -75,3 +75,72 @@ timefmt_now_usec(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era;
+	unsigned	yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int
+digits(const char **p, int n, int *out)
+{
+	int	v = 0;
+
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * An ISO 8601 time with its offset, as the API sends them:
+ * 2027-11-30T09:00:00+01:00, 2027-11-30T08:00Z (seconds optional). The
+ * offset is required: a time without one means nothing in UTC. 0 with
+ * *out, or -1.
+ */
+int
+timefmt_parse_iso(const char *s, int64_t *out)
+{
+	static const int	 mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	const char		*p = s;
+	int			 y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign;
+
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d) || (*p != 'T' && *p != ' ') ||
+	    (p++, digits(&p, 2, &h)) || *p++ != ':' || digits(&p, 2, &mi))
+		return -1;
+	if (*p == ':' && (p++, digits(&p, 2, &sec)))
+		return -1;
+	if (*p == 'Z') {
+		sign = 0;
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) ||
+		    oh > 14 || om > 59)
+			return -1;
+	} else
+		return -1;
+	if (*p != '\0' || y < 1970 || y > 9999 || mo < 1 || mo > 12 ||
+	    d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))) || h > 23 ||
+	    mi > 59 || sec > 59)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    (int64_t)sign * (oh * 3600 + om * 60);
+	return 0;
+}

@@ -1,0 +1,620 @@
+/*
+ * store-resource.c: the one implementation behind every resource the
+ * organisers edit (resource.h). From a resource's table of fields it
+ * builds its SQL once, checks what a client sends (on the worker), and
+ * reads, lists, creates, updates and deletes rows (on the writer, in the
+ * group's transaction), each change with its audit row. Every row carries
+ * a version: an update or delete naming another version is refused with
+ * the current copy, so two organisers never overwrite each other.
+ *
+ * Rows move between here and the callers in their stored form, a JSON
+ * object by field name (times as UTC seconds); store_resource_view()
+ * makes the API's form of one (times in the event's zone).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resource.h"
+
+/* The SQL of a resource. Selected columns: id, version, parent, fields. */
+struct resource_sql {
+	char	*get;
+	char	*list;
+	char	*count;
+	char	*insert;	/* ?1 parent, then ?2... the writable fields */
+	char	*update;	/* ?1 id, then ?2... the writable fields */
+	char	*delete;
+};
+
+#define COL_FIRST_FIELD	3
+
+static pthread_mutex_t	sql_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Append a, b and c to the string *s. */
+static void
+append(char **s, const char *a, const char *b, const char *c)
+{
+	char	*next;
+
+	xasprintf(&next, "%s%s%s%s", *s, a, b, c);
+	free(*s);
+	*s = next;
+}
+
+/* The statements are made once and live as long as the program. */
+static const struct resource_sql *
+resource_sql(const struct resource *res)
+{
+	struct resource		*r = (struct resource *)res;
+	struct resource_sql	*q;
+	char			*cols = xstrdup(""), *ins = xstrdup("");
+	char			*vals = xstrdup(""), *set = xstrdup(""), n[16];
+	const char		*parent = res->parent ? res->parent : "NULL";
+	int			 k = 2;
+
+	pthread_mutex_lock(&sql_lock);
+	if ((q = r->sql) != NULL)
+		goto out;
+	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		append(&cols, ", ", f->column, "");
+		if (f->flags & FIELD_READONLY)
+			continue;
+		snprintf(n, sizeof n, "?%d", k++);
+		append(&ins, ", ", f->column, "");
+		append(&vals, ", ", n, "");
+		append(&set, f->column, " = ", n);
+		append(&set, ", ", "", "");
+	}
+	q = xcalloc(1, sizeof *q);
+	xasprintf(&q->get, "SELECT id, version, %s%s FROM %s WHERE id = ?1",
+	    parent, cols, res->table);
+	if (res->parent != NULL) {
+		xasprintf(&q->list, "SELECT id, version, %s%s FROM %s"
+		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", parent,
+		    cols, res->table, res->parent, res->order);
+		xasprintf(&q->count, "SELECT count(*) FROM %s WHERE %s = ?1",
+		    res->table, res->parent);
+		xasprintf(&q->insert, "INSERT INTO %s (%s%s) VALUES (?1%s)",
+		    res->table, res->parent, ins, vals);
+	} else {
+		xasprintf(&q->list, "SELECT id, version, %s%s FROM %s"
+		    " ORDER BY %s LIMIT ?2 OFFSET ?3", parent, cols,
+		    res->table, res->order);
+		xasprintf(&q->count, "SELECT count(*) FROM %s", res->table);
+		/* No parent: the field list starts after a comma to drop. */
+		xasprintf(&q->insert, "INSERT INTO %s (%s) VALUES (%s)",
+		    res->table, ins + 2, vals + 2);
+	}
+	xasprintf(&q->update, "UPDATE %s SET %sversion = version + 1"
+	    " WHERE id = ?1", res->table, set);
+	xasprintf(&q->delete, "DELETE FROM %s WHERE id = ?1", res->table);
+	r->sql = q;
+out:
+	pthread_mutex_unlock(&sql_lock);
+	free(cols);
+	free(ins);
+	free(vals);
+	free(set);
+	return q;
+}
+
+const struct field *
+resource_field(const struct resource *res, const char *name)
+{
+	for (const struct field *f = res->fields; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+/* An integer of a stored row, or none when it is null or absent. */
+int64_t
+resource_int(const json_t *row, const char *name, int64_t none)
+{
+	json_t	*v = json_object_get(row, name);
+
+	if (json_is_true(v))
+		return 1;
+	if (json_is_false(v))
+		return 0;
+	return json_is_integer(v) ? json_integer_value(v) : none;
+}
+
+static int
+slug_ok(const char *s, int upper)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if ((*s >= '0' && *s <= '9') || (!upper && *s == '-') ||
+		    (upper ? (*s >= 'A' && *s <= 'Z') : (*s >= 'a' && *s <= 'z')))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/* A text value checked for its type: the stored string, or an error code. */
+static json_t *
+parse_text(const struct field *f, json_t *v, const char **error)
+{
+	const char	*s, *bad;
+	char		*clean = NULL;
+	json_t		*out;
+
+	if (!json_is_string(v)) {
+		*error = "invalid";
+		return NULL;
+	}
+	s = json_string_value(v);
+	if ((bad = text_clean(s, json_string_length(v), &clean)) != NULL &&
+	    (json_string_length(v) > 0 || (f->flags & FIELD_REQUIRED))) {
+		free(clean);
+		*error = "invalid";
+		return NULL;
+	}
+	if (clean == NULL)
+		clean = xstrdup("");
+	if (utf8_count(clean) > (size_t)f->max)
+		*error = "too_long";
+	else if (f->type == FIELD_EMAIL && *clean != '\0' &&
+	    validate_email(clean) != NULL)
+		*error = "invalid";
+	else if (f->type == FIELD_ZONE && tzfile_get(clean) == NULL)
+		*error = "unknown_zone";
+	else if ((f->type == FIELD_SLUG || f->type == FIELD_CODE) &&
+	    !slug_ok(clean, f->type == FIELD_CODE))
+		*error = "invalid";
+	else if (f->type == FIELD_CHOICE) {
+		*error = "not_a_choice";
+		for (const char *const *c = f->choices; *c != NULL; c++)
+			if (strcmp(*c, clean) == 0)
+				*error = NULL;
+	} else if (*clean == '\0' && (f->flags & FIELD_REQUIRED))
+		*error = "required";
+	out = *error == NULL ? json_string(clean) : NULL;
+	free(clean);
+	return out;
+}
+
+/* One value from the client, in its stored form; NULL with *error. */
+static json_t *
+parse_value(const struct field *f, json_t *v, const char **error)
+{
+	int64_t	t;
+
+	*error = NULL;
+	if (json_is_null(v)) {
+		if (f->flags & FIELD_NULL)
+			return json_null();
+		*error = "required";
+		return NULL;
+	}
+	switch (f->type) {
+	case FIELD_INT:
+		if (!json_is_integer(v))
+			*error = "invalid";
+		else if (json_integer_value(v) < f->min ||
+		    json_integer_value(v) > f->max)
+			*error = "out_of_range";
+		return *error ? NULL : json_integer(json_integer_value(v));
+	case FIELD_BOOL:
+		if (!json_is_boolean(v))
+			*error = "invalid";
+		return *error ? NULL : json_boolean(json_is_true(v));
+	case FIELD_TIME:
+		if (!json_is_string(v) || timefmt_parse_iso(json_string_value(v),
+		    &t) != 0) {
+			*error = "invalid_time";
+			return NULL;
+		}
+		return json_integer(t);
+	default:
+		return parse_text(f, v, error);
+	}
+}
+
+/*
+ * What a client sent for a resource, checked field by field: the stored
+ * values of the fields given, or NULL with *errors ({"field": "code"}).
+ * "id" and "version" are not fields and are left to the caller.
+ */
+json_t *
+resource_parse(const struct resource *res, json_t *body, int creating,
+    json_t **errors)
+{
+	const struct field	*f;
+	const char		*key, *error;
+	json_t			*v, *values = json_object(), *value;
+
+	*errors = json_object();
+	json_object_foreach(body, key, v) {
+		if (strcmp(key, "id") == 0 || strcmp(key, "version") == 0)
+			continue;
+		if ((f = resource_field(res, key)) == NULL) {
+			json_object_set_new(*errors, key,
+			    json_string("unknown_field"));
+			continue;
+		}
+		if (f->flags & FIELD_READONLY) {
+			json_object_set_new(*errors, key,
+			    json_string("read_only"));
+			continue;
+		}
+		if ((value = parse_value(f, v, &error)) == NULL)
+			json_object_set_new(*errors, key, json_string(error));
+		else
+			json_object_set_new(values, key, value);
+	}
+	for (f = res->fields; creating && f->name != NULL; f++)
+		if ((f->flags & FIELD_REQUIRED) &&
+		    json_object_get(body, f->name) == NULL)
+			json_object_set_new(*errors, f->name,
+			    json_string("required"));
+	if (json_object_size(*errors) > 0) {
+		json_decref(values);
+		return NULL;
+	}
+	json_decref(*errors);
+	*errors = NULL;
+	return values;
+}
+
+/* The stored row at the statement's current result. */
+static json_t *
+row_from(const struct resource *res, sqlite3_stmt *s)
+{
+	json_t	*row = json_object();
+	int	 col = COL_FIRST_FIELD;
+
+	for (const struct field *f = res->fields; f->name != NULL; f++, col++) {
+		json_t	*v;
+
+		if (sqlite3_column_type(s, col) == SQLITE_NULL)
+			v = json_null();
+		else if (f->type == FIELD_BOOL)
+			v = json_boolean(sqlite3_column_int(s, col));
+		else if (f->type == FIELD_INT || f->type == FIELD_TIME)
+			v = json_integer(sqlite3_column_int64(s, col));
+		else
+			v = json_string(COL_TEXT(s, col));
+		json_object_set_new(row, f->name, v);
+	}
+	json_object_set_new(row, "id", json_integer(sqlite3_column_int64(s,
+	    0)));
+	json_object_set_new(row, "version", json_integer(sqlite3_column_int64(
+	    s, 1)));
+	return row;
+}
+
+/*
+ * One row in its stored form: 1 with *row (and *parent), 0 when there is
+ * none, -1 when the database failed.
+ */
+int
+store_resource_read(struct store *st, const struct resource *res, int64_t id,
+    json_t **row, int64_t *parent)
+{
+	sqlite3_stmt	*s = store_stmt(st, resource_sql(res)->get);
+	enum store_step	 rc;
+
+	*row = NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_step(st, s)) == STORE_ROW) {
+		*row = row_from(res, s);
+		if (parent != NULL)
+			*parent = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	return rc == STORE_ERROR ? -1 : rc == STORE_ROW;
+}
+
+/* The zone a resource's times are shown in: its own, or its event's. */
+static char *
+row_zone(struct store *st, const struct resource *res, int64_t parent,
+    const json_t *row)
+{
+	static const char	 sql[] = "SELECT timezone FROM events"
+	    " WHERE id = ?1";
+	json_t			*z = json_object_get(row, "timezone");
+	sqlite3_stmt		*s;
+	char			*zone = NULL;
+
+	if (json_is_string(z) && resource_field(res, "timezone") != NULL)
+		return xstrdup(json_string_value(z));
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, parent);
+	if (store_step(st, s) == STORE_ROW)
+		zone = xstrdup(COL_TEXT(s, 0));
+	sqlite3_reset(s);
+	return zone != NULL ? zone : xstrdup("UTC");
+}
+
+/* A stored row as the API shows it: times in ISO 8601 in the zone. */
+json_t *
+store_resource_view(struct store *st, const struct resource *res,
+    int64_t parent, const json_t *row)
+{
+	json_t	*view = json_object();
+	char	*zone = row_zone(st, res, parent, row), iso[32];
+
+	json_object_set(view, "id", json_object_get(row, "id"));
+	json_object_set(view, "version", json_object_get(row, "version"));
+	if (res->parent != NULL)
+		json_object_set_new(view, "event_id", json_integer(parent));
+	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		json_t	*v = json_object_get(row, f->name);
+
+		if (f->type == FIELD_TIME && json_is_integer(v)) {
+			timefmt_iso((time_t)json_integer_value(v), zone, iso);
+			json_object_set_new(view, f->name, json_string(iso));
+		} else
+			json_object_set(view, f->name, v ? v : json_null());
+	}
+	free(zone);
+	return view;
+}
+
+/* One row as the API shows it; NULL with *found 0 (none) or -1 (error). */
+json_t *
+store_resource_get(struct store *st, const struct resource *res, int64_t id,
+    int *found)
+{
+	json_t	*row, *view = NULL;
+	int64_t	 parent = 0;
+
+	if ((*found = store_resource_read(st, res, id, &row, &parent)) == 1)
+		view = store_resource_view(st, res, parent, row);
+	json_decref(row);
+	return view;
+}
+
+/* A page of rows: {"items", "total", "limit", "offset"}; NULL on errors. */
+json_t *
+store_resource_list(struct store *st, const struct resource *res,
+    int64_t parent, int64_t limit, int64_t offset)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	sqlite3_stmt			*s = store_stmt(st, q->list);
+	json_t				*items = json_array(), *row;
+	enum store_step			 rc;
+	int64_t				 total = -1;
+
+	if (res->parent != NULL)
+		sqlite3_bind_int64(s, 1, parent);
+	sqlite3_bind_int64(s, 2, limit);
+	sqlite3_bind_int64(s, 3, offset);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		row = row_from(res, s);
+		json_array_append_new(items, store_resource_view(st, res,
+		    sqlite3_column_int64(s, 2), row));
+		json_decref(row);
+	}
+	sqlite3_reset(s);
+	if ((items = store_list_end(items, rc)) == NULL)
+		return NULL;
+	s = store_stmt(st, q->count);
+	if (res->parent != NULL)
+		sqlite3_bind_int64(s, 1, parent);
+	if (store_step(st, s) == STORE_ROW)
+		total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (total < 0) {
+		json_decref(items);
+		return NULL;
+	}
+	return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+	    (json_int_t)total, "limit", (json_int_t)limit, "offset",
+	    (json_int_t)offset);
+}
+
+/* Bind the writable fields of a whole stored row from ?2 on. */
+static void
+bind_row(sqlite3_stmt *s, const struct resource *res, const json_t *row)
+{
+	int	k = 2;
+
+	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		json_t	*v;
+
+		if (f->flags & FIELD_READONLY)
+			continue;
+		v = json_object_get(row, f->name);
+		if (v == NULL || json_is_null(v))
+			sqlite3_bind_null(s, k);
+		else if (json_is_boolean(v))
+			sqlite3_bind_int(s, k, json_is_true(v));
+		else if (json_is_integer(v))
+			sqlite3_bind_int64(s, k, json_integer_value(v));
+		else
+			sqlite3_bind_text(s, k, json_string_value(v), -1,
+			    SQLITE_TRANSIENT);
+		k++;
+	}
+}
+
+/* The row a create starts from: every writable field at its default. */
+static json_t *
+row_defaults(const struct resource *res)
+{
+	json_t	*row = json_object();
+
+	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		json_t	*v;
+
+		if (f->flags & FIELD_READONLY)
+			continue;
+		if (f->flags & FIELD_NULL)
+			v = json_null();
+		else if (f->type == FIELD_BOOL)
+			v = json_boolean(f->def);
+		else if (f->type == FIELD_INT || f->type == FIELD_TIME)
+			v = json_integer(f->def);
+		else if (f->text_def != NULL)
+			v = json_string(f->text_def);
+		else if (f->type == FIELD_CHOICE)
+			v = json_string(f->choices[0]);
+		else
+			v = json_string("");
+		json_object_set_new(row, f->name, v);
+	}
+	return row;
+}
+
+static int
+audit(struct store *st, const struct resource *res, const char *verb,
+    const struct audit_ctx *ctx, int64_t id, json_t *before, json_t *after)
+{
+	json_t	*detail = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id,
+	    "before", before ? before : json_null(), "after",
+	    after ? after : json_null());
+	char	*text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	char	*action;
+	int	 rc = -1;
+
+	json_decref(detail);
+	xasprintf(&action, "%s.%s", res->name, verb);
+	if (text != NULL)
+		rc = store_audit(st, ctx->who, NULL, action, text,
+		    ctx->address, ctx->now);
+	free(action);
+	free(text);
+	return rc;
+}
+
+static int
+db_failed(struct store_error *err)
+{
+	if (err->status == 0)
+		store_error_set(err, 500, "internal",
+		    "the change could not be saved");
+	return -1;
+}
+
+/* Create a row under parent from checked values: its id, or -1 with err. */
+int64_t
+store_resource_create(struct store *st, const struct resource *res,
+    int64_t parent, json_t *values, const struct audit_ctx *ctx,
+    struct store_error *err)
+{
+	sqlite3_stmt	*s;
+	json_t		*row = row_defaults(res), *made = NULL;
+	int64_t		 id = -1;
+
+	json_object_update(row, values);
+	if (res->check != NULL && res->check(st, parent, row, NULL, err) != 0)
+		goto out;
+	s = store_stmt(st, resource_sql(res)->insert);
+	sqlite3_bind_int64(s, 1, parent);
+	bind_row(s, res, row);
+	if (store_step_done(st, s) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	id = sqlite3_last_insert_rowid(store_db(st));
+	if (store_resource_read(st, res, id, &made, NULL) != 1 ||
+	    (res->after != NULL && res->after(st, id, parent, made, NULL,
+	    err) != 0) || audit(st, res, "create", ctx, id, NULL,
+	    store_resource_view(st, res, parent, made)) != 0) {
+		id = db_failed(err);
+		goto out;
+	}
+out:
+	json_decref(row);
+	json_decref(made);
+	return id;
+}
+
+/* The row, checked against the version the client read: 0, or -1 with err. */
+static int
+read_current(struct store *st, const struct resource *res, int64_t id,
+    int64_t version, json_t **row, int64_t *parent, struct store_error *err)
+{
+	switch (store_resource_read(st, res, id, row, parent)) {
+	case 1:
+		break;
+	case 0:
+		store_error_set(err, 404, "not_found", "no such %s",
+		    res->name);
+		return -1;
+	default:
+		return db_failed(err);
+	}
+	if (resource_int(*row, "version", -1) != version) {
+		store_error_set(err, 409, "conflict", "changed by someone "
+		    "else since it was read: here is the current copy");
+		err->current = store_resource_view(st, res, *parent, *row);
+		return -1;
+	}
+	return 0;
+}
+
+/* Change the fields in values of a row at version: 0, or -1 with err. */
+int
+store_resource_update(struct store *st, const struct resource *res,
+    int64_t id, int64_t version, json_t *values, const struct audit_ctx *ctx,
+    struct store_error *err)
+{
+	sqlite3_stmt	*s;
+	json_t		*before = NULL, *row = NULL, *after = NULL;
+	int64_t		 parent = 0;
+	int		 rc = -1;
+
+	if (read_current(st, res, id, version, &before, &parent, err) != 0)
+		goto out;
+	row = json_deep_copy(before);
+	json_object_update(row, values);
+	if (res->check != NULL && res->check(st, parent, row, before,
+	    err) != 0)
+		goto out;
+	s = store_stmt(st, resource_sql(res)->update);
+	sqlite3_bind_int64(s, 1, id);
+	bind_row(s, res, row);
+	if (store_step_done(st, s) != 0 ||
+	    store_resource_read(st, res, id, &after, NULL) != 1 ||
+	    (res->after != NULL && res->after(st, id, parent, after, before,
+	    err) != 0) || audit(st, res, "update", ctx, id,
+	    store_resource_view(st, res, parent, before),
+	    store_resource_view(st, res, parent, after)) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(before);
+	json_decref(row);
+	json_decref(after);
+	return rc;
+}
+
+/* Delete a row at version; 409 in_use while other rows refer to it. */
+int
+store_resource_delete(struct store *st, const struct resource *res,
+    int64_t id, int64_t version, const struct audit_ctx *ctx,
+    struct store_error *err)
+{
+	sqlite3_stmt	*s;
+	json_t		*before = NULL;
+	int64_t		 parent = 0;
+	int		 rc = -1;
+
+	if (read_current(st, res, id, version, &before, &parent, err) != 0)
+		goto out;
+	s = store_stmt(st, resource_sql(res)->delete);
+	sqlite3_bind_int64(s, 1, id);
+	if (store_step_done(st, s) != 0) {
+		if (sqlite3_extended_errcode(store_db(st)) ==
+		    SQLITE_CONSTRAINT_FOREIGNKEY)
+			store_error_set(err, 409, "in_use", "this %s is in "
+			    "use and cannot be deleted", res->name);
+		db_failed(err);
+		goto out;
+	}
+	rc = audit(st, res, "delete", ctx, id, store_resource_view(st, res,
+	    parent, before), NULL) != 0 ? db_failed(err) : 0;
+out:
+	json_decref(before);
+	return rc;
+}

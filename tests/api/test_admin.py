@@ -1,0 +1,271 @@
+"""The organiser API (/api/v1/admin/): events and ticket types described
+once as field tables and served by one generic module. Roles, CSRF,
+validation of every field, versions, quotas with promotion, copying an
+event, the current event, and the audit trail."""
+import json
+
+import pytest
+import requests
+
+from techtank_test import registration
+
+EVENT = {"slug": "seminar-2027", "name": "Seminarium om presshärdning",
+         "name_en": "Press hardening seminar",
+         "starts_at": "2027-03-01T09:00:00+01:00", "ends_at": "2027-03-01T16:00:00+01:00",
+         "venue_name": "Pressverkstaden", "venue_city": "Olofström", "capacity": 40,
+         "contact_email": "info@techtank.example"}
+
+
+@pytest.fixture
+def admin(daemon):
+    daemon.add_user("anna", "door")
+    daemon.add_user("olle", "organiser")
+    daemon.anna = daemon.login("anna")
+    daemon.olle = daemon.login("olle")
+    return daemon
+
+
+def url(d, path):
+    return d.url + "/api/v1/admin" + path
+
+
+def make_event(d, **over):
+    body = dict(EVENT, **over)
+    r = d.olle.post(url(d, "/events"), json=body, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def make_type(d, event_id, **over):
+    body = dict({"name": "Medlem", "name_en": "Member", "price_ore": 250000}, **over)
+    r = d.olle.post(url(d, f"/events/{event_id}/ticket-types"), json=body, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+ENDPOINTS = [("GET", "/events"), ("POST", "/events"), ("GET", "/events/1"),
+             ("PATCH", "/events/1"), ("POST", "/events/1/current"),
+             ("POST", "/events/1/copy"), ("GET", "/current-event"),
+             ("GET", "/events/1/ticket-types"), ("POST", "/events/1/ticket-types"),
+             ("GET", "/ticket-types/1"), ("PATCH", "/ticket-types/1"),
+             ("DELETE", "/ticket-types/1?version=1")]
+
+
+@pytest.mark.parametrize("method,path", ENDPOINTS)
+def test_only_organisers_may_use_the_admin_api(admin, method, path):
+    anonymous = requests.request(method, url(admin, path), json={}, timeout=10)
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["code"] == "login_required"
+    door = admin.anna.request(method, url(admin, path), json={}, timeout=10)
+    assert door.status_code == 403 and door.json()["error"]["code"] == "forbidden"
+    if method != "GET":
+        no_csrf = requests.request(method, url(admin, path), json={}, timeout=10,
+                                   cookies=admin.olle.cookies)
+        assert no_csrf.status_code == 403 and no_csrf.json()["error"]["code"] == "csrf"
+    # Nothing was changed by any refused request.
+    assert admin.olle.get(url(admin, "/events/1"), timeout=10).json()["version"] == 1
+
+
+def test_create_read_list_an_event(admin):
+    ev = make_event(admin)
+    assert ev["version"] == 1 and ev["name"] == EVENT["name"]
+    assert ev["starts_at"] == "2027-03-01T09:00:00+01:00"
+    assert ev["timezone"] == "Europe/Stockholm" and ev["code_prefix"] == "TT"
+    assert admin.olle.get(url(admin, f"/events/{ev['id']}"), timeout=10).json() == ev
+    page = admin.olle.get(url(admin, "/events?limit=1&offset=0"), timeout=10).json()
+    assert page["total"] == 2 and len(page["items"]) == 1 and page["limit"] == 1
+    second = admin.olle.get(url(admin, "/events?limit=1&offset=1"), timeout=10).json()
+    assert {page["items"][0]["id"], second["items"][0]["id"]} == {1, ev["id"]}
+
+
+@pytest.mark.parametrize("field,value,code", [
+    ("slug", "Not A Slug", "invalid"), ("slug", "", "invalid"),
+    ("name", "", "required"), ("name", "x" * 151, "too_long"), ("name", 5, "invalid"),
+    ("name", "\u200b\u200b", "invalid"), ("name", "a\u202eb", "invalid"),
+    ("name_en", "x\x00y", "invalid"),
+    ("timezone", "Mars/Olympus", "unknown_zone"), ("timezone", "../../etc/passwd", "unknown_zone"),
+    ("starts_at", "2027-03-01 09:00", "invalid_time"), ("starts_at", "2027-02-30T09:00Z", "invalid_time"),
+    ("starts_at", "tomorrow", "invalid_time"), ("capacity", -1, "out_of_range"),
+    ("capacity", "40", "invalid"), ("capacity", 1.5, "invalid"),
+    ("code_prefix", "tt", "invalid"), ("contact_email", "not an address", "invalid"),
+    ("archived", "yes", "invalid"), ("confirmed", 3, "read_only"), ("owner", "me", "unknown_field"),
+    ("slug", None, "required"), ("description", "<script>alert(1)</script>" * 300, "too_long"),
+])
+def test_every_event_field_is_validated(admin, field, value, code):
+    body = dict(EVENT, **{field: value})
+    r = admin.olle.post(url(admin, "/events"), json=body, timeout=10)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["fields"][field] == code
+    assert admin.olle.get(url(admin, "/events"), timeout=10).json()["total"] == 1
+
+
+def test_rules_across_fields(admin):
+    r = admin.olle.post(url(admin, "/events"), timeout=10, json=dict(
+        EVENT, ends_at="2027-02-28T09:00:00+01:00"))
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ends_at": "before_start"}
+    r = admin.olle.post(url(admin, "/events"), timeout=10, json=dict(
+        EVENT, registration_opens_at="2027-01-10T00:00Z", registration_closes_at="2027-01-01T00:00Z"))
+    assert r.json()["error"]["fields"] == {"registration_closes_at": "before_open"}
+    r = admin.olle.post(url(admin, "/events"), json=dict(EVENT, slug="techtank-2027"), timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"slug": "taken"}
+    ev = make_event(admin)
+    for bad, field in ((5, "vat_rate"), (-1, "price_ore")):
+        r = admin.olle.post(url(admin, f"/events/{ev['id']}/ticket-types"), timeout=10,
+                            json={"name": "X", field: bad})
+        assert r.status_code == 422 and field in r.json()["error"]["fields"], r.text
+    r = admin.olle.post(url(admin, f"/events/{ev['id']}/ticket-types"), timeout=10, json={
+        "name": "X", "sale_starts_at": "2027-02-01T00:00Z", "sale_ends_at": "2027-01-01T00:00Z"})
+    assert r.json()["error"]["fields"] == {"sale_ends_at": "before_start"}
+    r = admin.olle.post(url(admin, "/events/999/ticket-types"), json={"name": "X"}, timeout=10)
+    assert r.status_code == 404
+
+
+def test_a_stale_version_gets_409_with_the_current_copy(admin):
+    ev = make_event(admin)
+    first = admin.olle.patch(url(admin, f"/events/{ev['id']}"), timeout=10,
+                             json={"version": 1, "name": "Första ändringen"})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    second = admin.olle.patch(url(admin, f"/events/{ev['id']}"), timeout=10,
+                              json={"version": 1, "name": "Andra ändringen"})
+    assert second.status_code == 409
+    err = second.json()["error"]
+    assert err["code"] == "conflict" and err["current"]["name"] == "Första ändringen"
+    assert err["current"]["version"] == 2
+    r = admin.olle.patch(url(admin, f"/events/{ev['id']}"), json={"name": "x"}, timeout=10)
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"version": "required"}
+    assert admin.olle.patch(url(admin, "/events/999"), json={"version": 1}, timeout=10).status_code == 404
+    assert admin.olle.get(url(admin, "/events/x1"), timeout=10).status_code == 404
+
+
+def test_two_organisers_edit_one_ticket_type_at_once(admin):
+    """Twenty edits of version 1 at once: exactly one wins."""
+    from concurrent.futures import ThreadPoolExecutor
+    ev = make_event(admin)
+    tt = make_type(admin, ev["id"])
+    admin.add_user("eva", "organiser")
+    eva = admin.login("eva")
+
+    def edit(i):
+        who = admin.olle if i % 2 else eva
+        return who.patch(url(admin, f"/ticket-types/{tt['id']}"), timeout=30,
+                         json={"version": 1, "price_ore": 1000 + i}).status_code
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(edit, range(20)))
+    assert codes.count(200) == 1 and codes.count(409) == 19
+    assert admin.olle.get(url(admin, f"/ticket-types/{tt['id']}"), timeout=10).json()["version"] == 2
+
+
+def test_quota_below_confirmed_refused_and_raising_it_promotes(admin):
+    admin.set_limits(ticket_type=1, quota=1, waitlist=True)
+    admin.olle = admin.login("olle")
+    first = admin.register(registration(1)).json()
+    waiting = admin.register(registration(2)).json()
+    assert first["status"] == "confirmed" and waiting["status"] == "waitlisted"
+    tt = admin.olle.get(url(admin, "/ticket-types/1"), timeout=10).json()
+    assert tt["confirmed"] == 1
+    r = admin.olle.patch(url(admin, "/ticket-types/1"), json={"version": tt["version"], "quota": 0},
+                         timeout=10)
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "quota_below_confirmed"
+    assert r.json()["error"]["fields"] == {"quota": 0, "confirmed": 1}
+    r = admin.olle.patch(url(admin, "/ticket-types/1"), json={"version": tt["version"], "quota": 2},
+                         timeout=10)
+    assert r.status_code == 200 and r.json()["confirmed"] == 2
+    now = admin.get("/api/v1/registrations/" + waiting["manage_token"]).json()
+    assert [a["status"] for a in now["attendees"]] == ["confirmed", "waitlisted"]
+    ev = admin.olle.get(url(admin, "/events/1"), timeout=10).json()
+    r = admin.olle.patch(url(admin, "/events/1"), json={"version": ev["version"], "capacity": 1},
+                         timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "capacity_below_confirmed"
+
+
+def test_a_ticket_type_in_use_cannot_be_deleted(admin):
+    admin.register(registration(1))
+    r = admin.olle.delete(url(admin, "/ticket-types/1?version=1"), timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "in_use"
+    ev = make_event(admin)
+    tt = make_type(admin, ev["id"])
+    assert admin.olle.delete(url(admin, f"/ticket-types/{tt['id']}"), timeout=10).status_code == 422
+    assert admin.olle.delete(url(admin, f"/ticket-types/{tt['id']}?version=2"), timeout=10).status_code == 409
+    r = admin.olle.delete(url(admin, f"/ticket-types/{tt['id']}?version=1"), timeout=10)
+    assert r.status_code == 200 and r.json() == {"deleted": tt["id"]}
+    assert admin.olle.get(url(admin, f"/ticket-types/{tt['id']}"), timeout=10).status_code == 404
+
+
+def test_copy_next_years_event_without_people(admin):
+    admin.register(registration(2))
+    r = admin.olle.post(url(admin, "/events/1/copy"), timeout=10)
+    assert r.status_code == 201, r.text
+    nxt = r.json()
+    assert nxt["slug"] == "techtank-2028" and nxt["name"] == "Techtank Conference 2028"
+    assert nxt["starts_at"].startswith("2028-11-30") and nxt["confirmed"] == 0
+    old_types = admin.olle.get(url(admin, "/events/1/ticket-types"), timeout=10).json()["items"]
+    new_types = admin.olle.get(url(admin, f"/events/{nxt['id']}/ticket-types"), timeout=10).json()["items"]
+    assert [t["name"] for t in new_types] == [t["name"] for t in old_types]
+    assert all(t["confirmed"] == 0 for t in new_types)
+    rooms = admin.sql("SELECT count(*) FROM rooms WHERE event_id = ?", nxt["id"])
+    assert rooms[0][0] == 3
+    people = admin.sql("SELECT count(*) FROM attendees WHERE event_id = ?", nxt["id"])
+    assert people[0][0] == 0
+    again = admin.olle.post(url(admin, "/events/1/copy"), timeout=10)
+    assert again.status_code == 422 and again.json()["error"]["fields"] == {"slug": "taken"}
+    named = admin.olle.post(url(admin, "/events/1/copy"), json={"slug": "member-day"}, timeout=10)
+    assert named.status_code == 201 and named.json()["slug"] == "member-day"
+
+
+def test_the_current_event_is_chosen_and_archived_ones_are_not_shown(admin):
+    # Without a choice the next event not yet over is shown: the demo's,
+    # which comes before this one.
+    ev = make_event(admin, starts_at="2028-03-01T09:00:00+01:00",
+                    ends_at="2028-03-01T16:00:00+01:00")
+    assert admin.get("/api/v1/event").json()["id"] == 1
+    r = admin.olle.post(url(admin, f"/events/{ev['id']}/current"), timeout=10)
+    assert r.status_code == 200 and r.json() == {"current_event": ev["id"]}
+    assert admin.get("/api/v1/event").json()["name"] == EVENT["name"]
+    assert admin.get("/api/v1/programme").json()["event"]["id"] == ev["id"]
+    cur = admin.olle.get(url(admin, "/current-event"), timeout=10).json()
+    assert cur == {"current_event": ev["id"]}
+    r = admin.olle.patch(url(admin, f"/events/{ev['id']}"), json={"version": 1, "archived": True},
+                         timeout=10)
+    assert r.status_code == 200
+    assert admin.get("/api/v1/event").json()["id"] == 1
+    r = admin.olle.post(url(admin, f"/events/{ev['id']}/current"), timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "archived"
+
+
+def test_every_change_is_in_the_audit_log(admin):
+    ev = make_event(admin)
+    admin.olle.patch(url(admin, f"/events/{ev['id']}"), json={"version": 1, "capacity": 50}, timeout=10)
+    tt = make_type(admin, ev["id"])
+    admin.olle.delete(url(admin, f"/ticket-types/{tt['id']}?version=1"), timeout=10)
+    rows = admin.sql("SELECT username, action, detail, address FROM audit_log"
+                     " WHERE action NOT LIKE 'log%' ORDER BY id")
+    assert [r[1] for r in rows] == ["event.create", "event.update", "ticket_type.create",
+                                    "ticket_type.delete"]
+    assert all(r[0] == "olle" and r[3] == "127.0.0.1" for r in rows)
+    update = json.loads(rows[1][2])
+    assert update["before"]["capacity"] == 40 and update["after"]["capacity"] == 50
+    assert json.loads(rows[3][2])["after"] is None
+
+
+def test_admin_bodies_that_are_not_json_or_too_large(admin):
+    r = admin.olle.post(url(admin, "/events"), data="{not json", timeout=10,
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+    r = admin.olle.post(url(admin, "/events"), data=json.dumps(EVENT), timeout=10,
+                        headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    r = admin.olle.post(url(admin, "/events"), json=dict(EVENT, description="x" * 70000), timeout=10)
+    assert r.status_code == 413
+    r = admin.olle.get(url(admin, "/events?limit=0"), timeout=10)
+    assert r.status_code == 422
+    r = admin.olle.get(url(admin, "/events?limit=abc"), timeout=10)
+    assert r.status_code == 422
+    assert admin.olle.get(url(admin, "/events"), timeout=10).json()["total"] == 1
+
+
+def test_hostile_text_is_stored_as_text(admin):
+    name = "Robert'); DROP TABLE events;-- <b>Åsa</b> =HYPERLINK(\"x\")"
+    ev = make_event(admin, name=name)
+    assert admin.olle.get(url(admin, f"/events/{ev['id']}"), timeout=10).json()["name"] == name
+    assert admin.olle.get(url(admin, "/events"), timeout=10).json()["total"] == 2
