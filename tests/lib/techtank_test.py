@@ -62,17 +62,34 @@ class Daemon:
         with open(os.path.join(self.tmp, "stderr.log"), "rb") as f:
             return f.read().decode("utf-8", "replace")
 
+    SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                         "runtime error:", "WARNING: ThreadSanitizer")
+
     def stop(self, sig=signal.SIGTERM):
+        """Stop the daemon. A SIGTERM must end it cleanly (exit 0, which
+        the sanitizer builds deny after a leak or a memory error), and no
+        sanitizer report may be in its standard error, whatever the signal."""
         if self.proc is None:
             return None
         self.proc.send_signal(sig)
+        hung = False
         try:
             rc = self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             rc = self.proc.wait()
+            hung = True
         self.proc = None
         self.stderr.close()
+        log = self.log()
+        reports = [r for r in self.SANITIZER_REPORTS if r in log]
+        if reports:
+            at = log.find(reports[0])
+            raise AssertionError("techtankd: " + log[max(0, at - 200):at + 3000])
+        if sig == signal.SIGTERM and (hung or rc != 0):
+            raise AssertionError(f"techtankd did not stop cleanly (exit {rc}, "
+                                 f"{'killed after 15 s' if hung else 'on its own'}): "
+                                 + log[-2000:])
         return rc
 
     def restart(self):
