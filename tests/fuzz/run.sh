@@ -35,7 +35,7 @@ for prog in $fuzzers; do
 	else
 		bad=$((bad + 1))
 		echo "fuzz: $name: FAILED (log $log)"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*Assertion)' \
+		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*check failed)' \
 		    "$log" | head -n 5
 		if [ "$(ls tests/fuzz/crashes | grep -c "^$name-")" -gt "$before" ]
 		then
