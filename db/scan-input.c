@@ -55,6 +55,7 @@ scan_parse(json_t *body, struct scan_input *in)
 		json_object_set_new(fields, "checkpoint", json_string(
 		    "no such checkpoint"));
 	if (nonce != NULL && (!json_is_string(nonce) ||
+	    strlen(json_string_value(nonce)) != json_string_length(nonce) ||
 	    !printable(json_string_value(nonce), SCAN_NONCE_MAX)))
 		json_object_set_new(fields, "nonce", json_string(
 		    "up to 64 printable characters"));

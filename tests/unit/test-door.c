@@ -2,7 +2,8 @@
  * test-door.c: the door's data rules: login throttling per account and
  * address, per address and per account, failing closed; the one name of
  * each checkpoint; check-ins stored under other names before migration
- * 0004, and staff sessions numbered by it.
+ * 0004, and staff sessions numbered by it; the nonce of a scan taken
+ * whole or refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,6 +303,34 @@ START_TEST(login_throttle_fails_closed)
 }
 END_TEST
 
+/*
+ * A nonce "n\u0000a" was taken as "n", so that a second scan with
+ * "n\u0000b" from the same session got the first scan's stored answer.
+ */
+START_TEST(scan_nonce_cut_at_nul_refused)
+{
+	struct scan_input	 in;
+	json_t			*body, *fields;
+
+	body = json_loads("{\"code\": \"TT-AAAAAR7KQ2MDXV4BNCC6DW5HJBT\","
+	    " \"nonce\": \"n\\u0000a\"}", JSON_ALLOW_NUL, NULL);
+	ck_assert_ptr_nonnull(body);
+	fields = scan_parse(body, &in);
+	ck_assert_ptr_nonnull(json_object_get(fields, "nonce"));
+	ck_assert_ptr_null(in.nonce);
+	json_decref(fields);
+	json_decref(body);
+
+	body = json_loads("{\"attendee_id\": 17, \"nonce\": \"door2-000183\"}",
+	    0, NULL);
+	fields = scan_parse(body, &in);
+	ck_assert_int_eq(json_object_size(fields), 0);
+	ck_assert_str_eq(in.nonce, "door2-000183");
+	json_decref(fields);
+	json_decref(body);
+}
+END_TEST
+
 Suite *
 suite_door(void)
 {
@@ -309,6 +338,7 @@ suite_door(void)
 	TCase	*login = tcase_create("login throttling");
 	TCase	*names = tcase_create("checkpoint names");
 	TCase	*mig = tcase_create("migration");
+	TCase	*scans = tcase_create("scans");
 
 	tcase_add_checked_fixture(login, setup, teardown);
 	tcase_add_test(login, login_throttled_per_account_and_address);
@@ -323,6 +353,8 @@ suite_door(void)
 	tcase_add_test(mig, sessions_numbered_by_migration);
 	suite_add_tcase(s, login);
 	suite_add_tcase(s, names);
+	tcase_add_test(scans, scan_nonce_cut_at_nul_refused);
 	suite_add_tcase(s, mig);
+	suite_add_tcase(s, scans);
 	return s;
 }
