@@ -79,6 +79,10 @@ registration_run(struct store *st, struct job *job)
 
 	rj->id = store_register(st, rj->input, rj->idem_key, rj->idem_hash,
 	    &rj->replayed, &job->err);
+	/* The programme shows seats left in sessions, not ticket seats. */
+	for (size_t i = 0; i < rj->input->nattendees; i++)
+		if (rj->input->attendees[i].nsessions > 0)
+			job->changed_programme = 1;
 	return rj->id < 0 ? -1 : 0;
 }
 
@@ -94,7 +98,6 @@ registration_done(struct job *job)
 
 static const struct job_type registration_job = {
 	.name = "registration",
-	.flags = JOB_CHANGES_PROGRAMME,
 	.run = registration_run,
 	.done = registration_done,
 };

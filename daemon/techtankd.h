@@ -235,7 +235,7 @@ int slow_start(char **cause);
 void slow_stop(void);
 
 /* job.c: the envelope of work that leaves a worker's loop */
-#define JOB_CHANGES_PROGRAMME	0x1	/* seats or sessions shown publicly */
+#define JOB_CHANGES_PROGRAMME	0x1	/* always changes what the programme shows */
 struct job_type {
 	const char	*name;
 	int		 flags;
@@ -256,6 +256,7 @@ struct job {
 	int			 status;	/* of answer; 0 is 200 */
 	json_t			*answer;
 	struct store_error	 err;		/* set: the answer is this error */
+	int			 changed_programme; /* set by run: seats shown */
 };
 void job_submit(struct http_req *, const struct job_type *, void *data,
 	    void (*data_free)(void *));

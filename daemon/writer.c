@@ -103,7 +103,8 @@ group_commit(struct job *jobs)
 			group_fail(jobs);
 			return;
 		}
-		if (rc == 0 && (j->type->flags & JOB_CHANGES_PROGRAMME))
+		if (rc == 0 && ((j->type->flags & JOB_CHANGES_PROGRAMME) ||
+		    j->changed_programme))
 			programme = 1;
 	}
 	if (store_commit(st) != 0) {
