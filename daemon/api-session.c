@@ -241,7 +241,159 @@ api_session_logout(struct http_req *hr)
 	job_submit(hr, &logout_job, lo, logout_free);
 }
 
+/* A staff member's own new password, checked against the current one. */
+struct password_change {
+	struct staff	 who;
+	char		 address[64];
+	char		*current;	/* wiped once checked */
+	char		*fresh;		/* wiped once hashed */
+	char		*hash;		/* of the current password */
+	char		 new_hash[crypto_pwhash_STRBYTES];
+	int		 verified;
+};
+
+static void
+wipe(char *s)
+{
+	if (s != NULL) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static void
+password_change_free(void *arg)
+{
+	struct password_change	*pc = arg;
+
+	wipe(pc->current);
+	wipe(pc->fresh);
+	free(pc->hash);
+	free(pc);
+}
+
+/* On the slow thread: argon2id twice, to check and to hash. */
+static void
+password_change_hash(struct job *job)
+{
+	struct password_change	*pc = job->data;
+
+	pc->verified = auth_verify(pc->hash, pc->current);
+	if (pc->verified && crypto_pwhash_str(pc->new_hash, pc->fresh,
+	    strlen(pc->fresh), PWHASH_OPS, PWHASH_MEM) != 0)
+		store_error_set(&job->err, 503, "unavailable", "not enough "
+		    "memory to hash the password; try again");
+}
+
+static int
+password_change_run(struct store *st, struct job *job)
+{
+	static const char	 sql[] = "UPDATE users SET password_hash = ?2,"
+	    " version = version + 1 WHERE id = ?1";
+	static const char	 others_sql[] = "DELETE FROM staff_sessions"
+	    " WHERE user_id = ?1 AND id <> ?2";
+	struct password_change	*pc = job->data;
+	int64_t			 now = (int64_t)time(NULL);
+	sqlite3_stmt		*s;
+
+	if (!pc->verified) {
+		/* A wrong current password counts as a failed login. */
+		if (store_login_failed(st, pc->who.name, pc->address, now) != 0)
+			return -1;
+		job->answer = json_pack("{s:s}", "current", "wrong_password");
+		job->status = 422;
+		return 0;
+	}
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, pc->who.id);
+	sqlite3_bind_text(s, 2, pc->new_hash, -1, SQLITE_STATIC);
+	if (store_step_done(st, s) != 0)
+		return -1;
+	/* Other sessions of the account end; this one goes on. */
+	s = store_stmt(st, others_sql);
+	sqlite3_bind_int64(s, 1, pc->who.id);
+	sqlite3_bind_int64(s, 2, pc->who.session);
+	if (store_step_done(st, s) != 0 || store_audit(st, &pc->who, NULL,
+	    "user.password_change", "", pc->address, now) != 0)
+		return -1;
+	job->answer = json_pack("{s:b}", "changed", 1);
+	return 0;
+}
+
+static void
+password_change_done(struct job *job)
+{
+	if (job->status == 422) {
+		http_reply_error(job->hr, 422, "validation_failed", "the current "
+		    "password is not right", job->answer);
+		job->answer = NULL;
+		return;
+	}
+	http_reply_json(job->hr, 200, job->answer);
+	job->answer = NULL;
+}
+
+static const struct job_type password_change_job = {
+	.name = "password_change",
+	.slow = password_change_hash,
+	.run = password_change_run,
+	.done = password_change_done,
+};
+
+/* POST /api/v1/session/password {"current", "new"}: any staff member. */
+static void
+api_session_password(struct http_req *hr)
+{
+	const unsigned char	*bytes;
+	struct password_change	*pc;
+	struct staff		 who;
+	const char		*current, *fresh;
+	json_t			*body, *fields = json_object();
+	size_t			 len;
+	int			 wait;
+
+	if ((body = http_body_json(hr, &bytes, &len)) == NULL) {
+		json_decref(fields);
+		return;
+	}
+	if ((current = string_field(body, "current", PASSWORD_MAX)) == NULL)
+		json_object_set_new(fields, "current", json_string("required"));
+	if ((fresh = string_field(body, "new", PASSWORD_MAX)) == NULL)
+		json_object_set_new(fields, "new", json_string("required"));
+	else if (utf8_count(fresh) < PASSWORD_MIN)
+		json_object_set_new(fields, "new", json_string("too_short"));
+	if (json_object_size(fields) > 0) {
+		json_decref(body);
+		http_reply_error(hr, 422, "validation_failed", "give the "
+		    "current password and a new one of at least 10 "
+		    "characters", fields);
+		return;
+	}
+	json_decref(fields);
+	pc = xcalloc(1, sizeof *pc);
+	pc->who = hr->who;
+	auth_address(hr, pc->address, sizeof pc->address);
+	wait = store_login_wait(hr->w->store, hr->who.name, pc->address, NULL,
+	    (int64_t)time(NULL));
+	if (wait != 0 || store_user_for_login(hr->w->store, hr->who.name, &who,
+	    &pc->hash) != 0) {
+		json_decref(body);
+		password_change_free(pc);
+		if (wait > 0)
+			too_many_attempts(hr, wait);
+		else
+			http_reply_read(hr, NULL);
+		return;
+	}
+	pc->current = xstrdup(current);
+	pc->fresh = xstrdup(fresh);
+	json_decref(body);
+	job_submit(hr, &password_change_job, pc, password_change_free);
+}
+
 const struct route api_session_routes[] = {
+	{ .path = "/api/v1/session/password", .methods = M_POST,
+	  .auth = AUTH_DOOR, .handler = api_session_password },
 	{ .path = "/api/v1/session", .methods = M_POST,
 	  .handler = api_session_login },
 	{ .path = "/api/v1/session", .methods = M_GET, .auth = AUTH_DOOR,

@@ -28,6 +28,7 @@ struct change {
 	int64_t			 id;		/* or the parent, to create */
 	int64_t			 version;
 	json_t			*values;
+	json_t			*shown_once;	/* added to the answer */
 	struct staff		 who;
 	char			 address[64];
 };
@@ -38,7 +39,19 @@ change_free(void *arg)
 	struct change	*c = arg;
 
 	json_decref(c->values);
+	json_decref(c->shown_once);
 	free(c);
+}
+
+/* On the slow thread: what a create of this resource costs (a hash). */
+static void
+change_prepare(struct job *job)
+{
+	struct change	*c = job->data;
+
+	if (c->res->prepare(c->values, &c->shown_once) != 0)
+		store_error_set(&job->err, 503, "unavailable", "this could "
+		    "not be prepared just now; please try again");
 }
 
 static const struct resource *
@@ -195,6 +208,8 @@ create_run(struct store *st, struct job *job)
 		return -1;
 	job->status = 201;
 	job->answer = store_resource_get(st, c->res, id, &found);
+	if (job->answer != NULL && c->shown_once != NULL)
+		json_object_update(job->answer, c->shown_once);
 	return job->answer != NULL ? 0 : -1;
 }
 
@@ -231,6 +246,11 @@ delete_run(struct store *st, struct job *job)
 static const struct job_type create_job = {
 	.name = "resource_create",
 	.flags = JOB_CHANGES_PROGRAMME,
+	.run = create_run,
+};
+static const struct job_type create_prepared_job = {
+	.name = "resource_create",
+	.slow = change_prepare,
 	.run = create_run,
 };
 static const struct job_type update_job = {
@@ -289,8 +309,8 @@ resource_create(struct http_req *hr)
 	    (values = body_values(hr, res, 1, &body)) == NULL)
 		return;
 	json_decref(body);
-	job_submit(hr, &create_job, change_new(hr, res, parent, 0, values),
-	    change_free);
+	job_submit(hr, res->prepare != NULL ? &create_prepared_job : &create_job,
+	    change_new(hr, res, parent, 0, values), change_free);
 }
 
 void

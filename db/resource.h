@@ -26,6 +26,8 @@ enum field_type {
 #define FIELD_REQUIRED	0x01	/* must be given when created */
 #define FIELD_NULL	0x02	/* may be null: no limit, no date */
 #define FIELD_READONLY	0x04	/* kept by the server: shown, never written */
+#define FIELD_HIDDEN	0x08	/* written by the server only, never shown */
+#define FIELD_CREATED	0x10	/* the time of creation: set once, shown */
 
 struct field {
 	const char		*name;		/* in JSON */
@@ -36,6 +38,7 @@ struct field {
 	const char *const	*choices;	/* FIELD_CHOICE: NULL-ended */
 	int64_t			 def;		/* numbers and bools left out */
 	const char		*text_def;	/* text left out; NULL: "" */
+	int			(*valid)(const char *);	/* text: 1 if fine */
 };
 
 /* Who makes a change, for the audit log. */
@@ -64,6 +67,12 @@ struct resource {
 	int			(*after)(struct store *, int64_t id,
 				    int64_t parent, const json_t *row,
 				    const json_t *before, struct store_error *);
+	/*
+	 * On the slow thread before a create, when set: add what costs
+	 * time to the values (a password hash), and in *shown_once what the
+	 * answer carries this once (the password). 0, or -1 (503).
+	 */
+	int			(*prepare)(json_t *values, json_t **shown_once);
 	struct resource_sql	*sql;		/* made on first use */
 };
 

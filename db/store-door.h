@@ -28,6 +28,8 @@
 #define LOGIN_MAX_PER_ACCOUNT	100
 enum login_scope { LOGIN_PAIR, LOGIN_ADDRESS, LOGIN_ACCOUNT, LOGIN_SCOPES };
 #define STAFF_TOKEN_LEN		52		/* 256 random bits, base32 */
+#define PASSWORD_MIN		10		/* characters */
+#define PASSWORD_GENERATED	20		/* base32: 100 random bits */
 /* OWASP's minimum for argon2id: 19 MiB of memory, 2 passes. */
 #define PWHASH_OPS		2
 #define PWHASH_MEM		(19 * 1024 * 1024)
@@ -41,6 +43,7 @@ struct staff {
 };
 
 /* store-staff.c */
+int staff_name_ok(const char *);
 int store_user_add(struct store *, const char *name, const char *role,
 	    const char *password, char **cause);
 int store_user_disable(struct store *, const char *name, char **cause);

@@ -23,8 +23,8 @@ struct resource_sql {
 	char	*get;
 	char	*list;
 	char	*count;
-	char	*insert;	/* ?1 parent, then ?2... the writable fields */
-	char	*update;	/* ?1 id, then ?2... the writable fields */
+	char	*insert;	/* ?1 parent, then ?2... the stored fields */
+	char	*update;	/* ?1 id, then ?2... the changeable fields */
 	char	*delete;
 };
 
@@ -52,7 +52,7 @@ resource_sql(const struct resource *res)
 	char			*cols = xstrdup(""), *ins = xstrdup("");
 	char			*vals = xstrdup(""), *set = xstrdup(""), n[16];
 	const char		*parent = res->parent ? res->parent : "NULL";
-	int			 k = 2;
+	int			 k = 2, u = 2;
 
 	pthread_mutex_lock(&sql_lock);
 	if ((q = r->sql) != NULL)
@@ -64,6 +64,9 @@ resource_sql(const struct resource *res)
 		snprintf(n, sizeof n, "?%d", k++);
 		append(&ins, ", ", f->column, "");
 		append(&vals, ", ", n, "");
+		if (f->flags & FIELD_CREATED)
+			continue;
+		snprintf(n, sizeof n, "?%d", u++);
 		append(&set, f->column, " = ", n);
 		append(&set, ", ", "", "");
 	}
@@ -157,7 +160,7 @@ parse_text(const struct field *f, json_t *v, const char **error)
 	}
 	if (clean == NULL)
 		clean = xstrdup("");
-	if (utf8_count(clean) > (size_t)f->max)
+	if (f->max > 0 && utf8_count(clean) > (size_t)f->max)
 		*error = "too_long";
 	else if (f->type == FIELD_EMAIL && *clean != '\0' &&
 	    validate_email(clean) != NULL)
@@ -166,6 +169,8 @@ parse_text(const struct field *f, json_t *v, const char **error)
 		*error = "unknown_zone";
 	else if ((f->type == FIELD_SLUG || f->type == FIELD_CODE) &&
 	    !slug_ok(clean, f->type == FIELD_CODE))
+		*error = "invalid";
+	else if (f->valid != NULL && !f->valid(clean))
 		*error = "invalid";
 	else if (f->type == FIELD_CHOICE) {
 		*error = "not_a_choice";
@@ -238,7 +243,8 @@ resource_parse(const struct resource *res, json_t *body, int creating,
 			    json_string("unknown_field"));
 			continue;
 		}
-		if (f->flags & FIELD_READONLY) {
+		if (f->flags & (FIELD_READONLY | FIELD_HIDDEN |
+		    FIELD_CREATED)) {
 			json_object_set_new(*errors, key,
 			    json_string("read_only"));
 			continue;
@@ -347,6 +353,8 @@ store_resource_view(struct store *st, const struct resource *res,
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
 		json_t	*v = json_object_get(row, f->name);
 
+		if (f->flags & FIELD_HIDDEN)
+			continue;
 		if (f->type == FIELD_TIME && json_is_integer(v)) {
 			timefmt_iso((time_t)json_integer_value(v), zone, iso);
 			json_object_set_new(view, f->name, json_string(iso));
@@ -410,16 +418,18 @@ store_resource_list(struct store *st, const struct resource *res,
 	    (json_int_t)offset);
 }
 
-/* Bind the writable fields of a whole stored row from ?2 on. */
+/* Bind the stored (creating) or changeable fields of a row from ?2 on. */
 static void
-bind_row(sqlite3_stmt *s, const struct resource *res, const json_t *row)
+bind_row(sqlite3_stmt *s, const struct resource *res, const json_t *row,
+    int creating)
 {
 	int	k = 2;
 
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
 		json_t	*v;
 
-		if (f->flags & FIELD_READONLY)
+		if ((f->flags & FIELD_READONLY) ||
+		    (!creating && (f->flags & FIELD_CREATED)))
 			continue;
 		v = json_object_get(row, f->name);
 		if (v == NULL || json_is_null(v))
@@ -435,9 +445,9 @@ bind_row(sqlite3_stmt *s, const struct resource *res, const json_t *row)
 	}
 }
 
-/* The row a create starts from: every writable field at its default. */
+/* The row a create starts from: every stored field at its default. */
 static json_t *
-row_defaults(const struct resource *res)
+row_defaults(const struct resource *res, int64_t now)
 {
 	json_t	*row = json_object();
 
@@ -446,7 +456,9 @@ row_defaults(const struct resource *res)
 
 		if (f->flags & FIELD_READONLY)
 			continue;
-		if (f->flags & FIELD_NULL)
+		if (f->flags & FIELD_CREATED)
+			v = json_integer(now);
+		else if (f->flags & FIELD_NULL)
 			v = json_null();
 		else if (f->type == FIELD_BOOL)
 			v = json_boolean(f->def);
@@ -500,7 +512,7 @@ store_resource_create(struct store *st, const struct resource *res,
     struct store_error *err)
 {
 	sqlite3_stmt	*s;
-	json_t		*row = row_defaults(res), *made = NULL;
+	json_t		*row = row_defaults(res, ctx->now), *made = NULL;
 	int64_t		 id = -1;
 
 	json_object_update(row, values);
@@ -508,7 +520,7 @@ store_resource_create(struct store *st, const struct resource *res,
 		goto out;
 	s = store_stmt(st, resource_sql(res)->insert);
 	sqlite3_bind_int64(s, 1, parent);
-	bind_row(s, res, row);
+	bind_row(s, res, row, 1);
 	if (store_step_done(st, s) != 0) {
 		db_failed(err);
 		goto out;
@@ -571,7 +583,7 @@ store_resource_update(struct store *st, const struct resource *res,
 		goto out;
 	s = store_stmt(st, resource_sql(res)->update);
 	sqlite3_bind_int64(s, 1, id);
-	bind_row(s, res, row);
+	bind_row(s, res, row, 0);
 	if (store_step_done(st, s) != 0 ||
 	    store_resource_read(st, res, id, &after, NULL) != 1 ||
 	    (res->after != NULL && res->after(st, id, parent, after, before,

@@ -12,10 +12,9 @@
 
 #include "store-door.h"
 
-#define PASSWORD_MIN	10
 
-static int
-name_ok(const char *name)
+int
+staff_name_ok(const char *name)
 {
 	size_t	len = strlen(name);
 
@@ -38,7 +37,7 @@ store_user_add(struct store *st, const char *name, const char *role,
 	sqlite3_stmt		*s;
 	int			 unique;
 
-	if (!name_ok(name)) {
+	if (!staff_name_ok(name)) {
 		xasprintf(cause, "a user name is 1 to 63 letters, digits or "
 		    "._-@");
 		return -1;
