@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
 
 #include "techtankd.h"
@@ -92,8 +93,28 @@ http_header(struct http_req *hr, const char *name, const char *value)
 }
 
 /*
+ * evhttp 2.1 writes the head of an answer to a CONNECT but never its body
+ * (it takes a 2xx to open a tunnel): the body goes to the connection's
+ * output right after the head, before anything is sent.
+ */
+static void
+send_after_headers(struct evhttp_request *req, int status,
+    struct evbuffer *body)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct evbuffer		 *out;
+
+	out = bufferevent_get_output(evhttp_connection_get_bufferevent(evcon));
+	evhttp_send_reply(req, status, http_status_text(status), NULL);
+	if (body != NULL)
+		evbuffer_add_buffer(out, body);
+}
+
+/*
  * Send status with body (consumed), log it and forget the request. A HEAD
- * answer carries the Content-Length the GET would have, and no body.
+ * answer carries the Content-Length the GET would have, and no body;
+ * evhttp writes neither for a CONNECT, so it gets its length here too.
+ * With hr->close the connection ends once the answer has left.
  */
 void
 http_reply_data(struct http_req *hr, int status, const char *type,
@@ -108,16 +129,22 @@ http_reply_data(struct http_req *hr, int status, const char *type,
 		evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-	if (w->stopping)
+	if (w->stopping || hr->close)
 		evhttp_add_header(h, "Connection", "close");
-	if (hr->method == EVHTTP_REQ_HEAD) {
+	if (hr->method == EVHTTP_REQ_HEAD || hr->method == EVHTTP_REQ_CONNECT) {
 		snprintf(len, sizeof len, "%zu", bytes);
 		evhttp_remove_header(h, "Content-Length");
 		evhttp_add_header(h, "Content-Length", len);
-		if (body != NULL)
+		if (body != NULL && hr->method == EVHTTP_REQ_HEAD)
 			evbuffer_drain(body, bytes);
 	}
-	evhttp_send_reply(hr->req, status, http_status_text(status), body);
+	if (hr->close)
+		conn_close_after(w, hr->req);
+	if (hr->method == EVHTTP_REQ_CONNECT)
+		send_after_headers(hr->req, status, body);
+	else
+		evhttp_send_reply(hr->req, status, http_status_text(status),
+		    body);
 	access_log(hr, status, bytes);
 	if (body != NULL)
 		evbuffer_free(body);
@@ -274,6 +301,13 @@ http_request(struct evhttp_request *req, void *arg)
 	hr->method = evhttp_request_get_command(req);
 	hr->path = hr->log_path = "-";
 	conn_admit(w, req);
+	if (hr->method == EVHTTP_REQ_CONNECT) {
+		/* Its target is a host and port, not a path: we are no proxy. */
+		hr->close = 1;
+		http_reply_error(hr, 501, "not_implemented",
+		    "this server is not a proxy", NULL);
+		return;
+	}
 	if (raw == NULL || *raw == '\0')
 		raw = "/";
 	hr->path_buf = evhttp_uridecode(raw, 0, &len);
@@ -283,7 +317,7 @@ http_request(struct evhttp_request *req, void *arg)
 	}
 	hr->path = hr->log_path = hr->path_buf;
 	if (!http_framing_ok(req)) {
-		http_header(hr, "Connection", "close");
+		hr->close = 1;
 		http_reply_error(hr, 400, "bad_request",
 		    "conflicting message framing headers", NULL);
 		return;

@@ -135,6 +135,7 @@ struct http_req {
 	const char		*path;		/* decoded, without query */
 	char			*path_buf;
 	const char		*log_path;	/* secrets masked */
+	int			 close;		/* end the connection after */
 	char			*segs;		/* path split at '/' */
 	const char		*args[ROUTE_ARGS_MAX];	/* the "*" segments */
 	struct staff		 who;		/* routes for staff */
@@ -160,6 +161,7 @@ int http_framing_ok(struct evhttp_request *);
 struct conn_set *conn_set_create(size_t);
 void conn_set_free(struct conn_set *);
 void conn_admit(struct worker *, struct evhttp_request *);
+void conn_close_after(struct worker *, struct evhttp_request *);
 void conn_setup(struct worker *);
 void conn_thread(struct worker *);
 

@@ -144,9 +144,13 @@ worker_init(struct server *srv, struct worker *w, int index, char **cause)
 	evhttp_set_max_headers_size(w->http, cfg->max_headers);
 	evhttp_set_max_body_size(w->http, cfg->max_body);
 	evhttp_set_timeout(w->http, cfg->timeout);
-	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_PATCH);
+	/*
+	 * Every method, known or not (an unknown one arrives as a bit of its
+	 * own), reaches http_request(): evhttp would answer the rest with its
+	 * own HTML 501, the router answers with the JSON 405 or 501 and the
+	 * Allow of the path.
+	 */
+	evhttp_set_allowed_methods(w->http, 0xffff);
 	evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
 	evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_gencb(w->http, http_request, w);
