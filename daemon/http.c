@@ -1,6 +1,6 @@
 /*
  * http.c: requests and replies. Every request enters through
- * http_request(), which checks what evhttp lets through but we refuse,
+ * http_request(), which has guard.c refuse what evhttp lets through,
  * and leaves through exactly one of the http_reply_* functions, which
  * log it and forget it. Bodies are read as JSON objects here.
  */
@@ -40,6 +40,7 @@ http_status_text(int status)
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return "Status";
 	}
 }
@@ -266,26 +267,10 @@ http_body_json(struct http_req *hr, const unsigned char **bytes, size_t *len)
 }
 
 /*
- * Framing evhttp accepts but we refuse: more than one Content-Length, or
- * both Content-Length and Transfer-Encoding (request smuggling shapes).
+ * evhttp's callback for every complete request. What evhttp let through
+ * but RFC 9112 forbids is refused first (guard.c), and the connection
+ * closed with the answer: after a framing error no byte can be trusted.
  */
-int
-http_framing_ok(struct evhttp_request *req)
-{
-	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
-	struct evkeyval		*kv;
-	int			 cl = 0, te = 0;
-
-	TAILQ_FOREACH(kv, h, next) {
-		if (strcasecmp(kv->key, "Content-Length") == 0)
-			cl++;
-		else if (strcasecmp(kv->key, "Transfer-Encoding") == 0)
-			te++;
-	}
-	return cl <= 1 && te <= 1 && !(cl && te);
-}
-
-/* evhttp's callback for every complete request. */
 void
 http_request(struct evhttp_request *req, void *arg)
 {
@@ -293,6 +278,7 @@ http_request(struct evhttp_request *req, void *arg)
 	struct http_req		*hr = xcalloc(1, sizeof *hr);
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*raw = uri ? evhttp_uri_get_path(uri) : NULL;
+	struct guard_verdict	 v;
 	size_t			 len;
 
 	hr->w = w;
@@ -301,6 +287,12 @@ http_request(struct evhttp_request *req, void *arg)
 	hr->method = evhttp_request_get_command(req);
 	hr->path = hr->log_path = "-";
 	conn_admit(w, req);
+	if (guard_request(req, &v) != 0) {
+		hr->close = 1;
+		http_reply_error(hr, v.status, v.code, v.message, NULL);
+		return;
+	}
+	hr->close = guard_body_unread(req);
 	if (hr->method == EVHTTP_REQ_CONNECT) {
 		/* Its target is a host and port, not a path: we are no proxy. */
 		hr->close = 1;
@@ -316,11 +308,5 @@ http_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	hr->path = hr->log_path = hr->path_buf;
-	if (!http_framing_ok(req)) {
-		hr->close = 1;
-		http_reply_error(hr, 400, "bad_request",
-		    "conflicting message framing headers", NULL);
-		return;
-	}
 	router_dispatch(hr);
 }

@@ -155,7 +155,15 @@ json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 const char *http_status_text(int);
 const char *http_method_name(enum evhttp_cmd_type);
-int http_framing_ok(struct evhttp_request *);
+
+/* guard.c */
+struct guard_verdict {
+	int		 status;
+	const char	*code;
+	const char	*message;
+};
+int guard_request(struct evhttp_request *, struct guard_verdict *);
+int guard_body_unread(struct evhttp_request *);
 
 /* conn.c */
 struct conn_set *conn_set_create(size_t);

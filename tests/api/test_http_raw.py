@@ -26,11 +26,11 @@ from techtank_test import Daemon
 
 # The --timeout the slow-client tests run with, and how long a request may
 # take from its first byte to its last header or body byte before the
-# daemon must have closed it. The daemon is to get a whole-request deadline
-# (not only an idle read time-out): DEADLINE_FLAGS is where its option goes
-# once it has one, e.g. ("--header-timeout", "2").
+# daemon must have closed it. --timeout is an idle time-out that every byte
+# resets; --request-timeout is the daemon's whole-request deadline, which a
+# client trickling a byte a second cannot stretch.
 TIMEOUT = 2
-DEADLINE_FLAGS = ()
+DEADLINE_FLAGS = ("--request-timeout", str(TIMEOUT))
 REQUEST_DEADLINE = 2 * TIMEOUT + 2
 
 MAX_BODY = 65536            # the daemon's default --max-body
