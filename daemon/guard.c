@@ -111,17 +111,23 @@ refuse(struct guard_verdict *v, int status, const char *code,
 	return -1;
 }
 
-/* The version: 1.0 or 1.1; a later 1.x is answered as 1.1 (RFC 9110 6.2). */
+/*
+ * The version: 1.0 or 1.1; a later 1.x is answered as 1.1 (RFC 9110 6.2),
+ * and so is every refusal of another version (evhttp would echo it).
+ */
 static int
 check_version(struct evhttp_request *req, struct guard_verdict *v)
 {
-	if (req->major != 1)
+	int	major = req->major, minor = req->minor;
+
+	if (major == 1 && minor <= 1)
+		return 0;
+	req->major = req->minor = 1;
+	if (major != 1)
 		return refuse(v, 505, "http_version_not_supported",
 		    "only HTTP/1.0 and HTTP/1.1 are served");
-	if (req->minor > 9)
+	if (minor > 9)
 		return refuse(v, 400, "bad_request", "malformed HTTP version");
-	if (req->minor > 1)
-		req->minor = 1;
 	return 0;
 }
 
