@@ -29,6 +29,7 @@ struct conn {
 	struct evhttp_connection *evcon;	/* NULL until adopted */
 	struct event		 *deadline;
 	int			  close_after;	/* the answer is the last */
+	int			  refused;	/* evhttp answered an error */
 	struct conn		 *next_new;	/* waiting to be adopted */
 };
 
@@ -219,6 +220,7 @@ conn_new(struct event_base *base, void *arg)
 	c = xcalloc(1, sizeof *c);
 	c->w = w;
 	c->bev = bev;
+	errpage_watch(bufferevent_get_output(bev), c);
 	c->next_new = w->conns->fresh;
 	w->conns->fresh = c;
 	event_active(w->conns->adopt_ev, EV_READ, 0);
@@ -274,6 +276,23 @@ conn_close_after(struct worker *w, struct evhttp_request *req)
 
 	if (evcon != NULL && (c = conn_find(w->conns, evcon)) != NULL)
 		c->close_after = 1;
+}
+
+/*
+ * evhttp answered an error by itself (errpage.c made it JSON): log it, as
+ * it never reached http_request().
+ */
+void
+conn_refused(struct conn *c, int status, size_t bytes)
+{
+	char		*peer = NULL;
+	ev_uint16_t	 port;
+
+	c->refused = 1;
+	if (c->evcon != NULL)
+		evhttp_connection_get_peer(c->evcon, &peer, &port);
+	accesslog_line(c->w->log, peer != NULL ? peer : "-", "-", "-",
+	    status, bytes, 0);
 }
 
 /* The worker whose loop runs on this thread (for the listener's errors). */

@@ -59,6 +59,7 @@ struct config {
 	int	 nargs;
 };
 
+struct conn;
 struct conn_set;
 struct evbuffer;
 struct job;
@@ -170,6 +171,10 @@ struct conn_set *conn_set_create(size_t);
 void conn_set_free(struct conn_set *);
 void conn_admit(struct worker *, struct evhttp_request *);
 void conn_close_after(struct worker *, struct evhttp_request *);
+void conn_refused(struct conn *, int status, size_t bytes);
+
+/* errpage.c */
+void errpage_watch(struct evbuffer *, struct conn *);
 void conn_setup(struct worker *);
 void conn_thread(struct worker *);
 
