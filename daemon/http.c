@@ -267,6 +267,28 @@ http_body_json(struct http_req *hr, const unsigned char **bytes, size_t *len)
 }
 
 /*
+ * Refuse a request guard.c found wrong, and close. The log shows its
+ * target up to the first byte a target may not have (the access log
+ * escapes nothing more, then), so that the request can still be found.
+ */
+static void
+refused(struct http_req *hr, struct guard_verdict *v)
+{
+	const char	*target = evhttp_request_get_uri(hr->req);
+	size_t		 n = 0;
+
+	if (target != NULL) {
+		while ((unsigned char)target[n] > 0x20 &&
+		    (unsigned char)target[n] < 0x7f)
+			n++;
+		hr->path_buf = xstrndup(target, n);
+		hr->log_path = hr->path_buf;
+	}
+	hr->close = 1;
+	http_reply_error(hr, v->status, v->code, v->message, NULL);
+}
+
+/*
  * evhttp's callback for every complete request. What evhttp let through
  * but RFC 9112 forbids is refused first (guard.c), and the connection
  * closed with the answer: after a framing error no byte can be trusted.
@@ -288,8 +310,7 @@ http_request(struct evhttp_request *req, void *arg)
 	hr->path = hr->log_path = "-";
 	conn_admit(w, req);
 	if (guard_request(req, &v) != 0) {
-		hr->close = 1;
-		http_reply_error(hr, v.status, v.code, v.message, NULL);
+		refused(hr, &v);
 		return;
 	}
 	hr->close = guard_body_unread(req);
