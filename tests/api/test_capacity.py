@@ -76,3 +76,44 @@ def test_raised_quota_promotes_at_start(daemon):
     daemon.set_limits(ticket_type=1, quota=5)
     again = daemon.get("/api/v1/registrations/" + waiting["manage_token"]).json()
     assert again["status"] == "confirmed"
+
+
+def test_event_capacity_waitlists_across_types(daemon):
+    """capacity 3 for the event, no quotas: the fourth person, of another
+    ticket type, is waitlisted, and a cancellation promotes them."""
+    daemon.stop()
+    daemon.sql("UPDATE ticket_types SET quota = NULL, waitlist = 1")
+    daemon.sql("UPDATE events SET capacity = 3")
+    daemon.start()
+    first = daemon.register(registration(2, ticket_type=1)).json()
+    assert first["status"] == "confirmed"
+    assert daemon.get("/api/v1/event").json()["remaining"] == 1
+    second = daemon.register(registration(2, ticket_type=2)).json()
+    assert second["status"] == "partial"
+    assert [a["status"] for a in second["attendees"]] == ["confirmed", "waitlisted"]
+    ev = daemon.get("/api/v1/event").json()
+    assert ev["remaining"] == 0
+    assert all(t["remaining"] == 0 and t["waitlist_open"] for t in ev["ticket_types"])
+    daemon.delete("/api/v1/registrations/" + first["manage_token"])
+    again = daemon.get("/api/v1/registrations/" + second["manage_token"]).json()
+    assert again["status"] == "confirmed"
+    assert all(a["pass_code"].startswith("TT-") for a in again["attendees"])
+    daemon.stop()
+    assert daemon.sql("SELECT count(*) FROM attendees WHERE status = 'confirmed'") == [(2,)]
+    daemon.start()
+
+
+def test_remaining_is_the_smaller_of_quota_and_capacity(daemon):
+    daemon.stop()
+    daemon.sql("UPDATE ticket_types SET quota = 10 WHERE id = 1")
+    daemon.sql("UPDATE ticket_types SET quota = NULL WHERE id = 2")
+    daemon.sql("UPDATE events SET capacity = 4")
+    daemon.start()
+    types = {t["id"]: t for t in daemon.get("/api/v1/event").json()["ticket_types"]}
+    assert types[1]["remaining"] == 4 and types[2]["remaining"] == 4
+    daemon.stop()
+    daemon.sql("UPDATE events SET capacity = NULL")
+    daemon.start()
+    types = {t["id"]: t for t in daemon.get("/api/v1/event").json()["ticket_types"]}
+    assert types[1]["remaining"] == 10 and types[2]["remaining"] is None
+    assert daemon.get("/api/v1/event").json()["remaining"] is None

@@ -46,3 +46,17 @@ def test_refused_request_is_not_kept(daemon):
     assert daemon.register(body, headers=headers).status_code == 422
     body["privacy_accepted"] = True
     assert daemon.register(body, headers=headers).status_code == 201
+
+
+def test_replay_survives_a_restart(daemon):
+    raw = json.dumps(registration())
+    headers = {"Idempotency-Key": "after-restart-1"}
+    first = daemon.post("/api/v1/registrations", raw, headers=headers)
+    assert first.status_code == 201
+    daemon.restart()
+    second = daemon.post("/api/v1/registrations", raw, headers=headers)
+    assert second.status_code == 201
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    assert second.json()["id"] == first.json()["id"]
+    assert second.json()["manage_token"] == first.json()["manage_token"]
+    assert daemon.sql("SELECT count(*) FROM registrations") == [(1,)]

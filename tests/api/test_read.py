@@ -87,3 +87,43 @@ def test_access_log_masks_tokens(daemon):
     fields = line.split()
     assert fields[-3] == "201" and int(fields[-2]) > 0 and fields[-1].endswith("us")
     daemon.start()
+
+
+def test_every_listed_ticket_type_has_the_contract_fields(daemon):
+    ev = daemon.get("/api/v1/event").json()
+    assert ev["id"] == 1
+    for key in ("capacity", "remaining"):
+        assert ev[key] is None or isinstance(ev[key], int), key
+    assert ISO.match(ev["ends_at"]) and ev["ends_at"].endswith("+01:00")
+    assert ev["ticket_types"], "the demo event sells tickets"
+    for t in ev["ticket_types"]:
+        assert isinstance(t["id"], int) and t["name"]
+        assert isinstance(t["price_ore"], int) and t["currency"] == "SEK"
+        assert t["remaining"] is None or isinstance(t["remaining"], int)
+        assert isinstance(t["waitlist"], bool) and isinstance(t["waitlist_open"], bool)
+        assert t["waitlist_open"] == (t["remaining"] == 0 and t["waitlist"])
+    # The speaker type exists in the database but is hidden.
+    hidden = daemon.sql("SELECT id, name FROM ticket_types WHERE hidden = 1")
+    assert hidden, "the demo has a hidden (speaker) ticket type"
+    listed = {t["id"] for t in ev["ticket_types"]}
+    assert not listed & {h[0] for h in hidden}
+    assert "Speaker" not in {t["name"] for t in ev["ticket_types"]}
+
+
+def test_programme_times_carry_the_stockholm_winter_offset(daemon):
+    p = daemon.get("/api/v1/programme").json()
+    assert p["event"]["timezone"] == "Europe/Stockholm"
+    sessions = [s for d in p["days"] for s in d["sessions"]]
+    assert 12 <= len(sessions) <= 24
+    for d in p["days"]:
+        for s in d["sessions"]:
+            assert s["starts_at"].startswith(d["date"] + "T")
+            assert s["starts_at"].endswith("+01:00") and s["ends_at"].endswith("+01:00")
+            assert s["room"] is None or {"id", "name"} <= set(s["room"])
+            for sp in s["speakers"]:
+                assert isinstance(sp["id"], int) and sp["name"]
+    rooms = {r["id"] for r in p["rooms"]}
+    assert {s["room"]["id"] for s in sessions if s["room"]} <= rooms
+    speakers = {sp["id"] for sp in p["speakers"]}
+    used = {sp["id"] for s in sessions for sp in s["speakers"]}
+    assert used and used <= speakers

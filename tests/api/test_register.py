@@ -115,3 +115,50 @@ def test_data_kept_across_restart(daemon):
     assert got.pop("manage_url").endswith(reg.pop("manage_url").split("/", 3)[3])
     assert got == reg
     assert daemon.remaining() == 58
+
+
+def test_answer_shape(daemon):
+    body = registration(2)
+    reg = daemon.register(body).json()
+    assert isinstance(reg["id"], int)
+    assert reg["manage_url"] == daemon.url + "/manage.html#t=" + reg["manage_token"]
+    assert reg["created_at"].endswith("+01:00") or reg["created_at"].endswith("+02:00")
+    assert reg["contact"]["email"] == body["contact"]["email"]
+    for sent, a in zip(body["attendees"], reg["attendees"]):
+        assert isinstance(a["id"], int)
+        assert a["email"] == sent["email"] and a["company"] == sent["company"]
+        assert a["waitlist_position"] is None and a["sessions"] == []
+    # Tokens and pass codes differ between registrations.
+    other = daemon.register().json()
+    assert other["manage_token"] != reg["manage_token"]
+    assert other["id"] != reg["id"]
+
+
+def test_public_url_names_the_manage_link(make_daemon):
+    d = make_daemon("--public-url", "https://conf.example.se")
+    reg = d.register().json()
+    assert reg["manage_url"] == "https://conf.example.se/manage.html#t=" + reg["manage_token"]
+
+
+def test_unknown_token_error_shape(daemon):
+    r = daemon.get("/api/v1/registrations/" + "Z" * 26)
+    assert r.status_code == 404
+    assert r.headers["Content-Type"].startswith("application/json")
+    err = r.json()["error"]
+    assert err["code"] == "not_found" and isinstance(err["message"], str) and err["message"]
+
+
+def test_cancelled_registration_reads_back_cancelled(daemon):
+    reg = daemon.register(registration(2)).json()
+    codes = [a["pass_code"] for a in reg["attendees"]]
+    daemon.delete("/api/v1/registrations/" + reg["manage_token"])
+    got = daemon.get("/api/v1/registrations/" + reg["manage_token"]).json()
+    assert got["status"] == "cancelled"
+    assert [a["status"] for a in got["attendees"]] == ["cancelled", "cancelled"]
+    assert [a["pass_code"] for a in got["attendees"]] == [None, None]
+    assert all(c.startswith("TT-") for c in codes)
+    # No pass for a cancelled attendee (README: 409 no_pass).
+    a = got["attendees"][0]["id"]
+    r = daemon.get(f"/api/v1/registrations/{reg['manage_token']}/attendees/{a}/pass.png")
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "no_pass"

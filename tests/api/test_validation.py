@@ -129,3 +129,63 @@ def test_several_errors_at_once(daemon):
     body["privacy_accepted"] = False
     err = assert_refused(daemon, body, "contact.email")
     assert {"attendees.1.first_name", "privacy_accepted"} <= set(err["fields"])
+
+
+def long_email(total):
+    """A well-formed address of `total` bytes: 64-byte local part, labels of
+    at most 63 bytes."""
+    local = "a" * 64
+    rest = total - len(local) - 1 - len(".se")  # bytes for the labels and dots
+    labels = []
+    while rest > 0:
+        n = min(63, rest)
+        if rest - n == 1:  # never leave a lone dot
+            n -= 1
+        labels.append("b" * n)
+        rest -= n + 1
+    email = local + "@" + ".".join(labels) + ".se"
+    assert len(email.encode()) == total, len(email)
+    return email
+
+
+def test_email_of_254_bytes_is_fine_255_is_not(daemon):
+    body = registration()
+    body["attendees"][0]["email"] = long_email(254)
+    r = daemon.register(body)
+    assert r.status_code == 201, r.text
+    assert r.json()["attendees"][0]["email"] == long_email(254)
+    body = registration()
+    body["attendees"][0]["email"] = long_email(255)
+    assert_refused(daemon, body, "attendees.0.email")
+
+
+@pytest.mark.parametrize("ch", ["李", "🙂", "Ł"])
+def test_name_length_counts_characters_not_bytes(daemon, ch):
+    body = registration()
+    body["attendees"][0]["first_name"] = ch * 100
+    r = daemon.register(body)
+    assert r.status_code == 201, r.text
+    assert r.json()["attendees"][0]["first_name"] == ch * 100
+    body = registration()
+    body["attendees"][0]["first_name"] = ch * 101
+    assert_refused(daemon, body, "attendees.0.first_name")
+
+
+@pytest.mark.parametrize("field", ["company", "job_title", "dietary"])
+def test_control_characters_in_optional_fields(daemon, field):
+    body = registration()
+    body["attendees"][0][field] = "Press\u0007verk"
+    assert_refused(daemon, body, f"attendees.0.{field}")
+
+
+@pytest.mark.parametrize("body_change,field", [
+    (lambda b: b.pop("attendees"), "attendees"),
+    (lambda b: b.update(attendees="Åsa"), "attendees"),
+    (lambda b: b.pop("contact"), "contact"),
+    (lambda b: b.pop("ticket_type"), "ticket_type"),
+])
+def test_missing_parts(daemon, body_change, field):
+    body = registration()
+    body_change(body)
+    err = assert_refused(daemon, body, field)
+    assert err["message"]
