@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
 #include "techtankd.h"
@@ -27,6 +28,8 @@ struct conn {
 	struct bufferevent	 *bev;		/* evhttp's, referenced till adopted */
 	struct evhttp_connection *evcon;	/* NULL until adopted */
 	struct event		 *deadline;
+	int			  close_after;	/* the answer is the last */
+	int			  refused;	/* evhttp answered an error */
 	struct conn		 *next_new;	/* waiting to be adopted */
 };
 
@@ -217,6 +220,7 @@ conn_new(struct event_base *base, void *arg)
 	c = xcalloc(1, sizeof *c);
 	c->w = w;
 	c->bev = bev;
+	errpage_watch(bufferevent_get_output(bev), c);
 	c->next_new = w->conns->fresh;
 	w->conns->fresh = c;
 	event_active(w->conns->adopt_ev, EV_READ, 0);
@@ -225,14 +229,29 @@ conn_new(struct event_base *base, void *arg)
 	return bev;
 }
 
-/* The answer has left: the next request on the connection has its time. */
+/*
+ * The answer has left: the next request on the connection has its time,
+ * or, when the answer was to be the last, the connection ends here. evhttp
+ * honours Connection: close by itself, but not after every method
+ * (CONNECT); bytes it holds already would be read as the next request.
+ */
 static void
 request_complete(struct evhttp_request *req, void *arg)
 {
-	struct conn	*c = arg;
+	struct conn		*c = arg;
+	struct bufferevent	*bev;
+	evutil_socket_t		 s;
 
 	(void)req;
-	deadline_arm(c);
+	if (!c->close_after) {
+		deadline_arm(c);
+		return;
+	}
+	bev = evhttp_connection_get_bufferevent(c->evcon);
+	evbuffer_drain(bufferevent_get_input(bev),
+	    evbuffer_get_length(bufferevent_get_input(bev)));
+	if ((s = bufferevent_getfd(bev)) != -1)
+		shutdown(s, SHUT_RDWR);
 }
 
 /* A complete request arrived: no deadline while we answer it. */
@@ -246,6 +265,34 @@ conn_admit(struct worker *w, struct evhttp_request *req)
 		return;
 	evtimer_del(c->deadline);
 	evhttp_request_set_on_complete_cb(req, request_complete, c);
+}
+
+/* The answer to req is the last on its connection. */
+void
+conn_close_after(struct worker *w, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct conn		 *c;
+
+	if (evcon != NULL && (c = conn_find(w->conns, evcon)) != NULL)
+		c->close_after = 1;
+}
+
+/*
+ * evhttp answered an error by itself (errpage.c made it JSON): log it, as
+ * it never reached http_request().
+ */
+void
+conn_refused(struct conn *c, int status, size_t bytes)
+{
+	char		*peer = NULL;
+	ev_uint16_t	 port;
+
+	c->refused = 1;
+	if (c->evcon != NULL)
+		evhttp_connection_get_peer(c->evcon, &peer, &port);
+	accesslog_line(c->w->log, peer != NULL ? peer : "-", "-", "-",
+	    status, bytes, 0);
 }
 
 /* The worker whose loop runs on this thread (for the listener's errors). */

@@ -1,6 +1,6 @@
 /*
  * http.c: requests and replies. Every request enters through
- * http_request(), which checks what evhttp lets through but we refuse,
+ * http_request(), which has guard.c refuse what evhttp lets through,
  * and leaves through exactly one of the http_reply_* functions, which
  * log it and forget it. Bodies are read as JSON objects here.
  */
@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
 
 #include "techtankd.h"
@@ -39,6 +40,7 @@ http_status_text(int status)
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return "Status";
 	}
 }
@@ -92,8 +94,28 @@ http_header(struct http_req *hr, const char *name, const char *value)
 }
 
 /*
+ * evhttp 2.1 writes the head of an answer to a CONNECT but never its body
+ * (it takes a 2xx to open a tunnel): the body goes to the connection's
+ * output right after the head, before anything is sent.
+ */
+static void
+send_after_headers(struct evhttp_request *req, int status,
+    struct evbuffer *body)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct evbuffer		 *out;
+
+	out = bufferevent_get_output(evhttp_connection_get_bufferevent(evcon));
+	evhttp_send_reply(req, status, http_status_text(status), NULL);
+	if (body != NULL)
+		evbuffer_add_buffer(out, body);
+}
+
+/*
  * Send status with body (consumed), log it and forget the request. A HEAD
- * answer carries the Content-Length the GET would have, and no body.
+ * answer carries the Content-Length the GET would have, and no body;
+ * evhttp writes neither for a CONNECT, so it gets its length here too.
+ * With hr->close the connection ends once the answer has left.
  */
 void
 http_reply_data(struct http_req *hr, int status, const char *type,
@@ -108,16 +130,22 @@ http_reply_data(struct http_req *hr, int status, const char *type,
 		evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-	if (w->stopping)
+	if (w->stopping || hr->close)
 		evhttp_add_header(h, "Connection", "close");
-	if (hr->method == EVHTTP_REQ_HEAD) {
+	if (hr->method == EVHTTP_REQ_HEAD || hr->method == EVHTTP_REQ_CONNECT) {
 		snprintf(len, sizeof len, "%zu", bytes);
 		evhttp_remove_header(h, "Content-Length");
 		evhttp_add_header(h, "Content-Length", len);
-		if (body != NULL)
+		if (body != NULL && hr->method == EVHTTP_REQ_HEAD)
 			evbuffer_drain(body, bytes);
 	}
-	evhttp_send_reply(hr->req, status, http_status_text(status), body);
+	if (hr->close)
+		conn_close_after(w, hr->req);
+	if (hr->method == EVHTTP_REQ_CONNECT)
+		send_after_headers(hr->req, status, body);
+	else
+		evhttp_send_reply(hr->req, status, http_status_text(status),
+		    body);
 	access_log(hr, status, bytes);
 	if (body != NULL)
 		evbuffer_free(body);
@@ -258,26 +286,32 @@ http_body_json(struct http_req *hr, const unsigned char **bytes, size_t *len)
 }
 
 /*
- * Framing evhttp accepts but we refuse: more than one Content-Length, or
- * both Content-Length and Transfer-Encoding (request smuggling shapes).
+ * Refuse a request guard.c found wrong, and close. The log shows its
+ * target up to the first byte a target may not have (the access log
+ * escapes nothing more, then), so that the request can still be found.
  */
-int
-http_framing_ok(struct evhttp_request *req)
+static void
+refused(struct http_req *hr, struct guard_verdict *v)
 {
-	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
-	struct evkeyval		*kv;
-	int			 cl = 0, te = 0;
+	const char	*target = evhttp_request_get_uri(hr->req);
+	size_t		 n = 0;
 
-	TAILQ_FOREACH(kv, h, next) {
-		if (strcasecmp(kv->key, "Content-Length") == 0)
-			cl++;
-		else if (strcasecmp(kv->key, "Transfer-Encoding") == 0)
-			te++;
+	if (target != NULL) {
+		while ((unsigned char)target[n] > 0x20 &&
+		    (unsigned char)target[n] < 0x7f)
+			n++;
+		hr->path_buf = xstrndup(target, n);
+		hr->log_path = hr->path_buf;
 	}
-	return cl <= 1 && te <= 1 && !(cl && te);
+	hr->close = 1;
+	http_reply_error(hr, v->status, v->code, v->message, NULL);
 }
 
-/* evhttp's callback for every complete request. */
+/*
+ * evhttp's callback for every complete request. What evhttp let through
+ * but RFC 9112 forbids is refused first (guard.c), and the connection
+ * closed with the answer: after a framing error no byte can be trusted.
+ */
 void
 http_request(struct evhttp_request *req, void *arg)
 {
@@ -285,6 +319,7 @@ http_request(struct evhttp_request *req, void *arg)
 	struct http_req		*hr = xcalloc(1, sizeof *hr);
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*raw = uri ? evhttp_uri_get_path(uri) : NULL;
+	struct guard_verdict	 v;
 	size_t			 len;
 
 	hr->w = w;
@@ -293,6 +328,18 @@ http_request(struct evhttp_request *req, void *arg)
 	hr->method = evhttp_request_get_command(req);
 	hr->path = hr->log_path = "-";
 	conn_admit(w, req);
+	if (guard_request(req, &v) != 0) {
+		refused(hr, &v);
+		return;
+	}
+	hr->close = guard_body_unread(req);
+	if (hr->method == EVHTTP_REQ_CONNECT) {
+		/* Its target is a host and port, not a path: we are no proxy. */
+		hr->close = 1;
+		http_reply_error(hr, 501, "not_implemented",
+		    "this server is not a proxy", NULL);
+		return;
+	}
 	if (raw == NULL || *raw == '\0')
 		raw = "/";
 	hr->path_buf = evhttp_uridecode(raw, 0, &len);
@@ -301,11 +348,5 @@ http_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	hr->path = hr->log_path = hr->path_buf;
-	if (!http_framing_ok(req)) {
-		http_header(hr, "Connection", "close");
-		http_reply_error(hr, 400, "bad_request",
-		    "conflicting message framing headers", NULL);
-		return;
-	}
 	router_dispatch(hr);
 }

@@ -4,7 +4,9 @@
  * needs, and calls its handler. A "*" in a route's path matches one
  * segment, handed to the handler in hr->args. The Allow header of a 405
  * is made from the methods of every route on the path, so adding an
- * endpoint is one function and one row in its file's table.
+ * endpoint is one function and one row in its file's table. A method
+ * evhttp does not know (it arrives as a bit of its own) is 501, with the
+ * same Allow: the client learns what would work.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,11 +27,19 @@ static const struct {
 	{ EVHTTP_REQ_PATCH, "PATCH" }, { EVHTTP_REQ_DELETE, "DELETE" },
 };
 
+/* The methods of RFC 9110 that evhttp names; any other bit is unknown. */
+#define M_KNOWN	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | \
+	EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | \
+	EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH)
+
 /* The Allow header for a path served with other methods. */
 static void
 allow_header(struct http_req *hr, int allowed)
 {
 	char	buf[64] = "";
+
+	if (allowed == 0)
+		return;
 
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
 		if (allowed & methods[i].bit)
@@ -75,6 +85,14 @@ router_dispatch(struct http_req *hr)
 		}
 	if (found != NULL) {
 		route_call(hr, found);
+		return;
+	}
+	if (!((int)hr->method & M_KNOWN)) {
+		if (allowed == 0 && strncmp(hr->path, "/api/", 5) != 0)
+			allowed = M_GET;	/* a page */
+		allow_header(hr, allowed);
+		http_reply_error(hr, 501, "not_implemented",
+		    "this method is not implemented", NULL);
 		return;
 	}
 	if (allowed != 0) {

@@ -1,10 +1,16 @@
 /*
  * static.c: serves the files of the web root (web/) as they are. Paths are
  * checked before the file system sees them: no "..", no hidden files, no
- * symbolic links out of the root, regular files only. Pages carry the
+ * symbolic links out of the root, regular files only. The kernel keeps
+ * the lookup beneath the root (openat2 RESOLVE_BENEATH), so a link to a
+ * directory outside is refused wherever it is on the path; where openat2
+ * is missing, each segment is opened without following links. Pages carry the
  * Content-Security-Policy that keeps user text inert.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/openat2.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +61,48 @@ static_open_root(const char *dir, char **cause)
 	return 0;
 }
 
+/* Kernels before 5.6 have no openat2: walk the segments instead. */
+static int
+open_walk(const char *rel)
+{
+	char	*copy = xstrdup(rel), *seg, *next;
+	int	 dir = root_fd, fd = -1;
+
+	for (seg = copy; seg != NULL; seg = next) {
+		if ((next = strchr(seg, '/')) != NULL)
+			*next++ = '\0';
+		fd = openat(dir, seg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    (next != NULL ? O_DIRECTORY : 0));
+		if (dir != root_fd)
+			close(dir);
+		if (fd == -1 || next == NULL)
+			break;
+		dir = fd;
+	}
+	free(copy);
+	return fd;
+}
+
+/* Open a file of the web root by its relative path, never leaving it. */
+static int
+open_beneath(const char *rel)
+{
+	static __thread int	no_openat2;
+	struct open_how		how = {
+		.flags = O_RDONLY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long			fd;
+
+	if (!no_openat2) {
+		fd = syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
+		if (fd != -1 || errno != ENOSYS)
+			return (int)fd;
+		no_openat2 = 1;
+	}
+	return open_walk(rel);
+}
+
 static const char *
 mime_type(const char *path)
 {
@@ -95,7 +143,7 @@ static_serve(struct http_req *hr)
 		rel = xstrdup(hr->path + 1);
 	if (!static_path_safe(rel) || (type = mime_type(rel)) == NULL)
 		goto missing;
-	fd = openat(root_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_beneath(rel);
 	if (fd == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size > STATIC_MAX_BYTES)
 		goto missing;

@@ -59,6 +59,7 @@ struct config {
 	int	 nargs;
 };
 
+struct conn;
 struct conn_set;
 struct evbuffer;
 struct job;
@@ -135,6 +136,7 @@ struct http_req {
 	const char		*path;		/* decoded, without query */
 	char			*path_buf;
 	const char		*log_path;	/* secrets masked */
+	int			 close;		/* end the connection after */
 	char			*segs;		/* path split at '/' */
 	const char		*args[ROUTE_ARGS_MAX];	/* the "*" segments */
 	struct staff		 who;		/* routes for staff */
@@ -156,12 +158,25 @@ json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 const char *http_status_text(int);
 const char *http_method_name(enum evhttp_cmd_type);
-int http_framing_ok(struct evhttp_request *);
+
+/* guard.c */
+struct guard_verdict {
+	int		 status;
+	const char	*code;
+	const char	*message;
+};
+int guard_request(struct evhttp_request *, struct guard_verdict *);
+int guard_body_unread(struct evhttp_request *);
 
 /* conn.c */
 struct conn_set *conn_set_create(size_t);
 void conn_set_free(struct conn_set *);
 void conn_admit(struct worker *, struct evhttp_request *);
+void conn_close_after(struct worker *, struct evhttp_request *);
+void conn_refused(struct conn *, int status, size_t bytes);
+
+/* errpage.c */
+void errpage_watch(struct evbuffer *, struct conn *);
 void conn_setup(struct worker *);
 void conn_thread(struct worker *);
 
