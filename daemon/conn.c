@@ -31,6 +31,7 @@ struct conn {
 	int			  close_after;	/* the answer is the last */
 	int			  refused;	/* evhttp answered an error */
 	struct conn		 *next_new;	/* waiting to be adopted */
+	struct headscan		  head;		/* the request head being read */
 };
 
 /* The adopted connections of a worker by evcon: an open-address map. */
@@ -168,9 +169,14 @@ conn_forget(struct worker *w, struct conn *c)
 static void
 conn_closed(struct evhttp_connection *evcon, void *arg)
 {
-	struct conn	*c = arg;
+	struct conn		*c = arg;
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(evcon);
 
-	(void)evcon;
+	/* evhttp may still touch the buffers while it frees them. */
+	if (bev != NULL) {
+		errpage_unwatch(bufferevent_get_output(bev), c);
+		headscan_unwatch(bufferevent_get_input(bev), &c->head);
+	}
 	conn_set_del(c->w->conns, c);
 	conn_forget(c->w, c);
 }
@@ -221,6 +227,7 @@ conn_new(struct event_base *base, void *arg)
 	c->w = w;
 	c->bev = bev;
 	errpage_watch(bufferevent_get_output(bev), c);
+	headscan_watch(bufferevent_get_input(bev), &c->head);
 	c->next_new = w->conns->fresh;
 	w->conns->fresh = c;
 	event_active(w->conns->adopt_ev, EV_READ, 0);
@@ -243,11 +250,12 @@ request_complete(struct evhttp_request *req, void *arg)
 	evutil_socket_t		 s;
 
 	(void)req;
+	bev = evhttp_connection_get_bufferevent(c->evcon);
 	if (!c->close_after) {
 		deadline_arm(c);
+		headscan_next(bufferevent_get_input(bev), &c->head);
 		return;
 	}
-	bev = evhttp_connection_get_bufferevent(c->evcon);
 	evbuffer_drain(bufferevent_get_input(bev),
 	    evbuffer_get_length(bufferevent_get_input(bev)));
 	if ((s = bufferevent_getfd(bev)) != -1)
@@ -285,13 +293,18 @@ conn_close_after(struct worker *w, struct evhttp_request *req)
 void
 conn_refused(struct conn *c, int status, size_t bytes)
 {
-	char		*peer = NULL;
+	char		*peer = NULL, line[sizeof c->head.line + 8], *secret;
 	ev_uint16_t	 port;
 
 	c->refused = 1;
 	if (c->evcon != NULL)
 		evhttp_connection_get_peer(c->evcon, &peer, &port);
-	accesslog_line(c->w->log, peer != NULL ? peer : "-", "-", "-",
+	/* The request line as far as it was read: it never was parsed. */
+	snprintf(line, sizeof line, "%s", c->head.line_len > 0 ?
+	    c->head.line : "-");
+	if ((secret = strstr(line, "/registrations/")) != NULL)
+		strcpy(secret + strlen("/registrations/"), "<token>");
+	accesslog_line(c->w->log, peer != NULL ? peer : "-", "-", line,
 	    status, bytes, 0);
 }
 

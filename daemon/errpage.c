@@ -52,25 +52,29 @@ page_length(const struct errpage *pg)
 	return PAGE_MIN + 2 * strlen(pg->reason);
 }
 
-/* The page whose length was just added and which ends the buffer, or NULL. */
+/*
+ * The page whose length was just added and which ends the buffer, or NULL.
+ * The buffer is made contiguous first (it is small whenever an addition
+ * has a page's length): evbuffer_ptr_set() is not reliable here once the
+ * buffer has been written out and filled again.
+ */
 static const struct errpage *
 page_at_end(struct evbuffer *out, size_t added)
 {
 	const struct errpage	*pg = NULL;
-	struct evbuffer_ptr	 at;
-	char			 want[PAGE_MAX], got[PAGE_MAX];
+	const unsigned char	*data;
+	char			 want[PAGE_MAX];
 	size_t			 len = evbuffer_get_length(out);
 
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
 		if (page_length(&pages[i]) == added)
 			pg = &pages[i];
-	if (pg == NULL || len < added ||
-	    evbuffer_ptr_set(out, &at, len - added, EVBUFFER_PTR_SET) != 0 ||
-	    evbuffer_copyout_from(out, &at, got, added) != (ev_ssize_t)added)
+	if (pg == NULL || len < added || len > HEAD_MAX + PAGE_MAX * 4 ||
+	    (data = evbuffer_pullup(out, -1)) == NULL)
 		return NULL;
 	snprintf(want, sizeof want, PAGE_FORMAT, pg->status, pg->reason,
 	    pg->reason);
-	return memcmp(want, got, added) == 0 ? pg : NULL;
+	return memcmp(want, data + len - added, added) == 0 ? pg : NULL;
 }
 
 /*
@@ -80,16 +84,12 @@ page_at_end(struct evbuffer *out, size_t added)
 static ev_ssize_t
 head_start(struct evbuffer *out, size_t page_at)
 {
-	struct evbuffer_ptr	p;
-	ev_ssize_t		start = -1;
+	const unsigned char	*data = evbuffer_pullup(out, -1);
+	ev_ssize_t		 start = -1;
 
-	p = evbuffer_search(out, "HTTP/1.", 7, NULL);
-	while (p.pos != -1 && (size_t)p.pos < page_at) {
-		start = p.pos;
-		if (evbuffer_ptr_set(out, &p, 1, EVBUFFER_PTR_ADD) != 0)
-			break;
-		p = evbuffer_search(out, "HTTP/1.", 7, &p);
-	}
+	for (size_t i = 0; data != NULL && i + 7 <= page_at; i++)
+		if (memcmp(data + i, "HTTP/1.", 7) == 0)
+			start = (ev_ssize_t)i;
 	if (start == -1 || page_at - (size_t)start > HEAD_MAX)
 		return -1;
 	return start;
@@ -136,16 +136,14 @@ static size_t
 rewrite(struct evbuffer *out, size_t page_at, const struct errpage *pg)
 {
 	struct evbuffer		*front, *answer;
-	struct evbuffer_ptr	 at;
 	char			 head[HEAD_MAX + 1];
 	ev_ssize_t		 start;
 	size_t			 bytes;
 
-	if ((start = head_start(out, page_at)) == -1 ||
-	    evbuffer_ptr_set(out, &at, (size_t)start, EVBUFFER_PTR_SET) != 0)
+	if ((start = head_start(out, page_at)) == -1)
 		return 0;
 	memset(head, 0, sizeof head);
-	evbuffer_copyout_from(out, &at, head, page_at - (size_t)start);
+	memcpy(head, evbuffer_pullup(out, -1) + start, page_at - (size_t)start);
 	answer = json_answer(head, pg, &bytes);
 	front = evbuffer_new();
 	evbuffer_unfreeze(out, 1);
@@ -182,4 +180,11 @@ void
 errpage_watch(struct evbuffer *out, struct conn *conn)
 {
 	evbuffer_add_cb(out, output_cb, conn);
+}
+
+/* The connection is going: its output must no longer reach conn. */
+void
+errpage_unwatch(struct evbuffer *out, struct conn *conn)
+{
+	evbuffer_remove_cb(out, output_cb, conn);
 }

@@ -177,6 +177,26 @@ void conn_refused(struct conn *, int status, size_t bytes);
 
 /* errpage.c */
 void errpage_watch(struct evbuffer *, struct conn *);
+void errpage_unwatch(struct evbuffer *, struct conn *);
+
+/* headscan.c: a request's head checked before evhttp parses it */
+struct headscan {
+	size_t	 checked;	/* bytes from the input's start */
+	int	 active;	/* in a head */
+	int	 line_start;
+	int	 first_line;
+	int	 prev_cr;
+	int	 busy;		/* our own changes to the buffer */
+	int	 dropped;	/* empty lines before the request */
+	char	 tail[9];	/* the request line's last bytes: " HTTP/1.1" */
+	size_t	 tail_len;
+	char	 line[96];	/* its start, for the log of a refusal */
+	size_t	 line_len;
+};
+void headscan_start(struct headscan *);
+void headscan_watch(struct evbuffer *, struct headscan *);
+void headscan_next(struct evbuffer *, struct headscan *);
+void headscan_unwatch(struct evbuffer *, struct headscan *);
 void conn_setup(struct worker *);
 void conn_thread(struct worker *);
 

@@ -615,8 +615,7 @@ def test_content_length_surrounded_by_ows_accepted(daemon):
 
 
 @pytest.mark.parametrize("where", [
-    gap(PARSED_AWAY + "joins an obs-fold line to the field before it", "custom"),
-    "content_length", "first"])
+    "custom", "content_length", "first"])
 def test_obs_fold_refused(daemon, where):
     if where == "custom":
         head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\n"
@@ -638,10 +637,9 @@ def test_space_inside_a_header_name_refused(daemon):
 
 
 @pytest.mark.parametrize("req", [
-    gap(PARSED_AWAY + "takes a bare LF as a line end",
-        b"GET /healthz HTTP/1.1\nHost: x\n\n", id="all_lf"),
-    gap(PARSED_AWAY + "takes a bare LF as a line end",
-        b"GET /healthz HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n", id="one_lf"),
+    pytest.param(b"GET /healthz HTTP/1.1\nHost: x\n\n", id="all_lf"),
+    pytest.param(b"GET /healthz HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n", id="one_lf"),
+    pytest.param(b"GET /healthz HTTP/1.1\r\nHost: x\rX-A: b\r\n\r\n", id="bare_cr"),
 ])
 def test_bare_lf_line_endings_refused(daemon, req):
     # RFC 9112 lets a recipient take LF alone as a line end; a careful
@@ -679,7 +677,7 @@ def test_http10_request_served_and_closed(daemon):
 
 @pytest.mark.parametrize("version", [
     b"HTTP/2.0", b"HTTP/9.9",
-    gap(PARSED_AWAY + "reads the version with sscanf(%d), so 01 is 1", b"HTTP/01.1"),
+    b"HTTP/01.1", b"HTTP/1.1 ", b"HTTP/1.1x",
     b"HTTP/1.10", b"http/1.1", b"HTTP/1"])
 def test_unsupported_or_malformed_http_version_refused(daemon, version):
     a = exchange(daemon, b"GET /healthz " + version + b"\r\nHost: x\r\n\r\n")
@@ -691,8 +689,6 @@ def test_higher_http1_minor_version_answered_as_http11(daemon):
     assert a.data.startswith(b"HTTP/1.1 200 "), a
 
 
-@pytest.mark.xfail(strict=True, reason="evhttp 2.1 refuses an empty line before the "
-                   "request line with 400; skipping it needs a filter on the input")
 def test_empty_line_before_the_request_line_ignored(daemon):
     a = exchange(daemon, b"\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert a.status == 200, a
@@ -745,7 +741,7 @@ def test_chunked_body_without_the_last_chunk_times_out(make_daemon):
 
 
 @pytest.mark.parametrize("field", [
-    gap(PARSED_AWAY + "cuts a field value at a NUL", b"X-A: b\x00c", id="nul_value"),
+    pytest.param(b"X-A: b\x00c", id="nul_value"),
     pytest.param(b"X-\x00A: b", id="nul_name"), pytest.param(b"X-A: a\x01b", id="soh"),
     pytest.param(b"X-A: a\x1b[31mb", id="esc"), pytest.param(b"X-A: a\x7fb", id="del")])
 def test_nul_and_control_bytes_in_header_fields_refused(daemon, field):
@@ -778,3 +774,20 @@ def test_body_of_a_bodiless_method_is_not_read_as_a_request(daemon, method):
     assert responses(a.data) == 1, a
     if a.status == 400:
         assert_json_error(a, (400,))
+
+
+def test_a_refused_head_never_reaches_the_next_request(daemon):
+    """A keep-alive connection whose second request carries a bare LF: the
+    first is answered, the second refused, nothing after it is served."""
+    a = exchange(daemon, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET /healthz HTTP/1.1\nHost: x\n\n"
+                         b"GET /api/v1/event HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert a.data.count(b"HTTP/1.1 200 ") == 1, a
+    assert b"HTTP/1.1 400 " in a.data and b'"bad_request"' in a.data, a
+    assert a.eof, a
+
+
+def test_pipelined_clean_requests_are_all_served(daemon):
+    a = exchange(daemon, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 3
+                         + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert a.data.count(b"HTTP/1.1 200 ") == 4, a
