@@ -15,6 +15,8 @@
  */
 #include <sys/socket.h>
 
+#include <poll.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,8 @@ struct conn {
 	int			  refused;	/* evhttp answered an error */
 	struct conn		 *next_new;	/* waiting to be adopted */
 	struct headscan		  head;		/* the request head being read */
+	int			  busy;		/* a request is being answered */
+	int64_t			  since;	/* waiting for a request since, µs */
 };
 
 /* The adopted connections of a worker by evcon: an open-address map. */
@@ -42,6 +46,7 @@ struct conn_set {
 	struct conn	**slots;
 	struct conn	 *fresh;	/* accepted, to adopt */
 	struct event	 *adopt_ev;
+	struct event	 *evict_ev;	/* at the cap: make room */
 };
 
 static size_t
@@ -78,6 +83,8 @@ conn_set_free(struct conn_set *cs)
 	}
 	if (cs->adopt_ev != NULL)
 		event_free(cs->adopt_ev);
+	if (cs->evict_ev != NULL)
+		event_free(cs->evict_ev);
 	free(cs->slots);
 	free(cs);
 }
@@ -204,6 +211,7 @@ adopt_cb(evutil_socket_t fd, short ev, void *arg)
 		}
 		c->evcon = evcon;
 		c->deadline = evtimer_new(w->base, deadline_cb, c);
+		c->since = timefmt_now_usec();
 		conn_set_add(w->conns, c);
 		evhttp_connection_set_closecb(c->evcon, conn_closed, c);
 		deadline_arm(c);
@@ -231,8 +239,12 @@ conn_new(struct event_base *base, void *arg)
 	c->next_new = w->conns->fresh;
 	w->conns->fresh = c;
 	event_active(w->conns->adopt_ev, EV_READ, 0);
-	if (++w->conns->open >= (size_t)w->max_conns)
+	if (++w->conns->open >= (size_t)w->max_conns) {
+		struct timeval	tv = { 0, EVICT_CHECK_MS * 1000 };
+
 		evconnlistener_disable(w->listener);
+		evtimer_add(w->conns->evict_ev, &tv);
+	}
 	return bev;
 }
 
@@ -251,6 +263,8 @@ request_complete(struct evhttp_request *req, void *arg)
 
 	(void)req;
 	bev = evhttp_connection_get_bufferevent(c->evcon);
+	c->busy = 0;
+	c->since = timefmt_now_usec();
 	if (!c->close_after) {
 		deadline_arm(c);
 		headscan_next(bufferevent_get_input(bev), &c->head);
@@ -272,6 +286,7 @@ conn_admit(struct worker *w, struct evhttp_request *req)
 	if (evcon == NULL || (c = conn_find(w->conns, evcon)) == NULL)
 		return;
 	evtimer_del(c->deadline);
+	c->busy = 1;
 	evhttp_request_set_on_complete_cb(req, request_complete, c);
 }
 
@@ -306,6 +321,41 @@ conn_refused(struct conn *c, int status, size_t bytes)
 		strcpy(secret + strlen("/registrations/"), "<token>");
 	accesslog_line(c->w->log, peer != NULL ? peer : "-", "-", line,
 	    status, bytes, 0);
+}
+
+/*
+ * At the cap, while clients wait to be accepted, the connections that have
+ * waited EVICT_IDLE_MS or more for a request are closed to make room: idle
+ * keep-alive connections and clients that never send are worth less than
+ * the ones waiting. A connection being answered is never closed.
+ */
+static void
+evict_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w = arg;
+	struct conn_set	*cs = w->conns;
+	struct pollfd	 pfd;
+	struct timeval	 tv = { 0, EVICT_CHECK_MS * 1000 };
+	int64_t		 now = timefmt_now_usec();
+	evutil_socket_t	 s;
+
+	(void)fd;
+	(void)ev;
+	if (cs->open < (size_t)w->max_conns || w->stopping)
+		return;
+	pfd.fd = evconnlistener_get_fd(w->listener);
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) == 1) {
+		for (size_t i = 0; i < cs->cap; i++) {
+			struct conn	*c = cs->slots[i];
+
+			if (c != NULL && !c->busy && now - c->since >=
+			    EVICT_IDLE_MS * 1000 && (s = bufferevent_getfd(
+			    evhttp_connection_get_bufferevent(c->evcon))) != -1)
+				shutdown(s, SHUT_RDWR);
+		}
+	}
+	evtimer_add(cs->evict_ev, &tv);
 }
 
 /* The worker whose loop runs on this thread (for the listener's errors). */
@@ -356,6 +406,7 @@ conn_setup(struct worker *w)
 {
 	w->conns = conn_set_create((size_t)w->max_conns);
 	w->conns->adopt_ev = event_new(w->base, -1, 0, adopt_cb, w);
+	w->conns->evict_ev = evtimer_new(w->base, evict_cb, w);
 	w->accept_ev = evtimer_new(w->base, accept_resume, w);
 	evhttp_set_bevcb(w->http, conn_new, w);
 	evconnlistener_set_error_cb(w->listener, accept_error);

@@ -25,6 +25,8 @@
 #define LISTEN_BACKLOG		1024
 #define FD_RESERVE		32	/* descriptors kept for files, the db */
 #define ACCEPT_BACKOFF_MS	250	/* pause accepting after EMFILE */
+#define EVICT_CHECK_MS		250	/* at the cap: look for room this often */
+#define EVICT_IDLE_MS		500	/* idle this long may make room */
 #define STOP_LINGER_MS		100	/* let the last replies leave */
 #define LOG_FLUSH_BYTES		16384	/* a worker hands its lines over */
 #define LOG_FLUSH_MS		250	/* ... or this often */

@@ -140,14 +140,26 @@ def test_connection_cap(make_daemon):
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         assert b" 200 " in s.recv(4096)
         held.append(s)
-    # A fifth keep-alive connection is not served while four are open.
-    extra = socket.create_connection(("127.0.0.1", d.port), timeout=2)
+    # A fifth is not served while four are open and in use ...
+    extra = socket.create_connection(("127.0.0.1", d.port), timeout=0.3)
     extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
     try:
         answer = extra.recv(4096)
     except (socket.timeout, ConnectionResetError):
         answer = b""
     assert b" 200 " not in answer
+    # ... but once they have idled for a while, room is made for it: the
+    # idle ones are closed, never more than four are open at once.
+    extra.settimeout(5)
+    assert b" 200 " in extra.recv(4096)
+    closed = 0
+    for s in held:
+        s.settimeout(1)
+        try:
+            closed += s.recv(4096) == b""
+        except (socket.timeout, ConnectionResetError):
+            closed += 1
+    assert closed >= 1
     extra.close()
     for s in held:
         s.close()

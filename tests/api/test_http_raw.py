@@ -465,9 +465,6 @@ def test_slowloris_does_not_starve_normal_clients_and_is_bounded(make_daemon):
 
 # --- 8. the connection cap --------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="at the cap the listener pauses and the "
-                   "backlog is served in order, so a new client waits for the idle "
-                   "connections ahead of it to time out; no 503 at the cap yet")
 def test_connection_cap_counts_connections_at_accept(make_daemon):
     d = make_daemon("--max-connections", "20", "--timeout", str(TIMEOUT))
     pid = d.proc.pid
