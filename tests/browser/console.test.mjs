@@ -103,6 +103,7 @@ test('the public pages with no event say registration is not open, with no Regis
     await setLang(page, 'sv');
     assert.equal((await page.locator('#not-open h2').textContent()).trim(), 'Anmälan har inte öppnat än');
     assert.equal(await page.getByRole('link', { name: /anmäl/i }).count(), 0);
+    assert.deepEqual(await axeViolations(page), []);
     await page.screenshot({ path: path.join(outDir, 'public-not-open.png'), fullPage: true });
 
     await page.goto('/register.html');
@@ -115,6 +116,7 @@ test('the public pages with no event say registration is not open, with no Regis
     await setLang(page, 'en');
     assert.equal((await page.locator('#not-open h2').textContent()).trim(), 'Registration is not open yet');
     assert.equal(await page.getByRole('button', { name: /regist/i }).count(), 0);
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(real(problems, 404), []);
   } finally {
     await context.close();
