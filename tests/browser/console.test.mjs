@@ -399,6 +399,7 @@ test('a session that runs out during an edit keeps what was typed; after signing
     await page.click('#login-submit');
     await page.locator('#event-form').waitFor();
     assert.equal(await page.inputValue('#event-venue-name'), 'Kulturhuset Vågen');
+    assert.match(await page.title(), /^Event: Seminarium om presshärdning 2027 – /);
     await page.click('#event-save');
     await page.locator('#event-save-status', { hasText: 'Saved.' }).waitFor();
     assert.equal((await olle.call('GET', `/api/v1/admin/events/${ev.id}`)).body.venue_name, 'Kulturhuset Vågen');

@@ -20,6 +20,7 @@ let routeToken = 0;
 let titleKey = { key: 'console.page_title', args: undefined };
 let flashNext = null; // a status message for the next view
 let suspended = false; // the view is kept, hidden, while signing in again
+let suspendedTitle = null;
 
 // --------------------------------------------------------------- messages
 
@@ -141,7 +142,7 @@ async function route() {
   }
   const token = ++routeToken;
   const root = el('div', { class: 'view' });
-  current = { token, section: found.section.id, langHooks: [] };
+  current = { token, section: found.section.id, langHooks: [], hash: location.hash };
   renderNav(found.section.id);
   setAlert(null);
   setStatus(flashNext ? flashNext.key : null, flashNext ? flashNext.args : undefined);
@@ -177,6 +178,7 @@ function showLogin(messageKey, { keep = false } = {}) {
   session = null;
   if (keep && current && !suspended) {
     suspended = true;
+    suspendedTitle = titleKey;
     $('view').hidden = true;
   } else if (!suspended) {
     routeToken++;
@@ -223,10 +225,14 @@ function signedIn(s) {
   if (suspended) {
     suspended = false;
     $('view').hidden = false;
-    setAlert('console.signed_in_again');
-    const h1 = $('view').querySelector('h1');
-    if (h1) h1.focus();
-    return;
+    // Back to the view as it was, unless another one was asked for meanwhile.
+    if (current && current.hash === location.hash) {
+      setTitle(suspendedTitle.key, suspendedTitle.args);
+      setAlert('console.signed_in_again');
+      const h1 = $('view').querySelector('h1');
+      if (h1) h1.focus();
+      return;
+    }
   }
   route();
 }
