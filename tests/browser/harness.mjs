@@ -37,8 +37,11 @@ function freePort() {
   });
 }
 
-/** Start techtankd; returns { baseURL, tmpDir, db, stop() }. */
-export async function startDaemon() {
+/**
+ * Start techtankd; returns { baseURL, tmpDir, db, stop() }. With
+ * demo: false the database starts empty (--no-demo): no event at all.
+ */
+export async function startDaemon({ demo = true } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'techtank-browser-'));
   const port = await freePort();
@@ -46,6 +49,7 @@ export async function startDaemon() {
   d.proc = spawn(binary(), [
     '--listen', `127.0.0.1:${port}`, '--db', d.db, '--web-root', 'web',
     '--access-log', path.join(tmpDir, 'access.log'),
+    ...(demo ? [] : ['--no-demo']),
   ], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   d.proc.stderr.on('data', (chunk) => { d.stderr = (d.stderr + chunk).slice(-20000); });
   d.proc.on('exit', (code, signal) => { d.exited = signal || `code ${code}`; });
@@ -123,4 +127,42 @@ export async function apiCall(baseURL, method, p, body, headers = {}) {
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
   return { status: r.status, body: parsed, headers: r.headers };
+}
+
+/**
+ * A staff session for the test itself: { csrf, call(method, path, body) }
+ * sending the session cookie and the CSRF token, as the console does.
+ */
+export async function staffLogin(baseURL, username, password) {
+  const r = await fetch(`${baseURL}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (r.status !== 200) throw new Error(`login ${username}: HTTP ${r.status}`);
+  const body = await r.json();
+  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return {
+    csrf: body.csrf_token,
+    call: (method, p, b) => apiCall(baseURL, method, p, b, { Cookie: cookie, 'X-CSRF-Token': body.csrf_token }),
+  };
+}
+
+let axeSource = null;
+
+/**
+ * axe-core's violations on the page as it is now, as short strings
+ * ("rule: selector, ..."). The script goes in through the DevTools
+ * protocol (page.evaluate), which the page's CSP does not apply to: a
+ * <script> tag would be refused by script-src 'self', as it should be.
+ */
+export async function axeViolations(page) {
+  if (axeSource === null) {
+    axeSource = fs.readFileSync(path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }

@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 const read = (p) => fs.readFileSync(path.join(web, p), 'utf8');
-const htmlFiles = fs.readdirSync(web).filter((f) => f.endsWith('.html'));
-const jsFiles = fs.readdirSync(path.join(web, 'js')).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`);
+const listed = (dir, ext) => fs.readdirSync(path.join(web, dir)).filter((f) => f.endsWith(ext)).map((f) => (dir === '.' ? f : `${dir}/${f}`));
+const htmlFiles = [...listed('.', '.html'), ...listed('console', '.html')];
+const jsFiles = [...listed('js', '.js'), ...listed('console', '.js')];
 const sv = JSON.parse(read('i18n/sv.json'));
 const en = JSON.parse(read('i18n/en.json'));
 
@@ -36,6 +37,11 @@ test('every message key used by the pages exists', () => {
     const src = read(f);
     for (const m of src.matchAll(/'data-i18n': '([^']+)'/g)) used.add(m[1]);
     for (const m of src.matchAll(/'((?:common|programme|register|manage|field|kind|status)\.[a-z0-9_]+)'/g)) used.add(m[1]);
+    // Console keys have more levels; a string that only starts keys
+    // ('console.event' + '.name') is a prefix, not a key.
+    for (const m of src.matchAll(/'((?:console|door)\.[a-z0-9_.]+)'/g)) {
+      if (!Object.keys(en).some((k) => k.startsWith(`${m[1]}.`))) used.add(m[1]);
+    }
   }
   // Built with template strings: every kind and status of the API contract.
   for (const k of ['talk', 'keynote', 'panel', 'break', 'meal', 'visit']) used.add(`kind.${k}`);
@@ -43,6 +49,32 @@ test('every message key used by the pages exists', () => {
   for (const f of ['html', 'js', 'json', 'css']) for (const k of [...used]) if (k.endsWith(`.${f}`)) used.delete(k);
   const missing = [...used].filter((k) => !(k in en));
   assert.deepEqual(missing, []);
+});
+
+test('every word the console builds from its field tables and codes exists', async () => {
+  const url = (f) => new URL(`file://${path.join(web, 'console', f)}`).href;
+  const form = await import(url('form.js'));
+  const used = [];
+  for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
+  for (const code of form.API_CODES) used.push(`console.api.${code}`);
+  for (const f of ['events.js', 'ticket-types.js']) {
+    const section = await import(url(f));
+    used.push(section.section.navKey);
+    for (const { prefix, fields, groups = [] } of section.forms) {
+      for (const g of groups) used.push(`${prefix}.group.${g}`);
+      for (const field of fields) {
+        used.push(`${prefix}.${field.name}`);
+        if (field.hint) used.push(`${prefix}.${field.name}_hint`);
+        if (field.group) assert.ok(groups.includes(field.group), `${prefix}.${field.name}: group ${field.group}`);
+        for (const c of field.choices || []) used.push(field.choiceKey(c));
+      }
+    }
+  }
+  assert.deepEqual(used.filter((k) => !(k in en)), []);
+  // Words for one field's error must name a field and a code that exist.
+  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
+    assert.ok(form.ERROR_CODES.includes(k.split('.').pop()), `${k}: no such error code`);
+  }
 });
 
 test('pages need no CSP exception: no inline script, style or handlers', () => {

@@ -48,3 +48,101 @@ export function formatPrice(ore) {
   const sign = n < 0 ? '-' : '';
   return rest ? `${sign}${grouped},${String(rest).padStart(2, '0')} kr` : `${sign}${grouped} kr`;
 }
+
+// ------------------------------------------------ wall-clock times in a zone
+//
+// The console edits times as the wall clock of the event's time zone (the
+// datetime-local inputs), whatever zone the browser is in. The server
+// shows times in that zone already, so reading is taking the digits; to
+// write, the offset the zone had at that wall time is found through Intl.
+
+const zoneFormats = new Map();
+
+function zoneFormat(zone) {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    zoneFormats.set(zone, f);
+  }
+  return f;
+}
+
+/** Whether the browser knows the IANA zone ("Europe/Stockholm"). */
+export function knownZone(zone) {
+  if (!zone) return false;
+  try {
+    zoneFormat(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC in minutes at the instant ms (east positive). */
+function offsetAt(zone, ms) {
+  const p = {};
+  for (const { type, value } of zoneFormat(zone).formatToParts(new Date(ms))) p[type] = value;
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day),
+    Number(p.hour) % 24, Number(p.minute), Number(p.second));
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
+}
+
+/** "2027-11-30T08:30:00+01:00" -> "2027-11-30T08:30" for a datetime-local input. */
+export function isoToLocalInput(iso) {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?/.exec(iso || '');
+  if (!m) return '';
+  return m[2] && m[2] !== ':00' ? m[1] + m[2] : m[1];
+}
+
+/**
+ * A datetime-local value read as the wall clock in zone, as ISO 8601 with
+ * the offset the zone has then: "2027-11-30T08:30" in Europe/Stockholm is
+ * "2027-11-30T08:30:00+01:00", and "2027-06-01T08:30" is "...+02:00".
+ * A wall time the clocks skip (spring forward) gives null; one they pass
+ * twice (autumn) is the first of the two.
+ */
+export function localInputToISO(value, zone) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value || '');
+  if (!m || !knownZone(zone)) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]),
+    Number(m[4]), Number(m[5]), Number(m[6] || 0));
+  const DAY = 86400000;
+  let best = null;
+  for (const off of new Set([offsetAt(zone, wall - DAY), offsetAt(zone, wall), offsetAt(zone, wall + DAY)])) {
+    const at = wall - off * 60000;
+    if (offsetAt(zone, at) === off && (best === null || at < best.at)) best = { at, off };
+  }
+  if (!best) return null;
+  const abs = Math.abs(best.off);
+  const sign = best.off < 0 ? '-' : '+';
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] || '00'}${sign}${hh}:${mm}`;
+}
+
+// -------------------------------------------------------- kronor and öre
+
+/** 250050 öre -> "2500,50" (sv) or "2500.50" (en), for an input. */
+export function oreToKronorInput(ore, lang) {
+  const n = Math.trunc(Number(ore) || 0);
+  const sign = n < 0 ? '-' : '';
+  const abs = Math.abs(n);
+  const sep = lang === 'sv' ? ',' : '.';
+  return `${sign}${Math.trunc(abs / 100)}${sep}${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
+ * What a person typed as kronor, in öre: "2500", "2 500", "2500,50",
+ * "2500.5", "1 234,50 kr". Exact (no floating point); null when it is not
+ * an amount with at most two decimals, or negative.
+ */
+export function kronorInputToOre(text) {
+  const s = String(text || '').replace(/[\s\u00a0\u202f]/g, '').replace(/(kr|sek)$/i, '');
+  const m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  const ore = Number(m[1]) * 100 + Number((m[2] || '0').padEnd(2, '0'));
+  return Number.isSafeInteger(ore) ? ore : null;
+}

@@ -14,6 +14,7 @@ let failed = null;
 
 function renderEvent() {
   const name = document.getElementById('event-name');
+  document.getElementById('register-cta').hidden = !event;
   const when = document.getElementById('event-when');
   const where = document.getElementById('event-where');
   const seats = document.getElementById('event-seats');
@@ -123,6 +124,18 @@ function renderProgramme() {
   }
 }
 
+/** No event is set up yet: say that registration is not open, offer nothing to click. */
+function showNotOpen() {
+  document.getElementById('register-cta').hidden = true;
+  document.getElementById('footer-register').hidden = true;
+  document.getElementById('programme-section').hidden = true;
+  document.getElementById('not-open').hidden = false;
+}
+
+function noEvent(r) {
+  return r.status === 404 && r.body && r.body.error && r.body.error.code === 'not_found';
+}
+
 function render() {
   const alert = document.getElementById('page-alert');
   alert.textContent = failed ? failed : '';
@@ -133,6 +146,10 @@ function render() {
 async function main() {
   await i18n.init();
   const [e, p] = await Promise.all([api('GET', '/api/v1/event'), api('GET', '/api/v1/programme')]);
+  if (noEvent(e)) {
+    showNotOpen();
+    return;
+  }
   if (e.status === 200 && e.body) event = e.body;
   if (p.status === 200 && p.body) programme = p.body;
   if (!event || !programme) {

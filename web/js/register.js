@@ -19,6 +19,7 @@ let signupSessions = []; // sessions that take sign-ups (the dinner, study visit
 let submitting = false;
 let blockSeq = 0;
 let sameAsBox = null; // "same as contact person" checkbox of the first attendee
+let notOpen = false; // no event is set up: nothing to register for
 
 // One key per form fill: a double click or a retry after a lost answer
 // replays the first answer instead of registering twice. A definitive
@@ -412,7 +413,7 @@ async function refreshEvent() {
 
 async function onSubmit(ev) {
   ev.preventDefault();
-  if (submitting) return;
+  if (submitting || notOpen) return;
   clearErrors();
   const payload = collect();
   setSubmitting(true);
@@ -509,6 +510,12 @@ async function main() {
     event = r.body;
     renderTickets();
     renderEventSummary();
+  } else if (r.status === 404 && r.body && r.body.error && r.body.error.code === 'not_found') {
+    // No event is set up yet: no form, no Register button, just say so.
+    notOpen = true;
+    form.hidden = true;
+    document.getElementById('register-intro').hidden = true;
+    document.getElementById('not-open').hidden = false;
   } else {
     document.getElementById('ticket-loading').hidden = true;
     showAlert(r.status === 0 ? t('common.network_error') : (errorMessage(r.body) || t('register.event_failed')));

@@ -1,0 +1,401 @@
+// Console section: events. The list (the current one marked), a new
+// event, and one event's page: every field, make it the current event,
+// copy it to next year, archive it or bring it back.
+import * as i18n from '../js/i18n.js';
+import { el, clear } from '../js/dom.js';
+import { datePart, formatDay } from '../js/format.js';
+import {
+  resourceForm, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog, apiErrorText,
+} from './form.js';
+
+const { t } = i18n;
+const PAGE = 20;
+const PREFIX = 'console.event';
+export const CHOSEN_KEY = 'techtank.console.event';
+
+export const section = { id: 'events', navKey: 'console.nav.events', href: () => '#/events' };
+
+/** The event's fields, as in the server's table (daemon/admin-events.c). */
+const FIELDS = [
+  { name: 'name', type: 'text', required: true, max: 150, lang: 'sv', group: 'about' },
+  { name: 'name_en', type: 'text', max: 150, lang: 'en', group: 'about' },
+  { name: 'slug', type: 'slug', required: true, max: 60, hint: true, group: 'about' },
+  { name: 'description', type: 'textarea', max: 5000, lang: 'sv', group: 'about' },
+  { name: 'description_en', type: 'textarea', max: 5000, lang: 'en', group: 'about' },
+  { name: 'timezone', type: 'zone', required: true, max: 64, hint: true, group: 'when' },
+  { name: 'starts_at', type: 'time', required: true, group: 'when' },
+  { name: 'ends_at', type: 'time', required: true, group: 'when' },
+  { name: 'venue_name', type: 'text', max: 150, group: 'where' },
+  { name: 'venue_address', type: 'text', max: 200, group: 'where' },
+  { name: 'venue_city', type: 'text', max: 100, group: 'where' },
+  { name: 'capacity', type: 'int', nullable: true, hint: true, group: 'registration' },
+  { name: 'registration_opens_at', type: 'time', nullable: true, hint: true, group: 'registration' },
+  { name: 'registration_closes_at', type: 'time', nullable: true, group: 'registration' },
+  { name: 'code_prefix', type: 'code', max: 6, hint: true, group: 'contact' },
+  { name: 'contact_email', type: 'email', max: 254, group: 'contact' },
+  { name: 'privacy_notice', type: 'textarea', max: 10000, lang: 'sv', group: 'privacy' },
+  { name: 'privacy_notice_en', type: 'textarea', max: 10000, lang: 'en', group: 'privacy' },
+];
+const GROUPS = ['about', 'when', 'where', 'registration', 'contact', 'privacy'];
+/** "Copy to next year" may name the copy's address and name. */
+const COPY_FIELDS = [
+  { name: 'slug', type: 'slug', max: 60, hint: true },
+  { name: 'name', type: 'text', max: 150, lang: 'sv', hint: true },
+];
+/** The forms of this section, for the check that all their words exist. */
+export const forms = [
+  { prefix: PREFIX, fields: FIELDS, groups: GROUPS },
+  { prefix: 'console.copy', fields: COPY_FIELDS },
+];
+const DEFAULTS = {
+  name: '', name_en: '', slug: '', description: '', description_en: '', timezone: 'Europe/Stockholm',
+  starts_at: null, ends_at: null, venue_name: '', venue_address: '', venue_city: '', capacity: null,
+  registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
+  privacy_notice: '', privacy_notice_en: '',
+};
+
+export function rememberEvent(id) {
+  try { sessionStorage.setItem(CHOSEN_KEY, String(id)); } catch { /* private mode */ }
+}
+
+/** "30 November – 1 December 2027" in the event's own zone. */
+export function eventDates(ev, lang) {
+  const start = datePart(ev.starts_at);
+  const end = datePart(ev.ends_at);
+  if (!start) return '';
+  if (!end || end === start) return formatDay(start, lang, { weekday: false });
+  return t('programme.date_range', {
+    start: formatDay(start, lang, { weekday: false, year: start.slice(0, 4) !== end.slice(0, 4) }),
+    end: formatDay(end, lang, { weekday: false }),
+  });
+}
+
+function text(tag, key, args, attrs = {}) {
+  const node = el(tag, attrs);
+  i18n.setText(node, key, args);
+  return node;
+}
+
+function badges(ev, currentId) {
+  const p = el('p', { class: 'badges' });
+  if (ev.id === currentId) p.append(text('span', 'console.events.current', undefined, { class: 'badge badge--current' }));
+  if (ev.archived) p.append(text('span', 'console.events.archived', undefined, { class: 'badge badge--archived' }));
+  return p;
+}
+
+function seats(ev) {
+  return ev.capacity === null || ev.capacity === undefined
+    ? text('p', 'console.events.seats_unlimited', { n: ev.confirmed })
+    : text('p', 'console.events.seats', { n: ev.confirmed, of: ev.capacity });
+}
+
+// -------------------------------------------------------------------- list
+
+function pager(total, offset, limit, hashOf) {
+  if (total <= limit && offset === 0) return null;
+  const nav = el('nav', { class: 'pager', 'aria-label': t('console.pager.label'), 'data-i18n-attr': 'aria-label:console.pager.label' });
+  nav.append(text('p', 'console.pager.showing', { from: Math.min(total, offset + 1), to: Math.min(total, offset + limit), total }));
+  if (offset > 0) nav.append(text('a', 'console.pager.previous', undefined, { href: hashOf(Math.max(0, offset - limit)), class: 'button' }));
+  if (offset + limit < total) nav.append(text('a', 'console.pager.next', undefined, { href: hashOf(offset + limit), class: 'button' }));
+  return nav;
+}
+
+async function listView(ctx) {
+  ctx.title('console.events.title');
+  const offset = Math.max(0, Number.parseInt(ctx.query.get('offset') || '0', 10) || 0);
+  const root = ctx.root;
+  root.append(el('div', { class: 'view-head' },
+    text('h1', 'console.events.title'),
+    text('a', 'console.events.new', undefined, { href: '#/events/new', class: 'button button-primary', id: 'new-event' })));
+  const loading = text('p', 'common.loading', undefined, { class: 'muted' });
+  root.append(loading);
+  const [list, cur] = await Promise.all([
+    ctx.call('GET', `/api/v1/admin/events?limit=${PAGE}&offset=${offset}`),
+    ctx.call('GET', '/api/v1/admin/current-event'),
+  ]);
+  if (ctx.stale()) return;
+  loading.remove();
+  if (list.status !== 200 || !list.body) {
+    ctx.apiError(list);
+    return;
+  }
+  const currentId = cur.status === 200 && cur.body ? cur.body.current_event : null;
+  const body = el('div');
+  root.append(body);
+
+  const render = () => {
+    clear(body);
+    const items = list.body.items || [];
+    if (!items.length && offset === 0) {
+      body.append(text('p', 'console.events.none', undefined, { class: 'empty' }));
+      return;
+    }
+    if (currentId === null) body.append(text('p', 'console.events.no_current', undefined, { class: 'muted' }));
+    const ul = el('ul', { class: 'cards', id: 'event-list' });
+    const lang = i18n.getLang();
+    for (const ev of items) {
+      const li = el('li', { class: `card${ev.archived ? ' card--archived' : ''}`, 'data-event-id': String(ev.id) });
+      const title = el('h2', { class: 'card-title' },
+        el('a', { href: `#/events/${ev.id}`, lang: 'sv' }, ev.name));
+      if (ev.name_en && ev.name_en !== ev.name) title.append(' ', el('span', { class: 'card-alt', lang: 'en' }, ev.name_en));
+      li.append(title,
+        el('p', { class: 'card-meta' }, [eventDates(ev, lang), ev.venue_city].filter(Boolean).join(' · ')),
+        badges(ev, currentId),
+        seats(ev),
+        el('p', { class: 'card-actions' },
+          el('a', { href: `#/events/${ev.id}/ticket-types` },
+            text('span', 'console.events.ticket_types_link'),
+            el('span', { class: 'visually-hidden' }, ` – ${ev.name}`))));
+      ul.append(li);
+    }
+    body.append(ul);
+    const p = pager(list.body.total, offset, PAGE, (o) => `#/events?offset=${o}`);
+    if (p) body.append(p);
+  };
+  render();
+  ctx.onLang(render);
+}
+
+// ------------------------------------------------------------ the form
+
+function eventForm(idPrefix) {
+  return resourceForm({ fields: FIELDS, prefix: PREFIX, idPrefix, groups: GROUPS, zoneField: 'timezone' });
+}
+
+function formShell(form, submitKey) {
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: 'event-form-alert' });
+  const conflictHost = el('div', { class: 'conflict-host' });
+  const submit = text('button', submitKey, undefined, { type: 'submit', class: 'button button-primary button-large', id: 'event-save' });
+  const saved = el('p', { class: 'save-status', role: 'status', id: 'event-save-status' });
+  const node = el('form', { class: 'resource-form', novalidate: true, id: 'event-form' },
+    summary, conflictHost, form.element, el('div', { class: 'submit-row' }, submit, saved));
+  return { node, summary, conflictHost, submit, saved };
+}
+
+async function createView(ctx) {
+  ctx.title('console.events.new_title');
+  const root = ctx.root;
+  root.append(el('p', { class: 'breadcrumb' }, text('a', 'console.events.back', undefined, { href: '#/events' })),
+    text('h1', 'console.events.new_title'));
+  const form = eventForm('event');
+  const shell = formShell(form, 'console.events.create');
+  form.fill(DEFAULTS);
+  root.append(shell.node);
+  shell.node.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (isBusy(shell.submit)) return;
+    form.clearErrors();
+    clearSummary(shell.summary);
+    const { values, errors } = form.read();
+    if (Object.keys(errors).length) {
+      showLocalErrors(form, shell.summary, errors);
+      return;
+    }
+    busy(shell.submit, true, 'console.form.saving');
+    const r = await ctx.call('POST', '/api/v1/admin/events', values);
+    busy(shell.submit, false, 'console.events.create');
+    if (ctx.stale() || r.status === 401) return;
+    if (r.status === 201 && r.body) {
+      rememberEvent(r.body.id);
+      ctx.navigate(`#/events/${r.body.id}`, 'console.events.created', { name: r.body.name });
+      return;
+    }
+    showSaveError(r, { form, summary: shell.summary });
+  });
+}
+
+// ---------------------------------------------------------- one event
+
+async function editView(ctx, idText) {
+  const id = Number(idText);
+  ctx.title('console.events.edit_title', { name: '…' });
+  const root = ctx.root;
+  const loading = text('p', 'common.loading', undefined, { class: 'muted' });
+  root.append(loading);
+  const [r, cur] = await Promise.all([
+    ctx.call('GET', `/api/v1/admin/events/${id}`),
+    ctx.call('GET', '/api/v1/admin/current-event'),
+  ]);
+  if (ctx.stale()) return;
+  loading.remove();
+  if (r.status !== 200 || !r.body) {
+    root.append(el('p', { class: 'breadcrumb' }, text('a', 'console.events.back', undefined, { href: '#/events' })),
+      text('h1', r.status === 404 ? 'console.events.not_found' : 'console.events.edit_failed'));
+    if (r.status !== 404) ctx.apiError(r);
+    return;
+  }
+  let base = r.body;
+  let currentId = cur.status === 200 && cur.body ? cur.body.current_event : null;
+  rememberEvent(id);
+
+  const h1 = el('h1', { lang: 'sv' });
+  const head = el('div', { class: 'event-head' });
+  const actions = el('div', { class: 'toolbar', role: 'group', 'aria-label': t('console.events.actions'), 'data-i18n-attr': 'aria-label:console.events.actions' });
+  const makeCurrent = text('button', 'console.events.make_current', undefined, { type: 'button', class: 'button', id: 'make-current' });
+  const copy = text('button', 'console.events.copy', undefined, { type: 'button', class: 'button', id: 'copy-event' });
+  const archive = el('button', { type: 'button', class: 'button', id: 'archive-event' });
+  const typesLink = text('a', 'console.events.ticket_types_link', undefined, { href: `#/events/${id}/ticket-types`, class: 'button', id: 'ticket-types-link' });
+  actions.append(makeCurrent, copy, archive, typesLink);
+
+  const renderHead = () => {
+    h1.textContent = base.name;
+    ctx.title('console.events.edit_title', { name: base.name });
+    clear(head).append(
+      el('p', { class: 'card-meta' }, [eventDates(base, i18n.getLang()), base.venue_city].filter(Boolean).join(' · ')),
+      badges(base, currentId),
+      base.id === currentId ? text('p', 'console.events.is_current', undefined, { class: 'muted' }) : '',
+      seats(base));
+    // The API does not say whether the current event was chosen or is the
+    // next one by date, so choosing it stays possible while it is shown.
+    makeCurrent.hidden = Boolean(base.archived);
+    i18n.setText(archive, base.archived ? 'console.events.unarchive' : 'console.events.archive');
+  };
+
+  root.append(el('p', { class: 'breadcrumb' }, text('a', 'console.events.back', undefined, { href: '#/events' })),
+    h1, head, actions);
+  const form = eventForm('event');
+  const shell = formShell(form, 'console.form.save');
+  form.fill(base);
+  root.append(shell.node);
+  renderHead();
+  ctx.onLang(renderHead);
+
+  const onCurrent = (c) => {
+    base = c;
+    renderHead();
+  };
+
+  shell.node.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (isBusy(shell.submit)) return;
+    form.clearErrors();
+    clearSummary(shell.summary);
+    clearSummary(shell.saved);
+    const { changes, errors } = form.changes(base);
+    if (Object.keys(errors).length) {
+      showLocalErrors(form, shell.summary, errors);
+      return;
+    }
+    if (!Object.keys(changes).length) {
+      i18n.setText(shell.saved, 'console.form.nothing_changed');
+      return;
+    }
+    busy(shell.submit, true, 'console.form.saving');
+    const res = await ctx.call('PATCH', `/api/v1/admin/events/${id}`, { version: base.version, ...changes });
+    busy(shell.submit, false, 'console.form.save');
+    if (ctx.stale() || res.status === 401) return;
+    if (res.status === 200 && res.body) {
+      base = res.body;
+      form.fill(base);
+      clear(shell.conflictHost);
+      renderHead();
+      i18n.setText(shell.saved, 'console.form.saved');
+      return;
+    }
+    showSaveError(res, { form, summary: shell.summary, conflictHost: shell.conflictHost, base, onCurrent });
+  });
+
+  makeCurrent.addEventListener('click', async () => {
+    if (isBusy(makeCurrent)) return;
+    busy(makeCurrent, true);
+    const res = await ctx.call('POST', `/api/v1/admin/events/${id}/current`);
+    busy(makeCurrent, false);
+    if (ctx.stale() || res.status === 401) return;
+    if (res.status === 200 && res.body) {
+      currentId = res.body.current_event;
+      renderHead();
+      ctx.alert(null);
+      ctx.status('console.events.made_current', { name: base.name });
+      h1.setAttribute('tabindex', '-1');
+      h1.focus();
+      return;
+    }
+    ctx.apiError(res);
+  });
+
+  archive.addEventListener('click', async () => {
+    if (isBusy(archive)) return;
+    busy(archive, true);
+    const res = await ctx.call('PATCH', `/api/v1/admin/events/${id}`, { version: base.version, archived: !base.archived });
+    busy(archive, false);
+    if (ctx.stale() || res.status === 401) return;
+    if (res.status === 200 && res.body) {
+      // Only the version and the archived flag change: what is typed stays.
+      base = res.body;
+      if (base.archived && currentId === base.id) currentId = null;
+      renderHead();
+      ctx.alert(null);
+      ctx.status(base.archived ? 'console.events.archived_done' : 'console.events.unarchived_done', { name: base.name });
+      archive.focus();
+      return;
+    }
+    if (res.status === 409 && res.body && res.body.error && res.body.error.code === 'conflict') {
+      form.conflict(shell.conflictHost, base, res.body.error.current, onCurrent);
+      return;
+    }
+    ctx.apiError(res);
+  });
+
+  copy.addEventListener('click', () => copyDialog(ctx, base));
+}
+
+/** "Copy to next year": the new event's address and name may be chosen. */
+async function copyDialog(ctx, base) {
+  const form = resourceForm({
+    fields: COPY_FIELDS,
+    prefix: 'console.copy',
+    errorPrefix: PREFIX,
+    idPrefix: 'copy',
+    zone: () => base.timezone,
+  });
+  form.fill({ slug: '', name: '' });
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1' });
+  const intro = text('p', 'console.copy.text', { name: base.name });
+  let made = null;
+  await openDialog({
+    id: 'copy-dialog',
+    headingKey: 'console.copy.heading',
+    content: [intro, summary, form.element],
+    buttons: [
+      { value: 'copy', key: 'console.copy.submit', className: 'button-primary', id: 'copy-submit' },
+      { value: null, key: 'console.dialog.cancel', id: 'copy-cancel' },
+    ],
+    onSubmit: async (value, button) => {
+      if (value !== 'copy' || isBusy(button)) return false;
+      form.clearErrors();
+      clearSummary(summary);
+      const { values } = form.read();
+      const body = {};
+      for (const [k, v] of Object.entries(values)) if (v) body[k] = v;
+      busy(button, true);
+      const r = await ctx.call('POST', `/api/v1/admin/events/${base.id}/copy`, Object.keys(body).length ? body : undefined);
+      busy(button, false);
+      if (r.status === 201 && r.body) {
+        made = r.body;
+        return true;
+      }
+      if (r.status === 401) return true;
+      const err = r.body && r.body.error;
+      if (r.status === 422 && err && err.fields) {
+        form.showErrors(err.fields);
+        i18n.setText(summary, 'console.form.errors', { n: Object.keys(err.fields).length });
+        if (!form.has(Object.keys(err.fields)[0])) summary.focus();
+      } else {
+        const { key, args } = apiErrorText(r);
+        i18n.setText(summary, key, args);
+        summary.focus();
+      }
+      return false;
+    },
+  });
+  if (made) {
+    rememberEvent(made.id);
+    ctx.navigate(`#/events/${made.id}`, 'console.events.copied', { name: made.name });
+  }
+}
+
+export const routes = [
+  { path: /^events$/, render: listView },
+  { path: /^events\/new$/, render: createView },
+  { path: /^events\/(\d+)$/, render: editView },
+];
