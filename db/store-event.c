@@ -79,20 +79,35 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
 	return store_list_end(list, rc);
 }
 
+/* A time column in the zone, or null. */
+static json_t *
+time_json(sqlite3_stmt *s, int col, const char *zone)
+{
+	char	iso[32];
+
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return json_null();
+	timefmt_iso((time_t)sqlite3_column_int64(s, col), zone, iso);
+	return json_string(iso);
+}
+
 /* The event with its ticket types; NULL: no such event, or an error. */
 json_t *
 store_event_json(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
 	    "SELECT id, name, timezone, starts_at, ends_at, venue_name,"
-	    " venue_address, venue_city, capacity, confirmed_count"
-	    " FROM events WHERE id = ?1";
+	    " venue_address, venue_city, capacity, confirmed_count, name_en,"
+	    " description, description_en, registration_opens_at,"
+	    " registration_closes_at, " STORE_EVENT_OPEN
+	    " FROM events e WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*ev = NULL, *types;
 	char			 starts[32], ends[32];
 	int64_t			 left;
 
 	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
 	if (store_step(st, s) != STORE_ROW)
 		goto out;
 	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 2), starts);
@@ -109,6 +124,16 @@ store_event_json(struct store *st, int64_t event_id)
 	    "capacity", sqlite3_column_type(s, 8) == SQLITE_NULL ?
 	    json_null() : json_integer(sqlite3_column_int64(s, 8)),
 	    "remaining", seats_json(left));
+	json_object_set_new(ev, "name_en", json_string(COL_TEXT(s, 10)));
+	json_object_set_new(ev, "description", json_string(COL_TEXT(s, 11)));
+	json_object_set_new(ev, "description_en", json_string(COL_TEXT(s,
+	    12)));
+	json_object_set_new(ev, "registration_opens_at", time_json(s, 13,
+	    COL_TEXT(s, 2)));
+	json_object_set_new(ev, "registration_closes_at", time_json(s, 14,
+	    COL_TEXT(s, 2)));
+	json_object_set_new(ev, "registration_open",
+	    json_boolean(sqlite3_column_int(s, 15)));
 	sqlite3_reset(s);
 	if ((types = ticket_types_json(st, event_id, left)) == NULL) {
 		json_decref(ev);

@@ -228,6 +228,11 @@ store_register(struct store *st, const struct reg_input *in,
 	if ((step = store_seats_get(st, in->ticket_type, now, &seats)) ==
 	    STORE_ERROR)
 		goto fail;
+	if (step == STORE_ROW && !seats.open) {
+		store_error_set(err, 409, "registration_closed",
+		    "registration for this event is not open");
+		return -1;
+	}
 	if (step == STORE_DONE || seats.hidden || !seats.on_sale) {
 		store_error_set(err, 422, "validation_failed",
 		    "this ticket type cannot be booked");

@@ -198,7 +198,7 @@ store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
 	    " (t.sale_starts_at IS NULL OR t.sale_starts_at <= ?2) AND"
 	    " (t.sale_ends_at IS NULL OR t.sale_ends_at > ?2),"
 	    " t.waitlist, t.quota, t.confirmed_count, e.capacity,"
-	    " e.confirmed_count FROM ticket_types t"
+	    " e.confirmed_count, " STORE_EVENT_OPEN " FROM ticket_types t"
 	    " JOIN events e ON e.id = t.event_id WHERE t.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	enum store_step		 rc;
@@ -213,6 +213,7 @@ store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
 	out->hidden = sqlite3_column_int(s, 1);
 	out->on_sale = sqlite3_column_int(s, 2);
 	out->waitlist = sqlite3_column_int(s, 3);
+	out->open = sqlite3_column_int(s, 8);
 	out->left = store_seats_min(store_seats_left(s, 4, 5),
 	    store_seats_left(s, 6, 7));
 	sqlite3_reset(s);

@@ -165,9 +165,15 @@ void store_error_set(struct store_error *, int, const char *, const char *,
 void store_error_clear(struct store_error *);
 
 /* store-seats.c: seat counters, attendee and registration status, waitlist */
+/* SQL: whether event e takes registrations at ?2 (its window, archived). */
+#define STORE_EVENT_OPEN \
+	"(e.archived = 0 AND (e.registration_opens_at IS NULL OR" \
+	" e.registration_opens_at <= ?2) AND (e.registration_closes_at IS NULL" \
+	" OR e.registration_closes_at > ?2))"
 struct store_seats {
 	int64_t	event_id;
 	int	hidden, on_sale, waitlist;
+	int	open;		/* the event takes registrations now */
 	int64_t	left;		/* -1: unlimited */
 };
 int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);

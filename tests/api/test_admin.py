@@ -219,12 +219,14 @@ def test_the_current_event_is_chosen_and_archived_ones_are_not_shown(admin):
     ev = make_event(admin, starts_at="2028-03-01T09:00:00+01:00",
                     ends_at="2028-03-01T16:00:00+01:00")
     assert admin.get("/api/v1/event").json()["id"] == 1
+    assert admin.olle.get(url(admin, "/current-event"), timeout=10).json() == {
+        "current_event": 1, "chosen": False}
     r = admin.olle.post(url(admin, f"/events/{ev['id']}/current"), timeout=10)
     assert r.status_code == 200 and r.json() == {"current_event": ev["id"]}
     assert admin.get("/api/v1/event").json()["name"] == EVENT["name"]
     assert admin.get("/api/v1/programme").json()["event"]["id"] == ev["id"]
     cur = admin.olle.get(url(admin, "/current-event"), timeout=10).json()
-    assert cur == {"current_event": ev["id"]}
+    assert cur == {"current_event": ev["id"], "chosen": True}
     r = admin.olle.patch(url(admin, f"/events/{ev['id']}"), json={"version": 1, "archived": True},
                          timeout=10)
     assert r.status_code == 200
@@ -269,3 +271,32 @@ def test_hostile_text_is_stored_as_text(admin):
     ev = make_event(admin, name=name)
     assert admin.olle.get(url(admin, f"/events/{ev['id']}"), timeout=10).json()["name"] == name
     assert admin.olle.get(url(admin, "/events"), timeout=10).json()["total"] == 2
+
+
+def test_registration_only_within_the_events_window(admin):
+    ev = admin.olle.get(url(admin, "/events/1"), timeout=10).json()
+    pub = admin.get("/api/v1/event").json()
+    assert pub["registration_open"] is True and pub["registration_opens_at"] is None
+    r = admin.olle.patch(url(admin, "/events/1"), timeout=10, json={
+        "version": ev["version"], "registration_opens_at": "2099-01-01T00:00:00+01:00",
+        "name_en": "Techtank Conference 2027 (English)"})
+    assert r.status_code == 200
+    pub = admin.get("/api/v1/event").json()
+    assert pub["registration_open"] is False
+    assert pub["registration_opens_at"] == "2099-01-01T00:00:00+01:00"
+    assert pub["name_en"] == "Techtank Conference 2027 (English)"
+    r = admin.register(registration(1))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "registration_closed"
+    r = admin.olle.patch(url(admin, "/events/1"), timeout=10, json={
+        "version": r_version(admin), "registration_opens_at": "2020-01-01T00:00:00Z",
+        "registration_closes_at": "2021-01-01T00:00:00Z"})
+    assert r.status_code == 200
+    assert admin.register(registration(1)).json()["error"]["code"] == "registration_closed"
+    r = admin.olle.patch(url(admin, "/events/1"), timeout=10, json={
+        "version": r_version(admin), "registration_closes_at": None})
+    assert admin.register(registration(1)).status_code == 201
+    assert admin.sql("SELECT count(*) FROM registrations") == [(1,)]
+
+
+def r_version(d):
+    return d.olle.get(url(d, "/events/1"), timeout=10).json()["version"]
