@@ -145,13 +145,7 @@ audit_page(struct store *st, const struct audit_query *q, const char *zone)
 	if (store_step(st, s) == STORE_ROW)
 		total = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	if (total < 0) {
-		json_decref(items);
-		return NULL;
-	}
-	return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-	    (json_int_t)total, "limit", (json_int_t)q->limit, "offset",
-	    (json_int_t)q->offset);
+	return store_page(items, total, q->limit, q->offset);
 }
 
 /* The zone the log is shown in: the current event's, else Stockholm's. */

@@ -118,29 +118,28 @@ idempotency_key_ok(const char *key)
 	return 1;
 }
 
-static void
-api_registration_create(struct http_req *hr)
+/*
+ * The registration in a request's body, parsed and checked, in a new
+ * job's data; NULL once the error has been answered. With key, the
+ * body's hash for the idempotency check.
+ */
+static struct reg_job *
+reg_job_parse(struct http_req *hr, const char *key)
 {
 	const unsigned char	*bytes = NULL;
-	const char		*key = http_input_header(hr, "Idempotency-Key");
 	struct reg_input	*input;
 	struct reg_job		*rj;
 	json_t			*body, *fields;
 	size_t			 len = 0;
 
-	if (key != NULL && !idempotency_key_ok(key)) {
-		http_reply_error(hr, 400, "bad_request", "Idempotency-Key must "
-		    "be 1 to 128 printable ASCII characters", NULL);
-		return;
-	}
 	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
-		return;
+		return NULL;
 	input = reg_input_parse(body, &fields);
 	json_decref(body);
 	if (input == NULL) {
 		http_reply_error(hr, 422, "validation_failed",
 		    "some fields need attention", fields);
-		return;
+		return NULL;
 	}
 	rj = xcalloc(1, sizeof *rj);
 	rj->input = input;
@@ -149,7 +148,22 @@ api_registration_create(struct http_req *hr)
 		crypto_generichash(rj->idem_hash, sizeof rj->idem_hash, bytes,
 		    len, NULL, 0);
 	}
-	job_submit(hr, &registration_job, rj, reg_job_free);
+	return rj;
+}
+
+static void
+api_registration_create(struct http_req *hr)
+{
+	const char	*key = http_input_header(hr, "Idempotency-Key");
+	struct reg_job	*rj;
+
+	if (key != NULL && !idempotency_key_ok(key)) {
+		http_reply_error(hr, 400, "bad_request", "Idempotency-Key must "
+		    "be 1 to 128 printable ASCII characters", NULL);
+		return;
+	}
+	if ((rj = reg_job_parse(hr, key)) != NULL)
+		job_submit(hr, &registration_job, rj, reg_job_free);
 }
 
 static void
@@ -243,24 +257,11 @@ static const struct job_type on_behalf_job = {
 static void
 api_registration_on_behalf(struct http_req *hr)
 {
-	const unsigned char	*bytes = NULL;
-	struct reg_input	*input;
-	struct reg_job		*rj;
-	json_t			*body, *fields;
-	size_t			 len = 0;
+	struct reg_job	*rj;
 
-	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
+	if ((rj = reg_job_parse(hr, NULL)) == NULL)
 		return;
-	input = reg_input_parse(body, &fields);
-	json_decref(body);
-	if (input == NULL) {
-		http_reply_error(hr, 422, "validation_failed",
-		    "some fields need attention", fields);
-		return;
-	}
-	input->on_behalf = 1;
-	rj = xcalloc(1, sizeof *rj);
-	rj->input = input;
+	rj->input->on_behalf = 1;
 	rj->who = hr->who;
 	auth_address(hr, rj->address, sizeof rj->address);
 	job_submit(hr, &on_behalf_job, rj, reg_job_free);
