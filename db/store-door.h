@@ -85,6 +85,9 @@ json_t *store_checkin(struct store *, const struct staff *, const char *code,
 int store_checkin_undo(struct store *, const struct staff *, int64_t id,
 	    const char *address, int64_t now);
 json_t *store_checkin_stats(struct store *, int64_t event_id);
+
+/* store-dashboard.c */
+json_t *store_dashboard_json(struct store *, int64_t event_id);
 json_t *store_attendee_search(struct store *, int64_t event_id,
 	    const char *query);
 

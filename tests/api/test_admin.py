@@ -3,6 +3,7 @@ once as field tables and served by one generic module. Roles, CSRF,
 validation of every field, versions, quotas with promotion, copying an
 event, the current event, and the audit trail."""
 import json
+import time
 
 import pytest
 import requests
@@ -339,3 +340,43 @@ def test_organisers_register_speakers_on_hidden_ticket_types(admin):
     p = admin.get(f"/api/v1/registrations/{reg['manage_token']}/attendees/"
                   f"{reg['attendees'][0]['id']}/pass.pdf")
     assert p.status_code == 200 and p.content[:4] == b"%PDF"
+
+
+def test_the_dashboard_follows_registrations_check_ins_and_sign_ups(admin):
+    def dash():
+        r = admin.olle.get(admin.url + "/api/v1/admin/dashboard", timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    before = dash()
+    assert before["event_id"] == 1 and before["confirmed"] == 0
+    assert [t["confirmed"] for t in before["ticket_types"]] == [0, 0, 0, 0]
+    body = registration(2)
+    body["attendees"][0]["dietary"] = "Vegetarisk"
+    body["attendees"][1]["dietary"] = "vegetarisk"
+    body["attendees"][0]["sessions"] = [9]
+    reg = admin.register(body).json()
+    admin.set_limits(ticket_type=1, quota=2, waitlist=True)
+    admin.olle = admin.login("olle")
+    admin.anna = admin.login("anna")
+    admin.register(registration(1))  # waitlisted
+    admin.anna.post(admin.url + "/api/v1/checkins", json={
+        "code": reg["attendees"][0]["pass_code"]}, timeout=10)
+    deadline = time.time() + 2.5
+    while True:  # the answer may be up to a second old
+        d = dash()
+        if (d["confirmed"] == 2 and d["checkins"] != before["checkins"]) or \
+                time.time() > deadline:
+            break
+        time.sleep(0.1)
+    member = d["ticket_types"][0]
+    assert member["confirmed"] == 2 and member["waitlisted"] == 1 and member["quota"] == 2
+    visit = [s for s in d["sessions"] if s["id"] == 9][0]
+    assert visit["taken"] == 1
+    assert d["dietary"] == [{"dietary": "Vegetarisk", "attendees": 2}] or \
+        d["dietary"] == [{"dietary": "vegetarisk", "attendees": 2}]
+    assert sum(day["registrations"] for day in d["registrations_per_day"]) == 2
+    assert json.dumps(d["checkins"]) != json.dumps(before["checkins"])
+    assert admin.anna.get(admin.url + "/api/v1/admin/dashboard", timeout=10).status_code == 403
+    assert admin.olle.get(admin.url + "/api/v1/admin/dashboard?event=99",
+                          timeout=10).status_code == 404
