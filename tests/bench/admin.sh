@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# tests/bench/admin.sh: the organiser API under load, with 100,000
+# attendees in the database (far more than any Techtank event). Measures
+# with wrk on loopback, 16 connections, an organiser's session cookie:
+#   - the dashboard (target: p99 <= 5 ms);
+#   - every admin list page: events, ticket types, team, audit log
+#     (target: p99 <= 20 ms);
+#   - durable registrations/s alone, then while 8 connections poll the
+#     dashboard, in the same run (target: within 10 % of the first).
+# Part of make bench. Results are reported; BENCH_STRICT=1 fails on a miss.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+TECHTANKD=$(realpath "${TECHTANKD:-./techtankd}")
+for tool in wrk python3 sqlite3 curl; do
+	command -v "$tool" >/dev/null || { echo "bench: '$tool' is not installed" >&2; exit 2; }
+done
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/techtank-admin-bench.XXXXXX")
+PID=
+cleanup() {
+	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$port"
+start() {
+	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
+		--access-log "$TMP/access.log" 2>>"$TMP/techtankd.err" &
+	PID=$!
+	for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+	echo "bench: techtankd did not start" >&2; cat "$TMP/techtankd.err" >&2; exit 1
+}
+
+start
+kill -TERM "$PID"; wait "$PID" || true; PID=
+# 10,000 registrations of ten attendees each, written straight into the
+# file; techtankd recounts the seat counters when it starts.
+sqlite3 "$TMP/t.db" <<'SQL'
+UPDATE events SET capacity = NULL;
+UPDATE ticket_types SET quota = NULL, sale_ends_at = NULL;
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10000)
+INSERT INTO registrations (id, event_id, ticket_type_id, status, manage_token,
+    contact_first_name, contact_last_name, contact_email, privacy_accepted_at,
+    created_at)
+SELECT n, 1, 1 + n % 3, 'confirmed', printf('bench%027d', n), 'Bench', 'Contact',
+    printf('c%d@example.se', n), 1790000000, 1790000000 + n * 60 FROM r;
+WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 100000)
+INSERT INTO attendees (registration_id, event_id, ticket_type_id, first_name,
+    last_name, email, email_norm, company, dietary, status, pass_code,
+    created_at, confirmed_at)
+SELECT 1 + (n - 1) / 10, 1, 1 + ((1 + (n - 1) / 10) % 3), 'Åsa', printf('Bench %d', n),
+    printf('a%d@example.se', n), printf('a%d@example.se', n), 'Pressverk AB',
+    CASE n % 7 WHEN 0 THEN 'vegetarisk' WHEN 3 THEN 'glutenfri' ELSE '' END,
+    'confirmed', printf('TT-BENCH%020d', n), 1790000000, 1790000000 FROM a;
+SQL
+echo "bench password" | "$TECHTANKD" --db "$TMP/t.db" user add boss --role organiser >/dev/null
+start
+python3 - "$BASE" "$TMP" <<'PY'
+import json, sys, urllib.request
+base, tmp = sys.argv[1], sys.argv[2]
+req = urllib.request.Request(base + "/api/v1/session",
+                             json.dumps({"username": "boss", "password": "bench password"}).encode(),
+                             {"Content-Type": "application/json"})
+res = urllib.request.urlopen(req)
+open(tmp + "/cookie", "w").write(res.headers["Set-Cookie"].split(";")[0] + "\n")
+PY
+COOKIE=$(cat "$TMP/cookie")
+confirmed=$(curl -fs -H "Cookie: $COOKIE" "$BASE/api/v1/admin/dashboard" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["confirmed"])')
+echo "attendees confirmed in the database: $confirmed"
+
+# measure NAME PATH CONNS SECS: wrk's BENCH line for a GET as the organiser.
+measure() {
+	local out
+	out=$(wrk -t2 -c"$3" -d"$4"s -s "$HERE/get.lua" -H "Cookie: $COOKIE" "$BASE$2" | grep '^BENCH')
+	echo "$1 $out"
+}
+field() { echo "$1" | grep -oE "$2=[0-9.]+" | cut -d= -f2; }
+
+results=()
+dash=$(measure dashboard /api/v1/admin/dashboard 16 8)
+results+=("$dash")
+for p in /api/v1/admin/events /api/v1/admin/events/1/ticket-types /api/v1/admin/users \
+	"/api/v1/admin/audit?limit=50"; do
+	results+=("$(measure "list:$p" "$p" 16 4)")
+done
+
+register() {
+	wrk -t2 -c16 -d"$1"s -s "$HERE/register.lua" "$BASE/api/v1/registrations" -- "$2" | grep '^BENCH'
+}
+alone=$(register 8 adminA)
+wrk -t1 -c8 -d12s -H "Cookie: $COOKIE" "$BASE/api/v1/admin/dashboard" >"$TMP/poll.txt" &
+poller=$!
+sleep 1
+busy=$(register 8 adminB)
+wait "$poller" || true
+
+strict_fail=0
+judge() { # LABEL VALUE OP TARGET
+	local verdict
+	if python3 -c "import sys; sys.exit(0 if $2 $3 $4 else 1)"; then verdict=PASS
+	else verdict=MISS; strict_fail=1; fi
+	printf '  %-44s %-14s %-12s %s\n' "$1" "$2" "$3 $4" "$verdict"
+}
+echo
+echo "== summary (100,000 attendees, 16 connections)"
+printf '  %-44s %-14s %-12s %s\n' measure figure target result
+for r in "${results[@]}"; do
+	name=${r%% *}
+	judge "$name p99 ms ($(field "$r" rps) req/s)" "$(field "$r" p99_ms)" "<=" \
+		"$([ "$name" = dashboard ] && echo 5 || echo 20)"
+	[ "$(field "$r" non2xx)" = 0 ] || { echo "  $name: non-2xx answers"; strict_fail=1; }
+done
+a=$(field "$alone" rps); b=$(field "$busy" rps)
+printf '  %-44s %s/s\n' "registrations, 16 conn, alone" "$a"
+judge "registrations while the dashboard is polled" "$b" ">=" "0.9 * $a"
+polled=$(grep -oE 'Requests/sec: +[0-9.]+' "$TMP/poll.txt" | grep -oE '[0-9.]+$' || echo 0)
+echo "  (dashboard polled meanwhile at $polled req/s)"
+[ -z "${BENCH_STRICT:-}" ] || [ "$strict_fail" = 0 ]
