@@ -402,16 +402,23 @@ store_checkin_undo(struct store *st, const struct staff *who, int64_t id,
 json_t *
 store_checkin_stats(struct store *st, int64_t event_id)
 {
+	/*
+	 * Expected: the seat counter at the entrance, the sign-ups at a
+	 * session. Both counts walk only the sign-ups and the check-ins of
+	 * the checkpoint (by their indexes), never every attendee.
+	 */
 	static const char	 sql[] =
-	    "SELECT t.id, t.name, count(a.id), count(c.id)"
-	    " FROM ticket_types t"
-	    " LEFT JOIN attendees a ON a.ticket_type_id = t.id"
-	    "  AND a.status = 'confirmed' AND (?2 = 0 OR EXISTS (SELECT 1"
-	    "  FROM attendee_sessions x WHERE x.attendee_id = a.id"
-	    "  AND x.session_id = ?2))"
-	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
-	    "  AND c.checkpoint = ?3 AND c.undone_at IS NULL"
-	    " WHERE t.event_id = ?1 GROUP BY t.id ORDER BY t.sort, t.id";
+	    "SELECT t.id, t.name,"
+	    " CASE WHEN ?2 = 0 THEN t.confirmed_count ELSE"
+	    "  (SELECT count(*) FROM attendee_sessions x"
+	    "   JOIN attendees a ON a.id = x.attendee_id"
+	    "   WHERE x.session_id = ?2 AND a.ticket_type_id = t.id"
+	    "   AND a.status = 'confirmed') END,"
+	    " (SELECT count(*) FROM checkins c"
+	    "  JOIN attendees a ON a.id = c.attendee_id"
+	    "  WHERE c.checkpoint = ?3 AND c.undone_at IS NULL"
+	    "  AND a.ticket_type_id = t.id AND a.status = 'confirmed')"
+	    " FROM ticket_types t WHERE t.event_id = ?1 ORDER BY t.sort, t.id";
 	json_t			*cps = store_checkpoints(st, event_id), *cp;
 	size_t			 i;
 

@@ -100,7 +100,7 @@ dietary(struct store *st, int64_t event_id)
 	static const char	 sql[] =
 	    "SELECT min(dietary), count(*) FROM attendees"
 	    " WHERE event_id = ?1 AND status = 'confirmed' AND dietary <> ''"
-	    " GROUP BY tt_fold(dietary) ORDER BY count(*) DESC, 1";
+	    " GROUP BY lower(trim(dietary)) ORDER BY count(*) DESC, 1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
