@@ -2,10 +2,9 @@
  * store-dashboard.c: what the organisers' dashboard shows of an event:
  * seats per ticket type against quota and capacity, waitlist lengths,
  * seats taken in every session with sign-ups, check-ins per checkpoint,
- * registrations per day, and the dietary needs for the caterer. The seat
- * figures are the counters the store keeps; the daily and dietary ones
- * are counted here, so the daemon keeps the answer for a moment
- * (daemon/admin-dashboard.c).
+ * registrations per day, and the dietary needs for the caterer: all from
+ * counters the store keeps (store-seats.c) and the indexes of the
+ * check-ins, never from every attendee.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,41 +65,32 @@ signup_sessions(struct store *st, int64_t event_id)
 
 /* Registrations per calendar day in the event's zone, oldest first. */
 static json_t *
-per_day(struct store *st, int64_t event_id, const char *zone)
+per_day(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
-	    "SELECT created_at FROM registrations WHERE event_id = ?1"
-	    " ORDER BY created_at";
+	    "SELECT day, registrations FROM event_day_counts"
+	    " WHERE event_id = ?1 AND registrations > 0 ORDER BY day";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*list = json_array(), *last = NULL;
+	json_t			*list = json_array();
 	enum store_step		 rc;
-	char			 day[16], prev[16] = "";
 
 	sqlite3_bind_int64(s, 1, event_id);
-	while ((rc = store_step(st, s)) == STORE_ROW) {
-		timefmt_date((time_t)sqlite3_column_int64(s, 0), zone, day);
-		if (last != NULL && strcmp(day, prev) == 0) {
-			json_object_set_new(last, "registrations", json_integer(
-			    json_integer_value(json_object_get(last,
-			    "registrations")) + 1));
-			continue;
-		}
-		last = json_pack("{s:s, s:i}", "date", day, "registrations", 1);
-		json_array_append_new(list, last);
-		memcpy(prev, day, sizeof prev);
-	}
+	while ((rc = store_step(st, s)) == STORE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:I}", "date",
+		    COL_TEXT(s, 0), "registrations",
+		    (json_int_t)sqlite3_column_int64(s, 1)));
 	sqlite3_reset(s);
 	return store_list_end(list, rc);
 }
 
-/* The caterer's summary: confirmed attendees per dietary need, folded. */
+/* The caterer's summary: confirmed attendees per dietary need. */
 static json_t *
 dietary(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
-	    "SELECT min(dietary), count(*) FROM attendees"
-	    " WHERE event_id = ?1 AND status = 'confirmed' AND dietary <> ''"
-	    " GROUP BY lower(trim(dietary)) ORDER BY count(*) DESC, 1";
+	    "SELECT dietary, attendees FROM event_dietary_counts"
+	    " WHERE event_id = ?1 AND attendees > 0"
+	    " ORDER BY attendees DESC, dietary";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
@@ -123,14 +113,12 @@ store_dashboard_json(struct store *st, int64_t event_id)
 	    " WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*d = NULL, *parts[5];
-	char			*zone;
 
 	sqlite3_bind_int64(s, 1, event_id);
 	if (store_step(st, s) != STORE_ROW) {
 		sqlite3_reset(s);
 		return NULL;
 	}
-	zone = xstrdup(COL_TEXT(s, 1));
 	d = json_pack("{s:I, s:s, s:o, s:I}", "event_id", (json_int_t)event_id,
 	    "name", COL_TEXT(s, 0), "capacity", limit_json(s, 2), "confirmed",
 	    (json_int_t)sqlite3_column_int64(s, 3));
@@ -138,9 +126,8 @@ store_dashboard_json(struct store *st, int64_t event_id)
 	parts[0] = ticket_types(st, event_id);
 	parts[1] = signup_sessions(st, event_id);
 	parts[2] = store_checkin_stats(st, event_id);
-	parts[3] = per_day(st, event_id, zone);
+	parts[3] = per_day(st, event_id);
 	parts[4] = dietary(st, event_id);
-	free(zone);
 	for (int i = 0; i < 5; i++)
 		if (parts[i] == NULL) {
 			for (int j = 0; j < 5; j++)

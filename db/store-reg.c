@@ -114,7 +114,8 @@ registration_insert(struct store *st, const struct reg_input *in,
 	sqlite3_bind_text(s, 8, in->contact.phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
 	sqlite3_bind_int64(s, 10, id);
-	if (store_step_done(st, s) != 0)
+	if (store_step_done(st, s) != 0 ||
+	    store_count_registration_day(st, event_id, now) != 0)
 		return -1;
 	return id;
 }

@@ -36,6 +36,53 @@ store_seats_min(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/* The dashboard's count of confirmed attendees with a dietary need. */
+static int
+dietary_add(struct store *st, int64_t event_id, const char *dietary,
+    int delta)
+{
+	static const char	 sql[] =
+	    "INSERT INTO event_dietary_counts (event_id, dietary, attendees)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (event_id, dietary)"
+	    " DO UPDATE SET attendees = attendees + ?3";
+	sqlite3_stmt		*s;
+
+	if (*dietary == '\0')
+		return 0;
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_text(s, 2, dietary, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, delta);
+	return store_step_done(st, s);
+}
+
+/* A registration made now counts on its day in the event's zone. */
+int
+store_count_registration_day(struct store *st, int64_t event_id,
+    int64_t at)
+{
+	static const char	 zone_sql[] = "SELECT timezone FROM events"
+	    " WHERE id = ?1";
+	static const char	 sql[] =
+	    "INSERT INTO event_day_counts (event_id, day, registrations)"
+	    " VALUES (?1, ?2, 1) ON CONFLICT (event_id, day)"
+	    " DO UPDATE SET registrations = registrations + 1";
+	sqlite3_stmt		*s = store_stmt(st, zone_sql);
+	char			 day[16];
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step(st, s) != STORE_ROW) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	timefmt_date((time_t)at, COL_TEXT(s, 0), day);
+	sqlite3_reset(s);
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
 /* Add delta confirmed seats to the counters of a ticket type and its event. */
 static int
 seats_add(struct store *st, int64_t ticket_type, int delta)
@@ -109,7 +156,8 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 {
 	static const char	 get_sql[] =
 	    "SELECT a.status, a.ticket_type_id, a.pass_code IS NULL,"
-	    " e.code_prefix FROM attendees a JOIN events e ON e.id = a.event_id"
+	    " e.code_prefix, a.event_id, lower(trim(a.dietary))"
+	    " FROM attendees a JOIN events e ON e.id = a.event_id"
 	    " WHERE a.id = ?1";
 	static const char	 set_sql[] =
 	    "UPDATE attendees SET status = ?2,"
@@ -121,8 +169,8 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 	    "  ELSE cancelled_at END"
 	    " WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, get_sql);
-	char			*old = NULL, *code = NULL;
-	int64_t			 ticket_type;
+	char			*old = NULL, *code = NULL, *dietary = NULL;
+	int64_t			 ticket_type, event_id;
 	int			 rc = -1, delta;
 
 	/* No row is an error too: the caller names an attendee it has read. */
@@ -133,6 +181,8 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 	}
 	old = xstrdup(COL_TEXT(s, 0));
 	ticket_type = sqlite3_column_int64(s, 1);
+	event_id = sqlite3_column_int64(s, 4);
+	dietary = xstrdup(COL_TEXT(s, 5));
 	if (strcmp(status, "confirmed") == 0 && sqlite3_column_int(s, 2))
 		code = token_pass_code(COL_TEXT(s, 3), id);
 	sqlite3_reset(s);
@@ -153,10 +203,14 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 		goto out;
 	delta = (strcmp(status, "confirmed") == 0) -
 	    (strcmp(old, "confirmed") == 0);
-	rc = delta != 0 ? seats_add(st, ticket_type, delta) : 0;
+	rc = 0;
+	if (delta != 0 && (seats_add(st, ticket_type, delta) != 0 ||
+	    dietary_add(st, event_id, dietary, delta) != 0))
+		rc = -1;
 out:
 	free(old);
 	free(code);
+	free(dietary);
 	return rc;
 }
 
@@ -259,6 +313,40 @@ store_promote_waitlist(struct store *st, int64_t event_id)
 	}
 }
 
+/* The registrations per day from the registrations (days in each zone). */
+static int
+recount_days(struct store *st)
+{
+	static const char	 sql[] =
+	    "SELECT r.event_id, r.created_at, e.timezone FROM registrations r"
+	    " JOIN events e ON e.id = r.event_id ORDER BY r.event_id";
+	static const char	 add_sql[] =
+	    "INSERT INTO event_day_counts (event_id, day, registrations)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (event_id, day)"
+	    " DO UPDATE SET registrations = registrations + ?3";
+	sqlite3_stmt		*s, *add;
+	enum store_step		 rc;
+	char			 day[16];
+
+	if (store_exec(st, "DELETE FROM event_day_counts") != 0)
+		return -1;
+	s = store_stmt(st, sql);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		timefmt_date((time_t)sqlite3_column_int64(s, 1), COL_TEXT(s, 2),
+		    day);
+		add = store_stmt(st, add_sql);
+		sqlite3_bind_int64(add, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_text(add, 2, day, -1, SQLITE_STATIC);
+		sqlite3_bind_int(add, 3, 1);
+		if (store_step_done(st, add) != 0) {
+			rc = STORE_ERROR;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	return rc == STORE_ERROR ? -1 : 0;
+}
+
 /*
  * Recount the seat counters from the attendees and promote where seats are
  * free: run at start-up, so that a hand-edited quota takes effect.
@@ -275,7 +363,12 @@ store_recount(struct store *st)
 	    " AND a.status = 'confirmed');"
 	    "UPDATE sessions SET taken = (SELECT count(*)"
 	    " FROM attendee_sessions x JOIN attendees a ON a.id = x.attendee_id"
-	    " WHERE x.session_id = sessions.id AND a.status <> 'cancelled');";
+	    " WHERE x.session_id = sessions.id AND a.status <> 'cancelled');"
+	    "DELETE FROM event_dietary_counts;"
+	    "INSERT INTO event_dietary_counts (event_id, dietary, attendees)"
+	    " SELECT event_id, lower(trim(dietary)), count(*) FROM attendees"
+	    " WHERE status = 'confirmed' AND trim(dietary) <> ''"
+	    " GROUP BY event_id, lower(trim(dietary));";
 	static const char	 events_sql[] = "SELECT id FROM events";
 	sqlite3_stmt		*s;
 	enum store_step		 step;
@@ -283,7 +376,7 @@ store_recount(struct store *st)
 	size_t			 n = 0;
 	int			 rc = -1;
 
-	if (store_exec(st, sql) != 0)
+	if (store_exec(st, sql) != 0 || recount_days(st) != 0)
 		return -1;
 	/* Collect first: promotion writes the events being listed. */
 	s = store_stmt(st, events_sql);
