@@ -151,12 +151,24 @@ deadline_cb(evutil_socket_t fd, short ev, void *arg)
 		shutdown(s, SHUT_RDWR);
 }
 
+/* The head of the next request must arrive within --header-timeout. */
 static void
 deadline_arm(struct conn *c)
 {
-	struct timeval	tv = { c->w->srv->cfg.request_timeout, 0 };
+	struct timeval	tv = { c->w->srv->cfg.header_timeout, 0 };
 
 	evtimer_add(c->deadline, &tv);
+}
+
+/* The head has arrived (headscan.c): its body has --body-timeout. */
+static void
+head_arrived(void *arg)
+{
+	struct conn	*c = arg;
+	struct timeval	 tv = { c->w->srv->cfg.body_timeout, 0 };
+
+	if (c->deadline != NULL && !c->busy)
+		evtimer_add(c->deadline, &tv);
 }
 
 /* A connection is gone: one more may be accepted. */
@@ -235,7 +247,7 @@ conn_new(struct event_base *base, void *arg)
 	c->w = w;
 	c->bev = bev;
 	errpage_watch(bufferevent_get_output(bev), c);
-	headscan_watch(bufferevent_get_input(bev), &c->head);
+	headscan_watch(bufferevent_get_input(bev), &c->head, head_arrived, c);
 	c->next_new = w->conns->fresh;
 	w->conns->fresh = c;
 	event_active(w->conns->adopt_ev, EV_READ, 0);

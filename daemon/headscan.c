@@ -25,7 +25,12 @@ static const char refused[] = "\x01\r\n\r\n";
 void
 headscan_start(struct headscan *hs)
 {
+	void	(*arrived)(void *) = hs->arrived;
+	void	*arg = hs->arrived_arg;
+
 	memset(hs, 0, sizeof *hs);
+	hs->arrived = arrived;
+	hs->arrived_arg = arg;
 	hs->active = 1;
 	hs->line_start = 1;
 	hs->first_line = 1;
@@ -119,8 +124,11 @@ scan(struct evbuffer *in, struct headscan *hs)
 				hs->checked++;
 			}
 		}
-		if (rc == 1)
+		if (rc == 1) {
 			hs->active = 0;
+			if (hs->arrived != NULL)
+				hs->arrived(hs->arrived_arg);
+		}
 		else if (rc < 0) {
 			hs->active = 0;
 			/*
@@ -151,8 +159,12 @@ input_cb(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
 }
 
 void
-headscan_watch(struct evbuffer *in, struct headscan *hs)
+headscan_watch(struct evbuffer *in, struct headscan *hs,
+    void (*arrived)(void *), void *arg)
 {
+	memset(hs, 0, sizeof *hs);
+	hs->arrived = arrived;
+	hs->arrived_arg = arg;
 	headscan_start(hs);
 	evbuffer_add_cb(in, input_cb, hs);
 }

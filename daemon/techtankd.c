@@ -33,7 +33,8 @@ usage(FILE *f)
 "  --max-connections N    open connections at most (default 1024)\n"
 "  --max-body BYTES       largest request body (default 65536)\n"
 "  --timeout SECS         idle time-out of a connection (default 10)\n"
-"  --request-timeout SECS a whole request must arrive within (default 30)\n"
+"  --header-timeout SECS  a request's head must arrive within (default 10)\n"
+"  --body-timeout SECS    and then its body within (default 30)\n"
 "  --access-log FILE      request log (default standard error, - stdout)\n"
 "  --secure-cookies       mark session cookies Secure (when served over TLS)\n"
 "  --help, --version\n"
@@ -66,8 +67,10 @@ config_defaults(struct config *cfg)
 	cfg->max_headers = 8192;
 	cfg->timeout = 10;
 	/* Time enough for a slow phone on a busy venue network to send a
-	 * whole request; a client trickling bytes is cut off after it. */
-	cfg->request_timeout = 30;
+	 * request's head, and then its body (ten attendees are ~10 KB); a
+	 * client trickling bytes is cut off after them. */
+	cfg->header_timeout = 10;
+	cfg->body_timeout = 30;
 	cfg->batch_max = 256;
 	/* Often enough to keep the WAL short, rarely enough to be cheap. */
 	cfg->checkpoint_ms = 1000;
@@ -128,7 +131,7 @@ static void
 parse_args(struct config *cfg, int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_WEB, O_URL, O_NODEMO, O_THREADS,
-	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_REQTIMEOUT, O_LOG, O_SECURE, O_ROLE, O_HELP,
+	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_HEADTIMEOUT, O_BODYTIMEOUT, O_LOG, O_SECURE, O_ROLE, O_HELP,
 	    O_VERSION };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -140,7 +143,8 @@ parse_args(struct config *cfg, int argc, char **argv)
 		{ "max-connections", required_argument, NULL, O_MAXCONN },
 		{ "max-body", required_argument, NULL, O_MAXBODY },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "request-timeout", required_argument, NULL, O_REQTIMEOUT },
+		{ "header-timeout", required_argument, NULL, O_HEADTIMEOUT },
+		{ "body-timeout", required_argument, NULL, O_BODYTIMEOUT },
 		{ "access-log", required_argument, NULL, O_LOG },
 		{ "secure-cookies", no_argument, NULL, O_SECURE },
 		{ "role", required_argument, NULL, O_ROLE },
@@ -183,9 +187,13 @@ parse_args(struct config *cfg, int argc, char **argv)
 			cfg->timeout = (int)number_arg("--timeout", optarg, 1,
 			    3600);
 			break;
-		case O_REQTIMEOUT:
-			cfg->request_timeout = (int)number_arg(
-			    "--request-timeout", optarg, 1, 3600);
+		case O_HEADTIMEOUT:
+			cfg->header_timeout = (int)number_arg(
+			    "--header-timeout", optarg, 1, 3600);
+			break;
+		case O_BODYTIMEOUT:
+			cfg->body_timeout = (int)number_arg(
+			    "--body-timeout", optarg, 1, 3600);
 			break;
 		case O_LOG:
 			set_string(&cfg->access_log, optarg);

@@ -51,7 +51,8 @@ struct config {
 	long	 max_body;		/* bytes; larger bodies get 413 */
 	long	 max_headers;		/* bytes of request line + headers */
 	int	 timeout;		/* seconds of silence before closing */
-	int	 request_timeout;	/* seconds for a whole request to arrive */
+	int	 header_timeout;	/* seconds for a request's head to arrive */
+	int	 body_timeout;		/* ... then for its body */
 	int	 batch_max;		/* jobs in one group commit at most */
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
@@ -194,9 +195,12 @@ struct headscan {
 	size_t	 tail_len;
 	char	 line[96];	/* its start, for the log of a refusal */
 	size_t	 line_len;
+	void	(*arrived)(void *);	/* the head is complete */
+	void	*arrived_arg;
 };
 void headscan_start(struct headscan *);
-void headscan_watch(struct evbuffer *, struct headscan *);
+void headscan_watch(struct evbuffer *, struct headscan *,
+	    void (*arrived)(void *), void *);
 void headscan_next(struct evbuffer *, struct headscan *);
 void headscan_unwatch(struct evbuffer *, struct headscan *);
 void conn_setup(struct worker *);

@@ -37,10 +37,11 @@ def gap(reason, *values, id=None):
 # The --timeout the slow-client tests run with, and how long a request may
 # take from its first byte to its last header or body byte before the
 # daemon must have closed it. --timeout is an idle time-out that every byte
-# resets; --request-timeout is the daemon's whole-request deadline, which a
-# client trickling a byte a second cannot stretch.
+# resets; --header-timeout and --body-timeout are the daemon's deadlines
+# for a request's head and then its body, which a client trickling a byte
+# a second cannot stretch.
 TIMEOUT = 2
-DEADLINE_FLAGS = ("--request-timeout", str(TIMEOUT))
+DEADLINE_FLAGS = ("--header-timeout", str(TIMEOUT), "--body-timeout", str(TIMEOUT))
 REQUEST_DEADLINE = 2 * TIMEOUT + 2
 
 MAX_BODY = 65536            # the daemon's default --max-body
@@ -788,3 +789,21 @@ def test_pipelined_clean_requests_are_all_served(daemon):
     a = exchange(daemon, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 3
                          + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert a.data.count(b"HTTP/1.1 200 ") == 4, a
+
+
+def test_head_and_body_have_deadlines_of_their_own(make_daemon):
+    """A head within --header-timeout, then a body that takes longer than
+    that but less than --body-timeout: the request is answered."""
+    d = make_daemon("--timeout", "5", "--header-timeout", "1", "--body-timeout", "6")
+    s = connect(d.port)
+    try:
+        s.sendall(API + b"Content-Length: 2\r\nConnection: close\r\n\r\n")
+        time.sleep(1.5)
+        s.sendall(b"{")
+        time.sleep(1.0)
+        s.sendall(b"}")
+        got, eof, reset = read_all(s, 5)
+    finally:
+        s.close()
+    a = Answer(got, eof, reset, 0, False)
+    assert a.status == 422, a  # answered: an empty registration is invalid
