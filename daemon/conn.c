@@ -230,6 +230,32 @@ adopt_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
+/*
+ * A chunked body broke its framing while evhttp reads it: evhttp writes
+ * nothing then, so the JSON answer goes to the socket directly, and the
+ * connection is shut; evhttp sees its end and frees it.
+ */
+static void
+body_refused(void *arg)
+{
+	static const char	 answer[] = "HTTP/1.1 400 Bad Request\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\nConnection: close\r\n"
+	    "Content-Length: 67\r\n\r\n"
+	    "{\"error\":{\"code\":\"bad_request\",\"message\":\"malformed "
+	    "chunked body\"}}";
+	struct conn		*c = arg;
+	struct bufferevent	*bev = c->evcon != NULL ?
+	    evhttp_connection_get_bufferevent(c->evcon) : c->bev;
+	evutil_socket_t		 s = bufferevent_getfd(bev);
+
+	if (s == -1)
+		return;
+	(void)send(s, answer, sizeof answer - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shutdown(s, SHUT_RDWR);
+	conn_refused(c, 400, 67);
+}
+
 /* evhttp accepted a connection and asks for its bufferevent. */
 static struct bufferevent *
 conn_new(struct event_base *base, void *arg)
@@ -247,7 +273,8 @@ conn_new(struct event_base *base, void *arg)
 	c->w = w;
 	c->bev = bev;
 	errpage_watch(bufferevent_get_output(bev), c);
-	headscan_watch(bufferevent_get_input(bev), &c->head, head_arrived, c);
+	headscan_watch(bufferevent_get_input(bev), &c->head, head_arrived,
+	    body_refused, c);
 	c->next_new = w->conns->fresh;
 	w->conns->fresh = c;
 	event_active(w->conns->adopt_ev, EV_READ, 0);

@@ -9,7 +9,9 @@
  * head from the request line to the empty line, and on a violation puts a
  * line in its place that evhttp itself refuses with 400 (which errpage.c
  * words as the JSON error). Empty lines before a request line are dropped,
- * as RFC 9112 asks. Bodies are not looked at.
+ * as RFC 9112 asks. A chunked body's framing is checked too (chunk sizes
+ * in hex digits only, the CRLF after each chunk's data), which evhttp reads
+ * with strtoll; a violation there is refused at once by conn.c.
  */
 #include <string.h>
 
@@ -18,6 +20,10 @@
 #include "techtankd.h"
 
 #define LEADING_EMPTY_MAX	4	/* empty lines dropped before a request */
+#define CHUNK_DIGITS_MAX	15	/* more is left to evhttp's 413 */
+
+enum { PHASE_HEAD, PHASE_SIZE, PHASE_EXT, PHASE_SIZE_LF, PHASE_DATA,
+	PHASE_DATA_CR, PHASE_DATA_LF, PHASE_TRAILER };
 
 /* What evhttp refuses as a request line or as a field line alike. */
 static const char refused[] = "\x01\r\n\r\n";
@@ -25,11 +31,12 @@ static const char refused[] = "\x01\r\n\r\n";
 void
 headscan_start(struct headscan *hs)
 {
-	void	(*arrived)(void *) = hs->arrived;
+	void	(*arrived)(void *) = hs->arrived, (*refuse)(void *) = hs->refuse;
 	void	*arg = hs->arrived_arg;
 
 	memset(hs, 0, sizeof *hs);
 	hs->arrived = arrived;
+	hs->refuse = refuse;
 	hs->arrived_arg = arg;
 	hs->active = 1;
 	hs->line_start = 1;
@@ -47,9 +54,96 @@ version_ok(const struct headscan *hs)
 	    v[7] == '.' && v[8] >= '0' && v[8] <= '9';
 }
 
+static int
+field_is(const struct headscan *hs, const char *field)
+{
+	return hs->field_len == strlen(field) &&
+	    memcmp(hs->field, field, hs->field_len) == 0;
+}
+
+static int scan_byte_head(struct headscan *, unsigned char);
+
+static int
+hex_value(unsigned char b)
+{
+	if (b >= '0' && b <= '9')
+		return b - '0';
+	if (b >= 'a' && b <= 'f')
+		return b - 'a' + 10;
+	if (b >= 'A' && b <= 'F')
+		return b - 'A' + 10;
+	return -1;
+}
+
+/*
+ * One byte of a chunked body: 0 fine, 1 the body is complete, -1 refused,
+ * 2 leave the rest to evhttp (a size too large for us to count).
+ */
+static int
+chunk_byte(struct headscan *hs, unsigned char b)
+{
+	int	v;
+
+	switch (hs->phase) {
+	case PHASE_SIZE:
+		if ((v = hex_value(b)) >= 0) {
+			if (++hs->digits > CHUNK_DIGITS_MAX)
+				return 2;
+			hs->chunk_left = hs->chunk_left * 16 + v;
+			return 0;
+		}
+		if (hs->digits == 0)
+			return -1;
+		if (b == ';') {
+			hs->phase = PHASE_EXT;
+			return 0;
+		}
+		if (b != '\r')
+			return -1;
+		hs->phase = PHASE_SIZE_LF;
+		return 0;
+	case PHASE_EXT:
+		if (b == '\r')
+			hs->phase = PHASE_SIZE_LF;
+		else if ((b < 0x20 && b != '\t') || b == 0x7f)
+			return -1;
+		return 0;
+	case PHASE_SIZE_LF:
+		if (b != '\n')
+			return -1;
+		hs->digits = 0;
+		if (hs->chunk_left == 0) {
+			/* The last chunk: trailer fields, then an empty line. */
+			hs->phase = PHASE_TRAILER;
+			hs->first_line = 0;
+			hs->line_start = 1;
+			hs->prev_cr = 0;
+			return 0;
+		}
+		hs->phase = PHASE_DATA;
+		return 0;
+	case PHASE_DATA:
+		if (--hs->chunk_left == 0)
+			hs->phase = PHASE_DATA_CR;
+		return 0;
+	case PHASE_DATA_CR:
+		if (b != '\r')
+			return -1;
+		hs->phase = PHASE_DATA_LF;
+		return 0;
+	case PHASE_DATA_LF:
+		if (b != '\n')
+			return -1;
+		hs->phase = PHASE_SIZE;
+		return 0;
+	default:			/* PHASE_TRAILER: field lines */
+		return scan_byte_head(hs, b);
+	}
+}
+
 /* One byte of the head: 0 fine, 1 the head is complete, -1 refused. */
 static int
-scan_byte(struct headscan *hs, unsigned char b)
+scan_byte_head(struct headscan *hs, unsigned char b)
 {
 	if (hs->prev_cr) {
 		hs->prev_cr = 0;
@@ -59,8 +153,11 @@ scan_byte(struct headscan *hs, unsigned char b)
 			return 1;		/* the empty line ends the head */
 		if (hs->first_line && !version_ok(hs))
 			return -1;
+		if (!hs->first_line && field_is(hs, "transfer-encoding:chunked"))
+			hs->chunked = 1;
 		hs->first_line = 0;
 		hs->line_start = 1;
+		hs->field_len = 0;
 		return 0;
 	}
 	if (b == '\r') {
@@ -74,6 +171,13 @@ scan_byte(struct headscan *hs, unsigned char b)
 	if (hs->line_start && (b == ' ' || b == '\t'))
 		return -1;
 	hs->line_start = 0;
+	/* A field line without its blanks, in lower case. */
+	if (!hs->first_line && b != ' ' && b != '\t' &&
+	    hs->field_len < sizeof hs->field - 1) {
+		hs->field[hs->field_len++] = (char)(b >= 'A' && b <= 'Z' ?
+		    b + 32 : b);
+		hs->field[hs->field_len] = '\0';
+	}
 	if (hs->first_line && hs->line_len < sizeof hs->line - 1) {
 		hs->line[hs->line_len++] = (char)b;
 		hs->line[hs->line_len] = '\0';
@@ -120,16 +224,30 @@ scan(struct evbuffer *in, struct headscan *hs)
 			const unsigned char	*p = vec[i].iov_base;
 
 			for (size_t j = 0; j < vec[i].iov_len && rc == 0; j++) {
-				rc = scan_byte(hs, p[j]);
+				rc = hs->phase == PHASE_HEAD ?
+				    scan_byte_head(hs, p[j]) :
+				    chunk_byte(hs, p[j]);
 				hs->checked++;
 			}
 		}
-		if (rc == 1) {
-			hs->active = 0;
+		if (rc == 1 && hs->phase == PHASE_HEAD) {
 			if (hs->arrived != NULL)
 				hs->arrived(hs->arrived_arg);
-		}
-		else if (rc < 0) {
+			if (hs->chunked) {
+				hs->phase = PHASE_SIZE;
+				rc = 0;
+				continue;
+			}
+			hs->active = 0;
+		} else if (rc == 1 || rc == 2)
+			hs->active = 0;	/* the body is evhttp's from here */
+		else if (rc < 0 && hs->phase != PHASE_HEAD) {
+			/* evhttp is reading the body: answer and close now. */
+			hs->active = 0;
+			evbuffer_drain(in, len);
+			if (hs->refuse != NULL)
+				hs->refuse(hs->arrived_arg);
+		} else if (rc < 0) {
 			hs->active = 0;
 			/*
 			 * The end of a socket's input is frozen outside its
@@ -160,10 +278,11 @@ input_cb(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
 
 void
 headscan_watch(struct evbuffer *in, struct headscan *hs,
-    void (*arrived)(void *), void *arg)
+    void (*arrived)(void *), void (*refuse)(void *), void *arg)
 {
 	memset(hs, 0, sizeof *hs);
 	hs->arrived = arrived;
+	hs->refuse = refuse;
 	hs->arrived_arg = arg;
 	headscan_start(hs);
 	evbuffer_add_cb(in, input_cb, hs);

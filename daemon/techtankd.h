@@ -196,11 +196,18 @@ struct headscan {
 	char	 line[96];	/* its start, for the log of a refusal */
 	size_t	 line_len;
 	void	(*arrived)(void *);	/* the head is complete */
-	void	*arrived_arg;
+	void	(*refuse)(void *);	/* a chunked body broke its framing */
+	void	*arrived_arg;		/* for both */
+	char	 field[32];		/* the field line's start, lower case */
+	size_t	 field_len;
+	int	 chunked;		/* Transfer-Encoding: chunked */
+	int	 phase;			/* in the head, or where in the body */
+	int64_t	 chunk_left;		/* of the chunk's size or data */
+	int	 digits;
 };
 void headscan_start(struct headscan *);
 void headscan_watch(struct evbuffer *, struct headscan *,
-	    void (*arrived)(void *), void *);
+	    void (*arrived)(void *), void (*refuse)(void *), void *);
 void headscan_next(struct evbuffer *, struct headscan *);
 void headscan_unwatch(struct evbuffer *, struct headscan *);
 void conn_setup(struct worker *);

@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from techtank_test import Daemon
+from techtank_test import Daemon, registration
 
 # Rules the daemon does not enforce yet: evhttp 2.1 reads the head and the
 # chunks itself and shows us only its parse, in which these are gone.
@@ -706,9 +706,7 @@ CHUNK_STRTOLL = PARSED_AWAY + "reads a chunk size with strtoll, which takes this
 
 
 @pytest.mark.parametrize("size", [
-    gap(CHUNK_413, b"zz"), gap(CHUNK_STRTOLL, b"0x2"), gap(CHUNK_STRTOLL, b"+2"),
-    gap(CHUNK_STRTOLL, b" 2"), gap(CHUNK_STRTOLL, b"2 junk"), gap(CHUNK_413, b"-2"),
-    gap(CHUNK_STRTOLL, b"2\x00"), b"f" * 18])
+    b"zz", b"0x2", b"+2", b" 2", b"2 junk", b"-2", b"2\x00", b"f" * 18])
 def test_invalid_chunk_size_refused(daemon, size):
     # An overflowing size may be called too large instead of malformed.
     a = exchange(daemon, API + b"Transfer-Encoding: chunked\r\n\r\n"
@@ -716,8 +714,6 @@ def test_invalid_chunk_size_refused(daemon, size):
     assert_json_error(a, (400, 413) if size == b"f" * 18 else (400,))
 
 
-@pytest.mark.xfail(strict=True, reason=PARSED_AWAY + "does not check the CRLF "
-                   "after a chunk's data")
 def test_chunk_data_not_followed_by_crlf_refused(daemon):
     a = exchange(daemon, API + b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}0\r\n\r\n")
     assert_json_error(a, (400,))
@@ -807,3 +803,14 @@ def test_head_and_body_have_deadlines_of_their_own(make_daemon):
         s.close()
     a = Answer(got, eof, reset, 0, False)
     assert a.status == 422, a  # answered: an empty registration is invalid
+
+
+def test_a_well_framed_chunked_body_with_a_trailer_is_read(daemon):
+    body = json.dumps(registration()).encode()
+    half = len(body) // 2
+    chunks = (b"%x\r\n" % half + body[:half] + b"\r\n"
+              + b"%X\r\n" % (len(body) - half) + body[half:] + b"\r\n"
+              + b"0\r\nX-Trailer: yes\r\n\r\n")
+    a = exchange(daemon, API + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                 + chunks)
+    assert a.status == 201, a
