@@ -16,7 +16,7 @@
 
 static const struct field fields[] = {
 	{ .name = "slug", .column = "slug", .type = FIELD_SLUG,
-	  .flags = FIELD_REQUIRED, .max = 60 },
+	  .flags = FIELD_REQUIRED | FIELD_UNIQUE, .max = 60 },
 	{ .name = "name", .column = "name", .type = FIELD_TEXT,
 	  .flags = FIELD_REQUIRED, .max = 150 },
 	{ .name = "name_en", .column = "name_en", .type = FIELD_TEXT,
@@ -67,22 +67,6 @@ field_error(struct store_error *err, const char *field, const char *code,
 	return -1;
 }
 
-/* 1 when another event has the slug, 0 when none, -1 on an error. */
-static int
-slug_taken(struct store *st, const char *slug, int64_t id)
-{
-	static const char	 sql[] = "SELECT 1 FROM events"
-	    " WHERE slug = ?1 AND id <> ?2";
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	enum store_step		 rc;
-
-	sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
-	rc = store_step(st, s);
-	sqlite3_reset(s);
-	return rc == STORE_ERROR ? -1 : rc == STORE_ROW;
-}
-
 static int
 event_check(struct store *st, int64_t parent, json_t *row,
     const json_t *before, struct store_error *err)
@@ -91,8 +75,8 @@ event_check(struct store *st, int64_t parent, json_t *row,
 	int64_t	confirmed = resource_int(before, "confirmed", 0);
 	int64_t	opens = resource_int(row, "registration_opens_at", -1);
 	int64_t	closes = resource_int(row, "registration_closes_at", -1);
-	int	taken;
 
+	(void)st;
 	(void)parent;
 	if (resource_int(row, "ends_at", 0) < resource_int(row, "starts_at", 0))
 		return field_error(err, "ends_at", "before_start",
@@ -100,13 +84,6 @@ event_check(struct store *st, int64_t parent, json_t *row,
 	if (opens >= 0 && closes >= 0 && closes < opens)
 		return field_error(err, "registration_closes_at",
 		    "before_open", "registration closes before it opens");
-	if ((taken = slug_taken(st, json_string_value(json_object_get(row,
-	    "slug")), resource_int(row, "id", 0))) != 0) {
-		if (taken < 0)
-			return -1;
-		return field_error(err, "slug", "taken",
-		    "another event has this address");
-	}
 	if (capacity >= 0 && capacity < confirmed) {
 		store_error_set(err, 409, "capacity_below_confirmed", "a "
 		    "capacity of %lld is below the %lld seats already "
@@ -179,24 +156,35 @@ event_arg(struct http_req *hr)
 	return id;
 }
 
+/* The event's stored row on the writer, or NULL with the job's error. */
+static json_t *
+event_row(struct store *st, struct job *job, int64_t id)
+{
+	json_t	*row;
+	int	 found;
+
+	if ((found = store_resource_read(st, &events, id, &row, NULL)) != 1) {
+		if (found == 0)
+			store_error_set(&job->err, 404, "not_found",
+			    "no such event");
+		return NULL;
+	}
+	return row;
+}
+
 static int
 current_run(struct store *st, struct job *job)
 {
 	struct event_op	*op = job->data;
 	json_t		*row;
 	char		 detail[64];
-	int		 found;
+	int		 archived;
 
-	if ((found = store_resource_read(st, &events, op->id, &row,
-	    NULL)) != 1) {
-		if (found == 0)
-			store_error_set(&job->err, 404, "not_found",
-			    "no such event");
+	if ((row = event_row(st, job, op->id)) == NULL)
 		return -1;
-	}
-	found = resource_int(row, "archived", 0);
+	archived = resource_int(row, "archived", 0);
 	json_decref(row);
-	if (found) {
+	if (archived) {
 		store_error_set(&job->err, 409, "archived", "an archived event "
 		    "cannot be the current one");
 		return -1;
@@ -333,13 +321,8 @@ copy_run(struct store *st, struct job *job)
 	int64_t			 id;
 	int			 found;
 
-	if ((found = store_resource_read(st, &events, op->id, &row,
-	    NULL)) != 1) {
-		if (found == 0)
-			store_error_set(&job->err, 404, "not_found",
-			    "no such event");
+	if ((row = event_row(st, job, op->id)) == NULL)
 		return -1;
-	}
 	values = json_deep_copy(row);
 	json_object_del(values, "id");
 	json_object_del(values, "version");

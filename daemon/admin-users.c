@@ -18,7 +18,8 @@ static const char *const roles[] = { "door", "organiser", NULL };
 
 static const struct field fields[] = {
 	{ .name = "name", .column = "name", .type = FIELD_TEXT,
-	  .flags = FIELD_REQUIRED, .max = 63, .valid = staff_name_ok },
+	  .flags = FIELD_REQUIRED | FIELD_UNIQUE, .max = 63,
+	  .valid = staff_name_ok },
 	{ .name = "role", .column = "role", .type = FIELD_CHOICE,
 	  .choices = roles },
 	{ .name = "disabled", .column = "disabled", .type = FIELD_BOOL },
@@ -53,39 +54,13 @@ other_organisers(struct store *st, int64_t id)
 	return n;
 }
 
-/* 1 when another account has the name, 0 when none, -1 on an error. */
-static int
-name_taken(struct store *st, const char *name, int64_t id)
-{
-	static const char	 sql[] = "SELECT 1 FROM users"
-	    " WHERE name = ?1 AND id <> ?2";
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	enum store_step		 rc;
-
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
-	rc = store_step(st, s);
-	sqlite3_reset(s);
-	return rc == STORE_ERROR ? -1 : rc == STORE_ROW;
-}
-
 static int
 user_check(struct store *st, int64_t parent, json_t *row,
     const json_t *before, struct store_error *err)
 {
 	int64_t	id = resource_int(row, "id", 0), others;
-	int	taken;
 
 	(void)parent;
-	if ((taken = name_taken(st, json_string_value(json_object_get(row,
-	    "name")), id)) != 0) {
-		if (taken > 0) {
-			store_error_set(err, 422, "validation_failed",
-			    "there is already an account with this name");
-			err->fields = json_pack("{s:s}", "name", "taken");
-		}
-		return -1;
-	}
 	if (active_organiser(before) && !active_organiser(row)) {
 		if ((others = other_organisers(st, id)) < 0)
 			return -1;

@@ -4,6 +4,7 @@
  * validated on the worker; the write goes to the writer thread, and the
  * answer is sent once it is on disk.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ struct reg_job {
 	char			*token;
 	int64_t			 id;		/* the registration */
 	int			 replayed;
+	struct staff		 who;		/* on behalf: the organiser */
+	char			 address[64];
 };
 
 static void
@@ -115,29 +118,28 @@ idempotency_key_ok(const char *key)
 	return 1;
 }
 
-static void
-api_registration_create(struct http_req *hr)
+/*
+ * The registration in a request's body, parsed and checked, in a new
+ * job's data; NULL once the error has been answered. With key, the
+ * body's hash for the idempotency check.
+ */
+static struct reg_job *
+reg_job_parse(struct http_req *hr, const char *key)
 {
 	const unsigned char	*bytes = NULL;
-	const char		*key = http_input_header(hr, "Idempotency-Key");
 	struct reg_input	*input;
 	struct reg_job		*rj;
 	json_t			*body, *fields;
 	size_t			 len = 0;
 
-	if (key != NULL && !idempotency_key_ok(key)) {
-		http_reply_error(hr, 400, "bad_request", "Idempotency-Key must "
-		    "be 1 to 128 printable ASCII characters", NULL);
-		return;
-	}
 	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
-		return;
+		return NULL;
 	input = reg_input_parse(body, &fields);
 	json_decref(body);
 	if (input == NULL) {
 		http_reply_error(hr, 422, "validation_failed",
 		    "some fields need attention", fields);
-		return;
+		return NULL;
 	}
 	rj = xcalloc(1, sizeof *rj);
 	rj->input = input;
@@ -146,7 +148,22 @@ api_registration_create(struct http_req *hr)
 		crypto_generichash(rj->idem_hash, sizeof rj->idem_hash, bytes,
 		    len, NULL, 0);
 	}
-	job_submit(hr, &registration_job, rj, reg_job_free);
+	return rj;
+}
+
+static void
+api_registration_create(struct http_req *hr)
+{
+	const char	*key = http_input_header(hr, "Idempotency-Key");
+	struct reg_job	*rj;
+
+	if (key != NULL && !idempotency_key_ok(key)) {
+		http_reply_error(hr, 400, "bad_request", "Idempotency-Key must "
+		    "be 1 to 128 printable ASCII characters", NULL);
+		return;
+	}
+	if ((rj = reg_job_parse(hr, key)) != NULL)
+		job_submit(hr, &registration_job, rj, reg_job_free);
 }
 
 static void
@@ -213,9 +230,48 @@ api_registration_cancel(struct http_req *hr)
 	job_submit(hr, &cancel_job, rj, reg_job_free);
 }
 
+/*
+ * POST /api/v1/admin/registrations: an organiser registers speakers,
+ * staff, exhibitors and guests on any ticket type, hidden ones and closed
+ * sales included, with the same checks, seats and passes as anyone.
+ */
+static int
+on_behalf_run(struct store *st, struct job *job)
+{
+	struct reg_job	*rj = job->data;
+	char		 detail[64];
+
+	if (registration_run(st, job) != 0)
+		return -1;
+	snprintf(detail, sizeof detail, "{\"id\":%lld}", (long long)rj->id);
+	return store_audit(st, &rj->who, NULL, "registration.on_behalf",
+	    detail, rj->address, (int64_t)time(NULL));
+}
+
+static const struct job_type on_behalf_job = {
+	.name = "registration_on_behalf",
+	.run = on_behalf_run,
+	.done = registration_done,
+};
+
+static void
+api_registration_on_behalf(struct http_req *hr)
+{
+	struct reg_job	*rj;
+
+	if ((rj = reg_job_parse(hr, NULL)) == NULL)
+		return;
+	rj->input->on_behalf = 1;
+	rj->who = hr->who;
+	auth_address(hr, rj->address, sizeof rj->address);
+	job_submit(hr, &on_behalf_job, rj, reg_job_free);
+}
+
 const struct route api_registrations_routes[] = {
 	{ .path = "/api/v1/registrations", .methods = M_POST,
 	  .handler = api_registration_create },
+	{ .path = "/api/v1/admin/registrations", .methods = M_POST,
+	  .auth = AUTH_ORGANISER, .handler = api_registration_on_behalf },
 	{ .path = "/api/v1/registrations/*", .methods = M_GET, .secret = 1,
 	  .handler = api_registration_get },
 	{ .path = "/api/v1/registrations/*", .methods = M_DELETE, .secret = 1,

@@ -250,7 +250,7 @@ struct route {
 #define M_DELETE	EVHTTP_REQ_DELETE
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
-	X(admin_ticket_types) X(admin_users)
+	X(admin_ticket_types) X(admin_users) X(admin_audit)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);

@@ -28,6 +28,7 @@ enum field_type {
 #define FIELD_READONLY	0x04	/* kept by the server: shown, never written */
 #define FIELD_HIDDEN	0x08	/* written by the server only, never shown */
 #define FIELD_CREATED	0x10	/* the time of creation: set once, shown */
+#define FIELD_UNIQUE	0x20	/* no two rows alike: 422 "taken" */
 
 struct field {
 	const char		*name;		/* in JSON */
@@ -99,6 +100,8 @@ int store_resource_update(struct store *, const struct resource *,
 int store_resource_delete(struct store *, const struct resource *,
 	    int64_t id, int64_t version, const struct audit_ctx *,
 	    struct store_error *);
+json_t *store_page(json_t *items, int64_t total, int64_t limit,
+	    int64_t offset);
 const struct field *resource_field(const struct resource *, const char *);
 int64_t resource_int(const json_t *row, const char *name, int64_t none);
 

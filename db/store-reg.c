@@ -228,6 +228,8 @@ store_register(struct store *st, const struct reg_input *in,
 	if ((step = store_seats_get(st, in->ticket_type, now, &seats)) ==
 	    STORE_ERROR)
 		goto fail;
+	if (step == STORE_ROW && in->on_behalf)
+		seats.open = seats.on_sale = 1, seats.hidden = 0;
 	if (step == STORE_ROW && !seats.open) {
 		store_error_set(err, 409, "registration_closed",
 		    "registration for this event is not open");

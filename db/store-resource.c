@@ -26,6 +26,7 @@ struct resource_sql {
 	char	*insert;	/* ?1 parent, then ?2... the stored fields */
 	char	*update;	/* ?1 id, then ?2... the changeable fields */
 	char	*delete;
+	char	**unique;	/* per field: another row with the value? */
 };
 
 #define COL_FIRST_FIELD	3
@@ -41,6 +42,16 @@ append(char **s, const char *a, const char *b, const char *c)
 	xasprintf(&next, "%s%s%s%s", *s, a, b, c);
 	free(*s);
 	*s = next;
+}
+
+static size_t
+field_count(const struct resource *res)
+{
+	size_t	n = 0;
+
+	while (res->fields[n].name != NULL)
+		n++;
+	return n;
 }
 
 /* The statements are made once and live as long as the program. */
@@ -71,6 +82,11 @@ resource_sql(const struct resource *res)
 		append(&set, ", ", "", "");
 	}
 	q = xcalloc(1, sizeof *q);
+	q->unique = xcalloc(field_count(res), sizeof *q->unique);
+	for (size_t i = 0; res->fields[i].name != NULL; i++)
+		if (res->fields[i].flags & FIELD_UNIQUE)
+			xasprintf(&q->unique[i], "SELECT 1 FROM %s WHERE %s = ?1"
+			    " AND id <> ?2", res->table, res->fields[i].column);
 	xasprintf(&q->get, "SELECT id, version, %s%s FROM %s WHERE id = ?1",
 	    parent, cols, res->table);
 	if (res->parent != NULL) {
@@ -409,6 +425,16 @@ store_resource_list(struct store *st, const struct resource *res,
 	if (store_step(st, s) == STORE_ROW)
 		total = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+	return store_page(items, total, limit, offset);
+}
+
+/*
+ * A page of a list as every admin list answers it: {"items", "total",
+ * "limit", "offset"}; NULL (and items freed) when total is -1, an error.
+ */
+json_t *
+store_page(json_t *items, int64_t total, int64_t limit, int64_t offset)
+{
 	if (total < 0) {
 		json_decref(items);
 		return NULL;
@@ -505,6 +531,41 @@ db_failed(struct store_error *err)
 	return -1;
 }
 
+/* No other row has the value of a unique field: 0, or -1 with err. */
+static int
+unique_check(struct store *st, const struct resource *res, const json_t *row,
+    struct store_error *err)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	int64_t				 id = resource_int(row, "id", 0);
+	sqlite3_stmt			*s;
+	enum store_step			 rc;
+
+	for (size_t i = 0; res->fields[i].name != NULL; i++) {
+		json_t	*v = json_object_get(row, res->fields[i].name);
+
+		if (q->unique[i] == NULL || !json_is_string(v))
+			continue;
+		s = store_stmt(st, q->unique[i]);
+		sqlite3_bind_text(s, 1, json_string_value(v), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, id);
+		rc = store_step(st, s);
+		sqlite3_reset(s);
+		if (rc == STORE_ERROR)
+			return db_failed(err);
+		if (rc == STORE_ROW) {
+			store_error_set(err, 422, "validation_failed",
+			    "another %s has this %s", res->name,
+			    res->fields[i].name);
+			err->fields = json_pack("{s:s}", res->fields[i].name,
+			    "taken");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Create a row under parent from checked values: its id, or -1 with err. */
 int64_t
 store_resource_create(struct store *st, const struct resource *res,
@@ -516,7 +577,8 @@ store_resource_create(struct store *st, const struct resource *res,
 	int64_t		 id = -1;
 
 	json_object_update(row, values);
-	if (res->check != NULL && res->check(st, parent, row, NULL, err) != 0)
+	if (unique_check(st, res, row, err) != 0 ||
+	    (res->check != NULL && res->check(st, parent, row, NULL, err) != 0))
 		goto out;
 	s = store_stmt(st, resource_sql(res)->insert);
 	sqlite3_bind_int64(s, 1, parent);
@@ -578,8 +640,9 @@ store_resource_update(struct store *st, const struct resource *res,
 		goto out;
 	row = json_deep_copy(before);
 	json_object_update(row, values);
-	if (res->check != NULL && res->check(st, parent, row, before,
-	    err) != 0)
+	if (unique_check(st, res, row, err) != 0 ||
+	    (res->check != NULL && res->check(st, parent, row, before,
+	    err) != 0))
 		goto out;
 	s = store_stmt(st, resource_sql(res)->update);
 	sqlite3_bind_int64(s, 1, id);

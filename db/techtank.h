@@ -102,6 +102,8 @@ struct reg_input {
 	struct reg_person	 contact;
 	size_t			 nattendees;
 	struct reg_person	 attendees[REG_MAX_ATTENDEES];
+	/* By an organiser: hidden ticket types and closed sales allowed. */
+	int			 on_behalf;
 };
 struct reg_input *reg_input_parse(json_t *, json_t **fields);
 void reg_input_free(struct reg_input *);

@@ -300,3 +300,42 @@ def test_registration_only_within_the_events_window(admin):
 
 def r_version(d):
     return d.olle.get(url(d, "/events/1"), timeout=10).json()["version"]
+
+
+def test_organisers_register_speakers_on_hidden_ticket_types(admin):
+    tt = make_type(admin, 1, name="Talare", name_en="Speaker", role="speaker", hidden=True,
+                   price_ore=0, quota=1, waitlist=False)
+    body = registration(1, ticket_type=tt["id"])
+    public = admin.register(body)
+    assert public.status_code == 422 and public.json()["error"]["fields"] == {
+        "ticket_type": "not on sale"}
+    assert tt["id"] not in [t["id"] for t in admin.get("/api/v1/event").json()["ticket_types"]]
+    r = admin.anna.post(admin.url + "/api/v1/admin/registrations", json=body, timeout=30)
+    assert r.status_code == 403
+    r = admin.olle.post(admin.url + "/api/v1/admin/registrations", json=body, timeout=30)
+    assert r.status_code == 201, r.text
+    reg = r.json()
+    assert reg["status"] == "confirmed" and reg["attendees"][0]["pass_code"].startswith("TT-")
+    # Same seats: the quota of one is taken, and no waitlist is kept.
+    again = admin.olle.post(admin.url + "/api/v1/admin/registrations",
+                            json=registration(1, ticket_type=tt["id"]), timeout=30)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "full"
+    # Same validation.
+    bad = registration(1, ticket_type=tt["id"])
+    bad["attendees"][0]["email"] = "not an address"
+    r = admin.olle.post(admin.url + "/api/v1/admin/registrations", json=bad, timeout=30)
+    assert r.status_code == 422 and "attendees.0.email" in r.json()["error"]["fields"]
+    # Also while registration is closed to the public.
+    ev = admin.olle.get(url(admin, "/events/1"), timeout=10).json()
+    admin.olle.patch(url(admin, "/events/1"), timeout=10, json={
+        "version": ev["version"], "registration_closes_at": "2020-01-01T00:00Z"})
+    assert admin.register(registration(1)).status_code == 409
+    r = admin.olle.post(admin.url + "/api/v1/admin/registrations", json=registration(1),
+                        timeout=30)
+    assert r.status_code == 201
+    rows = admin.sql("SELECT count(*) FROM audit_log WHERE action = 'registration.on_behalf'")
+    assert rows == [(2,)]
+    # The pass of the speaker is there like anyone's.
+    p = admin.get(f"/api/v1/registrations/{reg['manage_token']}/attendees/"
+                  f"{reg['attendees'][0]['id']}/pass.pdf")
+    assert p.status_code == 200 and p.content[:4] == b"%PDF"

@@ -153,3 +153,34 @@ def test_only_organisers_manage_the_team(team):
                          ("PATCH", "/users/1"), ("POST", "/users/1/password")):
         assert anna.request(method, url(team, path), json={}, timeout=10).status_code == 403
         assert requests.request(method, url(team, path), json={}, timeout=10).status_code == 401
+
+
+def test_the_audit_log_is_listed_with_filters(team):
+    team.olle.post(url(team, "/users"), json={"name": "anna"}, timeout=30)
+    ev = team.olle.post(url(team, "/events"), timeout=10, json={
+        "slug": "day", "name": "Medlemsdag", "starts_at": "2027-05-01T09:00+02:00",
+        "ends_at": "2027-05-01T15:00+02:00"}).json()
+    team.olle.patch(url(team, f"/events/{ev['id']}"), json={"version": 1, "capacity": 30},
+                    timeout=10)
+    page = team.olle.get(url(team, "/audit"), timeout=10).json()
+    actions = [i["action"] for i in page["items"]]
+    assert actions[:3] == ["event.update", "event.create", "user.create"]
+    assert "login" in actions and page["total"] == len(actions)
+    top = page["items"][0]
+    assert top["user"] == "olle" and top["address"] == "127.0.0.1"
+    assert top["detail"]["before"]["capacity"] is None and top["detail"]["after"]["capacity"] == 30
+    assert top["at"].endswith("+01:00") or top["at"].endswith("+02:00")
+    only = team.olle.get(url(team, "/audit?action=event."), timeout=10).json()
+    assert [i["action"] for i in only["items"]] == ["event.update", "event.create"]
+    assert team.olle.get(url(team, "/audit?action=event"), timeout=10).json()["total"] == 0
+    assert team.olle.get(url(team, "/audit?user=nobody"), timeout=10).json()["total"] == 0
+    assert team.olle.get(url(team, "/audit?action=%25"), timeout=10).json()["total"] == 0
+    first = team.olle.get(url(team, "/audit?limit=1&offset=1"), timeout=10).json()
+    assert first["items"][0]["action"] == "event.create" and first["limit"] == 1
+    future = team.olle.get(url(team, "/audit?from=2099-01-01T00:00Z"), timeout=10).json()
+    assert future["total"] == 0
+    r = team.olle.get(url(team, "/audit?from=yesterday&limit=0"), timeout=10)
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"] == {"from": "invalid_time", "limit": "out_of_range"}
+    team.add_user("door1", "door")
+    assert team.login("door1").get(url(team, "/audit"), timeout=10).status_code == 403
