@@ -72,7 +72,7 @@ test('every word the console builds from its field tables and codes exists', asy
   }
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
-  for (const k of audit.KINDS) used.push(`console.audit.kind.${k}`);
+  for (const k of audit.KINDS) used.push(audit.kindKey(k));
   for (const a of audit.ACTION_CHOICES) assert.ok(audit.ACTIONS.includes(a) || audit.KINDS.includes(a), `audit choice ${a}`);
   assert.deepEqual(used.filter((k) => !(k in en)), []);
   // Words for one field's error must name a field and a code that exist.

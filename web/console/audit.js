@@ -4,20 +4,24 @@
 // that changed, before and after.
 import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
-import { datePart, formatDay } from '../js/format.js';
+import { knownZone, localInputToISO } from '../js/format.js';
 
 const { t } = i18n;
 const PAGE = 50;
 
 export const section = { id: 'audit', navKey: 'console.nav.audit', href: () => '#/audit' };
 
-/** Kinds of action: the start of their codes ("event" is every "event.*"). */
-export const KINDS = ['event', 'ticket_type', 'user'];
+/**
+ * Kinds of action: the start of their codes. The server takes an action
+ * code as it is, or, ending in a dot, as the start of codes: "event." is
+ * every "event.*".
+ */
+export const KINDS = ['event.', 'ticket_type.', 'user.'];
 /** The choices of "What", in order: each kind and then its actions. */
 export const ACTION_CHOICES = [
-  'event', 'event.create', 'event.update', 'event.current',
-  'ticket_type', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete',
-  'user', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
+  'event.', 'event.create', 'event.update', 'event.current',
+  'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete',
+  'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
 ];
 /** Every action with words of its own; any other shows its code. */
@@ -33,6 +37,10 @@ function text(tag, key, args, attrs = {}) {
   return node;
 }
 
+export function kindKey(kind) {
+  return `console.audit.kind.${kind.replace(/\.$/, '')}`;
+}
+
 function hasKey(key) {
   return t(key) !== key;
 }
@@ -44,23 +52,34 @@ function actionNode(code) {
   return el('code', {}, code);
 }
 
-/** "2027-03-01T09:05:07+01:00" -> "1 March 2027, 09:05:07" (its own offset). */
-function when(iso, lang) {
-  const day = datePart(iso);
-  const m = /T(\d{2}:\d{2}:\d{2})/.exec(iso || '');
-  if (!day) return iso || '';
-  return `${formatDay(day, lang, { weekday: false })}, ${m ? m[1] : ''}`;
+/** "2027-03-01T09:05:07+01:00" -> "2027-03-01 09:05:07" (its own offset), short for a phone. */
+function when(iso) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso || '');
+  return m ? `${m[1]} ${m[2]}` : iso || '';
 }
 
-/** A date input's day as the browser's local midnight, with its offset. */
-function dayStart(day, plusDays = 0) {
+/**
+ * The start of a day (a date input's value, plusDays later) in zone, as
+ * ISO 8601 with the offset the zone has then.
+ */
+function dayStart(day, zone, plusDays = 0) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '');
   if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
-  const off = -d.getTimezoneOffset();
-  const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
-  const sign = off < 0 ? '-' : '+';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T00:00:00${sign}${pad(off / 60)}:${pad(off % 60)}`;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays));
+  const iso = d.toISOString().slice(0, 10);
+  // A zone whose clocks skip midnight: the day starts at one.
+  return localInputToISO(`${iso}T00:00`, zone) || localInputToISO(`${iso}T01:00`, zone);
+}
+
+/** The zone the server shows the log in: the current event's, else Stockholm's. */
+async function logZone(ctx) {
+  const cur = await ctx.call('GET', '/api/v1/admin/current-event');
+  const id = cur.status === 200 && cur.body ? cur.body.current_event : null;
+  if (id) {
+    const ev = await ctx.call('GET', `/api/v1/admin/events/${id}`);
+    if (ev.status === 200 && ev.body && knownZone(ev.body.timezone)) return ev.body.timezone;
+  }
+  return 'Europe/Stockholm';
 }
 
 // ---------------------------------------------------------------- details
@@ -97,7 +116,7 @@ function detailNode(entry) {
     for (const k of names) {
       ul.append(el('li', {}, fieldLabel(entry.action, k), ': ',
         el('del', {}, valueNode(before[k])), el('span', { 'aria-hidden': 'true' }, ' → '),
-        text('span', 'console.audit.became', undefined, { class: 'visually-hidden' }),
+        el('span', { class: 'visually-hidden' }, text('span', 'console.audit.became'), ' '),
         el('ins', {}, valueNode(after[k]))));
     }
     return ul;
@@ -136,12 +155,13 @@ function hashOf(f, offset = 0) {
 }
 
 /** The API's address for filters and an offset. */
-function apiPath(f, offset) {
+function apiPath(f, offset, zone) {
   const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
   if (f.user) q.set('user', f.user);
   if (f.action) q.set('action', f.action);
-  if (f.from) q.set('from', dayStart(f.from));
-  if (f.to) q.set('to', dayStart(f.to, 1));
+  // The server's "to" is not included: the day after the last one asked for.
+  if (f.from) q.set('from', dayStart(f.from, zone));
+  if (f.to) q.set('to', dayStart(f.to, zone, 1));
   return `/api/v1/admin/audit?${q}`;
 }
 
@@ -151,7 +171,7 @@ function field(id, labelKey, input, hintKey) {
   return el('div', { class: 'field' }, text('label', labelKey, undefined, { for: id }), input, hint);
 }
 
-function filterForm(ctx, f, names) {
+function filterForm(ctx, f, names, zone) {
   const user = el('input', { id: 'audit-user', type: 'text', value: f.user, list: 'audit-user-names', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off' });
   const userNames = el('datalist', { id: 'audit-user-names' });
   for (const n of names) userNames.append(el('option', { value: n }));
@@ -159,7 +179,7 @@ function filterForm(ctx, f, names) {
   const what = el('select', { id: 'audit-action' });
   what.append(text('option', 'console.audit.any_action', undefined, { value: '' }));
   for (const a of ACTION_CHOICES) {
-    const key = KINDS.includes(a) ? `console.audit.kind.${a}` : `console.audit.action.${a}`;
+    const key = KINDS.includes(a) ? kindKey(a) : `console.audit.action.${a}`;
     what.append(text('option', key, undefined, { value: a, selected: a === f.action }));
   }
   what.append(text('option', 'console.audit.other_action', undefined, { value: '*', selected: !known }));
@@ -170,8 +190,9 @@ function filterForm(ctx, f, names) {
     codeField.hidden = what.value !== '*';
     if (!codeField.hidden) code.focus();
   });
-  const from = el('input', { id: 'audit-from', type: 'date', value: f.from });
-  const to = el('input', { id: 'audit-to', type: 'date', value: f.to });
+  const from = el('input', { id: 'audit-from', type: 'date', value: f.from, 'aria-describedby': 'audit-days-hint' });
+  const to = el('input', { id: 'audit-to', type: 'date', value: f.to, 'aria-describedby': 'audit-days-hint' });
+  const daysHint = text('p', 'console.audit.days_hint', { tz: zone }, { class: 'field-hint', id: 'audit-days-hint' });
   const submit = text('button', 'console.audit.filter', undefined, { type: 'submit', class: 'button button-primary', id: 'audit-filter' });
   const reset = text('a', 'console.audit.clear', undefined, { href: '#/audit', class: 'button', id: 'audit-clear' });
   const form = el('form', { class: 'panel audit-filters', id: 'audit-form', role: 'search', 'aria-labelledby': 'audit-filters-heading', novalidate: true },
@@ -181,6 +202,7 @@ function filterForm(ctx, f, names) {
       field('audit-action', 'console.audit.action', what), codeField,
       field('audit-from', 'console.audit.from', from),
       field('audit-to', 'console.audit.to', to)),
+    daysHint,
     el('div', { class: 'submit-row' }, submit, reset));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -200,14 +222,17 @@ async function listView(ctx) {
   root.append(text('h1', 'console.audit.title'), text('p', 'console.audit.intro', undefined, { class: 'muted' }));
   const loading = text('p', 'common.loading', undefined, { class: 'muted' });
   root.append(loading);
-  const [list, users] = await Promise.all([
-    ctx.call('GET', apiPath(f, offset)),
-    ctx.call('GET', '/api/v1/admin/users?limit=100'),
+  const zone = f.from || f.to ? await logZone(ctx) : null;
+  if (ctx.stale()) return;
+  const [list, users, shownZone] = await Promise.all([
+    ctx.call('GET', apiPath(f, offset, zone)),
+    ctx.call('GET', '/api/v1/admin/users?limit=200'),
+    zone || logZone(ctx),
   ]);
   if (ctx.stale()) return;
   loading.remove();
   const names = users.status === 200 && users.body ? (users.body.items || []).map((u) => u.name) : [];
-  root.append(filterForm(ctx, f, names));
+  root.append(filterForm(ctx, f, names, shownZone));
   if (list.status !== 200 || !list.body) {
     ctx.apiError(list);
     return;
@@ -225,13 +250,12 @@ async function listView(ctx) {
       body.append(text('p', filtered ? 'console.audit.none_filtered' : 'console.audit.none', undefined, { class: 'empty' }));
       return;
     }
-    const lang = i18n.getLang();
     const head = el('tr', {});
     for (const k of ['when', 'who', 'what', 'detail', 'address']) head.append(text('th', `console.audit.col.${k}`, undefined, { scope: 'col' }));
     const tbody = el('tbody');
     for (const e of items) {
       tbody.append(el('tr', { 'data-audit-id': String(e.id), 'data-action': e.action },
-        el('td', { class: 'audit-when' }, el('time', { datetime: e.at }, when(e.at, lang))),
+        el('td', { class: 'audit-when' }, el('time', { datetime: e.at }, when(e.at))),
         el('td', { class: 'audit-user' }, e.user || ''),
         el('td', { class: 'audit-action' }, actionNode(e.action)),
         el('td', { class: 'audit-detail' }, detailNode(e)),

@@ -216,11 +216,11 @@ async function createView(ctx) {
   const root = ctx.root;
   root.append(el('p', { class: 'breadcrumb' }, text('a', 'console.team.back', undefined, { href: '#/team' })),
     text('h1', 'console.team.new_title'));
-  const form = resourceForm({ fields: FIELDS, prefix: PREFIX, idPrefix: 'user', zone: () => null });
+  const form = resourceForm({ fields: FIELDS, prefix: PREFIX, idPrefix: 'account', zone: () => null });
   form.fill({ name: '', role: 'door' });
-  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: 'user-form-alert' });
-  const submit = text('button', 'console.team.create', undefined, { type: 'submit', class: 'button button-primary button-large', id: 'user-save' });
-  const node = el('form', { class: 'resource-form panel', novalidate: true, id: 'user-form' },
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: 'account-form-alert' });
+  const submit = text('button', 'console.team.create', undefined, { type: 'submit', class: 'button button-primary button-large', id: 'account-save' });
+  const node = el('form', { class: 'resource-form panel', novalidate: true, id: 'account-form' },
     summary, form.element, el('div', { class: 'submit-row' }, submit));
   root.append(node);
   node.addEventListener('submit', async (ev) => {
