@@ -196,6 +196,7 @@ async function listView(ctx) {
       replaceRow(fresh.body);
       render();
     }
+    ctx.alert(null);
     ctx.status('console.team.reset_done', { name: u.name });
     await openDialog({
       id: 'password-dialog',
