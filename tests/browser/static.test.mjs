@@ -57,10 +57,10 @@ test('every word the console builds from its field tables and codes exists', asy
   const used = [];
   for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
   for (const code of form.API_CODES) used.push(`console.api.${code}`);
-  for (const f of ['events.js', 'ticket-types.js']) {
+  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js']) {
     const section = await import(url(f));
     used.push(section.section.navKey);
-    for (const { prefix, fields, groups = [] } of section.forms) {
+    for (const { prefix, fields, groups = [] } of section.forms || []) {
       for (const g of groups) used.push(`${prefix}.group.${g}`);
       for (const field of fields) {
         used.push(`${prefix}.${field.name}`);
@@ -70,9 +70,13 @@ test('every word the console builds from its field tables and codes exists', asy
       }
     }
   }
+  const audit = await import(url('audit.js'));
+  for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
+  for (const k of audit.KINDS) used.push(audit.kindKey(k));
+  for (const a of audit.ACTION_CHOICES) assert.ok(audit.ACTIONS.includes(a) || audit.KINDS.includes(a), `audit choice ${a}`);
   assert.deepEqual(used.filter((k) => !(k in en)), []);
   // Words for one field's error must name a field and a code that exist.
-  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
+  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type|user)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
     assert.ok(form.ERROR_CODES.includes(k.split('.').pop()), `${k}: no such error code`);
   }
 });

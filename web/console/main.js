@@ -2,15 +2,19 @@
 // the navigation and the routing by location hash ("#/events/3"). Each
 // section is one module exporting its navigation entry and its routes;
 // this file knows only that list. Door accounts are sent to the door page.
+// Everyone signed in, door accounts too, can change their own password.
 import { api } from '../js/api.js';
 import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
 import { apiErrorText } from './form.js';
 import * as events from './events.js';
 import * as ticketTypes from './ticket-types.js';
+import * as team from './team.js';
+import * as audit from './audit.js';
+import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
-const SECTIONS = [events, ticketTypes];
+const SECTIONS = [events, ticketTypes, team, audit];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);
@@ -268,6 +272,14 @@ async function onLogin(ev) {
   $('console-alert').focus();
 }
 
+async function onChangePassword() {
+  if (!session) return;
+  if (await changeOwnPassword(call)) {
+    setAlert(null);
+    setStatus('console.password.changed');
+  }
+}
+
 async function onSignOut() {
   const headers = session ? { 'X-CSRF-Token': session.csrf_token } : {};
   await api('DELETE', '/api/v1/session', { headers });
@@ -284,6 +296,7 @@ async function main() {
   setTitle(titleKey.key);
   $('login-form').addEventListener('submit', onLogin);
   $('sign-out').addEventListener('click', onSignOut);
+  $('change-password').addEventListener('click', onChangePassword);
   // The skip link must not change the hash: the hash is the route.
   $('skip-link').addEventListener('click', (ev) => {
     ev.preventDefault();
