@@ -459,6 +459,43 @@ export function resourceForm({ fields, prefix, idPrefix, zone: zoneOf, zoneField
  * their fields, a stale version as a conflict, the numbers of a quota or
  * capacity below the seats confirmed. summary is the form's own alert.
  */
+/**
+ * Save an edit form on submit: the fields changed since the row last read
+ * (getBase()), with its version, by PATCH to path; then the saved row
+ * (setBase(row)), or the errors beside their fields and, on a conflict,
+ * the current copy to load (setBase() too).
+ */
+export function saveOnSubmit(ctx, { form, shell, path, getBase, setBase }) {
+  shell.node.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (isBusy(shell.submit)) return;
+    form.clearErrors();
+    clearSummary(shell.summary);
+    clearSummary(shell.saved);
+    const { changes, errors } = form.changes(getBase());
+    if (Object.keys(errors).length) {
+      showLocalErrors(form, shell.summary, errors);
+      return;
+    }
+    if (!Object.keys(changes).length) {
+      i18n.setText(shell.saved, 'console.form.nothing_changed');
+      return;
+    }
+    busy(shell.submit, true, 'console.form.saving');
+    const res = await ctx.call('PATCH', path, { version: getBase().version, ...changes });
+    busy(shell.submit, false, 'console.form.save');
+    if (ctx.stale() || res.status === 401) return;
+    if (res.status === 200 && res.body) {
+      form.fill(res.body);
+      clear(shell.conflictHost);
+      setBase(res.body);
+      i18n.setText(shell.saved, 'console.form.saved');
+      return;
+    }
+    showSaveError(res, { form, summary: shell.summary, conflictHost: shell.conflictHost, base: getBase(), onCurrent: setBase });
+  });
+}
+
 export function showSaveError(r, { form, summary, conflictHost, base, onCurrent }) {
   const err = (r.body && r.body.error) || {};
   clearSummary(summary);

@@ -7,7 +7,8 @@ import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
 import { formatPrice, formatDateTime, datePart } from '../js/format.js';
 import {
-  resourceForm, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog, apiErrorText,
+  resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
+  apiErrorText,
 } from './form.js';
 import { CHOSEN_KEY, rememberEvent, eventDates } from './events.js';
 
@@ -349,39 +350,10 @@ async function editView(ctx, idText) {
   root.append(shell.node, el('p', { class: 'danger-zone' }, del));
   renderHead();
   ctx.onLang(renderHead);
-  const onCurrent = (c) => {
-    base = c;
-    renderHead();
-  };
-
-  shell.node.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (isBusy(shell.submit)) return;
-    form.clearErrors();
-    clearSummary(shell.summary);
-    clearSummary(shell.saved);
-    const { changes, errors } = form.changes(base);
-    if (Object.keys(errors).length) {
-      showLocalErrors(form, shell.summary, errors);
-      return;
-    }
-    if (!Object.keys(changes).length) {
-      i18n.setText(shell.saved, 'console.form.nothing_changed');
-      return;
-    }
-    busy(shell.submit, true, 'console.form.saving');
-    const res = await ctx.call('PATCH', `/api/v1/admin/ticket-types/${id}`, { version: base.version, ...changes });
-    busy(shell.submit, false, 'console.form.save');
-    if (ctx.stale() || res.status === 401) return;
-    if (res.status === 200 && res.body) {
-      base = res.body;
-      form.fill(base);
-      clear(shell.conflictHost);
-      renderHead();
-      i18n.setText(shell.saved, 'console.form.saved');
-      return;
-    }
-    showSaveError(res, { form, summary: shell.summary, conflictHost: shell.conflictHost, base, onCurrent });
+  saveOnSubmit(ctx, {
+    form, shell, path: `/api/v1/admin/ticket-types/${id}`,
+    getBase: () => base,
+    setBase: (row) => { base = row; renderHead(); },
   });
 
   del.addEventListener('click', async () => {
