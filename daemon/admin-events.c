@@ -215,33 +215,20 @@ api_event_current(struct http_req *hr)
 }
 
 /*
- * GET /api/v1/admin/current-event: which event the public pages show, and
- * whether organisers chose it (else it is the next one not yet over).
+ * GET /api/v1/admin/current-event: which event the public pages show
+ * (null: none is published, every event is a draft).
  */
 static void
 api_current_get(struct http_req *hr)
 {
-	static const char	 sql[] = "SELECT value FROM settings"
-	    " WHERE key = 'current_event'";
-	sqlite3_stmt		*s;
-	enum store_step		 rc;
-	int64_t			 id = store_current_event(hr->w->store);
-	int			 chosen = 0;
+	int64_t	id = store_current_event(hr->w->store);
 
 	if (id == -2) {
 		http_reply_read(hr, NULL);
 		return;
 	}
-	s = store_stmt(hr->w->store, sql);
-	if ((rc = store_step(hr->w->store, s)) == STORE_ROW)
-		chosen = id > 0 && sqlite3_column_int64(s, 0) == id;
-	sqlite3_reset(s);
-	if (rc == STORE_ERROR) {
-		http_reply_read(hr, NULL);
-		return;
-	}
-	http_reply_json(hr, 200, json_pack("{s:o, s:b}", "current_event",
-	    id > 0 ? json_integer(id) : json_null(), "chosen", chosen));
+	http_reply_json(hr, 200, json_pack("{s:o}", "current_event",
+	    id > 0 ? json_integer(id) : json_null()));
 }
 
 /* The same moment a year later (29 February becomes 1 March). */

@@ -89,3 +89,6 @@ INSERT INTO session_speakers (session_id, speaker_id, sort) VALUES
   (2, 1, 0), (3, 2, 0), (5, 5, 0), (5, 3, 1), (6, 4, 0), (7, 8, 0),
   (9, 6, 0), (10, 7, 0), (10, 3, 1), (10, 2, 2), (12, 7, 0), (14, 8, 0),
   (15, 4, 0), (16, 1, 0);
+
+-- Published: the event the public pages show.
+INSERT INTO settings (key, value) VALUES ('current_event', 1);

@@ -8,23 +8,19 @@
 #include "techtank.h"
 
 /*
- * The event the public pages show: the one organisers chose, else the
- * next one not yet over, else the last; never an archived one. -1 when
- * there is none, -2 when the database failed.
+ * The event the public pages show: the one organisers chose (published)
+ * and have not archived. Every other event is a draft, seen only in the
+ * console. -1 when there is none, -2 when the database failed.
  */
 int64_t
 store_current_event(struct store *st)
 {
 	static const char	 sql[] =
-	    "SELECT id FROM events WHERE archived = 0 ORDER BY"
-	    " id IS NOT (SELECT value FROM settings WHERE key = 'current_event'),"
-	    " ends_at < ?1,"
-	    " CASE WHEN ends_at < ?1 THEN -starts_at ELSE starts_at END"
-	    " LIMIT 1";
+	    "SELECT e.id FROM settings s JOIN events e ON e.id = s.value"
+	    " WHERE s.key = 'current_event' AND e.archived = 0";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	int64_t			 id = -1;
 
-	sqlite3_bind_int64(s, 1, (int64_t)time(NULL));
 	switch (store_step(st, s)) {
 	case STORE_ROW:
 		id = sqlite3_column_int64(s, 0);

@@ -167,9 +167,13 @@ void store_error_set(struct store_error *, int, const char *, const char *,
 void store_error_clear(struct store_error *);
 
 /* store-seats.c: seat counters, attendee and registration status, waitlist */
-/* SQL: whether event e takes registrations at ?2 (its window, archived). */
+/*
+ * SQL: whether event e takes registrations at ?2: it is the current
+ * (published) event, not archived, and within its window.
+ */
 #define STORE_EVENT_OPEN \
-	"(e.archived = 0 AND (e.registration_opens_at IS NULL OR" \
+	"(e.archived = 0 AND e.id IS (SELECT value FROM settings WHERE" \
+	" key = 'current_event') AND (e.registration_opens_at IS NULL OR" \
 	" e.registration_opens_at <= ?2) AND (e.registration_closes_at IS NULL" \
 	" OR e.registration_closes_at > ?2))"
 struct store_seats {

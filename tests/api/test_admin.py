@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from techtank_test import registration
+from techtank_test import Daemon, registration
 
 EVENT = {"slug": "seminar-2027", "name": "Seminarium om presshärdning",
          "name_en": "Press hardening seminar",
@@ -214,26 +214,52 @@ def test_copy_next_years_event_without_people(admin):
     assert named.status_code == 201 and named.json()["slug"] == "member-day"
 
 
-def test_the_current_event_is_chosen_and_archived_ones_are_not_shown(admin):
-    # Without a choice the next event not yet over is shown: the demo's,
-    # which comes before this one.
-    ev = make_event(admin, starts_at="2028-03-01T09:00:00+01:00",
-                    ends_at="2028-03-01T16:00:00+01:00")
+def test_new_events_are_drafts_until_published_and_archived_ones_are_not_shown(admin):
+    # A new event is a draft: the public pages keep showing the demo's,
+    # and its ticket types take no registrations.
+    ev = make_event(admin, starts_at="2027-03-01T09:00:00+01:00",
+                    ends_at="2027-03-01T16:00:00+01:00")
+    tt = make_type(admin, ev["id"])
     assert admin.get("/api/v1/event").json()["id"] == 1
     assert admin.olle.get(url(admin, "/current-event"), timeout=10).json() == {
-        "current_event": 1, "chosen": False}
+        "current_event": 1}
+    r = admin.register(registration(1, ticket_type=tt["id"]))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "registration_closed"
     r = admin.olle.post(url(admin, f"/events/{ev['id']}/current"), timeout=10)
     assert r.status_code == 200 and r.json() == {"current_event": ev["id"]}
     assert admin.get("/api/v1/event").json()["name"] == EVENT["name"]
     assert admin.get("/api/v1/programme").json()["event"]["id"] == ev["id"]
     cur = admin.olle.get(url(admin, "/current-event"), timeout=10).json()
-    assert cur == {"current_event": ev["id"], "chosen": True}
+    assert cur == {"current_event": ev["id"]}
+    assert admin.register(registration(1, ticket_type=tt["id"])).status_code == 201
+    # The demo event is now a draft in its turn.
+    r = admin.register(registration(2, ticket_type=1))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "registration_closed"
     r = admin.olle.patch(url(admin, f"/events/{ev['id']}"), json={"version": 1, "archived": True},
                          timeout=10)
     assert r.status_code == 200
-    assert admin.get("/api/v1/event").json()["id"] == 1
+    # Archiving the published event leaves none published: nothing is shown.
+    assert admin.get("/api/v1/event").status_code == 404
+    assert admin.olle.get(url(admin, "/current-event"), timeout=10).json() == {
+        "current_event": None}
     r = admin.olle.post(url(admin, f"/events/{ev['id']}/current"), timeout=10)
     assert r.status_code == 409 and r.json()["error"]["code"] == "archived"
+
+
+def test_a_database_from_before_keeps_showing_its_event(tmp_path):
+    """Migration 0009: a database with events but no choice publishes the
+    event it showed before (the next one not yet over)."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    d.stop()
+    d.sql("DELETE FROM settings WHERE key = 'current_event'")
+    d.sql("PRAGMA user_version = 7")
+    d.start()
+    try:
+        assert d.get("/api/v1/event").json()["id"] == 1
+        assert d.sql("SELECT value FROM settings WHERE key = 'current_event'") == [(1,)]
+    finally:
+        d.stop()
 
 
 def test_every_change_is_in_the_audit_log(admin):

@@ -81,6 +81,7 @@ function badges(ev, currentId) {
   const p = el('p', { class: 'badges' });
   if (ev.id === currentId) p.append(text('span', 'console.events.current', undefined, { class: 'badge badge--current' }));
   if (ev.archived) p.append(text('span', 'console.events.archived', undefined, { class: 'badge badge--archived' }));
+  else if (ev.id !== currentId) p.append(text('span', 'console.events.draft', undefined, { class: 'badge badge--draft' }));
   return p;
 }
 
@@ -244,11 +245,10 @@ async function editView(ctx, idText) {
     clear(head).append(
       el('p', { class: 'card-meta' }, [eventDates(base, i18n.getLang()), base.venue_city].filter(Boolean).join(' · ')),
       badges(base, currentId),
-      base.id === currentId ? text('p', 'console.events.is_current', undefined, { class: 'muted' }) : '',
+      base.id === currentId ? text('p', 'console.events.is_current', undefined, { class: 'muted' })
+        : (base.archived ? '' : text('p', 'console.events.is_draft', undefined, { class: 'muted', id: 'event-draft-note' })),
       seats(base));
-    // The API does not say whether the current event was chosen or is the
-    // next one by date, so choosing it stays possible while it is shown.
-    makeCurrent.hidden = Boolean(base.archived);
+    makeCurrent.hidden = Boolean(base.archived) || base.id === currentId;
     i18n.setText(archive, base.archived ? 'console.events.unarchive' : 'console.events.archive');
   };
 
