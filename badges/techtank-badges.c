@@ -51,7 +51,9 @@ usage(FILE *f)
 "\n"
 "  --only-new      only attendees whose tags were never printed\n"
 "  --attendee ID   these attendees (repeat for several)\n"
-"  --offset-x/-y   move everything on the sheet by MM (printer calibration)\n"
+"  --offset-x MM, --offset-y MM\n"
+"                  move everything on the sheet by MM (printer calibration)\n"
+"  -o, --output FILE  the file to write\n"
 "  --help, --version\n");
 }
 

@@ -6,6 +6,11 @@
  * directory outside is refused wherever it is on the path; where openat2
  * is missing, each segment is opened without following links. Pages carry the
  * Content-Security-Policy that keeps user text inert.
+ *
+ * Without --web-root the daemon serves ./web when it holds index.html (run
+ * from the source folder, as the quick start and make demo do), otherwise
+ * the pages make install put in TECHTANK_WEB_DIR ($(pkgdatadir)/web, given
+ * by Makefile.am).
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -48,6 +53,16 @@ static const struct mime mimes[] = {
 	{ ".woff2", "font/woff2" },
 	{ ".wav", "audio/wav" },
 };
+
+/* The web root when none is given: ./web in a source folder, else the
+ * installed pages. */
+const char *
+static_default_root(void)
+{
+	if (access("web/index.html", F_OK) == 0)
+		return "./web";
+	return TECHTANK_WEB_DIR;
+}
 
 int
 static_open_root(const char *dir, char **cause)

@@ -25,7 +25,8 @@ usage(FILE *f)
 "  --listen ADDR:PORT     address to serve on (default 127.0.0.1:8080;\n"
 "                         port 0 picks a free port)\n"
 "  --db PATH              SQLite database (default ./var/techtank.db)\n"
-"  --web-root DIR         web pages (default ./web)\n"
+"  --web-root DIR         web pages (default ./web if it holds index.html,\n"
+"                         else " TECHTANK_WEB_DIR ")\n"
 "  --public-url URL       base of the links sent to attendees\n"
 "                         (default http://ADDR:PORT)\n"
 "  --no-demo              do not load the demo event into an empty database\n"
@@ -56,7 +57,7 @@ config_defaults(struct config *cfg)
 	cfg->listen_host = xstrdup("127.0.0.1");
 	cfg->listen_port = 8080;
 	cfg->db_path = xstrdup("./var/techtank.db");
-	cfg->web_root = xstrdup("./web");
+	cfg->web_root = xstrdup(static_default_root());
 	cfg->demo = 1;
 	/* One loop per core: the writer thread mostly waits on fsync. */
 	cfg->threads = ncpu < 1 ? 1 : (ncpu > THREADS_MAX ? THREADS_MAX :

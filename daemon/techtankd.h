@@ -274,6 +274,7 @@ void resource_update(struct http_req *);
 void resource_delete(struct http_req *);
 
 /* static.c */
+const char *static_default_root(void);
 int static_open_root(const char *, char **cause);
 void static_serve(struct http_req *);
 
