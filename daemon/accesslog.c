@@ -7,11 +7,14 @@
  * dropped and counted rather than memory growing without bound.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -133,10 +136,25 @@ accesslog_main(void *arg)
 	return NULL;
 }
 
-int
-accesslog_start(int fd, char **cause)
+/* Open the log at path (NULL: standard error; "-": standard output). */
+static int
+accesslog_open(const char *path)
 {
-	al.fd = fd;
+	if (path == NULL)
+		return STDERR_FILENO;
+	if (strcmp(path, "-") == 0)
+		return STDOUT_FILENO;
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+int
+accesslog_start(const char *path, char **cause)
+{
+	if ((al.fd = accesslog_open(path)) == -1) {
+		xasprintf(cause, "cannot open the access log %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
 	queue_init(&al.chunks, NULL, NULL);
 	queue_init(&al.stop, NULL, NULL);
 	return thread_start(&al.thread, accesslog_main, NULL, "accesslog",

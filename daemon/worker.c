@@ -165,15 +165,15 @@ worker_init(struct server *srv, struct worker *w, int index, char **cause)
 	 */
 	evhttp_set_gencb(w->http, http_request, w);
 
-	port = srv->port != 0 ? srv->port : cfg->listen_port;
-	if ((fd = listen_socket(cfg->listen_host, port, index == 0,
+	port = srv->port != 0 ? srv->port : cfg->listen.port;
+	if ((fd = listen_socket(cfg->listen.host, port, index == 0,
 	    &srv->port, cause)) == -1)
 		return -1;
 	w->listener = evconnlistener_new(w->base, NULL, NULL,
 	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (w->listener == NULL ||
 	    evhttp_bind_listener(w->http, w->listener) == NULL) {
-		xasprintf(cause, "cannot listen on %s:%d", cfg->listen_host,
+		xasprintf(cause, "cannot listen on %s:%d", cfg->listen.host,
 		    port);
 		return -1;
 	}
