@@ -161,6 +161,7 @@ main(int argc, char **argv)
 		config_free(&srv.cfg);
 		return rc;
 	}
+	notify_init();
 	if (static_open_root(srv.cfg.web_root, &cause) != 0)
 		fatalx("%s", cause);
 	if (writer_start(&srv.cfg, &cause) != 0 || auth_init(&cause) != 0 ||
@@ -178,6 +179,8 @@ main(int argc, char **argv)
 		srv.cfg.public_url[strlen(srv.cfg.public_url) - 1] = '\0';
 	log_info("serving %s on http://%s:%d/ (database %s, %d threads)",
 	    srv.cfg.web_root, host, srv.port, srv.cfg.db_path, srv.nworkers);
+	notify("READY=1\nSTATUS=serving on port %d, database %s", srv.port,
+	    srv.cfg.db_path);
 
 	worker_run_all(&srv);
 	slow_stop();
@@ -185,6 +188,7 @@ main(int argc, char **argv)
 	worker_free_all(&srv);
 	accesslog_stop();
 	log_info("stopped");
+	notify_close();
 	config_free(&srv.cfg);
 	return 0;
 }

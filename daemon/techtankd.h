@@ -7,6 +7,7 @@
 #define TECHTANKD_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <event2/event.h>
@@ -170,6 +171,9 @@ struct worker {
 	struct evbuffer		*log;
 	struct event		*log_ev;
 
+	struct event		*watchdog_ev;	/* with systemd's watchdog */
+	_Atomic int64_t		 beat;		/* µs: the loop last turned */
+
 	char			*programme;	/* cached JSON */
 	size_t			 programme_len;
 	uint64_t		 programme_generation;
@@ -181,6 +185,7 @@ struct server {
 	int			 nworkers;
 	struct event		*sigterm_ev;
 	struct event		*sigint_ev;
+	struct event		*sighup_ev;
 	int			 port;		/* the one bound */
 };
 
@@ -279,6 +284,13 @@ void worker_free_all(struct server *);
 void worker_hand_back(struct worker *, struct job *);
 void worker_stop_check(struct worker *);
 void worker_log_flush(struct worker *);
+
+/* notify.c: sd_notify(3)'s protocol */
+void notify_init(void);
+uint64_t notify_watchdog_usec(void);
+void notify(const char *, ...) TT_PRINTFLIKE(1, 2);
+void notify_watchdog(void);
+void notify_close(void);
 
 /* accesslog.c */
 int accesslog_start(const char *path, char **cause);
