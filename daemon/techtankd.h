@@ -297,6 +297,7 @@ int accesslog_start(const char *path, char **cause);
 void accesslog_hand(struct evbuffer *);
 void accesslog_line(struct evbuffer *, const char *peer, const char *method,
 	    const char *path, int status, size_t bytes, int64_t usec);
+void accesslog_reopen(void);
 void accesslog_stop(void);
 
 /* auth.c */

@@ -108,6 +108,17 @@ signal_cb(evutil_socket_t sig, short ev, void *arg)
 	worker_stop_all(srv);
 }
 
+/* SIGHUP: logrotate has moved the access log away. */
+static void
+sighup_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	accesslog_reopen();
+	log_info("SIGHUP: reopening the access log");
+}
+
 /*
  * Each loop notes that it turns; worker 0 tells systemd's watchdog only
  * while every loop has turned within the watchdog's interval, so that one
@@ -270,8 +281,11 @@ worker_start_all(struct server *srv, char **cause)
 	    signal_cb, srv);
 	srv->sigint_ev = evsignal_new(srv->workers[0].base, SIGINT,
 	    signal_cb, srv);
+	srv->sighup_ev = evsignal_new(srv->workers[0].base, SIGHUP,
+	    sighup_cb, srv);
 	event_add(srv->sigterm_ev, NULL);
 	event_add(srv->sigint_ev, NULL);
+	event_add(srv->sighup_ev, NULL);
 	return 0;
 }
 
@@ -297,6 +311,7 @@ worker_run_all(struct server *srv)
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (int i = 1; i < srv->nworkers; i++, started++) {
 		snprintf(name, sizeof name, "http-%d", i);
@@ -350,6 +365,8 @@ worker_free_all(struct server *srv)
 				event_free(srv->sigterm_ev);
 			if (srv->sigint_ev != NULL)
 				event_free(srv->sigint_ev);
+			if (srv->sighup_ev != NULL)
+				event_free(srv->sighup_ev);
 		}
 		if (w->base != NULL) {
 			event_base_free(w->base);
