@@ -232,6 +232,7 @@ config_args(struct config *cfg, int argc, char **argv)
 	const struct config_option	*o;
 	struct config_args		*a;
 	struct option			*lo;
+	const char			*value;
 	char				*cause = NULL;
 	size_t				 n = 0;
 	int				 c, help;
@@ -254,12 +255,11 @@ config_args(struct config *cfg, int argc, char **argv)
 		if (c < 256 || c >= 256 + (int)n)
 			goto fail;
 		o = &config_options[c - 256];
-		if (optarg == NULL)
-			optarg = "true";	/* a flag without =VALUE */
+		value = optarg != NULL ? optarg : "true"; /* a bare --flag */
 		if (!(o->flags & CONFIG_CMDLINE)) {
 			a->v[a->n].o = o;
-			a->v[a->n++].value = optarg;
-		} else if (config_set(cfg, o, optarg, &cause) != 0) {
+			a->v[a->n++].value = value;
+		} else if (config_set(cfg, o, value, &cause) != 0) {
 			log_warnx("--%s: %s", o->name, cause);
 			free(cause);
 			goto fail;

@@ -79,7 +79,9 @@ struct config {
 /*
  * config.c, config-table.c: the options, described once in config_options[]
  * and read from the command line and the configuration file by the same
- * code. The command line overrides the file, the file the defaults.
+ * code. The command line overrides the file, the file the defaults. A new
+ * option is a field here and a row in the table; a new kind of value a
+ * case in config_set() and in config_value().
  */
 enum config_type {
 	CONFIG_STRING,		/* char *, never empty; NULL until set */

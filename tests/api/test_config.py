@@ -141,8 +141,10 @@ def test_hostile_config_files(tmp_path):
     """A folder, a binary, a file larger than 1 MB: each a clear error."""
     r = run("--config", str(tmp_path), "--check-config")
     assert r.returncode == 1 and "Is a directory" in r.stderr
-    r = run("--config", TECHTANKD, "--check-config")
-    assert r.returncode == 1 and f"{TECHTANKD}:1: " in r.stderr
+    elf = write(tmp_path, b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8, "a.out")
+    r = run("--config", elf, "--check-config")
+    assert r.returncode == 1
+    assert r.stderr == f"techtankd: {elf}:1: a control character in the line\n"
     big = write(tmp_path, "# padding\n" * 110000, "big.conf")
     r = run("--config", big, "--check-config")
     assert r.returncode == 1
