@@ -5,13 +5,20 @@
  * milliseconds while the kernel writes back dirty pages, and the event
  * loops must never wait for a disk. If the log falls far behind, lines are
  * dropped and counted rather than memory growing without bound.
+ *
+ * SIGHUP reopens the file (for logrotate, which moves it away first): the
+ * lines handed in before the signal go to the old file, those after it to
+ * a new one at the same path, and none is lost between them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -19,7 +26,7 @@
 
 struct log_chunk {
 	struct queue_item	 item;
-	struct evbuffer		*lines;
+	struct evbuffer		*lines;		/* NULL: reopen the file */
 };
 
 static struct {
@@ -27,6 +34,7 @@ static struct {
 	struct queue		 chunks;
 	struct queue		 stop;		/* never holds items */
 	int			 fd;
+	char			*path;		/* NULL: standard error */
 	atomic_size_t		 pending;	/* bytes handed, not written */
 	atomic_size_t		 dropped;	/* bytes */
 } al;
@@ -100,6 +108,35 @@ write_all(struct evbuffer *buf)
 	}
 }
 
+/* Open the log at path (NULL: standard error; "-": standard output). */
+static int
+accesslog_open(const char *path)
+{
+	if (path == NULL)
+		return STDERR_FILENO;
+	if (strcmp(path, "-") == 0)
+		return STDOUT_FILENO;
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+/* After what came before: on to the file now at the path. */
+static void
+reopen(struct evbuffer *out)
+{
+	int	fd;
+
+	write_all(out);
+	if (al.fd == STDERR_FILENO || al.fd == STDOUT_FILENO)
+		return;
+	if ((fd = accesslog_open(al.path)) == -1) {
+		log_warn("cannot reopen the access log %s, writing on to the "
+		    "old file", al.path);
+		return;
+	}
+	close(al.fd);
+	al.fd = fd;
+}
+
 static void *
 accesslog_main(void *arg)
 {
@@ -113,10 +150,14 @@ accesslog_main(void *arg)
 		for (; items != NULL; items = next) {
 			next = items->next;
 			c = (struct log_chunk *)items;
-			atomic_fetch_sub(&al.pending,
-			    evbuffer_get_length(c->lines));
-			evbuffer_add_buffer(out, c->lines);
-			evbuffer_free(c->lines);
+			if (c->lines == NULL)
+				reopen(out);
+			else {
+				atomic_fetch_sub(&al.pending,
+				    evbuffer_get_length(c->lines));
+				evbuffer_add_buffer(out, c->lines);
+				evbuffer_free(c->lines);
+			}
 			free(c);
 		}
 		if ((dropped = atomic_exchange(&al.dropped, 0)) > 0)
@@ -134,13 +175,27 @@ accesslog_main(void *arg)
 }
 
 int
-accesslog_start(int fd, char **cause)
+accesslog_start(const char *path, char **cause)
 {
-	al.fd = fd;
+	if ((al.fd = accesslog_open(path)) == -1) {
+		xasprintf(cause, "cannot open the access log %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	al.path = path != NULL ? xstrdup(path) : NULL;
 	queue_init(&al.chunks, NULL, NULL);
 	queue_init(&al.stop, NULL, NULL);
 	return thread_start(&al.thread, accesslog_main, NULL, "accesslog",
 	    cause);
+}
+
+/* SIGHUP, on any thread: reopen the file once the lines before are out. */
+void
+accesslog_reopen(void)
+{
+	struct log_chunk	*c = xcalloc(1, sizeof *c);
+
+	queue_push(&al.chunks, &c->item);
 }
 
 /* Write what is left and stop: after the workers have handed in theirs. */
@@ -152,4 +207,7 @@ accesslog_stop(void)
 	pthread_join(al.thread, NULL);
 	queue_destroy(&al.chunks);
 	queue_destroy(&al.stop);
+	if (al.fd != STDERR_FILENO && al.fd != STDOUT_FILENO)
+		close(al.fd);
+	free(al.path);
 }

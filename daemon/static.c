@@ -54,16 +54,6 @@ static const struct mime mimes[] = {
 	{ ".wav", "audio/wav" },
 };
 
-/* The web root when none is given: ./web in a source folder, else the
- * installed pages. */
-const char *
-static_default_root(void)
-{
-	if (access("web/index.html", F_OK) == 0)
-		return "./web";
-	return TECHTANK_WEB_DIR;
-}
-
 int
 static_open_root(const char *dir, char **cause)
 {

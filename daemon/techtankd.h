@@ -7,6 +7,8 @@
 #define TECHTANKD_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 
 #include <event2/event.h>
 #include <event2/http.h>
@@ -18,8 +20,9 @@
 
 /*
  * Every limit and tunable of the daemon, named here. The ones a site may
- * want to change are in struct config, with their defaults and the reason
- * for each in config_defaults() (techtankd.c); the rest are fixed.
+ * want to change are options: struct config holds them, and the table in
+ * config-table.c describes each (its name, kind, default and the reason
+ * for it, help text); the rest are fixed.
  */
 #define THREADS_MAX		8	/* HTTP workers at most */
 #define LISTEN_BACKLOG		1024
@@ -37,10 +40,21 @@
 #define PASSWORD_MAX		1024
 #define USERNAME_MAX		63
 #define SEARCH_MAX_BYTES	100
+#define CONFIG_PATH_DEFAULT	"/etc/techtank/techtankd.conf"
+#define CONFIG_FILE_MAX		(1024 * 1024)	/* bytes of the config file */
+#define CONFIG_LINE_MAX		1024	/* bytes of one of its lines */
+
+struct config_address {
+	char	*host;
+	int	 port;			/* 0: pick a free port */
+};
 
 struct config {
-	char	*listen_host;
-	int	 listen_port;		/* 0: pick a free port */
+	char	*config_path;		/* NULL: CONFIG_PATH_DEFAULT, if any */
+	int	 check_config;		/* print the settings and exit */
+	int	 help;
+	int	 version;
+	struct config_address listen;
 	char	*db_path;
 	char	*web_root;
 	char	*public_url;		/* base of links sent to attendees */
@@ -48,7 +62,7 @@ struct config {
 	int	 demo;			/* load the demo into an empty db */
 	int	 threads;		/* HTTP worker threads */
 	int	 max_connections;	/* over all workers, counted at accept */
-	long	 max_body;		/* bytes; larger bodies get 413 */
+	int	 max_body;		/* bytes; larger bodies get 413 */
 	long	 max_headers;		/* bytes of request line + headers */
 	int	 timeout;		/* seconds of silence before closing */
 	int	 header_timeout;	/* seconds for a request's head to arrive */
@@ -61,6 +75,50 @@ struct config {
 	char	**args;			/* a "user" command and its words */
 	int	 nargs;
 };
+
+/*
+ * config.c, config-table.c: the options, described once in config_options[]
+ * and read from the command line and the configuration file by the same
+ * code. The command line overrides the file, the file the defaults. A new
+ * option is a field here and a row in the table; a new kind of value a
+ * case in config_set() and in config_value().
+ */
+enum config_type {
+	CONFIG_STRING,		/* char *, never empty; NULL until set */
+	CONFIG_FLAG,		/* int, 0 or 1: --name[=false], name = true */
+	CONFIG_NUMBER,		/* int from min to max */
+	CONFIG_ADDRESS,		/* struct config_address, from ADDR:PORT */
+};
+#define CONFIG_CMDLINE	0x1	/* on the command line only, not in the file */
+#define CONFIG_SECRET	0x2	/* never shown: --check-config masks it */
+#define CONFIG_NEGATE	0x4	/* a flag kept as its opposite (no-demo) */
+struct config_option {
+	const char	*name;		/* --name, and the file's key */
+	enum config_type type;
+	size_t		 offset;	/* of the value in struct config */
+	const char	*arg;		/* the value's name in --help: "SECS" */
+	const char	*def;		/* default, read as a value is; or NULL */
+	const char	*def_text;	/* the default in words, instead of def */
+	int		 min, max;	/* of a number */
+	int		 flags;
+	const char	*help;
+};
+extern const struct config_option config_options[];	/* NULL name ends */
+void config_tunables(struct config *);
+struct config_args;
+void config_defaults(struct config *);
+void config_free(struct config *);
+const struct config_option *config_find(const char *);
+int config_set(struct config *, const struct config_option *,
+	    const char *value, char **cause);
+char *config_value(const struct config *, const struct config_option *);
+struct config_args *config_args(struct config *, int argc, char **argv);
+int config_args_apply(struct config *, struct config_args *, char **cause);
+int config_parse(struct config *, const char *name, const char *buf,
+	    size_t len, char **cause);
+int config_read(struct config *, char **cause);
+void config_usage(FILE *);
+void config_print(FILE *, const struct config *);
 
 struct conn;
 struct conn_set;
@@ -115,6 +173,9 @@ struct worker {
 	struct evbuffer		*log;
 	struct event		*log_ev;
 
+	struct event		*watchdog_ev;	/* with systemd's watchdog */
+	_Atomic int64_t		 beat;		/* µs: the loop last turned */
+
 	char			*programme;	/* cached JSON */
 	size_t			 programme_len;
 	uint64_t		 programme_generation;
@@ -124,9 +185,9 @@ struct server {
 	struct config		 cfg;
 	struct worker		*workers;
 	int			 nworkers;
-	int			 log_fd;
 	struct event		*sigterm_ev;
 	struct event		*sigint_ev;
+	struct event		*sighup_ev;
 	int			 port;		/* the one bound */
 };
 
@@ -226,11 +287,19 @@ void worker_hand_back(struct worker *, struct job *);
 void worker_stop_check(struct worker *);
 void worker_log_flush(struct worker *);
 
+/* notify.c: sd_notify(3)'s protocol */
+void notify_init(void);
+uint64_t notify_watchdog_usec(void);
+void notify(const char *, ...) TT_PRINTFLIKE(1, 2);
+void notify_watchdog(void);
+void notify_close(void);
+
 /* accesslog.c */
-int accesslog_start(int fd, char **cause);
+int accesslog_start(const char *path, char **cause);
 void accesslog_hand(struct evbuffer *);
 void accesslog_line(struct evbuffer *, const char *peer, const char *method,
 	    const char *path, int status, size_t bytes, int64_t usec);
+void accesslog_reopen(void);
 void accesslog_stop(void);
 
 /* auth.c */
@@ -274,7 +343,6 @@ void resource_update(struct http_req *);
 void resource_delete(struct http_req *);
 
 /* static.c */
-const char *static_default_root(void);
 int static_open_root(const char *, char **cause);
 void static_serve(struct http_req *);
 

@@ -104,7 +104,60 @@ signal_cb(evutil_socket_t sig, short ev, void *arg)
 	(void)ev;
 	log_info("signal %d: finishing requests in flight, then stopping",
 	    (int)sig);
+	notify("STOPPING=1\nSTATUS=finishing the requests in flight");
 	worker_stop_all(srv);
+}
+
+/* SIGHUP: logrotate has moved the access log away. */
+static void
+sighup_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	accesslog_reopen();
+	log_info("SIGHUP: reopening the access log");
+}
+
+/*
+ * Each loop notes that it turns; worker 0 tells systemd's watchdog only
+ * while every loop has turned within the watchdog's interval, so that one
+ * stuck loop (a 1/N share of the connections left unanswered) gets the
+ * daemon restarted too.
+ */
+static void
+watchdog_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w = arg;
+	struct server	*srv = w->srv;
+	int64_t		 now = timefmt_now_usec();
+	int64_t		 limit = (int64_t)notify_watchdog_usec();
+
+	(void)fd;
+	(void)ev;
+	atomic_store(&w->beat, now);
+	if (w->index != 0)
+		return;
+	for (int i = 0; i < srv->nworkers; i++)
+		if (now - atomic_load(&srv->workers[i].beat) > limit)
+			return;
+	notify_watchdog();
+}
+
+/* Ping at half the interval systemd expects, as sd_watchdog_enabled(3)
+ * advises. */
+static void
+watchdog_setup(struct worker *w)
+{
+	uint64_t	usec = notify_watchdog_usec() / 2;
+	struct timeval	tv = { (time_t)(usec / 1000000),
+	    (suseconds_t)(usec % 1000000) };
+
+	atomic_store(&w->beat, timefmt_now_usec());
+	if (usec == 0)
+		return;
+	w->watchdog_ev = event_new(w->base, -1, EV_PERSIST, watchdog_cb, w);
+	event_add(w->watchdog_ev, &tv);
 }
 
 void
@@ -139,6 +192,7 @@ worker_init(struct server *srv, struct worker *w, int index, char **cause)
 	w->exit_ev = evtimer_new(w->base, exit_cb, w);
 	w->log_ev = event_new(w->base, -1, EV_PERSIST, log_flush_cb, w);
 	event_add(w->log_ev, &flush);
+	watchdog_setup(w);
 
 	w->http = evhttp_new(w->base);
 	evhttp_set_max_headers_size(w->http, cfg->max_headers);
@@ -165,15 +219,15 @@ worker_init(struct server *srv, struct worker *w, int index, char **cause)
 	 */
 	evhttp_set_gencb(w->http, http_request, w);
 
-	port = srv->port != 0 ? srv->port : cfg->listen_port;
-	if ((fd = listen_socket(cfg->listen_host, port, index == 0,
+	port = srv->port != 0 ? srv->port : cfg->listen.port;
+	if ((fd = listen_socket(cfg->listen.host, port, index == 0,
 	    &srv->port, cause)) == -1)
 		return -1;
 	w->listener = evconnlistener_new(w->base, NULL, NULL,
 	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (w->listener == NULL ||
 	    evhttp_bind_listener(w->http, w->listener) == NULL) {
-		xasprintf(cause, "cannot listen on %s:%d", cfg->listen_host,
+		xasprintf(cause, "cannot listen on %s:%d", cfg->listen.host,
 		    port);
 		return -1;
 	}
@@ -227,8 +281,11 @@ worker_start_all(struct server *srv, char **cause)
 	    signal_cb, srv);
 	srv->sigint_ev = evsignal_new(srv->workers[0].base, SIGINT,
 	    signal_cb, srv);
+	srv->sighup_ev = evsignal_new(srv->workers[0].base, SIGHUP,
+	    sighup_cb, srv);
 	event_add(srv->sigterm_ev, NULL);
 	event_add(srv->sigint_ev, NULL);
+	event_add(srv->sighup_ev, NULL);
 	return 0;
 }
 
@@ -254,6 +311,7 @@ worker_run_all(struct server *srv)
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (int i = 1; i < srv->nworkers; i++, started++) {
 		snprintf(name, sizeof name, "http-%d", i);
@@ -298,6 +356,8 @@ worker_free_all(struct server *srv)
 			event_free(w->exit_ev);
 		if (w->log_ev != NULL)
 			event_free(w->log_ev);
+		if (w->watchdog_ev != NULL)
+			event_free(w->watchdog_ev);
 		if (w->accept_ev != NULL)
 			event_free(w->accept_ev);
 		if (i == 0) {
@@ -305,6 +365,8 @@ worker_free_all(struct server *srv)
 				event_free(srv->sigterm_ev);
 			if (srv->sigint_ev != NULL)
 				event_free(srv->sigint_ev);
+			if (srv->sighup_ev != NULL)
+				event_free(srv->sighup_ev);
 		}
 		if (w->base != NULL) {
 			event_base_free(w->base);

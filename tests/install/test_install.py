@@ -33,10 +33,14 @@ def test_install_puts_each_file_in_its_place(staged):
     got = installed(staged)
     web = {"share/techtank/web/" + f for f in files_under(os.path.join(ROOT, "web"))}
     want = {"sbin/techtankd", "bin/techtank-badges", "share/man/man8/techtankd.8",
-            "share/man/man1/techtank-badges.1"} | web
+            "share/man/man1/techtank-badges.1", "lib/systemd/system/techtankd.service",
+            "share/doc/techtank/examples/techtankd.conf.example"} | web
     assert got == want, (f"missing: {sorted(want - got)}; "
                          f"not expected: {sorted(got - want)}")
     stage_prefix = str(staged["stage"]) + str(staged["prefix"])
+    with open(os.path.join(stage_prefix, "lib/systemd/system/techtankd.service")) as f:
+        unit = f.read()
+    assert f"ExecStart={staged['prefix']}/sbin/techtankd " in unit and "@sbindir@" not in unit
     for prog in ("sbin/techtankd", "bin/techtank-badges"):
         assert os.access(os.path.join(stage_prefix, prog), os.X_OK), prog
     # Every web file arrives as it is in the source folder.
