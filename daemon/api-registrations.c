@@ -121,10 +121,10 @@ idempotency_key_ok(const char *key)
 /*
  * The registration in a request's body, parsed and checked, in a new
  * job's data; NULL once the error has been answered. With key, the
- * body's hash for the idempotency check.
+ * body's hash for the idempotency check; flags as reg_input_parse()'s.
  */
 static struct reg_job *
-reg_job_parse(struct http_req *hr, const char *key)
+reg_job_parse(struct http_req *hr, const char *key, int flags)
 {
 	const unsigned char	*bytes = NULL;
 	struct reg_input	*input;
@@ -134,7 +134,7 @@ reg_job_parse(struct http_req *hr, const char *key)
 
 	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
 		return NULL;
-	input = reg_input_parse(body, &fields);
+	input = reg_input_parse(body, flags, &fields);
 	json_decref(body);
 	if (input == NULL) {
 		http_reply_error(hr, 422, "validation_failed",
@@ -162,7 +162,7 @@ api_registration_create(struct http_req *hr)
 		    "be 1 to 128 printable ASCII characters", NULL);
 		return;
 	}
-	if ((rj = reg_job_parse(hr, key)) != NULL)
+	if ((rj = reg_job_parse(hr, key, 0)) != NULL)
 		job_submit(hr, &registration_job, rj, reg_job_free);
 }
 
@@ -233,7 +233,8 @@ api_registration_cancel(struct http_req *hr)
 /*
  * POST /api/v1/admin/registrations: an organiser registers speakers,
  * staff, exhibitors and guests on any ticket type, hidden ones and closed
- * sales included, with the same checks, seats and passes as anyone.
+ * sales included, with the same checks, seats and passes as anyone. Its
+ * field errors are codes, as every organiser endpoint's are.
  */
 static int
 on_behalf_run(struct store *st, struct job *job)
@@ -259,7 +260,7 @@ api_registration_on_behalf(struct http_req *hr)
 {
 	struct reg_job	*rj;
 
-	if ((rj = reg_job_parse(hr, NULL)) == NULL)
+	if ((rj = reg_job_parse(hr, NULL, REG_CODES)) == NULL)
 		return;
 	rj->input->on_behalf = 1;
 	rj->who = hr->who;

@@ -150,21 +150,33 @@ attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
 	return sqlite3_last_insert_rowid(store_db(st));
 }
 
+/* One field's error: its code, or with in->codes unset its sentence. */
+static void
+reg_field_error(const struct reg_input *in, struct store_error *err,
+    const char *path, const char *code, const char *msg)
+{
+	if (err->fields == NULL)
+		err->fields = json_object();
+	json_object_set_new(err->fields, path,
+	    json_string(in->codes ? code : msg));
+}
+
 /*
  * Sign an attendee up for sessions that need it, taking a seat in each.
  * Returns 0, or -1 with err set (422 unknown session, 409 full), or -1
  * with err unset when the database failed.
  */
 static int
-sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
+sessions_sign_up(struct store *st, const struct reg_input *in, size_t nth,
     int64_t attendee, int64_t event_id, struct store_error *err)
 {
+	const struct reg_person	*p = &in->attendees[nth];
 	static const char	 get_sql[] =
 	    "SELECT title, seats IS NULL OR taken < seats FROM sessions"
 	    " WHERE id = ?1 AND event_id = ?2 AND signup = 1";
 	sqlite3_stmt		*s;
 	enum store_step		 step;
-	char			 path[48];
+	char			 path[48], *msg;
 	int			 found, free_seat;
 
 	snprintf(path, sizeof path, "attendees.%zu.sessions", nth);
@@ -181,14 +193,15 @@ sessions_sign_up(struct store *st, const struct reg_person *p, size_t nth,
 		if (found && !free_seat) {
 			store_error_set(err, 409, "session_full",
 			    "%s is fully booked", COL_TEXT(s, 0));
-			err->fields = json_pack("{s:s+}", path,
-			    COL_TEXT(s, 0), " is fully booked");
+			xasprintf(&msg, "%s is fully booked", COL_TEXT(s, 0));
+			reg_field_error(in, err, path, "full", msg);
+			free(msg);
 		}
 		sqlite3_reset(s);
 		if (!found) {
 			store_error_set(err, 422, "validation_failed",
 			    "no such session to sign up for");
-			err->fields = json_pack("{s:s}", path,
+			reg_field_error(in, err, path, "not_a_choice",
 			    "no such session to sign up for");
 		}
 		if (!free_seat ||
@@ -239,7 +252,7 @@ store_register(struct store *st, const struct reg_input *in,
 	if (step == STORE_DONE || seats.hidden || !seats.on_sale) {
 		store_error_set(err, 422, "validation_failed",
 		    "this ticket type cannot be booked");
-		err->fields = json_pack("{s:s}", "ticket_type",
+		reg_field_error(in, err, "ticket_type", "not_a_choice",
 		    "not on sale");
 		return -1;
 	}
@@ -250,14 +263,12 @@ store_register(struct store *st, const struct reg_input *in,
 			goto fail;
 		if (step == STORE_DONE)
 			continue;
-		if (err->fields == NULL) {
+		if (err->fields == NULL)
 			store_error_set(err, 422, "validation_failed",
 			    "someone with this address is already registered");
-			err->fields = json_object();
-		}
 		snprintf(path, sizeof path, "attendees.%zu.email", i);
-		json_object_set_new(err->fields, path,
-		    json_string("already registered for this event"));
+		reg_field_error(in, err, path, "taken",
+		    "already registered for this event");
 	}
 	if (err->fields != NULL)
 		return -1;
@@ -277,7 +288,7 @@ store_register(struct store *st, const struct reg_input *in,
 		    seats.event_id, in->ticket_type, now);
 		if (id < 0)
 			goto fail;
-		if (sessions_sign_up(st, &in->attendees[i], i, id,
+		if (sessions_sign_up(st, in, i, id,
 		    seats.event_id, err) != 0) {
 			if (err->status == 0)
 				goto fail;

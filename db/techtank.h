@@ -37,6 +37,9 @@ __attribute__((noreturn)) void fatal(const char *, ...) TT_PRINTFLIKE(1, 2);
 __attribute__((noreturn)) void fatalx(const char *, ...) TT_PRINTFLIKE(1, 2);
 
 /* validate.c */
+#define NAME_MAX_CHARS	100
+#define EMAIL_MAX_BYTES	254
+#define PHONE_MAX_CHARS	40
 int utf8_valid(const char *, size_t);
 size_t utf8_count(const char *);
 int text_has_control(const char *);
@@ -99,13 +102,16 @@ struct reg_person {
 };
 struct reg_input {
 	int64_t			 ticket_type;
+	/* Field errors as codes ("required", "taken"), not sentences. */
+	int			 codes;
 	struct reg_person	 contact;
 	size_t			 nattendees;
 	struct reg_person	 attendees[REG_MAX_ATTENDEES];
 	/* By an organiser: hidden ticket types and closed sales allowed. */
 	int			 on_behalf;
 };
-struct reg_input *reg_input_parse(json_t *, json_t **fields);
+#define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
+struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
 void reg_input_free(struct reg_input *);
 
 /* store.c: connections, prepared statements, transactions */

@@ -15,10 +15,7 @@
 
 #include "techtank.h"
 
-#define NAME_MAX_CHARS	100
-#define EMAIL_MAX_BYTES	254
 #define EMAIL_LOCAL_MAX	64
-#define PHONE_MAX_CHARS	40
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
 int

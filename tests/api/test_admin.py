@@ -368,6 +368,58 @@ def test_organisers_register_speakers_on_hidden_ticket_types(admin):
     assert p.status_code == 200 and p.content[:4] == b"%PDF"
 
 
+
+def test_on_behalf_field_errors_are_codes_the_console_words(admin):
+    """The organiser API names what is wrong with a code per field, as every
+    admin endpoint does; the public API keeps its sentences."""
+    def on_behalf(body):
+        return admin.olle.post(admin.url + "/api/v1/admin/registrations", json=body, timeout=30)
+
+    before = admin.sql("SELECT count(*) FROM registrations")
+    bad = registration(1)
+    bad["privacy_accepted"] = False
+    bad["attendees"][0].update(first_name="  ", email="not an address", company="x" * 151,
+                               dietary="vegan\u202e")
+    bad["contact"]["phone"] = "call me"
+    r = on_behalf(bad)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_failed"
+    assert r.json()["error"]["fields"] == {
+        "privacy_accepted": "required", "attendees.0.first_name": "required",
+        "attendees.0.email": "invalid", "attendees.0.company": "too_long",
+        "attendees.0.dietary": "invalid", "contact.phone": "invalid"}
+    public = admin.register(bad).json()["error"]["fields"]
+    assert public["attendees.0.email"] == "not an email address"
+    assert public["privacy_accepted"] == "the privacy notice must be accepted"
+    r = on_behalf(registration(1, ticket_type=999999))
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not_a_choice"}
+    r = on_behalf({"ticket_type": "1", "attendees": [], "contact": None})
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {
+        "ticket_type": "invalid", "privacy_accepted": "required", "contact": "required",
+        "attendees": "required"}
+    assert admin.sql("SELECT count(*) FROM registrations") == before
+
+    first = registration(1)
+    assert on_behalf(first).status_code == 201
+    again = registration(1)
+    again["attendees"][0]["email"] = first["attendees"][0]["email"].upper()
+    r = on_behalf(again)
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"attendees.0.email": "taken"}
+
+    admin.stop()
+    admin.sql("UPDATE sessions SET seats = taken WHERE id = 9")
+    admin.start()
+    admin.olle = admin.login("olle")
+    visit = registration(1)
+    visit["attendees"][0]["sessions"] = [9]
+    r = on_behalf(visit)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "session_full"
+    assert r.json()["error"]["fields"] == {"attendees.0.sessions": "full"}
+    visit["attendees"][0]["sessions"] = [1]
+    r = on_behalf(visit)
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {
+        "attendees.0.sessions": "not_a_choice"}
+    assert admin.sql("SELECT count(*) FROM registrations") == [(before[0][0] + 1,)]
+
 def test_the_dashboard_follows_registrations_check_ins_and_sign_ups(admin):
     def dash():
         r = admin.olle.get(admin.url + "/api/v1/admin/dashboard", timeout=10)

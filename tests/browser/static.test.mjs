@@ -57,7 +57,7 @@ test('every word the console builds from its field tables and codes exists', asy
   const used = [];
   for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
   for (const code of form.API_CODES) used.push(`console.api.${code}`);
-  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js']) {
+  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js']) {
     const section = await import(url(f));
     used.push(section.section.navKey);
     for (const { prefix, fields, groups = [] } of section.forms || []) {
@@ -76,7 +76,7 @@ test('every word the console builds from its field tables and codes exists', asy
   for (const a of audit.ACTION_CHOICES) assert.ok(audit.ACTIONS.includes(a) || audit.KINDS.includes(a), `audit choice ${a}`);
   assert.deepEqual(used.filter((k) => !(k in en)), []);
   // Words for one field's error must name a field and a code that exist.
-  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type|user)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
+  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type|user|attendee)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
     assert.ok(form.ERROR_CODES.includes(k.split('.').pop()), `${k}: no such error code`);
   }
 });

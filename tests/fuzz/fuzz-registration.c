@@ -1,7 +1,8 @@
 /*
  * fuzz-registration.c: libFuzzer target for the parser of registration
  * bodies, the outside input techtankd trusts least: UTF-8 check, JSON
- * parse, field validation, exactly as api-registrations.c chains them.
+ * parse, field validation, exactly as api-registrations.c chains them;
+ * both ways of naming the errors (sentences and codes).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,9 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(body);
 		return 0;
 	}
-	in = reg_input_parse(body, &fields);
+	for (int flags = 0; flags <= REG_CODES; flags += REG_CODES) {
+		in = reg_input_parse(body, flags, &fields);
+		json_decref(fields);
+		reg_input_free(in);
+	}
 	json_decref(body);
-	json_decref(fields);
-	reg_input_free(in);
 	return 0;
 }

@@ -21,7 +21,7 @@ parse(const char *text, json_t **fields)
 	struct reg_input	*in;
 
 	ck_assert_ptr_nonnull(body);
-	in = reg_input_parse(body, fields);
+	in = reg_input_parse(body, 0, fields);
 	json_decref(body);
 	return in;
 }
@@ -136,7 +136,7 @@ START_TEST(stores_text_in_nfc)
 	json = json_loads(body, 0, NULL);
 	json_object_set_new(json_object_get(json, "contact"), "first_name",
 	    json_string("A\u030asa"));
-	in = reg_input_parse(json, &fields);
+	in = reg_input_parse(json, 0, &fields);
 	json_decref(json);
 	ck_assert_ptr_nonnull(in);
 	ck_assert_str_eq(in->contact.first_name, "\u00c5sa");
@@ -175,6 +175,60 @@ START_TEST(keeps_the_address_as_typed)
 }
 END_TEST
 
+/* The code an organiser's body gets for field, or NULL when it passes. */
+static const char *
+code_of(const char *text, const char *field)
+{
+	static char		 code[32];
+	json_t			*body = json_loads(text, JSON_ALLOW_NUL, NULL);
+	json_t			*fields = NULL;
+	struct reg_input	*in;
+
+	ck_assert_ptr_nonnull(body);
+	in = reg_input_parse(body, REG_CODES, &fields);
+	json_decref(body);
+	reg_input_free(in);
+	if (json_string_value(json_object_get(fields, field)) == NULL) {
+		json_decref(fields);
+		return NULL;
+	}
+	snprintf(code, sizeof code, "%s",
+	    json_string_value(json_object_get(fields, field)));
+	json_decref(fields);
+	return code;
+}
+
+START_TEST(names_errors_by_code_for_organisers)
+{
+	char	 body[1024], name[200];
+	json_t	*fields = NULL;
+
+	ck_assert_str_eq(code_of("{}", "ticket_type"), "required");
+	ck_assert_str_eq(code_of("{\"ticket_type\": \"1\"}", "ticket_type"),
+	    "invalid");
+	ck_assert_str_eq(code_of("{}", "privacy_accepted"), "required");
+	ck_assert_str_eq(code_of("{}", "attendees"), "required");
+	attendee_body(body, sizeof body, "first_name", "   ");
+	ck_assert_str_eq(code_of(body, "attendees.0.first_name"), "required");
+	memset(name, 'x', 101);
+	name[101] = '\0';
+	attendee_body(body, sizeof body, "last_name", name);
+	ck_assert_str_eq(code_of(body, "attendees.0.last_name"), "too_long");
+	attendee_body(body, sizeof body, "email", "not an address");
+	ck_assert_str_eq(code_of(body, "attendees.0.email"), "invalid");
+	attendee_body(body, sizeof body, "company", "Press\\u0007verk");
+	ck_assert_str_eq(code_of(body, "attendees.0.company"), "invalid");
+	ck_assert_str_eq(code_of("{\"attendees\": [{\"email\": \"a@b.se\"},"
+	    " {\"email\": \"A@B.SE\"}]}", "attendees.1.email"), "taken");
+	ck_assert_ptr_null(code_of(good, "attendees.0.email"));
+	/* The public API keeps its sentences. */
+	ck_assert_ptr_null(parse(body, &fields));
+	ck_assert_str_eq(json_string_value(json_object_get(fields,
+	    "attendees.0.company")), "must not contain control characters");
+	json_decref(fields);
+}
+END_TEST
+
 Suite *
 suite_reg_input(void)
 {
@@ -188,6 +242,7 @@ suite_reg_input(void)
 	tcase_add_test(tc, refuses_invisible_and_bidi_text);
 	tcase_add_test(tc, stores_text_in_nfc);
 	tcase_add_test(tc, keeps_the_address_as_typed);
+	tcase_add_test(tc, names_errors_by_code_for_organisers);
 	suite_add_tcase(s, tc);
 	return s;
 }

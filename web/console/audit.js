@@ -22,7 +22,7 @@ export const ACTION_CHOICES = [
   'event.', 'event.create', 'event.update', 'event.current',
   'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete',
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
-  'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
+  'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
 ];
 /** Every action with words of its own; any other shows its code. */
 export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy']);

@@ -514,15 +514,19 @@ export function showSaveError(r, { form, summary, conflictHost, base, onCurrent 
   }
   if (r.status === 422 && err.fields && Object.keys(err.fields).length) {
     const unplaced = form.showErrors(err.fields);
-    const words = unplaced.map(([name, code]) => `${name}: ${t(ERROR_CODES.includes(code) ? `console.error.${code}` : 'console.error.invalid')}`).join(' ');
     i18n.setText(summary, unplaced.length ? 'console.form.errors_other' : 'console.form.errors',
-      { n: Object.keys(err.fields).length, other: words });
+      { n: Object.keys(err.fields).length, other: unplacedWords(unplaced) });
     if (!Object.keys(err.fields).some((k) => form.has(k))) summary.focus();
     return;
   }
   const { key, args } = apiErrorText(r);
   i18n.setText(summary, key, args);
   summary.focus();
+}
+
+/** Errors with no field in the form ([name, code] pairs), as words for its summary. */
+export function unplacedWords(unplaced) {
+  return unplaced.map(([name, code]) => `${name}: ${t(ERROR_CODES.includes(code) ? `console.error.${code}` : 'console.error.invalid')}`).join(' ');
 }
 
 export function clearSummary(summary) {

@@ -3,6 +3,7 @@ import { api, errorMessage } from './api.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { formatPrice, datePart, formatDay, hhmm } from './format.js';
+import { attendeeBody } from './attendee.js';
 
 const { t } = i18n;
 const MAX_ATTENDEES = 10;
@@ -376,18 +377,11 @@ function collect() {
   };
   const phone = value('contact-phone');
   if (phone) contact.phone = phone;
-  const attendees = attendeeBlocks().map((fs) => {
-    const get = (name) => fs.querySelector(`[data-name="${name}"]`).value.trim();
-    const a = { first_name: get('first_name'), last_name: get('last_name'), email: get('email') };
-    for (const name of ['company', 'job_title', 'dietary']) {
-      const v = get(name);
-      if (v) a[name] = v;
-    }
-    a.listed = fs.querySelector('[data-name="listed"]').checked;
-    const sessions = Array.from(fs.querySelectorAll('[data-name="sessions"]:checked'), (c) => Number(c.value));
-    if (sessions.length) a.sessions = sessions;
-    return a;
-  });
+  const attendees = attendeeBlocks().map((fs) => attendeeBody(
+    (name) => fs.querySelector(`[data-name="${name}"]`).value, {
+      listed: fs.querySelector('[data-name="listed"]').checked,
+      sessions: Array.from(fs.querySelectorAll('[data-name="sessions"]:checked'), (c) => Number(c.value)),
+    }));
   return {
     ticket_type: checked ? Number(checked.value) : null,
     privacy_accepted: document.getElementById('privacy_accepted').checked,
