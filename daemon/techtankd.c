@@ -37,6 +37,8 @@ usage(FILE *f)
 "  --body-timeout SECS    and then its body within (default 30)\n"
 "  --access-log FILE      request log (default standard error, - stdout)\n"
 "  --secure-cookies       mark session cookies Secure (when served over TLS)\n"
+"  --trusted-proxy ADDR   believe X-Forwarded-For from this address or range\n"
+"                         (a.b.c.d, a.b.c.d/N, IPv6, IPv6/N; repeatable)\n"
 "  --help, --version\n"
 "\n"
 "usage: techtankd --db PATH user add NAME --role door|organiser\n"
@@ -86,6 +88,7 @@ config_free(struct config *cfg)
 	free(cfg->public_url);
 	free(cfg->access_log);
 	free(cfg->role);
+	free(cfg->trusted_proxies);
 }
 
 static long
@@ -131,7 +134,7 @@ static void
 parse_args(struct config *cfg, int argc, char **argv)
 {
 	enum { O_LISTEN = 256, O_DB, O_WEB, O_URL, O_NODEMO, O_THREADS,
-	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_HEADTIMEOUT, O_BODYTIMEOUT, O_LOG, O_SECURE, O_ROLE, O_HELP,
+	    O_MAXCONN, O_MAXBODY, O_TIMEOUT, O_HEADTIMEOUT, O_BODYTIMEOUT, O_LOG, O_SECURE, O_PROXY, O_ROLE, O_HELP,
 	    O_VERSION };
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -147,12 +150,14 @@ parse_args(struct config *cfg, int argc, char **argv)
 		{ "body-timeout", required_argument, NULL, O_BODYTIMEOUT },
 		{ "access-log", required_argument, NULL, O_LOG },
 		{ "secure-cookies", no_argument, NULL, O_SECURE },
+		{ "trusted-proxy", required_argument, NULL, O_PROXY },
 		{ "role", required_argument, NULL, O_ROLE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	int	c;
+	char	*cause;
+	int	 c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -200,6 +205,10 @@ parse_args(struct config *cfg, int argc, char **argv)
 			break;
 		case O_SECURE:
 			cfg->secure_cookies = 1;
+			break;
+		case O_PROXY:
+			if (proxy_trust(cfg, optarg, &cause) != 0)
+				fatalx("--trusted-proxy: %s", cause);
 			break;
 		case O_ROLE:
 			set_string(&cfg->role, optarg);

@@ -37,6 +37,17 @@
 #define PASSWORD_MAX		1024
 #define USERNAME_MAX		63
 #define SEARCH_MAX_BYTES	100
+#define PROXY_HOPS_MAX		16	/* X-Forwarded-For hops read */
+
+/* proxy.c: an address, IPv4-mapped IPv6 taken as IPv4; a range of them. */
+struct proxy_addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	unsigned char	 b[16];
+};
+struct proxy_net {
+	struct proxy_addr addr;
+	int		 bits;		/* prefix length */
+};
 
 struct config {
 	char	*listen_host;
@@ -57,6 +68,8 @@ struct config {
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
 	int	 secure_cookies;	/* served over TLS: cookies get Secure */
+	struct proxy_net *trusted_proxies; /* believed in X-Forwarded-For */
+	size_t	 ntrusted_proxies;
 	char	*role;			/* user add --role */
 	char	**args;			/* a "user" command and its words */
 	int	 nargs;
@@ -159,6 +172,7 @@ void http_reply_data(struct http_req *, int status, const char *type,
 void http_header(struct http_req *, const char *, const char *);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
+void http_client_address(struct http_req *, char *, size_t);
 const char *http_status_text(int);
 const char *http_method_name(enum evhttp_cmd_type);
 
@@ -213,6 +227,12 @@ void headscan_unwatch(struct evbuffer *, struct headscan *);
 void conn_setup(struct worker *);
 void conn_thread(struct worker *);
 
+/* proxy.c */
+int proxy_trust(struct config *, const char *spec, char **cause);
+struct evkeyvalq;
+void proxy_client_address(const struct config *, struct evhttp_connection *,
+	    const struct evkeyvalq *headers, char *, size_t);
+
 /* listen.c */
 int listen_socket(const char *host, int port, int first, int *bound_port,
 	    char **cause);
@@ -234,7 +254,6 @@ void accesslog_line(struct evbuffer *, const char *peer, const char *method,
 void accesslog_stop(void);
 
 /* auth.c */
-void auth_address(struct http_req *, char *, size_t);
 int auth_staff(struct http_req *, const char *role, struct staff *);
 const char *auth_session_token(struct http_req *, char *, size_t);
 void auth_set_cookie(struct http_req *, const char *token);
