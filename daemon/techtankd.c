@@ -45,7 +45,12 @@ usage(FILE *f)
 "       techtankd --db PATH user list\n"
 "       techtankd --db PATH user disable NAME\n"
 "  user add reads the password from standard input; from a terminal, or\n"
-"  when the input is empty, it makes one up and prints it once.\n",
+"  when the input is empty, it makes one up and prints it once.\n"
+"\n"
+"usage: techtankd backup --db PATH --to FILE [--force]\n"
+"       techtankd backup --db PATH --to DIR/ [--keep N]\n"
+"       techtankd restore --db PATH --from FILE [--force]\n"
+"  (techtankd backup --help tells more)\n",
 	    THREADS_MAX);
 }
 
@@ -331,6 +336,9 @@ main(int argc, char **argv)
 
 	memset(&srv, 0, sizeof srv);
 	log_init("techtankd");
+	if (argc > 1 && (strcmp(argv[1], "backup") == 0 ||
+	    strcmp(argv[1], "restore") == 0))
+		return backup_command(argc - 1, argv + 1);
 	config_defaults(&srv.cfg);
 	parse_args(&srv.cfg, argc, argv);
 	signal(SIGPIPE, SIG_IGN);

@@ -233,6 +233,9 @@ struct evkeyvalq;
 void proxy_client_address(const struct config *, struct evhttp_connection *,
 	    const struct evkeyvalq *headers, char *, size_t);
 
+/* backup.c */
+int backup_command(int argc, char **argv);
+
 /* listen.c */
 int listen_socket(const char *host, int port, int first, int *bound_port,
 	    char **cause);
