@@ -4,6 +4,7 @@ new daemon then serves, and every refusal: a newer schema, a damaged file,
 a daemon still running, a place that cannot be written, an existing file."""
 import os
 import re
+import shutil
 import resource
 import signal
 import sqlite3
@@ -312,3 +313,56 @@ def test_usage_errors(args, tmp_path):
     assert r.returncode == 2, r.stderr
     assert "usage: techtankd backup" in r.stderr
     assert os.listdir(tmp_path) == []
+
+
+UNITS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "daemon")
+
+
+def unit_text(name, tmp_path):
+    """A unit of daemon/ with the installed paths moved into tmp_path."""
+    with open(os.path.join(UNITS, name), encoding="utf-8") as f:
+        text = f.read()
+    assert text.count("/usr/sbin/techtankd") <= 1
+    return text.replace("/usr/sbin/techtankd", TECHTANKD).replace("/var/lib/", f"{tmp_path}/")
+
+
+def test_the_backup_units_pass_systemd_analyze_verify(tmp_path):
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed: the units are not checked")
+    for name in ("techtank-backup.service", "techtank-backup.timer"):
+        (tmp_path / name).write_text(unit_text(name, tmp_path))
+    # --man=no: the man pages are not installed in the build folder.
+    r = subprocess.run(["systemd-analyze", "verify", "--man=no",
+                        str(tmp_path / "techtank-backup.timer"),
+                        str(tmp_path / "techtank-backup.service")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+def test_the_units_backup_command_runs_as_written(make_daemon, tmp_path):
+    """ExecStart= of the service, its paths in a temporary folder, against a
+    running daemon whose database is where the service looks for it."""
+    line = [w for w in unit_text("techtank-backup.service", tmp_path).splitlines()
+            if w.startswith("ExecStart=")]
+    assert len(line) == 1
+    argv = line[0][len("ExecStart="):].split()
+    db = argv[argv.index("--db") + 1]
+    out = argv[argv.index("--to") + 1]
+    keep = int(argv[argv.index("--keep") + 1])
+    d = make_daemon()
+    d.stop()
+    os.makedirs(os.path.dirname(db))
+    os.makedirs(out)
+    shutil.copy(d.db, db)
+    d.db = db
+    d.start()
+    # Older backups, one an hour, more than it keeps.
+    for i in range(keep + 5):
+        name = time.strftime("techtank-%Y%m%dT%H%M%SZ.db", time.gmtime(1.6e9 + 3600 * i))
+        shutil.copy(db, os.path.join(out, name))
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    made = os.path.basename(r.stdout.split(":")[0])
+    assert len(os.listdir(out)) == keep and made in os.listdir(out)
+    assert r.stdout.count("removed ") == 6
+    assert integrity(os.path.join(out, made)) == [("ok",)]
