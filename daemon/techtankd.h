@@ -37,17 +37,6 @@
 #define PASSWORD_MAX		1024
 #define USERNAME_MAX		63
 #define SEARCH_MAX_BYTES	100
-#define PROXY_HOPS_MAX		16	/* X-Forwarded-For hops read */
-
-/* proxy.c: an address, IPv4-mapped IPv6 taken as IPv4; a range of them. */
-struct proxy_addr {
-	int		 family;	/* AF_INET or AF_INET6 */
-	unsigned char	 b[16];
-};
-struct proxy_net {
-	struct proxy_addr addr;
-	int		 bits;		/* prefix length */
-};
 
 struct config {
 	char	*listen_host;
@@ -68,7 +57,7 @@ struct config {
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
 	int	 secure_cookies;	/* served over TLS: cookies get Secure */
-	struct proxy_net *trusted_proxies; /* believed in X-Forwarded-For */
+	struct net_range *trusted_proxies; /* believed in X-Forwarded-For */
 	size_t	 ntrusted_proxies;
 	char	*role;			/* user add --role */
 	char	**args;			/* a "user" command and its words */

@@ -103,6 +103,9 @@ def test_repeated_headers_are_one_list_in_their_order(proxied):
     assert address_seen(proxied, xff("203.0.113.7", "127.0.0.1")) == "203.0.113.7"
     # The last header is read first: garbage there makes it worthless.
     assert address_seen(proxied, xff("203.0.113.7", "garbage")) == "127.0.0.1"
+    # Sixteen fields are read, more are not.
+    assert address_seen(proxied, xff(*["127.0.0.1"] * 15 + ["203.0.113.7"])) == "203.0.113.7"
+    assert address_seen(proxied, xff(*["127.0.0.1"] * 16 + ["203.0.113.7"])) == "127.0.0.1"
 
 
 @pytest.mark.parametrize("value", [
