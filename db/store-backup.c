@@ -139,6 +139,30 @@ store_backup_verify(const char *path, int *version, char **cause)
 	return rc;
 }
 
+/*
+ * Whether path is the database at db_path or one of its side files: a
+ * backup written there, or a restore read from there, would destroy it.
+ */
+static int
+same_database(const char *path, const char *db_path)
+{
+	static const char	*const sides[] = { "", "-wal", "-shm",
+				    "-journal" };
+	struct stat		 a, b;
+	char			*side;
+	int			 same = 0;
+
+	if (stat(path, &a) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0] && !same; i++) {
+		xasprintf(&side, "%s%s", db_path, sides[i]);
+		same = stat(side, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino;
+		free(side);
+	}
+	return same;
+}
+
 static int
 fsync_path(const char *path, int flags)
 {
@@ -221,10 +245,14 @@ int
 store_backup(const char *db_path, const char *to, int replace, int *version,
     char **cause)
 {
-	struct store	*src;
+	struct store	*src = NULL;
 	char		*dir = parent_dir(to), *tmp = NULL, *base;
 	int		 fd = -1, rc = -1;
 
+	if (same_database(to, db_path)) {
+		xasprintf(cause, "%s is the database %s itself", to, db_path);
+		goto out;
+	}
 	if ((src = store_open(db_path, 0, cause)) == NULL)
 		goto out;
 	if ((*version = user_version(store_db(src))) < 0) {
@@ -320,6 +348,10 @@ store_restore(const char *db_path, const char *from, int replace,
 	struct stat	 sb;
 	int		 rc = -1;
 
+	if (same_database(from, db_path)) {
+		xasprintf(cause, "%s is the database %s itself", from, db_path);
+		return -1;
+	}
 	if (store_backup_verify(from, version, cause) != 0)
 		return -1;
 	if (!replace && stat(db_path, &sb) == 0) {

@@ -223,6 +223,20 @@ def test_backup_never_replaces_a_file_without_force(daemon, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["b.db"]
 
 
+def test_backup_and_restore_never_take_the_database_for_a_copy(daemon, tmp_path):
+    os.link(daemon.db, tmp_path / "hard-link.db")
+    for to in (daemon.db, daemon.db + "-wal", tmp_path / "hard-link.db"):
+        r = backup(daemon.db, to, "--force")
+        assert r.returncode == 1 and "itself" in r.stderr, to
+    assert daemon.register().status_code == 201
+    daemon.stop()
+    r = restore(daemon.db, daemon.db, "--force")
+    assert r.returncode == 1 and "itself" in r.stderr
+    daemon.start()
+    assert daemon.sql("PRAGMA integrity_check") == [("ok",)]
+    assert daemon.register().status_code == 201
+
+
 def no_file_size_beyond(limit):
     def preexec():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # write() gets EFBIG
