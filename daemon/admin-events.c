@@ -139,7 +139,7 @@ event_op_new(struct http_req *hr, int64_t id)
 
 	op->id = id;
 	op->who = hr->who;
-	auth_address(hr, op->address, sizeof op->address);
+	http_client_address(hr, op->address, sizeof op->address);
 	return op;
 }
 

@@ -207,7 +207,7 @@ api_user_password_reset(struct http_req *hr)
 	r = xcalloc(1, sizeof *r);
 	r->id = id;
 	r->who = hr->who;
-	auth_address(hr, r->address, sizeof r->address);
+	http_client_address(hr, r->address, sizeof r->address);
 	job_submit(hr, &reset_job, r, reset_free);
 }
 

@@ -88,7 +88,7 @@ api_checkin(struct http_req *hr)
 	json_decref(fields);
 	sc = xcalloc(1, sizeof *sc);
 	sc->who = hr->who;
-	auth_address(hr, sc->address, sizeof sc->address);
+	http_client_address(hr, sc->address, sizeof sc->address);
 	if (in.code != NULL) {
 		/* Scanners add blanks; people type codes in either case. */
 		sc->code = text_trim(in.code);
@@ -149,7 +149,7 @@ api_checkin_undo(struct http_req *hr)
 	u = xcalloc(1, sizeof *u);
 	u->who = hr->who;
 	u->checkin_id = id;
-	auth_address(hr, u->address, sizeof u->address);
+	http_client_address(hr, u->address, sizeof u->address);
 	job_submit(hr, &undo_job, u, free);
 }
 

@@ -264,7 +264,7 @@ api_registration_on_behalf(struct http_req *hr)
 		return;
 	rj->input->on_behalf = 1;
 	rj->who = hr->who;
-	auth_address(hr, rj->address, sizeof rj->address);
+	http_client_address(hr, rj->address, sizeof rj->address);
 	job_submit(hr, &on_behalf_job, rj, reg_job_free);
 }
 

@@ -145,7 +145,7 @@ api_session_login(struct http_req *hr)
 		    "username" : "password", "required"));
 		return;
 	}
-	auth_address(hr, address, sizeof address);
+	http_client_address(hr, address, sizeof address);
 	/* Once admitted, the login is in flight until login_free(). */
 	if ((wait = auth_login_begin(hr->w->store, user, address)) != 0) {
 		json_decref(body);
@@ -231,7 +231,7 @@ api_session_logout(struct http_req *hr)
 	struct logout	*lo = xcalloc(1, sizeof *lo);
 
 	lo->who = hr->who;
-	auth_address(hr, lo->address, sizeof lo->address);
+	http_client_address(hr, lo->address, sizeof lo->address);
 	if (auth_session_token(hr, lo->token, sizeof lo->token) == NULL) {
 		logout_free(lo);
 		http_reply_error(hr, 401, "login_required",
@@ -372,7 +372,7 @@ api_session_password(struct http_req *hr)
 	json_decref(fields);
 	pc = xcalloc(1, sizeof *pc);
 	pc->who = hr->who;
-	auth_address(hr, pc->address, sizeof pc->address);
+	http_client_address(hr, pc->address, sizeof pc->address);
 	wait = store_login_wait(hr->w->store, hr->who.name, pc->address, NULL,
 	    (int64_t)time(NULL));
 	if (wait != 0 || store_user_for_login(hr->w->store, hr->who.name, &who,

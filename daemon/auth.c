@@ -36,19 +36,6 @@ static struct {
 	size_t			 n, size;
 } flights = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* The peer's address, for throttling and the audit log. */
-void
-auth_address(struct http_req *hr, char *out, size_t len)
-{
-	struct evhttp_connection *evcon = evhttp_request_get_connection(hr->req);
-	char			*peer = NULL;
-	ev_uint16_t		 port;
-
-	if (evcon != NULL)
-		evhttp_connection_get_peer(evcon, &peer, &port);
-	snprintf(out, len, "%s", peer ? peer : "-");
-}
-
 /* The session token of a request's cookie, or NULL. */
 const char *
 auth_session_token(struct http_req *hr, char *buf, size_t len)

@@ -80,6 +80,11 @@ const struct config_option config_options[] = {
 	{ .name = "secure-cookies", .type = CONFIG_FLAG,
 	  .offset = AT(secure_cookies), .def = "false",
 	  .help = "mark session cookies Secure (when served over TLS)" },
+	/* Only from these peers is X-Forwarded-For believed (proxy.c). */
+	{ .name = "trusted-proxy", .type = CONFIG_RANGES,
+	  .offset = AT(trusted_proxies), .arg = "ADDR[/N],...",
+	  .def_text = "none",
+	  .help = "believe X-Forwarded-For from these; repeatable" },
 
 	{ .name = "role", .type = CONFIG_STRING, .offset = AT(role),
 	  .arg = "ROLE", .flags = CONFIG_CMDLINE,

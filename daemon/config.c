@@ -17,6 +17,10 @@
  * credential), whose first line is the value. --check-config and every
  * error message already leave the values of secrets out.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -80,6 +84,8 @@ config_free(struct config *cfg)
 			free(*(char **)field(cfg, o));
 		else if (o->type == CONFIG_ADDRESS)
 			free(((struct config_address *)field(cfg, o))->host);
+		else if (o->type == CONFIG_RANGES)
+			free(((struct config_ranges *)field(cfg, o))->v);
 	}
 }
 
@@ -136,6 +142,64 @@ parse_address(const char *s, struct config_address *a)
 }
 
 /*
+ * Addresses and ranges separated by commas (and blanks), added to those
+ * already given: the command line's to the file's. All or none: 0, or -1.
+ */
+static int
+parse_ranges(const char *s, struct config_ranges *r)
+{
+	struct net_range	*v = NULL;
+	size_t			 n = 0, len;
+
+	for (;;) {
+		s += strspn(s, " \t");
+		len = strcspn(s, ", \t");
+		v = xreallocarray(v, n + 1, sizeof *v);
+		if (len == 0 || net_range_parse(s, len, &v[n]) != 0) {
+			free(v);
+			return -1;
+		}
+		n++;
+		s += len;
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		if (*s++ != ',') {
+			free(v);
+			return -1;
+		}
+	}
+	r->v = xreallocarray(r->v, r->n + n, sizeof *r->v);
+	memcpy(r->v + r->n, v, n * sizeof *v);
+	r->n += n;
+	free(v);
+	return 0;
+}
+
+/* The ranges as the file gives them; NULL: none. */
+static char *
+ranges_text(const struct config_ranges *r)
+{
+	char	 addr[INET6_ADDRSTRLEN], *s = NULL, *t;
+	int	 max;
+
+	for (size_t i = 0; i < r->n; i++) {
+		inet_ntop(r->v[i].addr.family, r->v[i].addr.b, addr,
+		    sizeof addr);
+		max = r->v[i].addr.family == AF_INET ? 32 : 128;
+		if (r->v[i].bits == max)
+			xasprintf(&t, "%s%s%s", s != NULL ? s : "",
+			    s != NULL ? ", " : "", addr);
+		else
+			xasprintf(&t, "%s%s%s/%d", s != NULL ? s : "",
+			    s != NULL ? ", " : "", addr, r->v[i].bits);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/*
  * Set option o from the text of its value; -1 with what was expected in
  * cause (the value too, unless it is a secret).
  */
@@ -178,6 +242,14 @@ config_set(struct config *cfg, const struct config_option *o,
 			break;
 		}
 		return 0;
+	case CONFIG_RANGES:
+		if (parse_ranges(value, at) != 0) {
+			snprintf(expected, sizeof expected, "IPv4 or IPv6 "
+			    "addresses or ranges ADDR/N (by their first "
+			    "address), separated by commas");
+			break;
+		}
+		return 0;
 	}
 	if (o->flags & CONFIG_SECRET)
 		xasprintf(cause, "expected %s", expected);
@@ -213,6 +285,8 @@ config_value(const struct config *cfg, const struct config_option *o)
 		xasprintf(&s, strchr(a->host, ':') != NULL ? "[%s]:%d" :
 		    "%s:%d", a->host, a->port);
 		break;
+	case CONFIG_RANGES:
+		return ranges_text(at);
 	}
 	if (o->flags & CONFIG_SECRET) {
 		free(s);

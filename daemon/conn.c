@@ -347,18 +347,18 @@ conn_close_after(struct worker *w, struct evhttp_request *req)
 void
 conn_refused(struct conn *c, int status, size_t bytes)
 {
-	char		*peer = NULL, line[sizeof c->head.line + 8], *secret;
-	ev_uint16_t	 port;
+	char		 peer[64], line[sizeof c->head.line + 8], *secret;
 
 	c->refused = 1;
-	if (c->evcon != NULL)
-		evhttp_connection_get_peer(c->evcon, &peer, &port);
+	/* No head was parsed: no forwarded address to believe. */
+	proxy_client_address(&c->w->srv->cfg, c->evcon, NULL, peer,
+	    sizeof peer);
 	/* The request line as far as it was read: it never was parsed. */
 	snprintf(line, sizeof line, "%s", c->head.line_len > 0 ?
 	    c->head.line : "-");
 	if ((secret = strstr(line, "/registrations/")) != NULL)
 		strcpy(secret + strlen("/registrations/"), "<token>");
-	accesslog_line(c->w->log, peer != NULL ? peer : "-", "-", line,
+	accesslog_line(c->w->log, peer, "-", line,
 	    status, bytes, 0);
 }
 

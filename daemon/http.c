@@ -62,16 +62,25 @@ http_method_name(enum evhttp_cmd_type m)
 	}
 }
 
+/*
+ * The address of the client of this request (proxy.c): for the access log,
+ * login throttling and the audit log.
+ */
+void
+http_client_address(struct http_req *hr, char *out, size_t len)
+{
+	proxy_client_address(&hr->w->srv->cfg,
+	    evhttp_request_get_connection(hr->req),
+	    evhttp_request_get_input_headers(hr->req), out, len);
+}
+
 static void
 access_log(struct http_req *hr, int status, size_t bytes)
 {
-	struct evhttp_connection *evcon = evhttp_request_get_connection(hr->req);
-	char			*peer = NULL;
-	ev_uint16_t		 port;
+	char	client[64];
 
-	if (evcon != NULL)
-		evhttp_connection_get_peer(evcon, &peer, &port);
-	accesslog_line(hr->w->log, peer ? peer : "-",
+	http_client_address(hr, client, sizeof client);
+	accesslog_line(hr->w->log, client,
 	    http_method_name(hr->method), hr->log_path, status, bytes,
 	    timefmt_now_usec() - hr->t0);
 	if (evbuffer_get_length(hr->w->log) >= LOG_FLUSH_BYTES)

@@ -1,9 +1,14 @@
 /*
  * parse.c: the parsers of what a client sends that need nothing but the
  * bytes: the Cookie header, request paths split and matched against route
- * patterns, and paths of web files. Kept apart so that the fuzzers
+ * patterns, paths of web files, and the addresses of X-Forwarded-For. Kept apart so that the fuzzers
  * (tests/fuzz/) link exactly the code the daemon runs.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <string.h>
 
 #include "parse.h"
@@ -111,3 +116,142 @@ static_path_safe(const char *path)
 	}
 }
 
+
+/*
+ * An IP address in text (no brackets, port, prefix or zone) into *a, an
+ * IPv4-mapped IPv6 address as the IPv4 one: 0, or -1.
+ */
+int
+net_addr_parse(const char *s, size_t len, struct net_addr *a)
+{
+	static const unsigned char	 mapped[12] = { [10] = 0xff, 0xff };
+	char				 buf[INET6_ADDRSTRLEN];
+
+	if (len == 0 || len >= sizeof buf || memchr(s, '\0', len) != NULL)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(a, 0, sizeof *a);
+	if (inet_pton(AF_INET, buf, a->b) == 1) {
+		a->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, a->b) != 1)
+		return -1;
+	a->family = AF_INET6;
+	/* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d. */
+	if (memcmp(a->b, mapped, sizeof mapped) == 0) {
+		memmove(a->b, a->b + 12, 4);
+		memset(a->b + 4, 0, 12);
+		a->family = AF_INET;
+	}
+	return 0;
+}
+
+int
+net_range_contains(const struct net_range *n, const struct net_addr *a)
+{
+	int		full = n->bits / 8, rest = n->bits % 8;
+	unsigned char	mask;
+
+	if (n->addr.family != a->family ||
+	    memcmp(n->addr.b, a->b, (size_t)full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (unsigned char)(0xff << (8 - rest));
+	return (n->addr.b[full] & mask) == (a->b[full] & mask);
+}
+
+/*
+ * "ADDR" or "ADDR/N" into *n (a whole address when no prefix is given); N
+ * is decimal, at most 32 or 128, and no bits may be set beyond it (the
+ * range is written by its first address): 0, or -1.
+ */
+int
+net_range_parse(const char *s, size_t len, struct net_range *n)
+{
+	const char	*slash = memchr(s, '/', len);
+	size_t		 alen = slash != NULL ? (size_t)(slash - s) : len;
+	int		 max, full, rest, bits = 0;
+
+	if (net_addr_parse(s, alen, &n->addr) != 0)
+		return -1;
+	max = n->addr.family == AF_INET ? 32 : 128;
+	n->bits = max;
+	if (slash == NULL)
+		return 0;
+	/* An IPv4-mapped IPv6 range would count its prefix in 128 bits. */
+	if (n->addr.family == AF_INET && memchr(s, ':', alen) != NULL)
+		return -1;
+	if (len - alen < 2 || len - alen > 4)
+		return -1;
+	for (const char *d = slash + 1; d < s + len; d++) {
+		if (*d < '0' || *d > '9')
+			return -1;
+		bits = bits * 10 + (*d - '0');
+	}
+	if (bits > max)
+		return -1;
+	n->bits = bits;
+	full = bits / 8;
+	rest = bits % 8;
+	for (int i = full; i < max / 8; i++) {
+		unsigned char	host = i == full ?
+				    (unsigned char)(0xff >> rest) : 0xff;
+
+		if ((n->addr.b[i] & host) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+net_trusted(const struct net_range *trusted, size_t ntrusted,
+    const struct net_addr *a)
+{
+	for (size_t i = 0; i < ntrusted; i++)
+		if (net_range_contains(&trusted[i], a))
+			return 1;
+	return 0;
+}
+
+/*
+ * The client behind trusted proxies, from the values of the X-Forwarded-For
+ * fields in their order (repeated fields are one list: RFC 9110, 5.3). The
+ * list is read from its right end, where the nearest proxy appended, past
+ * the trusted addresses to the first that is not: 0 with *client, which is
+ * the left-most when all are trusted. -1 when there is no value, more than
+ * FORWARDED_HEADERS_MAX of them, or an element read is not a plain address
+ * or beyond FORWARDED_HOPS_MAX. What lies left of the client is never read.
+ */
+int
+forwarded_client(const char *const *values, size_t nvalues,
+    const struct net_range *trusted, size_t ntrusted,
+    struct net_addr *client)
+{
+	const char	*v, *end, *start, *s, *e;
+	int		 hops = 0;
+
+	if (nvalues == 0 || nvalues > FORWARDED_HEADERS_MAX)
+		return -1;
+	for (size_t i = nvalues; i-- > 0;) {
+		v = values[i];
+		for (end = v + strlen(v);; end = start - 1) {
+			for (start = end; start > v && start[-1] != ',';)
+				start--;
+			for (s = start; s < end && (*s == ' ' || *s == '\t');)
+				s++;
+			for (e = end; e > s && (e[-1] == ' ' || e[-1] == '\t');)
+				e--;
+			if (++hops > FORWARDED_HOPS_MAX ||
+			    net_addr_parse(s, (size_t)(e - s), client) != 0)
+				return -1;
+			if (!net_trusted(trusted, ntrusted, client))
+				return 0;
+			if (start == v)
+				break;
+		}
+	}
+	return 0;
+}

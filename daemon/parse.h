@@ -8,11 +8,29 @@
 #include <stddef.h>
 
 #define ROUTE_ARGS_MAX		4	/* "*" segments in a route */
+#define FORWARDED_HOPS_MAX	16	/* X-Forwarded-For addresses read */
+#define FORWARDED_HEADERS_MAX	16	/* X-Forwarded-For fields read */
+
+/* An IP address, IPv4-mapped IPv6 taken as IPv4; a range of them. */
+struct net_addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	unsigned char	 b[16];
+};
+struct net_range {
+	struct net_addr	 addr;
+	int		 bits;		/* prefix length */
+};
 
 int cookie_get(const char *header, const char *name, char *out, size_t len);
 size_t route_split(char *path);
 int route_match(const char *pattern, char *segs, size_t nsegs,
 	    const char **args);
 int static_path_safe(const char *);
+int net_addr_parse(const char *, size_t, struct net_addr *);
+int net_range_parse(const char *, size_t, struct net_range *);
+int net_range_contains(const struct net_range *, const struct net_addr *);
+int forwarded_client(const char *const *values, size_t nvalues,
+	    const struct net_range *trusted, size_t ntrusted,
+	    struct net_addr *client);
 
 #endif

@@ -275,7 +275,7 @@ change_new(struct http_req *hr, const struct resource *res, int64_t id,
 	c->version = version;
 	c->values = values;
 	c->who = hr->who;
-	auth_address(hr, c->address, sizeof c->address);
+	http_client_address(hr, c->address, sizeof c->address);
 	return c;
 }
 

@@ -23,7 +23,11 @@ usage(FILE *f)
 "       techtankd [options] user list\n"
 "       techtankd [options] user disable NAME\n"
 "user add reads the password from standard input; from a terminal, or\n"
-"when the input is empty, it makes one up and prints it once.\n");
+"when the input is empty, it makes one up and prints it once.\n"
+"       techtankd backup --db PATH --to FILE [--force]\n"
+"       techtankd backup --db PATH --to DIR/ [--keep N]\n"
+"       techtankd restore --db PATH --from FILE [--force]\n"
+"(techtankd backup --help tells more)\n");
 	config_usage(f);
 }
 
@@ -148,6 +152,10 @@ main(int argc, char **argv)
 
 	memset(&srv, 0, sizeof srv);
 	log_init("techtankd");
+	/* backup and restore take their own options (backup.c). */
+	if (argc > 1 && (strcmp(argv[1], "backup") == 0 ||
+	    strcmp(argv[1], "restore") == 0))
+		return backup_command(argc - 1, argv + 1);
 	configure(&srv.cfg, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
 	if (sodium_init() < 0)

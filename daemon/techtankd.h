@@ -48,6 +48,10 @@ struct config_address {
 	char	*host;
 	int	 port;			/* 0: pick a free port */
 };
+struct config_ranges {
+	struct net_range	*v;
+	size_t			 n;
+};
 
 struct config {
 	char	*config_path;		/* NULL: CONFIG_PATH_DEFAULT, if any */
@@ -71,6 +75,7 @@ struct config {
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
 	int	 secure_cookies;	/* served over TLS: cookies get Secure */
+	struct config_ranges trusted_proxies; /* believed in X-Forwarded-For */
 	char	*role;			/* user add --role */
 	char	**args;			/* a "user" command and its words */
 	int	 nargs;
@@ -88,6 +93,7 @@ enum config_type {
 	CONFIG_FLAG,		/* int, 0 or 1: --name[=false], name = true */
 	CONFIG_NUMBER,		/* int from min to max */
 	CONFIG_ADDRESS,		/* struct config_address, from ADDR:PORT */
+	CONFIG_RANGES,		/* struct config_ranges: ADDR[/N], ... added */
 };
 #define CONFIG_CMDLINE	0x1	/* on the command line only, not in the file */
 #define CONFIG_SECRET	0x2	/* never shown: --check-config masks it */
@@ -220,6 +226,7 @@ void http_reply_data(struct http_req *, int status, const char *type,
 void http_header(struct http_req *, const char *, const char *);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
+void http_client_address(struct http_req *, char *, size_t);
 const char *http_status_text(int);
 const char *http_method_name(enum evhttp_cmd_type);
 
@@ -274,6 +281,14 @@ void headscan_unwatch(struct evbuffer *, struct headscan *);
 void conn_setup(struct worker *);
 void conn_thread(struct worker *);
 
+/* proxy.c */
+struct evkeyvalq;
+void proxy_client_address(const struct config *, struct evhttp_connection *,
+	    const struct evkeyvalq *headers, char *, size_t);
+
+/* backup.c */
+int backup_command(int argc, char **argv);
+
 /* listen.c */
 int listen_socket(const char *host, int port, int first, int *bound_port,
 	    char **cause);
@@ -303,7 +318,6 @@ void accesslog_reopen(void);
 void accesslog_stop(void);
 
 /* auth.c */
-void auth_address(struct http_req *, char *, size_t);
 int auth_staff(struct http_req *, const char *role, struct staff *);
 const char *auth_session_token(struct http_req *, char *, size_t);
 void auth_set_cookie(struct http_req *, const char *token);

@@ -139,7 +139,10 @@ store_open(const char *path, int flags, char **cause)
 
 	store_configure();
 	st->flags = flags;
-	if ((flags & STORE_WRITER) && !(flags & STORE_NO_MIGRATE)) {
+	if (flags & STORE_READ_ONLY)
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+	else if ((flags & STORE_COPY) || ((flags & STORE_WRITER) &&
+	    !(flags & STORE_NO_MIGRATE))) {
 		oflags |= SQLITE_OPEN_CREATE;
 		if (strcmp(path, ":memory:") != 0 &&
 		    make_parent_dirs(path) == -1) {
@@ -158,6 +161,8 @@ store_open(const char *path, int flags, char **cause)
 	if ((flags & STORE_NO_MIGRATE) &&
 	    store_schema_check(st, path, cause) != 0)
 		goto fail;
+	if (flags & STORE_COPY)
+		return st;
 	if (store_pragmas(st) != 0) {
 		xasprintf(cause, "cannot set up %s: %s", path,
 		    sqlite3_errmsg(st->db));

@@ -125,6 +125,13 @@ struct store;
  * is the daemon's step alone; the other programs use this.
  */
 #define STORE_NO_MIGRATE 0x8
+/*
+ * A file being copied (store-backup.c): created when missing (with its
+ * folder), or with STORE_READ_ONLY only read; nothing set on the
+ * connection, no schema check, no migration: the caller does what it needs.
+ */
+#define STORE_COPY 0x10
+#define STORE_READ_ONLY 0x20
 struct store *store_open(const char *path, int flags, char **cause);
 void store_close(struct store *);
 sqlite3 *store_db(struct store *);
@@ -141,6 +148,13 @@ int store_commit(struct store *);
 void store_rollback(struct store *);
 int store_checkpoint(struct store *);
 int store_user_version(struct store *);
+
+/* store-backup.c */
+int store_backup(const char *db_path, const char *to, int replace,
+	    int *version, char **cause);
+int store_backup_verify(const char *path, int *version, char **cause);
+int store_restore(const char *db_path, const char *from, int replace,
+	    int *version, char **cause);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

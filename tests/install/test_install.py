@@ -34,7 +34,10 @@ def test_install_puts_each_file_in_its_place(staged):
     web = {"share/techtank/web/" + f for f in files_under(os.path.join(ROOT, "web"))}
     want = {"sbin/techtankd", "bin/techtank-badges", "share/man/man8/techtankd.8",
             "share/man/man1/techtank-badges.1", "lib/systemd/system/techtankd.service",
-            "share/doc/techtank/examples/techtankd.conf.example"} | web
+            "lib/systemd/system/techtank-backup.service",
+            "lib/systemd/system/techtank-backup.timer",
+            "share/doc/techtank/examples/techtankd.conf.example",
+            "share/doc/techtank/examples/nginx-techtank.conf"} | web
     assert got == want, (f"missing: {sorted(want - got)}; "
                          f"not expected: {sorted(got - want)}")
     stage_prefix = str(staged["stage"]) + str(staged["prefix"])

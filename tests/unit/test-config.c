@@ -74,7 +74,8 @@ START_TEST(every_key_is_read)
 	    "header-timeout = 5\n"
 	    "body-timeout = 60\n"
 	    "access-log = /var/log/techtank/access.log\n"
-	    "secure-cookies = yes\n");
+	    "secure-cookies = yes\n"
+	    "trusted-proxy = 127.0.0.1, 10.1.0.0/16,fd00::/8\n");
 	ck_assert_msg(cause == NULL, "%s", cause);
 	ck_assert_str_eq(cfg.listen.host, "::1");
 	ck_assert_int_eq(cfg.listen.port, 9000);
@@ -90,7 +91,34 @@ START_TEST(every_key_is_read)
 	ck_assert_int_eq(cfg.body_timeout, 60);
 	ck_assert_str_eq(cfg.access_log, "/var/log/techtank/access.log");
 	ck_assert_int_eq(cfg.secure_cookies, 1);
+	ck_assert_uint_eq(cfg.trusted_proxies.n, 3);
+	ck_assert_int_eq(cfg.trusted_proxies.v[0].bits, 32);
+	ck_assert_int_eq(cfg.trusted_proxies.v[1].bits, 16);
+	ck_assert_int_eq(cfg.trusted_proxies.v[2].bits, 8);
 	config_free(&cfg);
+}
+END_TEST
+
+/* A list with one bad element is refused whole. */
+START_TEST(bad_trusted_proxy)
+{
+	static const char *bad[] = { "10.0.0.1/8", "10.0.0.0/33",
+	    "::ffff:10.0.0.0/104", "localhost", "10.0.0.0/", "1.2.3.4,",
+	    ",1.2.3.4", "1.2.3.4 5.6.7.8", "1.2.3.4/08x", "[::1]",
+	    "1.2.3.4:80" };
+	struct config	 cfg;
+	char		*cause, line[64];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(line, sizeof line, "trusted-proxy = %s\n", bad[i]);
+		cause = parse(&cfg, line);
+		ck_assert_msg(cause != NULL, "%s was taken", bad[i]);
+		ck_assert_msg(strstr(cause, "t.conf:1: trusted-proxy: expected "
+		    "IPv4 or IPv6") != NULL, "%s", cause);
+		ck_assert_uint_eq(cfg.trusted_proxies.n, 0);
+		free(cause);
+		config_free(&cfg);
+	}
 }
 END_TEST
 
@@ -100,7 +128,7 @@ START_TEST(the_test_above_names_every_key)
 	static const char *named[] = { "listen", "db", "web-root",
 	    "public-url", "no-demo", "threads", "max-connections",
 	    "max-body", "timeout", "header-timeout", "body-timeout",
-	    "access-log", "secure-cookies" };
+	    "access-log", "secure-cookies", "trusted-proxy" };
 	const struct config_option	*o;
 	size_t				 n = 0;
 
@@ -520,6 +548,7 @@ suite_config(void)
 	tcase_add_test(tc, empty_value);
 	tcase_add_test(tc, bad_flag);
 	tcase_add_test(tc, bad_address);
+	tcase_add_test(tc, bad_trusted_proxy);
 	tcase_add_test(tc, duplicate_key);
 	tcase_add_test(tc, overlong_line);
 	tcase_add_test(tc, invalid_utf8);
