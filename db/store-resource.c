@@ -714,8 +714,9 @@ store_resource_renew(struct store *st, const struct resource *res,
 	int64_t				 parent = 0;
 	int				 rc = -1;
 
-	if (f->type != FIELD_TOKEN || q->renew[f - res->fields] == NULL)
-		fatalx("%s.%s is no token to renew", res->name, f->name);
+	if (f == NULL || f->type != FIELD_TOKEN ||
+	    q->renew[f - res->fields] == NULL)
+		fatalx("%s: no token field to renew", res->name);
 	if (read_current(st, res, id, version, &before, &parent, err) != 0)
 		goto out;
 	token = token_value(f);
