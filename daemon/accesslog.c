@@ -80,6 +80,24 @@ add_escaped(struct evbuffer *out, const char *s)
 	evbuffer_add(out, run, (size_t)(p - run));
 }
 
+/*
+ * A target as the log may show it, changed in place: what follows a path
+ * that carries a secret (a manage token, an invitation code) becomes
+ * "<token>". For requests refused before a route could say so itself.
+ */
+void
+accesslog_mask(char *target, size_t size)
+{
+	static const char *const secrets[] = { "/registrations/",
+	    "/invitations/" };
+	char			*at;
+
+	for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+		if ((at = strstr(target, secrets[i])) != NULL)
+			snprintf(at + strlen(secrets[i]), size - (size_t)(at -
+			    target) - strlen(secrets[i]), "<token>");
+}
+
 /* One line per request: time, peer, method, path, status, bytes, µs. */
 void
 accesslog_line(struct evbuffer *out, const char *peer, const char *method,

@@ -266,34 +266,36 @@ bump_year(const char *s, int sep)
 	return out;
 }
 
+/* The ticket types and rooms of from, into to; each type a new code. */
 static int
 copy_children(struct store *st, int64_t from, int64_t to)
 {
 	static const char	 types_sql[] =
 	    "INSERT INTO ticket_types (event_id, name, name_en, description,"
 	    " description_en, role, price_ore, vat_rate, quota,"
-	    " sale_starts_at, sale_ends_at, hidden, waitlist, sort)"
+	    " sale_starts_at, sale_ends_at, hidden, waitlist, sort,"
+	    " invitation_code)"
 	    " SELECT ?2, name, name_en, description, description_en, role,"
 	    " price_ore, vat_rate, quota,"
 	    " unixepoch(sale_starts_at, 'unixepoch', '+1 year'),"
 	    " unixepoch(sale_ends_at, 'unixepoch', '+1 year'),"
-	    " hidden, waitlist, sort FROM ticket_types WHERE event_id = ?1"
-	    " ORDER BY sort, id";
+	    " hidden, waitlist, sort, tt_token(?3) FROM ticket_types"
+	    " WHERE event_id = ?1 ORDER BY sort, id";
 	static const char	 rooms_sql[] =
 	    "INSERT INTO rooms (event_id, name, capacity, sort)"
 	    " SELECT ?2, name, capacity, sort FROM rooms WHERE event_id = ?1"
 	    " ORDER BY sort, id";
-	const char		*sqls[] = { types_sql, rooms_sql };
+	sqlite3_stmt		*s = store_stmt(st, types_sql);
 
-	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
-		sqlite3_stmt	*s = store_stmt(st, sqls[i]);
-
-		sqlite3_bind_int64(s, 1, from);
-		sqlite3_bind_int64(s, 2, to);
-		if (store_step_done(st, s) != 0)
-			return -1;
-	}
-	return 0;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int(s, 3, INVITATION_CODE_CHARS);
+	if (store_step_done(st, s) != 0)
+		return -1;
+	s = store_stmt(st, rooms_sql);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	return store_step_done(st, s);
 }
 
 static int

@@ -2,7 +2,9 @@
  * admin-ticket-types.c: the ticket types of an event, for organisers. A
  * quota may not drop below the seats already confirmed (409, naming both
  * numbers); raising it, or opening the waitlist, gives the freed seats to
- * the waitlist at once, in order.
+ * the waitlist at once, in order. Each has an invitation code, made at
+ * creation: the link with it books the type even when it is hidden, and
+ * POST .../invitation replaces it, so a link that got out stops working.
  */
 #include <stdio.h>
 
@@ -40,6 +42,9 @@ static const struct field fields[] = {
 	  .min = -1000000, .max = 1000000 },
 	{ .name = "confirmed", .column = "confirmed_count", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
+	{ .name = "invitation_code", .column = "invitation_code",
+	  .type = FIELD_TOKEN, .flags = FIELD_CREATED,
+	  .max = INVITATION_CODE_CHARS },
 	{ .name = NULL }
 };
 
@@ -115,6 +120,9 @@ const struct route admin_ticket_types_routes[] = {
 	  .data = &ticket_types },
 	{ .path = "/api/v1/admin/ticket-types/*", .methods = M_DELETE,
 	  .auth = AUTH_ORGANISER, .handler = resource_delete,
+	  .data = &ticket_types },
+	{ .path = "/api/v1/admin/ticket-types/*/invitation", .methods = M_POST,
+	  .auth = AUTH_ORGANISER, .handler = resource_renew,
 	  .data = &ticket_types },
 	{ .path = NULL }
 };

@@ -347,7 +347,7 @@ conn_close_after(struct worker *w, struct evhttp_request *req)
 void
 conn_refused(struct conn *c, int status, size_t bytes)
 {
-	char		 peer[64], line[sizeof c->head.line + 8], *secret;
+	char		 peer[64], line[sizeof c->head.line + 8];
 
 	c->refused = 1;
 	/* No head was parsed: no forwarded address to believe. */
@@ -356,8 +356,7 @@ conn_refused(struct conn *c, int status, size_t bytes)
 	/* The request line as far as it was read: it never was parsed. */
 	snprintf(line, sizeof line, "%s", c->head.line_len > 0 ?
 	    c->head.line : "-");
-	if ((secret = strstr(line, "/registrations/")) != NULL)
-		strcpy(secret + strlen("/registrations/"), "<token>");
+	accesslog_mask(line, sizeof line);
 	accesslog_line(c->w->log, peer, "-", line,
 	    status, bytes, 0);
 }

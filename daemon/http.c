@@ -309,7 +309,11 @@ refused(struct http_req *hr, struct guard_verdict *v)
 		while ((unsigned char)target[n] > 0x20 &&
 		    (unsigned char)target[n] < 0x7f)
 			n++;
-		hr->path_buf = xstrndup(target, n);
+		/* Room for the mask, which can be longer than a short secret. */
+		hr->path_buf = xmalloc(n + sizeof "<token>");
+		memcpy(hr->path_buf, target, n);
+		hr->path_buf[n] = '\0';
+		accesslog_mask(hr->path_buf, n + sizeof "<token>");
 		hr->log_path = hr->path_buf;
 	}
 	hr->close = 1;

@@ -9,6 +9,8 @@
  *	GET	/api/v1/admin/{name}/{id}		read
  *	PATCH	/api/v1/admin/{name}/{id}		change, naming "version"
  *	DELETE	/api/v1/admin/{name}/{id}?version=N	delete
+ *	POST	/api/v1/admin/{name}/{id}/{token}	renew the token field,
+ *							naming "version"
  *
  * A resource without a parent is listed and created at /api/v1/admin/{name}.
  */
@@ -242,6 +244,21 @@ delete_run(struct store *st, struct job *job)
 	return 0;
 }
 
+static int
+renew_run(struct store *st, struct job *job)
+{
+	struct change		*c = job->data;
+	struct audit_ctx	 ctx;
+	int			 found;
+
+	change_audit(c, &ctx);
+	if (store_resource_renew(st, c->res, c->id, c->version,
+	    resource_token_field(c->res), &ctx, &job->err) != 0)
+		return -1;
+	job->answer = store_resource_get(st, c->res, c->id, &found);
+	return job->answer != NULL ? 0 : -1;
+}
+
 /* A change to seats or ticket types shows on the public pages. */
 static const struct job_type create_job = {
 	.name = "resource_create",
@@ -262,6 +279,11 @@ static const struct job_type delete_job = {
 	.name = "resource_delete",
 	.flags = JOB_CHANGES_PROGRAMME,
 	.run = delete_run,
+};
+/* A token is never on the public pages. */
+static const struct job_type renew_job = {
+	.name = "resource_renew",
+	.run = renew_run,
 };
 
 static struct change *
@@ -311,6 +333,58 @@ resource_create(struct http_req *hr)
 	json_decref(body);
 	job_submit(hr, res->prepare != NULL ? &create_prepared_job : &create_job,
 	    change_new(hr, res, parent, 0, values), change_free);
+}
+
+/* The version a body names, the only field it may have; -1 answered. */
+static int64_t
+body_version_only(struct http_req *hr)
+{
+	const unsigned char	*bytes;
+	const char		*key;
+	size_t			 len;
+	json_t			*body, *v, *errors;
+	int64_t			 version = -1;
+
+	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
+		return -1;
+	errors = json_object();
+	json_object_foreach(body, key, v)
+		if (strcmp(key, "version") != 0)
+			json_object_set_new(errors, key,
+			    json_string("unknown_field"));
+	v = json_object_get(body, "version");
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		json_object_set_new(errors, "version", json_string("required"));
+	else
+		version = json_integer_value(v);
+	json_decref(body);
+	if (json_object_size(errors) > 0) {
+		http_reply_error(hr, 422, "validation_failed", "name the "
+		    "version you renew, and nothing else", errors);
+		return -1;
+	}
+	json_decref(errors);
+	return version;
+}
+
+/*
+ * POST .../{id}/{token}: a new value for the resource's token field (a
+ * code in a link), so that a link that got out can be revoked.
+ */
+void
+resource_renew(struct http_req *hr)
+{
+	const struct resource	*res = route_resource(hr);
+	int64_t			 id = id_arg(hr->args[0]), version;
+
+	if (id < 0) {
+		not_found(hr, res);
+		return;
+	}
+	if ((version = body_version_only(hr)) < 0)
+		return;
+	job_submit(hr, &renew_job, change_new(hr, res, id, version, NULL),
+	    change_free);
 }
 
 void

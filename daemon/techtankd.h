@@ -316,6 +316,7 @@ void accesslog_line(struct evbuffer *, const char *peer, const char *method,
 	    const char *path, int status, size_t bytes, int64_t usec);
 void accesslog_reopen(void);
 void accesslog_stop(void);
+void accesslog_mask(char *, size_t);
 
 /* auth.c */
 int auth_staff(struct http_req *, const char *role, struct staff *);
@@ -344,7 +345,8 @@ struct route {
 #define M_DELETE	EVHTTP_REQ_DELETE
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
-	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard)
+	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
+	X(api_invitations)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -355,6 +357,7 @@ void resource_get(struct http_req *);
 void resource_create(struct http_req *);
 void resource_update(struct http_req *);
 void resource_delete(struct http_req *);
+void resource_renew(struct http_req *);
 
 /* static.c */
 int static_open_root(const char *, char **cause);

@@ -18,6 +18,8 @@ INSERT INTO ticket_types (id, event_id, name, description, role, price_ore,
    50000, 10, unixepoch('2027-11-23 23:00'), 0, 0, 3),
   (4, 1, 'Speaker', 'Invited speakers (by invitation only)', 'speaker',
    0, 15, NULL, 1, 0, 4);
+-- Invitation codes are made for each database: never one every demo shares.
+UPDATE ticket_types SET invitation_code = tt_token(24);
 
 INSERT INTO rooms (id, event_id, name, capacity, sort) VALUES
   (1, 1, 'Stora salen', 150, 1),

@@ -5,7 +5,7 @@
  * REG_CODES a code ("required", "too_long", "invalid", "taken") for the
  * organiser API, whose pages word it. Every text field goes through
  * text_clean() here, once: checked, trimmed and in NFC; the store trusts
- * what it is given.
+ * what it is given. An invitation code is checked for its shape only.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -234,6 +234,17 @@ reg_input_parse(json_t *body, int flags, json_t **fields_out)
 		    "choose a ticket type");
 	else
 		in->ticket_type = json_integer_value(v);
+
+	/* Only the shape here: whether it opens the type is the store's. */
+	v = json_object_get(body, "invitation");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_string(v) || !token_invitation_valid(
+		    json_string_value(v), json_string_length(v)))
+			field_error(&e, "invitation", "invalid", "invalid");
+		else
+			memcpy(in->invitation, json_string_value(v),
+			    INVITATION_CODE_CHARS + 1);
+	}
 
 	if (!json_is_true(json_object_get(body, "privacy_accepted")))
 		field_error(&e, "privacy_accepted", "required",

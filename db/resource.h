@@ -21,13 +21,15 @@ enum field_type {
 	FIELD_CHOICE,		/* one of choices */
 	FIELD_SLUG,		/* a-z, 0-9 and '-', for addresses */
 	FIELD_CODE,		/* A-Z and 0-9: the pass-code prefix */
+	FIELD_TOKEN,		/* max random characters the server makes */
 };
 
 #define FIELD_REQUIRED	0x01	/* must be given when created */
 #define FIELD_NULL	0x02	/* may be null: no limit, no date */
 #define FIELD_READONLY	0x04	/* kept by the server: shown, never written */
 #define FIELD_HIDDEN	0x08	/* written by the server only, never shown */
-#define FIELD_CREATED	0x10	/* the time of creation: set once, shown */
+#define FIELD_CREATED	0x10	/* set once, at creation, by the server: the
+				   time (FIELD_TIME) or a token; shown */
 #define FIELD_UNIQUE	0x20	/* no two rows alike: 422 "taken" */
 
 struct field {
@@ -100,6 +102,10 @@ int store_resource_update(struct store *, const struct resource *,
 int store_resource_delete(struct store *, const struct resource *,
 	    int64_t id, int64_t version, const struct audit_ctx *,
 	    struct store_error *);
+int store_resource_renew(struct store *, const struct resource *,
+	    int64_t id, int64_t version, const struct field *,
+	    const struct audit_ctx *, struct store_error *);
+const struct field *resource_token_field(const struct resource *);
 json_t *store_page(json_t *items, int64_t total, int64_t limit,
 	    int64_t offset);
 const struct field *resource_field(const struct resource *, const char *);

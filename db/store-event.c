@@ -1,6 +1,7 @@
 /*
- * store-event.c: the event with its ticket types and seats left, and the
- * programme (days, rooms, sessions, speakers), as JSON for the API.
+ * store-event.c: the event with its ticket types and seats left, the same
+ * with the one ticket type an invitation code opens, and the programme
+ * (days, rooms, sessions, speakers), as JSON for the API.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,15 @@ seats_json(int64_t left)
 	return left < 0 ? json_null() : json_integer(left);
 }
 
+/* The types on sale: the public ones, or only the one invited to (> 0). */
 static json_t *
-ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
+ticket_types_json(struct store *st, int64_t event_id, int64_t event_left,
+    int64_t only)
 {
 	static const char	 sql[] =
 	    "SELECT id, name, description, price_ore, quota, confirmed_count,"
-	    " waitlist FROM ticket_types WHERE event_id = ?1 AND hidden = 0"
+	    " waitlist FROM ticket_types WHERE event_id = ?1"
+	    " AND (?3 IS NULL AND hidden = 0 OR id = ?3)"
 	    " AND (sale_starts_at IS NULL OR sale_starts_at <= ?2)"
 	    " AND (sale_ends_at IS NULL OR sale_ends_at > ?2)"
 	    " ORDER BY sort, id";
@@ -56,6 +60,8 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left)
 
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	if (only > 0)
+		sqlite3_bind_int64(s, 3, only);
 	while ((rc = store_step(st, s)) == STORE_ROW) {
 		int64_t	left = store_seats_min(store_seats_left(s, 4, 5), event_left);
 		int	waitlist = sqlite3_column_int(s, 6);
@@ -87,9 +93,9 @@ time_json(sqlite3_stmt *s, int col, const char *zone)
 	return json_string(iso);
 }
 
-/* The event with its ticket types; NULL: no such event, or an error. */
-json_t *
-store_event_json(struct store *st, int64_t event_id)
+/* The event with its ticket types (or only one); NULL: none, or an error. */
+static json_t *
+event_json(struct store *st, int64_t event_id, int64_t only)
 {
 	static const char	 sql[] =
 	    "SELECT id, name, timezone, starts_at, ends_at, venue_name,"
@@ -131,13 +137,49 @@ store_event_json(struct store *st, int64_t event_id)
 	json_object_set_new(ev, "registration_open",
 	    json_boolean(sqlite3_column_int(s, 15)));
 	sqlite3_reset(s);
-	if ((types = ticket_types_json(st, event_id, left)) == NULL) {
+	if ((types = ticket_types_json(st, event_id, left, only)) == NULL) {
 		json_decref(ev);
 		return NULL;
 	}
 	json_object_set_new(ev, "ticket_types", types);
 out:
 	sqlite3_reset(s);
+	return ev;
+}
+
+json_t *
+store_event_json(struct store *st, int64_t event_id)
+{
+	return event_json(st, event_id, 0);
+}
+
+/*
+ * What an invitation link opens: its event, as store_event_json() shows
+ * it, with that one ticket type, hidden or not, while it is on sale. The
+ * code is looked up by its unique index; an archived event's codes open
+ * nothing. *found is 1, 0 (no such code) or -1 (the database failed).
+ */
+json_t *
+store_invitation_json(struct store *st, const char *code, int *found)
+{
+	static const char	 sql[] =
+	    "SELECT t.id, t.event_id FROM ticket_types t"
+	    " JOIN events e ON e.id = t.event_id"
+	    " WHERE t.invitation_code = ?1 AND e.archived = 0";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 rc;
+	int64_t			 type = 0, event_id = 0;
+	json_t			*ev = NULL;
+
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	if ((rc = store_step(st, s)) == STORE_ROW) {
+		type = sqlite3_column_int64(s, 0);
+		event_id = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	*found = rc == STORE_ERROR ? -1 : rc == STORE_ROW;
+	if (*found == 1 && (ev = event_json(st, event_id, type)) == NULL)
+		*found = -1;
 	return ev;
 }
 

@@ -212,10 +212,13 @@ sessions_sign_up(struct store *st, const struct reg_input *in, size_t nth,
 }
 
 /*
- * Register the attendees of in. Returns the registration's id (with
- * *replayed set when an Idempotency-Key named an earlier one), or -1 with
- * err set: 422 for a ticket type or address that cannot be used, 409 when
- * full and no waitlist, 500 when the database failed.
+ * Register the attendees of in. A hidden ticket type takes them from an
+ * organiser (on behalf) or with its invitation code; the event's window,
+ * the sale, seats and the waitlist hold for everyone else. Returns the
+ * registration's id (with *replayed set when an Idempotency-Key named an
+ * earlier one), or -1 with err set: 422 for a ticket type, invitation or
+ * address that cannot be used, 409 when full and no waitlist, 500 when
+ * the database failed.
  */
 int64_t
 store_register(struct store *st, const struct reg_input *in,
@@ -239,9 +242,18 @@ store_register(struct store *st, const struct reg_input *in,
 			return -1;
 		}
 	}
-	if ((step = store_seats_get(st, in->ticket_type, now, &seats)) ==
-	    STORE_ERROR)
+	if ((step = store_seats_get(st, in->ticket_type, in->invitation[0] ?
+	    in->invitation : NULL, now, &seats)) == STORE_ERROR)
 		goto fail;
+	/* A code is checked on the writer: a renewed one is refused at once. */
+	if (in->invitation[0] != '\0' && (step != STORE_ROW || !seats.invited)) {
+		store_error_set(err, 422, "validation_failed",
+		    "this invitation is not valid for this ticket type");
+		err->fields = json_pack("{s:s}", "invitation", "unknown");
+		return -1;
+	}
+	if (step == STORE_ROW && seats.invited)
+		seats.hidden = 0;
 	if (step == STORE_ROW && in->on_behalf)
 		seats.open = seats.on_sale = 1, seats.hidden = 0;
 	if (step == STORE_ROW && !seats.open) {

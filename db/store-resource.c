@@ -5,7 +5,9 @@
  * reads, lists, creates, updates and deletes rows (on the writer, in the
  * group's transaction), each change with its audit row. Every row carries
  * a version: an update or delete naming another version is refused with
- * the current copy, so two organisers never overwrite each other.
+ * the current copy, so two organisers never overwrite each other. A token
+ * field (a code in a link) is made by the server at creation and can be
+ * renewed, which makes the old value worthless.
  *
  * Rows move between here and the callers in their stored form, a JSON
  * object by field name (times as UTC seconds); store_resource_view()
@@ -27,6 +29,7 @@ struct resource_sql {
 	char	*update;	/* ?1 id, then ?2... the changeable fields */
 	char	*delete;
 	char	**unique;	/* per field: another row with the value? */
+	char	**renew;	/* per token field: ?1 id, ?2 its new value */
 };
 
 #define COL_FIRST_FIELD	3
@@ -83,10 +86,16 @@ resource_sql(const struct resource *res)
 	}
 	q = xcalloc(1, sizeof *q);
 	q->unique = xcalloc(field_count(res), sizeof *q->unique);
-	for (size_t i = 0; res->fields[i].name != NULL; i++)
+	q->renew = xcalloc(field_count(res), sizeof *q->renew);
+	for (size_t i = 0; res->fields[i].name != NULL; i++) {
 		if (res->fields[i].flags & FIELD_UNIQUE)
 			xasprintf(&q->unique[i], "SELECT 1 FROM %s WHERE %s = ?1"
 			    " AND id <> ?2", res->table, res->fields[i].column);
+		if (res->fields[i].type == FIELD_TOKEN)
+			xasprintf(&q->renew[i], "UPDATE %s SET %s = ?2,"
+			    " version = version + 1 WHERE id = ?1", res->table,
+			    res->fields[i].column);
+	}
 	xasprintf(&q->get, "SELECT id, version, %s%s FROM %s WHERE id = ?1",
 	    parent, cols, res->table);
 	if (res->parent != NULL) {
@@ -126,6 +135,29 @@ resource_field(const struct resource *res, const char *name)
 		if (strcmp(f->name, name) == 0)
 			return f;
 	return NULL;
+}
+
+/* The resource's token field, the one a renewal replaces; NULL if none. */
+const struct field *
+resource_token_field(const struct resource *res)
+{
+	for (const struct field *f = res->fields; f->name != NULL; f++)
+		if (f->type == FIELD_TOKEN)
+			return f;
+	return NULL;
+}
+
+/* A new value for a token field: f->max random characters. */
+static json_t *
+token_value(const struct field *f)
+{
+	char	buf[128];
+	size_t	n = (size_t)f->max;
+
+	if (n < 1 || n >= sizeof buf)
+		fatalx("%s: a token of %zu characters", f->name, n);
+	token_random(buf, n);
+	return json_string(buf);
 }
 
 /* An integer of a stored row, or none when it is null or absent. */
@@ -482,7 +514,9 @@ row_defaults(const struct resource *res, int64_t now)
 
 		if (f->flags & FIELD_READONLY)
 			continue;
-		if (f->flags & FIELD_CREATED)
+		if ((f->flags & FIELD_CREATED) && f->type == FIELD_TOKEN)
+			v = token_value(f);
+		else if (f->flags & FIELD_CREATED)
 			v = json_integer(now);
 		else if (f->flags & FIELD_NULL)
 			v = json_null();
@@ -660,6 +694,48 @@ store_resource_update(struct store *st, const struct resource *res,
 out:
 	json_decref(before);
 	json_decref(row);
+	json_decref(after);
+	return rc;
+}
+
+/*
+ * Give the token field f of a row at version a new value: the old one
+ * stops working at once. The version moves on, and the change is audited
+ * as "NAME.renew" with the row before and after. 0, or -1 with err.
+ */
+int
+store_resource_renew(struct store *st, const struct resource *res,
+    int64_t id, int64_t version, const struct field *f,
+    const struct audit_ctx *ctx, struct store_error *err)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	sqlite3_stmt			*s;
+	json_t				*before = NULL, *after = NULL, *token;
+	int64_t				 parent = 0;
+	int				 rc = -1;
+
+	if (f == NULL || f->type != FIELD_TOKEN ||
+	    q->renew[f - res->fields] == NULL)
+		fatalx("%s: no token field to renew", res->name);
+	if (read_current(st, res, id, version, &before, &parent, err) != 0)
+		goto out;
+	token = token_value(f);
+	s = store_stmt(st, q->renew[f - res->fields]);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, json_string_value(token), -1,
+	    SQLITE_TRANSIENT);
+	json_decref(token);
+	if (store_step_done(st, s) != 0 ||
+	    store_resource_read(st, res, id, &after, NULL) != 1 ||
+	    audit(st, res, "renew", ctx, id, store_resource_view(st, res,
+	    parent, before), store_resource_view(st, res, parent,
+	    after)) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(before);
 	json_decref(after);
 	return rc;
 }

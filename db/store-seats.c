@@ -239,26 +239,29 @@ store_registration_refresh(struct store *st, int64_t id, int cancel,
 }
 
 /*
- * Seats left for a ticket type, under its quota and its event's capacity:
- * STORE_ROW with *out filled in, STORE_DONE for no such ticket type, or
- * STORE_ERROR.
+ * Seats left for a ticket type, under its quota and its event's capacity,
+ * and whether invitation (NULL: none) is its code: STORE_ROW with *out
+ * filled in, STORE_DONE for no such ticket type, or STORE_ERROR.
  */
 enum store_step
-store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
-    struct store_seats *out)
+store_seats_get(struct store *st, int64_t ticket_type, const char *invitation,
+    int64_t now, struct store_seats *out)
 {
 	static const char	 sql[] =
 	    "SELECT t.event_id, t.hidden,"
 	    " (t.sale_starts_at IS NULL OR t.sale_starts_at <= ?2) AND"
 	    " (t.sale_ends_at IS NULL OR t.sale_ends_at > ?2),"
 	    " t.waitlist, t.quota, t.confirmed_count, e.capacity,"
-	    " e.confirmed_count, " STORE_EVENT_OPEN " FROM ticket_types t"
+	    " e.confirmed_count, " STORE_EVENT_OPEN ","
+	    " coalesce(t.invitation_code = ?3, 0) FROM ticket_types t"
 	    " JOIN events e ON e.id = t.event_id WHERE t.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, ticket_type);
 	sqlite3_bind_int64(s, 2, now);
+	if (invitation != NULL)
+		sqlite3_bind_text(s, 3, invitation, -1, SQLITE_STATIC);
 	if ((rc = store_step(st, s)) != STORE_ROW) {
 		sqlite3_reset(s);
 		return rc;
@@ -268,6 +271,7 @@ store_seats_get(struct store *st, int64_t ticket_type, int64_t now,
 	out->on_sale = sqlite3_column_int(s, 2);
 	out->waitlist = sqlite3_column_int(s, 3);
 	out->open = sqlite3_column_int(s, 8);
+	out->invited = sqlite3_column_int(s, 9);
 	out->left = store_seats_min(store_seats_left(s, 4, 5),
 	    store_seats_left(s, 6, 7));
 	sqlite3_reset(s);

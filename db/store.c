@@ -67,6 +67,27 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, text_fold(in), -1, free);
 }
 
+#define SQL_TOKEN_MAX	64
+
+/*
+ * SQL function tt_token(n): n characters of token_random(), for codes made
+ * by SQL (a migration, the demo, a copied event). Never in the schema.
+ */
+static void
+sql_token(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char	buf[SQL_TOKEN_MAX + 1];
+	int	n = sqlite3_value_int(argv[0]);
+
+	(void)argc;
+	if (n < 1 || n > SQL_TOKEN_MAX) {
+		sqlite3_result_error(ctx, "tt_token: 1 to 64 characters", -1);
+		return;
+	}
+	token_random(buf, (size_t)n);
+	sqlite3_result_text(ctx, buf, n, SQLITE_TRANSIENT);
+}
+
 static int
 store_pragmas(struct store *st)
 {
@@ -86,6 +107,8 @@ store_pragmas(struct store *st)
 	sqlite3_create_function(st->db, "tt_fold", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL,
 	    NULL);
+	sqlite3_create_function(st->db, "tt_token", 1, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, NULL, sql_token, NULL, NULL);
 	if (st->flags & STORE_WRITER)
 		return store_exec(st, writer);
 	return store_exec(st, (st->flags & STORE_CHECKPOINTER) ?

@@ -63,10 +63,16 @@ char *text_fold(const char *);
 #define TOKEN_MANAGE_LEN (TOKEN_ID_CHARS + TOKEN_MANAGE_RANDOM)
 #define PASS_RANDOM_CHARS 20	/* 100 random bits */
 #define PASS_BODY_CHARS (TOKEN_ID_CHARS + PASS_RANDOM_CHARS)
+/*
+ * The code in a hidden ticket type's invitation link: random only, never
+ * the id, so that one link tells nothing about another.
+ */
+#define INVITATION_CODE_CHARS 24	/* 120 random bits of base32 */
 void token_manage(int64_t id, char out[TOKEN_MANAGE_LEN + 1]);
 char *token_pass_code(const char *prefix, int64_t id);
 int token_pass_code_valid(const char *);
 int token_manage_valid(const char *);
+int token_invitation_valid(const char *, size_t len);
 void token_random(char *, size_t nchars);
 char token_check_char(const char *, size_t);
 
@@ -109,6 +115,8 @@ struct reg_input {
 	struct reg_person	 attendees[REG_MAX_ATTENDEES];
 	/* By an organiser: hidden ticket types and closed sales allowed. */
 	int			 on_behalf;
+	/* An invitation link's code ("": none): its hidden type allowed. */
+	char			 invitation[INVITATION_CODE_CHARS + 1];
 };
 #define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
 struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
@@ -171,6 +179,7 @@ int store_load_demo(struct store *, char **cause);
 int64_t store_current_event(struct store *);
 int store_set_current_event(struct store *, int64_t event_id);
 json_t *store_event_json(struct store *, int64_t event_id);
+json_t *store_invitation_json(struct store *, const char *code, int *found);
 json_t *store_programme_json(struct store *, int64_t event_id);
 
 /* store-error.c: what a failed store operation hands up */
@@ -199,13 +208,14 @@ void store_error_clear(struct store_error *);
 struct store_seats {
 	int64_t	event_id;
 	int	hidden, on_sale, waitlist;
+	int	invited;	/* the invitation code given is this type's */
 	int	open;		/* the event takes registrations now */
 	int64_t	left;		/* -1: unlimited */
 };
 int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
 int64_t store_seats_min(int64_t, int64_t);
 enum store_step store_seats_get(struct store *, int64_t ticket_type,
-	    int64_t now, struct store_seats *);
+	    const char *invitation, int64_t now, struct store_seats *);
 int store_session_take(struct store *, int64_t attendee, int64_t session);
 int store_count_registration_day(struct store *, int64_t event_id,
 	    int64_t at);

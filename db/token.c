@@ -4,7 +4,7 @@
  * uppercase base32, which QR alphanumeric mode encodes compactly, plus a
  * Luhn mod 32 check character so that any single altered character is
  * caught before the database is asked. Both begin with the id of their row
- * (see techtank.h).
+ * (see techtank.h). Invitation codes are random lowercase base32 only.
  */
 #include <string.h>
 
@@ -116,16 +116,33 @@ token_pass_code_valid(const char *code)
 	    dash[1 + PASS_BODY_CHARS];
 }
 
+/* Whether the len bytes of s are all lowercase base32. */
+static int
+base32_lower(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '2' && s[i] <= '7')))
+			return 0;
+	return 1;
+}
+
 /* Whether text has the shape of a manage token (before any lookup). */
 int
 token_manage_valid(const char *token)
 {
-	if (strlen(token) != TOKEN_MANAGE_LEN)
-		return 0;
-	for (const char *p = token; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '2' && *p <= '7')))
-			return 0;
-	return 1;
+	return strlen(token) == TOKEN_MANAGE_LEN &&
+	    base32_lower(token, TOKEN_MANAGE_LEN);
+}
+
+/*
+ * Whether the len bytes of s have the shape of an invitation code, before
+ * any lookup: anything longer, shorter or outside the alphabet (a NUL,
+ * a control character, a byte of UTF-8) is no code.
+ */
+int
+token_invitation_valid(const char *s, size_t len)
+{
+	return len == INVITATION_CODE_CHARS && base32_lower(s, len);
 }
 
 /* nchars of random lowercase base32 (5 random bits each). */

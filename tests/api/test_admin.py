@@ -49,7 +49,8 @@ ENDPOINTS = [("GET", "/events"), ("POST", "/events"), ("GET", "/events/1"),
              ("POST", "/events/1/copy"), ("GET", "/current-event"),
              ("GET", "/events/1/ticket-types"), ("POST", "/events/1/ticket-types"),
              ("GET", "/ticket-types/1"), ("PATCH", "/ticket-types/1"),
-             ("DELETE", "/ticket-types/1?version=1")]
+             ("DELETE", "/ticket-types/1?version=1"),
+             ("POST", "/ticket-types/1/invitation")]
 
 
 @pytest.mark.parametrize("method,path", ENDPOINTS)
@@ -65,6 +66,7 @@ def test_only_organisers_may_use_the_admin_api(admin, method, path):
         assert no_csrf.status_code == 403 and no_csrf.json()["error"]["code"] == "csrf"
     # Nothing was changed by any refused request.
     assert admin.olle.get(url(admin, "/events/1"), timeout=10).json()["version"] == 1
+    assert admin.olle.get(url(admin, "/ticket-types/1"), timeout=10).json()["version"] == 1
 
 
 def test_create_read_list_an_event(admin):
@@ -253,7 +255,7 @@ def test_a_database_from_before_keeps_showing_its_event(tmp_path):
     d.start()
     d.stop()
     d.sql("DELETE FROM settings WHERE key = 'current_event'")
-    d.sql("PRAGMA user_version = 7")
+    d.sql("PRAGMA user_version = 8")
     d.start()
     try:
         assert d.get("/api/v1/event").json()["id"] == 1

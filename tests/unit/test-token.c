@@ -68,6 +68,26 @@ START_TEST(pass_codes_differ)
 }
 END_TEST
 
+/* An invitation code is its shape exactly: nothing longer, shorter or else. */
+START_TEST(invitation_code_shape)
+{
+	static const char	*bad[] = { "", "abcdefghijklmnopqrstuvw",
+	    "abcdefghijklmnopqrstuvwxy", "ABCDEFGHIJKLMNOPQRSTUVWX",
+	    "abcdefghijklmnopqrstuvw1", "abcdefghijklmnopqrstuvw\t",
+	    "abcdefghijklmnopqrstuv\xc3\xa5", "' OR 1=1 --aaaaaaaaaaaaaa" };
+	char			 code[INVITATION_CODE_CHARS + 1];
+
+	token_random(code, INVITATION_CODE_CHARS);
+	ck_assert(token_invitation_valid(code, strlen(code)));
+	ck_assert(token_invitation_valid("abcdefghijklmnopqrstuvwx", 24));
+	/* A NUL inside: the length says what the client sent. */
+	ck_assert(!token_invitation_valid("abcdefghijkl\0nopqrstuvwx", 24));
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(!token_invitation_valid(bad[i], strlen(bad[i])),
+		    "%s", bad[i]);
+}
+END_TEST
+
 Suite *
 suite_token(void)
 {
@@ -78,6 +98,7 @@ suite_token(void)
 	tcase_add_test(tc, pass_code_shape);
 	tcase_add_test(tc, pass_code_detects_any_single_change);
 	tcase_add_test(tc, pass_codes_differ);
+	tcase_add_test(tc, invitation_code_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,7 +20,7 @@ export const KINDS = ['event.', 'ticket_type.', 'user.'];
 /** The choices of "What", in order: each kind and then its actions. */
 export const ACTION_CHOICES = [
   'event.', 'event.create', 'event.update', 'event.current',
-  'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete',
+  'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete', 'ticket_type.renew',
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
 ];

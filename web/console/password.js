@@ -2,7 +2,7 @@
 // accounts too, from the bar at the top), and showing a password the
 // server made up, once, with a button to copy it.
 import * as i18n from '../js/i18n.js';
-import { el } from '../js/dom.js';
+import { el, copyText } from '../js/dom.js';
 import { openDialog, busy, isBusy, clearSummary, apiErrorText } from './form.js';
 
 /** The server's shortest new password (daemon/api-session.c). */
@@ -130,14 +130,7 @@ export function oneTimePassword({ name, password, idPrefix, headingKey }) {
   });
   const copy = text('button', 'console.password.copy', undefined, { type: 'button', class: 'button', id: `${idPrefix}-copy` });
   copy.addEventListener('click', async () => {
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(password);
-      ok = true;
-    } catch {
-      input.select();
-      try { ok = document.execCommand('copy'); } catch { ok = false; }
-    }
+    const ok = await copyText(password, input);
     i18n.setText(copied, ok ? 'console.password.copied' : 'console.password.copy_failed');
   });
   input.addEventListener('focus', () => input.select());

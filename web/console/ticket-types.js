@@ -2,9 +2,10 @@
 // confirmed against the quota, sale window), a new one, one ticket type's
 // page, and deleting one that nobody has registered for. Prices are shown
 // and typed in kronor and sent in öre; sale times are the event's wall
-// clock.
+// clock. A hidden ticket type shows its invitation link, to copy, and a
+// button that replaces it with a new one (the old one stops working).
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, clear, copyText } from '../js/dom.js';
 import { formatPrice, formatDateTime, datePart } from '../js/format.js';
 import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
@@ -71,6 +72,92 @@ function saleText(tt, lang) {
   if (from) return t('console.ticket_types.sale_from', { from });
   if (to) return t('console.ticket_types.sale_until', { to });
   return t('console.ticket_types.sale_always');
+}
+
+// ------------------------------------------------------- invitation link
+
+/** The link that books a ticket type, a hidden one too (register.html). */
+export function invitationLink(code) {
+  return `${location.origin}/register.html?invitation=${encodeURIComponent(code)}`;
+}
+
+/**
+ * Ask, then replace the ticket type's invitation code. Resolves to
+ * { row } (the ticket type now), { row, conflict: true } (someone else
+ * changed it first: nothing was made, row is the current copy),
+ * { gone: true } or null (cancelled).
+ */
+async function renewInvitation(ctx, tt) {
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1' });
+  let outcome = null;
+  await openDialog({
+    id: 'renew-dialog',
+    headingKey: 'console.invitation.renew_heading',
+    headingArgs: { name: tt.name },
+    content: [text('p', 'console.invitation.renew_text'), summary],
+    buttons: [
+      { value: 'renew', key: 'console.invitation.renew_confirm', className: 'button-danger', id: 'renew-confirm' },
+      { value: null, key: 'console.dialog.cancel', id: 'renew-cancel', autofocus: true },
+    ],
+    onSubmit: async (value, button) => {
+      if (value !== 'renew' || isBusy(button)) return false;
+      busy(button, true);
+      const r = await ctx.call('POST', `/api/v1/admin/ticket-types/${tt.id}/invitation`, { version: tt.version });
+      busy(button, false);
+      const err = (r.body && r.body.error) || {};
+      if (r.status === 200 && r.body) outcome = { row: r.body };
+      else if (r.status === 409 && err.code === 'conflict' && err.current) outcome = { row: err.current, conflict: true };
+      else if (r.status === 404) outcome = { gone: true };
+      if (outcome || r.status === 401) return true;
+      const { key, args } = apiErrorText(r);
+      i18n.setText(summary, key, args);
+      summary.focus();
+      return false;
+    },
+  });
+  return ctx.stale() ? null : outcome;
+}
+
+/**
+ * A hidden ticket type's invitation link: the full address in a read-only
+ * field, a button to copy it and one for a new link. onRow(row, renewed)
+ * hears of the ticket type as the server now has it.
+ */
+function invitationPanel(ctx, tt, { idPrefix, onRow }) {
+  let current = tt;
+  const fieldId = `${idPrefix}-link`;
+  const input = el('input', {
+    id: fieldId, type: 'text', readonly: true, class: 'invitation-link', value: invitationLink(tt.invitation_code),
+    autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off', 'aria-describedby': `${idPrefix}-hint`,
+  });
+  const status = el('p', { class: 'save-status', role: 'status', id: `${idPrefix}-status` });
+  const named = (key) => [text('span', key), el('span', { class: 'visually-hidden' }, ` – ${tt.name}`)];
+  const copy = el('button', { type: 'button', class: 'button', id: `${idPrefix}-copy` }, named('console.invitation.copy'));
+  const renew = el('button', { type: 'button', class: 'button', id: `${idPrefix}-renew` }, named('console.invitation.renew'));
+  input.addEventListener('focus', () => input.select());
+  copy.addEventListener('click', async () => {
+    const ok = await copyText(input.value, input);
+    i18n.setText(status, ok ? 'console.invitation.copied' : 'console.invitation.copy_failed');
+  });
+  renew.addEventListener('click', async () => {
+    const outcome = await renewInvitation(ctx, current);
+    if (!outcome) return;
+    if (outcome.gone) {
+      i18n.setText(status, 'console.invitation.gone');
+      return;
+    }
+    current = outcome.row;
+    input.value = invitationLink(current.invitation_code);
+    i18n.setText(status, outcome.conflict ? 'console.invitation.conflict' : 'console.invitation.renewed', { name: current.name });
+    onRow(current, !outcome.conflict);
+  });
+  return el('div', { class: 'invitation', id: idPrefix },
+    el('div', { class: 'field' },
+      text('label', 'console.invitation.label', undefined, { for: fieldId }),
+      el('div', { class: 'invitation-row' }, input, copy),
+      text('p', 'console.invitation.hint', undefined, { class: 'field-hint', id: `${idPrefix}-hint` })),
+    el('p', { class: 'invitation-actions' }, renew),
+    status);
 }
 
 // ------------------------------------------------------------ choose event
@@ -164,11 +251,12 @@ async function listView(ctx, eventText) {
     }
     const ul = el('ul', { class: 'cards', id: 'ticket-type-list' });
     const lang = i18n.getLang();
-    for (const tt of items) {
+    items.forEach((tt, i) => {
+      let row = tt; // as the server last had it: a new link moves its version on
       const del = el('button', { type: 'button', class: 'button button-link', 'data-delete': String(tt.id) },
         text('span', 'console.ticket_types.delete'), el('span', { class: 'visually-hidden' }, ` – ${tt.name}`));
       del.addEventListener('click', async () => {
-        const outcome = await deleteTicketType(ctx, tt);
+        const outcome = await deleteTicketType(ctx, row);
         if (!outcome) return;
         if (outcome === 'deleted') ctx.status('console.ticket_types.deleted', { name: tt.name });
         else if (outcome === 'gone') ctx.status('console.ticket_types.gone');
@@ -181,6 +269,9 @@ async function listView(ctx, eventText) {
       if (tt.hidden) flags.append(text('span', 'console.ticket_types.hidden_badge', undefined, { class: 'badge badge--archived' }));
       if (tt.waitlist) flags.append(text('span', 'console.ticket_types.waitlist_badge', undefined, { class: 'badge' }));
       flags.append(text('span', `console.role.${tt.role}`, undefined, { class: 'badge' }));
+      const invitation = tt.hidden
+        ? invitationPanel(ctx, tt, { idPrefix: `invitation-${tt.id}`, onRow: (now) => { row = now; list.items[i] = now; } })
+        : null;
       ul.append(el('li', { class: 'card', 'data-ticket-type-id': String(tt.id) },
         title,
         el('p', { class: 'card-price' }, el('span', { class: 'ticket-price' }, price(tt)), ' ',
@@ -188,8 +279,9 @@ async function listView(ctx, eventText) {
         el('p', {}, seatsText(tt)),
         el('p', { class: 'muted' }, saleText(tt, lang)),
         flags,
+        invitation,
         el('p', { class: 'card-actions' }, del)));
-    }
+    });
     body.append(ul);
     if (list.total > PAGE || offset > 0) {
       const nav = el('nav', { class: 'pager', 'aria-label': t('console.pager.label'), 'data-i18n-attr': 'aria-label:console.pager.label' },
@@ -347,13 +439,27 @@ async function editView(ctx, idText) {
   const form = typeForm(event);
   const shell = formShell(form, 'console.form.save');
   form.fill(base);
-  root.append(shell.node, el('p', { class: 'danger-zone' }, del));
+  // The link of a hidden type, as saved: hiding it in the form shows it after saving.
+  const invitationHost = el('div', { class: 'panel invitation-host' });
+  const renderInvitation = () => {
+    clear(invitationHost);
+    invitationHost.hidden = !base.hidden;
+    if (!base.hidden) return;
+    invitationHost.append(invitationPanel(ctx, base, {
+      idPrefix: 'tt-invitation',
+      // Only a new link of the version the form was read at moves the
+      // form on; someone else's change is shown when the form is saved.
+      onRow: (row, renewed) => { if (renewed && row.version === base.version + 1) base = row; },
+    }));
+  };
+  root.append(shell.node, invitationHost, el('p', { class: 'danger-zone' }, del));
   renderHead();
+  renderInvitation();
   ctx.onLang(renderHead);
   saveOnSubmit(ctx, {
     form, shell, path: `/api/v1/admin/ticket-types/${id}`,
     getBase: () => base,
-    setBase: (row) => { base = row; renderHead(); },
+    setBase: (row) => { base = row; renderHead(); renderInvitation(); },
   });
 
   del.addEventListener('click', async () => {

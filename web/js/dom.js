@@ -31,3 +31,21 @@ export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
   return node;
 }
+
+/**
+ * Copy text to the clipboard; where the browser refuses, select it in
+ * input (a read-only field showing it) and try the older copy command.
+ * Resolves to whether it was copied: if not, the text is left selected
+ * for the person to copy by hand.
+ */
+export async function copyText(text, input) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch { /* refused: try the older way */ }
+  input.focus();
+  input.select();
+  try { return document.execCommand('copy'); } catch { return false; }
+}

@@ -3,7 +3,7 @@
 // or put in Referer headers.
 import { api, errorMessage } from './api.js';
 import * as i18n from './i18n.js';
-import { el, clear } from './dom.js';
+import { el, clear, copyText } from './dom.js';
 import { formatDateTime } from './format.js';
 
 const { t } = i18n;
@@ -126,18 +126,7 @@ function linkPanel(link) {
   const copy = el('button', { type: 'button', class: 'button', id: 'copy-link' }, t('manage.copy_link'));
   const copied = el('p', { class: 'copy-status', role: 'status', id: 'copy-status' });
   copy.addEventListener('click', async () => {
-    let ok = false;
-    try {
-      if (navigator.clipboard && window.isSecureContext) {
-        await navigator.clipboard.writeText(link);
-        ok = true;
-      }
-    } catch { ok = false; }
-    if (!ok) {
-      input.focus();
-      input.select();
-      try { ok = document.execCommand('copy'); } catch { ok = false; }
-    }
+    const ok = await copyText(link, input);
     copied.textContent = ok ? t('manage.copied') : t('manage.copy_failed');
   });
   input.addEventListener('focus', () => input.select());

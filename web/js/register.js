@@ -1,4 +1,7 @@
-// Registration form (register.html).
+// Registration form (register.html). register.html?invitation=CODE is an
+// invitation link (the console shows one per hidden ticket type): the page
+// offers only the ticket type of that code, sends the code with the
+// registration, and says so plainly when the code opens nothing.
 import { api, errorMessage } from './api.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
@@ -21,6 +24,9 @@ let submitting = false;
 let blockSeq = 0;
 let sameAsBox = null; // "same as contact person" checkbox of the first attendee
 let notOpen = false; // no event is set up: nothing to register for
+let programme = null; // { eventId, sessions }: the current event's sign-up sessions
+// The code of an invitation link, or null on the public registration.
+const invitationCode = new URLSearchParams(window.location.search).get('invitation');
 
 // One key per form fill: a double click or a retry after a lost answer
 // replays the first answer instead of registering twice. A definitive
@@ -74,7 +80,9 @@ function renderTickets() {
     list.append(el('p', {}, t('register.no_tickets')));
     return;
   }
-  for (const tt of types) list.append(ticketOption(tt, selectedId));
+  // An invitation's one ticket type is chosen already.
+  const chosen = selectedId || (invitationCode !== null && types.length === 1 ? String(types[0].id) : null);
+  for (const tt of types) list.append(ticketOption(tt, chosen));
 }
 
 function renderEventSummary() {
@@ -311,6 +319,7 @@ function localMessage(key, controls) {
   if (key === 'privacy_accepted') {
     return controls[0] && !controls[0].checked ? t('error.privacy') : null;
   }
+  if (key === 'invitation') return t('register.invitation_revoked');
   const text = controls.filter((c) => c.matches('input[type="text"], input[type="email"], input[type="tel"], textarea'));
   if (text.length && text.every((c) => !c.value.trim())) return t('error.required');
   return null;
@@ -382,12 +391,19 @@ function collect() {
       listed: fs.querySelector('[data-name="listed"]').checked,
       sessions: Array.from(fs.querySelectorAll('[data-name="sessions"]:checked'), (c) => Number(c.value)),
     }));
-  return {
+  const body = {
     ticket_type: checked ? Number(checked.value) : null,
     privacy_accepted: document.getElementById('privacy_accepted').checked,
     contact,
     attendees,
   };
+  if (invitationCode !== null) body.invitation = invitationCode;
+  return body;
+}
+
+/** What the page offers: the current event, or what an invitation opens. */
+function eventPath() {
+  return invitationCode === null ? '/api/v1/event' : `/api/v1/invitations/${encodeURIComponent(invitationCode)}`;
 }
 
 function setSubmitting(on) {
@@ -398,7 +414,7 @@ function setSubmitting(on) {
 }
 
 async function refreshEvent() {
-  const r = await api('GET', '/api/v1/event');
+  const r = await api('GET', eventPath());
   if (r.status === 200 && r.body) {
     event = r.body;
     renderTickets();
@@ -476,9 +492,31 @@ function sessionFullFields(fields) {
 async function loadSignups() {
   const r = await api('GET', '/api/v1/programme');
   if (r.status !== 200 || !r.body || !Array.isArray(r.body.days)) return;
-  signupSessions = r.body.days.flatMap((d) => d.sessions || []).filter((s) => s.signup);
+  programme = {
+    eventId: r.body.event ? r.body.event.id : null,
+    sessions: r.body.days.flatMap((d) => d.sessions || []).filter((s) => s.signup),
+  };
+  applySignups();
+}
+
+/**
+ * The programme is the current event's: an invitation to another event
+ * (next year's, say) offers none of its sessions.
+ */
+function applySignups() {
+  if (!programme) return;
+  const same = event ? programme.eventId === event.id : invitationCode === null;
+  signupSessions = same ? programme.sessions : [];
   for (const fs of attendeeBlocks()) renderSignups(fs);
   renumber();
+}
+
+/** An invitation link that opens nothing: say so, instead of the form. */
+function showBadInvitation() {
+  notOpen = true;
+  form.hidden = true;
+  document.getElementById('register-intro').hidden = true;
+  document.getElementById('bad-invitation').hidden = false;
 }
 
 // ------------------------------------------------------------------- main
@@ -499,11 +537,15 @@ async function main() {
   });
   loadSignups();
 
-  const r = await api('GET', '/api/v1/event');
+  const r = await api('GET', eventPath());
   if (r.status === 200 && r.body) {
     event = r.body;
     renderTickets();
     renderEventSummary();
+    applySignups();
+    document.getElementById('invitation-note').hidden = invitationCode === null;
+  } else if (invitationCode !== null && r.status >= 400 && r.status < 500) {
+    showBadInvitation();
   } else if (r.status === 404 && r.body && r.body.error && r.body.error.code === 'not_found') {
     // No event is set up yet: no form, no Register button, just say so.
     notOpen = true;
