@@ -403,6 +403,7 @@ void job_free(struct job *);
 int writer_start(const struct config *, char **cause);
 void writer_submit(struct job *);
 uint64_t writer_programme_generation(void);
+uint64_t writer_commit_generation(void);
 void writer_stop(void);
 
 #endif

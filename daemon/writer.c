@@ -23,6 +23,7 @@ static struct {
 	int		 batch_max;
 	int		 checkpoint_ms;
 	atomic_uint_least64_t programme_generation;
+	atomic_uint_least64_t commit_generation;
 } wr;
 
 void
@@ -36,6 +37,13 @@ uint64_t
 writer_programme_generation(void)
 {
 	return atomic_load(&wr.programme_generation);
+}
+
+/* Raised after every commit: anything read before may have changed. */
+uint64_t
+writer_commit_generation(void)
+{
+	return atomic_load(&wr.commit_generation);
 }
 
 static void
@@ -112,6 +120,7 @@ group_commit(struct job *jobs)
 		group_fail(jobs);
 		return;
 	}
+	atomic_fetch_add(&wr.commit_generation, 1);
 	if (programme)
 		atomic_fetch_add(&wr.programme_generation, 1);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "techtankd.h"
@@ -42,7 +43,10 @@ START_TEST(defaults_come_from_the_table)
 	ck_assert_str_eq(cfg.listen.host, "127.0.0.1");
 	ck_assert_int_eq(cfg.listen.port, 8080);
 	ck_assert_str_eq(cfg.db_path, "./var/techtank.db");
-	ck_assert_str_eq(cfg.web_root, "./web");
+	/* ./web in a source folder (make check there), else the installed
+	 * pages (a VPATH build, as in make distcheck). */
+	ck_assert_str_eq(cfg.web_root, access("web/index.html", F_OK) == 0 ?
+	    "./web" : TECHTANK_WEB_DIR);
 	ck_assert_ptr_null(cfg.public_url);
 	ck_assert_ptr_null(cfg.access_log);
 	ck_assert_int_eq(cfg.demo, 1);
