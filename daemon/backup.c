@@ -199,6 +199,11 @@ backup_run(struct backup_args *a)
 		    a->to, a->to[strlen(a->to) - 1] == '/' ? "" : "/", stamp);
 	} else
 		path = xstrdup(a->to);
+	/* The folder for the copies is made as --db's is. */
+	if (store_make_parent_dirs(path) != 0) {
+		log_warn("backup: cannot make the folder of %s", path);
+		goto out;
+	}
 	if (store_backup(a->db, path, a->force, &version, &cause) != 0) {
 		log_warnx("backup: %s", cause);
 		goto out;
@@ -222,6 +227,10 @@ restore_run(struct backup_args *a)
 	char	*cause = NULL;
 	int	 version;
 
+	if (store_make_parent_dirs(a->db) != 0) {
+		log_warn("restore: cannot make the folder of %s", a->db);
+		return 1;
+	}
 	if (store_restore(a->db, a->from, a->force, &version, &cause) != 0) {
 		log_warnx("restore: %s", cause);
 		free(cause);

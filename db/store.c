@@ -26,9 +26,9 @@ struct store {
 	struct store_stmt	*stmts;
 };
 
-/* Create the folder that will hold the database, like mkdir -p. */
-static int
-make_parent_dirs(const char *path)
+/* Create the folder that will hold a database file, like mkdir -p. */
+int
+store_make_parent_dirs(const char *path)
 {
 	char	*dir = xstrdup(path), *slash = strrchr(dir, '/'), *p;
 	int	 rc = 0;
@@ -168,7 +168,7 @@ store_open(const char *path, int flags, char **cause)
 	    !(flags & STORE_NO_MIGRATE))) {
 		oflags |= SQLITE_OPEN_CREATE;
 		if (strcmp(path, ":memory:") != 0 &&
-		    make_parent_dirs(path) == -1) {
+		    store_make_parent_dirs(path) == -1) {
 			xasprintf(cause, "cannot create the folder for %s: %s",
 			    path, strerror(errno));
 			goto fail;

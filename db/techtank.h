@@ -141,6 +141,7 @@ struct store;
 #define STORE_COPY 0x10
 #define STORE_READ_ONLY 0x20
 struct store *store_open(const char *path, int flags, char **cause);
+int store_make_parent_dirs(const char *path);
 void store_close(struct store *);
 sqlite3 *store_db(struct store *);
 sqlite3_stmt *store_stmt(struct store *, const char *sql);

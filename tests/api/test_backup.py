@@ -248,7 +248,8 @@ def test_backup_to_an_unwritable_place_fails_cleanly(daemon, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (tmp_path / "a-file").write_text("x")
-    for to in (tmp_path / "no-such-folder" / "b.db", tmp_path / "a-file" / "b.db",
+    # (A folder not yet there is made: see the test below.)
+    for to in (tmp_path / "a-file" / "b.db", tmp_path / "a-file" / "more" / "b.db",
                "/proc/b.db"):
         r = backup(daemon.db, to)
         assert r.returncode == 1, to
@@ -380,3 +381,17 @@ def test_the_units_backup_command_runs_as_written(make_daemon, tmp_path):
     assert len(os.listdir(out)) == keep and made in os.listdir(out)
     assert r.stdout.count("removed ") == 6
     assert integrity(os.path.join(out, made)) == [("ok",)]
+
+
+def test_the_folders_for_the_copies_and_the_restored_database_are_made(daemon, tmp_path):
+    """A first backup into a folder not yet there, and a restore on a new
+    machine's empty disk, make their folders as --db does."""
+    r = backup(daemon.db, str(tmp_path / "backups" / "hourly") + "/")
+    assert r.returncode == 0, r.stderr
+    made = os.listdir(tmp_path / "backups" / "hourly")
+    assert len(made) == 1 and re.fullmatch(r"techtank-\d{8}T\d{6}Z\.db", made[0])
+    assert oct(os.stat(tmp_path / "backups").st_mode & 0o777) == "0o750"
+    target = tmp_path / "new-machine" / "var" / "techtank.db"
+    r = restore(str(target), str(tmp_path / "backups" / "hourly" / made[0]))
+    assert r.returncode == 0, r.stderr
+    assert integrity(str(target)) == [("ok",)]
