@@ -322,11 +322,18 @@ copy_run(struct store *st, struct job *job)
 			json_object_set_new(values, *t, json_integer(next_year(
 			    json_integer_value(json_object_get(row, *t)))));
 	slug = bump_year(json_string_value(json_object_get(row, "slug")), '-');
-	name = bump_year(json_string_value(json_object_get(row, "name")), ' ');
 	json_object_set_new(values, "slug", json_string(slug));
-	json_object_set_new(values, "name", json_string(name));
 	free(slug);
+	/* The year in the name, in both languages (an empty one stays). */
+	name = bump_year(json_string_value(json_object_get(row, "name")), ' ');
+	json_object_set_new(values, "name", json_string(name));
 	free(name);
+	if (*json_string_value(json_object_get(row, "name_en")) != '\0') {
+		name = bump_year(json_string_value(json_object_get(row,
+		    "name_en")), ' ');
+		json_object_set_new(values, "name_en", json_string(name));
+		free(name);
+	}
 	json_object_update(values, op->values);
 	json_decref(row);
 	id = store_resource_create(st, &events, 0, values, &ctx, &job->err);

@@ -201,6 +201,11 @@ def test_copy_next_years_event_without_people(admin):
     assert r.status_code == 201, r.text
     nxt = r.json()
     assert nxt["slug"] == "techtank-2028" and nxt["name"] == "Techtank Conference 2028"
+    assert nxt["name_en"] == ""  # none given: none made up
+    ev = make_event(admin, slug="varmote-2028", name="Vårträff 2028", name_en="Spring meetup 2028")
+    r = admin.olle.post(url(admin, f"/events/{ev['id']}/copy"), timeout=10)
+    assert r.status_code == 201 and (r.json()["name"], r.json()["name_en"]) == (
+        "Vårträff 2029", "Spring meetup 2029")
     assert nxt["starts_at"].startswith("2028-11-30") and nxt["confirmed"] == 0
     old_types = admin.olle.get(url(admin, "/events/1/ticket-types"), timeout=10).json()["items"]
     new_types = admin.olle.get(url(admin, f"/events/{nxt['id']}/ticket-types"), timeout=10).json()["items"]

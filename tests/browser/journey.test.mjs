@@ -5,7 +5,8 @@
 // type, and watches the dashboard change when a visitor registers in
 // another browser context. Then Stina, a second organiser working in
 // English, edits the same ticket type at the same time: whoever saves
-// second is shown what the first changed, and both changes are kept.
+// second is shown what the first changed, their own typing in the other
+// fields stays, and both changes are kept.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -185,7 +186,8 @@ test('an organiser sets up an event from an empty database, opens it and watches
     assert.match((await panel.locator('.conflict-list').textContent()), /110/);
     await page.click('#tt-load-current');
     assert.equal(await page.inputValue('#tt-quota'), '110', "Stina's quota is loaded");
-    await page.locator('#tt-price-ore-yours button').click();
+    assert.equal(await page.inputValue('#tt-price-ore'), '2 750', 'and the price only Olle changed keeps his typing');
+    assert.equal(await page.locator('#tt-price-ore-yours').isVisible(), false);
     await page.click('#tt-save');
     await page.locator('#tt-save-status', { hasText: 'Sparat.' }).waitFor();
     const now = (await api.call('GET', `/api/v1/admin/ticket-types/${member.id}`)).body;

@@ -190,7 +190,12 @@ test('disabling an account ends its session; the last organiser stays; a reset p
     await me.locator('[data-disable]').click();
     await page.click('#disable-confirm');
     await page.locator('#console-alert', { hasText: 'olle is the last active organiser' }).waitFor();
+    // Making oneself door staff is asked first; the server then refuses it.
     await me.locator('[data-role]').click();
+    await page.locator('#own-role-dialog').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'own-role-cancel', 'the safe choice has the focus');
+    assert.equal(await page.locator('#own-role-dialog h2').textContent(), 'Make yourself door staff?');
+    await page.click('#own-role-confirm');
     await page.locator('#console-alert', { hasText: 'olle is the last active organiser' }).waitFor();
     await setLang(page, 'sv');
     assert.match(await page.locator('#console-alert').textContent(), /^olle är den sista aktiva arrangören/);
@@ -281,9 +286,12 @@ test('the audit log shows the creation and the password change, what changed, an
     const kinds = await actions();
     assert.ok(kinds.every((a) => a.startsWith('user.')), kinds.join());
     assert.ok(kinds.includes('user.password_reset') && kinds.includes('user.update'));
-    const changes = await page.locator('#audit-table tr[data-action="user.update"] .audit-detail').allTextContents();
+    const changes = await page.locator('#audit-table tr[data-action="user.update"] .audit-changes li').allTextContents();
     assert.ok(changes.includes('Disabled: No → became Yes'), changes.join(' | '));
-    assert.ok(changes.includes('Role: door → became organiser'), changes.join(' | '));
+    assert.ok(changes.includes('Role: Door staff → became Organiser'), changes.join(' | '));
+    // Each change names the account it was made to.
+    const which = await page.locator('#audit-table tr[data-action="user.update"] .audit-which').allTextContents();
+    assert.ok(which.length > 0 && which.every((w) => w === 'berit'), which.join());
 
     // A code typed in: sign-ins.
     await page.selectOption('#audit-action', '*');

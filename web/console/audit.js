@@ -4,7 +4,7 @@
 // that changed, before and after.
 import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
-import { knownZone, localInputToISO } from '../js/format.js';
+import { knownZone, localInputToISO, formatPrice } from '../js/format.js';
 
 const { t } = i18n;
 const PAGE = 50;
@@ -91,9 +91,15 @@ function fieldLabel(action, name) {
   return el('code', { class: 'audit-field' }, name);
 }
 
-function valueNode(v) {
+function valueNode(v, name = '', action = '') {
   if (v === null || v === undefined || v === '') return text('span', 'console.form.empty', undefined, { class: 'muted' });
   if (typeof v === 'boolean') return text('span', v ? 'common.yes' : 'common.no');
+  // Prices are kept in öre and shown in kronor, as the forms take them.
+  if (name.endsWith('_ore') && Number.isInteger(v)) return el('span', { class: 'value-text' }, formatPrice(v));
+  if (name === 'role') {
+    const key = action.startsWith('user.') ? `console.staff_role.${v}` : `console.role.${v}`;
+    if (hasKey(key)) return text('span', key);
+  }
   if (typeof v === 'object') return el('span', { class: 'value-text' }, JSON.stringify(v));
   return el('span', { class: 'value-text' }, String(v));
 }
@@ -115,11 +121,13 @@ function detailNode(entry) {
     const ul = el('ul', { class: 'audit-changes' });
     for (const k of names) {
       ul.append(el('li', {}, fieldLabel(entry.action, k), ': ',
-        el('del', {}, valueNode(before[k])), el('span', { 'aria-hidden': 'true' }, ' → '),
+        el('del', {}, valueNode(before[k], k, entry.action)), el('span', { 'aria-hidden': 'true' }, ' → '),
         el('span', { class: 'visually-hidden' }, text('span', 'console.audit.became'), ' '),
-        el('ins', {}, valueNode(after[k]))));
+        el('ins', {}, valueNode(after[k], k, entry.action))));
     }
-    return ul;
+    // Which one changed: its name (or address) first.
+    const which = after.name || after.username || after.slug || before.name || before.username;
+    return which ? el('div', {}, el('p', { class: 'audit-which' }, String(which)), ul) : ul;
   }
   const row = (after && typeof after === 'object' && after) || (before && typeof before === 'object' && before);
   if (row) {

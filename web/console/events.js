@@ -287,14 +287,32 @@ async function editView(ctx, idText) {
 
   archive.addEventListener('click', async () => {
     if (isBusy(archive)) return;
+    // Archiving the published event takes the public pages offline: asked first.
+    if (!base.archived && base.id === currentId) {
+      const answer = await openDialog({
+        id: 'archive-dialog',
+        headingKey: 'console.events.archive_current_heading',
+        headingArgs: { name: base.name },
+        content: [text('p', 'console.events.archive_current_text')],
+        buttons: [
+          { value: 'archive', key: 'console.events.archive', className: 'button-danger', id: 'archive-confirm' },
+          { value: null, key: 'console.dialog.cancel', id: 'archive-cancel', autofocus: true },
+        ],
+      });
+      if (answer !== 'archive' || ctx.stale()) return;
+    }
     busy(archive, true);
     const res = await ctx.call('PATCH', `/api/v1/admin/events/${id}`, { version: base.version, archived: !base.archived });
+    if (!ctx.stale() && res.status === 200) {
+      // Bringing back the event that was published publishes it again.
+      const cur = await ctx.call('GET', '/api/v1/admin/current-event');
+      if (cur.status === 200 && cur.body) currentId = cur.body.current_event;
+    }
     busy(archive, false);
     if (ctx.stale() || res.status === 401) return;
     if (res.status === 200 && res.body) {
       // Only the version and the archived flag change: what is typed stays.
       base = res.body;
-      if (base.archived && currentId === base.id) currentId = null;
       renderHead();
       ctx.alert(null);
       ctx.status(base.archived ? 'console.events.archived_done' : 'console.events.unarchived_done', { name: base.name });

@@ -381,9 +381,10 @@ export function resourceForm({ fields, prefix, idPrefix, zone: zoneOf, zoneField
 
   /**
    * Someone else saved first. The panel says so and lists what they
-   * changed; "Load the current version" fills the form with it and keeps
-   * what this person typed visible beside every field where it differs,
-   * each with a button to take it back. onLoad(current) makes current the
+   * changed; "Load the current version" fills the form with it, keeps
+   * what this person typed in the fields the other did not change, and
+   * shows it beside every field both changed, each with a button to take
+   * it back. onLoad(current) makes current the
    * new base, so the next save names its version.
    */
   function conflict(panelHost, base, current, onLoad) {
@@ -415,13 +416,20 @@ export function resourceForm({ fields, prefix, idPrefix, zone: zoneOf, zoneField
         if (raw !== rawFromValue(f, base[name])) mine.set(name, raw);
       }
       fill(current);
+      // A field only this person changed keeps their typing; one both
+      // changed shows theirs, with this person's beside it.
       let firstYours = null;
+      let kept = false;
       for (const [name, raw] of mine) {
-        if (raw !== rawOf(name)) {
+        if (sameValue(parts.get(name).f, base[name], current[name])) {
+          setRaw(name, raw);
+          kept = true;
+        } else if (raw !== rawOf(name)) {
           showYours(name, raw);
           if (!firstYours) firstYours = parts.get(name).input;
         }
       }
+      if (kept) updateZoneHints();
       clear(panelHost);
       const notice = el('p', { class: 'notice', role: 'status', tabindex: '-1', id: `${idPrefix}-loaded`,
         'data-i18n': firstYours ? 'console.conflict.loaded_yours' : 'console.conflict.loaded' },

@@ -147,6 +147,9 @@ async function route() {
     return;
   }
   const token = ++routeToken;
+  // A dialog of the view left behind (Back pressed while it asked) must
+  // not act on the next one: it is cancelled.
+  for (const dlg of document.querySelectorAll('dialog.console-dialog[open]')) dlg.close('');
   const root = el('div', { class: 'view' });
   current = { token, section: found.section.id, langHooks: [], hash: location.hash };
   renderNav(found.section.id);

@@ -139,6 +139,19 @@ async function listView(ctx) {
 
   async function changeRole(u, button, role) {
     if (isBusy(button)) return;
+    // Making oneself door staff ends one's own way into the console: asked first.
+    if (ctx.user && u.name === ctx.user.name && role !== 'organiser') {
+      const answer = await openDialog({
+        id: 'own-role-dialog',
+        headingKey: 'console.team.own_role_heading',
+        content: [text('p', 'console.team.own_role_text')],
+        buttons: [
+          { value: 'change', key: 'console.team.make_door', className: 'button-danger', id: 'own-role-confirm' },
+          { value: null, key: 'console.dialog.cancel', id: 'own-role-cancel', autofocus: true },
+        ],
+      });
+      if (answer !== 'change') return;
+    }
     busy(button, true);
     await patch(u, { role }, `[data-role="${u.id}"]`, `console.team.made_${role}`);
     busy(button, false);
