@@ -37,6 +37,7 @@
 #define PASSWORD_MAX		1024
 #define USERNAME_MAX		63
 #define SEARCH_MAX_BYTES	100
+#define STREAM_LOW_MARK		(64 * 1024)	/* output below: the next piece */
 
 struct config {
 	char	*listen_host;
@@ -149,6 +150,8 @@ struct http_req {
 /* http.c */
 void http_request(struct evhttp_request *, void *worker);
 void http_req_free(struct http_req *);
+void http_reply_headers(struct http_req *, const char *type);
+void http_reply_done(struct http_req *, int status, size_t bytes);
 void http_reply_json(struct http_req *, int status, json_t *body);
 void http_reply_error(struct http_req *, int status, const char *code,
 	    const char *message, json_t *fields);
@@ -176,6 +179,8 @@ struct conn_set *conn_set_create(size_t);
 void conn_set_free(struct conn_set *);
 void conn_admit(struct worker *, struct evhttp_request *);
 void conn_close_after(struct worker *, struct evhttp_request *);
+int conn_watch(struct worker *, struct evhttp_request *, void (*)(void *),
+	    void *);
 void conn_refused(struct conn *, int status, size_t bytes);
 
 /* errpage.c */
@@ -272,6 +277,16 @@ void resource_get(struct http_req *);
 void resource_create(struct http_req *);
 void resource_update(struct http_req *);
 void resource_delete(struct http_req *);
+
+/* stream.c: answers whose body is made while it is sent */
+struct stream_source {
+	/* Add the next piece to the buffer: 1 more to come, 0 the end,
+	 * -1 failed. */
+	int	(*fill)(void *, struct evbuffer *);
+	void	(*free)(void *);
+};
+void stream_reply(struct http_req *, int status, const char *type,
+	    int64_t length, const struct stream_source *, void *);
 
 /* static.c */
 int static_open_root(const char *, char **cause);
