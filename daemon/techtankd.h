@@ -320,6 +320,8 @@ struct job {
 	json_t			*answer;
 	struct store_error	 err;		/* set: the answer is this error */
 	int			 changed_programme; /* set by run: seats shown */
+	int			 again;		/* set by slow: run it once more,
+						 * after the jobs waiting */
 };
 void job_submit(struct http_req *, const struct job_type *, void *data,
 	    void (*data_free)(void *));
