@@ -14,6 +14,7 @@
 
 #include "techtank.h"
 #include "store-door.h"
+#include "export.h"
 #include "parse.h"
 
 /*
@@ -38,6 +39,8 @@
 #define USERNAME_MAX		63
 #define SEARCH_MAX_BYTES	100
 #define STREAM_LOW_MARK		(64 * 1024)	/* output below: the next piece */
+#define CSV_FILL_ROWS		256	/* rows of an export per piece */
+#define XLSX_SLICE_ROWS		5000	/* rows of a slow thread's turn */
 
 struct config {
 	char	*listen_host;
@@ -266,7 +269,8 @@ struct route {
 #define M_DELETE	EVHTTP_REQ_DELETE
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
-	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard)
+	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
+	X(admin_exports)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -287,6 +291,19 @@ struct stream_source {
 };
 void stream_reply(struct http_req *, int status, const char *type,
 	    int64_t length, const struct stream_source *, void *);
+
+/* admin-exports.c, export-csv.c, export-xlsx.c: the organisers' exports */
+struct export_req {
+	const struct export_kind	*kind;
+	struct export_of		 of;
+	enum export_lang		 lang;
+	char				 sep;		/* CSV: ';' or ',' */
+};
+void export_req_free(struct export_req *);
+void export_headers(struct http_req *, const struct export_req *,
+	    const char *ext);
+void export_csv_reply(struct http_req *, struct export_req *);
+void export_xlsx_reply(struct http_req *, struct export_req *);
 
 /* static.c */
 int static_open_root(const char *, char **cause);
