@@ -36,6 +36,8 @@ struct conn {
 	struct headscan		  head;		/* the request head being read */
 	int			  busy;		/* a request is being answered */
 	int64_t			  since;	/* waiting for a request since, µs */
+	void			(*gone)(void *);	/* conn_watch() */
+	void			 *gone_arg;
 };
 
 /* The adopted connections of a worker by evcon: an open-address map. */
@@ -191,6 +193,8 @@ conn_closed(struct evhttp_connection *evcon, void *arg)
 	struct conn		*c = arg;
 	struct bufferevent	*bev = evhttp_connection_get_bufferevent(evcon);
 
+	if (c->gone != NULL)
+		c->gone(c->gone_arg);
 	/* evhttp may still touch the buffers while it frees them. */
 	if (bev != NULL) {
 		errpage_unwatch(bufferevent_get_output(bev), c);
@@ -327,6 +331,25 @@ conn_admit(struct worker *w, struct evhttp_request *req)
 	evtimer_del(c->deadline);
 	c->busy = 1;
 	evhttp_request_set_on_complete_cb(req, request_complete, c);
+}
+
+/*
+ * Have gone(arg) called when the connection of req is freed, before evhttp
+ * frees its buffers (an answer being streamed learns that its client has
+ * gone); gone NULL: no longer. -1 when req has no connection (any more).
+ */
+int
+conn_watch(struct worker *w, struct evhttp_request *req, void (*gone)(void *),
+    void *arg)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct conn		 *c;
+
+	if (evcon == NULL || (c = conn_find(w->conns, evcon)) == NULL)
+		return -1;
+	c->gone = gone;
+	c->gone_arg = arg;
+	return 0;
 }
 
 /* The answer to req is the last on its connection. */

@@ -121,46 +121,73 @@ send_after_headers(struct evhttp_request *req, int status,
 }
 
 /*
- * Send status with body (consumed), log it and forget the request. A HEAD
- * answer carries the Content-Length the GET would have, and no body;
- * evhttp writes neither for a CONNECT, so it gets its length here too.
- * With hr->close the connection ends once the answer has left.
+ * The headers of every answer; with hr->close (or while stopping) the
+ * connection ends once the answer has left.
  */
 void
-http_reply_data(struct http_req *hr, int status, const char *type,
-    struct evbuffer *body)
+http_reply_headers(struct http_req *hr, const char *type)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(hr->req);
-	size_t			 bytes = body ? evbuffer_get_length(body) : 0;
-	struct worker		*w = hr->w;
-	char			 len[32];
 
 	if (type != NULL)
 		evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-	if (w->stopping || hr->close)
+	if (hr->w->stopping || hr->close)
 		evhttp_add_header(h, "Connection", "close");
-	if (hr->method == EVHTTP_REQ_HEAD || hr->method == EVHTTP_REQ_CONNECT) {
+	if (hr->close)
+		conn_close_after(hr->w, hr->req);
+}
+
+/*
+ * The answer is handed to evhttp: log it and forget the request. Call it
+ * while hr->req is still evhttp's (the log reads the peer from it).
+ */
+void
+http_reply_done(struct http_req *hr, int status, size_t bytes)
+{
+	struct worker	*w = hr->w;
+
+	access_log(hr, status, bytes);
+	http_req_free(hr);
+	if (w->stopping)
+		worker_stop_check(w);
+}
+
+/*
+ * Send status with body (consumed), log it and forget the request. A HEAD
+ * answer carries the Content-Length the GET would have, and no body;
+ * evhttp writes neither for a CONNECT, so it gets its length here too.
+ */
+void
+http_reply_data(struct http_req *hr, int status, const char *type,
+    struct evbuffer *body)
+{
+	struct evhttp_request	*req = hr->req;
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	size_t			 bytes = body ? evbuffer_get_length(body) : 0;
+	int			 connect = hr->method == EVHTTP_REQ_CONNECT;
+	char			 len[32];
+
+	http_reply_headers(hr, type);
+	if (hr->method == EVHTTP_REQ_HEAD || connect) {
 		snprintf(len, sizeof len, "%zu", bytes);
 		evhttp_remove_header(h, "Content-Length");
 		evhttp_add_header(h, "Content-Length", len);
 		if (body != NULL && hr->method == EVHTTP_REQ_HEAD)
 			evbuffer_drain(body, bytes);
 	}
-	if (hr->close)
-		conn_close_after(w, hr->req);
-	if (hr->method == EVHTTP_REQ_CONNECT)
-		send_after_headers(hr->req, status, body);
+	/*
+	 * Logged first: when the client went away while the answer was
+	 * being made, evhttp frees the request as soon as it is sent.
+	 */
+	http_reply_done(hr, status, bytes);
+	if (connect)
+		send_after_headers(req, status, body);
 	else
-		evhttp_send_reply(hr->req, status, http_status_text(status),
-		    body);
-	access_log(hr, status, bytes);
+		evhttp_send_reply(req, status, http_status_text(status), body);
 	if (body != NULL)
 		evbuffer_free(body);
-	http_req_free(hr);
-	if (w->stopping)
-		worker_stop_check(w);
 }
 
 void

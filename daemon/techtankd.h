@@ -16,6 +16,7 @@
 
 #include "techtank.h"
 #include "store-door.h"
+#include "export.h"
 #include "parse.h"
 
 /*
@@ -52,6 +53,9 @@ struct config_ranges {
 	struct net_range	*v;
 	size_t			 n;
 };
+#define STREAM_LOW_MARK		(64 * 1024)	/* output below: the next piece */
+#define CSV_FILL_ROWS		256	/* rows of an export per piece */
+#define XLSX_SLICE_ROWS		5000	/* rows of a slow thread's turn */
 
 struct config {
 	char	*config_path;		/* NULL: CONFIG_PATH_DEFAULT, if any */
@@ -216,6 +220,8 @@ struct http_req {
 /* http.c */
 void http_request(struct evhttp_request *, void *worker);
 void http_req_free(struct http_req *);
+void http_reply_headers(struct http_req *, const char *type);
+void http_reply_done(struct http_req *, int status, size_t bytes);
 void http_reply_json(struct http_req *, int status, json_t *body);
 void http_reply_error(struct http_req *, int status, const char *code,
 	    const char *message, json_t *fields);
@@ -244,6 +250,8 @@ struct conn_set *conn_set_create(size_t);
 void conn_set_free(struct conn_set *);
 void conn_admit(struct worker *, struct evhttp_request *);
 void conn_close_after(struct worker *, struct evhttp_request *);
+int conn_watch(struct worker *, struct evhttp_request *, void (*)(void *),
+	    void *);
 void conn_refused(struct conn *, int status, size_t bytes);
 
 /* errpage.c */
@@ -346,7 +354,7 @@ struct route {
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
-	X(api_invitations)
+	X(api_invitations) X(admin_exports)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -358,6 +366,29 @@ void resource_create(struct http_req *);
 void resource_update(struct http_req *);
 void resource_delete(struct http_req *);
 void resource_renew(struct http_req *);
+
+/* stream.c: answers whose body is made while it is sent */
+struct stream_source {
+	/* Add the next piece to the buffer: 1 more to come, 0 the end,
+	 * -1 failed. */
+	int	(*fill)(void *, struct evbuffer *);
+	void	(*free)(void *);
+};
+void stream_reply(struct http_req *, int status, const char *type,
+	    int64_t length, const struct stream_source *, void *);
+
+/* admin-exports.c, export-csv.c, export-xlsx.c: the organisers' exports */
+struct export_req {
+	const struct export_kind	*kind;
+	struct export_of		 of;
+	enum export_lang		 lang;
+	char				 sep;		/* CSV: ';' or ',' */
+};
+void export_req_free(struct export_req *);
+void export_headers(struct http_req *, const struct export_req *,
+	    const char *ext);
+void export_csv_reply(struct http_req *, struct export_req *);
+void export_xlsx_reply(struct http_req *, struct export_req *);
 
 /* static.c */
 int static_open_root(const char *, char **cause);
@@ -391,6 +422,8 @@ struct job {
 	json_t			*answer;
 	struct store_error	 err;		/* set: the answer is this error */
 	int			 changed_programme; /* set by run: seats shown */
+	int			 again;		/* set by slow: run it once more,
+						 * after the jobs waiting */
 };
 void job_submit(struct http_req *, const struct job_type *, void *data,
 	    void (*data_free)(void *));

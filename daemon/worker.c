@@ -341,13 +341,14 @@ worker_free_all(struct server *srv)
 				next = j->next;
 				job_abandon((struct job *)j);
 			}
+		w->stopping = 1;	/* conn_gone() must not resume */
+		/* Answers still streaming end here, and are logged. */
+		if (w->http != NULL)
+			evhttp_free(w->http);
 		if (w->log != NULL) {
 			worker_log_flush(w);
 			evbuffer_free(w->log);
 		}
-		w->stopping = 1;	/* conn_gone() must not resume */
-		if (w->http != NULL)
-			evhttp_free(w->http);
 		if (w->done_ev != NULL)
 			event_free(w->done_ev);
 		if (w->stop_ev != NULL)

@@ -87,6 +87,7 @@ void tzfile_local(const struct tzfile *, int64_t t, long *utoff,
 /* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
 int timefmt_iso(time_t, const char *zone, char out[32]);
 int timefmt_date(time_t, const char *zone, char out[16]);
+int timefmt_local(time_t, const char *zone, struct tm *);
 int64_t timefmt_now_usec(void);
 int timefmt_parse_iso(const char *, int64_t *);
 

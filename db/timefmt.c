@@ -67,6 +67,15 @@ timefmt_date(time_t t, const char *zone, char out[16])
 	return rc;
 }
 
+/* The wall clock in the zone, broken down (for spreadsheets' cells). */
+int
+timefmt_local(time_t t, const char *zone, struct tm *tm)
+{
+	long	off;
+
+	return local_time(t, zone, tm, &off);
+}
+
 int64_t
 timefmt_now_usec(void)
 {

@@ -59,6 +59,46 @@ export function rememberEvent(id) {
   try { sessionStorage.setItem(CHOSEN_KEY, String(id)); } catch { /* private mode */ }
 }
 
+function chosenEvent() {
+  try { return Number(sessionStorage.getItem(CHOSEN_KEY)) || null; } catch { return null; }
+}
+
+/**
+ * The event a section opens on: the one last opened, else the current
+ * one, else the first; null when there is none (or the view went stale).
+ */
+export async function defaultEventId(ctx) {
+  let id = chosenEvent();
+  if (id) {
+    const r = await ctx.call('GET', `/api/v1/admin/events/${id}`);
+    if (ctx.stale()) return null;
+    if (r.status !== 200) id = null;
+  }
+  if (!id) {
+    const cur = await ctx.call('GET', '/api/v1/admin/current-event');
+    if (ctx.stale()) return null;
+    id = cur.status === 200 && cur.body ? cur.body.current_event : null;
+  }
+  if (!id) {
+    const list = await ctx.call('GET', '/api/v1/admin/events?limit=1');
+    if (ctx.stale()) return null;
+    const first = list.status === 200 && list.body && list.body.items[0];
+    id = first ? first.id : null;
+  }
+  return id;
+}
+
+/** A select of the events, to move to another event's page (hashOf(id)). */
+export function eventPicker(events, id, hashOf, labelKey) {
+  const select = el('select', { id: 'event-picker' });
+  for (const ev of events) {
+    select.append(el('option', { value: String(ev.id), selected: ev.id === id }, `${ev.name} · ${datePart(ev.starts_at)}`));
+  }
+  select.addEventListener('change', () => { location.hash = hashOf(select.value); });
+  return el('div', { class: 'field event-picker' },
+    text('label', labelKey, undefined, { for: 'event-picker' }), select);
+}
+
 /** "30 November – 1 December 2027" in the event's own zone. */
 export function eventDates(ev, lang) {
   const start = datePart(ev.starts_at);

@@ -6,12 +6,12 @@
 // button that replaces it with a new one (the old one stops working).
 import * as i18n from '../js/i18n.js';
 import { el, clear, copyText } from '../js/dom.js';
-import { formatPrice, formatDateTime, datePart } from '../js/format.js';
+import { formatPrice, formatDateTime } from '../js/format.js';
 import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
   apiErrorText,
 } from './form.js';
-import { CHOSEN_KEY, rememberEvent, eventDates } from './events.js';
+import { rememberEvent, eventDates, defaultEventId, eventPicker } from './events.js';
 
 const { t } = i18n;
 const PAGE = 50;
@@ -49,10 +49,6 @@ function text(tag, key, args, attrs = {}) {
   const node = el(tag, attrs);
   i18n.setText(node, key, args);
   return node;
-}
-
-function chosenEvent() {
-  try { return Number(sessionStorage.getItem(CHOSEN_KEY)) || null; } catch { return null; }
 }
 
 function price(tt) {
@@ -165,23 +161,8 @@ function invitationPanel(ctx, tt, { idPrefix, onRow }) {
 /** "Ticket types" in the navigation: the event last opened, else the current one. */
 async function chooseView(ctx) {
   ctx.title('console.ticket_types.title');
-  let id = chosenEvent();
-  if (id) {
-    const r = await ctx.call('GET', `/api/v1/admin/events/${id}`);
-    if (ctx.stale()) return;
-    if (r.status !== 200) id = null;
-  }
-  if (!id) {
-    const cur = await ctx.call('GET', '/api/v1/admin/current-event');
-    if (ctx.stale()) return;
-    id = cur.status === 200 && cur.body ? cur.body.current_event : null;
-  }
-  if (!id) {
-    const list = await ctx.call('GET', '/api/v1/admin/events?limit=1');
-    if (ctx.stale()) return;
-    const first = list.status === 200 && list.body && list.body.items[0];
-    id = first ? first.id : null;
-  }
+  const id = await defaultEventId(ctx);
+  if (ctx.stale()) return;
   if (id) {
     ctx.replace(`#/events/${id}/ticket-types`);
     return;
@@ -189,17 +170,6 @@ async function chooseView(ctx) {
   ctx.root.append(text('h1', 'console.ticket_types.title'),
     el('p', {}, text('span', 'console.ticket_types.no_events'), ' ',
       text('a', 'console.events.new', undefined, { href: '#/events/new' })));
-}
-
-/** A select of the events, to move to another event's ticket types. */
-function eventPicker(events, id) {
-  const select = el('select', { id: 'event-picker' });
-  for (const ev of events) {
-    select.append(el('option', { value: String(ev.id), selected: ev.id === id }, `${ev.name} · ${datePart(ev.starts_at)}`));
-  }
-  select.addEventListener('change', () => { location.hash = `#/events/${select.value}/ticket-types`; });
-  return el('div', { class: 'field event-picker' },
-    text('label', 'console.ticket_types.event', undefined, { for: 'event-picker' }), select);
 }
 
 // -------------------------------------------------------------------- list
@@ -237,7 +207,7 @@ async function listView(ctx, eventText) {
     el('div', { class: 'view-head' },
       text('h1', 'console.ticket_types.title'),
       text('a', 'console.ticket_types.new', undefined, { href: `#/events/${eventId}/ticket-types/new`, class: 'button button-primary', id: 'new-ticket-type' })),
-    eventPicker(events, eventId), sub);
+    eventPicker(events, eventId, (id) => `#/events/${id}/ticket-types`, 'console.ticket_types.event'), sub);
   const body = el('div');
   root.append(body);
 
