@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang, openView,
 } from './harness.mjs';
 
 const ORGANISER_PASSWORD = 'organiser password';
@@ -20,12 +20,6 @@ const DOOR_PASSWORD = 'door staff password';
 let d = null;
 let browser = null;
 let olle = null; // the organiser's API session, for changes behind the page's back
-
-/** Problems other than the answers the test provokes (401 probe, 404 no event, 409, 422). */
-function real(problems, ...statuses) {
-  const allowed = [401, ...statuses];
-  return problems.filter((p) => !allowed.some((s) => p.includes(`status of ${s}`)));
-}
 
 async function signIn(page, username, password) {
   await page.goto('/console/');
@@ -38,16 +32,6 @@ async function signIn(page, username, password) {
 async function signInOrganiser(page) {
   await signIn(page, 'olle', ORGANISER_PASSWORD);
   await page.locator('.console-nav a[aria-current="page"]').waitFor();
-}
-
-async function setLang(page, lang) {
-  await page.click(`.lang-switch button[data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-}
-
-async function openView(page, hash, ready) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await page.locator(ready).first().waitFor();
 }
 
 async function makeEvent(over = {}) {

@@ -166,3 +166,24 @@ export async function axeViolations(page) {
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
+
+/**
+ * The problems a page collected, less the answers a test provokes: the
+ * console's 401 probe of who is signed in, and the statuses given.
+ */
+export function real(problems, ...statuses) {
+  const allowed = [401, ...statuses];
+  return problems.filter((p) => !allowed.some((s) => p.includes(`status of ${s}`)));
+}
+
+/** Switch the page's language with its SV | EN buttons, and wait for it. */
+export async function setLang(page, lang) {
+  await page.click(`.lang-switch button[data-lang="${lang}"]`);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+/** Go to a console view by its hash and wait for what marks it ready. */
+export async function openView(page, hash, ready) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.locator(ready).first().waitFor();
+}

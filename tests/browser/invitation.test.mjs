@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang,
 } from './harness.mjs';
 
 const ORGANISER_PASSWORD = 'organiser password';
@@ -34,17 +34,6 @@ after(async () => {
     if (d) await d.stop();
   }
 });
-
-/** Problems other than the answers the test provokes (401 probe, and those named). */
-function real(problems, ...statuses) {
-  const allowed = [401, ...statuses];
-  return problems.filter((p) => !allowed.some((s) => p.includes(`status of ${s}`)));
-}
-
-async function setLang(page, lang) {
-  await page.click(`.lang-switch button[data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-}
 
 async function signIn(page) {
   await page.goto('/console/');

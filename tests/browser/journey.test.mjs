@@ -12,19 +12,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang, openView,
 } from './harness.mjs';
 
 const OLLE = 'olles lösenord 2027';
 const STINA = 'stinas lösenord 2027';
 let d = null;
 let browser = null;
-
-/** Problems other than the answers the journey provokes (the 401 probe, a 404 with no event, the 409). */
-function real(problems, ...statuses) {
-  const allowed = [401, ...statuses];
-  return problems.filter((p) => !allowed.some((s) => p.includes(`status of ${s}`)));
-}
 
 async function signIn(page, username, password) {
   await page.goto('/console/');
@@ -33,16 +27,6 @@ async function signIn(page, username, password) {
   await page.fill('#login-password', password);
   await page.click('#login-submit');
   await page.locator('.console-nav a[aria-current="page"]').waitFor();
-}
-
-async function setLang(page, lang) {
-  await page.click(`.lang-switch button[data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-}
-
-async function openView(page, hash, ready) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await page.locator(ready).first().waitFor();
 }
 
 before(async () => {

@@ -13,19 +13,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang,
 } from './harness.mjs';
 
 const PASSWORD = 'organiser password';
 let d = null;
 let browser = null;
 let olle = null; // the organiser's API session, for changes behind the page's back
-
-/** Problems other than the answers the test provokes (the 401 probe, 409, 422). */
-function real(problems, ...statuses) {
-  const allowed = [401, ...statuses];
-  return problems.filter((p) => !allowed.some((s) => p.includes(`status of ${s}`)));
-}
 
 async function signIn(page) {
   await page.goto('/console/');
@@ -34,11 +28,6 @@ async function signIn(page) {
   await page.fill('#login-password', PASSWORD);
   await page.click('#login-submit');
   await page.locator('.console-nav a[aria-current="page"]').waitFor();
-}
-
-async function setLang(page, lang) {
-  await page.click(`.lang-switch button[data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
 }
 
 async function openRegister(page) {

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang, openView,
 } from './harness.mjs';
 
 const ORGANISER_PASSWORD = 'organiser password';
@@ -19,12 +19,6 @@ let d = null;
 let browser = null;
 let olle = null;
 let olleId = null;
-
-/** Problems other than the answers the test provokes. */
-function real(problems, ...statuses) {
-  const allowed = [401, ...statuses];
-  return problems.filter((p) => !allowed.some((s) => p.includes(`status of ${s}`)));
-}
 
 async function signIn(page, username, password) {
   await page.goto('/console/');
@@ -37,16 +31,6 @@ async function signIn(page, username, password) {
 async function signInOrganiser(page) {
   await signIn(page, 'olle', ORGANISER_PASSWORD);
   await page.locator('.console-nav a[aria-current="page"]').waitFor();
-}
-
-async function setLang(page, lang) {
-  await page.click(`.lang-switch button[data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-}
-
-async function openView(page, hash, ready) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-  await page.locator(ready).first().waitFor();
 }
 
 async function makeUser(name, role = 'door') {
