@@ -47,7 +47,14 @@ const char *validate_email(const char *);
 const char *validate_phone(const char *);
 const char *validate_optional(const char *, size_t max_chars);
 char *email_normalise(const char *);
+char *text_map(const char *, int utf8proc_options,
+	    int32_t (*)(int32_t, void *));
+
+/* fold.c: the search fold and the Swedish sort key */
+#define FOLD_VERSION	1	/* raise when either changes: keys are remade */
 char *text_fold(const char *);
+int text_fold_words(const char *, char **buf, char **words, int max);
+char *text_sort_key(const char *const *parts, size_t nparts);
 
 /* token.c */
 /*

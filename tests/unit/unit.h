@@ -14,5 +14,6 @@ Suite *suite_door(void);
 Suite *suite_queue(void);
 Suite *suite_store_faults(void);
 Suite *suite_tzfile(void);
+Suite *suite_fold(void);
 
 #endif
