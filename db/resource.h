@@ -49,6 +49,45 @@ struct audit_ctx {
 	int64_t			 now;
 };
 
+/*
+ * A filter of a list: ?name=value keeps the rows its SQL condition holds
+ * for. Conditions and id queries name the resource's table in full.
+ */
+enum filter_type {
+	FILTER_ID,		/* a row id */
+	FILTER_BOOL,		/* true or false */
+	FILTER_CHOICE,		/* one of choices */
+	FILTER_TEXT,		/* clean text of at most max bytes */
+	FILTER_SEARCH,		/* words, each starting a word of the key */
+};
+struct list_filter {
+	const char		*name;
+	enum filter_type	 type;
+	const char		*where;		/* one "?", none for bools */
+	const char		*where_not;	/* FILTER_BOOL, false */
+	/*
+	 * The ids of the rows kept (one "?", none for bools: true), when
+	 * they may be few: the list then starts from them.
+	 */
+	const char		*ids;
+	/* An id the event must have: SQL with "?" for it and the parent. */
+	const char		*known;
+	const char *const	*choices;	/* NULL-ended */
+	size_t			 max;		/* bytes */
+};
+/*
+ * An order of a list (?sort=name&order=desc). With outer, a table whose
+ * index gives the order's start is read first, the rows joined to it.
+ */
+struct list_sort {
+	const char	*name;
+	const char	*order;		/* ORDER BY, ending in the id */
+	const char	*order_desc;
+	const char	*outer;		/* "ticket_types t" */
+	const char	*outer_on;	/* how a row joins it */
+	const char	*outer_parent;	/* its column of the parent */
+};
+
 struct resource_sql;
 struct resource {
 	const char		*name;		/* "events": paths and the log */
@@ -74,11 +113,75 @@ struct resource {
 	 * answer carries this once (the password). 0, or -1 (503).
 	 */
 	int			(*prepare)(json_t *values, json_t **shown_once);
+	/* Lists with filters and orders; NULL: pages in order alone. */
+	const struct list_filter *filters;
+	const struct list_sort	*sorts;		/* the first by default */
+	/*
+	 * FILTER_SEARCH: the column of the search key, and the ids of the
+	 * rows with a word in a range (three "?": parent, from, to).
+	 */
+	const char		*search_key;
+	const char		*search_ids;
+	int			 unversioned;	/* no version column */
 	struct resource_sql	*sql;		/* made on first use */
 };
 
 #define RESOURCE_PAGE_DEFAULT	50
 #define RESOURCE_PAGE_MAX	200
+/* Rows a filtered list counts at most; past it, "total_exact" is false. */
+#define LIST_COUNT_MAX		10000
+#define LIST_FILTERS_MAX	16
+
+/* A list as asked for: its page, order and the filters given. */
+struct list_query {
+	int64_t			 limit, offset;
+	const struct list_sort	*sort;
+	int			 desc;
+	size_t			 n;
+	struct list_value {
+		const struct list_filter *f;
+		int64_t		 id;	/* FILTER_ID; FILTER_BOOL: 0 or 1 */
+		char		*text;	/* the others */
+	} values[LIST_FILTERS_MAX];
+};
+void list_query_free(struct list_query *);
+
+/* store-query.c: SQL made for one request, with its values in order */
+#define QUERY_ARGS_MAX		48
+struct query {
+	char		*sql;
+	int		 nargs;
+	struct query_arg {
+		char	*text;		/* or */
+		int64_t	 i;
+	} args[QUERY_ARGS_MAX];
+};
+void query_init(struct query *);
+void query_free(struct query *);
+void query_add(struct query *, const char *, ...) TT_PRINTFLIKE(2, 3);
+void query_int(struct query *, int64_t);
+void query_text(struct query *, const char *);
+void query_merge(struct query *, const struct query *);
+sqlite3_stmt *query_prepare(struct store *, const struct query *,
+	    int *owned);
+void query_done(sqlite3_stmt *, int owned);
+int64_t query_count(struct store *, const struct query *);
+
+/* store-search.c: searching by the folded key */
+#define SEARCH_WORDS_MAX	8
+#define SEARCH_FEW_MAX		2000	/* rows a list sorts by itself */
+#define SEARCH_QUERY_MAX	200	/* bytes of what is typed */
+struct search {
+	char	*buf;
+	char	*words[SEARCH_WORDS_MAX];
+	int	 nwords;
+};
+int search_parse(struct search *, const char *);
+void search_free(struct search *);
+void search_where(struct query *, const struct search *, const char *key);
+void search_ids(struct query *, const struct search *, int64_t parent,
+	    const char *ids_sql);
+int search_few(struct store *, const struct query *ids);
 
 /* store-resource.c */
 json_t *resource_parse(const struct resource *, json_t *body, int creating,
@@ -102,6 +205,12 @@ int store_resource_delete(struct store *, const struct resource *,
 	    struct store_error *);
 json_t *store_page(json_t *items, int64_t total, int64_t limit,
 	    int64_t offset);
+int store_list_from(struct store *, const struct resource *, int64_t parent,
+	    const struct list_query *, struct query *, int *none);
+json_t *store_list_page(struct store *, const struct query *from,
+	    json_t *items, const struct list_query *);
+json_t *store_resource_query(struct store *, const struct resource *,
+	    int64_t parent, const struct list_query *);
 const struct field *resource_field(const struct resource *, const char *);
 int64_t resource_int(const json_t *row, const char *name, int64_t none);
 

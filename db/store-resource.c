@@ -27,6 +27,7 @@ struct resource_sql {
 	char	*update;	/* ?1 id, then ?2... the changeable fields */
 	char	*delete;
 	char	**unique;	/* per field: another row with the value? */
+	char	*select;	/* the columns, named in full, for queries */
 };
 
 #define COL_FIRST_FIELD	3
@@ -63,6 +64,7 @@ resource_sql(const struct resource *res)
 	char			*cols = xstrdup(""), *ins = xstrdup("");
 	char			*vals = xstrdup(""), *set = xstrdup(""), n[16];
 	const char		*parent = res->parent ? res->parent : "NULL";
+	const char		*version = res->unversioned ? "1" : "version";
 	int			 k = 2, u = 2;
 
 	pthread_mutex_lock(&sql_lock);
@@ -87,19 +89,23 @@ resource_sql(const struct resource *res)
 		if (res->fields[i].flags & FIELD_UNIQUE)
 			xasprintf(&q->unique[i], "SELECT 1 FROM %s WHERE %s = ?1"
 			    " AND id <> ?2", res->table, res->fields[i].column);
-	xasprintf(&q->get, "SELECT id, version, %s%s FROM %s WHERE id = ?1",
-	    parent, cols, res->table);
+	xasprintf(&q->get, "SELECT id, %s, %s%s FROM %s WHERE id = ?1",
+	    version, parent, cols, res->table);
+	xasprintf(&q->select, "SELECT %s.id, %s%s%s, %s%s%s%s", res->table,
+	    res->unversioned ? "1" : res->table, res->unversioned ? "" : ".",
+	    res->unversioned ? "" : "version", res->parent ? res->table : "NULL",
+	    res->parent ? "." : "", res->parent ? res->parent : "", cols);
 	if (res->parent != NULL) {
-		xasprintf(&q->list, "SELECT id, version, %s%s FROM %s"
-		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", parent,
-		    cols, res->table, res->parent, res->order);
+		xasprintf(&q->list, "SELECT id, %s, %s%s FROM %s"
+		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", version,
+		    parent, cols, res->table, res->parent, res->order);
 		xasprintf(&q->count, "SELECT count(*) FROM %s WHERE %s = ?1",
 		    res->table, res->parent);
 		xasprintf(&q->insert, "INSERT INTO %s (%s%s) VALUES (?1%s)",
 		    res->table, res->parent, ins, vals);
 	} else {
-		xasprintf(&q->list, "SELECT id, version, %s%s FROM %s"
-		    " ORDER BY %s LIMIT ?2 OFFSET ?3", parent, cols,
+		xasprintf(&q->list, "SELECT id, %s, %s%s FROM %s"
+		    " ORDER BY %s LIMIT ?2 OFFSET ?3", version, parent, cols,
 		    res->table, res->order);
 		xasprintf(&q->count, "SELECT count(*) FROM %s", res->table);
 		/* No parent: the field list starts after a comma to drop. */
@@ -363,7 +369,9 @@ store_resource_view(struct store *st, const struct resource *res,
 	char	*zone = row_zone(st, res, parent, row), iso[32];
 
 	json_object_set(view, "id", json_object_get(row, "id"));
-	json_object_set(view, "version", json_object_get(row, "version"));
+	if (!res->unversioned)
+		json_object_set(view, "version", json_object_get(row,
+		    "version"));
 	if (res->parent != NULL)
 		json_object_set_new(view, "event_id", json_integer(parent));
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
@@ -692,4 +700,204 @@ store_resource_delete(struct store *st, const struct resource *res,
 out:
 	json_decref(before);
 	return rc;
+}
+
+void
+list_query_free(struct list_query *lq)
+{
+	for (size_t i = 0; i < lq->n; i++)
+		free(lq->values[i].text);
+	lq->n = 0;
+}
+
+/*
+ * The ids a filter value keeps, as a query, when the filter has them: a
+ * list may start from them. 0 when it has none.
+ */
+static int
+list_ids(const struct resource *res, int64_t parent,
+    const struct list_value *v, const struct search *sr, struct query *ids)
+{
+	const struct list_filter	*f = v->f;
+
+	query_init(ids);
+	if (f->type == FILTER_SEARCH) {
+		search_ids(ids, sr, parent, res->search_ids);
+		return 1;
+	}
+	if (f->ids == NULL || (f->type == FILTER_BOOL && !v->id))
+		return 0;
+	query_add(ids, "%s", f->ids);
+	if (f->type == FILTER_ID)
+		query_int(ids, v->id);
+	else if (f->type != FILTER_BOOL)
+		query_text(ids, v->text);
+	return 1;
+}
+
+/* The condition of one filter value, "AND ..." added to q. */
+static void
+list_where(struct query *q, const struct resource *res,
+    const struct list_value *v, const struct search *sr)
+{
+	const struct list_filter	*f = v->f;
+
+	switch (f->type) {
+	case FILTER_SEARCH:
+		search_where(q, sr, res->search_key);
+		break;
+	case FILTER_BOOL:
+		query_add(q, " AND %s", v->id ? f->where : f->where_not);
+		break;
+	case FILTER_ID:
+		query_add(q, " AND %s", f->where);
+		query_int(q, v->id);
+		break;
+	default:
+		query_add(q, " AND %s", f->where);
+		query_text(q, v->text);
+		break;
+	}
+}
+
+/*
+ * The FROM and WHERE of a filtered list, added to q: starting from the
+ * ids of the first filter that keeps few rows, else from the table (and
+ * the order's outer table). *none is set when nothing can match (a
+ * search without a word). 0, or -1 when the database failed.
+ */
+int
+store_list_from(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_query *lq, struct query *q, int *none)
+{
+	const struct list_sort	*sort = lq->sort;
+	struct search		 sr = { NULL, { NULL }, 0 };
+	struct query		 ids, from;
+	int			 few = 0, rc = -1;
+
+	*none = 0;
+	for (size_t i = 0; i < lq->n; i++)
+		if (lq->values[i].f->type == FILTER_SEARCH &&
+		    (search_parse(&sr, lq->values[i].text) != 0 ||
+		    sr.nwords == 0))
+			*none = 1;
+	query_init(&from);
+	for (size_t i = 0; i < lq->n && !few && !*none; i++) {
+		if (!list_ids(res, parent, &lq->values[i], &sr, &ids)) {
+			query_free(&ids);
+			continue;
+		}
+		if ((few = search_few(st, &ids)) < 0) {
+			query_free(&ids);
+			goto out;
+		}
+		if (few) {
+			/* The id queries name their column "id". */
+			query_add(&from, " FROM (SELECT DISTINCT id AS rid"
+			    " FROM (");
+			query_merge(&from, &ids);
+			query_add(&from, ")) m CROSS JOIN %s ON %s.id = m.rid",
+			    res->table, res->table);
+			if (sort != NULL && sort->outer != NULL)
+				query_add(&from, " JOIN %s ON %s", sort->outer,
+				    sort->outer_on);
+		}
+		query_free(&ids);
+	}
+	if (!few && sort != NULL && sort->outer != NULL)
+		query_add(&from, " FROM %s CROSS JOIN %s ON %s", sort->outer,
+		    res->table, sort->outer_on);
+	else if (!few)
+		query_add(&from, " FROM %s", res->table);
+	query_add(&from, " WHERE %s.%s = ?", res->table, res->parent);
+	query_int(&from, parent);
+	if (!few && sort != NULL && sort->outer != NULL) {
+		query_add(&from, " AND %s = ?", sort->outer_parent);
+		query_int(&from, parent);
+	}
+	for (size_t i = 0; i < lq->n; i++)
+		list_where(&from, res, &lq->values[i], &sr);
+	query_merge(q, &from);
+	rc = 0;
+out:
+	query_free(&from);
+	search_free(&sr);
+	return rc;
+}
+
+/*
+ * The page around items: the rows of from (a FROM and WHERE) counted up
+ * to LIST_COUNT_MAX. NULL (items freed) when the database failed.
+ */
+json_t *
+store_list_page(struct store *st, const struct query *from, json_t *items,
+    const struct list_query *lq)
+{
+	struct query	 q;
+	int64_t		 n = 0;
+	json_t		*page;
+
+	if (from != NULL) {
+		query_init(&q);
+		query_add(&q, "SELECT count(*) FROM (SELECT 1");
+		query_merge(&q, from);
+		query_add(&q, " LIMIT ?)");
+		query_int(&q, LIST_COUNT_MAX + 1);
+		n = query_count(st, &q);
+		query_free(&q);
+	}
+	if ((page = store_page(items, n < 0 ? -1 : n > LIST_COUNT_MAX ?
+	    LIST_COUNT_MAX : n, lq->limit, lq->offset)) != NULL)
+		json_object_set_new(page, "total_exact",
+		    json_boolean(n <= LIST_COUNT_MAX));
+	return page;
+}
+
+/*
+ * A page of a list with filters and an order: {"items", "total",
+ * "total_exact", "limit", "offset"}; NULL when the database failed.
+ */
+json_t *
+store_resource_query(struct store *st, const struct resource *res,
+    int64_t parent, const struct list_query *lq)
+{
+	const struct resource_sql	*rs = resource_sql(res);
+	struct query			 from, q;
+	sqlite3_stmt			*s;
+	json_t				*items = json_array(), *row;
+	enum store_step			 rc = STORE_DONE;
+	int				 none, owned;
+
+	query_init(&from);
+	if (store_list_from(st, res, parent, lq, &from, &none) != 0) {
+		query_free(&from);
+		json_decref(items);
+		return NULL;
+	}
+	if (none) {
+		query_free(&from);
+		return store_list_page(st, NULL, items, lq);
+	}
+	query_init(&q);
+	query_add(&q, "%s", rs->select);
+	query_merge(&q, &from);
+	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
+	    lq->sort->order_desc : lq->sort->order);
+	query_int(&q, lq->limit);
+	query_int(&q, lq->offset);
+	s = query_prepare(st, &q, &owned);
+	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW) {
+		row = row_from(res, s);
+		json_array_append_new(items, store_resource_view(st, res,
+		    parent, row));
+		json_decref(row);
+	}
+	if (s == NULL)
+		rc = STORE_ERROR;
+	query_done(s, owned);
+	query_free(&q);
+	if ((items = store_list_end(items, rc)) != NULL)
+		items = store_list_page(st, &from, items, lq);
+	query_free(&from);
+	return items;
 }

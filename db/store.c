@@ -67,6 +67,25 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, text_fold(in), -1, free);
 }
 
+/*
+ * SQL function tt_sort_key(text, ...): text_sort_key() of its arguments,
+ * for lists in Swedish order.
+ */
+static void
+sql_sort_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*parts[8];
+
+	if (argc < 1 || argc > 8) {
+		sqlite3_result_error(ctx, "tt_sort_key: 1 to 8 texts", -1);
+		return;
+	}
+	for (int i = 0; i < argc; i++)
+		parts[i] = (const char *)sqlite3_value_text(argv[i]);
+	sqlite3_result_text(ctx, text_sort_key(parts, (size_t)argc), -1,
+	    free);
+}
+
 static int
 store_pragmas(struct store *st)
 {
@@ -85,6 +104,9 @@ store_pragmas(struct store *st)
 
 	sqlite3_create_function(st->db, "tt_fold", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL,
+	    NULL);
+	sqlite3_create_function(st->db, "tt_sort_key", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_sort_key, NULL,
 	    NULL);
 	if (st->flags & STORE_WRITER)
 		return store_exec(st, writer);
@@ -171,6 +193,11 @@ store_open(const char *path, int flags, char **cause)
 		if (was_empty && !(flags & STORE_NO_DEMO) &&
 		    store_load_demo(st, cause) != 0)
 			goto fail;
+	}
+	if ((flags & STORE_WRITER) && store_search_open(st) != 0) {
+		xasprintf(cause, "cannot set up %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
 	}
 	return st;
 fail:

@@ -143,6 +143,10 @@ void store_rollback(struct store *);
 int store_checkpoint(struct store *);
 int store_user_version(struct store *);
 
+/* store-search.c: the search and sort keys of attendees */
+int store_search_open(struct store *);
+int store_search_refresh(struct store *);
+
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {
 	const char	*name;

@@ -1,0 +1,255 @@
+/*
+ * store-search.c: finding attendees by what people type. Each attendee
+ * keeps a search key (name, email and company through text_fold()) and
+ * sort keys (text_sort_key()); the words of the search key are listed in
+ * attendee_words (0010-search.sql). A search matches the attendees in
+ * whose key every word typed starts a word, in any order: "asa lind"
+ * finds "Lindström-Öberg, Åsa". It starts from the attendees whose words
+ * begin with the longest word typed, a range of attendee_words, when
+ * those are few; otherwise it reads the list in its order and checks each
+ * key, which soon fills a page when the word is that common.
+ *
+ * The keys are made in C, so SQLite cannot make them by itself: every
+ * connection that writes gets temporary triggers that make them whenever
+ * a name, email or company is written, wherever in the code that happens.
+ * Other programs (the sqlite3 shell) write rows without keys; techtankd
+ * fills those when it starts, and remakes every key when the fold changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resource.h"
+
+#define SEARCH_DOOR_MAX	20	/* people the door is shown */
+
+/* The keys of the attendee row r ("new", "attendees"), as SQL SET terms. */
+#define SEARCH_KEYS(r) \
+	"search_key = tt_fold(" r ".first_name || ' ' || " r ".last_name ||" \
+	" ' ' || " r ".email || ' ' || " r ".company)," \
+	" name_key = tt_sort_key(" r ".last_name, " r ".first_name)," \
+	" company_key = tt_sort_key(" r ".company)"
+#define SEARCH_KEYS_STALE \
+	"search_key IS NOT tt_fold(first_name || ' ' || last_name || ' ' ||" \
+	" email || ' ' || company)" \
+	" OR name_key IS NOT tt_sort_key(last_name, first_name)" \
+	" OR company_key IS NOT tt_sort_key(company)"
+
+/*
+ * The triggers of one writing connection. Temporary, so that they exist
+ * only where tt_fold() and tt_sort_key() do: the shell can still write.
+ */
+int
+store_search_open(struct store *st)
+{
+	static const char	 sql[] =
+	    "CREATE TEMP TRIGGER IF NOT EXISTS attendee_keys_made"
+	    " AFTER INSERT ON main.attendees"
+	    " WHEN new.search_key IS NULL OR new.name_key IS NULL"
+	    "  OR new.company_key IS NULL"
+	    " BEGIN UPDATE attendees SET " SEARCH_KEYS("new")
+	    "  WHERE id = new.id; END;"
+	    "CREATE TEMP TRIGGER IF NOT EXISTS attendee_keys_changed"
+	    " AFTER UPDATE OF first_name, last_name, email, company"
+	    " ON main.attendees"
+	    " BEGIN UPDATE attendees SET " SEARCH_KEYS("new")
+	    "  WHERE id = new.id; END;";
+
+	return store_exec(st, sql);
+}
+
+/*
+ * At start-up, in the writer's transaction: the keys of rows written
+ * without them, or every key when this program folds otherwise than the
+ * one that made them.
+ */
+int
+store_search_refresh(struct store *st)
+{
+	static const char	 version_sql[] = "SELECT value FROM settings"
+	    " WHERE key = 'search_fold_version'";
+	static const char	 missing_sql[] = "UPDATE attendees SET "
+	    SEARCH_KEYS("attendees") " WHERE search_key IS NULL"
+	    " OR name_key IS NULL OR company_key IS NULL";
+	static const char	 all_sql[] = "UPDATE attendees SET "
+	    SEARCH_KEYS("attendees") " WHERE " SEARCH_KEYS_STALE;
+	static const char	 set_sql[] = "INSERT INTO settings (key, value)"
+	    " VALUES ('search_fold_version', ?1)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt		*s = store_stmt(st, version_sql);
+	enum store_step		 rc;
+	int64_t			 version = 0;
+
+	if ((rc = store_step(st, s)) == STORE_ROW)
+		version = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		return -1;
+	if (version == FOLD_VERSION)
+		return store_run(st, missing_sql);
+	if (store_run(st, all_sql) != 0)
+		return -1;
+	s = store_stmt(st, set_sql);
+	sqlite3_bind_int(s, 1, FOLD_VERSION);
+	if (store_step_done(st, s) != 0)
+		return -1;
+	log_info("made the search keys (fold version %d)", FOLD_VERSION);
+	return 0;
+}
+
+/* The words of a search; -1 when there are too many. */
+int
+search_parse(struct search *sr, const char *query)
+{
+	sr->nwords = text_fold_words(query, &sr->buf, sr->words,
+	    SEARCH_WORDS_MAX);
+	return sr->nwords < 0 ? -1 : 0;
+}
+
+void
+search_free(struct search *sr)
+{
+	free(sr->buf);
+	sr->buf = NULL;
+}
+
+/* The longest word: the one fewest people's words begin with, likely. */
+static const char *
+search_longest(const struct search *sr)
+{
+	const char	*w = sr->words[0];
+
+	for (int i = 1; i < sr->nwords; i++)
+		if (strlen(sr->words[i]) > strlen(w))
+			w = sr->words[i];
+	return w;
+}
+
+/*
+ * Conditions: every word starts a word of the key column (a search key,
+ * whose words are separated by single spaces).
+ */
+void
+search_where(struct query *q, const struct search *sr, const char *key)
+{
+	char	*w;
+
+	for (int i = 0; i < sr->nwords; i++) {
+		query_add(q, " AND instr(' ' || %s, ?) > 0", key);
+		xasprintf(&w, " %s", sr->words[i]);
+		query_text(q, w);
+		free(w);
+	}
+}
+
+/*
+ * The ids of the rows under parent with a word that begins with the
+ * longest word of the search, from ids_sql: SQL with three "?", the
+ * parent and the range of words.
+ */
+void
+search_ids(struct query *q, const struct search *sr, int64_t parent,
+    const char *ids_sql)
+{
+	const char	*w = search_longest(sr);
+	char		*high = xstrdup(w);
+
+	/* The words that begin with w are those from w up to its next. */
+	high[strlen(high) - 1]++;
+	query_add(q, "%s", ids_sql);
+	query_int(q, parent);
+	query_text(q, w);
+	query_text(q, high);
+	free(high);
+}
+
+/*
+ * Whether the rows that ids (a query of ids) gives are few enough for a
+ * list to start from them and sort them: 1, 0, or -1 on errors.
+ */
+int
+search_few(struct store *st, const struct query *ids)
+{
+	struct query	count;
+	int64_t		n;
+
+	query_init(&count);
+	query_add(&count, "SELECT count(*) FROM (");
+	query_merge(&count, ids);
+	query_add(&count, " LIMIT ?)");
+	query_int(&count, SEARCH_FEW_MAX + 1);
+	n = query_count(st, &count);
+	query_free(&count);
+	return n < 0 ? -1 : n <= SEARCH_FEW_MAX;
+}
+
+/*
+ * The door's search: up to SEARCH_DOOR_MAX attendees of the event whose
+ * name, email or company has every word of query, who are not cancelled,
+ * in the order of their names, with what the door needs. NULL when the
+ * database failed.
+ */
+json_t *
+store_attendee_search(struct store *st, int64_t event_id, const char *query)
+{
+	static const char	 ids_sql[] = "SELECT attendee_id AS id FROM"
+	    " attendee_words WHERE event_id = ? AND word >= ? AND word < ?";
+	struct search		 sr;
+	struct query		 q, ids;
+	sqlite3_stmt		*s;
+	json_t			*list = json_array();
+	enum store_step		 rc = STORE_DONE;
+	int			 owned, few = 0;
+	char			 at[32];
+
+	if (search_parse(&sr, query) != 0 || sr.nwords == 0) {
+		search_free(&sr);
+		return list;
+	}
+	query_init(&ids);
+	search_ids(&ids, &sr, event_id, ids_sql);
+	if ((few = search_few(st, &ids)) < 0)
+		rc = STORE_ERROR;
+	query_init(&q);
+	query_add(&q, "SELECT a.id, a.first_name || ' ' || a.last_name,"
+	    " a.company, t.name, a.status, c.at, e.timezone FROM ");
+	if (few) {
+		query_add(&q, "(SELECT DISTINCT id AS rid FROM (");
+		query_merge(&q, &ids);
+		query_add(&q, ")) m CROSS JOIN attendees a ON a.id = m.rid");
+	} else
+		query_add(&q, "attendees a");
+	query_add(&q, " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " JOIN events e ON e.id = a.event_id"
+	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
+	    "  AND c.checkpoint = 'main' AND c.undone_at IS NULL"
+	    " WHERE a.event_id = ? AND a.status <> 'cancelled'");
+	query_int(&q, event_id);
+	search_where(&q, &sr, "a.search_key");
+	query_add(&q, " ORDER BY a.name_key, a.id LIMIT ?");
+	query_int(&q, SEARCH_DOOR_MAX);
+	s = rc == STORE_ERROR ? NULL : query_prepare(st, &q, &owned);
+	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW) {
+		json_t	*checked = json_null();
+
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			timefmt_iso(sqlite3_column_int64(s, 5),
+			    COL_TEXT(s, 6), at);
+			checked = json_string(at);
+		}
+		json_array_append_new(list, json_pack(
+		    "{s:I, s:s, s:s, s:s, s:s, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
+		    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
+		    "checked_in_at", checked));
+	}
+	if (s == NULL)
+		rc = STORE_ERROR;
+	else
+		query_done(s, owned);
+	query_free(&q);
+	query_free(&ids);
+	search_free(&sr);
+	return store_list_end(list, rc);
+}
