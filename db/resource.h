@@ -206,12 +206,18 @@ int store_resource_delete(struct store *, const struct resource *,
 json_t *store_page(json_t *items, int64_t total, int64_t limit,
 	    int64_t offset);
 int store_list_from(struct store *, const struct resource *, int64_t parent,
-	    const struct list_query *, struct query *, int *none);
+	    const struct list_query *, struct query *, int *none, int *started);
 json_t *store_list_page(struct store *, const struct query *from,
 	    json_t *items, const struct list_query *);
 json_t *store_resource_query(struct store *, const struct resource *,
 	    int64_t parent, const struct list_query *);
 const struct field *resource_field(const struct resource *, const char *);
 int64_t resource_int(const json_t *row, const char *name, int64_t none);
+
+/* store-attendees.c */
+json_t *store_attendee_json(struct store *, const struct resource *,
+	    int64_t id, int *found);
+json_t *store_attendee_companies(struct store *, const struct resource *,
+	    int64_t parent, const struct list_query *);
 
 #endif

@@ -763,12 +763,13 @@ list_where(struct query *q, const struct resource *res,
 /*
  * The FROM and WHERE of a filtered list, added to q: starting from the
  * ids of the first filter that keeps few rows, else from the table (and
- * the order's outer table). *none is set when nothing can match (a
- * search without a word). 0, or -1 when the database failed.
+ * the order's outer table); *started says which. *none is set when
+ * nothing can match (a search without a word). 0, or -1 when the
+ * database failed.
  */
 int
 store_list_from(struct store *st, const struct resource *res, int64_t parent,
-    const struct list_query *lq, struct query *q, int *none)
+    const struct list_query *lq, struct query *q, int *none, int *started)
 {
 	const struct list_sort	*sort = lq->sort;
 	struct search		 sr = { NULL, { NULL }, 0 };
@@ -818,6 +819,7 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
 	for (size_t i = 0; i < lq->n; i++)
 		list_where(&from, res, &lq->values[i], &sr);
 	query_merge(q, &from);
+	*started = few;
 	rc = 0;
 out:
 	query_free(&from);
@@ -866,10 +868,10 @@ store_resource_query(struct store *st, const struct resource *res,
 	sqlite3_stmt			*s;
 	json_t				*items = json_array(), *row;
 	enum store_step			 rc = STORE_DONE;
-	int				 none, owned;
+	int				 none, owned, few;
 
 	query_init(&from);
-	if (store_list_from(st, res, parent, lq, &from, &none) != 0) {
+	if (store_list_from(st, res, parent, lq, &from, &none, &few) != 0) {
 		query_free(&from);
 		json_decref(items);
 		return NULL;
