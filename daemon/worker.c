@@ -306,12 +306,13 @@ worker_free_all(struct server *srv)
 			if (srv->sigint_ev != NULL)
 				event_free(srv->sigint_ev);
 		}
+		/* The connections' events are on the base: freed before it. */
+		conn_set_free(w->conns);
 		if (w->base != NULL) {
 			event_base_free(w->base);
 			queue_destroy(&w->done);
 		}
 		store_close(w->store);
-		conn_set_free(w->conns);
 		free(w->programme);
 	}
 	free(srv->workers);
