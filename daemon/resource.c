@@ -14,6 +14,7 @@
  */
 #include <sys/queue.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,8 +70,9 @@ resource_id(const char *s)
 
 	if (s == NULL || *s < '1' || *s > '9')
 		return -1;
+	errno = 0;
 	v = strtoll(s, &end, 10);
-	return *end == '\0' && v > 0 ? v : -1;
+	return *end == '\0' && v > 0 && errno != ERANGE ? v : -1;
 }
 
 /* The value of a query parameter (copied into buf), or NULL. */

@@ -23,6 +23,7 @@ main(void)
 	srunner_add_suite(sr, suite_store_faults());
 	srunner_add_suite(sr, suite_tzfile());
 	srunner_add_suite(sr, suite_fold());
+	srunner_add_suite(sr, suite_search());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

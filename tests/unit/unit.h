@@ -15,5 +15,6 @@ Suite *suite_queue(void);
 Suite *suite_store_faults(void);
 Suite *suite_tzfile(void);
 Suite *suite_fold(void);
+Suite *suite_search(void);
 
 #endif
