@@ -31,10 +31,11 @@ static const struct field fields[] = {
 	{ .name = "company", .column = "company", .type = FIELD_TEXT,
 	  .max = 150 },
 	{ .name = "job_title", .column = "job_title", .type = FIELD_TEXT,
-	  .max = 150 },
+	  .flags = FIELD_DETAIL, .max = 150 },
 	{ .name = "dietary", .column = "dietary", .type = FIELD_TEXT,
-	  .max = 500 },
-	{ .name = "listed", .column = "listed", .type = FIELD_BOOL },
+	  .flags = FIELD_DETAIL, .max = 500 },
+	{ .name = "listed", .column = "listed", .type = FIELD_BOOL,
+	  .flags = FIELD_DETAIL },
 	{ .name = "status", .column = "status", .type = FIELD_CHOICE,
 	  .flags = FIELD_READONLY, .choices = statuses },
 	{ .name = "ticket_type", .column = "ticket_type_id", .type = FIELD_INT,
@@ -67,12 +68,14 @@ static const struct list_filter filters[] = {
 	{ .name = "q", .type = FILTER_SEARCH, .max = SEARCH_QUERY_MAX },
 	{ .name = "ticket_type", .type = FILTER_ID,
 	  .where = "attendees.ticket_type_id = ?",
-	  .known = "SELECT 1 FROM ticket_types WHERE id = ? AND event_id = ?" },
+	  .known = "SELECT 1 FROM ticket_types WHERE id = ? AND event_id = ?",
+	  .count_where = "AND ticket_type_id = ?" },
 	{ .name = "status", .type = FILTER_CHOICE, .choices = statuses,
-	  .where = "attendees.status = ?" },
+	  .where = "attendees.status = ?", .count_where = "AND status = ?" },
 	/* One company however its case is typed; "" is no company. */
 	{ .name = "company", .type = FILTER_TEXT, .max = 600,
-	  .where = "attendees.company_key = tt_sort_key(?)" },
+	  .where = "attendees.company_key = tt_sort_key(?)",
+	  .count_where = "AND company_key = tt_sort_key(?)" },
 	{ .name = "checked_in", .type = FILTER_BOOL, .where = CHECKED_IN,
 	  .where_not = "NOT " CHECKED_IN,
 	  .ids = "SELECT attendee_id AS id FROM checkins"
@@ -114,12 +117,13 @@ static const struct list_sort sorts[] = {
 	{ .name = NULL }
 };
 
-/* The grouped view: companies in Swedish order, or the largest first. */
+/*
+ * The grouped view: companies in Swedish order, or the largest first (k
+ * and n: each company's key and count, store_attendee_companies()).
+ */
 static const struct list_sort company_sorts[] = {
-	{ .name = "company", .order = "attendees.company_key",
-	  .order_desc = "attendees.company_key DESC" },
-	{ .name = "count", .order = "count(*), attendees.company_key",
-	  .order_desc = "count(*) DESC, attendees.company_key" },
+	{ .name = "company", .order = "k", .order_desc = "k DESC" },
+	{ .name = "count", .order = "n, k", .order_desc = "n DESC, k" },
 	{ .name = NULL }
 };
 
@@ -134,6 +138,8 @@ static struct resource attendees = {
 	.search_key = "attendees.search_key",
 	.search_ids = "SELECT attendee_id AS id FROM attendee_words"
 	    " WHERE event_id = ? AND word >= ? AND word < ?",
+	.count_sql = "SELECT coalesce(sum(attendees), 0) FROM attendee_counts"
+	    " WHERE event_id = ?",
 	.unversioned = 1,
 };
 

@@ -29,6 +29,7 @@ enum field_type {
 #define FIELD_HIDDEN	0x08	/* written by the server only, never shown */
 #define FIELD_CREATED	0x10	/* the time of creation: set once, shown */
 #define FIELD_UNIQUE	0x20	/* no two rows alike: 422 "taken" */
+#define FIELD_DETAIL	0x40	/* shown with a row, not in lists */
 
 struct field {
 	const char		*name;		/* in JSON */
@@ -72,6 +73,8 @@ struct list_filter {
 	const char		*ids;
 	/* An id the event must have: SQL with "?" for it and the parent. */
 	const char		*known;
+	/* The resource's counts kept per value: "AND column = ?". */
+	const char		*count_where;
 	const char *const	*choices;	/* NULL-ended */
 	size_t			 max;		/* bytes */
 };
@@ -122,14 +125,23 @@ struct resource {
 	 */
 	const char		*search_key;
 	const char		*search_ids;
+	/*
+	 * Counts the store keeps (one "?", the parent): the total of a list
+	 * whose every filter has a count_where, without counting rows.
+	 */
+	const char		*count_sql;
 	int			 unversioned;	/* no version column */
 	struct resource_sql	*sql;		/* made on first use */
 };
 
 #define RESOURCE_PAGE_DEFAULT	50
 #define RESOURCE_PAGE_MAX	200
-/* Rows a filtered list counts at most; past it, "total_exact" is false. */
-#define LIST_COUNT_MAX		10000
+/*
+ * Rows a filtered list counts at most; past it, "total_exact" is false.
+ * Counting costs a step per row: 1,000 keeps a page of a list of 100,000
+ * fast, and an event's lists below it are exact.
+ */
+#define LIST_COUNT_MAX		1000
 #define LIST_FILTERS_MAX	16
 
 /* A list as asked for: its page, order and the filters given. */
@@ -170,6 +182,8 @@ int64_t query_count(struct store *, const struct query *);
 /* store-search.c: searching by the folded key */
 #define SEARCH_WORDS_MAX	8
 #define SEARCH_FEW_MAX		2000	/* rows a list sorts by itself */
+#define SEARCH_WORD_MAX		5000	/* ... found by one word */
+#define SEARCH_BROAD_MAX	20000	/* words a search checks by itself */
 #define SEARCH_QUERY_MAX	200	/* bytes of what is typed */
 struct search {
 	char	*buf;
@@ -179,9 +193,9 @@ struct search {
 int search_parse(struct search *, const char *);
 void search_free(struct search *);
 void search_where(struct query *, const struct search *, const char *key);
-void search_ids(struct query *, const struct search *, int64_t parent,
-	    const char *ids_sql);
 int search_few(struct store *, const struct query *ids);
+int search_driver(struct store *, const struct search *, int64_t parent,
+	    const char *ids_sql, struct query *ids);
 
 /* store-resource.c */
 json_t *resource_parse(const struct resource *, json_t *body, int creating,
@@ -205,10 +219,19 @@ int store_resource_delete(struct store *, const struct resource *,
 	    struct store_error *);
 json_t *store_page(json_t *items, int64_t total, int64_t limit,
 	    int64_t offset);
+/* A filtered list's SQL: its FROM and WHERE, and the ids it starts from. */
+struct list_sql {
+	struct query	from;
+	struct query	ids;		/* or, of a search of one word, its own */
+	int		started;	/* from ids */
+	int		none;		/* nothing can match */
+};
+void list_sql_free(struct list_sql *);
 int store_list_from(struct store *, const struct resource *, int64_t parent,
-	    const struct list_query *, struct query *, int *none, int *started);
-json_t *store_list_page(struct store *, const struct query *from,
-	    json_t *items, const struct list_query *);
+	    const struct list_query *, struct list_sql *);
+json_t *store_list_page(struct store *, const struct resource *,
+	    int64_t parent, const struct list_sql *, json_t *items,
+	    const struct list_query *);
 json_t *store_resource_query(struct store *, const struct resource *,
 	    int64_t parent, const struct list_query *);
 const struct field *resource_field(const struct resource *, const char *);

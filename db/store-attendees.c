@@ -225,105 +225,148 @@ store_attendee_json(struct store *st, const struct resource *res, int64_t id,
 	return view;
 }
 
-/*
- * How many companies a list has, up to LIST_COUNT_MAX: the rows of from
- * (the list's FROM and WHERE) grouped, or, when the list reads the whole
- * table (not a few rows it started from), one step of the company index
- * from each company to the next rather than every row.
- */
-static int64_t
-company_count(struct store *st, const struct query *from, int few)
+/* Whether the counts the store keeps answer for every filter of lq. */
+static int
+counted(const struct list_query *lq)
 {
-	struct query	q;
-	int64_t		n;
+	for (size_t i = 0; i < lq->n; i++)
+		if (lq->values[i].f->count_where == NULL)
+			return 0;
+	return 1;
+}
 
-	query_init(&q);
+/*
+ * The company view from the counts the store keeps (attendee_counts): the
+ * GROUP BY of q (after its select list) and, in count, of its total.
+ */
+static void
+companies_counted(const struct list_query *lq, int64_t parent,
+    struct query *q, struct query *count)
+{
+	struct query	where;
+
+	query_init(&where);
+	query_add(&where, " FROM attendee_counts WHERE event_id = ?");
+	query_int(&where, parent);
+	for (size_t i = 0; i < lq->n; i++) {
+		query_add(&where, " %s", lq->values[i].f->count_where);
+		if (lq->values[i].f->type == FILTER_ID)
+			query_int(&where, lq->values[i].id);
+		else
+			query_text(&where, lq->values[i].text);
+	}
+	query_add(q, ", company_key AS k, sum(attendees) AS n,"
+	    " sum(CASE status WHEN 'confirmed' THEN attendees END),"
+	    " sum(CASE status WHEN 'waitlisted' THEN attendees END),"
+	    " sum(CASE status WHEN 'cancelled' THEN attendees END)");
+	query_merge(q, &where);
+	query_add(q, " GROUP BY company_key HAVING n > 0");
+	query_add(count, "SELECT count(*) FROM (SELECT sum(attendees) AS n");
+	query_merge(count, &where);
+	query_add(count, " GROUP BY company_key HAVING n > 0)");
+	query_free(&where);
+}
+
+/*
+ * The company view from the rows of the list: from is its FROM and WHERE,
+ * started from few rows or not; the total counted to LIST_COUNT_MAX.
+ */
+static void
+companies_of_rows(const struct query *from, int few, struct query *q,
+    struct query *count)
+{
+	query_add(q, ", attendees.company_key AS k, count(*) AS n,"
+	    " sum(attendees.status = 'confirmed'),"
+	    " sum(attendees.status = 'waitlisted'),"
+	    " sum(attendees.status = 'cancelled')");
+	query_merge(q, from);
+	query_add(q, " GROUP BY attendees.company_key");
 	if (few) {
-		query_add(&q, "SELECT count(*) FROM (SELECT 1");
-		query_merge(&q, from);
-		query_add(&q, " GROUP BY attendees.company_key LIMIT ?)");
+		query_add(count, "SELECT count(*) FROM (SELECT 1");
+		query_merge(count, from);
+		query_add(count, " GROUP BY attendees.company_key LIMIT ?)");
 	} else {
-		query_add(&q, "WITH RECURSIVE g(k) AS (SELECT (SELECT"
+		/* One step of the company index to each next company. */
+		query_add(count, "WITH RECURSIVE g(k) AS (SELECT (SELECT"
 		    " min(attendees.company_key)");
-		query_merge(&q, from);
-		query_add(&q, ") UNION ALL SELECT (SELECT"
+		query_merge(count, from);
+		query_add(count, ") UNION ALL SELECT (SELECT"
 		    " min(attendees.company_key)");
-		query_merge(&q, from);
-		query_add(&q, " AND attendees.company_key > g.k) FROM g"
+		query_merge(count, from);
+		query_add(count, " AND attendees.company_key > g.k) FROM g"
 		    " WHERE g.k IS NOT NULL LIMIT ?)"
 		    " SELECT count(*) FROM g WHERE k IS NOT NULL");
 	}
-	query_int(&q, LIST_COUNT_MAX + 1);
-	n = query_count(st, &q);
-	query_free(&q);
-	return n;
+	query_int(count, LIST_COUNT_MAX + 1);
 }
 
 /*
  * The list grouped by company (equal when they differ only in case):
  * {"items": [{"company", "attendees", "confirmed", "waitlisted",
  * "cancelled"}], "total", "total_exact", "limit", "offset"}, in the order
- * asked for; NULL when the database failed.
+ * asked for (its SQL names the key k and the count n). From the counts
+ * the store keeps when they answer for the filters, else from the rows.
+ * NULL when the database failed.
  */
 json_t *
 store_attendee_companies(struct store *st, const struct resource *res,
     int64_t parent, const struct list_query *lq)
 {
-	struct query	 from, q;
+	struct list_sql	 ls;
+	struct query	 q, count;
 	sqlite3_stmt	*s = NULL;
-	json_t		*items = json_array(), *page;
+	json_t		*items = json_array(), *page = NULL;
 	enum store_step	 rc = STORE_ERROR;
-	int64_t		 n;
-	int		 none, few, owned;
+	int64_t		 n = 0;
+	int		 owned;
 
-	query_init(&from);
+	memset(&ls, 0, sizeof ls);
+	query_init(&ls.from);
+	query_init(&ls.ids);
 	query_init(&q);
-	if (store_list_from(st, res, parent, lq, &from, &none, &few) != 0)
+	query_init(&count);
+	if (!counted(lq) && store_list_from(st, res, parent, lq, &ls) != 0)
 		goto out;
-	if (none) {
-		page = store_list_page(st, NULL, items, lq);
+	if (ls.none) {
+		page = store_list_page(st, res, parent, NULL, items, lq);
 		items = NULL;
-		goto done;
+		goto out;
 	}
 	/* A name for each company: the spelling of one of its rows. */
 	query_add(&q, "SELECT (SELECT c.company FROM attendees c"
-	    " WHERE c.event_id = ? AND c.company_key = attendees.company_key"
-	    " LIMIT 1), count(*), sum(attendees.status = 'confirmed'),"
-	    " sum(attendees.status = 'waitlisted'),"
-	    " sum(attendees.status = 'cancelled')");
+	    " WHERE c.event_id = ? AND c.company_key = %s.company_key LIMIT 1)",
+	    counted(lq) ? "attendee_counts" : "attendees");
 	query_int(&q, parent);
-	query_merge(&q, &from);
-	query_add(&q, " GROUP BY attendees.company_key ORDER BY %s"
-	    " LIMIT ? OFFSET ?", lq->desc ? lq->sort->order_desc :
-	    lq->sort->order);
+	if (counted(lq))
+		companies_counted(lq, parent, &q, &count);
+	else
+		companies_of_rows(&ls.from, ls.started, &q, &count);
+	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
+	    lq->sort->order_desc : lq->sort->order);
 	query_int(&q, lq->limit);
 	query_int(&q, lq->offset);
 	s = query_prepare(st, &q, &owned);
 	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I,"
 		    " s:I}", "company", COL_TEXT(s, 0) ? COL_TEXT(s, 0) : "",
-		    "attendees", (json_int_t)sqlite3_column_int64(s, 1),
-		    "confirmed", (json_int_t)sqlite3_column_int64(s, 2),
-		    "waitlisted", (json_int_t)sqlite3_column_int64(s, 3),
-		    "cancelled", (json_int_t)sqlite3_column_int64(s, 4)));
+		    "attendees", (json_int_t)sqlite3_column_int64(s, 2),
+		    "confirmed", (json_int_t)sqlite3_column_int64(s, 3),
+		    "waitlisted", (json_int_t)sqlite3_column_int64(s, 4),
+		    "cancelled", (json_int_t)sqlite3_column_int64(s, 5)));
 	if (s != NULL)
 		query_done(s, owned);
-	if (rc == STORE_ERROR)
+	if (rc == STORE_ERROR || (n = query_count(st, &count)) < 0)
 		goto out;
-	n = company_count(st, &from, few);
-	page = store_page(items, n < 0 ? -1 : n > LIST_COUNT_MAX ?
-	    LIST_COUNT_MAX : n, lq->limit, lq->offset);
+	page = store_page(items, n > LIST_COUNT_MAX ? LIST_COUNT_MAX : n,
+	    lq->limit, lq->offset);
 	items = NULL;
 	if (page != NULL)
 		json_object_set_new(page, "total_exact",
 		    json_boolean(n <= LIST_COUNT_MAX));
-done:
-	query_free(&from);
-	query_free(&q);
-	return page;
 out:
-	query_free(&from);
+	list_sql_free(&ls);
 	query_free(&q);
+	query_free(&count);
 	json_decref(items);
-	return NULL;
+	return page;
 }

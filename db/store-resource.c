@@ -27,7 +27,7 @@ struct resource_sql {
 	char	*update;	/* ?1 id, then ?2... the changeable fields */
 	char	*delete;
 	char	**unique;	/* per field: another row with the value? */
-	char	*select;	/* the columns, named in full, for queries */
+	char	*select;	/* the columns of lists, named in full */
 };
 
 #define COL_FIRST_FIELD	3
@@ -63,6 +63,7 @@ resource_sql(const struct resource *res)
 	struct resource_sql	*q;
 	char			*cols = xstrdup(""), *ins = xstrdup("");
 	char			*vals = xstrdup(""), *set = xstrdup(""), n[16];
+	char			*listed = xstrdup("");
 	const char		*parent = res->parent ? res->parent : "NULL";
 	const char		*version = res->unversioned ? "1" : "version";
 	int			 k = 2, u = 2;
@@ -72,6 +73,8 @@ resource_sql(const struct resource *res)
 		goto out;
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
 		append(&cols, ", ", f->column, "");
+		if (!(f->flags & FIELD_DETAIL))
+			append(&listed, ", ", f->column, "");
 		if (f->flags & FIELD_READONLY)
 			continue;
 		snprintf(n, sizeof n, "?%d", k++);
@@ -94,7 +97,7 @@ resource_sql(const struct resource *res)
 	xasprintf(&q->select, "SELECT %s.id, %s%s%s, %s%s%s%s", res->table,
 	    res->unversioned ? "1" : res->table, res->unversioned ? "" : ".",
 	    res->unversioned ? "" : "version", res->parent ? res->table : "NULL",
-	    res->parent ? "." : "", res->parent ? res->parent : "", cols);
+	    res->parent ? "." : "", res->parent ? res->parent : "", listed);
 	if (res->parent != NULL) {
 		xasprintf(&q->list, "SELECT id, %s, %s%s FROM %s"
 		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", version,
@@ -119,6 +122,7 @@ resource_sql(const struct resource *res)
 out:
 	pthread_mutex_unlock(&sql_lock);
 	free(cols);
+	free(listed);
 	free(ins);
 	free(vals);
 	free(set);
@@ -361,12 +365,12 @@ row_zone(struct store *st, const struct resource *res, int64_t parent,
 }
 
 /* A stored row as the API shows it: times in ISO 8601 in the zone. */
-json_t *
-store_resource_view(struct store *st, const struct resource *res,
-    int64_t parent, const json_t *row)
+static json_t *
+view_in(const struct resource *res, int64_t parent, const json_t *row,
+    const char *zone)
 {
 	json_t	*view = json_object();
-	char	*zone = row_zone(st, res, parent, row), iso[32];
+	char	 iso[32];
 
 	json_object_set(view, "id", json_object_get(row, "id"));
 	if (!res->unversioned)
@@ -385,6 +389,16 @@ store_resource_view(struct store *st, const struct resource *res,
 		} else
 			json_object_set(view, f->name, v ? v : json_null());
 	}
+	return view;
+}
+
+json_t *
+store_resource_view(struct store *st, const struct resource *res,
+    int64_t parent, const json_t *row)
+{
+	char	*zone = row_zone(st, res, parent, row);
+	json_t	*view = view_in(res, parent, row, zone);
+
 	free(zone);
 	return view;
 }
@@ -711,20 +725,18 @@ list_query_free(struct list_query *lq)
 }
 
 /*
- * The ids a filter value keeps, as a query, when the filter has them: a
- * list may start from them. 0 when it has none.
+ * The ids a filter value keeps, in ids, when they are few: a list may
+ * start from them. 1 when they are, 0 when not (or the filter has none),
+ * -1 when the database failed.
  */
 static int
-list_ids(const struct resource *res, int64_t parent,
+list_ids(struct store *st, const struct resource *res, int64_t parent,
     const struct list_value *v, const struct search *sr, struct query *ids)
 {
 	const struct list_filter	*f = v->f;
 
-	query_init(ids);
-	if (f->type == FILTER_SEARCH) {
-		search_ids(ids, sr, parent, res->search_ids);
-		return 1;
-	}
+	if (f->type == FILTER_SEARCH)
+		return search_driver(st, sr, parent, res->search_ids, ids);
 	if (f->ids == NULL || (f->type == FILTER_BOOL && !v->id))
 		return 0;
 	query_add(ids, "%s", f->ids);
@@ -732,7 +744,7 @@ list_ids(const struct resource *res, int64_t parent,
 		query_int(ids, v->id);
 	else if (f->type != FILTER_BOOL)
 		query_text(ids, v->text);
-	return 1;
+	return search_few(st, ids);
 }
 
 /* The condition of one filter value, "AND ..." added to q. */
@@ -760,39 +772,49 @@ list_where(struct query *q, const struct resource *res,
 	}
 }
 
+void
+list_sql_free(struct list_sql *ls)
+{
+	query_free(&ls->from);
+	query_free(&ls->ids);
+}
+
 /*
- * The FROM and WHERE of a filtered list, added to q: starting from the
- * ids of the first filter that keeps few rows, else from the table (and
- * the order's outer table); *started says which. *none is set when
- * nothing can match (a search without a word). 0, or -1 when the
- * database failed.
+ * The FROM and WHERE of a filtered list, in ls->from: starting from the
+ * ids of the first filter that keeps few rows (then in ls->ids, and
+ * ls->started set), else from the table (and the order's outer table).
+ * ls->none is set when nothing can match (a search without a word). 0,
+ * or -1 when the database failed; ls is to be freed either way.
  */
 int
 store_list_from(struct store *st, const struct resource *res, int64_t parent,
-    const struct list_query *lq, struct query *q, int *none, int *started)
+    const struct list_query *lq, struct list_sql *ls)
 {
 	const struct list_sort	*sort = lq->sort;
 	struct search		 sr = { NULL, { NULL }, 0 };
 	struct query		 ids, from;
 	int			 few = 0, rc = -1;
 
-	*none = 0;
+	memset(ls, 0, sizeof *ls);
+	query_init(&ls->from);
+	query_init(&ls->ids);
 	for (size_t i = 0; i < lq->n; i++)
 		if (lq->values[i].f->type == FILTER_SEARCH &&
 		    (search_parse(&sr, lq->values[i].text) != 0 ||
 		    sr.nwords == 0))
-			*none = 1;
+			ls->none = 1;
 	query_init(&from);
-	for (size_t i = 0; i < lq->n && !few && !*none; i++) {
-		if (!list_ids(res, parent, &lq->values[i], &sr, &ids)) {
-			query_free(&ids);
-			continue;
-		}
-		if ((few = search_few(st, &ids)) < 0) {
+	for (size_t i = 0; i < lq->n && !few && !ls->none; i++) {
+		query_init(&ids);
+		if ((few = list_ids(st, res, parent, &lq->values[i], &sr,
+		    &ids)) < 0) {
 			query_free(&ids);
 			goto out;
 		}
+		if (few || lq->values[i].f->type == FILTER_SEARCH)
+			query_merge(&ls->ids, &ids);
 		if (few) {
+			ls->started = 1;
 			/* The id queries name their column "id". */
 			query_add(&from, " FROM (SELECT DISTINCT id AS rid"
 			    " FROM (");
@@ -818,8 +840,7 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
 	}
 	for (size_t i = 0; i < lq->n; i++)
 		list_where(&from, res, &lq->values[i], &sr);
-	query_merge(q, &from);
-	*started = few;
+	query_merge(&ls->from, &from);
 	rc = 0;
 out:
 	query_free(&from);
@@ -828,78 +849,165 @@ out:
 }
 
 /*
- * The page around items: the rows of from (a FROM and WHERE) counted up
- * to LIST_COUNT_MAX. NULL (items freed) when the database failed.
+ * The total of a list: from the counts the store keeps when every filter
+ * has them; else its rows counted up to LIST_COUNT_MAX, past which *exact
+ * is 0: when its one filter is a search, the ids of those it finds (kept
+ * beside their words, counted without reading rows), else the rows of
+ * its FROM and WHERE.
+ * -1 when the database failed.
  */
-json_t *
-store_list_page(struct store *st, const struct query *from, json_t *items,
-    const struct list_query *lq)
+static int64_t
+list_total(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_sql *ls, const struct list_query *lq, int *exact)
 {
 	struct query	 q;
-	int64_t		 n = 0;
-	json_t		*page;
+	size_t		 i;
+	int64_t		 n;
 
-	if (from != NULL) {
-		query_init(&q);
-		query_add(&q, "SELECT count(*) FROM (SELECT 1");
-		query_merge(&q, from);
+	query_init(&q);
+	for (i = 0; i < lq->n && lq->values[i].f->count_where != NULL; i++)
+		;
+	if (res->count_sql != NULL && i == lq->n) {
+		query_add(&q, "%s", res->count_sql);
+		query_int(&q, parent);
+		for (i = 0; i < lq->n; i++) {
+			query_add(&q, " %s", lq->values[i].f->count_where);
+			if (lq->values[i].f->type == FILTER_ID)
+				query_int(&q, lq->values[i].id);
+			else
+				query_text(&q, lq->values[i].text);
+		}
+		n = query_count(st, &q);
+		*exact = 1;
+	} else {
+		if (lq->n == 1 && lq->values[0].f->type == FILTER_SEARCH &&
+		    *ls->ids.sql != '\0') {
+			query_add(&q, "SELECT count(*) FROM (SELECT DISTINCT id"
+			    " FROM (");
+			query_merge(&q, &ls->ids);
+			query_add(&q, ")");
+		} else {
+			query_add(&q, "SELECT count(*) FROM (SELECT 1");
+			query_merge(&q, &ls->from);
+		}
 		query_add(&q, " LIMIT ?)");
 		query_int(&q, LIST_COUNT_MAX + 1);
 		n = query_count(st, &q);
-		query_free(&q);
+		*exact = n <= LIST_COUNT_MAX;
+		if (n > LIST_COUNT_MAX)
+			n = LIST_COUNT_MAX;
 	}
-	if ((page = store_page(items, n < 0 ? -1 : n > LIST_COUNT_MAX ?
-	    LIST_COUNT_MAX : n, lq->limit, lq->offset)) != NULL)
-		json_object_set_new(page, "total_exact",
-		    json_boolean(n <= LIST_COUNT_MAX));
+	query_free(&q);
+	return n;
+}
+
+/*
+ * The page around items: {"items", "total", "total_exact", "limit",
+ * "offset"}, the total of the rows of ls (NULL: none can match). NULL
+ * (items freed) when the database failed.
+ */
+json_t *
+store_list_page(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_sql *ls, json_t *items, const struct list_query *lq)
+{
+	int64_t	 n = 0;
+	int	 exact = 1;
+	json_t	*page;
+
+	if (ls != NULL)
+		n = list_total(st, res, parent, ls, lq, &exact);
+	if ((page = store_page(items, n, lq->limit, lq->offset)) != NULL)
+		json_object_set_new(page, "total_exact", json_boolean(exact));
 	return page;
+}
+
+/* A row of a list as the API shows it, from its columns (select). */
+static json_t *
+list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
+    const char *zone)
+{
+	json_t	*view = json_object(), *v;
+	int	 col = COL_FIRST_FIELD;
+	char	 iso[32];
+
+	json_object_set_new(view, "id", json_integer(sqlite3_column_int64(s,
+	    0)));
+	if (!res->unversioned)
+		json_object_set_new(view, "version", json_integer(
+		    sqlite3_column_int64(s, 1)));
+	if (res->parent != NULL)
+		json_object_set_new(view, "event_id", json_integer(parent));
+	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		if (f->flags & FIELD_DETAIL)
+			continue;
+		if (f->flags & FIELD_HIDDEN) {
+			col++;
+			continue;
+		}
+		if (sqlite3_column_type(s, col) == SQLITE_NULL)
+			v = json_null();
+		else if (f->type == FIELD_BOOL)
+			v = json_boolean(sqlite3_column_int(s, col));
+		else if (f->type == FIELD_TIME) {
+			timefmt_iso((time_t)sqlite3_column_int64(s, col), zone,
+			    iso);
+			v = json_string(iso);
+		} else if (f->type == FIELD_INT)
+			v = json_integer(sqlite3_column_int64(s, col));
+		else
+			v = json_string(COL_TEXT(s, col));
+		json_object_set_new(view, f->name, v);
+		col++;
+	}
+	return view;
 }
 
 /*
  * A page of a list with filters and an order: {"items", "total",
- * "total_exact", "limit", "offset"}; NULL when the database failed.
+ * "total_exact", "limit", "offset"}, each row with the fields lists show
+ * (not FIELD_DETAIL), times in the parent's zone; NULL when the database
+ * failed.
  */
 json_t *
 store_resource_query(struct store *st, const struct resource *res,
     int64_t parent, const struct list_query *lq)
 {
 	const struct resource_sql	*rs = resource_sql(res);
-	struct query			 from, q;
+	struct list_sql			 ls;
+	struct query			 q;
 	sqlite3_stmt			*s;
-	json_t				*items = json_array(), *row;
+	json_t				*items = json_array();
 	enum store_step			 rc = STORE_DONE;
-	int				 none, owned, few;
+	int				 owned;
+	char				*zone;
 
-	query_init(&from);
-	if (store_list_from(st, res, parent, lq, &from, &none, &few) != 0) {
-		query_free(&from);
+	if (store_list_from(st, res, parent, lq, &ls) != 0) {
+		list_sql_free(&ls);
 		json_decref(items);
 		return NULL;
 	}
-	if (none) {
-		query_free(&from);
-		return store_list_page(st, NULL, items, lq);
+	if (ls.none) {
+		list_sql_free(&ls);
+		return store_list_page(st, res, parent, NULL, items, lq);
 	}
+	zone = row_zone(st, res, parent, NULL);
 	query_init(&q);
 	query_add(&q, "%s", rs->select);
-	query_merge(&q, &from);
+	query_merge(&q, &ls.from);
 	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
 	    lq->sort->order_desc : lq->sort->order);
 	query_int(&q, lq->limit);
 	query_int(&q, lq->offset);
 	s = query_prepare(st, &q, &owned);
-	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW) {
-		row = row_from(res, s);
-		json_array_append_new(items, store_resource_view(st, res,
-		    parent, row));
-		json_decref(row);
-	}
+	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW)
+		json_array_append_new(items, list_row(res, s, parent, zone));
 	if (s == NULL)
 		rc = STORE_ERROR;
 	query_done(s, owned);
 	query_free(&q);
+	free(zone);
 	if ((items = store_list_end(items, rc)) != NULL)
-		items = store_list_page(st, &from, items, lq);
-	query_free(&from);
+		items = store_list_page(st, res, parent, &ls, items, lq);
+	list_sql_free(&ls);
 	return items;
 }

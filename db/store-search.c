@@ -5,9 +5,10 @@
  * attendee_words (0010-search.sql). A search matches the attendees in
  * whose key every word typed starts a word, in any order: "asa lind"
  * finds "Lindström-Öberg, Åsa". It starts from the attendees whose words
- * begin with the longest word typed, a range of attendee_words, when
- * those are few; otherwise it reads the list in its order and checks each
- * key, which soon fills a page when the word is that common.
+ * begin with the word typed that fewest words begin with, a range of
+ * attendee_words, when those are few; otherwise it reads the list in its
+ * order and checks each key, which soon fills a page when every word is
+ * that common.
  *
  * The keys are made in C, so SQLite cannot make them by itself: every
  * connection that writes gets temporary triggers that make them whenever
@@ -113,21 +114,10 @@ search_free(struct search *sr)
 	sr->buf = NULL;
 }
 
-/* The longest word: the one fewest people's words begin with, likely. */
-static const char *
-search_longest(const struct search *sr)
-{
-	const char	*w = sr->words[0];
-
-	for (int i = 1; i < sr->nwords; i++)
-		if (strlen(sr->words[i]) > strlen(w))
-			w = sr->words[i];
-	return w;
-}
-
 /*
  * Conditions: every word starts a word of the key column (a search key,
- * whose words are separated by single spaces).
+ * whose words are separated by single spaces): the key starts with it,
+ * or has it after a space. The words have no GLOB wildcards.
  */
 void
 search_where(struct query *q, const struct search *sr, const char *key)
@@ -135,24 +125,22 @@ search_where(struct query *q, const struct search *sr, const char *key)
 	char	*w;
 
 	for (int i = 0; i < sr->nwords; i++) {
-		query_add(q, " AND instr(' ' || %s, ?) > 0", key);
+		query_add(q, " AND (%s GLOB ? OR instr(%s, ?) > 0)", key, key);
+		xasprintf(&w, "%s*", sr->words[i]);
+		query_text(q, w);
+		free(w);
 		xasprintf(&w, " %s", sr->words[i]);
 		query_text(q, w);
 		free(w);
 	}
 }
 
-/*
- * The ids of the rows under parent with a word that begins with the
- * longest word of the search, from ids_sql: SQL with three "?", the
- * parent and the range of words.
- */
-void
-search_ids(struct query *q, const struct search *sr, int64_t parent,
+/* The ids of the rows under parent with a word that begins with w. */
+static void
+search_range(struct query *q, const char *w, int64_t parent,
     const char *ids_sql)
 {
-	const char	*w = search_longest(sr);
-	char		*high = xstrdup(w);
+	char	*high = xstrdup(w);
 
 	/* The words that begin with w are those from w up to its next. */
 	high[strlen(high) - 1]++;
@@ -184,6 +172,65 @@ search_few(struct store *st, const struct query *ids)
 }
 
 /*
+ * Where a search starts: in ids, the rows with a word that begins with
+ * the word of the search fewest words begin with, whose other words are
+ * checked on the key kept beside each word (ids_sql: SQL with three "?",
+ * the parent and the range of words; the key is its column search_key).
+ * Unless even that word is common: more than SEARCH_WORD_MAX words for a
+ * search of one word, each of them a row to read and sort, or more than
+ * SEARCH_BROAD_MAX words to check for a search of more (which few rows
+ * pass); then the list is read in its order, where words that common
+ * soon fill a page. The longest words are counted first, each only as
+ * far as the fewest so far. 1 when it starts from ids, 0 when not (ids
+ * then has the rows of a search of one word all the same: whom it finds,
+ * to count), -1 on errors.
+ */
+int
+search_driver(struct store *st, const struct search *sr, int64_t parent,
+    const char *ids_sql, struct query *ids)
+{
+	struct query	 range;
+	const char	*order[SEARCH_WORDS_MAX], *t;
+	int64_t		 n, fewest;
+	int		 best = -1;
+
+	fewest = (sr->nwords > 1 ? SEARCH_BROAD_MAX : SEARCH_WORD_MAX) + 1;
+	memcpy(order, sr->words, sizeof order[0] * sr->nwords);
+	for (int i = 1; i < sr->nwords; i++)
+		for (int j = i; j > 0 && strlen(order[j]) > strlen(order[j - 1]);
+		    j--) {
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < sr->nwords; i++) {
+		query_init(&range);
+		query_add(&range, "SELECT count(*) FROM (");
+		search_range(&range, order[i], parent, ids_sql);
+		query_add(&range, " LIMIT ?)");
+		query_int(&range, fewest);
+		n = query_count(st, &range);
+		query_free(&range);
+		if (n < 0)
+			return -1;
+		if (n < fewest) {
+			best = i;
+			fewest = n;
+		}
+	}
+	if (best < 0) {
+		if (sr->nwords == 1)
+			search_range(ids, order[0], parent, ids_sql);
+		return 0;
+	}
+	search_range(ids, order[best], parent, ids_sql);
+	/* The range has the word; the others are checked on the key. */
+	if (sr->nwords > 1)
+		search_where(ids, sr, "search_key");
+	return 1;
+}
+
+/*
  * The door's search: up to SEARCH_DOOR_MAX attendees of the event whose
  * name, email or company has every word of query, who are not cancelled,
  * in the order of their names, with what the door needs. NULL when the
@@ -207,8 +254,7 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 		return list;
 	}
 	query_init(&ids);
-	search_ids(&ids, &sr, event_id, ids_sql);
-	if ((few = search_few(st, &ids)) < 0)
+	if ((few = search_driver(st, &sr, event_id, ids_sql, &ids)) < 0)
 		rc = STORE_ERROR;
 	query_init(&q);
 	query_add(&q, "SELECT a.id, a.first_name || ' ' || a.last_name,"

@@ -3,7 +3,8 @@
  * name, email or company is written (store-search.c): on insert, on every
  * change, with the words of attendee_words following; rows written by a
  * program without our SQL functions, and keys of an older fold, remade at
- * start; the door's search on them.
+ * start; the counts of attendees per ticket type, status and company
+ * kept alike; the door's search on them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,20 @@ assert_text(const char *sql, const char *want)
 	free(got);
 }
 
+/* The counts the store keeps are those of the rows, in every group. */
+static void
+assert_counts(void)
+{
+	assert_text("SELECT count(*) FROM (SELECT ticket_type_id, status,"
+	    " coalesce(company_key, ''), count(*) FROM attendees GROUP BY 1, 2, 3"
+	    " EXCEPT SELECT ticket_type_id, status, company_key, attendees"
+	    " FROM attendee_counts WHERE attendees <> 0)", "0");
+	assert_text("SELECT count(*) FROM (SELECT ticket_type_id, status,"
+	    " company_key, attendees FROM attendee_counts WHERE attendees <> 0"
+	    " EXCEPT SELECT ticket_type_id, status, coalesce(company_key, ''),"
+	    " count(*) FROM attendees GROUP BY 1, 2, 3)", "0");
+}
+
 /* The door's search for q finds n people, the first named first. */
 static void
 assert_found(const char *q, size_t n, const char *first)
@@ -108,6 +123,7 @@ START_TEST(keys_made_on_insert)
 	assert_found("Pressverk Åsa", 1, NULL);
 	assert_found("oberg lind asa", 1, NULL);
 	assert_found("asa volvo", 0, NULL);
+	assert_counts();
 }
 END_TEST
 
@@ -133,9 +149,14 @@ START_TEST(keys_follow_every_change)
 	assert_text("SELECT search_key FROM attendees WHERE id = 1", "kept");
 	assert_text("SELECT group_concat(word) FROM attendee_words"
 	    " WHERE attendee_id = 1", "kept");
+	assert_counts();
+	ck_assert_int_eq(store_exec(st, "UPDATE attendees SET ticket_type_id = 2,"
+	    " status = 'waitlisted' WHERE id = 1"), 0);
+	assert_counts();
 	ck_assert_int_eq(store_exec(st, "DELETE FROM attendees WHERE id = 1"),
 	    0);
 	assert_text("SELECT count(*) FROM attendee_words", "0");
+	assert_counts();
 }
 END_TEST
 
@@ -155,12 +176,14 @@ START_TEST(keys_made_at_start_for_other_programs_rows)
 	sqlite3_close(other);
 	assert_text("SELECT search_key FROM attendees WHERE id = 2", "(null)");
 	assert_found("bjorn", 0, NULL);
+	assert_counts();
 	ck_assert_int_eq(store_begin(st), 0);
 	ck_assert_int_eq(store_search_refresh(st), 0);
 	ck_assert_int_eq(store_commit(st), 0);
 	assert_text("SELECT search_key FROM attendees WHERE id = 2",
 	    "bjorn hakansdotter b x se");
 	assert_found("bjorn", 1, "Björn Håkansdotter");
+	assert_counts();
 	/* Keys of another fold are remade; the same fold's are kept. */
 	ck_assert_int_eq(store_exec(st, "UPDATE attendees SET name_key = 'x'"
 	    " WHERE id = 2"), 0);
