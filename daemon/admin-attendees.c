@@ -68,14 +68,12 @@ static const struct list_filter filters[] = {
 	{ .name = "q", .type = FILTER_SEARCH, .max = SEARCH_QUERY_MAX },
 	{ .name = "ticket_type", .type = FILTER_ID,
 	  .where = "attendees.ticket_type_id = ?",
-	  .known = "SELECT 1 FROM ticket_types WHERE id = ? AND event_id = ?",
-	  .count_where = "AND ticket_type_id = ?" },
+	  .known = "SELECT 1 FROM ticket_types WHERE id = ? AND event_id = ?" },
 	{ .name = "status", .type = FILTER_CHOICE, .choices = statuses,
-	  .where = "attendees.status = ?", .count_where = "AND status = ?" },
+	  .where = "attendees.status = ?" },
 	/* One company however its case is typed; "" is no company. */
 	{ .name = "company", .type = FILTER_TEXT, .max = 600,
-	  .where = "attendees.company_key = tt_sort_key(?)",
-	  .count_where = "AND company_key = tt_sort_key(?)" },
+	  .where = "attendees.company_key = tt_sort_key(?)" },
 	{ .name = "checked_in", .type = FILTER_BOOL, .where = CHECKED_IN,
 	  .where_not = "NOT " CHECKED_IN,
 	  .ids = "SELECT attendee_id AS id FROM checkins"
@@ -108,9 +106,9 @@ static const struct list_sort sorts[] = {
 	  .outer_on = "attendees.ticket_type_id = t.id"
 	  " AND attendees.event_id = t.event_id",
 	  .outer_parent = "t.event_id" },
-	{ .name = "registered_at", .order = "attendees.created_at,"
-	  " attendees.id", .order_desc = "attendees.created_at DESC,"
-	  " attendees.id DESC" },
+	/* Registered in the order of the ids. */
+	{ .name = "registered_at", .order = "attendees.id",
+	  .order_desc = "attendees.id DESC" },
 	{ .name = "status", .order = "attendees.status, attendees.name_key,"
 	  " attendees.id", .order_desc = "attendees.status DESC,"
 	  " attendees.name_key DESC, attendees.id DESC" },
@@ -138,8 +136,7 @@ static struct resource attendees = {
 	.search_key = "attendees.search_key",
 	.search_ids = "SELECT attendee_id AS id FROM attendee_words"
 	    " WHERE event_id = ? AND word >= ? AND word < ?",
-	.count_sql = "SELECT coalesce(sum(attendees), 0) FROM attendee_counts"
-	    " WHERE event_id = ?",
+	.count = store_attendee_count,
 	.unversioned = 1,
 };
 

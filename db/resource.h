@@ -73,8 +73,6 @@ struct list_filter {
 	const char		*ids;
 	/* An id the event must have: SQL with "?" for it and the parent. */
 	const char		*known;
-	/* The resource's counts kept per value: "AND column = ?". */
-	const char		*count_where;
 	const char *const	*choices;	/* NULL-ended */
 	size_t			 max;		/* bytes */
 };
@@ -92,6 +90,7 @@ struct list_sort {
 };
 
 struct resource_sql;
+struct list_query;
 struct resource {
 	const char		*name;		/* "events": paths and the log */
 	const char		*table;
@@ -126,10 +125,11 @@ struct resource {
 	const char		*search_key;
 	const char		*search_ids;
 	/*
-	 * Counts the store keeps (one "?", the parent): the total of a list
-	 * whose every filter has a count_where, without counting rows.
+	 * The total of a list without counting its rows, when its filters
+	 * allow: the total, -1 when the database failed, -2 when it cannot.
 	 */
-	const char		*count_sql;
+	int64_t			(*count)(struct store *, int64_t parent,
+				    const struct list_query *);
 	int			 unversioned;	/* no version column */
 	struct resource_sql	*sql;		/* made on first use */
 };
@@ -182,8 +182,6 @@ int64_t query_count(struct store *, const struct query *);
 /* store-search.c: searching by the folded key */
 #define SEARCH_WORDS_MAX	8
 #define SEARCH_FEW_MAX		2000	/* rows a list sorts by itself */
-#define SEARCH_WORD_MAX		5000	/* ... found by one word */
-#define SEARCH_BROAD_MAX	20000	/* words a search checks by itself */
 #define SEARCH_QUERY_MAX	200	/* bytes of what is typed */
 struct search {
 	char	*buf;
@@ -222,8 +220,9 @@ json_t *store_page(json_t *items, int64_t total, int64_t limit,
 /* A filtered list's SQL: its FROM and WHERE, and the ids it starts from. */
 struct list_sql {
 	struct query	from;
-	struct query	ids;		/* or, of a search of one word, its own */
+	struct query	ids;		/* or a search's, to count */
 	int		started;	/* from ids */
+	int		ids_found;	/* ids are whom the search finds */
 	int		none;		/* nothing can match */
 };
 void list_sql_free(struct list_sql *);
@@ -238,6 +237,8 @@ const struct field *resource_field(const struct resource *, const char *);
 int64_t resource_int(const json_t *row, const char *name, int64_t none);
 
 /* store-attendees.c */
+int64_t store_attendee_count(struct store *, int64_t parent,
+	    const struct list_query *);
 json_t *store_attendee_json(struct store *, const struct resource *,
 	    int64_t id, int *found);
 json_t *store_attendee_companies(struct store *, const struct resource *,

@@ -225,46 +225,47 @@ store_attendee_json(struct store *st, const struct resource *res, int64_t id,
 	return view;
 }
 
-/* Whether the counts the store keeps answer for every filter of lq. */
-static int
-counted(const struct list_query *lq)
-{
-	for (size_t i = 0; i < lq->n; i++)
-		if (lq->values[i].f->count_where == NULL)
-			return 0;
-	return 1;
-}
-
 /*
- * The company view from the counts the store keeps (attendee_counts): the
- * GROUP BY of q (after its select list) and, in count, of its total.
+ * The total of an event's attendees, of a ticket type and in a status
+ * when the list asks for these alone, without counting every row: the
+ * confirmed from the counters the store keeps (ticket_types), the
+ * waitlisted and the cancelled (few) from their indexes. -2 for other
+ * filters, -1 when the database failed.
  */
-static void
-companies_counted(const struct list_query *lq, int64_t parent,
-    struct query *q, struct query *count)
+int64_t
+store_attendee_count(struct store *st, int64_t parent,
+    const struct list_query *lq)
 {
-	struct query	where;
+	static const char	 sql[] =
+	    "SELECT (SELECT coalesce(sum(confirmed_count), 0) FROM ticket_types"
+	    "  WHERE event_id = ?1 AND (?2 IS NULL OR id = ?2)"
+	    "  AND coalesce(?3, 'confirmed') = 'confirmed')"
+	    " + (SELECT count(*) FROM attendees WHERE event_id = ?1"
+	    "  AND status = 'waitlisted' AND (?2 IS NULL OR ticket_type_id = ?2)"
+	    "  AND coalesce(?3, 'waitlisted') = 'waitlisted')"
+	    " + (SELECT count(*) FROM attendees WHERE event_id = ?1"
+	    "  AND status = 'cancelled' AND (?2 IS NULL OR ticket_type_id = ?2)"
+	    "  AND coalesce(?3, 'cancelled') = 'cancelled')";
+	sqlite3_stmt		*s;
+	int64_t			 n = -1;
 
-	query_init(&where);
-	query_add(&where, " FROM attendee_counts WHERE event_id = ?");
-	query_int(&where, parent);
+	for (size_t i = 0; i < lq->n; i++)
+		if (strcmp(lq->values[i].f->name, "ticket_type") != 0 &&
+		    strcmp(lq->values[i].f->name, "status") != 0)
+			return -2;
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, parent);
 	for (size_t i = 0; i < lq->n; i++) {
-		query_add(&where, " %s", lq->values[i].f->count_where);
-		if (lq->values[i].f->type == FILTER_ID)
-			query_int(&where, lq->values[i].id);
+		if (strcmp(lq->values[i].f->name, "ticket_type") == 0)
+			sqlite3_bind_int64(s, 2, lq->values[i].id);
 		else
-			query_text(&where, lq->values[i].text);
+			sqlite3_bind_text(s, 3, lq->values[i].text, -1,
+			    SQLITE_STATIC);
 	}
-	query_add(q, ", company_key AS k, sum(attendees) AS n,"
-	    " sum(CASE status WHEN 'confirmed' THEN attendees END),"
-	    " sum(CASE status WHEN 'waitlisted' THEN attendees END),"
-	    " sum(CASE status WHEN 'cancelled' THEN attendees END)");
-	query_merge(q, &where);
-	query_add(q, " GROUP BY company_key HAVING n > 0");
-	query_add(count, "SELECT count(*) FROM (SELECT sum(attendees) AS n");
-	query_merge(count, &where);
-	query_add(count, " GROUP BY company_key HAVING n > 0)");
-	query_free(&where);
+	if (store_step(st, s) == STORE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return n;
 }
 
 /*
@@ -304,9 +305,9 @@ companies_of_rows(const struct query *from, int few, struct query *q,
  * The list grouped by company (equal when they differ only in case):
  * {"items": [{"company", "attendees", "confirmed", "waitlisted",
  * "cancelled"}], "total", "total_exact", "limit", "offset"}, in the order
- * asked for (its SQL names the key k and the count n). From the counts
- * the store keeps when they answer for the filters, else from the rows.
- * NULL when the database failed.
+ * asked for (its SQL names the key k and the count n), counted from the
+ * company index (its status beside each key). NULL when the database
+ * failed.
  */
 json_t *
 store_attendee_companies(struct store *st, const struct resource *res,
@@ -320,12 +321,9 @@ store_attendee_companies(struct store *st, const struct resource *res,
 	int64_t		 n = 0;
 	int		 owned;
 
-	memset(&ls, 0, sizeof ls);
-	query_init(&ls.from);
-	query_init(&ls.ids);
 	query_init(&q);
 	query_init(&count);
-	if (!counted(lq) && store_list_from(st, res, parent, lq, &ls) != 0)
+	if (store_list_from(st, res, parent, lq, &ls) != 0)
 		goto out;
 	if (ls.none) {
 		page = store_list_page(st, res, parent, NULL, items, lq);
@@ -334,13 +332,10 @@ store_attendee_companies(struct store *st, const struct resource *res,
 	}
 	/* A name for each company: the spelling of one of its rows. */
 	query_add(&q, "SELECT (SELECT c.company FROM attendees c"
-	    " WHERE c.event_id = ? AND c.company_key = %s.company_key LIMIT 1)",
-	    counted(lq) ? "attendee_counts" : "attendees");
+	    " WHERE c.event_id = ? AND c.company_key = attendees.company_key"
+	    " LIMIT 1)");
 	query_int(&q, parent);
-	if (counted(lq))
-		companies_counted(lq, parent, &q, &count);
-	else
-		companies_of_rows(&ls.from, ls.started, &q, &count);
+	companies_of_rows(&ls.from, ls.started, &q, &count);
 	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
 	    lq->sort->order_desc : lq->sort->order);
 	query_int(&q, lq->limit);

@@ -813,6 +813,9 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
 		}
 		if (few || lq->values[i].f->type == FILTER_SEARCH)
 			query_merge(&ls->ids, &ids);
+		/* The range of a search of one word is whom it finds. */
+		if (lq->values[i].f->type == FILTER_SEARCH && sr.nwords == 1)
+			ls->ids_found = 1;
 		if (few) {
 			ls->started = 1;
 			/* The id queries name their column "id". */
@@ -849,11 +852,11 @@ out:
 }
 
 /*
- * The total of a list: from the counts the store keeps when every filter
- * has them; else its rows counted up to LIST_COUNT_MAX, past which *exact
- * is 0: when its one filter is a search, the ids of those it finds (kept
- * beside their words, counted without reading rows), else the rows of
- * its FROM and WHERE.
+ * The total of a list: from the resource's own count when its filters
+ * allow; else its rows counted up to LIST_COUNT_MAX, past which *exact
+ * is 0: when its one filter is a search for one word, the ids of whom it
+ * finds (counted without reading rows), else the rows of its FROM and
+ * WHERE.
  * -1 when the database failed.
  */
 static int64_t
@@ -861,27 +864,13 @@ list_total(struct store *st, const struct resource *res, int64_t parent,
     const struct list_sql *ls, const struct list_query *lq, int *exact)
 {
 	struct query	 q;
-	size_t		 i;
 	int64_t		 n;
 
 	query_init(&q);
-	for (i = 0; i < lq->n && lq->values[i].f->count_where != NULL; i++)
-		;
-	if (res->count_sql != NULL && i == lq->n) {
-		query_add(&q, "%s", res->count_sql);
-		query_int(&q, parent);
-		for (i = 0; i < lq->n; i++) {
-			query_add(&q, " %s", lq->values[i].f->count_where);
-			if (lq->values[i].f->type == FILTER_ID)
-				query_int(&q, lq->values[i].id);
-			else
-				query_text(&q, lq->values[i].text);
-		}
-		n = query_count(st, &q);
+	if (res->count != NULL && (n = res->count(st, parent, lq)) != -2) {
 		*exact = 1;
 	} else {
-		if (lq->n == 1 && lq->values[0].f->type == FILTER_SEARCH &&
-		    *ls->ids.sql != '\0') {
+		if (lq->n == 1 && ls->ids_found) {
 			query_add(&q, "SELECT count(*) FROM (SELECT DISTINCT id"
 			    " FROM (");
 			query_merge(&q, &ls->ids);

@@ -1,8 +1,8 @@
 /*
  * store-search.c: finding attendees by what people type. Each attendee
  * keeps a search key (name, email and company through text_fold()) and
- * sort keys (text_sort_key()); the words of the search key are listed in
- * attendee_words (0010-search.sql). A search matches the attendees in
+ * sort keys (text_sort_key()); the words of the search keys are listed
+ * in attendee_words (0010-search.sql). A search matches the attendees in
  * whose key every word typed starts a word, in any order: "asa lind"
  * finds "Lindström-Öberg, Åsa". It starts from the attendees whose words
  * begin with the word typed that fewest words begin with, a range of
@@ -26,15 +26,15 @@
 
 /* The keys of the attendee row r ("new", "attendees"), as SQL SET terms. */
 #define SEARCH_KEYS(r) \
-	"search_key = tt_fold(" r ".first_name || ' ' || " r ".last_name ||" \
-	" ' ' || " r ".email || ' ' || " r ".company)," \
-	" name_key = tt_sort_key(" r ".last_name, " r ".first_name)," \
-	" company_key = tt_sort_key(" r ".company)"
+	"search_key = " STORE_SEARCH_KEY(r ".first_name", r ".last_name", \
+	r ".email", r ".company") "," \
+	" name_key = " STORE_NAME_KEY(r ".first_name", r ".last_name") "," \
+	" company_key = " STORE_COMPANY_KEY(r ".company")
 #define SEARCH_KEYS_STALE \
-	"search_key IS NOT tt_fold(first_name || ' ' || last_name || ' ' ||" \
-	" email || ' ' || company)" \
-	" OR name_key IS NOT tt_sort_key(last_name, first_name)" \
-	" OR company_key IS NOT tt_sort_key(company)"
+	"search_key IS NOT " STORE_SEARCH_KEY("first_name", "last_name", \
+	"email", "company") \
+	" OR name_key IS NOT " STORE_NAME_KEY("first_name", "last_name") \
+	" OR company_key IS NOT " STORE_COMPANY_KEY("company")
 
 /*
  * The triggers of one writing connection. Temporary, so that they exist
@@ -172,18 +172,14 @@ search_few(struct store *st, const struct query *ids)
 }
 
 /*
- * Where a search starts: in ids, the rows with a word that begins with
- * the word of the search fewest words begin with, whose other words are
- * checked on the key kept beside each word (ids_sql: SQL with three "?",
- * the parent and the range of words; the key is its column search_key).
- * Unless even that word is common: more than SEARCH_WORD_MAX words for a
- * search of one word, each of them a row to read and sort, or more than
- * SEARCH_BROAD_MAX words to check for a search of more (which few rows
- * pass); then the list is read in its order, where words that common
- * soon fill a page. The longest words are counted first, each only as
- * far as the fewest so far. 1 when it starts from ids, 0 when not (ids
- * then has the rows of a search of one word all the same: whom it finds,
- * to count), -1 on errors.
+ * Where a search starts: in ids, the rows under parent with a word that
+ * begins with the word of the search fewest words begin with, when they
+ * are few (ids_sql: SQL with three "?", the parent and the range of
+ * words); the caller checks every word on the rows. The longest words
+ * are counted first, each only as far as the fewest so far. 1 when it
+ * starts from ids, 0 when every word is common (ids then has, for a
+ * search of one word, whom it finds all the same, to count), -1 on
+ * errors.
  */
 int
 search_driver(struct store *st, const struct search *sr, int64_t parent,
@@ -191,10 +187,9 @@ search_driver(struct store *st, const struct search *sr, int64_t parent,
 {
 	struct query	 range;
 	const char	*order[SEARCH_WORDS_MAX], *t;
-	int64_t		 n, fewest;
+	int64_t		 n, fewest = SEARCH_FEW_MAX + 1;
 	int		 best = -1;
 
-	fewest = (sr->nwords > 1 ? SEARCH_BROAD_MAX : SEARCH_WORD_MAX) + 1;
 	memcpy(order, sr->words, sizeof order[0] * sr->nwords);
 	for (int i = 1; i < sr->nwords; i++)
 		for (int j = i; j > 0 && strlen(order[j]) > strlen(order[j - 1]);
@@ -218,16 +213,9 @@ search_driver(struct store *st, const struct search *sr, int64_t parent,
 			fewest = n;
 		}
 	}
-	if (best < 0) {
-		if (sr->nwords == 1)
-			search_range(ids, order[0], parent, ids_sql);
-		return 0;
-	}
-	search_range(ids, order[best], parent, ids_sql);
-	/* The range has the word; the others are checked on the key. */
-	if (sr->nwords > 1)
-		search_where(ids, sr, "search_key");
-	return 1;
+	if (best >= 0 || sr->nwords == 1)
+		search_range(ids, order[best >= 0 ? best : 0], parent, ids_sql);
+	return best >= 0;
 }
 
 /*

@@ -143,7 +143,15 @@ void store_rollback(struct store *);
 int store_checkpoint(struct store *);
 int store_user_version(struct store *);
 
-/* store-search.c: the search and sort keys of attendees */
+/*
+ * store-search.c: the search and sort keys of attendees, as SQL of the
+ * columns (or values) they are made of: the one definition of each.
+ */
+#define STORE_SEARCH_KEY(first, last, email, company) \
+	"tt_fold(" first " || ' ' || " last " || ' ' || " email " || ' ' || " \
+	company ")"
+#define STORE_NAME_KEY(first, last) "tt_sort_key(" last ", " first ")"
+#define STORE_COMPANY_KEY(company) "tt_sort_key(" company ")"
 int store_search_open(struct store *);
 int store_search_refresh(struct store *);
 
