@@ -12,10 +12,11 @@ import * as ticketTypes from './ticket-types.js';
 import * as team from './team.js';
 import * as audit from './audit.js';
 import * as dashboard from './dashboard.js';
+import * as attendees from './attendees.js';
 import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
-const SECTIONS = [dashboard, events, ticketTypes, team, audit];
+const SECTIONS = [dashboard, events, ticketTypes, attendees, team, audit];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);
