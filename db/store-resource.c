@@ -28,6 +28,7 @@ struct resource_sql {
 	char	*delete;
 	char	**unique;	/* per field: another row with the value? */
 	char	*select;	/* the columns of lists, named in full */
+	char	*list_row;	/* ... of the row ?1 */
 };
 
 #define COL_FIRST_FIELD	3
@@ -98,6 +99,8 @@ resource_sql(const struct resource *res)
 	    res->unversioned ? "1" : res->table, res->unversioned ? "" : ".",
 	    res->unversioned ? "" : "version", res->parent ? res->table : "NULL",
 	    res->parent ? "." : "", res->parent ? res->parent : "", listed);
+	xasprintf(&q->list_row, "%s FROM %s WHERE %s.id = ?1", q->select,
+	    res->table, res->table);
 	if (res->parent != NULL) {
 		xasprintf(&q->list, "SELECT id, %s, %s%s FROM %s"
 		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", version,
@@ -955,7 +958,9 @@ list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
  * A page of a list with filters and an order: {"items", "total",
  * "total_exact", "limit", "offset"}, each row with the fields lists show
  * (not FIELD_DETAIL), times in the parent's zone; NULL when the database
- * failed.
+ * failed. The page's ids are found first, in order, and only their rows
+ * read: a row's columns (some of them queries of their own) are made for
+ * the rows shown, not for every row sorted.
  */
 json_t *
 store_resource_query(struct store *st, const struct resource *res,
@@ -967,6 +972,8 @@ store_resource_query(struct store *st, const struct resource *res,
 	sqlite3_stmt			*s;
 	json_t				*items = json_array();
 	enum store_step			 rc = STORE_DONE;
+	int64_t				 ids[RESOURCE_PAGE_MAX];
+	size_t				 n = 0;
 	int				 owned;
 	char				*zone;
 
@@ -979,21 +986,30 @@ store_resource_query(struct store *st, const struct resource *res,
 		list_sql_free(&ls);
 		return store_list_page(st, res, parent, NULL, items, lq);
 	}
-	zone = row_zone(st, res, parent, NULL);
 	query_init(&q);
-	query_add(&q, "%s", rs->select);
+	query_add(&q, "SELECT %s.id", res->table);
 	query_merge(&q, &ls.from);
 	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
 	    lq->sort->order_desc : lq->sort->order);
 	query_int(&q, lq->limit);
 	query_int(&q, lq->offset);
 	s = query_prepare(st, &q, &owned);
-	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW)
-		json_array_append_new(items, list_row(res, s, parent, zone));
+	while (s != NULL && n < RESOURCE_PAGE_MAX &&
+	    (rc = store_step(st, s)) == STORE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
 	if (s == NULL)
 		rc = STORE_ERROR;
 	query_done(s, owned);
 	query_free(&q);
+	zone = row_zone(st, res, parent, NULL);
+	for (size_t i = 0; i < n && rc != STORE_ERROR; i++) {
+		s = store_stmt(st, rs->list_row);
+		sqlite3_bind_int64(s, 1, ids[i]);
+		if ((rc = store_step(st, s)) == STORE_ROW)
+			json_array_append_new(items, list_row(res, s, parent,
+			    zone));
+		sqlite3_reset(s);
+	}
 	free(zone);
 	if ((items = store_list_end(items, rc)) != NULL)
 		items = store_list_page(st, res, parent, &ls, items, lq);

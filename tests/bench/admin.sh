@@ -109,20 +109,21 @@ for p in /api/v1/admin/events /api/v1/admin/events/1/ticket-types /api/v1/admin/
 done
 # The attendee list as organisers use it, pages of 50: searches as typed
 # (a family name, given and family names, the issue's "Asa Lind", a name
-# and a company), filters and orders, the company view, and the door's
-# search; then, reported and not judged, a prefix that 5,000 people's
-# names begin with and a page in the middle of the list.
+# and a company), filters and orders, and the door's search; then,
+# reported and not judged, what reads many rows: the company view (it
+# counts every company's rows), a prefix 5,000 people's names begin with,
+# the newest of a ticket type, and a page in the middle of the list.
 A=/api/v1/admin/events/1/attendees
 attendees=()
 for p in "$A" "$A?q=lindstrom" "$A?q=asa%20lindstrom" "$A?q=Asa%20Lind" \
 	"$A?q=pressverk%20olof" "$A?status=confirmed&sort=company" \
-	"$A?ticket_type=2&sort=registered_at&order=desc" \
-	"$A?checked_in=false&sort=ticket_type" "$A/companies" \
+	"$A?ticket_type=2" "$A?checked_in=false&sort=ticket_type" \
 	"/api/v1/attendees/search?q=Lindstr%C3%B6m%20%C3%85sa"; do
 	attendees+=("$(measure "attendees:$p" "$p" 16 4)")
 done
 broad=()
-for p in "$A?q=lind" "$A?offset=50000"; do
+for p in "$A/companies" "$A?q=lind" "$A?ticket_type=2&sort=registered_at&order=desc" \
+	"$A?offset=50000"; do
 	broad+=("$(measure "attendees:$p" "$p" 16 4)")
 done
 
