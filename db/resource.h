@@ -187,12 +187,13 @@ struct search {
 	char	*buf;
 	char	*words[SEARCH_WORDS_MAX];
 	int	 nwords;
+	int	 started;	/* the word whose range the rows came from */
 };
 int search_parse(struct search *, const char *);
 void search_free(struct search *);
 void search_where(struct query *, const struct search *, const char *key);
 int search_few(struct store *, const struct query *ids);
-int search_driver(struct store *, const struct search *, int64_t parent,
+int search_driver(struct store *, struct search *, int64_t parent,
 	    const char *ids_sql, struct query *ids);
 
 /* store-resource.c */

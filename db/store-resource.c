@@ -734,7 +734,7 @@ list_query_free(struct list_query *lq)
  */
 static int
 list_ids(struct store *st, const struct resource *res, int64_t parent,
-    const struct list_value *v, const struct search *sr, struct query *ids)
+    const struct list_value *v, struct search *sr, struct query *ids)
 {
 	const struct list_filter	*f = v->f;
 
@@ -794,7 +794,7 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
     const struct list_query *lq, struct list_sql *ls)
 {
 	const struct list_sort	*sort = lq->sort;
-	struct search		 sr = { NULL, { NULL }, 0 };
+	struct search		 sr = { NULL, { NULL }, 0, -1 };
 	struct query		 ids, from;
 	int			 few = 0, rc = -1;
 

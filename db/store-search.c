@@ -102,6 +102,7 @@ store_search_refresh(struct store *st)
 int
 search_parse(struct search *sr, const char *query)
 {
+	sr->started = -1;
 	sr->nwords = text_fold_words(query, &sr->buf, sr->words,
 	    SEARCH_WORDS_MAX);
 	return sr->nwords < 0 ? -1 : 0;
@@ -117,7 +118,8 @@ search_free(struct search *sr)
 /*
  * Conditions: every word starts a word of the key column (a search key,
  * whose words are separated by single spaces): the key starts with it,
- * or has it after a space. The words have no GLOB wildcards.
+ * or has it after a space; all but the word whose range the rows came
+ * from, which their words begin with. The words have no GLOB wildcards.
  */
 void
 search_where(struct query *q, const struct search *sr, const char *key)
@@ -125,6 +127,8 @@ search_where(struct query *q, const struct search *sr, const char *key)
 	char	*w;
 
 	for (int i = 0; i < sr->nwords; i++) {
+		if (i == sr->started)
+			continue;
 		query_add(q, " AND (%s GLOB ? OR instr(%s, ?) > 0)", key, key);
 		xasprintf(&w, "%s*", sr->words[i]);
 		query_text(q, w);
@@ -182,18 +186,18 @@ search_few(struct store *st, const struct query *ids)
  * errors.
  */
 int
-search_driver(struct store *st, const struct search *sr, int64_t parent,
+search_driver(struct store *st, struct search *sr, int64_t parent,
     const char *ids_sql, struct query *ids)
 {
 	struct query	 range;
-	const char	*order[SEARCH_WORDS_MAX], *t;
+	int		 order[SEARCH_WORDS_MAX], t, best = -1;
 	int64_t		 n, fewest = SEARCH_FEW_MAX + 1;
-	int		 best = -1;
 
-	memcpy(order, sr->words, sizeof order[0] * sr->nwords);
+	for (int i = 0; i < sr->nwords; i++)
+		order[i] = i;
 	for (int i = 1; i < sr->nwords; i++)
-		for (int j = i; j > 0 && strlen(order[j]) > strlen(order[j - 1]);
-		    j--) {
+		for (int j = i; j > 0 && strlen(sr->words[order[j]]) >
+		    strlen(sr->words[order[j - 1]]); j--) {
 			t = order[j];
 			order[j] = order[j - 1];
 			order[j - 1] = t;
@@ -201,7 +205,7 @@ search_driver(struct store *st, const struct search *sr, int64_t parent,
 	for (int i = 0; i < sr->nwords; i++) {
 		query_init(&range);
 		query_add(&range, "SELECT count(*) FROM (");
-		search_range(&range, order[i], parent, ids_sql);
+		search_range(&range, sr->words[order[i]], parent, ids_sql);
 		query_add(&range, " LIMIT ?)");
 		query_int(&range, fewest);
 		n = query_count(st, &range);
@@ -209,12 +213,14 @@ search_driver(struct store *st, const struct search *sr, int64_t parent,
 		if (n < 0)
 			return -1;
 		if (n < fewest) {
-			best = i;
+			best = order[i];
 			fewest = n;
 		}
 	}
 	if (best >= 0 || sr->nwords == 1)
-		search_range(ids, order[best >= 0 ? best : 0], parent, ids_sql);
+		search_range(ids, sr->words[best >= 0 ? best : 0], parent,
+		    ids_sql);
+	sr->started = best;
 	return best >= 0;
 }
 
