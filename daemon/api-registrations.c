@@ -39,8 +39,8 @@ reg_job_free(void *arg)
  * The registration's JSON with manage_url, the page its manage token
  * opens, added after manage_token (the store knows no page addresses).
  */
-static json_t *
-add_manage_url(json_t *r, const char *public_url)
+json_t *
+registration_manage_url(json_t *r, const char *public_url)
 {
 	json_t		*out = json_object(), *v;
 	const char	*key;
@@ -66,7 +66,7 @@ reply_registration(struct http_req *hr, int status, int64_t id)
 	json_t	*r = store_registration_json(hr->w->store, id);
 
 	if (r != NULL)
-		r = add_manage_url(r, hr->w->srv->cfg.public_url);
+		r = registration_manage_url(r, hr->w->srv->cfg.public_url);
 	if (r == NULL) {
 		http_reply_error(hr, 500, "internal",
 		    "the registration could not be read back", NULL);

@@ -16,6 +16,7 @@
  */
 #include <sys/queue.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,16 +64,17 @@ route_resource(struct http_req *hr)
 }
 
 /* A positive id from a path segment or a query value; -1 if it is not. */
-static int64_t
-id_arg(const char *s)
+int64_t
+resource_id(const char *s)
 {
 	char		*end;
 	long long	 v;
 
 	if (s == NULL || *s < '1' || *s > '9')
 		return -1;
+	errno = 0;
 	v = strtoll(s, &end, 10);
-	return *end == '\0' && v > 0 ? v : -1;
+	return *end == '\0' && v > 0 && errno != ERANGE ? v : -1;
 }
 
 /* The value of a query parameter (copied into buf), or NULL. */
@@ -120,8 +122,9 @@ not_found(struct http_req *hr, const struct resource *res)
 }
 
 /* The event a nested list or create is under exists: 0, or -1 answered. */
-static int
-parent_ok(struct http_req *hr, const struct resource *res, int64_t *parent)
+int
+resource_parent(struct http_req *hr, const struct resource *res,
+    int64_t *parent)
 {
 	static const char	 sql[] = "SELECT 1 FROM events WHERE id = ?1";
 	sqlite3_stmt		*s;
@@ -130,7 +133,7 @@ parent_ok(struct http_req *hr, const struct resource *res, int64_t *parent)
 	*parent = 0;
 	if (res->parent == NULL)
 		return 0;
-	if ((*parent = id_arg(hr->args[0])) < 0) {
+	if ((*parent = resource_id(hr->args[0])) < 0) {
 		http_reply_error(hr, 404, "not_found", "no such event", NULL);
 		return -1;
 	}
@@ -149,14 +152,205 @@ parent_ok(struct http_req *hr, const struct resource *res, int64_t *parent)
 	return 0;
 }
 
+/* The filter of a list named name, or NULL. */
+static const struct list_filter *
+list_filter(const struct resource *res, const char *name)
+{
+	for (const struct list_filter *f = res->filters; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static const struct list_sort *
+list_sort(const struct list_sort *sorts, const char *name)
+{
+	for (const struct list_sort *o = sorts; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* A filter's value checked: NULL, or the error code for its field. */
+static const char *
+list_value(const struct list_filter *f, const char *v, struct list_value *out)
+{
+	struct search	sr;
+	int		rc;
+
+	out->f = f;
+	switch (f->type) {
+	case FILTER_ID:
+		return (out->id = resource_id(v)) < 0 ? "invalid" : NULL;
+	case FILTER_BOOL:
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+			return "invalid";
+		out->id = strcmp(v, "true") == 0;
+		return NULL;
+	case FILTER_CHOICE:
+		for (const char *const *c = f->choices; *c != NULL; c++)
+			if (strcmp(*c, v) == 0) {
+				out->text = xstrdup(v);
+				return NULL;
+			}
+		return "not_a_choice";
+	case FILTER_SEARCH:
+		if (strlen(v) > f->max)
+			return "too_long";
+		rc = search_parse(&sr, v);
+		search_free(&sr);
+		if (rc != 0)
+			return "too_long";
+		out->text = xstrdup(v);
+		return NULL;
+	default:
+		if (strlen(v) > f->max)
+			return "too_long";
+		if (text_has_control(v))
+			return "invalid";
+		out->text = xstrdup(v);
+		return NULL;
+	}
+}
+
+/* One parameter of a list's query: NULL, or the error code for it. */
+static const char *
+list_param(const struct resource *res, const struct list_sort *sorts,
+    const char *k, const char *v, struct list_query *lq)
+{
+	const struct list_filter	*f;
+	char				*end;
+	long long			 n;
+
+	if (strcmp(k, "limit") == 0 || strcmp(k, "offset") == 0) {
+		n = strtoll(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' ||
+		    n < (*k == 'l' ? 1 : 0) ||
+		    n > (*k == 'l' ? RESOURCE_PAGE_MAX : INT32_MAX))
+			return "out_of_range";
+		*(*k == 'l' ? &lq->limit : &lq->offset) = n;
+		return NULL;
+	}
+	if (strcmp(k, "sort") == 0)
+		return (lq->sort = list_sort(sorts, v)) == NULL ?
+		    "not_a_choice" : NULL;
+	if (strcmp(k, "order") == 0) {
+		if (strcmp(v, "asc") != 0 && strcmp(v, "desc") != 0)
+			return "not_a_choice";
+		lq->desc = strcmp(v, "desc") == 0;
+		return NULL;
+	}
+	if ((f = list_filter(res, k)) == NULL)
+		return "unknown_field";
+	/* An empty search box is no search. */
+	if (f->type == FILTER_SEARCH && *v == '\0')
+		return NULL;
+	if (lq->n == LIST_FILTERS_MAX)
+		return "invalid";
+	return list_value(f, v, &lq->values[lq->n++]);
+}
+
+/* The parameters that name a row the parent must have, checked. */
+static void
+list_known(struct http_req *hr, int64_t parent, const struct list_query *lq,
+    json_t *errors)
+{
+	sqlite3_stmt	*s;
+	enum store_step	 rc;
+
+	for (size_t i = 0; i < lq->n; i++) {
+		if (lq->values[i].f->known == NULL)
+			continue;
+		s = store_stmt(hr->w->store, lq->values[i].f->known);
+		sqlite3_bind_int64(s, 1, lq->values[i].id);
+		sqlite3_bind_int64(s, 2, parent);
+		rc = store_step(hr->w->store, s);
+		sqlite3_reset(s);
+		if (rc != STORE_ROW)
+			json_object_set_new(errors, lq->values[i].f->name,
+			    json_string("not_a_choice"));
+	}
+}
+
+/*
+ * The query of a list with filters, sorts its orders, checked in full:
+ * every parameter known, valid UTF-8 without NUL, given once, and each
+ * value right for its filter. 0, or -1 once answered (422 naming each
+ * parameter, or the store's error).
+ */
+int
+resource_list_query(struct http_req *hr, const struct resource *res,
+    const struct list_sort *sorts, int64_t parent, struct list_query *lq)
+{
+	const char	*query = evhttp_uri_get_query(
+	    evhttp_request_get_evhttp_uri(hr->req));
+	char		*copy = xstrdup(query ? query : ""), *next = copy, *part;
+	char		*k, *v, *eq;
+	size_t		 klen, vlen;
+	json_t		*errors = json_object(), *seen = json_object();
+	const char	*error;
+
+	memset(lq, 0, sizeof *lq);
+	lq->limit = RESOURCE_PAGE_DEFAULT;
+	lq->sort = sorts;
+	while ((part = strsep(&next, "&")) != NULL) {
+		if (*part == '\0')
+			continue;
+		if ((eq = strchr(part, '=')) != NULL)
+			*eq = '\0';
+		k = evhttp_uridecode(part, 1, &klen);
+		v = evhttp_uridecode(eq != NULL ? eq + 1 : "", 1, &vlen);
+		if (k == NULL || v == NULL || strlen(k) != klen ||
+		    !utf8_valid(k, klen)) {
+			/* A name that cannot be given back as a field. */
+			json_object_set_new(errors, "query",
+			    json_string("invalid"));
+		} else {
+			if (json_object_get(seen, k) != NULL)
+				error = "invalid";
+			else if (strlen(v) != vlen || !utf8_valid(v, vlen))
+				error = "invalid";
+			else
+				error = list_param(res, sorts, k, v, lq);
+			json_object_set_new(seen, k, json_true());
+			if (error != NULL)
+				json_object_set_new(errors, k,
+				    json_string(error));
+		}
+		free(k);
+		free(v);
+	}
+	free(copy);
+	json_decref(seen);
+	if (json_object_size(errors) == 0)
+		list_known(hr, parent, lq, errors);
+	if (json_object_size(errors) > 0) {
+		list_query_free(lq);
+		http_reply_error(hr, 422, "validation_failed", "some parameters "
+		    "need attention", errors);
+		return -1;
+	}
+	json_decref(errors);
+	return 0;
+}
+
 void
 resource_list(struct http_req *hr)
 {
 	const struct resource	*res = route_resource(hr);
+	struct list_query	 lq;
 	int64_t			 parent, limit, offset;
 
-	if (parent_ok(hr, res, &parent) != 0)
+	if (resource_parent(hr, res, &parent) != 0)
 		return;
+	if (res->filters != NULL) {
+		if (resource_list_query(hr, res, res->sorts, parent, &lq) != 0)
+			return;
+		http_reply_read(hr, store_resource_query(hr->w->store, res,
+		    parent, &lq));
+		list_query_free(&lq);
+		return;
+	}
 	limit = page_arg(hr, "limit", RESOURCE_PAGE_DEFAULT,
 	    RESOURCE_PAGE_MAX);
 	offset = page_arg(hr, "offset", 0, INT32_MAX);
@@ -174,7 +368,7 @@ void
 resource_get(struct http_req *hr)
 {
 	const struct resource	*res = route_resource(hr);
-	int64_t			 id = id_arg(hr->args[0]);
+	int64_t			 id = resource_id(hr->args[0]);
 	json_t			*view = NULL;
 	int			 found = 0;
 
@@ -327,7 +521,7 @@ resource_create(struct http_req *hr)
 	json_t			*body, *values;
 	int64_t			 parent;
 
-	if (parent_ok(hr, res, &parent) != 0 ||
+	if (resource_parent(hr, res, &parent) != 0 ||
 	    (values = body_values(hr, res, 1, &body)) == NULL)
 		return;
 	json_decref(body);
@@ -375,7 +569,7 @@ void
 resource_renew(struct http_req *hr)
 {
 	const struct resource	*res = route_resource(hr);
-	int64_t			 id = id_arg(hr->args[0]), version;
+	int64_t			 id = resource_id(hr->args[0]), version;
 
 	if (id < 0) {
 		not_found(hr, res);
@@ -391,7 +585,7 @@ void
 resource_update(struct http_req *hr)
 {
 	const struct resource	*res = route_resource(hr);
-	int64_t			 id = id_arg(hr->args[0]);
+	int64_t			 id = resource_id(hr->args[0]);
 	json_t			*body, *values, *version;
 
 	if (id < 0) {
@@ -418,14 +612,14 @@ void
 resource_delete(struct http_req *hr)
 {
 	const struct resource	*res = route_resource(hr);
-	int64_t			 id = id_arg(hr->args[0]), version;
+	int64_t			 id = resource_id(hr->args[0]), version;
 	char			 buf[24];
 
 	if (id < 0) {
 		not_found(hr, res);
 		return;
 	}
-	if ((version = id_arg(query_value(hr, "version", buf,
+	if ((version = resource_id(query_value(hr, "version", buf,
 	    sizeof buf))) < 0) {
 		http_reply_error(hr, 422, "validation_failed", "name the "
 		    "version you delete: ?version=N", json_pack("{s:s}",

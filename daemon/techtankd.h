@@ -354,12 +354,22 @@ struct route {
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
-	X(api_invitations) X(admin_exports)
+	X(api_invitations) X(admin_exports) X(admin_attendees)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
 
+/* api-registrations.c */
+json_t *registration_manage_url(json_t *, const char *public_url);
+
 /* resource.c: handlers for the organiser resources (resource.h) */
+struct resource;
+struct list_sort;
+struct list_query;
+int resource_parent(struct http_req *, const struct resource *, int64_t *);
+int resource_list_query(struct http_req *, const struct resource *,
+	    const struct list_sort *, int64_t parent, struct list_query *);
+int64_t resource_id(const char *);
 void resource_list(struct http_req *);
 void resource_get(struct http_req *);
 void resource_create(struct http_req *);

@@ -369,12 +369,13 @@ worker_free_all(struct server *srv)
 			if (srv->sighup_ev != NULL)
 				event_free(srv->sighup_ev);
 		}
+		/* The connections' events are on the base: freed before it. */
+		conn_set_free(w->conns);
 		if (w->base != NULL) {
 			event_base_free(w->base);
 			queue_destroy(&w->done);
 		}
 		store_close(w->store);
-		conn_set_free(w->conns);
 		free(w->programme);
 	}
 	free(srv->workers);

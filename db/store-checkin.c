@@ -11,8 +11,6 @@
 
 #include "store-door.h"
 
-#define SEARCH_MAX 20
-
 /* The main entrance and the sessions with sign-ups; NULL: database error. */
 json_t *
 store_checkpoints(struct store *st, int64_t event_id)
@@ -455,64 +453,4 @@ store_checkin_stats(struct store *st, int64_t event_id)
 		json_object_set_new(cp, "checked_in", json_integer(in));
 	}
 	return json_pack("{s:o}", "checkpoints", cps);
-}
-
-/*
- * Attendees whose name contains query: what the door needs, no more. NULL
- * when the database failed.
- */
-json_t *
-store_attendee_search(struct store *st, int64_t event_id, const char *query)
-{
-	static const char	 sql[] =
-	    "SELECT a.id, a.first_name || ' ' || a.last_name, a.company,"
-	    " t.name, a.status, c.at, e.timezone FROM attendees a"
-	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
-	    " JOIN events e ON e.id = a.event_id"
-	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
-	    "  AND c.checkpoint = 'main' AND c.undone_at IS NULL"
-	    " WHERE a.event_id = ?1 AND a.status <> 'cancelled'"
-	    " AND tt_fold(a.first_name || ' ' || a.last_name) LIKE ?2"
-	    " ESCAPE '\\'"
-	    " ORDER BY a.last_name COLLATE NOCASE, a.first_name COLLATE NOCASE"
-	    " LIMIT ?3";
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*list = json_array();
-	char			*folded = text_fold(query), *p;
-	char			*pattern = xmalloc(strlen(folded) * 2 + 3);
-	char			 at[32];
-	enum store_step		 rc;
-
-	/* %query% in lower case, with the query's own wildcards escaped. */
-	p = pattern;
-	*p++ = '%';
-	for (const char *q = folded; *q != '\0'; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			*p++ = '\\';
-		*p++ = *q;
-	}
-	*p++ = '%';
-	*p = '\0';
-	sqlite3_bind_int64(s, 1, event_id);
-	sqlite3_bind_text(s, 2, pattern, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, SEARCH_MAX);
-	while ((rc = store_step(st, s)) == STORE_ROW) {
-		json_t	*checked = json_null();
-
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
-			timefmt_iso(sqlite3_column_int64(s, 5),
-			    COL_TEXT(s, 6), at);
-			checked = json_string(at);
-		}
-		json_array_append_new(list, json_pack(
-		    "{s:I, s:s, s:s, s:s, s:s, s:o}",
-		    "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
-		    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
-		    "checked_in_at", checked));
-	}
-	sqlite3_reset(s);
-	free(pattern);
-	free(folded);
-	return store_list_end(list, rc);
 }

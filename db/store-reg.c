@@ -125,12 +125,15 @@ static int64_t
 attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
     int64_t event_id, int64_t ticket_type, int64_t now)
 {
+	/* With its keys: the connection's triggers need not make them. */
 	static const char	 sql[] =
 	    "INSERT INTO attendees (registration_id, event_id, ticket_type_id,"
 	    " first_name, last_name, email, email_norm, company, job_title,"
-	    " dietary, listed, status, created_at)"
+	    " dietary, listed, status, created_at, search_key, name_key,"
+	    " company_key)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " 'waitlisted', ?12)";
+	    " 'waitlisted', ?12, " STORE_SEARCH_KEY("?4", "?5", "?6", "?8") ", "
+	    STORE_NAME_KEY("?4", "?5") ", " STORE_COMPANY_KEY("?8") ")";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 
 	sqlite3_bind_int64(s, 1, reg_id);

@@ -30,6 +30,8 @@ struct resource_sql {
 	char	*delete;
 	char	**unique;	/* per field: another row with the value? */
 	char	**renew;	/* per token field: ?1 id, ?2 its new value */
+	char	*select;	/* the columns of lists, named in full */
+	char	*list_row;	/* ... of the row ?1 */
 };
 
 #define COL_FIRST_FIELD	3
@@ -65,7 +67,9 @@ resource_sql(const struct resource *res)
 	struct resource_sql	*q;
 	char			*cols = xstrdup(""), *ins = xstrdup("");
 	char			*vals = xstrdup(""), *set = xstrdup(""), n[16];
+	char			*listed = xstrdup("");
 	const char		*parent = res->parent ? res->parent : "NULL";
+	const char		*version = res->unversioned ? "1" : "version";
 	int			 k = 2, u = 2;
 
 	pthread_mutex_lock(&sql_lock);
@@ -73,6 +77,8 @@ resource_sql(const struct resource *res)
 		goto out;
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
 		append(&cols, ", ", f->column, "");
+		if (!(f->flags & FIELD_DETAIL))
+			append(&listed, ", ", f->column, "");
 		if (f->flags & FIELD_READONLY)
 			continue;
 		snprintf(n, sizeof n, "?%d", k++);
@@ -96,19 +102,25 @@ resource_sql(const struct resource *res)
 			    " version = version + 1 WHERE id = ?1", res->table,
 			    res->fields[i].column);
 	}
-	xasprintf(&q->get, "SELECT id, version, %s%s FROM %s WHERE id = ?1",
-	    parent, cols, res->table);
+	xasprintf(&q->get, "SELECT id, %s, %s%s FROM %s WHERE id = ?1",
+	    version, parent, cols, res->table);
+	xasprintf(&q->select, "SELECT %s.id, %s%s%s, %s%s%s%s", res->table,
+	    res->unversioned ? "1" : res->table, res->unversioned ? "" : ".",
+	    res->unversioned ? "" : "version", res->parent ? res->table : "NULL",
+	    res->parent ? "." : "", res->parent ? res->parent : "", listed);
+	xasprintf(&q->list_row, "%s FROM %s WHERE %s.id = ?1", q->select,
+	    res->table, res->table);
 	if (res->parent != NULL) {
-		xasprintf(&q->list, "SELECT id, version, %s%s FROM %s"
-		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", parent,
-		    cols, res->table, res->parent, res->order);
+		xasprintf(&q->list, "SELECT id, %s, %s%s FROM %s"
+		    " WHERE %s = ?1 ORDER BY %s LIMIT ?2 OFFSET ?3", version,
+		    parent, cols, res->table, res->parent, res->order);
 		xasprintf(&q->count, "SELECT count(*) FROM %s WHERE %s = ?1",
 		    res->table, res->parent);
 		xasprintf(&q->insert, "INSERT INTO %s (%s%s) VALUES (?1%s)",
 		    res->table, res->parent, ins, vals);
 	} else {
-		xasprintf(&q->list, "SELECT id, version, %s%s FROM %s"
-		    " ORDER BY %s LIMIT ?2 OFFSET ?3", parent, cols,
+		xasprintf(&q->list, "SELECT id, %s, %s%s FROM %s"
+		    " ORDER BY %s LIMIT ?2 OFFSET ?3", version, parent, cols,
 		    res->table, res->order);
 		xasprintf(&q->count, "SELECT count(*) FROM %s", res->table);
 		/* No parent: the field list starts after a comma to drop. */
@@ -122,6 +134,7 @@ resource_sql(const struct resource *res)
 out:
 	pthread_mutex_unlock(&sql_lock);
 	free(cols);
+	free(listed);
 	free(ins);
 	free(vals);
 	free(set);
@@ -387,15 +400,17 @@ row_zone(struct store *st, const struct resource *res, int64_t parent,
 }
 
 /* A stored row as the API shows it: times in ISO 8601 in the zone. */
-json_t *
-store_resource_view(struct store *st, const struct resource *res,
-    int64_t parent, const json_t *row)
+static json_t *
+view_in(const struct resource *res, int64_t parent, const json_t *row,
+    const char *zone)
 {
 	json_t	*view = json_object();
-	char	*zone = row_zone(st, res, parent, row), iso[32];
+	char	 iso[32];
 
 	json_object_set(view, "id", json_object_get(row, "id"));
-	json_object_set(view, "version", json_object_get(row, "version"));
+	if (!res->unversioned)
+		json_object_set(view, "version", json_object_get(row,
+		    "version"));
 	if (res->parent != NULL)
 		json_object_set_new(view, "event_id", json_integer(parent));
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
@@ -409,6 +424,16 @@ store_resource_view(struct store *st, const struct resource *res,
 		} else
 			json_object_set(view, f->name, v ? v : json_null());
 	}
+	return view;
+}
+
+json_t *
+store_resource_view(struct store *st, const struct resource *res,
+    int64_t parent, const json_t *row)
+{
+	char	*zone = row_zone(st, res, parent, row);
+	json_t	*view = view_in(res, parent, row, zone);
+
 	free(zone);
 	return view;
 }
@@ -768,4 +793,302 @@ store_resource_delete(struct store *st, const struct resource *res,
 out:
 	json_decref(before);
 	return rc;
+}
+
+void
+list_query_free(struct list_query *lq)
+{
+	for (size_t i = 0; i < lq->n; i++)
+		free(lq->values[i].text);
+	lq->n = 0;
+}
+
+/*
+ * The ids a filter value keeps, in ids, when they are few: a list may
+ * start from them. 1 when they are, 0 when not (or the filter has none),
+ * -1 when the database failed.
+ */
+static int
+list_ids(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_value *v, struct search *sr, struct query *ids)
+{
+	const struct list_filter	*f = v->f;
+
+	if (f->type == FILTER_SEARCH)
+		return search_driver(st, sr, parent, res->search_ids, ids);
+	if (f->ids == NULL || (f->type == FILTER_BOOL && !v->id))
+		return 0;
+	query_add(ids, "%s", f->ids);
+	if (f->type == FILTER_ID)
+		query_int(ids, v->id);
+	else if (f->type != FILTER_BOOL)
+		query_text(ids, v->text);
+	return search_few(st, ids);
+}
+
+/* The condition of one filter value, "AND ..." added to q. */
+static void
+list_where(struct query *q, const struct resource *res,
+    const struct list_value *v, const struct search *sr)
+{
+	const struct list_filter	*f = v->f;
+
+	switch (f->type) {
+	case FILTER_SEARCH:
+		search_where(q, sr, res->search_key);
+		break;
+	case FILTER_BOOL:
+		query_add(q, " AND %s", v->id ? f->where : f->where_not);
+		break;
+	case FILTER_ID:
+		query_add(q, " AND %s", f->where);
+		query_int(q, v->id);
+		break;
+	default:
+		query_add(q, " AND %s", f->where);
+		query_text(q, v->text);
+		break;
+	}
+}
+
+void
+list_sql_free(struct list_sql *ls)
+{
+	query_free(&ls->from);
+	query_free(&ls->ids);
+}
+
+/*
+ * The FROM and WHERE of a filtered list, in ls->from: starting from the
+ * ids of the first filter that keeps few rows (then in ls->ids, and
+ * ls->started set), else from the table (and the order's outer table).
+ * ls->none is set when nothing can match (a search without a word). 0,
+ * or -1 when the database failed; ls is to be freed either way.
+ */
+int
+store_list_from(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_query *lq, struct list_sql *ls)
+{
+	const struct list_sort	*sort = lq->sort;
+	struct search		 sr = { NULL, { NULL }, 0, -1 };
+	struct query		 ids, from;
+	int			 few = 0, rc = -1;
+
+	memset(ls, 0, sizeof *ls);
+	query_init(&ls->from);
+	query_init(&ls->ids);
+	for (size_t i = 0; i < lq->n; i++)
+		if (lq->values[i].f->type == FILTER_SEARCH &&
+		    (search_parse(&sr, lq->values[i].text) != 0 ||
+		    sr.nwords == 0))
+			ls->none = 1;
+	query_init(&from);
+	for (size_t i = 0; i < lq->n && !few && !ls->none; i++) {
+		query_init(&ids);
+		if ((few = list_ids(st, res, parent, &lq->values[i], &sr,
+		    &ids)) < 0) {
+			query_free(&ids);
+			goto out;
+		}
+		if (few || lq->values[i].f->type == FILTER_SEARCH)
+			query_merge(&ls->ids, &ids);
+		/* The range of a search of one word is whom it finds. */
+		if (lq->values[i].f->type == FILTER_SEARCH && sr.nwords == 1)
+			ls->ids_found = 1;
+		if (few) {
+			ls->started = 1;
+			/* The id queries name their column "id". */
+			query_add(&from, " FROM (SELECT DISTINCT id AS rid"
+			    " FROM (");
+			query_merge(&from, &ids);
+			query_add(&from, ")) m CROSS JOIN %s ON %s.id = m.rid",
+			    res->table, res->table);
+			if (sort != NULL && sort->outer != NULL)
+				query_add(&from, " JOIN %s ON %s", sort->outer,
+				    sort->outer_on);
+		}
+		query_free(&ids);
+	}
+	if (!few && sort != NULL && sort->outer != NULL)
+		query_add(&from, " FROM %s CROSS JOIN %s ON %s", sort->outer,
+		    res->table, sort->outer_on);
+	else if (!few)
+		query_add(&from, " FROM %s", res->table);
+	query_add(&from, " WHERE %s.%s = ?", res->table, res->parent);
+	query_int(&from, parent);
+	if (!few && sort != NULL && sort->outer != NULL) {
+		query_add(&from, " AND %s = ?", sort->outer_parent);
+		query_int(&from, parent);
+	}
+	for (size_t i = 0; i < lq->n; i++)
+		list_where(&from, res, &lq->values[i], &sr);
+	query_merge(&ls->from, &from);
+	rc = 0;
+out:
+	query_free(&from);
+	search_free(&sr);
+	return rc;
+}
+
+/*
+ * The total of a list: from the resource's own count when its filters
+ * allow; else its rows counted up to LIST_COUNT_MAX, past which *exact
+ * is 0: when its one filter is a search for one word, the ids of whom it
+ * finds (counted without reading rows), else the rows of its FROM and
+ * WHERE.
+ * -1 when the database failed.
+ */
+static int64_t
+list_total(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_sql *ls, const struct list_query *lq, int *exact)
+{
+	struct query	 q;
+	int64_t		 n;
+
+	query_init(&q);
+	if (res->count != NULL && (n = res->count(st, parent, lq)) != -2) {
+		*exact = 1;
+	} else {
+		if (lq->n == 1 && ls->ids_found) {
+			query_add(&q, "SELECT count(*) FROM (SELECT DISTINCT id"
+			    " FROM (");
+			query_merge(&q, &ls->ids);
+			query_add(&q, ")");
+		} else {
+			query_add(&q, "SELECT count(*) FROM (SELECT 1");
+			query_merge(&q, &ls->from);
+		}
+		query_add(&q, " LIMIT ?)");
+		query_int(&q, LIST_COUNT_MAX + 1);
+		n = query_count(st, &q);
+		*exact = n <= LIST_COUNT_MAX;
+		if (n > LIST_COUNT_MAX)
+			n = LIST_COUNT_MAX;
+	}
+	query_free(&q);
+	return n;
+}
+
+/*
+ * The page around items: {"items", "total", "total_exact", "limit",
+ * "offset"}, the total of the rows of ls (NULL: none can match). NULL
+ * (items freed) when the database failed.
+ */
+json_t *
+store_list_page(struct store *st, const struct resource *res, int64_t parent,
+    const struct list_sql *ls, json_t *items, const struct list_query *lq)
+{
+	int64_t	 n = 0;
+	int	 exact = 1;
+	json_t	*page;
+
+	if (ls != NULL)
+		n = list_total(st, res, parent, ls, lq, &exact);
+	if ((page = store_page(items, n, lq->limit, lq->offset)) != NULL)
+		json_object_set_new(page, "total_exact", json_boolean(exact));
+	return page;
+}
+
+/* A row of a list as the API shows it, from its columns (select). */
+static json_t *
+list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
+    const char *zone)
+{
+	json_t	*view = json_object(), *v;
+	int	 col = COL_FIRST_FIELD;
+	char	 iso[32];
+
+	json_object_set_new(view, "id", json_integer(sqlite3_column_int64(s,
+	    0)));
+	if (!res->unversioned)
+		json_object_set_new(view, "version", json_integer(
+		    sqlite3_column_int64(s, 1)));
+	if (res->parent != NULL)
+		json_object_set_new(view, "event_id", json_integer(parent));
+	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		if (f->flags & FIELD_DETAIL)
+			continue;
+		if (f->flags & FIELD_HIDDEN) {
+			col++;
+			continue;
+		}
+		if (sqlite3_column_type(s, col) == SQLITE_NULL)
+			v = json_null();
+		else if (f->type == FIELD_BOOL)
+			v = json_boolean(sqlite3_column_int(s, col));
+		else if (f->type == FIELD_TIME) {
+			timefmt_iso((time_t)sqlite3_column_int64(s, col), zone,
+			    iso);
+			v = json_string(iso);
+		} else if (f->type == FIELD_INT)
+			v = json_integer(sqlite3_column_int64(s, col));
+		else
+			v = json_string(COL_TEXT(s, col));
+		json_object_set_new(view, f->name, v);
+		col++;
+	}
+	return view;
+}
+
+/*
+ * A page of a list with filters and an order: {"items", "total",
+ * "total_exact", "limit", "offset"}, each row with the fields lists show
+ * (not FIELD_DETAIL), times in the parent's zone; NULL when the database
+ * failed. The page's ids are found first, in order, and only their rows
+ * read: a row's columns (some of them queries of their own) are made for
+ * the rows shown, not for every row sorted.
+ */
+json_t *
+store_resource_query(struct store *st, const struct resource *res,
+    int64_t parent, const struct list_query *lq)
+{
+	const struct resource_sql	*rs = resource_sql(res);
+	struct list_sql			 ls;
+	struct query			 q;
+	sqlite3_stmt			*s;
+	json_t				*items = json_array();
+	enum store_step			 rc = STORE_DONE;
+	int64_t				 ids[RESOURCE_PAGE_MAX];
+	size_t				 n = 0;
+	int				 owned;
+	char				*zone;
+
+	if (store_list_from(st, res, parent, lq, &ls) != 0) {
+		list_sql_free(&ls);
+		json_decref(items);
+		return NULL;
+	}
+	if (ls.none) {
+		list_sql_free(&ls);
+		return store_list_page(st, res, parent, NULL, items, lq);
+	}
+	query_init(&q);
+	query_add(&q, "SELECT %s.id", res->table);
+	query_merge(&q, &ls.from);
+	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
+	    lq->sort->order_desc : lq->sort->order);
+	query_int(&q, lq->limit);
+	query_int(&q, lq->offset);
+	s = query_prepare(st, &q, &owned);
+	while (s != NULL && n < RESOURCE_PAGE_MAX &&
+	    (rc = store_step(st, s)) == STORE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	if (s == NULL)
+		rc = STORE_ERROR;
+	query_done(s, owned);
+	query_free(&q);
+	zone = row_zone(st, res, parent, NULL);
+	for (size_t i = 0; i < n && rc != STORE_ERROR; i++) {
+		s = store_stmt(st, rs->list_row);
+		sqlite3_bind_int64(s, 1, ids[i]);
+		if ((rc = store_step(st, s)) == STORE_ROW)
+			json_array_append_new(items, list_row(res, s, parent,
+			    zone));
+		sqlite3_reset(s);
+	}
+	free(zone);
+	if ((items = store_list_end(items, rc)) != NULL)
+		items = store_list_page(st, res, parent, &ls, items, lq);
+	list_sql_free(&ls);
+	return items;
 }

@@ -88,6 +88,25 @@ sql_token(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, buf, n, SQLITE_TRANSIENT);
 }
 
+/*
+ * SQL function tt_sort_key(text, ...): text_sort_key() of its arguments,
+ * for lists in Swedish order.
+ */
+static void
+sql_sort_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*parts[8];
+
+	if (argc < 1 || argc > 8) {
+		sqlite3_result_error(ctx, "tt_sort_key: 1 to 8 texts", -1);
+		return;
+	}
+	for (int i = 0; i < argc; i++)
+		parts[i] = (const char *)sqlite3_value_text(argv[i]);
+	sqlite3_result_text(ctx, text_sort_key(parts, (size_t)argc), -1,
+	    free);
+}
+
 static int
 store_pragmas(struct store *st)
 {
@@ -98,9 +117,14 @@ store_pragmas(struct store *st)
 	    "PRAGMA wal_autocheckpoint=0;"	/* checkpoints run from a timer */
 	    "PRAGMA temp_store=MEMORY;"
 	    "PRAGMA cache_size=-65536;";	/* 64 MiB: indexes stay in memory */
+	/*
+	 * Readers map the file: a page of a list of many attendees reads
+	 * rows all over it, each a system call and a copy otherwise.
+	 */
 	static const char	*reader =
 	    "PRAGMA foreign_keys=ON;"
-	    "PRAGMA query_only=ON;";
+	    "PRAGMA query_only=ON;"
+	    "PRAGMA mmap_size=1073741824;";	/* 1 GiB of address space */
 	static const char	*checkpointer =
 	    "PRAGMA synchronous=FULL;";
 
@@ -109,6 +133,9 @@ store_pragmas(struct store *st)
 	    NULL);
 	sqlite3_create_function(st->db, "tt_token", 1, SQLITE_UTF8 |
 	    SQLITE_DIRECTONLY, NULL, sql_token, NULL, NULL);
+	sqlite3_create_function(st->db, "tt_sort_key", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_sort_key, NULL,
+	    NULL);
 	if (st->flags & STORE_WRITER)
 		return store_exec(st, writer);
 	return store_exec(st, (st->flags & STORE_CHECKPOINTER) ?
@@ -199,6 +226,11 @@ store_open(const char *path, int flags, char **cause)
 		if (was_empty && !(flags & STORE_NO_DEMO) &&
 		    store_load_demo(st, cause) != 0)
 			goto fail;
+	}
+	if ((flags & STORE_WRITER) && store_search_open(st) != 0) {
+		xasprintf(cause, "cannot set up %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
 	}
 	return st;
 fail:

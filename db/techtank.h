@@ -50,7 +50,14 @@ const char *validate_email(const char *);
 const char *validate_phone(const char *);
 const char *validate_optional(const char *, size_t max_chars);
 char *email_normalise(const char *);
+char *text_map(const char *, int utf8proc_options,
+	    int32_t (*)(int32_t, void *));
+
+/* fold.c: the search fold and the Swedish sort key */
+#define FOLD_VERSION	1	/* raise when either changes: keys are remade */
 char *text_fold(const char *);
+int text_fold_words(const char *, char **buf, char **words, int max);
+char *text_sort_key(const char *const *parts, size_t nparts);
 
 /* token.c */
 /*
@@ -165,6 +172,17 @@ int store_backup(const char *db_path, const char *to, int replace,
 int store_backup_verify(const char *path, int *version, char **cause);
 int store_restore(const char *db_path, const char *from, int replace,
 	    int *version, char **cause);
+/*
+ * store-search.c: the search and sort keys of attendees, as SQL of the
+ * columns (or values) they are made of: the one definition of each.
+ */
+#define STORE_SEARCH_KEY(first, last, email, company) \
+	"tt_fold(" first " || ' ' || " last " || ' ' || " email " || ' ' || " \
+	company ")"
+#define STORE_NAME_KEY(first, last) "tt_sort_key(" last ", " first ")"
+#define STORE_COMPANY_KEY(company) "tt_sort_key(" company ")"
+int store_search_open(struct store *);
+int store_search_refresh(struct store *);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

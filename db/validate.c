@@ -2,7 +2,7 @@
  * validate.c: checks for the text people type in: UTF-8 validity, control
  * and bidi characters, invisible-only text, lengths, names, email addresses
  * and phone numbers; and the forms text is kept and compared in (NFC, email
- * case folding, the search fold). Each validate_* returns NULL when the
+ * case folding; the search fold is in fold.c). Each validate_* returns NULL when the
  * text is fine, or a short message that the API hands back beside the
  * field. Unicode properties, normalisation and case folding come from
  * utf8proc, so that every script is handled alike.
@@ -132,14 +132,15 @@ cp_visible(utf8proc_int32_t c)
  * utf8proc_map_custom() on a C string with our options added, into a new
  * string the caller frees; invalid UTF-8 comes back as a copy.
  */
-static char *
-text_map(const char *s, utf8proc_option_t options, utf8proc_custom_func fn)
+char *
+text_map(const char *s, int options, int32_t (*fn)(int32_t, void *))
 {
 	utf8proc_uint8_t	*out;
 	utf8proc_ssize_t	 n;
 
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | options, fn, NULL);
+	    (utf8proc_option_t)(UTF8PROC_NULLTERM | UTF8PROC_STABLE | options),
+	    fn, NULL);
 	if (n == UTF8PROC_ERROR_NOMEM)
 		fatalx("utf8proc: %s", utf8proc_errmsg(n));
 	if (n < 0)
@@ -390,66 +391,5 @@ email_normalise(const char *s)
 	xasprintf(&out, "%.*s@%s", (int)(at - nfc), nfc, domain);
 	free(domain);
 	free(nfc);
-	return out;
-}
-
-/*
- * Letters that carry no combining mark to strip, spelt as their nearest
- * plain letters, as people type them when they leave out the marks. They
- * are the case-folded forms; none is longer than the letter it replaces.
- */
-static const struct {
-	const char	*letter;
-	const char	*plain;
-} fold_letters[] = {
-	{ "æ", "ae" }, { "ð", "d" }, { "ø", "o" }, { "þ", "th" },
-	{ "đ", "d" }, { "ħ", "h" }, { "ı", "i" }, { "ł", "l" },
-	{ "œ", "oe" }, { "ŧ", "t" },
-};
-
-/* The plain spelling of the letter p starts with, or NULL. */
-static const char *
-fold_letter(const char *p, size_t *len)
-{
-	for (size_t i = 0; i < sizeof fold_letters / sizeof fold_letters[0];
-	    i++) {
-		*len = strlen(fold_letters[i].letter);
-		if (strncmp(p, fold_letters[i].letter, *len) == 0)
-			return fold_letters[i].plain;
-	}
-	return NULL;
-}
-
-/*
- * A copy folded for searching by name: compatibility forms, case and
- * accents folded in every script, so that "lindstrom" finds
- * "Lindström-Öberg" and "odegard lukasiewicz" finds "Ødegård-Łukasiewicz".
- * ß becomes ss by the case folding; invisible characters are dropped and
- * dashes, quotes and spaces lumped into their ASCII forms ("O’Brien" is
- * "o'brien").
- * Invalid UTF-8 is copied as it is. The caller frees the result.
- */
-char *
-text_fold(const char *s)
-{
-	char		*out, *o;
-	const char	*p, *plain;
-	size_t		 len;
-
-	out = text_map(s, UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-	    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
-	    UTF8PROC_LUMP, NULL);
-	for (p = o = out; *p != '\0';) {
-		if ((unsigned char)*p < 0x80 ||
-		    (plain = fold_letter(p, &len)) == NULL) {
-			*o++ = *p++;
-			continue;
-		}
-		/* Never longer than the letter: the copy is made in place. */
-		while (*plain != '\0')
-			*o++ = *plain++;
-		p += len;
-	}
-	*o = '\0';
 	return out;
 }

@@ -260,7 +260,7 @@ def test_a_database_from_before_keeps_showing_its_event(tmp_path):
     d.start()
     d.stop()
     d.sql("DELETE FROM settings WHERE key = 'current_event'")
-    d.sql("PRAGMA user_version = 8")
+    d.downgrade(8)
     d.start()
     try:
         assert d.get("/api/v1/event").json()["id"] == 1

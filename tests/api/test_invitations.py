@@ -93,15 +93,13 @@ def test_a_code_is_made_by_the_server_and_never_written(admin):
 
 def test_an_older_database_gets_codes_when_upgraded(admin):
     admin.stop()
-    admin.sql("DROP INDEX ticket_types_invitation")
-    admin.sql("ALTER TABLE ticket_types DROP COLUMN invitation_code")
-    admin.sql("PRAGMA user_version = 7")
+    admin.downgrade(7)
     admin.start()
     admin.olle = admin.login("olle")
     rows = admin.sql("SELECT invitation_code FROM ticket_types")
     assert len(rows) == 4 and all(CODE.match(r[0]) for r in rows)
     assert len({r[0] for r in rows}) == 4
-    assert admin.sql("PRAGMA user_version") == [(9,)]
+    assert admin.sql("PRAGMA user_version") == [(10,)]
     assert invitation(admin, code_of(admin, SPEAKER)).status_code == 200
 
 

@@ -57,7 +57,7 @@ test('every word the console builds from its field tables and codes exists', asy
   const used = [];
   for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
   for (const code of form.API_CODES) used.push(`console.api.${code}`);
-  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js']) {
+  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js', 'attendees.js']) {
     const section = await import(url(f));
     used.push(section.section.navKey);
     for (const { prefix, fields, groups = [] } of section.forms || []) {
@@ -69,6 +69,14 @@ test('every word the console builds from its field tables and codes exists', asy
         for (const c of field.choices || []) used.push(field.choiceKey(c));
       }
     }
+  }
+  const attendees = await import(url('attendees.js'));
+  for (const c of attendees.COLUMNS) used.push(`console.attendees.col.${c.id}`);
+  for (const c of attendees.COMPANY_COLUMNS) used.push(`console.attendees.companies.${c}`);
+  for (const st of attendees.STATUSES) used.push(`status.${st}`);
+  for (const r of [...attendees.SCAN_RESULTS, 'other']) used.push(`console.attendees.scan.${r}`);
+  for (const k of ['count', 'companies.count']) {
+    for (const end of ['', '_found', '_more', '_more_found']) used.push(`console.attendees.${k}${end}`);
   }
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);

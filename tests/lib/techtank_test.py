@@ -96,6 +96,31 @@ class Daemon:
         self.stop()
         return self.start()
 
+    # What each migration added, undone in reverse, for tests of upgrades
+    # from an older schema.
+    MIGRATION_UNDO = {
+        10: ("DROP TRIGGER attendee_words_made", "DROP TRIGGER attendee_words_changed",
+             "DROP TRIGGER attendee_words_gone", "DROP TABLE attendee_words",
+             "DROP INDEX attendees_cancelled", "DROP INDEX attendees_by_name",
+             "DROP INDEX attendees_by_company", "DROP INDEX attendees_by_status",
+             "DROP INDEX attendees_by_ticket_type",
+             "ALTER TABLE attendees DROP COLUMN search_key",
+             "ALTER TABLE attendees DROP COLUMN name_key",
+             "ALTER TABLE attendees DROP COLUMN company_key",
+             "DELETE FROM settings WHERE key = 'search_fold_version'"),
+        9: (),
+        8: ("DROP INDEX ticket_types_invitation",
+            "ALTER TABLE ticket_types DROP COLUMN invitation_code"),
+    }
+
+    def downgrade(self, version):
+        """Take the stopped daemon's database back to schema version."""
+        (current,), = self.sql("PRAGMA user_version")
+        for v in range(current, version, -1):
+            for statement in self.MIGRATION_UNDO[v]:
+                self.sql(statement)
+        self.sql(f"PRAGMA user_version = {int(version)}")
+
     def sql(self, statement, *args):
         """Run SQL on the database file (for set-up while stopped, or reads)."""
         con = sqlite3.connect(self.db, timeout=10)

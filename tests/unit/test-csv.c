@@ -121,8 +121,8 @@ START_TEST(file_names)
 	/* Folding lengthens some characters ("⒇" is "(20)"): room for it. */
 	n = export_filename(&export_signups, "tt", "⒇⒇⒇⒇⒇⒇⒇⒇⒇⒇⒇⒇", "d",
 	    EXPORT_EN, "csv", 1);
-	/* 40 characters of the folded title: ten of them. */
-	ck_assert_str_eq(n, "tt-signups-20-20-20-20-20-20-20-20-20-20-d.csv");
+	/* Each folds to the word "20": all twelve fit in 40 characters. */
+	ck_assert_str_eq(n, "tt-signups-20-20-20-20-20-20-20-20-20-20-20-20-d.csv");
 	free(n);
 	/* A long title is cut at a character, never inside one. */
 	n = export_filename(&export_signups, "tt", "ååååååååååååååååååååå"

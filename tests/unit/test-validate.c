@@ -1,7 +1,7 @@
 /*
  * test-validate.c: UTF-8, names, email addresses, phone numbers, lengths,
- * the clean form of typed text (NFC, no bidi controls, not invisible) and
- * the search fold.
+ * the clean form of typed text (NFC, no bidi controls, not invisible). The
+ * search fold is tested in test-fold.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,64 +330,6 @@ START_TEST(email_case_folding)
 }
 END_TEST
 
-START_TEST(fold_for_search)
-{
-	const char	*cases[][2] = {
-		{ "Åsa Lindström-Öberg", "asa lindstrom-oberg" },
-		{ "A\u030asa Lindstro\u0308m-O\u0308berg", "asa lindstrom-oberg" },
-		{ "Björn Håkansdotter", "bjorn hakansdotter" },
-		{ "ZOË ØDEGÅRD-ŁUKASIEWICZ", "zoe odegard-lukasiewicz" },
-		{ "Zoë Ødegård-Łukasiewicz", "zoe odegard-lukasiewicz" },
-		{ "ÇELIK ŞAHIN Ğ", "celik sahin g" },
-		{ "Işıl İnce", "isil ince" },
-		{ "Straße ẞ", "strasse ss" },
-		{ "Ærø Œuvre Þór Guðrún", "aero oeuvre thor gudrun" },
-		{ "Đorđević Ħal Ŧ", "dordevic hal t" },
-		{ "ΑΒΓ ΓΙΏΡΓΟΣ", "αβγ γιωργοσ" },
-		{ "Γιώργος", "γιωργοσ" },
-		{ "ИВАН ЁЖИК Йоргов", "иван ежик иоргов" },
-		{ "مُحَمَّد", "محمد" },
-		{ "李小龍", "李小龍" },
-		{ "김민준", "김민준" },
-		{ "Ｚｏë ﬁne", "zoe fine" },
-		{ "O\u2019Brien\u00a0Smith", "o'brien smith" },
-		{ "Å\u200bsa", "asa" },
-		{ "plain", "plain" },
-		{ "", "" },
-	};
-	/* What door staff type without the marks, and whom it must find. */
-	const char	*finds[][2] = {
-		{ "lindstrom", "Åsa Lindström-Öberg" },
-		{ "oberg", "Åsa Lindström-Öberg" },
-		{ "zoe", "Zoë Ødegård-Łukasiewicz" },
-		{ "lukasiewicz", "Zoë Ødegård-Łukasiewicz" },
-		{ "odegard", "Zoë Ødegård-Łukasiewicz" },
-		{ "bjorn", "Björn Håkansdotter" },
-		{ "HAKANSDOTTER", "Björn Håkansdotter" },
-		{ "Lindström", "Åsa Lindström-Öberg" },
-	};
-
-	char		*f, *name;
-
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		f = text_fold(cases[i][0]);
-		ck_assert_str_eq(f, cases[i][1]);
-		free(f);
-	}
-	for (size_t i = 0; i < sizeof finds / sizeof finds[0]; i++) {
-		f = text_fold(finds[i][0]);
-		name = text_fold(finds[i][1]);
-		ck_assert_msg(strstr(name, f) != NULL, "%s in %s", f, name);
-		free(f);
-		free(name);
-	}
-	/* Invalid UTF-8 is copied as it is. */
-	f = text_fold("a\xff");
-	ck_assert_str_eq(f, "a\xff");
-	free(f);
-}
-END_TEST
-
 Suite *
 suite_validate(void)
 {
@@ -408,7 +350,6 @@ suite_validate(void)
 	tcase_add_test(tc, optional_lengths);
 	tcase_add_test(tc, trim_and_normalise);
 	tcase_add_test(tc, email_case_folding);
-	tcase_add_test(tc, fold_for_search);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,7 +25,8 @@ export const ACTION_CHOICES = [
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
 ];
 /** Every action with words of its own; any other shows its code. */
-export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy']);
+export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy',
+  'registration.on_behalf']);
 /** Where a resource's field names have words: the console's forms. */
 const FIELD_LABELS = { event: 'console.event', ticket_type: 'console.ticket_type', user: 'console.user' };
 /** Fields every change moves on: not worth showing. */
@@ -46,7 +47,7 @@ function hasKey(key) {
 }
 
 /** The words for an action code, marked as such; the code itself if none. */
-function actionNode(code) {
+export function actionNode(code) {
   const key = `console.audit.action.${code}`;
   if (hasKey(key)) return text('span', key, undefined, { title: code });
   return el('code', {}, code);
@@ -109,7 +110,7 @@ function same(a, b) {
 }
 
 /** The detail of an entry: what changed, what was made or removed, or as it is. */
-function detailNode(entry) {
+export function detailNode(entry) {
   const d = entry.detail;
   if (d === null || d === undefined || d === '') return '';
   if (typeof d !== 'object') return el('span', { class: 'value-text' }, String(d));

@@ -8,6 +8,7 @@ import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
   apiErrorText,
 } from './form.js';
+import { pager } from './list.js';
 
 const { t } = i18n;
 const PAGE = 20;
@@ -132,15 +133,6 @@ function seats(ev) {
 }
 
 // -------------------------------------------------------------------- list
-
-function pager(total, offset, limit, hashOf) {
-  if (total <= limit && offset === 0) return null;
-  const nav = el('nav', { class: 'pager', 'aria-label': t('console.pager.label'), 'data-i18n-attr': 'aria-label:console.pager.label' });
-  nav.append(text('p', 'console.pager.showing', { from: Math.min(total, offset + 1), to: Math.min(total, offset + limit), total }));
-  if (offset > 0) nav.append(text('a', 'console.pager.previous', undefined, { href: hashOf(Math.max(0, offset - limit)), class: 'button' }));
-  if (offset + limit < total) nav.append(text('a', 'console.pager.next', undefined, { href: hashOf(offset + limit), class: 'button' }));
-  return nav;
-}
 
 async function listView(ctx) {
   ctx.title('console.events.title');

@@ -12,12 +12,13 @@ import * as ticketTypes from './ticket-types.js';
 import * as team from './team.js';
 import * as audit from './audit.js';
 import * as dashboard from './dashboard.js';
+import * as attendees from './attendees.js';
 import * as registrations from './registrations.js';
 import * as exportsSection from './exports.js';
 import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
-const SECTIONS = [dashboard, events, ticketTypes, registrations, exportsSection, team, audit];
+const SECTIONS = [dashboard, events, ticketTypes, attendees, registrations, exportsSection, team, audit];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);

@@ -8,6 +8,7 @@ import { formatDateTime } from '../js/format.js';
 import {
   resourceForm, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog, apiErrorText,
 } from './form.js';
+import { pager } from './list.js';
 import { oneTimePassword } from './password.js';
 
 const PAGE = 50;
@@ -28,15 +29,6 @@ function text(tag, key, args, attrs = {}) {
   const node = el(tag, attrs);
   i18n.setText(node, key, args);
   return node;
-}
-
-function pager(total, offset, limit, hashOf) {
-  if (total <= limit && offset === 0) return null;
-  const nav = el('nav', { class: 'pager', 'aria-label': i18n.t('console.pager.label'), 'data-i18n-attr': 'aria-label:console.pager.label' });
-  nav.append(text('p', 'console.pager.showing', { from: Math.min(total, offset + 1), to: Math.min(total, offset + limit), total }));
-  if (offset > 0) nav.append(text('a', 'console.pager.previous', undefined, { href: hashOf(Math.max(0, offset - limit)), class: 'button' }));
-  if (offset + limit < total) nav.append(text('a', 'console.pager.next', undefined, { href: hashOf(offset + limit), class: 'button' }));
-  return nav;
 }
 
 // -------------------------------------------------------------------- list

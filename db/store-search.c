@@ -1,0 +1,295 @@
+/*
+ * store-search.c: finding attendees by what people type. Each attendee
+ * keeps a search key (name, email and company through text_fold()) and
+ * sort keys (text_sort_key()); the words of the search keys are listed
+ * in attendee_words (0010-search.sql). A search matches the attendees in
+ * whose key every word typed starts a word, in any order: "asa lind"
+ * finds "Lindström-Öberg, Åsa". It starts from the attendees whose words
+ * begin with the word typed that fewest words begin with, a range of
+ * attendee_words, when those are few; otherwise it reads the list in its
+ * order and checks each key, which soon fills a page when every word is
+ * that common.
+ *
+ * The keys are made in C, so SQLite cannot make them by itself: every
+ * connection that writes gets temporary triggers that make them whenever
+ * a name, email or company is written, wherever in the code that happens.
+ * Other programs (the sqlite3 shell) write rows without keys; techtankd
+ * fills those when it starts, and remakes every key when the fold changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resource.h"
+
+#define SEARCH_DOOR_MAX	20	/* people the door is shown */
+
+/* The keys of the attendee row r ("new", "attendees"), as SQL SET terms. */
+#define SEARCH_KEYS(r) \
+	"search_key = " STORE_SEARCH_KEY(r ".first_name", r ".last_name", \
+	r ".email", r ".company") "," \
+	" name_key = " STORE_NAME_KEY(r ".first_name", r ".last_name") "," \
+	" company_key = " STORE_COMPANY_KEY(r ".company")
+#define SEARCH_KEYS_STALE \
+	"search_key IS NOT " STORE_SEARCH_KEY("first_name", "last_name", \
+	"email", "company") \
+	" OR name_key IS NOT " STORE_NAME_KEY("first_name", "last_name") \
+	" OR company_key IS NOT " STORE_COMPANY_KEY("company")
+
+/*
+ * The triggers of one writing connection. Temporary, so that they exist
+ * only where tt_fold() and tt_sort_key() do: the shell can still write.
+ */
+int
+store_search_open(struct store *st)
+{
+	static const char	 sql[] =
+	    "CREATE TEMP TRIGGER IF NOT EXISTS attendee_keys_made"
+	    " AFTER INSERT ON main.attendees"
+	    " WHEN new.search_key IS NULL OR new.name_key IS NULL"
+	    "  OR new.company_key IS NULL"
+	    " BEGIN UPDATE attendees SET " SEARCH_KEYS("new")
+	    "  WHERE id = new.id; END;"
+	    "CREATE TEMP TRIGGER IF NOT EXISTS attendee_keys_changed"
+	    " AFTER UPDATE OF first_name, last_name, email, company"
+	    " ON main.attendees"
+	    " BEGIN UPDATE attendees SET " SEARCH_KEYS("new")
+	    "  WHERE id = new.id; END;";
+
+	return store_exec(st, sql);
+}
+
+/*
+ * At start-up, in the writer's transaction: the keys of rows written
+ * without them, or every key when this program folds otherwise than the
+ * one that made them.
+ */
+int
+store_search_refresh(struct store *st)
+{
+	static const char	 version_sql[] = "SELECT value FROM settings"
+	    " WHERE key = 'search_fold_version'";
+	static const char	 missing_sql[] = "UPDATE attendees SET "
+	    SEARCH_KEYS("attendees") " WHERE search_key IS NULL"
+	    " OR name_key IS NULL OR company_key IS NULL";
+	static const char	 all_sql[] = "UPDATE attendees SET "
+	    SEARCH_KEYS("attendees") " WHERE " SEARCH_KEYS_STALE;
+	static const char	 set_sql[] = "INSERT INTO settings (key, value)"
+	    " VALUES ('search_fold_version', ?1)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt		*s = store_stmt(st, version_sql);
+	enum store_step		 rc;
+	int64_t			 version = 0;
+
+	if ((rc = store_step(st, s)) == STORE_ROW)
+		version = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		return -1;
+	if (version == FOLD_VERSION)
+		return store_run(st, missing_sql);
+	if (store_run(st, all_sql) != 0)
+		return -1;
+	s = store_stmt(st, set_sql);
+	sqlite3_bind_int(s, 1, FOLD_VERSION);
+	if (store_step_done(st, s) != 0)
+		return -1;
+	log_info("made the search keys (fold version %d)", FOLD_VERSION);
+	return 0;
+}
+
+/* The words of a search; -1 when there are too many. */
+int
+search_parse(struct search *sr, const char *query)
+{
+	sr->started = -1;
+	sr->nwords = text_fold_words(query, &sr->buf, sr->words,
+	    SEARCH_WORDS_MAX);
+	return sr->nwords < 0 ? -1 : 0;
+}
+
+void
+search_free(struct search *sr)
+{
+	free(sr->buf);
+	sr->buf = NULL;
+}
+
+/*
+ * Conditions: every word starts a word of the key column (a search key,
+ * whose words are separated by single spaces): the key starts with it,
+ * or has it after a space; all but the word whose range the rows came
+ * from, which their words begin with. The words have no GLOB wildcards.
+ */
+void
+search_where(struct query *q, const struct search *sr, const char *key)
+{
+	char	*w;
+
+	for (int i = 0; i < sr->nwords; i++) {
+		if (i == sr->started)
+			continue;
+		query_add(q, " AND (%s GLOB ? OR instr(%s, ?) > 0)", key, key);
+		xasprintf(&w, "%s*", sr->words[i]);
+		query_text(q, w);
+		free(w);
+		xasprintf(&w, " %s", sr->words[i]);
+		query_text(q, w);
+		free(w);
+	}
+}
+
+/* The ids of the rows under parent with a word that begins with w. */
+static void
+search_range(struct query *q, const char *w, int64_t parent,
+    const char *ids_sql)
+{
+	char	*high = xstrdup(w);
+
+	/* The words that begin with w are those from w up to its next. */
+	high[strlen(high) - 1]++;
+	query_add(q, "%s", ids_sql);
+	query_int(q, parent);
+	query_text(q, w);
+	query_text(q, high);
+	free(high);
+}
+
+/*
+ * Whether the rows that ids (a query of ids) gives are few enough for a
+ * list to start from them and sort them: 1, 0, or -1 on errors.
+ */
+int
+search_few(struct store *st, const struct query *ids)
+{
+	struct query	count;
+	int64_t		n;
+
+	query_init(&count);
+	query_add(&count, "SELECT count(*) FROM (");
+	query_merge(&count, ids);
+	query_add(&count, " LIMIT ?)");
+	query_int(&count, SEARCH_FEW_MAX + 1);
+	n = query_count(st, &count);
+	query_free(&count);
+	return n < 0 ? -1 : n <= SEARCH_FEW_MAX;
+}
+
+/*
+ * Where a search starts: in ids, the rows under parent with a word that
+ * begins with the word of the search fewest words begin with, when they
+ * are few (ids_sql: SQL with three "?", the parent and the range of
+ * words); the caller checks every word on the rows. The longest words
+ * are counted first, each only as far as the fewest so far. 1 when it
+ * starts from ids, 0 when every word is common (ids then has, for a
+ * search of one word, whom it finds all the same, to count), -1 on
+ * errors.
+ */
+int
+search_driver(struct store *st, struct search *sr, int64_t parent,
+    const char *ids_sql, struct query *ids)
+{
+	struct query	 range;
+	int		 order[SEARCH_WORDS_MAX], t, best = -1;
+	int64_t		 n, fewest = SEARCH_FEW_MAX + 1;
+
+	for (int i = 0; i < sr->nwords; i++)
+		order[i] = i;
+	for (int i = 1; i < sr->nwords; i++)
+		for (int j = i; j > 0 && strlen(sr->words[order[j]]) >
+		    strlen(sr->words[order[j - 1]]); j--) {
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < sr->nwords; i++) {
+		query_init(&range);
+		query_add(&range, "SELECT count(*) FROM (");
+		search_range(&range, sr->words[order[i]], parent, ids_sql);
+		query_add(&range, " LIMIT ?)");
+		query_int(&range, fewest);
+		n = query_count(st, &range);
+		query_free(&range);
+		if (n < 0)
+			return -1;
+		if (n < fewest) {
+			best = order[i];
+			fewest = n;
+		}
+	}
+	if (best >= 0 || sr->nwords == 1)
+		search_range(ids, sr->words[best >= 0 ? best : 0], parent,
+		    ids_sql);
+	sr->started = best;
+	return best >= 0;
+}
+
+/*
+ * The door's search: up to SEARCH_DOOR_MAX attendees of the event whose
+ * name, email or company has every word of query, who are not cancelled,
+ * in the order of their names, with what the door needs. NULL when the
+ * database failed.
+ */
+json_t *
+store_attendee_search(struct store *st, int64_t event_id, const char *query)
+{
+	static const char	 ids_sql[] = "SELECT attendee_id AS id FROM"
+	    " attendee_words WHERE event_id = ? AND word >= ? AND word < ?";
+	struct search		 sr;
+	struct query		 q, ids;
+	sqlite3_stmt		*s;
+	json_t			*list = json_array();
+	enum store_step		 rc = STORE_DONE;
+	int			 owned, few = 0;
+	char			 at[32];
+
+	if (search_parse(&sr, query) != 0 || sr.nwords == 0) {
+		search_free(&sr);
+		return list;
+	}
+	query_init(&ids);
+	if ((few = search_driver(st, &sr, event_id, ids_sql, &ids)) < 0)
+		rc = STORE_ERROR;
+	query_init(&q);
+	query_add(&q, "SELECT a.id, a.first_name || ' ' || a.last_name,"
+	    " a.company, t.name, a.status, c.at, e.timezone FROM ");
+	if (few) {
+		query_add(&q, "(SELECT DISTINCT id AS rid FROM (");
+		query_merge(&q, &ids);
+		query_add(&q, ")) m CROSS JOIN attendees a ON a.id = m.rid");
+	} else
+		query_add(&q, "attendees a");
+	query_add(&q, " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " JOIN events e ON e.id = a.event_id"
+	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
+	    "  AND c.checkpoint = 'main' AND c.undone_at IS NULL"
+	    " WHERE a.event_id = ? AND a.status <> 'cancelled'");
+	query_int(&q, event_id);
+	search_where(&q, &sr, "a.search_key");
+	query_add(&q, " ORDER BY a.name_key, a.id LIMIT ?");
+	query_int(&q, SEARCH_DOOR_MAX);
+	s = rc == STORE_ERROR ? NULL : query_prepare(st, &q, &owned);
+	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW) {
+		json_t	*checked = json_null();
+
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			timefmt_iso(sqlite3_column_int64(s, 5),
+			    COL_TEXT(s, 6), at);
+			checked = json_string(at);
+		}
+		json_array_append_new(list, json_pack(
+		    "{s:I, s:s, s:s, s:s, s:s, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
+		    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
+		    "checked_in_at", checked));
+	}
+	if (s == NULL)
+		rc = STORE_ERROR;
+	else
+		query_done(s, owned);
+	query_free(&q);
+	query_free(&ids);
+	search_free(&sr);
+	return store_list_end(list, rc);
+}
