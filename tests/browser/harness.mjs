@@ -49,6 +49,8 @@ export async function startDaemon({ demo = true } = {}) {
   d.proc = spawn(binary(), [
     '--listen', `127.0.0.1:${port}`, '--db', d.db, '--web-root', 'web',
     '--access-log', path.join(tmpDir, 'access.log'),
+    // The machine's own configuration file is no part of a test.
+    '--config', '/dev/null',
     ...(demo ? [] : ['--no-demo']),
   ], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   d.proc.stderr.on('data', (chunk) => { d.stderr = (d.stderr + chunk).slice(-20000); });

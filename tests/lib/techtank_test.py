@@ -41,11 +41,13 @@ class Daemon:
 
     def start(self):
         self.port = free_port()
+        # The machine's own configuration file is no part of a test.
+        config = [] if "--config" in self.extra else ["--config", os.devnull]
         self.stderr = open(os.path.join(self.tmp, "stderr.log"), "ab")
         self.proc = subprocess.Popen(
             [TECHTANKD, "--listen", f"127.0.0.1:{self.port}", "--db", self.db,
              "--web-root", os.path.join(ROOT, "web"),
-             "--access-log", os.path.join(self.tmp, "access.log")] + self.extra,
+             "--access-log", os.path.join(self.tmp, "access.log")] + config + self.extra,
             stdout=subprocess.DEVNULL, stderr=self.stderr)
         deadline = time.time() + 10
         while time.time() < deadline:
