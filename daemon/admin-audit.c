@@ -148,23 +148,6 @@ audit_page(struct store *st, const struct audit_query *q, const char *zone)
 	return store_page(items, total, q->limit, q->offset);
 }
 
-/* The zone the log is shown in: the current event's, else Stockholm's. */
-static char *
-log_zone(struct store *st)
-{
-	static const char	 sql[] = "SELECT timezone FROM events"
-	    " WHERE id = ?1";
-	int64_t			 id = store_current_event(st);
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	char			*zone = NULL;
-
-	sqlite3_bind_int64(s, 1, id);
-	if (id > 0 && store_step(st, s) == STORE_ROW)
-		zone = xstrdup(COL_TEXT(s, 0));
-	sqlite3_reset(s);
-	return zone != NULL ? zone : xstrdup("Europe/Stockholm");
-}
-
 static void
 api_audit(struct http_req *hr)
 {
@@ -187,7 +170,7 @@ api_audit(struct http_req *hr)
 		    "need attention", errors);
 	} else {
 		json_decref(errors);
-		zone = log_zone(hr->w->store);
+		zone = store_local_zone(hr->w->store);
 		http_reply_read(hr, audit_page(hr->w->store, &q, zone));
 		free(zone);
 	}

@@ -370,3 +370,23 @@ store_set_current_event(struct store *st, int64_t id)
 	sqlite3_bind_int64(s, 1, id);
 	return store_step_done(st, s);
 }
+
+/*
+ * The zone of times that belong to no event (accounts, the audit log):
+ * the current event's, else Stockholm's.
+ */
+char *
+store_local_zone(struct store *st)
+{
+	static const char	 sql[] = "SELECT timezone FROM events"
+	    " WHERE id = ?1";
+	int64_t			 id = store_current_event(st);
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	char			*zone = NULL;
+
+	sqlite3_bind_int64(s, 1, id);
+	if (id > 0 && store_step(st, s) == STORE_ROW)
+		zone = xstrdup(COL_TEXT(s, 0));
+	sqlite3_reset(s);
+	return zone != NULL ? zone : xstrdup("Europe/Stockholm");
+}

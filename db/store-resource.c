@@ -378,7 +378,7 @@ store_resource_read(struct store *st, const struct resource *res, int64_t id,
 	return rc == STORE_ERROR ? -1 : rc == STORE_ROW;
 }
 
-/* The zone a resource's times are shown in: its own, or its event's. */
+/* The zone a resource's times are shown in: its own, its event's, or local. */
 static char *
 row_zone(struct store *st, const struct resource *res, int64_t parent,
     const json_t *row)
@@ -391,6 +391,8 @@ row_zone(struct store *st, const struct resource *res, int64_t parent,
 
 	if (json_is_string(z) && resource_field(res, "timezone") != NULL)
 		return xstrdup(json_string_value(z));
+	if (res->parent == NULL)
+		return store_local_zone(st);
 	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, parent);
 	if (store_step(st, s) == STORE_ROW)

@@ -197,6 +197,7 @@ int store_load_demo(struct store *, char **cause);
 
 /* store-event.c: the event, its ticket types and the programme as JSON */
 int64_t store_current_event(struct store *);
+char *store_local_zone(struct store *);
 int store_set_current_event(struct store *, int64_t event_id);
 json_t *store_event_json(struct store *, int64_t event_id);
 json_t *store_invitation_json(struct store *, const char *code, int *found);

@@ -184,3 +184,17 @@ def test_the_audit_log_is_listed_with_filters(team):
     assert r.json()["error"]["fields"] == {"from": "invalid_time", "limit": "out_of_range"}
     team.add_user("door1", "door")
     assert team.login("door1").get(url(team, "/audit"), timeout=10).status_code == 403
+
+
+def test_account_times_are_in_the_zone_of_the_audit_log(team):
+    """Accounts belong to no event: their times are shown in the current
+    event's zone, as the audit log's are, not in UTC."""
+    r = team.olle.post(url(team, "/users"), json={"name": "anna", "role": "door"}, timeout=30)
+    created = r.json()["created_at"]
+    logged = team.olle.get(url(team, "/audit?limit=1"), timeout=10).json()["items"][0]["at"]
+    assert created[-6:] in ("+01:00", "+02:00"), created
+    assert created[-6:] == logged[-6:]
+    # With the demo event's zone changed, both follow it.
+    team.sql("UPDATE events SET timezone = 'Asia/Tokyo'")
+    again = team.olle.get(url(team, f"/users/{r.json()['id']}"), timeout=10).json()
+    assert again["created_at"].endswith("+09:00"), again
