@@ -7,6 +7,7 @@
  * failures, so a burst cannot reach argon2id more often than the limits
  * allow (auth_login_begin()); those beyond them answer 429.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,7 @@ api_session_login(struct http_req *hr)
 	struct login		*l;
 	const char		*user, *password;
 	json_t			*body;
-	char			 address[64];
+	char			 address[64], name[USERNAME_MAX + 1];
 	size_t			 len;
 	int			 wait;
 
@@ -145,6 +146,11 @@ api_session_login(struct http_req *hr)
 		    "username" : "password", "required"));
 		return;
 	}
+	/* Names are small letters: "Anna" is anna, throttled as anna. */
+	snprintf(name, sizeof name, "%s", user);
+	for (char *p = name; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	user = name;
 	http_client_address(hr, address, sizeof address);
 	/* Once admitted, the login is in flight until login_free(). */
 	if ((wait = auth_login_begin(hr->w->store, user, address)) != 0) {

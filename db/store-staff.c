@@ -13,6 +13,10 @@
 #include "store-door.h"
 
 
+/*
+ * A user name: small letters, digits and "._-@". Logins fold what is
+ * typed to small letters, so "Anna" signs in as anna.
+ */
 int
 staff_name_ok(const char *name)
 {
@@ -21,7 +25,8 @@ staff_name_ok(const char *name)
 	if (len == 0 || len > 63)
 		return 0;
 	for (const char *p = name; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("._-@", *p) == NULL)
+		if ((!isalnum((unsigned char)*p) || isupper((unsigned char)*p)) &&
+		    strchr("._-@", *p) == NULL)
 			return 0;
 	return 1;
 }
@@ -38,8 +43,8 @@ store_user_add(struct store *st, const char *name, const char *role,
 	int			 unique;
 
 	if (!staff_name_ok(name)) {
-		xasprintf(cause, "a user name is 1 to 63 letters, digits or "
-		    "._-@");
+		xasprintf(cause, "a user name is 1 to 63 small letters, digits "
+		    "or ._-@");
 		return -1;
 	}
 	if (strcmp(role, "door") != 0 && strcmp(role, "organiser") != 0) {
@@ -125,8 +130,9 @@ store_user_for_login(struct store *st, const char *name, struct staff *who,
     char **hash)
 {
 	static const char	 sql[] =
-	    "SELECT id, role, password_hash FROM users"
-	    " WHERE name = ?1 AND disabled = 0";
+	    "SELECT id, role, password_hash, name FROM users"
+	    " WHERE name = ?1 COLLATE NOCASE AND disabled = 0"
+	    " ORDER BY name = ?1 DESC LIMIT 1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	enum store_step		 step;
 	int			 rc;
@@ -136,7 +142,7 @@ store_user_for_login(struct store *st, const char *name, struct staff *who,
 	rc = step == STORE_ERROR ? -2 : -1;
 	if (step == STORE_ROW) {
 		who->id = sqlite3_column_int64(s, 0);
-		snprintf(who->name, sizeof who->name, "%s", name);
+		snprintf(who->name, sizeof who->name, "%s", COL_TEXT(s, 3));
 		snprintf(who->role, sizeof who->role, "%s", COL_TEXT(s, 1));
 		*hash = xstrdup(COL_TEXT(s, 2));
 		rc = 0;

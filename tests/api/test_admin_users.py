@@ -198,3 +198,26 @@ def test_account_times_are_in_the_zone_of_the_audit_log(team):
     team.sql("UPDATE events SET timezone = 'Asia/Tokyo'")
     again = team.olle.get(url(team, f"/users/{r.json()['id']}"), timeout=10).json()
     assert again["created_at"].endswith("+09:00"), again
+
+
+def test_user_names_are_small_letters_and_sign_in_in_any_case(team):
+    r = team.olle.post(url(team, "/users"), json={"name": "Anna", "role": "door"}, timeout=30)
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"name": "invalid"}
+    r = team.olle.post(url(team, "/users"), json={"name": "anna.l", "role": "door"}, timeout=30)
+    password = r.json()["password"]
+    r = login(team, "Anna.L", password)
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "anna.l"
+    me = requests.get(team.url + "/api/v1/session", cookies=r.cookies, timeout=10).json()
+    assert me["name"] == "anna.l"
+    (who,), = team.sql("SELECT username FROM audit_log WHERE action = 'login' ORDER BY id DESC LIMIT 1")
+    assert who == "anna.l"
+
+
+def test_failed_logins_in_any_case_count_against_one_account(team):
+    """Case cannot be used to get round the limit of failures per account
+    and address (five): every spelling is one account."""
+    spellings = ["OLLE", "Olle", "oLLe", "olLE", "OllE", "olle", "OLle", "oLLE", "OLLe", "ollE",
+                 "OlLe", "oLlE"]
+    codes = [login(team, name, "wrong password " + name).status_code for name in spellings]
+    assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}, codes
