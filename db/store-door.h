@@ -8,6 +8,7 @@
 #include "techtank.h"
 
 #define STAFF_SESSION_TTL	(12 * 3600)	/* a working day at the door */
+#define SCAN_NONCE_TTL		(7 * 86400)	/* a scan retried after this is new */
 /*
  * Login throttling: failures within LOGIN_WINDOW, counted three ways, so
  * that a guesser at one address can neither lock a colleague out nor guess

@@ -246,8 +246,20 @@ store_session_create(struct store *st, const struct staff *who,
 	static const char	 sql[] =
 	    "INSERT INTO staff_sessions (token_hash, user_id, csrf_token,"
 	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-	static const char	 gc_sql[] =
-	    "DELETE FROM staff_sessions WHERE expires_at < ?1";
+	/*
+	 * A login is the moment to forget what has served its time: ended
+	 * sessions, failures older than throttling counts, and the nonces
+	 * of scans too old to be a retry. Each with the time before which.
+	 */
+	static const struct {
+		const char	*sql;
+		int64_t		 age;
+	} gc[] = {
+		{ "DELETE FROM staff_sessions WHERE expires_at < ?1", 0 },
+		{ "DELETE FROM login_failures WHERE at <= ?1", LOGIN_WINDOW },
+		{ "DELETE FROM scan_nonces WHERE created_at < ?1",
+		  SCAN_NONCE_TTL },
+	};
 	sqlite3_stmt		*s;
 	unsigned char		 hash[32];
 
@@ -255,10 +267,12 @@ store_session_create(struct store *st, const struct staff *who,
 	token_random(token, STAFF_TOKEN_LEN);
 	token_random(csrf, STAFF_TOKEN_LEN);
 	token_hash(token, hash);
-	s = store_stmt(st, gc_sql);
-	sqlite3_bind_int64(s, 1, now);
-	if (store_step_done(st, s) != 0)
-		return -1;
+	for (size_t i = 0; i < sizeof gc / sizeof gc[0]; i++) {
+		s = store_stmt(st, gc[i].sql);
+		sqlite3_bind_int64(s, 1, now - gc[i].age);
+		if (store_step_done(st, s) != 0)
+			return -1;
+	}
 	s = store_stmt(st, sql);
 	sqlite3_bind_blob(s, 1, hash, sizeof hash, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, who->id);

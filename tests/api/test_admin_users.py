@@ -221,3 +221,18 @@ def test_failed_logins_in_any_case_count_against_one_account(team):
                  "OlLe", "oLlE"]
     codes = [login(team, name, "wrong password " + name).status_code for name in spellings]
     assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}, codes
+
+
+def test_a_login_forgets_old_failures_and_scan_nonces(team):
+    """login_failures and scan_nonces do not grow for ever: a login deletes
+    failures older than the throttling window (15 min) and the nonces of
+    scans older than a week; newer ones stay."""
+    import time
+    now = int(time.time())
+    team.sql("INSERT INTO login_failures (username, address, at) VALUES"
+             " ('x', '192.0.2.1', ?), ('y', '192.0.2.2', ?)", now - 16 * 60, now - 60)
+    team.sql("INSERT INTO scan_nonces (session_id, nonce, user_id, answer, created_at) VALUES"
+             " (1, 'old', 1, '{}', ?), (1, 'new', 1, '{}', ?)", now - 8 * 86400, now - 86400)
+    assert team.login("olle") is not None
+    assert team.sql("SELECT username FROM login_failures") == [("y",)]
+    assert team.sql("SELECT nonce FROM scan_nonces") == [("new",)]
