@@ -62,6 +62,17 @@ test('the dashboard follows a registration made elsewhere without a reload', asy
     assert.match(await page.locator('#dash-sessions').textContent(), /1 of 30/);
     assert.match(await page.locator('#dash-dietary').textContent(), /vegetarisk2/);
     assert.equal(await page.locator('#dash-days-chart rect').count(), 1);
+    // Labelled where no pointer can hover (a phone): the bar's count, the
+    // scale and the day; and every figure in the table under it.
+    await page.setViewportSize({ width: 360, height: 740 });
+    const labels = await page.locator('#dash-days-chart text').allTextContents();
+    assert.deepEqual(labels.slice(0, 3), ['1', '1', '0'], labels.join('|'));
+    assert.ok(labels.some((l) => /^\d{1,2} [A-Z][a-z]+$/.test(l)), labels.join('|'));
+    const size = await page.locator('#dash-days-chart text').first().evaluate((n) => n.getBoundingClientRect().height);
+    assert.ok(size >= 7, `chart labels ${size}px high on a phone`);
+    await page.locator('.chart-figures summary').click();
+    assert.match(await page.locator('#dash-days tbody').textContent(), /December1$/);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: path.join(outDir, 'console-dashboard.png'), fullPage: true });
     for (const lang of ['en', 'sv']) {
       await page.click(`.lang-switch button[data-lang="${lang}"]`);

@@ -44,21 +44,46 @@ function table(id, captionKey, headKeys, rows) {
     el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c, i) => (i === 0 ? el('th', { scope: 'row' }, c) : el('td', {}, c)))))));
 }
 
-/** Registrations per day as bars, with the figures as text for everyone. */
+/**
+ * Registrations per day as bars, labelled where a phone shows them too
+ * (the highest count, the first and last day, a count on each bar when
+ * they are few), and every figure in a table that opens under it.
+ */
 function dayChart(days) {
-  const w = 600, h = 160, pad = 24;
+  const w = 600, h = 190, pad = 30, foot = 26;
+  const lang = i18n.getLang();
   const max = Math.max(1, ...days.map((d) => d.registrations));
   const bw = Math.min(40, days.length ? (w - pad) / days.length : w);
+  const base = h - foot;
+  const short = (d) => formatDay(d.date, lang, { weekday: false, year: false });
   const bars = days.map((d, i) => {
-    const bh = Math.round((h - pad) * d.registrations / max);
-    return svg('rect', { x: Math.round(pad + i * bw), y: h - pad - bh, width: Math.max(1, Math.floor(bw) - 2), height: bh, class: 'chart-bar' },
-      svg('title', {}, `${formatDay(d.date, i18n.getLang(), { weekday: false })}: ${d.registrations}`));
-  });
+    const bh = Math.round((base - 16) * d.registrations / max);
+    const x = Math.round(pad + i * bw);
+    const width = Math.max(1, Math.floor(bw) - 2);
+    const parts = [svg('rect', { x, y: base - bh, width, height: bh, class: 'chart-bar' },
+      svg('title', {}, `${short(d)}: ${num(d.registrations)}`))];
+    if (days.length <= 14 && d.registrations > 0) {
+      parts.push(svg('text', { x: x + width / 2, y: base - bh - 3, class: 'chart-label', 'text-anchor': 'middle' }, num(d.registrations)));
+    }
+    return parts;
+  }).flat();
+  const dayLabel = (i, anchor) => svg('text', {
+    x: Math.round(pad + i * bw + (anchor === 'end' ? Math.floor(bw) - 2 : 0)), y: h - 6,
+    class: 'chart-label', 'text-anchor': anchor,
+  }, short(days[i]));
+  const labels = [svg('text', { x: pad - 4, y: 14, class: 'chart-label', 'text-anchor': 'end' }, num(max)),
+    svg('text', { x: pad - 4, y: base, class: 'chart-label', 'text-anchor': 'end' }, '0'),
+    dayLabel(0, 'start')];
+  if (days.length > 1) labels.push(dayLabel(days.length - 1, 'end'));
   const chart = svg('svg', { viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-labelledby': 'dash-days-title', class: 'chart', id: 'dash-days-chart' },
     svg('title', { id: 'dash-days-title' }, t('console.dashboard.days_chart', { days: days.length, total: num(days.reduce((a, d) => a + d.registrations, 0)) })),
-    svg('line', { x1: pad, y1: h - pad, x2: w, y2: h - pad, class: 'chart-axis' }),
-    ...bars);
-  return chart;
+    svg('line', { x1: pad, y1: base, x2: w, y2: base, class: 'chart-axis' }),
+    ...bars, ...labels);
+  const figures = el('details', { class: 'chart-figures' },
+    text('summary', 'console.dashboard.days_figures'),
+    table('dash-days', 'console.dashboard.days', ['console.dashboard.day', 'console.dashboard.registrations'],
+      days.map((d) => [formatDay(d.date, lang, { weekday: true, year: false }), num(d.registrations)])));
+  return el('div', {}, chart, figures);
 }
 
 function render(box, d) {
