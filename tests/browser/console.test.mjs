@@ -512,3 +512,43 @@ test('axe-core finds no violations on any console view, in Swedish and in Englis
   }
   assert.deepEqual(found, []);
 });
+
+test('leaving a form with typing not saved asks first; staying keeps the typing, saving does not ask', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  try {
+    await signInOrganiser(page);
+    await openView(page, '#/events/new', '#event-form');
+    await page.fill('#event-name', 'Halvfärdigt evenemang');
+    // The menu: asked, and staying keeps the view and what was typed.
+    await page.locator('.console-nav a[href="#/team"]').click();
+    const asked = page.locator('#unsaved-dialog');
+    await asked.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Stay here');
+    assert.deepEqual(await axeViolations(page), [], 'axe, the question');
+    await page.keyboard.press('Escape');
+    await asked.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => location.hash), '#/events/new');
+    assert.equal(await page.inputValue('#event-name'), 'Halvfärdigt evenemang');
+    // Back, in Swedish: asked again; leaving goes where it was asked to.
+    await setLang(page, 'sv');
+    await page.evaluate(() => { location.hash = '#/audit'; });
+    await asked.waitFor();
+    assert.match(await asked.textContent(), /Lämna utan att spara\?/);
+    await page.click('#unsaved-leave');
+    await page.locator('#audit-user').waitFor();
+    assert.equal(await page.evaluate(() => location.hash), '#/audit');
+    await setLang(page, 'en');
+    // A form saved, or not touched, leaves without a question.
+    const ev = await makeEvent();
+    await openView(page, `#/events/${ev.id}`, '#event-form');
+    await page.fill('#event-venue-city', 'Sölvesborg');
+    await page.click('#event-save');
+    await page.locator('#event-save-status', { hasText: 'Saved' }).waitFor();
+    await page.evaluate(() => { location.hash = '#/team'; });
+    await page.locator('.console-nav a[href="#/team"][aria-current="page"]').waitFor();
+    assert.equal(await asked.count(), 0);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});

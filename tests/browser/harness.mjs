@@ -184,8 +184,17 @@ export async function setLang(page, lang) {
   await page.waitForFunction((l) => document.documentElement.lang === l, lang);
 }
 
-/** Go to a console view by its hash and wait for what marks it ready. */
+/**
+ * Go to a console view by its hash and wait for what marks it ready. If
+ * the view left has typing not saved, the console asks first: the test
+ * has moved on, so it leaves (tests of that question ask for themselves).
+ */
 export async function openView(page, hash, ready) {
   await page.evaluate((h) => { location.hash = h; }, hash);
-  await page.locator(ready).first().waitFor();
+  const asked = page.locator('#unsaved-dialog');
+  await page.locator(ready).first().or(asked).waitFor();
+  if (await asked.isVisible()) {
+    await page.click('#unsaved-leave');
+    await page.locator(ready).first().waitFor();
+  }
 }

@@ -296,7 +296,12 @@ export function resourceForm({ fields, prefix, idPrefix, zone: zoneOf, zoneField
 
   // ----------------------------------------------------- reading, writing
 
+  // Typing marks the form unsaved until it is filled again (loaded or
+  // saved): the console asks before leaving a view with such a form.
+  element.addEventListener('input', () => { element.dataset.unsaved = 'true'; });
+
   function fill(row) {
+    delete element.dataset.unsaved;
     for (const [name, { f }] of parts) setRaw(name, rawFromValue(f, row[name]));
     hideYours();
     updateZoneHints();
@@ -445,6 +450,8 @@ export function resourceForm({ fields, prefix, idPrefix, zone: zoneOf, zoneField
   return {
     element,
     fill,
+    /** What was typed is stored (a form not filled again from a row). */
+    markSaved: () => { delete element.dataset.unsaved; },
     read,
     changes,
     clearErrors,
@@ -473,6 +480,11 @@ export function resourceForm({ fields, prefix, idPrefix, zone: zoneOf, zoneField
  * (setBase(row)), or the errors beside their fields and, on a conflict,
  * the current copy to load (setBase() too).
  */
+/** Whether a form of the page has typing not yet saved. */
+export function unsavedForm(root = document) {
+  return root.querySelector('.resource-fields[data-unsaved="true"]');
+}
+
 export function saveOnSubmit(ctx, { form, shell, path, getBase, setBase }) {
   shell.node.addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -6,7 +6,7 @@
 import { api } from '../js/api.js';
 import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
-import { apiErrorText } from './form.js';
+import { apiErrorText, unsavedForm, openDialog } from './form.js';
 import * as events from './events.js';
 import * as ticketTypes from './ticket-types.js';
 import * as team from './team.js';
@@ -125,6 +125,7 @@ function viewContext(token, root, query) {
     /** Go to another view, with a status message shown there. */
     navigate: (hash, flashKey, flashArgs) => {
       if (ctx.stale()) return;
+      leaveUnasked = true;
       flashNext = flashKey ? { key: flashKey, args: flashArgs } : null;
       if (location.hash === hash) route();
       else location.hash = hash;
@@ -298,6 +299,39 @@ async function onSignOut() {
 
 // ------------------------------------------------------------------- main
 
+/*
+ * Leaving a view with typing not yet saved asks first (a link, the menu,
+ * Back); the view's own moves after a save do not (leaveUnasked).
+ */
+let leaveUnasked = false;
+
+function unsavedText() {
+  const p = el('p');
+  i18n.setText(p, 'console.unsaved.text');
+  return p;
+}
+
+async function onHashChange() {
+  if (!location.hash.startsWith('#/')) return;
+  const target = location.hash;
+  const ask = !leaveUnasked && current && target !== current.hash && unsavedForm($('view'));
+  leaveUnasked = false;
+  if (ask) {
+    history.replaceState(null, '', current.hash);
+    const choice = await openDialog({
+      id: 'unsaved-dialog', headingKey: 'console.unsaved.heading',
+      content: [unsavedText()],
+      buttons: [
+        { value: 'stay', key: 'console.unsaved.stay', className: 'button-primary', autofocus: true },
+        { value: 'leave', key: 'console.unsaved.leave', id: 'unsaved-leave' },
+      ],
+    });
+    if (choice !== 'leave') return;
+    history.replaceState(null, '', target);
+  }
+  route();
+}
+
 async function main() {
   await i18n.init();
   setTitle(titleKey.key);
@@ -309,9 +343,7 @@ async function main() {
     ev.preventDefault();
     $('main').focus();
   });
-  window.addEventListener('hashchange', () => {
-    if (location.hash.startsWith('#/')) route();
-  });
+  window.addEventListener('hashchange', onHashChange);
   i18n.onChange(() => {
     setTitle(titleKey.key, titleKey.args);
     if (current) for (const fn of current.langHooks) fn();

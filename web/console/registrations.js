@@ -361,6 +361,7 @@ async function view(ctx) {
   const showResult = (reg) => {
     const { box, heading, another } = result(reg, data.types, nameOf);
     clear(resultHost).append(box);
+    form.markSaved();
     node.hidden = true;
     ctx.title('console.register.done', { name: `${reg.attendees[0].first_name} ${reg.attendees[0].last_name}` });
     another.addEventListener('click', async () => {
