@@ -212,6 +212,8 @@ test('the programme marks the sessions that need a sign-up, with the seats left'
     await page.click('.lang-switch button[data-lang="sv"]');
     await page.waitForFunction(() => document.documentElement.lang === 'sv');
     assert.equal(await dinner.locator('.session-signup-label').textContent(), 'Anmälan krävs');
+    // A weekday inside a Swedish sentence is written small.
+    assert.match(await page.locator('#event-when').textContent(), /Tisdag 30 november – onsdag 1 december 2027/);
     await page.click('.lang-switch button[data-lang="en"]');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     assert.deepEqual(problems, []);

@@ -20,15 +20,20 @@ function capitalise(s) {
   return s ? s.charAt(0).toLocaleUpperCase() + s.slice(1) : s;
 }
 
-/** "2027-11-30" -> "Tuesday 30 November 2027" / "Tisdag 30 november 2027". */
-export function formatDay(dateStr, lang, { weekday = true, year = true } = {}) {
+/**
+ * "2027-11-30" -> "Tuesday 30 November 2027" / "Tisdag 30 november 2027".
+ * Swedish writes a weekday small inside a sentence ("... – onsdag 1
+ * december"): capital: false keeps it so.
+ */
+export function formatDay(dateStr, lang, { weekday = true, year = true, capital = true } = {}) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateStr || '');
   if (!m) return dateStr || '';
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   const opts = { timeZone: 'UTC', day: 'numeric', month: 'long' };
   if (weekday) opts.weekday = 'long';
   if (year) opts.year = 'numeric';
-  return capitalise(new Intl.DateTimeFormat(locale(lang), opts).format(d));
+  const day = new Intl.DateTimeFormat(locale(lang), opts).format(d);
+  return capital ? capitalise(day) : day;
 }
 
 /** "2027-11-30T09:05:00+01:00" -> "30 November 2027, 09:05" (no zone conversion). */

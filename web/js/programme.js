@@ -30,7 +30,7 @@ function renderEvent() {
   if (end && end !== start) {
     dates = t('programme.date_range', {
       start: formatDay(start, lang, { year: start.slice(0, 4) !== end.slice(0, 4) }),
-      end: formatDay(end, lang),
+      end: formatDay(end, lang, { capital: false }),
     });
   }
   clear(when).append(
