@@ -240,9 +240,11 @@ void
 http_reply_store_error(struct http_req *hr, struct store_error *err)
 {
 	json_t	*fields = err->fields, *body, *current = err->current;
+	json_t	*params = err->params;
 
 	err->fields = NULL;
 	err->current = NULL;
+	err->params = NULL;
 	if (err->status == 503)
 		http_header(hr, "Retry-After", "1");
 	if (err->retry_after > 0) {
@@ -253,11 +255,54 @@ http_reply_store_error(struct http_req *hr, struct store_error *err)
 	}
 	body = json_pack("{s:s, s:s}", "code", err->code, "message",
 	    err->message);
+	if (params != NULL)
+		json_object_set_new(body, "params", params);
 	if (fields != NULL)
 		json_object_set_new(body, "fields", fields);
 	if (current != NULL)
 		json_object_set_new(body, "current", current);
 	http_reply_json(hr, err->status, json_pack("{s:o}", "error", body));
+}
+
+/*
+ * Content-Disposition naming a download after name (a person's, say):
+ * filename= in ASCII for every client, filename*= (RFC 8187) with the real
+ * letters, percent-encoded, so nothing in a name reaches the header as it
+ * is. ext: "pdf".
+ */
+void
+http_disposition(struct http_req *hr, const char *disposition,
+    const char *name, const char *ext)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			*ascii = filename_stem(name, 1);
+	char			*utf8 = filename_stem(name, 0);
+	struct evbuffer		*b = evbuffer_new();
+	char			*value;
+	size_t			 len;
+
+	evbuffer_add_printf(b, "%s; filename=\"%s.%s\"; filename*=UTF-8''",
+	    disposition, ascii, ext);
+	for (const unsigned char *p = (const unsigned char *)utf8; *p != '\0';
+	    p++) {
+		/* attr-char of RFC 8187 as it is, every other byte escaped. */
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || strchr("-._~", *p) != NULL)
+			evbuffer_add(b, p, 1);
+		else
+			evbuffer_add_printf(b, "%%%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+	}
+	evbuffer_add_printf(b, ".%s", ext);
+	len = evbuffer_get_length(b);
+	value = xmalloc(len + 1);
+	evbuffer_remove(b, value, len);
+	value[len] = '\0';
+	http_header(hr, "Content-Disposition", value);
+	free(value);
+	evbuffer_free(b);
+	free(ascii);
+	free(utf8);
 }
 
 const char *

@@ -230,6 +230,8 @@ void http_reply_read(struct http_req *, json_t *);
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);
+void http_disposition(struct http_req *, const char *disposition,
+	    const char *name, const char *ext);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 void http_client_address(struct http_req *, char *, size_t);
