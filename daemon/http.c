@@ -305,6 +305,41 @@ http_disposition(struct http_req *hr, const char *disposition,
 	free(utf8);
 }
 
+/* The value of a query parameter (copied into buf), or NULL. */
+const char *
+http_query_value(struct http_req *hr, const char *name, char *buf, size_t len)
+{
+	const char	*q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(
+	    hr->req)), *v;
+	struct evkeyvalq params;
+
+	TAILQ_INIT(&params);
+	if (q == NULL || evhttp_parse_query_str(q, &params) != 0 ||
+	    (v = evhttp_find_header(&params, name)) == NULL ||
+	    strlen(v) >= len) {
+		evhttp_clear_headers(&params);
+		return NULL;
+	}
+	memcpy(buf, v, strlen(v) + 1);
+	evhttp_clear_headers(&params);
+	return buf;
+}
+
+/* A number in the query (paging): its value, def when absent, -1 if bad. */
+int64_t
+http_query_int(struct http_req *hr, const char *name, int64_t def, int64_t max)
+{
+	char	buf[24], *end;
+	long long v;
+
+	if (http_query_value(hr, name, buf, sizeof buf) == NULL)
+		return def;
+	v = strtoll(buf, &end, 10);
+	if (*buf == '\0' || *end != '\0' || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
 const char *
 http_input_header(struct http_req *hr, const char *name)
 {

@@ -109,6 +109,7 @@ store_pragmas(struct store *st)
 	    NULL);
 	sqlite3_create_function(st->db, "tt_token", 1, SQLITE_UTF8 |
 	    SQLITE_DIRECTONLY, NULL, sql_token, NULL, NULL);
+	sqlite3_create_collation(st->db, "sv", SQLITE_UTF8, NULL, collate_sv);
 	if (st->flags & STORE_WRITER)
 		return store_exec(st, writer);
 	return store_exec(st, (st->flags & STORE_CHECKPOINTER) ?

@@ -242,4 +242,11 @@ int64_t store_registration_by_token(struct store *, const char *token);
 /* store-reg-json.c: a registration as the API shows it */
 json_t *store_registration_json(struct store *, int64_t id);
 
+/* store-listed.c: the public attendee list */
+json_t *store_listed_json(struct store *, int64_t event_id, int64_t offset,
+	    int64_t limit);
+
+/* collate.c */
+int collate_sv(void *, int, const void *, int, const void *);
+
 #endif
