@@ -305,7 +305,10 @@ http_disposition(struct http_req *hr, const char *disposition,
 	free(utf8);
 }
 
-/* The value of a query parameter (copied into buf), or NULL. */
+/*
+ * The value of a query parameter (copied into buf), or NULL when it is not
+ * there; "" when it is too long for buf, which is no value we take.
+ */
 const char *
 http_query_value(struct http_req *hr, const char *name, char *buf, size_t len)
 {
@@ -315,11 +318,12 @@ http_query_value(struct http_req *hr, const char *name, char *buf, size_t len)
 
 	TAILQ_INIT(&params);
 	if (q == NULL || evhttp_parse_query_str(q, &params) != 0 ||
-	    (v = evhttp_find_header(&params, name)) == NULL ||
-	    strlen(v) >= len) {
+	    (v = evhttp_find_header(&params, name)) == NULL) {
 		evhttp_clear_headers(&params);
 		return NULL;
 	}
+	if (strlen(v) >= len)
+		v = "";
 	memcpy(buf, v, strlen(v) + 1);
 	evhttp_clear_headers(&params);
 	return buf;
