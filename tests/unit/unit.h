@@ -16,5 +16,6 @@ Suite *suite_store_faults(void);
 Suite *suite_tzfile(void);
 Suite *suite_config(void);
 Suite *suite_csv(void);
+Suite *suite_filename(void);
 
 #endif
