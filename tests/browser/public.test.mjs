@@ -289,3 +289,43 @@ test('the attendee list shows the confirmed who consented, in Swedish order', as
     }
   }
 });
+
+test('the words for codes: plurals by language, the server\'s message for a code the page does not know', async () => {
+  for (const [lang, one, two, none] of [
+    ['sv', 'Det finns bara 1 plats kvar', 'Det finns bara 2 platser kvar', 'Tyvärr är den här biljettypen fullbokad.'],
+    ['en', 'Only 1 seat is left', 'Only 2 seats are left', 'Sorry, this ticket type is fully booked.'],
+  ]) {
+    const { context, page: p, problems } = await page(lang);
+    try {
+      await p.goto('/attendees.html');
+      await p.waitForFunction((l) => document.documentElement.lang === l, lang);
+      const got = await p.evaluate(async () => {
+        const { errorText, fieldText } = await import('/js/errors.js');
+        const full = (left) => errorText({ status: 409, body: { error: { code: 'full', message: 'x', params: { left } } } });
+        return {
+          one: full(1),
+          two: full(2),
+          none: full(0),
+          unknown: errorText({ status: 418, body: { error: { code: 'brand_new', message: 'A new kind of error' } } }),
+          bare: errorText({ status: 502, body: null }),
+          offline: errorText({ status: 0, body: null }),
+          long1: fieldText('attendees.0.company', 'too_long', { max: 1 }),
+          long150: fieldText('attendees.0.company', 'too_long', { max: 150 }),
+          odd: fieldText('attendees.0.company', 'no_such_code'),
+        };
+      });
+      assert.ok(got.one.startsWith(one), got.one);
+      assert.ok(got.two.startsWith(two), got.two);
+      assert.equal(got.none, none);
+      assert.equal(got.unknown, 'A new kind of error');
+      assert.match(got.bare, /502/);
+      assert.ok(got.offline && !/502/.test(got.offline));
+      assert.equal(got.long1, lang === 'sv' ? 'Högst 1 tecken.' : 'At most 1 character.');
+      assert.equal(got.long150, lang === 'sv' ? 'Högst 150 tecken.' : 'At most 150 characters.');
+      assert.equal(got.odd, lang === 'sv' ? 'Kontrollera det här fältet.' : 'Please check this field.');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
