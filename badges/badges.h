@@ -46,6 +46,7 @@ void text_draw(cairo_t *, PangoLayout *, double x, double y, double w,
 int qr_draw(cairo_t *, const char *code, double x, double y, double size,
 	    char **cause);
 int qr_version(const char *code);
+char *qr_svg(const char *code);
 
 /* tags.c */
 void badge_tag_draw(cairo_t *, double w, double h, const struct badge_event *,

@@ -4,6 +4,8 @@
  * survives a scratched or creased badge and the code still fits version 3.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <qrencode.h>
 
@@ -87,4 +89,45 @@ qr_draw(cairo_t *cr, const char *code, double x, double y, double size,
 	cairo_surface_destroy(img);
 	cairo_restore(cr);
 	return 0;
+}
+
+/*
+ * The code as an SVG image, for a page to show: one path of unit squares
+ * in a viewBox of modules (quiet zone included), drawn crisp at any size.
+ * Returns a string the caller frees, or NULL when the code does not fit.
+ */
+char *
+qr_svg(const char *code)
+{
+	QRcode	*qr = qr_encode(code);
+	char	*svg = NULL, *path = NULL, *grown;
+	size_t	 len = 0, cap = 0;
+	int	 n, side;
+
+	if (qr == NULL || qr->version > QR_MAX_VERSION)
+		goto out;
+	n = qr->width;
+	side = n + 2 * QR_QUIET;
+	for (int r = 0; r < n; r++)
+		for (int c = 0; c < n; c++) {
+			if (!(qr->data[r * n + c] & 1))
+				continue;
+			if (len + 32 > cap) {
+				cap = cap == 0 ? 4096 : cap * 2;
+				path = xreallocarray(path, cap, 1);
+			}
+			len += (size_t)snprintf(path + len, cap - len,
+			    "M%d %dh1v1h-1z", c + QR_QUIET, r + QR_QUIET);
+		}
+	xasprintf(&grown, "<svg xmlns=\"http://www.w3.org/2000/svg\""
+	    " viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+	    "<path fill=\"#000\" d=\"%s\"/></svg>\n", side, side, side, side,
+	    path != NULL ? path : "");
+	svg = grown;
+out:
+	free(path);
+	if (qr != NULL)
+		QRcode_free(qr);
+	return svg;
 }

@@ -78,7 +78,7 @@ api_checkin(struct http_req *hr)
 	if (json_object_size(fields) == 0 && store_checkpoint_valid(
 	    hr->w->store, store_current_event(hr->w->store), in.checkpoint) == 0)
 		json_object_set_new(fields, "checkpoint", json_string(
-		    "no such checkpoint"));
+		    "not_a_choice"));
 	if (json_object_size(fields) > 0) {
 		json_decref(body);
 		http_reply_error(hr, 422, "validation_failed",

@@ -2,7 +2,8 @@
  * api-passes.c: an attendee's pass as PDF or PNG, for the holder of the
  * registration's manage link:
  * GET /api/v1/registrations/{token}/attendees/{id}/pass.pdf (and .png).
- * Only confirmed attendees of that registration have a pass.
+ * Only confirmed attendees of that registration have a pass. Downloads
+ * are named after the person; .../qr.svg is the code alone, for the page.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct pass_work {
 	enum badge_format	 fmt;
 	struct evbuffer		*out;
 	char			*cause;
+	char			*name;		/* the download's: "pass Åsa ..." */
 	int			 ok;
 };
 
@@ -39,6 +41,7 @@ pass_work_free(void *arg)
 	if (pw->out != NULL)
 		evbuffer_free(pw->out);
 	free(pw->cause);
+	free(pw->name);
 	free(pw);
 }
 
@@ -67,8 +70,8 @@ pass_done(struct job *job)
 		return;
 	}
 	http_header(hr, "Cache-Control", "no-store");
-	http_header(hr, "Content-Disposition", pw->fmt == BADGE_PDF ?
-	    "inline; filename=\"pass.pdf\"" : "inline; filename=\"pass.png\"");
+	http_disposition(hr, "inline", pw->name, pw->fmt == BADGE_PDF ? "pdf" :
+	    "png");
 	http_reply_data(hr, 200, pw->fmt == BADGE_PDF ? "application/pdf" :
 	    "image/png", pw->out);
 	pw->out = NULL;
@@ -80,45 +83,93 @@ static const struct job_type pass_job = {
 	.done = pass_done,
 };
 
-/* hr->args: the manage token and the attendee id. */
-static void
-pass_reply(struct http_req *hr, enum badge_format fmt)
+/*
+ * The confirmed attendee hr->args names (the manage token and the id),
+ * in *people; -1 once an error has been answered: 404 for a token or id
+ * that does not go together, 409 when the attendee has no pass.
+ */
+static int
+pass_person(struct http_req *hr, struct badge_people *people,
+    int64_t *event_id)
 {
-	struct store		*st = hr->w->store;
-	struct pass_work	*pw;
-	const char		*token = hr->args[0];
-	char			*end, *cause = NULL;
-	int64_t			 id, reg, owner, event_id = -1;
+	struct store	*st = hr->w->store;
+	const char	*token = hr->args[0];
+	char		*end, *cause = NULL;
+	int64_t		 id, reg, owner;
 
 	id = strtoll(hr->args[1], &end, 10);
 	if (*end != '\0' || id <= 0 || !token_manage_valid(token))
 		goto missing;
 	reg = store_registration_by_token(st, token);
-	owner = reg >= 0 ? store_attendee_registration(st, id, &event_id) : reg;
+	owner = reg >= 0 ? store_attendee_registration(st, id, event_id) : reg;
 	if (reg == -2 || owner == -2) {
 		http_reply_read(hr, NULL);
-		return;
+		return -1;
 	}
 	if (reg < 0 || owner != reg)
 		goto missing;
-	pw = xcalloc(1, sizeof *pw);
-	pw->fmt = fmt;
-	if (store_badge_people(st, event_id, BADGE_IDS, &id, 1, &pw->people,
-	    &cause) != 0) {
+	if (store_badge_people(st, *event_id, BADGE_IDS, &id, 1, people,
+	    &cause) != 0 || people->n != 1 || people->v[0].pass_code == NULL) {
 		free(cause);
-		pass_work_free(pw);
+		store_badge_people_clear(people);
 		http_reply_error(hr, 409, "no_pass", "only confirmed attendees "
 		    "have a pass", NULL);
-		return;
+		return -1;
 	}
-	if (store_badge_event(st, event_id, &pw->event) != 0) {
-		pass_work_free(pw);
-		goto missing;
-	}
-	job_submit(hr, &pass_job, pw, pass_work_free);
-	return;
+	return 0;
 missing:
 	http_reply_error(hr, 404, "not_found", "no such pass", NULL);
+	return -1;
+}
+
+/* hr->args: the manage token and the attendee id. */
+static void
+pass_reply(struct http_req *hr, enum badge_format fmt)
+{
+	struct pass_work	*pw = xcalloc(1, sizeof *pw);
+	int64_t			 event_id = -1;
+
+	pw->fmt = fmt;
+	if (pass_person(hr, &pw->people, &event_id) != 0) {
+		pass_work_free(pw);
+		return;
+	}
+	if (store_badge_event(hr->w->store, event_id, &pw->event) != 0) {
+		pass_work_free(pw);
+		http_reply_error(hr, 404, "not_found", "no such pass", NULL);
+		return;
+	}
+	xasprintf(&pw->name, "pass %s %s", pw->people.v[0].first_name,
+	    pw->people.v[0].last_name);
+	job_submit(hr, &pass_job, pw, pass_work_free);
+}
+
+/*
+ * The pass code as a QR code in SVG, for the confirmation page to show:
+ * small and quick, so it is drawn here rather than on the slow thread.
+ */
+static void
+api_pass_qr(struct http_req *hr)
+{
+	struct badge_people	 people = { 0 };
+	struct evbuffer		*buf;
+	int64_t			 event_id = -1;
+	char			*svg;
+
+	if (pass_person(hr, &people, &event_id) != 0)
+		return;
+	svg = qr_svg(people.v[0].pass_code);
+	store_badge_people_clear(&people);
+	if (svg == NULL) {
+		http_reply_error(hr, 500, "internal", "the code could not be "
+		    "drawn", NULL);
+		return;
+	}
+	buf = evbuffer_new();
+	evbuffer_add_reference(buf, svg, strlen(svg),
+	    (evbuffer_ref_cleanup_cb)(void (*)(void))free, NULL);
+	http_header(hr, "Cache-Control", "no-store");
+	http_reply_data(hr, 200, "image/svg+xml", buf);
 }
 
 static void
@@ -138,5 +189,7 @@ const struct route api_passes_routes[] = {
 	  .methods = M_GET, .secret = 1, .handler = api_pass_pdf },
 	{ .path = "/api/v1/registrations/*/attendees/*/pass.png",
 	  .methods = M_GET, .secret = 1, .handler = api_pass_png },
+	{ .path = "/api/v1/registrations/*/attendees/*/qr.svg",
+	  .methods = M_GET, .secret = 1, .handler = api_pass_qr },
 	{ .path = NULL }
 };

@@ -162,7 +162,8 @@ api_registration_create(struct http_req *hr)
 		    "be 1 to 128 printable ASCII characters", NULL);
 		return;
 	}
-	if ((rj = reg_job_parse(hr, key, 0)) != NULL)
+	/* Codes, as everywhere: the page words them in its language. */
+	if ((rj = reg_job_parse(hr, key, REG_CODES)) != NULL)
 		job_submit(hr, &registration_job, rj, reg_job_free);
 }
 
@@ -233,8 +234,7 @@ api_registration_cancel(struct http_req *hr)
 /*
  * POST /api/v1/admin/registrations: an organiser registers speakers,
  * staff, exhibitors and guests on any ticket type, hidden ones and closed
- * sales included, with the same checks, seats and passes as anyone. Its
- * field errors are codes, as every organiser endpoint's are.
+ * sales included, with the same checks, seats and passes as anyone.
  */
 static int
 on_behalf_run(struct store *st, struct job *job)

@@ -27,7 +27,7 @@ api_attendee_search(struct http_req *hr)
 		evhttp_clear_headers(&params);
 		http_reply_error(hr, 422, "validation_failed", "search with "
 		    "two to 100 characters of a name", json_pack("{s:s}",
-		    "q", "two to 100 characters"));
+		    "q", "out_of_range"));
 		return;
 	}
 	list = store_attendee_search(hr->w->store, store_current_event(

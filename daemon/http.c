@@ -240,9 +240,11 @@ void
 http_reply_store_error(struct http_req *hr, struct store_error *err)
 {
 	json_t	*fields = err->fields, *body, *current = err->current;
+	json_t	*params = err->params;
 
 	err->fields = NULL;
 	err->current = NULL;
+	err->params = NULL;
 	if (err->status == 503)
 		http_header(hr, "Retry-After", "1");
 	if (err->retry_after > 0) {
@@ -253,11 +255,93 @@ http_reply_store_error(struct http_req *hr, struct store_error *err)
 	}
 	body = json_pack("{s:s, s:s}", "code", err->code, "message",
 	    err->message);
+	if (params != NULL)
+		json_object_set_new(body, "params", params);
 	if (fields != NULL)
 		json_object_set_new(body, "fields", fields);
 	if (current != NULL)
 		json_object_set_new(body, "current", current);
 	http_reply_json(hr, err->status, json_pack("{s:o}", "error", body));
+}
+
+/*
+ * Content-Disposition naming a download after name (a person's, say):
+ * filename= in ASCII for every client, filename*= (RFC 8187) with the real
+ * letters, percent-encoded, so nothing in a name reaches the header as it
+ * is. ext: "pdf".
+ */
+void
+http_disposition(struct http_req *hr, const char *disposition,
+    const char *name, const char *ext)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			*ascii = filename_stem(name, 1);
+	char			*utf8 = filename_stem(name, 0);
+	struct evbuffer		*b = evbuffer_new();
+	char			*value;
+	size_t			 len;
+
+	evbuffer_add_printf(b, "%s; filename=\"%s.%s\"; filename*=UTF-8''",
+	    disposition, ascii, ext);
+	for (const unsigned char *p = (const unsigned char *)utf8; *p != '\0';
+	    p++) {
+		/* attr-char of RFC 8187 as it is, every other byte escaped. */
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || strchr("-._~", *p) != NULL)
+			evbuffer_add(b, p, 1);
+		else
+			evbuffer_add_printf(b, "%%%c%c", hex[*p >> 4],
+			    hex[*p & 15]);
+	}
+	evbuffer_add_printf(b, ".%s", ext);
+	len = evbuffer_get_length(b);
+	value = xmalloc(len + 1);
+	evbuffer_remove(b, value, len);
+	value[len] = '\0';
+	http_header(hr, "Content-Disposition", value);
+	free(value);
+	evbuffer_free(b);
+	free(ascii);
+	free(utf8);
+}
+
+/*
+ * The value of a query parameter (copied into buf), or NULL when it is not
+ * there; "" when it is too long for buf, which is no value we take.
+ */
+const char *
+http_query_value(struct http_req *hr, const char *name, char *buf, size_t len)
+{
+	const char	*q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(
+	    hr->req)), *v;
+	struct evkeyvalq params;
+
+	TAILQ_INIT(&params);
+	if (q == NULL || evhttp_parse_query_str(q, &params) != 0 ||
+	    (v = evhttp_find_header(&params, name)) == NULL) {
+		evhttp_clear_headers(&params);
+		return NULL;
+	}
+	if (strlen(v) >= len)
+		v = "";
+	memcpy(buf, v, strlen(v) + 1);
+	evhttp_clear_headers(&params);
+	return buf;
+}
+
+/* A number in the query (paging): its value, def when absent, -1 if bad. */
+int64_t
+http_query_int(struct http_req *hr, const char *name, int64_t def, int64_t max)
+{
+	char	buf[24], *end;
+	long long v;
+
+	if (http_query_value(hr, name, buf, sizeof buf) == NULL)
+		return def;
+	v = strtoll(buf, &end, 10);
+	if (*buf == '\0' || *end != '\0' || v < 0 || v > max)
+		return -1;
+	return v;
 }
 
 const char *

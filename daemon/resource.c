@@ -77,41 +77,6 @@ resource_id(const char *s)
 	return *end == '\0' && v > 0 && errno != ERANGE ? v : -1;
 }
 
-/* The value of a query parameter (copied into buf), or NULL. */
-static const char *
-query_value(struct http_req *hr, const char *name, char *buf, size_t len)
-{
-	const char	*q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(
-	    hr->req)), *v;
-	struct evkeyvalq params;
-
-	TAILQ_INIT(&params);
-	if (q == NULL || evhttp_parse_query_str(q, &params) != 0 ||
-	    (v = evhttp_find_header(&params, name)) == NULL ||
-	    strlen(v) >= len) {
-		evhttp_clear_headers(&params);
-		return NULL;
-	}
-	memcpy(buf, v, strlen(v) + 1);
-	evhttp_clear_headers(&params);
-	return buf;
-}
-
-/* A paging parameter: its value, def when absent, -1 when invalid. */
-static int64_t
-page_arg(struct http_req *hr, const char *name, int64_t def, int64_t max)
-{
-	char	buf[24], *end;
-	long long v;
-
-	if (query_value(hr, name, buf, sizeof buf) == NULL)
-		return def;
-	v = strtoll(buf, &end, 10);
-	if (*buf == '\0' || *end != '\0' || v < 0 || v > max)
-		return -1;
-	return v;
-}
-
 static void
 not_found(struct http_req *hr, const struct resource *res)
 {
@@ -351,9 +316,9 @@ resource_list(struct http_req *hr)
 		list_query_free(&lq);
 		return;
 	}
-	limit = page_arg(hr, "limit", RESOURCE_PAGE_DEFAULT,
+	limit = http_query_int(hr, "limit", RESOURCE_PAGE_DEFAULT,
 	    RESOURCE_PAGE_MAX);
-	offset = page_arg(hr, "offset", 0, INT32_MAX);
+	offset = http_query_int(hr, "offset", 0, INT32_MAX);
 	if (limit < 1 || offset < 0) {
 		http_reply_error(hr, 422, "validation_failed", "limit is 1 to "
 		    "200 and offset 0 or more", json_pack("{s:s}", limit < 1 ?
@@ -619,7 +584,7 @@ resource_delete(struct http_req *hr)
 		not_found(hr, res);
 		return;
 	}
-	if ((version = resource_id(query_value(hr, "version", buf,
+	if ((version = resource_id(http_query_value(hr, "version", buf,
 	    sizeof buf))) < 0) {
 		http_reply_error(hr, 422, "validation_failed", "name the "
 		    "version you delete: ?version=N", json_pack("{s:s}",

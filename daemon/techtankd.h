@@ -230,6 +230,11 @@ void http_reply_read(struct http_req *, json_t *);
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);
+const char *http_query_value(struct http_req *, const char *, char *, size_t);
+int64_t http_query_int(struct http_req *, const char *, int64_t def,
+	    int64_t max);
+void http_disposition(struct http_req *, const char *disposition,
+	    const char *name, const char *ext);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 void http_client_address(struct http_req *, char *, size_t);
@@ -354,7 +359,7 @@ struct route {
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
-	X(api_invitations) X(admin_exports) X(admin_attendees)
+	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);

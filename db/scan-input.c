@@ -1,7 +1,8 @@
 /*
  * scan-input.c: a scan from the door (POST /api/v1/checkins), parsed and
  * checked before it goes to the writer: a pass code or an attendee id,
- * the checkpoint, and the nonce that makes a retry safe.
+ * the checkpoint, and the nonce that makes a retry safe. Errors are a
+ * code per field ("required", "invalid", "not_a_choice"), as everywhere.
  */
 #include <string.h>
 
@@ -36,29 +37,26 @@ scan_parse(json_t *body, struct scan_input *in)
 
 	memset(in, 0, sizeof *in);
 	if ((code == NULL) == (id == NULL))
-		json_object_set_new(fields, "code", json_string(
-		    "give a pass code or an attendee_id"));
+		json_object_set_new(fields, "code", json_string("required"));
 	else if (code != NULL && (!json_is_string(code) ||
 	    json_string_length(code) == 0 ||
 	    json_string_length(code) > SCAN_CODE_MAX ||
 	    strlen(json_string_value(code)) != json_string_length(code) ||
 	    !utf8_valid(json_string_value(code), json_string_length(code)) ||
 	    text_has_control(json_string_value(code))))
-		json_object_set_new(fields, "code", json_string(
-		    "a pass code is up to 64 characters of text"));
+		json_object_set_new(fields, "code", json_string("invalid"));
 	else if (id != NULL && (!json_is_integer(id) ||
 	    json_integer_value(id) <= 0))
 		json_object_set_new(fields, "attendee_id", json_string(
-		    "an attendee id"));
+		    "invalid"));
 	if (cp != NULL && !json_is_null(cp) && (!json_is_string(cp) ||
 	    strlen(json_string_value(cp)) != json_string_length(cp)))
 		json_object_set_new(fields, "checkpoint", json_string(
-		    "no such checkpoint"));
+		    "not_a_choice"));
 	if (nonce != NULL && (!json_is_string(nonce) ||
 	    strlen(json_string_value(nonce)) != json_string_length(nonce) ||
 	    !printable(json_string_value(nonce), SCAN_NONCE_MAX)))
-		json_object_set_new(fields, "nonce", json_string(
-		    "up to 64 printable characters"));
+		json_object_set_new(fields, "nonce", json_string("invalid"));
 	if (json_object_size(fields) > 0)
 		return fields;
 	in->code = code ? json_string_value(code) : NULL;

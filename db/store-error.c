@@ -1,6 +1,8 @@
 /*
  * store-error.c: the error a store operation hands up: an HTTP status, a
- * code and a message for the JSON error, and the fields at fault.
+ * code and a message for the JSON error, the parameters a page words the
+ * code with ({"left": 2}), and the fields at fault. The message is for
+ * logs and for clients that know no code; pages word the code.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,5 +28,6 @@ store_error_clear(struct store_error *e)
 {
 	json_decref(e->fields);
 	json_decref(e->current);
+	json_decref(e->params);
 	memset(e, 0, sizeof *e);
 }

@@ -42,14 +42,19 @@ seats_json(int64_t left)
 	return left < 0 ? json_null() : json_integer(left);
 }
 
-/* The types on sale: the public ones, or only the one invited to (> 0). */
+/*
+ * The types on sale: the public ones, or only the one invited to (> 0).
+ * *bookable: the seats they offer together, no more than the event has
+ * left (-1: no limit); a hidden type's quota is no seat anyone can book.
+ */
 static json_t *
 ticket_types_json(struct store *st, int64_t event_id, int64_t event_left,
-    int64_t only)
+    int64_t only, int64_t *bookable)
 {
 	static const char	 sql[] =
 	    "SELECT id, name, description, price_ore, quota, confirmed_count,"
-	    " waitlist FROM ticket_types WHERE event_id = ?1"
+	    " waitlist, name_en, description_en, vat_rate"
+	    " FROM ticket_types WHERE event_id = ?1"
 	    " AND (?3 IS NULL AND hidden = 0 OR id = ?3)"
 	    " AND (sale_starts_at IS NULL OR sale_starts_at <= ?2)"
 	    " AND (sale_ends_at IS NULL OR sale_ends_at > ?2)"
@@ -62,22 +67,34 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left,
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
 	if (only > 0)
 		sqlite3_bind_int64(s, 3, only);
+	*bookable = 0;
 	while ((rc = store_step(st, s)) == STORE_ROW) {
 		int64_t	left = store_seats_min(store_seats_left(s, 4, 5), event_left);
 		int	waitlist = sqlite3_column_int(s, 6);
+		json_t	*tt;
 
-		json_array_append_new(list, json_pack(
-		    "{s:I, s:s, s:s, s:I, s:s, s:o, s:b, s:b}",
+		tt = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "name", COL_TEXT(s, 1),
+		    "name_en", COL_TEXT(s, 7),
 		    "description", COL_TEXT(s, 2),
+		    "description_en", COL_TEXT(s, 8),
 		    "price_ore", (json_int_t)sqlite3_column_int64(s, 3),
 		    "currency", "SEK",
-		    "remaining", seats_json(left),
-		    "waitlist", waitlist,
-		    "waitlist_open", waitlist && left == 0));
+		    "vat_rate", (json_int_t)sqlite3_column_int64(s, 9));
+		json_object_set_new(tt, "remaining", seats_json(left));
+		json_object_set_new(tt, "waitlist", json_boolean(waitlist));
+		json_object_set_new(tt, "waitlist_open",
+		    json_boolean(waitlist && left == 0));
+		json_array_append_new(list, tt);
+		if (left < 0 || *bookable < 0)
+			*bookable = -1;
+		else
+			*bookable += left;
 	}
 	sqlite3_reset(s);
+	if (*bookable >= 0 && event_left >= 0 && *bookable > event_left)
+		*bookable = event_left;
 	return store_list_end(list, rc);
 }
 
@@ -106,7 +123,7 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*ev = NULL, *types;
 	char			 starts[32], ends[32];
-	int64_t			 left;
+	int64_t			 left, bookable;
 
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
@@ -137,11 +154,14 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	json_object_set_new(ev, "registration_open",
 	    json_boolean(sqlite3_column_int(s, 15)));
 	sqlite3_reset(s);
-	if ((types = ticket_types_json(st, event_id, left, only)) == NULL) {
+	if ((types = ticket_types_json(st, event_id, left, only,
+	    &bookable)) == NULL) {
 		json_decref(ev);
 		return NULL;
 	}
 	json_object_set_new(ev, "ticket_types", types);
+	/* What a visitor can book: "remaining" counts hidden types' seats. */
+	json_object_set_new(ev, "bookable", seats_json(bookable));
 out:
 	sqlite3_reset(s);
 	return ev;

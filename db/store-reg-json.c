@@ -75,6 +75,31 @@ attendees_json(struct store *st, int64_t reg_id)
 }
 
 /*
+ * What the registration costs: the ticket type's price for each confirmed
+ * attendee (the waitlisted pay once they get a seat), in öre. Prices are
+ * set without VAT, as Swedish conference prices for companies are; the
+ * VAT at the type's rate is added and rounded to the öre, half up.
+ */
+static json_t *
+price_json(int64_t unit, int64_t vat_rate, int64_t confirmed)
+{
+	int64_t	subtotal = unit * confirmed;
+	int64_t	vat = (subtotal * vat_rate + 50) / 100;
+	json_t	*p;
+
+	p = json_pack("{s:s, s:I, s:I, s:b, s:I, s:I, s:I}",
+	    "currency", "SEK",
+	    "unit_ore", (json_int_t)unit,
+	    "vat_rate", (json_int_t)vat_rate,
+	    "vat_included", 0,
+	    "attendees", (json_int_t)confirmed,
+	    "subtotal_ore", (json_int_t)subtotal,
+	    "vat_ore", (json_int_t)vat);
+	json_object_set_new(p, "total_ore", json_integer(subtotal + vat));
+	return p;
+}
+
+/*
  * The registration as the API shows it to the holder of its manage link;
  * NULL when there is no such registration or the database failed. Where
  * the pages that take the link live is the daemon's business, not ours.
@@ -85,7 +110,10 @@ store_registration_json(struct store *st, int64_t id)
 	static const char	 sql[] =
 	    "SELECT r.id, r.status, r.manage_token, r.created_at, e.timezone,"
 	    " t.id, t.name, r.contact_first_name, r.contact_last_name,"
-	    " r.contact_email, r.contact_company, r.contact_phone, e.name"
+	    " r.contact_email, r.contact_company, r.contact_phone, e.name,"
+	    " e.name_en, t.name_en, t.price_ore, t.vat_rate, (SELECT count(*)"
+	    "  FROM attendees a WHERE a.registration_id = r.id"
+	    "  AND a.status = 'confirmed')"
 	    " FROM registrations r JOIN events e ON e.id = r.event_id"
 	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -98,18 +126,21 @@ store_registration_json(struct store *st, int64_t id)
 		return NULL;
 	}
 	timefmt_iso(sqlite3_column_int64(s, 3), COL_TEXT(s, 4), created);
-	r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s},"
+	r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s, s:s},"
 	    " s:{s:s, s:s, s:s, s:s, s:s}}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
 	    "status", COL_TEXT(s, 1),
 	    "manage_token", COL_TEXT(s, 2),
 	    "created_at", created,
 	    "event", COL_TEXT(s, 12),
+	    "event_en", COL_TEXT(s, 13),
 	    "ticket_type", "id", (json_int_t)sqlite3_column_int64(s, 5),
-	    "name", COL_TEXT(s, 6),
+	    "name", COL_TEXT(s, 6), "name_en", COL_TEXT(s, 14),
 	    "contact", "first_name", COL_TEXT(s, 7), "last_name", COL_TEXT(s, 8),
 	    "email", COL_TEXT(s, 9), "company", COL_TEXT(s, 10),
 	    "phone", COL_TEXT(s, 11));
+	json_object_set_new(r, "price", price_json(sqlite3_column_int64(s, 15),
+	    sqlite3_column_int64(s, 16), sqlite3_column_int64(s, 17)));
 	sqlite3_reset(s);
 	if ((attendees = attendees_json(st, id)) == NULL) {
 		json_decref(r);

@@ -196,6 +196,8 @@ sessions_sign_up(struct store *st, const struct reg_input *in, size_t nth,
 		if (found && !free_seat) {
 			store_error_set(err, 409, "session_full",
 			    "%s is fully booked", COL_TEXT(s, 0));
+			err->params = json_pack("{s:I, s:s}", "session",
+			    (json_int_t)p->sessions[i], "title", COL_TEXT(s, 0));
 			xasprintf(&msg, "%s is fully booked", COL_TEXT(s, 0));
 			reg_field_error(in, err, path, "full", msg);
 			free(msg);
@@ -293,6 +295,8 @@ store_register(struct store *st, const struct reg_input *in,
 		    "this ticket type is fully booked" :
 		    "only %lld seats are left for this ticket type",
 		    (long long)seats.left);
+		err->params = json_pack("{s:I, s:I}", "left",
+		    (json_int_t)seats.left, "wanted", (json_int_t)in->nattendees);
 		return -1;
 	}
 

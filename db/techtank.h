@@ -45,6 +45,9 @@ size_t utf8_count(const char *);
 int text_has_control(const char *);
 char *text_trim(const char *);
 const char *text_clean(const char *, size_t len, char **out);
+
+/* filename.c */
+char *filename_stem(const char *, int ascii);
 const char *validate_name(const char *);
 const char *validate_email(const char *);
 const char *validate_phone(const char *);
@@ -211,6 +214,7 @@ struct store_error {
 	int	 retry_after;	/* seconds, for 429 and 503; 0: none */
 	json_t	*fields;	/* owned; may be NULL */
 	json_t	*current;	/* owned: the copy a stale edit missed */
+	json_t	*params;	/* owned: what the page words the code with */
 };
 void store_error_set(struct store_error *, int, const char *, const char *,
 	    ...) TT_PRINTFLIKE(4, 5);
@@ -256,5 +260,10 @@ int64_t store_registration_by_token(struct store *, const char *token);
 
 /* store-reg-json.c: a registration as the API shows it */
 json_t *store_registration_json(struct store *, int64_t id);
+
+/* store-listed.c: the public attendee list */
+json_t *store_listed_json(struct store *, int64_t event_id, int64_t offset,
+	    int64_t limit);
+
 
 #endif

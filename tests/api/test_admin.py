@@ -342,7 +342,7 @@ def test_organisers_register_speakers_on_hidden_ticket_types(admin):
     body = registration(1, ticket_type=tt["id"])
     public = admin.register(body)
     assert public.status_code == 422 and public.json()["error"]["fields"] == {
-        "ticket_type": "not on sale"}
+        "ticket_type": "not_a_choice"}
     assert tt["id"] not in [t["id"] for t in admin.get("/api/v1/event").json()["ticket_types"]]
     r = admin.anna.post(admin.url + "/api/v1/admin/registrations", json=body, timeout=30)
     assert r.status_code == 403
@@ -394,9 +394,8 @@ def test_on_behalf_field_errors_are_codes_the_console_words(admin):
         "privacy_accepted": "required", "attendees.0.first_name": "required",
         "attendees.0.email": "invalid", "attendees.0.company": "too_long",
         "attendees.0.dietary": "invalid", "contact.phone": "invalid"}
-    public = admin.register(bad).json()["error"]["fields"]
-    assert public["attendees.0.email"] == "not an email address"
-    assert public["privacy_accepted"] == "the privacy notice must be accepted"
+    # The public registration sends the same codes: its page words them.
+    assert admin.register(bad).json()["error"]["fields"] == r.json()["error"]["fields"]
     r = on_behalf(registration(1, ticket_type=999999))
     assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not_a_choice"}
     r = on_behalf({"ticket_type": "1", "attendees": [], "contact": None})

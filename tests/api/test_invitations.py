@@ -112,9 +112,11 @@ def test_the_link_shows_the_event_and_that_one_ticket_type(admin):
     inv = r.json()
     # The shape of the public event, with the one type invited to.
     assert set(inv) == set(public)
-    assert {k: v for k, v in inv.items() if k != "ticket_types"} == \
-        {k: v for k, v in public.items() if k != "ticket_types"}
+    # "bookable" is what the types shown offer: here the one invited to.
+    assert {k: v for k, v in inv.items() if k not in ("ticket_types", "bookable")} == \
+        {k: v for k, v in public.items() if k not in ("ticket_types", "bookable")}
     assert [t["id"] for t in inv["ticket_types"]] == [SPEAKER]
+    assert inv["bookable"] == inv["ticket_types"][0]["remaining"]
     assert set(inv["ticket_types"][0]) == set(public["ticket_types"][0])
     assert inv["ticket_types"][0]["name"] == "Speaker"
     assert inv["ticket_types"][0]["remaining"] == 15
@@ -146,7 +148,7 @@ def test_a_type_past_its_sale_is_not_offered(admin):
     r = invitation(admin, tt["invitation_code"])
     assert r.status_code == 200 and r.json()["ticket_types"] == []
     r = admin.register(invited(tt["id"], tt["invitation_code"]))
-    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not on sale"}
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not_a_choice"}
 
 
 # --- registering with it --------------------------------------------------------
@@ -167,7 +169,7 @@ def test_the_right_code_books_a_hidden_type(admin):
 def test_without_the_code_or_with_another_one_a_hidden_type_is_refused(admin):
     speaker = code_of(admin, SPEAKER)
     r = admin.register(registration(1, ticket_type=SPEAKER))
-    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not on sale"}
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not_a_choice"}
     for wrong in (other_code(speaker), code_of(admin, MEMBER), "a" * 24):
         r = admin.register(invited(SPEAKER, wrong))
         assert r.status_code == 422, wrong
@@ -370,7 +372,7 @@ def test_invalid_utf8_in_an_invitation_is_refused(admin):
 def test_a_null_invitation_is_none(admin):
     assert admin.register(invited(MEMBER, None)).status_code == 201
     r = admin.register(invited(SPEAKER, None))
-    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not on sale"}
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"ticket_type": "not_a_choice"}
 
 
 # --- the access log ---------------------------------------------------------------

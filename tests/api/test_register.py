@@ -12,7 +12,7 @@ def test_register_one(daemon):
     assert reg["status"] == "confirmed"
     assert len(reg["manage_token"]) >= 22
     assert reg["manage_token"] in reg["manage_url"]
-    assert reg["ticket_type"] == {"id": 1, "name": "Member"}
+    assert reg["ticket_type"] == {"id": 1, "name": "Member", "name_en": ""}
     a = reg["attendees"][0]
     assert a["status"] == "confirmed" and a["pass_code"].startswith("TT-")
     assert a["first_name"] == "Åsa" and a["last_name"] == "Lindström-Öberg"

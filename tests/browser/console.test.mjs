@@ -194,8 +194,9 @@ test('an organiser sets up an event with two ticket types, makes it current, and
     await pub.page.locator('.ticket-option').first().waitFor();
     const options = await pub.page.locator('.ticket-option label').allTextContents();
     assert.equal(options.length, 2);
-    assert.match(options[0], /Medlem.*2 500,50 kr/);
-    assert.match(options[1], /Ej medlem.*3 500 kr/);
+    // The English page: the English names the organiser gave, kronor the English way.
+    assert.match(options[0], /^Member.*SEK 2,500\.50 excl\. VAT/);
+    assert.match(options[1], /^Non-member.*SEK 3,500 excl\. VAT/);
     assert.match(await pub.page.locator('#event-summary').textContent(), /Techtank Conference 2027 · 30 November – 1 December 2027 · Karlshamn/);
     assert.deepEqual(real(pub.problems), []);
   } finally {

@@ -229,7 +229,7 @@ test('a ticket type filled meanwhile with no waitlist says it is full; one with 
     await signIn(page);
     await openRegister(page);
     const option = page.locator(`.ticket-option[data-ticket-type-id="${exhibitor.id}"]`);
-    assert.match(await option.textContent(), /Exhibitor.*Hidden.*Exhibitor.*1 seats left/);
+    assert.match(await option.textContent(), /Exhibitor.*Hidden.*Exhibitor.*1 seat left/);
     assert.match(await page.locator(`.ticket-option[data-ticket-type-id="${guest.id}"]`).textContent(),
       /Full: the person goes on the waitlist/);
     // Someone else takes the last seat while this form is open.

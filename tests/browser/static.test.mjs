@@ -25,7 +25,7 @@ test('sv.json and en.json have the same keys and no empty messages', () => {
   }
 });
 
-test('every message key used by the pages exists', () => {
+test('every message key used by the pages exists', async () => {
   const used = new Set();
   for (const f of htmlFiles) {
     for (const m of read(f).matchAll(/data-i18n="([^"]+)"/g)) used.add(m[1]);
@@ -47,7 +47,13 @@ test('every message key used by the pages exists', () => {
   for (const k of ['talk', 'keynote', 'panel', 'break', 'meal', 'visit']) used.add(`kind.${k}`);
   for (const k of ['confirmed', 'waitlisted', 'partial', 'cancelled']) used.add(`status.${k}`);
   for (const f of ['html', 'js', 'json', 'css']) for (const k of [...used]) if (k.endsWith(`.${f}`)) used.delete(k);
-  const missing = [...used].filter((k) => !(k in en));
+  // The words for the server's codes (web/js/errors.js).
+  const errors = await import(new URL(`file://${path.join(web, 'js', 'errors.js')}`).href);
+  for (const c of errors.ERROR_CODES) used.add(`error.code.${c}`);
+  for (const c of errors.FIELD_CODES) used.add(`error.field.${c}`);
+  for (const w of errors.FIELD_WORDS) used.add(`error.field.${w}`);
+  // A key worded by number is there as "key.one" and "key.other".
+  const missing = [...used].filter((k) => !(k in en) && !(`${k}.other` in en && `${k}.one` in en));
   assert.deepEqual(missing, []);
 });
 

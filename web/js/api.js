@@ -28,8 +28,3 @@ export async function api(method, path, { body, headers = {} } = {}) {
   }
   return { status: res.status, body: data, headers: res.headers };
 }
-
-/** The server's error message from an error answer, or null. */
-export function errorMessage(body) {
-  return body && body.error && typeof body.error.message === 'string' ? body.error.message : null;
-}

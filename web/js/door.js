@@ -2,7 +2,8 @@
 // passes with a USB scanner (it types the code and Enter), the camera, or
 // a name search. Every answer fills the screen in a colour with a sound,
 // and the page is ready for the next scan at once.
-import { api, errorMessage } from './api.js';
+import { api } from './api.js';
+import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { hhmm } from './format.js';
@@ -120,7 +121,7 @@ async function submitScan(body) {
     return;
   }
   if (r.status !== 200 || !r.body) {
-    alertMsg(r.status === 0 ? t('common.network_error') : (errorMessage(r.body) || t('common.server_error', { status: r.status })));
+    alertMsg(errorText(r));
     sound('error');
     return;
   }

@@ -44,14 +44,20 @@ export function formatDateTime(iso, lang) {
   return time ? `${formatDay(day, lang, { weekday: false })}, ${time}` : formatDay(day, lang, { weekday: false });
 }
 
-/** 250000 öre -> "2 500 kr"; 123450 -> "1 234,50 kr". */
-export function formatPrice(ore) {
-  const n = Number(ore) || 0;
-  const kr = Math.trunc(n / 100);
+/**
+ * Kronor from öre, exactly (no floating point), as each language writes
+ * them: 125000 -> "1 250 kr" (sv) or "SEK 1,250" (en); 123450 ->
+ * "1 234,50 kr" or "SEK 1,234.50".
+ */
+export function formatPrice(ore, lang = 'sv') {
+  const n = Math.trunc(Number(ore) || 0);
+  const kr = Math.trunc(Math.abs(n) / 100);
   const rest = Math.abs(n % 100);
-  const grouped = String(Math.abs(kr)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  const en = lang === 'en';
+  const grouped = String(kr).replace(/\B(?=(\d{3})+(?!\d))/g, en ? ',' : ' ');
   const sign = n < 0 ? '-' : '';
-  return rest ? `${sign}${grouped},${String(rest).padStart(2, '0')} kr` : `${sign}${grouped} kr`;
+  const amount = rest ? `${grouped}${en ? '.' : ','}${String(rest).padStart(2, '0')}` : grouped;
+  return en ? `${sign}SEK ${amount}` : `${sign}${amount} kr`;
 }
 
 // ------------------------------------------------ wall-clock times in a zone

@@ -46,11 +46,49 @@ export function getLang() {
   return lang;
 }
 
-/** Message for key with {placeholders} filled in; the key itself if missing. */
-export function t(key, args) {
+/**
+ * A text the organisers give in both languages: obj[field] is the Swedish
+ * one, obj[field + '_en'] the English one, used on the English page where
+ * it was filled in.
+ */
+export function pick(obj, field) {
+  if (!obj) return '';
+  const en = obj[`${field}_en`];
+  if (lang === 'en' && typeof en === 'string' && en.trim()) return en;
+  return typeof obj[field] === 'string' ? obj[field] : '';
+}
+
+const own = (o, k) => !!o && Object.prototype.hasOwnProperty.call(o, k);
+const pluralRules = {};
+
+/**
+ * The key a count picks: "key.one" or "key.other" (Intl.PluralRules of the
+ * page's language) where the catalogue words key by number, else key.
+ */
+function pluralKey(key, count) {
+  if (typeof count !== 'number' || !Number.isFinite(count)) return key;
   const cat = catalogues[lang] || {};
-  let msg = Object.prototype.hasOwnProperty.call(cat, key) ? cat[key]
-    : (catalogues.en && Object.prototype.hasOwnProperty.call(catalogues.en, key) ? catalogues.en[key] : key);
+  if (!own(cat, `${key}.other`) && !own(catalogues.en, `${key}.other`)) return key;
+  if (!pluralRules[lang]) pluralRules[lang] = new Intl.PluralRules(lang);
+  const exact = `${key}.${pluralRules[lang].select(count)}`;
+  return own(cat, exact) || own(catalogues.en, exact) ? exact : `${key}.other`;
+}
+
+/** Whether the catalogues word key (by itself or by number). */
+export function has(key) {
+  return own(catalogues[lang], key) || own(catalogues.en, key)
+    || own(catalogues[lang], `${key}.other`) || own(catalogues.en, `${key}.other`);
+}
+
+/**
+ * Message for key with {placeholders} filled in; the key itself if missing.
+ * A key worded by number ("key.one", "key.other") is chosen by args.n, or
+ * by args[count] when count names another argument.
+ */
+export function t(key, args, count = 'n') {
+  const cat = catalogues[lang] || {};
+  key = pluralKey(key, args ? args[count] : undefined);
+  let msg = own(cat, key) ? cat[key] : (own(catalogues.en, key) ? catalogues.en[key] : key);
   if (args) {
     msg = msg.replace(/\{(\w+)\}/g, (m, name) =>
       (Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m));

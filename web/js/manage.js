@@ -1,10 +1,11 @@
 // "My registration" through the private link (manage.html#t=TOKEN[&new=1]).
 // The token lives in the URL fragment, which browsers never send to servers
 // or put in Referer headers.
-import { api, errorMessage } from './api.js';
+import { api } from './api.js';
+import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear, copyText } from './dom.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, formatPrice } from './format.js';
 
 const { t } = i18n;
 
@@ -23,7 +24,7 @@ let token = null;
 let isNew = false;
 let reg = null;
 let state = 'loading'; // loading | ok | not_found | no_token | error
-let errorText = '';
+let failure = null; // the answer that failed, worded at each render
 let justCancelled = false;
 let cancelling = false;
 
@@ -69,13 +70,54 @@ function passCode(code, labelId) {
   return p;
 }
 
-/** Download links for the printable pass (PDF) and the phone image (PNG). */
+function attendeePath(a) {
+  return `/api/v1/registrations/${encodeURIComponent(token)}/attendees/${encodeURIComponent(a.id)}`;
+}
+
+/**
+ * Download links for the printable pass (PDF) and the phone image (PNG).
+ * The server names the files after the person (Content-Disposition), so
+ * the download attribute names none.
+ */
 function passLinks(a) {
-  const base = `/api/v1/registrations/${encodeURIComponent(token)}/attendees/${encodeURIComponent(a.id)}/pass`;
+  const base = `${attendeePath(a)}/pass`;
   return el('p', { class: 'pass-links' },
-    el('a', { href: `${base}.pdf`, class: 'pass-link', download: 'pass.pdf' }, t('manage.pass_pdf')),
+    el('a', { href: `${base}.pdf`, class: 'pass-link', download: true }, t('manage.pass_pdf')),
     ' ',
-    el('a', { href: `${base}.png`, class: 'pass-link', download: 'pass.png' }, t('manage.pass_png')));
+    el('a', { href: `${base}.png`, class: 'pass-link', download: true }, t('manage.pass_png')));
+}
+
+/** The pass code as a QR code, as the door's scanner reads it. */
+function passQR(a) {
+  return el('img', {
+    class: 'pass-qr', src: `${attendeePath(a)}/qr.svg`, width: 200, height: 200,
+    alt: t('manage.qr_alt', { name: fullName(a), code: a.pass_code }),
+  });
+}
+
+/**
+ * What the registration costs: the price of each confirmed attendee's
+ * ticket, VAT and the total, from the server's sums in öre; a free ticket
+ * says so, with no VAT line.
+ */
+function pricePanel() {
+  const p = reg.price;
+  if (!p || typeof p.unit_ore !== 'number') return null;
+  const lang = i18n.getLang();
+  const dl = el('dl', { class: 'details price', id: 'price' });
+  if (p.unit_ore === 0) {
+    dl.append(el('dt', {}, t('price.each')), el('dd', { id: 'price-total' }, t('price.free')));
+  } else {
+    dl.append(
+      el('dt', {}, t('price.each')), el('dd', {}, t('price.excl_vat', { price: formatPrice(p.unit_ore, lang) })),
+      el('dt', {}, t('price.attendees', { n: p.attendees })), el('dd', {}, formatPrice(p.subtotal_ore, lang)),
+      el('dt', {}, t('price.vat', { rate: p.vat_rate })), el('dd', {}, formatPrice(p.vat_ore, lang)),
+      el('dt', {}, t('price.total')), el('dd', { id: 'price-total', class: 'price-total' }, formatPrice(p.total_ore, lang)));
+  }
+  return el('section', { class: 'panel', 'aria-labelledby': 'price-heading' },
+    el('h2', { id: 'price-heading' }, t('price.heading')),
+    dl,
+    p.unit_ore !== 0 && p.attendees === 0 ? el('p', { class: 'muted' }, t('price.none_confirmed')) : '');
 }
 
 function attendeeCard(a, i) {
@@ -88,6 +130,7 @@ function attendeeCard(a, i) {
     li.append(el('div', { class: 'pass' },
       el('p', { class: 'pass-label', id }, t('manage.pass_code')),
       passCode(a.pass_code, id),
+      passQR(a),
       el('p', { class: 'pass-hint' }, t('manage.pass_hint')),
       passLinks(a)));
   } else if (a.status === 'waitlisted') {
@@ -163,7 +206,7 @@ function render() {
   }
   if (state === 'error') {
     i18n.setText(title, 'manage.heading');
-    pageAlert.textContent = errorText;
+    pageAlert.textContent = errorText(failure);
     const retry = el('button', { type: 'button', class: 'button' }, t('common.retry'));
     retry.addEventListener('click', load);
     content.append(el('p', {}, retry));
@@ -180,15 +223,19 @@ function render() {
   document.title = t('manage.page_title');
 
   const link = manageLink();
+  const lang = i18n.getLang();
   if (isNew && !cancelled) content.append(nextSteps(link));
 
   const summary = el('section', { class: 'panel summary', 'aria-labelledby': 'summary-heading' },
     el('h2', { id: 'summary-heading' }, t('manage.summary_heading')),
     el('dl', { class: 'details' },
       el('dt', {}, t('manage.status')), el('dd', { id: 'registration-status' }, statusBadge(reg.status)),
-      dlRow('manage.ticket_type', reg.ticket_type && reg.ticket_type.name),
+      dlRow('manage.event', lang === 'en' && reg.event_en ? reg.event_en : reg.event),
+      dlRow('manage.ticket_type', i18n.pick(reg.ticket_type, 'name')),
       dlRow('manage.registered_at', reg.created_at ? formatDateTime(reg.created_at, i18n.getLang()) : '')));
   content.append(summary);
+  const price = pricePanel();
+  if (price) content.append(price);
 
   const attendees = Array.isArray(reg.attendees) ? reg.attendees : [];
   const list = el('ul', { class: 'attendee-cards', id: 'attendee-list' });
@@ -245,8 +292,7 @@ async function confirmCancel() {
     title.focus();
     return;
   }
-  dialogAlert.textContent = res.status === 0 ? t('common.network_error')
-    : (errorMessage(res.body) || t('common.server_error', { status: res.status }));
+  dialogAlert.textContent = errorText(res);
 }
 
 async function load() {
@@ -270,8 +316,7 @@ async function load() {
   } else {
     reg = null;
     state = 'error';
-    errorText = res.status === 0 ? t('common.network_error')
-      : (errorMessage(res.body) || t('common.server_error', { status: res.status }));
+    failure = res;
   }
   render();
 }

@@ -1,5 +1,6 @@
 // Public programme page (index.html).
-import { api, errorMessage } from './api.js';
+import { api } from './api.js';
+import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { hhmm, datePart, formatDay } from './format.js';
@@ -19,9 +20,10 @@ function renderEvent() {
   const where = document.getElementById('event-where');
   const seats = document.getElementById('event-seats');
   if (!event) return;
+  const eventName = i18n.pick(event, 'name');
   delete name.dataset.i18n;
-  name.textContent = event.name || t('common.brand');
-  document.title = t('programme.page_title_event', { name: event.name || t('common.brand') });
+  name.textContent = eventName || t('common.brand');
+  document.title = t('programme.page_title_event', { name: eventName || t('common.brand') });
 
   const start = datePart(event.starts_at);
   const end = datePart(event.ends_at);
@@ -42,10 +44,13 @@ function renderEvent() {
   clear(where);
   if (place) where.append(el('span', { class: 'visually-hidden' }, t('programme.where'), ' '), place);
 
+  // The seats of the ticket types on sale to anyone: a hidden type's
+  // quota is no seat a visitor can book ("bookable", not "remaining").
   clear(seats);
-  if (typeof event.remaining === 'number') {
-    seats.textContent = event.remaining > 0
-      ? t('programme.seats_left', { n: event.remaining })
+  const types = Array.isArray(event.ticket_types) ? event.ticket_types : [];
+  if (types.length && typeof event.bookable === 'number') {
+    seats.textContent = event.bookable > 0
+      ? t('programme.seats_left', { n: event.bookable })
       : t('programme.full');
   }
 }
@@ -153,9 +158,7 @@ async function main() {
   if (e.status === 200 && e.body) event = e.body;
   if (p.status === 200 && p.body) programme = p.body;
   if (!event || !programme) {
-    const msg = errorMessage(e.body) || errorMessage(p.body);
-    failed = (e.status === 0 || p.status === 0) ? t('common.network_error')
-      : (msg || t('programme.load_failed'));
+    failed = errorText(e.status !== 200 ? e : p, 'programme.load_failed');
     document.getElementById('programme-loading').hidden = true;
   }
   render();

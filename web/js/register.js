@@ -2,7 +2,8 @@
 // invitation link (the console shows one per hidden ticket type): the page
 // offers only the ticket type of that code, sends the code with the
 // registration, and says so plainly when the code opens nothing.
-import { api, errorMessage } from './api.js';
+import { api } from './api.js';
+import { errorText, fieldText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { formatPrice, datePart, formatDay, hhmm } from './format.js';
@@ -25,6 +26,7 @@ let blockSeq = 0;
 let sameAsBox = null; // "same as contact person" checkbox of the first attendee
 let notOpen = false; // no event is set up: nothing to register for
 let programme = null; // { eventId, sessions }: the current event's sign-up sessions
+let fullSession = null; // { id, title }: the session a 409 said is full
 // The code of an invitation link, or null on the public registration.
 const invitationCode = new URLSearchParams(window.location.search).get('invitation');
 
@@ -60,10 +62,10 @@ function ticketOption(tt, selectedId) {
   if (String(tt.id) === selectedId && !soldOut) input.checked = true;
   const label = el('label', { for: id },
     el('span', { class: 'ticket-head' },
-      el('span', { class: 'ticket-name' }, tt.name || ''),
+      el('span', { class: 'ticket-name' }, i18n.pick(tt, 'name')),
       el('span', { class: 'ticket-price' },
-        tt.price_ore ? formatPrice(tt.price_ore) : t('register.ticket_free'))),
-    tt.description ? el('span', { class: 'ticket-desc' }, tt.description) : '',
+        tt.price_ore ? t('price.excl_vat', { price: formatPrice(tt.price_ore, i18n.getLang()) }) : t('register.ticket_free'))),
+    i18n.pick(tt, 'description') ? el('span', { class: 'ticket-desc' }, i18n.pick(tt, 'description')) : '',
     seats ? el('span', { class: `ticket-seats${tt.waitlist_open ? ' ticket-seats--waitlist' : ''}${soldOut ? ' ticket-seats--soldout' : ''}` }, seats) : '');
   return el('div', { class: `ticket-option${soldOut ? ' ticket-option--disabled' : ''}` }, input, label);
 }
@@ -95,8 +97,9 @@ function renderEventSummary() {
     ? t('programme.date_range', { start: formatDay(start, lang, { weekday: false, year: false }), end: formatDay(end, lang, { weekday: false }) })
     : formatDay(start, lang, { weekday: false });
   const city = event.venue && event.venue.city;
-  p.textContent = [event.name, dates, city].filter(Boolean).join(' · ');
-  document.title = t('register.page_title_event', { name: event.name || t('common.brand') });
+  const name = i18n.pick(event, 'name');
+  p.textContent = [name, dates, city].filter(Boolean).join(' · ');
+  document.title = t('register.page_title_event', { name: name || t('common.brand') });
 }
 
 // -------------------------------------------------------------- attendees
@@ -307,29 +310,18 @@ function errorElementFor(key, control) {
   return form.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
 }
 
-/**
- * The server's messages are in English. Where the reason is plain from the
- * form itself (an empty required field, no ticket chosen, privacy not
- * accepted) we say it in the page's language; otherwise the server's text.
- */
-function localMessage(key, controls) {
-  if (key === 'ticket_type') {
-    return form.querySelector('input[name="ticket_type"]:checked') ? null : t('error.ticket_type');
-  }
-  if (key === 'privacy_accepted') {
-    return controls[0] && !controls[0].checked ? t('error.privacy') : null;
-  }
-  if (key === 'invitation') return t('register.invitation_revoked');
-  const text = controls.filter((c) => c.matches('input[type="text"], input[type="email"], input[type="tel"], textarea'));
-  if (text.length && text.every((c) => !c.value.trim())) return t('error.required');
-  return null;
+/** The words for one field's code; too_long says the field's own limit. */
+function fieldMessage(key, code, controls) {
+  const max = controls[0] && controls[0].maxLength > 0 ? controls[0].maxLength : undefined;
+  const session = /\.sessions$/.test(key) && fullSession ? fullSession.title : undefined;
+  return fieldText(key, code, { max, title: session });
 }
 
 /**
  * Show the 422 (or 409 session_full) messages beside their fields; returns
  * how many were placed. With echo, the alert repeats the messages too.
  */
-function showFieldErrors(fields, { echo = false } = {}) {
+function showFieldErrors(fields, { echo = false, extra = null } = {}) {
   const unplaced = [];
   let firstFocus = null;
   let placed = 0;
@@ -342,7 +334,7 @@ function showFieldErrors(fields, { echo = false } = {}) {
   const keys = Object.keys(fields).sort((a, b) => position(a) - position(b));
   for (const key of keys) {
     const controls = Array.from(form.querySelectorAll(`[data-field="${CSS.escape(key)}"]`));
-    const message = localMessage(key, controls) || String(fields[key]);
+    const message = fieldMessage(key, fields[key], controls);
     const errorEl = errorElementFor(key, controls[0]);
     if (!errorEl) {
       unplaced.push(message);
@@ -360,6 +352,7 @@ function showFieldErrors(fields, { echo = false } = {}) {
     }
   }
   const summary = [t('register.errors_summary', { n: keys.length })];
+  if (extra) summary.push(extra);
   if (unplaced.length) summary.push(...unplaced);
   showAlert(summary.join(' '));
   if (firstFocus) {
@@ -441,8 +434,14 @@ async function onSubmit(ev) {
   if (res.status >= 400 && res.status < 500 && code !== 'idempotency_key_reused') {
     idempotencyKey = newKey(); // nothing was written: the next attempt is a new one
   }
-  if (code === 'session_full' && res.body.error.fields && Object.keys(res.body.error.fields).length) {
-    showFieldErrors(sessionFullFields(res.body.error.fields), { echo: true });
+  if (code === 'session_full') {
+    markSessionFull(res.body.error.params);
+    if (res.body.error.fields && Object.keys(res.body.error.fields).length) {
+      showFieldErrors(res.body.error.fields, { echo: true });
+    } else {
+      showAlert(errorText(res));
+      alertBox.focus();
+    }
     // Show the seats left now, so the person can choose another session.
     loadSignups();
     return;
@@ -452,41 +451,23 @@ async function onSubmit(ev) {
     showFieldErrors(res.body.error.fields);
     return;
   }
-  let message;
-  if (res.status === 0) message = t('common.network_error');
-  else if (code === 'full') message = errorMessage(res.body) || t('register.full');
-  else message = errorMessage(res.body) || t('common.server_error', { status: res.status });
-  showAlert(message);
+  showAlert(errorText(res));
   alertBox.focus();
   if (code === 'full') refreshEvent();
 }
 
 /**
- * A 409 session_full names the session by its title ("<title> is fully
- * booked", in English). Find it among the sign-up sessions: show it as full
- * at once (untick it, so a retry can go through) and say so in the page's
- * language; otherwise keep the server's message.
+ * A 409 session_full names the session ({session, title}): show it as full
+ * at once and untick it, so that a retry can go through.
  */
-function sessionFullFields(fields) {
-  const out = {};
-  for (const [key, raw] of Object.entries(fields)) {
-    const text = String(raw);
-    let hit = null;
-    if (/^attendees\.\d+\.sessions$/.test(key)) {
-      for (const s of signupSessions) {
-        if (s.title && text.startsWith(s.title) && (!hit || s.title.length > hit.title.length)) hit = s;
-      }
-    }
-    if (hit) {
-      hit.remaining = 0;
-      out[key] = t('register.session_full_error', { title: hit.title });
-    } else {
-      out[key] = text;
-    }
-  }
+function markSessionFull(p) {
+  fullSession = null;
+  if (!p || typeof p !== 'object') return;
+  const hit = signupSessions.find((s) => s.id === p.session);
+  fullSession = { id: p.session, title: hit ? hit.title : String(p.title || '') };
+  if (hit) hit.remaining = 0;
   for (const fs of attendeeBlocks()) renderSignups(fs);
   renumber();
-  return out;
 }
 
 async function loadSignups() {
@@ -554,7 +535,7 @@ async function main() {
     document.getElementById('not-open').hidden = false;
   } else {
     document.getElementById('ticket-loading').hidden = true;
-    showAlert(r.status === 0 ? t('common.network_error') : (errorMessage(r.body) || t('register.event_failed')));
+    showAlert(errorText(r, 'register.event_failed'));
   }
 }
 
