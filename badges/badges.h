@@ -41,6 +41,17 @@ PangoLayout *text_fit(cairo_t *, const char *text, int bold, double max_pt,
 void text_extents(PangoLayout *, double *w, double *h);
 void text_draw(cairo_t *, PangoLayout *, double x, double y, double w,
 	    int centre);
+enum text_wrap {
+	TEXT_WORDS,		/* at spaces and hyphens only */
+	TEXT_CHARS,		/* inside words too, where nothing else fits */
+};
+PangoLayout *text_block_fit(cairo_t *, const char *text, int bold,
+	    double max_pt, double min_pt, double w, double h, int max_lines,
+	    enum text_wrap);
+PangoLayout *text_block_cut(cairo_t *, const char *text, int bold, double pt,
+	    double w, double h, int max_lines);
+void text_draw_block(cairo_t *, PangoLayout *, double x, double y, double w);
+double text_size(PangoLayout *);
 
 /* qr.c */
 int qr_draw(cairo_t *, const char *code, double x, double y, double size,
@@ -50,8 +61,19 @@ int qr_version(const char *code);
 /* tags.c */
 void badge_tag_draw(cairo_t *, double w, double h, const struct badge_event *,
 	    const struct badge_person *);
-double badge_name_fit(cairo_t *, const char *first, double tag_w,
-	    double tag_h, double *w, double *h, double *box_w, double *box_h);
+/* A tag's text column as laid out: what badge_tag_draw prints. */
+enum tag_part { TAG_FIRST, TAG_FULL, TAG_COMPANY, TAG_MARKS, TAG_EVENT,
+	TAG_PARTS };
+struct tag_plan {
+	PangoLayout	*layout[TAG_PARTS];	/* NULL: nothing to print */
+	double		 pt[TAG_PARTS];		/* the size chosen */
+	double		 y[TAG_PARTS];		/* its top */
+	int		 cut[TAG_PARTS];	/* ends in an ellipsis */
+	double		 x, w, top, bottom;	/* the column */
+};
+void badge_tag_plan(cairo_t *, double w, double h, const struct badge_event *,
+	    const struct badge_person *, struct tag_plan *);
+void badge_tag_plan_free(struct tag_plan *);
 int badge_tags_pdf(const struct badge_layout *, const struct badge_event *,
 	    const struct badge_people *, double off_x, double off_y,
 	    const char *path, char **cause);

@@ -66,35 +66,12 @@ tag_geometry(double w, double h, struct tag_geom *g)
 	}
 }
 
-/* Shares of the text column's height, top to bottom. */
-#define SHARE_FIRST	0.36
-#define SHARE_FULL	0.19
-#define SHARE_COMPANY	0.17
-#define SHARE_MARKS	0.11
-#define SHARE_EVENT	0.11
-
-static double
-line(cairo_t *cr, const struct tag_geom *g, double y, const char *text,
-    int bold, double share, double max_pt, double min_pt, int lines)
-{
-	PangoLayout	*layout;
-	double		 box = g->th * share, lw, lh;
-
-	if (*text == '\0')
-		return y + box;
-	layout = text_fit(cr, text, bold, fmin(max_pt, box), min_pt, g->tw,
-	    box, lines);
-	text_extents(layout, &lw, &lh);
-	text_draw(cr, layout, g->tx, y, g->tw, 0);
-	g_object_unref(layout);
-	return y + fmax(lh, box * 0.6);
-}
-
 /*
  * Type scales with the stock (54 mm is the short side of the DURABLE
  * insert), and on larger stock the first name's minimum too: a long one
  * on an A6 tag stays large enough to read across a room, and wraps rather
- * than shrinking further. No minimum goes below the one for 54 mm.
+ * than shrinking further. No minimum goes below the one for 54 mm, and no
+ * text below TEXT_MIN.
  */
 static double
 tag_scale(double w, double h)
@@ -108,33 +85,202 @@ tag_scale_min(double w, double h)
 	return fmax(1, tag_scale(w, h));
 }
 
+#define TEXT_MIN	8.0	/* points: the least anything is printed at */
 #define FIRST_MAX	40.0	/* points on the smallest tag */
 #define FIRST_MIN	12.0
-#define FIRST_LINES	3	/* at most, where the box is tall enough */
+#define FIRST_LINES	3
+#define GAP		0.25	/* space above a part, of its size */
+
+/* What each part of the text column may be: sizes on a 54 mm tag. */
+static const struct tag_part_style {
+	int	bold;
+	double	max_pt;
+	int	lines;
+} part_styles[TAG_PARTS] = {
+	[TAG_FIRST] = { 1, FIRST_MAX, FIRST_LINES },
+	[TAG_FULL] = { 0, 12, 3 },
+	[TAG_COMPANY] = { 0, 11, 3 },
+	[TAG_MARKS] = { 1, 9, 1 },
+	[TAG_EVENT] = { 0, 8, 1 },
+};
 
 /*
- * Fit a first name in its box on a w x h tag, as badge_tag_draw does,
- * and report the extents and the box, for the tests. Returns the size.
+ * The full name, company and marks at their size for a scale (1: as large
+ * as they go, 0: TEXT_MIN), never above cap: the largest size at which
+ * they fit wrapped at spaces and hyphens, or on one line when that costs
+ * little; inside words and cut only when even TEXT_MIN does not fit.
  */
-double
-badge_name_fit(cairo_t *cr, const char *name, double w, double h,
-    double *lw, double *lh, double *box_w, double *box_h)
-{
-	struct tag_geom	 g;
-	PangoLayout	*layout;
-	PangoFontDescription const *fd;
-	double		 pt, k = tag_scale(w, h), km = tag_scale_min(w, h);
+#define ONE_LINE	0.85	/* of the wrapped size, for a single line */
 
+static PangoLayout *
+part_fit(cairo_t *cr, const char *text, int part, double k, double scale,
+    double cap, double w, double max_h)
+{
+	const struct tag_part_style	*ps = &part_styles[part];
+	double				 max_pt = fmax(TEXT_MIN,
+	    fmin(cap, ps->max_pt * k * scale));
+	PangoLayout			*l, *one;
+
+	l = text_block_fit(cr, text, ps->bold, max_pt, TEXT_MIN, w, max_h,
+	    ps->lines, TEXT_WORDS);
+	if (l != NULL && pango_layout_get_line_count(l) > 1 &&
+	    (one = text_block_fit(cr, text, ps->bold, text_size(l),
+	    fmax(TEXT_MIN, text_size(l) * ONE_LINE), w, max_h, 1,
+	    TEXT_WORDS)) != NULL) {
+		g_object_unref(l);
+		l = one;
+	}
+	if (l == NULL)
+		l = text_block_fit(cr, text, ps->bold, max_pt, TEXT_MIN, w,
+		    max_h, ps->lines, TEXT_CHARS);
+	if (l == NULL)
+		l = text_block_cut(cr, text, ps->bold, TEXT_MIN, w, max_h,
+		    ps->lines);
+	return l;
+}
+
+static double
+part_height(PangoLayout *l, int first)
+{
+	double	lw, lh;
+
+	if (l == NULL)
+		return 0;
+	text_extents(l, &lw, &lh);
+	return lh + (first ? 0 : GAP * text_size(l));
+}
+
+static void
+plan_clear(struct tag_plan *tp, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		if (tp->layout[i] != NULL)
+			g_object_unref(tp->layout[i]);
+		tp->layout[i] = NULL;
+	}
+}
+
+/* The full name, company and marks at a scale; their height. */
+static double
+plan_middle(cairo_t *cr, struct tag_plan *tp, const char *const *text,
+    double k, double scale, double max_h)
+{
+	double	used = 0, cap = HUGE_VAL;
+
+	plan_clear(tp, TAG_FULL, TAG_EVENT);
+	for (int i = TAG_FULL; i < TAG_EVENT; i++) {
+		if (*text[i] == '\0')
+			continue;
+		tp->layout[i] = part_fit(cr, text[i], i, k, scale, cap, tp->w,
+		    max_h);
+		used += part_height(tp->layout[i], 0);
+		/* The company is never larger than the name above it. */
+		if (i == TAG_FULL)
+			cap = text_size(tp->layout[i]);
+	}
+	return used;
+}
+
+/*
+ * The first name stays clearly the largest: before it shrinks to the
+ * full name's size, the full name shrinks.
+ */
+#define FIRST_OVER_FULL	1.3
+
+static double
+first_floor(const struct tag_plan *tp, double first_min)
+{
+	if (tp->layout[TAG_FULL] == NULL)
+		return first_min;
+	return fmax(first_min, FIRST_OVER_FULL * text_size(tp->layout[TAG_FULL]));
+}
+
+/*
+ * Lay out a tag's text column: the event's name at its foot, the full
+ * name, company and marks under the first name, which takes all the rest
+ * of the height. Where it does not fit, the first name shrinks first (to
+ * its minimum), then the others (to TEXT_MIN); then the first name breaks
+ * inside a word; only then is anything cut.
+ */
+void
+badge_tag_plan(cairo_t *cr, double w, double h, const struct badge_event *ev,
+    const struct badge_person *p, struct tag_plan *tp)
+{
+	static const double	 scales[] = { 1, 0.9, 0.8, 0.7, 0.6, 0.5, 0 };
+	const size_t		 nscales = sizeof scales / sizeof scales[0];
+	const struct tag_part_style *fs = &part_styles[TAG_FIRST];
+	struct tag_geom		 g;
+	const char		*text[TAG_PARTS];
+	char			*full;
+	double			 k, first_min, avail, rem = 0, y;
+
+	memset(tp, 0, sizeof *tp);
 	tag_geometry(w, h, &g);
-	*box_w = g.tw;
-	*box_h = g.th * SHARE_FIRST;
-	layout = text_fit(cr, name, 1, fmin(FIRST_MAX * k, *box_h),
-	    FIRST_MIN * km, *box_w, *box_h, FIRST_LINES);
-	text_extents(layout, lw, lh);
-	fd = pango_layout_get_font_description(layout);
-	pt = (double)pango_font_description_get_size(fd) / PANGO_SCALE;
-	g_object_unref(layout);
-	return pt;
+	k = tag_scale(w, h);
+	first_min = FIRST_MIN * tag_scale_min(w, h);
+	tp->x = g.tx;
+	tp->w = g.tw;
+	tp->top = g.ty;
+	tp->bottom = g.ty + g.th;
+	xasprintf(&full, "%s %s", p->first_name, p->last_name);
+	text[TAG_FIRST] = p->first_name;
+	text[TAG_FULL] = full;
+	text[TAG_COMPANY] = p->company;
+	text[TAG_MARKS] = p->marks != NULL ? p->marks : "";
+	text[TAG_EVENT] = ev->name;
+
+	avail = g.th;
+	if (*ev->name != '\0') {
+		tp->layout[TAG_EVENT] = part_fit(cr, ev->name, TAG_EVENT, k, 1,
+		    HUGE_VAL, g.tw, g.th);
+		avail -= part_height(tp->layout[TAG_EVENT], 0);
+	}
+	for (int wrap = TEXT_WORDS; wrap <= TEXT_CHARS; wrap++) {
+		for (size_t i = 0; i < nscales; i++) {
+			rem = avail - plan_middle(cr, tp, text, k, scales[i],
+			    avail);
+			/* A word broken in two beats one in three. */
+			for (int n = wrap == TEXT_WORDS ? fs->lines : 2;
+			    n <= fs->lines; n++) {
+				tp->layout[TAG_FIRST] = text_block_fit(cr,
+				    text[TAG_FIRST], fs->bold, fs->max_pt * k,
+				    first_floor(tp, first_min), g.tw, rem, n,
+				    wrap);
+				if (tp->layout[TAG_FIRST] != NULL)
+					goto placed;
+			}
+		}
+	}
+	/* Nothing fits whole: the smallest of everything, cut. */
+	rem = avail - plan_middle(cr, tp, text, k, 0, avail);
+	tp->layout[TAG_FIRST] = text_block_cut(cr, text[TAG_FIRST], fs->bold,
+	    first_min, g.tw, rem, fs->lines);
+placed:
+	y = g.ty;
+	for (int i = TAG_FIRST; i < TAG_EVENT; i++) {
+		if (tp->layout[i] == NULL)
+			continue;
+		if (i != TAG_FIRST)
+			y += GAP * text_size(tp->layout[i]);
+		tp->y[i] = y;
+		y += part_height(tp->layout[i], 1);
+	}
+	if (tp->layout[TAG_EVENT] != NULL)
+		tp->y[TAG_EVENT] = tp->bottom -
+		    part_height(tp->layout[TAG_EVENT], 1);
+	for (int i = 0; i < TAG_PARTS; i++) {
+		if (tp->layout[i] == NULL)
+			continue;
+		tp->pt[i] = text_size(tp->layout[i]);
+		tp->cut[i] = pango_layout_is_ellipsized(tp->layout[i]);
+	}
+	free(full);
+}
+
+void
+badge_tag_plan_free(struct tag_plan *tp)
+{
+	plan_clear(tp, 0, TAG_PARTS);
 }
 
 static void
@@ -160,12 +306,9 @@ badge_tag_draw(cairo_t *cr, double w, double h, const struct badge_event *ev,
     const struct badge_person *p)
 {
 	struct tag_geom	 g;
-	char		*full;
-	double		 y, k, km;
+	struct tag_plan	 tp;
 
 	tag_geometry(w, h, &g);
-	k = tag_scale(w, h);
-	km = tag_scale_min(w, h);
 	cairo_save(cr);
 	cairo_rectangle(cr, 0, 0, w, h);
 	cairo_clip(cr);
@@ -173,19 +316,17 @@ badge_tag_draw(cairo_t *cr, double w, double h, const struct badge_event *ev,
 	cairo_paint(cr);
 	role_band(cr, w, &g, p->role);
 
-	cairo_set_source_rgb(cr, 0.08, 0.10, 0.13);
-	xasprintf(&full, "%s %s", p->first_name, p->last_name);
-	y = g.ty;
-	y = line(cr, &g, y, p->first_name, 1, SHARE_FIRST, FIRST_MAX * k,
-	    FIRST_MIN * km, FIRST_LINES);
-	/* The full name and company may go small rather than lose words. */
-	y = line(cr, &g, y, full, 0, SHARE_FULL, 12 * k, 6.5, 2);
-	y = line(cr, &g, y, p->company, 0, SHARE_COMPANY, 11 * k, 6.5, 2);
-	y = line(cr, &g, y, p->marks, 1, SHARE_MARKS, 9 * k, 6 * km, 1);
-	cairo_set_source_rgb(cr, 0.35, 0.38, 0.42);
-	line(cr, &g, fmax(y, g.ty + g.th * (1 - SHARE_EVENT)), ev->name, 0,
-	    SHARE_EVENT, 8 * k, 5, 1);
-	free(full);
+	badge_tag_plan(cr, w, h, ev, p, &tp);
+	for (int i = 0; i < TAG_PARTS; i++) {
+		if (tp.layout[i] == NULL)
+			continue;
+		if (i == TAG_EVENT)
+			cairo_set_source_rgb(cr, 0.35, 0.38, 0.42);
+		else
+			cairo_set_source_rgb(cr, 0.08, 0.10, 0.13);
+		text_draw_block(cr, tp.layout[i], tp.x, tp.y[i], tp.w);
+	}
+	badge_tag_plan_free(&tp);
 
 	qr_draw(cr, p->pass_code, g.qx, g.qy, g.q, NULL);
 	cairo_restore(cr);
