@@ -74,6 +74,14 @@ struct tag_plan {
 void badge_tag_plan(cairo_t *, double w, double h, const struct badge_event *,
 	    const struct badge_person *, struct tag_plan *);
 void badge_tag_plan_free(struct tag_plan *);
+struct badge_sheet;
+struct badge_sheet *badge_sheet_create(const struct badge_layout *,
+	    const struct badge_event *, double off_x, double off_y,
+	    cairo_write_func_t, void *);
+void badge_sheet_add(struct badge_sheet *, const struct badge_person *);
+int badge_sheet_finish(struct badge_sheet *, char **cause);
+cairo_status_t badge_file_write(void *file, const unsigned char *,
+	    unsigned int);
 int badge_tags_pdf(const struct badge_layout *, const struct badge_event *,
 	    const struct badge_people *, double off_x, double off_y,
 	    const char *path, char **cause);
@@ -92,6 +100,8 @@ int badge_pass_file(const struct badge_event *, const struct badge_person *,
 /* programme.c */
 int badge_programme_pdf(struct store *, const struct badge_event *,
 	    const char *path, char **cause);
+int badge_programme_stream(const struct badge_event *, json_t *programme,
+	    cairo_write_func_t, void *, char **cause);
 
 /* output.c: write beside the target, rename on success, never leave half */
 char *output_begin(const char *path, char **cause);

@@ -1,10 +1,14 @@
 /*
  * tags.c: name tags. Each tag has a role band (colour and word), the first
  * name large, the full name, the company, what staff must see (the dinner,
- * study visits), the event's name and the QR code of the pass. Every tag
- * is clipped to its own rectangle: nothing is drawn outside it.
+ * study visits), the event's name and the QR code of the pass (none for a
+ * walk-in, who has no pass). Every tag is clipped to its own rectangle:
+ * nothing is drawn outside it. A sheet is drawn a tag at a time, so that
+ * the daemon can draw a long one in turns and tell how far it is.
  */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,7 +332,9 @@ badge_tag_draw(cairo_t *cr, double w, double h, const struct badge_event *ev,
 	}
 	badge_tag_plan_free(&tp);
 
-	qr_draw(cr, p->pass_code, g.qx, g.qy, g.q, NULL);
+	/* A walk-in's tag has no pass behind it: no code. */
+	if (p->pass_code != NULL && *p->pass_code != '\0')
+		qr_draw(cr, p->pass_code, g.qx, g.qy, g.q, NULL);
 	cairo_restore(cr);
 }
 
@@ -390,42 +396,109 @@ cut_marks(cairo_t *cr, const struct badge_layout *l, double ox, double oy)
 	cairo_restore(cr);
 }
 
-/* A sheet of tags as PDF; off_x/off_y (mm) correct a printer's offset. */
+/* A sheet of tags being drawn, one tag at a time. */
+struct badge_sheet {
+	const struct badge_layout	*l;
+	const struct badge_event	*ev;
+	double				 off_x, off_y;
+	double				 w, h;
+	cairo_surface_t			*surface;
+	cairo_t				*cr;
+	size_t				 n;
+};
+
+/*
+ * Start a sheet written as PDF through write (cairo's stream); off_x and
+ * off_y (mm) correct a printer's offset. The layout and event are the
+ * caller's and must outlive the sheet.
+ */
+struct badge_sheet *
+badge_sheet_create(const struct badge_layout *l, const struct badge_event *ev,
+    double off_x, double off_y, cairo_write_func_t write, void *closure)
+{
+	struct badge_sheet	*sh = xcalloc(1, sizeof *sh);
+
+	sh->l = l;
+	sh->ev = ev;
+	sh->off_x = off_x;
+	sh->off_y = off_y;
+	badge_layout_content(l, &sh->w, &sh->h);
+	sh->surface = cairo_pdf_surface_create_for_stream(write, closure,
+	    MM(l->page_w), MM(l->page_h));
+	sh->cr = cairo_create(sh->surface);
+	return sh;
+}
+
+/* The next tag, on a new page when the last one is full. */
+void
+badge_sheet_add(struct badge_sheet *sh, const struct badge_person *p)
+{
+	const struct badge_layout	*l = sh->l;
+	int				 per_page = badge_layout_per_page(l);
+	int				 slot = (int)(sh->n % (size_t)per_page);
+	int				 col = slot % l->cols, row = slot / l->cols;
+
+	if (slot == 0 && sh->n > 0)
+		cairo_show_page(sh->cr);
+	if (slot == 0 && l->cut_marks)
+		cut_marks(sh->cr, l, sh->off_x, sh->off_y);
+	cairo_save(sh->cr);
+	cairo_translate(sh->cr, MM(sh->off_x + l->left + l->inset +
+	    col * (l->tag_w + l->gap_x)), MM(sh->off_y + l->top + l->inset +
+	    row * (l->tag_h + l->gap_y)));
+	badge_tag_draw(sh->cr, sh->w, sh->h, sh->ev, p);
+	cairo_restore(sh->cr);
+	sh->n++;
+}
+
+/* End the sheet and free it: 0, or -1 with the cause when writing failed. */
+int
+badge_sheet_finish(struct badge_sheet *sh, char **cause)
+{
+	cairo_status_t	status;
+
+	cairo_destroy(sh->cr);
+	cairo_surface_finish(sh->surface);
+	status = cairo_surface_status(sh->surface);
+	cairo_surface_destroy(sh->surface);
+	free(sh);
+	if (status != CAIRO_STATUS_SUCCESS) {
+		if (cause != NULL)
+			xasprintf(cause, "cannot write the tags: %s",
+			    cairo_status_to_string(status));
+		return -1;
+	}
+	return 0;
+}
+
+cairo_status_t
+badge_file_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS :
+	    CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* A sheet of tags as a PDF file. */
 int
 badge_tags_pdf(const struct badge_layout *l, const struct badge_event *ev,
     const struct badge_people *people, double off_x, double off_y,
     const char *path, char **cause)
 {
-	cairo_surface_t	*surface;
-	cairo_t		*cr;
-	double		 w, h;
-	int		 per_page = badge_layout_per_page(l), rc = 0;
+	struct badge_sheet	*sh;
+	FILE			*f;
+	int			 rc;
 
-	badge_layout_content(l, &w, &h);
-	surface = cairo_pdf_surface_create(path, MM(l->page_w), MM(l->page_h));
-	cr = cairo_create(surface);
-	for (size_t i = 0; i < people->n; i++) {
-		int	slot = (int)(i % (size_t)per_page);
-		int	col = slot % l->cols, row = slot / l->cols;
-
-		if (slot == 0 && i > 0)
-			cairo_show_page(cr);
-		if (slot == 0 && l->cut_marks)
-			cut_marks(cr, l, off_x, off_y);
-		cairo_save(cr);
-		cairo_translate(cr, MM(off_x + l->left + l->inset +
-		    col * (l->tag_w + l->gap_x)), MM(off_y + l->top + l->inset +
-		    row * (l->tag_h + l->gap_y)));
-		badge_tag_draw(cr, w, h, ev, &people->v[i]);
-		cairo_restore(cr);
+	if ((f = fopen(path, "w")) == NULL) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
+		return -1;
 	}
-	cairo_destroy(cr);
-	cairo_surface_finish(surface);
-	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-		xasprintf(cause, "cannot write %s: %s", path,
-		    cairo_status_to_string(cairo_surface_status(surface)));
+	sh = badge_sheet_create(l, ev, off_x, off_y, badge_file_write, f);
+	for (size_t i = 0; i < people->n; i++)
+		badge_sheet_add(sh, &people->v[i]);
+	rc = badge_sheet_finish(sh, cause);
+	if (fclose(f) != 0 && rc == 0) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	cairo_surface_destroy(surface);
 	return rc;
 }
