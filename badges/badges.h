@@ -59,6 +59,7 @@ int qr_draw(cairo_t *, const char *code, double x, double y, double size,
 int qr_version(const char *code);
 
 /* tags.c */
+const char *badge_role(size_t);
 void badge_tag_draw(cairo_t *, double w, double h, const struct badge_event *,
 	    const struct badge_person *);
 /* A tag's text column as laid out: what badge_tag_draw prints. */

@@ -28,6 +28,13 @@ static const struct role_style roles[] = {
 	{ "exhibitor", "EXHIBITOR", 0.40, 0.15, 0.62 },
 };
 
+/* The roles a tag knows, in order; NULL past the last. */
+const char *
+badge_role(size_t i)
+{
+	return i < sizeof roles / sizeof roles[0] ? roles[i].role : NULL;
+}
+
 static const struct role_style *
 role_style(const char *role)
 {
