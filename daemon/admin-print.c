@@ -54,7 +54,7 @@ roles_json(void)
 static int
 event_exists(struct http_req *hr, int64_t id)
 {
-	struct badge_event	ev;
+	struct badge_event	ev = { 0 };
 	int			rc = id > 0 ? store_badge_event(hr->w->store, id,
 	    &ev) : -1;
 
