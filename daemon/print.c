@@ -310,7 +310,8 @@ print_slow(struct job *job)
 		free(cause);
 		return;
 	}
-	done = pj->sheet != NULL ? pj->done : 0;
+	/* Only this thread changes done: reading it needs no lock. */
+	done = pj->done;
 	for (size_t i = 0; i < PRINT_SLICE && done < pj->people.n; i++)
 		badge_sheet_add(pj->sheet, &pj->people.v[done++]);
 	if (done < pj->people.n) {
@@ -318,7 +319,6 @@ print_slow(struct job *job)
 		job->again = 1;
 		return;
 	}
-	pj->done = done;
 	if (badge_sheet_finish(pj->sheet, &cause) != 0)
 		set_failed(pj, "draw_failed", cause);
 	else
