@@ -471,12 +471,11 @@ print_download_run(struct store *st, struct job *job)
 	return rc;
 }
 
+/* The PDF, named after what it holds. */
 static void
-print_download_done(struct job *job)
+pdf_reply(struct http_req *hr, struct print_download *pd)
 {
-	struct print_download	*pd = job->data;
-	struct http_req		*hr = job->hr;
-	char			 disposition[96];
+	char	disposition[96];
 
 	switch (pd->f.kind) {
 	case PRINT_TAGS:
@@ -502,6 +501,12 @@ print_download_done(struct job *job)
 	pd->f.pdf = NULL;
 }
 
+static void
+print_download_done(struct job *job)
+{
+	pdf_reply(job->hr, job->data);
+}
+
 static const struct job_type print_download_job = {
 	.name = "print_download",
 	.run = print_download_run,
@@ -518,6 +523,11 @@ api_print_pdf(struct http_req *hr)
 		state = print_result(pd->id, hr->who.id, &pd->f);
 	switch (state) {
 	case PRINT_DONE:
+		/* HEAD fetches nothing: nothing is recorded. */
+		if (hr->method == EVHTTP_REQ_HEAD) {
+			pdf_reply(hr, pd);
+			break;
+		}
 		pd->who = hr->who;
 		http_client_address(hr, pd->address, sizeof pd->address);
 		job_submit(hr, &print_download_job, pd, print_download_free);

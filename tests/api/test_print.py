@@ -157,9 +157,20 @@ def test_not_yet_printed_then_none_left(org, tmp_path):
 def test_the_tags_are_recorded_only_when_fetched(org, tmp_path):
     r = create(org, {"kind": "tags", "select": "all"})
     assert r.status_code == 202
-    assert wait(org, r.json()["id"])[-1]["state"] == "done"
+    job = r.json()["id"]
+    assert wait(org, job)[-1]["state"] == "done"
     assert info(org)["not_printed"] == 6
+    # HEAD is no fetch: the headers, nothing recorded.
+    h = org.olle.head(f"{org.url}/api/v1/admin/print-jobs/{job}/pdf", timeout=10)
+    assert h.status_code == 200 and h.headers["Content-Type"] == "application/pdf"
+    assert int(h.headers["Content-Length"]) > 1000 and h.content == b""
     assert org.sql("SELECT count(*) FROM badge_prints") == [(0,)]
+    assert info(org)["not_printed"] == 6
+    # Fetched twice, the tags are recorded twice (two prints), counted once.
+    for _ in range(2):
+        assert org.olle.get(f"{org.url}/api/v1/admin/print-jobs/{job}/pdf", timeout=10).status_code == 200
+    assert org.sql("SELECT count(*) FROM badge_prints") == [(12,)]
+    assert info(org)["not_printed"] == 0
 
 
 def test_progress_counts_up_to_the_total(org, tmp_path):
