@@ -43,7 +43,8 @@ void text_draw(cairo_t *, PangoLayout *, double x, double y, double w,
 	    int centre);
 enum text_wrap {
 	TEXT_WORDS,		/* at spaces and hyphens only */
-	TEXT_CHARS,		/* inside words too, where nothing else fits */
+	TEXT_SYLLABLES,		/* between syllables too, with a hyphen */
+	TEXT_CHARS,		/* anywhere in a word, where nothing else fits */
 };
 PangoLayout *text_block_fit(cairo_t *, const char *text, int bold,
 	    double max_pt, double min_pt, double w, double h, int max_lines,
@@ -52,6 +53,9 @@ PangoLayout *text_block_cut(cairo_t *, const char *text, int bold, double pt,
 	    double w, double h, int max_lines);
 void text_draw_block(cairo_t *, PangoLayout *, double x, double y, double w);
 double text_size(PangoLayout *);
+
+/* hyphen.c */
+char *hyphen_soft(const char *);
 
 /* qr.c */
 int qr_draw(cairo_t *, const char *code, double x, double y, double size,

@@ -119,7 +119,8 @@ static const struct tag_part_style {
  * The full name, company and marks at their size for a scale (1: as large
  * as they go, 0: TEXT_MIN), never above cap: the largest size at which
  * they fit wrapped at spaces and hyphens, or on one line when that costs
- * little; inside words and cut only when even TEXT_MIN does not fit.
+ * little; between syllables, inside words and cut only when even TEXT_MIN
+ * does not fit.
  */
 #define ONE_LINE	0.85	/* of the wrapped size, for a single line */
 
@@ -141,9 +142,10 @@ part_fit(cairo_t *cr, const char *text, int part, double k, double scale,
 		g_object_unref(l);
 		l = one;
 	}
-	if (l == NULL)
+	for (int wrap = TEXT_SYLLABLES; l == NULL && wrap <= TEXT_CHARS;
+	    wrap++)
 		l = text_block_fit(cr, text, ps->bold, max_pt, TEXT_MIN, w,
-		    max_h, ps->lines, TEXT_CHARS);
+		    max_h, ps->lines, wrap);
 	if (l == NULL)
 		l = text_block_cut(cr, text, ps->bold, TEXT_MIN, w, max_h,
 		    ps->lines);
@@ -211,7 +213,7 @@ first_floor(const struct tag_plan *tp, double first_min)
  * name, company and marks under the first name, which takes all the rest
  * of the height. Where it does not fit, the first name shrinks first (to
  * its minimum), then the others (to TEXT_MIN); then the first name breaks
- * inside a word; only then is anything cut.
+ * between syllables, then anywhere in a word; only then is anything cut.
  */
 void
 badge_tag_plan(cairo_t *cr, double w, double h, const struct badge_event *ev,

@@ -2,13 +2,15 @@
  * text.c: text laid out by pango in a box: the largest size that fits on
  * one line, down to a minimum; below that the text wraps, and whatever
  * still does not fit ends in an ellipsis. Blocks (text_block_fit) wrap at
- * spaces and hyphens first, inside a word only when asked, with their
- * lines balanced, and start at the side their script reads from: the
+ * spaces and hyphens first, between syllables (hyphen.c) or anywhere in a
+ * word only when asked, with their lines balanced, and start at the side their script reads from: the
  * base direction comes from the text, so Arabic and Hebrew are aligned
  * right. Sizes are absolute points, so they do not depend on pango's idea
  * of the screen's resolution.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "badges.h"
 
@@ -119,8 +121,8 @@ block_set(PangoLayout *layout, int bold, double pt, double w,
 {
 	layout_font(layout, bold, pt);
 	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(layout, wrap == TEXT_WORDS ? PANGO_WRAP_WORD :
-	    PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_wrap(layout, wrap == TEXT_CHARS ?
+	    PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);
 	/* Left for left-to-right text, right for right-to-left. */
 	pango_layout_set_auto_dir(layout, TRUE);
 	pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
@@ -211,13 +213,25 @@ PangoLayout *
 text_block_fit(cairo_t *cr, const char *text, int bold, double max_pt,
     double min_pt, double w, double h, int max_lines, enum text_wrap wrap)
 {
-	PangoLayout	*layout = pango_cairo_create_layout(cr);
+	PangoLayout	*layout;
+	char		*soft = NULL;
 	int		 lo = 1, hi, last;
 
+	if (wrap == TEXT_SYLLABLES) {
+		/* No break between syllables: nothing words did not try. */
+		soft = hyphen_soft(text);
+		if (strcmp(soft, text) == 0) {
+			free(soft);
+			return NULL;
+		}
+		text = soft;
+	}
+	layout = pango_cairo_create_layout(cr);
 	if (max_pt < min_pt)
 		max_pt = min_pt;
 	hi = last = (int)floor((max_pt - min_pt) / FIT_STEP);
 	pango_layout_set_text(layout, text, -1);
+	free(soft);
 	/* Steps down from max_pt; the last one is min_pt itself. */
 #define STEP_PT(i) ((i) == last ? min_pt : max_pt - (i) * FIT_STEP)
 	/* Most text fits at its largest size: one try. */
@@ -246,7 +260,7 @@ text_block_fit(cairo_t *cr, const char *text, int bold, double max_pt,
 	}
 #undef STEP_PT
 done:
-	if (wrap == TEXT_CHARS)
+	if (wrap != TEXT_WORDS)
 		block_balance(layout, w);
 	return layout;
 }

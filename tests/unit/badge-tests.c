@@ -232,6 +232,66 @@ START_TEST(right_to_left_names_are_right_aligned)
 }
 END_TEST
 
+/* The text without its soft hyphens, and how many there were. */
+static char *
+unsoft(const char *s, int *n)
+{
+	char	*out = xstrdup(s), *o = out;
+
+	*n = 0;
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xad) {
+			(*n)++;
+			s++;
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Breaks between syllables come from the Swedish patterns, only in words
+ * of Latin letters long enough, and change nothing else.
+ */
+START_TEST(soft_hyphens_between_syllables_only)
+{
+	const char	*kept[] = { "", "Ek", "Åsa", "Γιώργος Παπαδόπουλος",
+	    "李小龍", "محمد", "12345678 -- ,,;;", "Łukasiewiczowa" };
+	char		 huge[600], *soft, *plain;
+	int		 n;
+
+	soft = hyphen_soft("Sjukvårdsinformationssystemutvecklare AB");
+	plain = unsoft(soft, &n);
+	ck_assert_str_eq(plain, "Sjukvårdsinformationssystemutvecklare AB");
+	ck_assert_msg(n >= 5, "%d breaks in %s", n, soft);
+	ck_assert_msg(strstr(soft, "tions\xc2\xadsys") != NULL,
+	    "no break between the parts: %s", soft);
+	ck_assert_msg(strncmp(soft, "Sju", 3) == 0 && soft[3] != '\xc2',
+	    "a break after fewer than three letters: %s", soft);
+	free(plain);
+	free(soft);
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		soft = hyphen_soft(kept[i]);
+		ck_assert_str_eq(soft, kept[i]);
+		free(soft);
+	}
+	/* A word too long to look at, and a hostile mix, come out whole. */
+	memset(huge, 'a', sizeof huge - 1);
+	huge[sizeof huge - 1] = '\0';
+	soft = hyphen_soft(huge);
+	ck_assert_str_eq(soft, huge);
+	free(soft);
+	soft = hyphen_soft("Lindström-Öberg\xc2\xad<b>&amp;</b>\tKonferensanläggningen");
+	plain = unsoft(soft, &n);
+	ck_assert_str_eq(plain, "Lindström-Öberg<b>&amp;</b>\tKonferensanläggningen");
+	ck_assert_int_gt(n, 2);
+	free(plain);
+	free(soft);
+}
+END_TEST
+
 START_TEST(pass_codes_fit_small_qr_codes)
 {
 	for (int64_t id = 1; id < 1000000000; id *= 7) {
@@ -278,6 +338,7 @@ main(void)
 	tcase_add_test(tc, long_names_are_whole_where_they_fit);
 	tcase_add_test(tc, short_names_are_large);
 	tcase_add_test(tc, right_to_left_names_are_right_aligned);
+	tcase_add_test(tc, soft_hyphens_between_syllables_only);
 	tcase_add_test(tc, pass_codes_fit_small_qr_codes);
 	tcase_add_test(tc, event_dates_as_printed);
 	tcase_set_timeout(tc, 60);
