@@ -33,9 +33,10 @@ layout_font(PangoLayout *layout, int bold, double pt)
 void
 text_extents(PangoLayout *layout, double *w, double *h)
 {
-	PangoRectangle	ink, logical;
+	PangoRectangle	logical;
 
-	pango_layout_get_extents(layout, &ink, &logical);
+	/* Without the ink rectangle: it costs every glyph's outline. */
+	pango_layout_get_extents(layout, NULL, &logical);
 	*w = (double)logical.width / PANGO_SCALE;
 	*h = (double)logical.height / PANGO_SCALE;
 }
