@@ -205,7 +205,8 @@ first_floor(const struct tag_plan *tp, double first_min)
 {
 	if (tp->layout[TAG_FULL] == NULL)
 		return first_min;
-	return fmax(first_min, FIRST_OVER_FULL * text_size(tp->layout[TAG_FULL]));
+	return fmax(first_min, FIRST_OVER_FULL *
+	    text_size(tp->layout[TAG_FULL]));
 }
 
 /*
@@ -445,7 +446,8 @@ badge_sheet_add(struct badge_sheet *sh, const struct badge_person *p)
 	const struct badge_layout	*l = sh->l;
 	int				 per_page = badge_layout_per_page(l);
 	int				 slot = (int)(sh->n % (size_t)per_page);
-	int				 col = slot % l->cols, row = slot / l->cols;
+	int				 col = slot % l->cols;
+	int				 row = slot / l->cols;
 
 	if (slot == 0 && sh->n > 0)
 		cairo_show_page(sh->cr);

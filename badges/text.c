@@ -3,9 +3,9 @@
  * one line, down to a minimum; below that the text wraps, and whatever
  * still does not fit ends in an ellipsis. Blocks (text_block_fit) wrap at
  * spaces and hyphens first, between syllables (hyphen.c) or anywhere in a
- * word only when asked, with their lines balanced, and start at the side their script reads from: the
- * base direction comes from the text, so Arabic and Hebrew are aligned
- * right. Sizes are absolute points, so they do not depend on pango's idea
+ * word only when asked, with their lines balanced, and start at the side
+ * their script reads from: the base direction comes from the text, so
+ * Arabic and Hebrew are aligned right. Sizes are absolute points, so they do not depend on pango's idea
  * of the screen's resolution.
  */
 #include <math.h>
@@ -138,8 +138,9 @@ breaks_words(PangoLayout *layout)
 {
 	const char		*text = pango_layout_get_text(layout);
 	const PangoLogAttr	*attrs;
-	int			 nattrs, n = pango_layout_get_line_count(layout);
+	int			 nattrs, n;
 
+	n = pango_layout_get_line_count(layout);
 	attrs = pango_layout_get_log_attrs_readonly(layout, &nattrs);
 	for (int i = 1; i < n; i++) {
 		PangoLayoutLine	*line = pango_layout_get_line_readonly(layout,

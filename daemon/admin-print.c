@@ -55,8 +55,10 @@ static int
 event_exists(struct http_req *hr, int64_t id)
 {
 	struct badge_event	ev = { 0 };
-	int			rc = id > 0 ? store_badge_event(hr->w->store, id,
-	    &ev) : -1;
+	int			rc = -1;
+
+	if (id > 0)
+		rc = store_badge_event(hr->w->store, id, &ev);
 
 	store_badge_event_clear(&ev);
 	if (rc == -2) {
@@ -223,8 +225,9 @@ static json_t *
 order_parse(json_t *body, struct print_order *o)
 {
 	json_t		*fields = json_object();
-	const char	*kind = json_string_value(json_object_get(body, "kind"));
+	const char	*kind;
 
+	kind = json_string_value(json_object_get(body, "kind"));
 	if (kind == NULL) {
 		field_error(fields, "kind", "required");
 		return fields;
