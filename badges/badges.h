@@ -41,6 +41,21 @@ PangoLayout *text_fit(cairo_t *, const char *text, int bold, double max_pt,
 void text_extents(PangoLayout *, double *w, double *h);
 void text_draw(cairo_t *, PangoLayout *, double x, double y, double w,
 	    int centre);
+enum text_wrap {
+	TEXT_WORDS,		/* at spaces and hyphens only */
+	TEXT_SYLLABLES,		/* between syllables too, with a hyphen */
+	TEXT_CHARS,		/* anywhere in a word, where nothing else fits */
+};
+PangoLayout *text_block_fit(cairo_t *, const char *text, int bold,
+	    double max_pt, double min_pt, double w, double h, int max_lines,
+	    enum text_wrap);
+PangoLayout *text_block_cut(cairo_t *, const char *text, int bold, double pt,
+	    double w, double h, int max_lines);
+void text_draw_block(cairo_t *, PangoLayout *, double x, double y, double w);
+double text_size(PangoLayout *);
+
+/* hyphen.c */
+char *hyphen_soft(const char *);
 
 /* qr.c */
 int qr_draw(cairo_t *, const char *code, double x, double y, double size,
@@ -49,10 +64,30 @@ int qr_version(const char *code);
 char *qr_svg(const char *code);
 
 /* tags.c */
+const char *badge_role(size_t);
 void badge_tag_draw(cairo_t *, double w, double h, const struct badge_event *,
 	    const struct badge_person *);
-double badge_name_fit(cairo_t *, const char *first, double tag_w,
-	    double tag_h, double *w, double *h, double *box_w, double *box_h);
+/* A tag's text column as laid out: what badge_tag_draw prints. */
+enum tag_part { TAG_FIRST, TAG_FULL, TAG_COMPANY, TAG_MARKS, TAG_EVENT,
+	TAG_PARTS };
+struct tag_plan {
+	PangoLayout	*layout[TAG_PARTS];	/* NULL: nothing to print */
+	double		 pt[TAG_PARTS];		/* the size chosen */
+	double		 y[TAG_PARTS];		/* its top */
+	int		 cut[TAG_PARTS];	/* ends in an ellipsis */
+	double		 x, w, top, bottom;	/* the column */
+};
+void badge_tag_plan(cairo_t *, double w, double h, const struct badge_event *,
+	    const struct badge_person *, struct tag_plan *);
+void badge_tag_plan_free(struct tag_plan *);
+struct badge_sheet;
+struct badge_sheet *badge_sheet_create(const struct badge_layout *,
+	    const struct badge_event *, double off_x, double off_y,
+	    cairo_write_func_t, void *);
+void badge_sheet_add(struct badge_sheet *, const struct badge_person *);
+int badge_sheet_finish(struct badge_sheet *, char **cause);
+cairo_status_t badge_file_write(void *file, const unsigned char *,
+	    unsigned int);
 int badge_tags_pdf(const struct badge_layout *, const struct badge_event *,
 	    const struct badge_people *, double off_x, double off_y,
 	    const char *path, char **cause);
@@ -71,6 +106,8 @@ int badge_pass_file(const struct badge_event *, const struct badge_person *,
 /* programme.c */
 int badge_programme_pdf(struct store *, const struct badge_event *,
 	    const char *path, char **cause);
+int badge_programme_stream(const struct badge_event *, json_t *programme,
+	    cairo_write_func_t, void *, char **cause);
 
 /* output.c: write beside the target, rename on success, never leave half */
 char *output_begin(const char *path, char **cause);

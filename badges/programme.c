@@ -5,6 +5,7 @@
  * quieter), page numbers at the foot. Laid out twice: once to count the
  * pages for "page N of M", once to draw.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,20 +186,15 @@ discard(void *closure, const unsigned char *data, unsigned int len)
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/* The programme (store_programme_json) as PDF through write. */
 int
-badge_programme_pdf(struct store *st, const struct badge_event *ev,
-    const char *path, char **cause)
+badge_programme_stream(const struct badge_event *ev, json_t *programme,
+    cairo_write_func_t write, void *closure, char **cause)
 {
-	json_t		*programme = store_programme_json(st, ev->id);
 	cairo_surface_t	*surface;
 	struct prog	 p = { .ev = ev };
 	int		 rc = 0;
 
-	/* The event was read a moment ago: NULL is a database error. */
-	if (programme == NULL) {
-		xasprintf(cause, "cannot read the programme");
-		return -1;
-	}
 	/* Count the pages on a surface that writes nothing. */
 	surface = cairo_pdf_surface_create_for_stream(discard, NULL,
 	    MM(PAGE_W), MM(PAGE_H));
@@ -207,7 +203,8 @@ badge_programme_pdf(struct store *st, const struct badge_event *ev,
 	cairo_destroy(p.cr);
 	cairo_surface_destroy(surface);
 
-	surface = cairo_pdf_surface_create(path, MM(PAGE_W), MM(PAGE_H));
+	surface = cairo_pdf_surface_create_for_stream(write, closure,
+	    MM(PAGE_W), MM(PAGE_H));
 	p.cr = cairo_create(surface);
 	p.pages = p.page;
 	p.page = 0;
@@ -216,11 +213,37 @@ badge_programme_pdf(struct store *st, const struct badge_event *ev,
 	cairo_destroy(p.cr);
 	cairo_surface_finish(surface);
 	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-		xasprintf(cause, "cannot write %s: %s", path,
+		xasprintf(cause, "cannot write the programme: %s",
 		    cairo_status_to_string(cairo_surface_status(surface)));
 		rc = -1;
 	}
 	cairo_surface_destroy(surface);
+	return rc;
+}
+
+int
+badge_programme_pdf(struct store *st, const struct badge_event *ev,
+    const char *path, char **cause)
+{
+	json_t	*programme = store_programme_json(st, ev->id);
+	FILE	*f;
+	int	 rc;
+
+	/* The event was read a moment ago: NULL is a database error. */
+	if (programme == NULL) {
+		xasprintf(cause, "cannot read the programme");
+		return -1;
+	}
+	if ((f = fopen(path, "w")) == NULL) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
+		json_decref(programme);
+		return -1;
+	}
+	rc = badge_programme_stream(ev, programme, badge_file_write, f, cause);
+	if (fclose(f) != 0 && rc == 0) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
+		rc = -1;
+	}
 	json_decref(programme);
 	return rc;
 }

@@ -32,22 +32,6 @@ export_req_free(struct export_req *rq)
 	free(rq);
 }
 
-/* An id in a path: decimal, no sign, no leading zero; -1 otherwise. */
-static int64_t
-path_id(const char *s)
-{
-	int64_t	id = 0;
-
-	if (s == NULL || *s < '1' || *s > '9')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || id > (INT64_MAX - 9) / 10)
-			return -1;
-		id = id * 10 + (*s - '0');
-	}
-	return id;
-}
-
 /* ?lang= and ?sep=: 0, or -1 with the answer sent. */
 static int
 export_params(struct http_req *hr, struct export_req *rq)
@@ -146,12 +130,12 @@ static struct export_req *
 export_request(struct http_req *hr)
 {
 	struct export_req	*rq = xcalloc(1, sizeof *rq);
-	int64_t			 event = path_id(hr->args[0]), session = 0;
+	int64_t			 event = route_id(hr->args[0]), session = 0;
 	int			 found = 0;
 
 	rq->kind = hr->route->data;
 	if (export_per_session(rq->kind) &&
-	    (session = path_id(hr->args[1])) < 0)
+	    (session = route_id(hr->args[1])) < 0)
 		event = -1;
 	if (event > 0 && (found = store_export_of(hr->w->store, rq->kind,
 	    event, session, &rq->of)) < 0) {
@@ -193,7 +177,7 @@ api_export_xlsx(struct http_req *hr)
 static void
 api_exports(struct http_req *hr)
 {
-	int64_t	 event = path_id(hr->args[0]);
+	int64_t	 event = route_id(hr->args[0]);
 	json_t	*list = NULL;
 	int	 found = 0;
 

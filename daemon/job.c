@@ -3,7 +3,8 @@
  * job_submit() its endpoint's type (what to run where) and its own data;
  * the job then goes to the slow thread (type->slow), the writer
  * (type->run, inside a group commit) and back to the request's worker,
- * where job_finish() answers it exactly once and frees it. The envelope
+ * where job_finish() answers it exactly once and frees it; a detached job
+ * answers nobody and is freed where it ends. The envelope
  * knows nothing of any endpoint: each keeps its fields in its own struct.
  */
 #include <stdlib.h>
@@ -36,7 +37,10 @@ job_next(struct job *job)
 		/* FALLTHROUGH */
 	default:
 		job->stage = JOB_REPLY;
-		worker_hand_back(job->hr->w, job);
+		if (job->hr == NULL)
+			job_free(job);	/* detached: nobody to answer */
+		else
+			worker_hand_back(job->hr->w, job);
 	}
 }
 
@@ -53,6 +57,24 @@ job_submit(struct http_req *hr, const struct job_type *type, void *data,
 	job->data_free = data_free;
 	job->stage = JOB_NEW;
 	hr->w->pending++;
+	job_next(job);
+}
+
+/*
+ * Queue work that outlives the request that asked for it (a print job,
+ * which the page polls): no request is answered, and the job is freed
+ * where its last stage ends.
+ */
+void
+job_submit_detached(const struct job_type *type, void *data,
+    void (*data_free)(void *))
+{
+	struct job	*job = xcalloc(1, sizeof *job);
+
+	job->type = type;
+	job->data = data;
+	job->data_free = data_free;
+	job->stage = JOB_NEW;
 	job_next(job);
 }
 

@@ -255,3 +255,19 @@ forwarded_client(const char *const *values, size_t nvalues,
 	}
 	return 0;
 }
+
+/* An id in a path: decimal, no sign, no leading zero; -1 otherwise. */
+int64_t
+route_id(const char *s)
+{
+	int64_t	id = 0;
+
+	if (s == NULL || *s < '1' || *s > '9')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || id > (INT64_MAX - 9) / 10)
+			return -1;
+		id = id * 10 + (*s - '0');
+	}
+	return id;
+}

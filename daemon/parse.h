@@ -6,6 +6,7 @@
 #define PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ROUTE_ARGS_MAX		4	/* "*" segments in a route */
 #define FORWARDED_HOPS_MAX	16	/* X-Forwarded-For addresses read */
@@ -26,6 +27,7 @@ size_t route_split(char *path);
 int route_match(const char *pattern, char *segs, size_t nsegs,
 	    const char **args);
 int static_path_safe(const char *);
+int64_t route_id(const char *);
 int net_addr_parse(const char *, size_t, struct net_addr *);
 int net_range_parse(const char *, size_t, struct net_range *);
 int net_range_contains(const struct net_range *, const struct net_addr *);

@@ -192,6 +192,7 @@ main(int argc, char **argv)
 
 	worker_run_all(&srv);
 	slow_stop();
+	print_stop();
 	writer_stop();
 	worker_free_all(&srv);
 	accesslog_stop();

@@ -54,6 +54,13 @@ struct config_ranges {
 	size_t			 n;
 };
 #define STREAM_LOW_MARK		(64 * 1024)	/* output below: the next piece */
+#define PRINT_JOBS_ACTIVE	4	/* print jobs waiting or drawn at once */
+#define PRINT_JOBS_MAX		16	/* kept, finished ones included */
+#define PRINT_JOB_TTL		600	/* seconds a finished job is kept */
+#define PRINT_IDS_MAX		1000	/* attendees chosen by id in one job */
+#define PRINT_TAGS_MAX		5000	/* tags in one job (larger: the CLI) */
+#define PRINT_SLICE		25	/* tags drawn in a slow thread's turn */
+#define PRINT_PDF_MAX		(64 * 1024 * 1024)	/* bytes of one PDF */
 #define CSV_FILL_ROWS		256	/* rows of an export per piece */
 #define XLSX_SLICE_ROWS		5000	/* rows of a slow thread's turn */
 
@@ -359,7 +366,8 @@ struct route {
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
-	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees)
+	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
+	X(admin_print)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -442,10 +450,48 @@ struct job {
 };
 void job_submit(struct http_req *, const struct job_type *, void *data,
 	    void (*data_free)(void *));
+void job_submit_detached(const struct job_type *, void *data,
+	    void (*data_free)(void *));
 void job_next(struct job *);
 void job_finish(struct job *);
 void job_abandon(struct job *);
 void job_free(struct job *);
+
+/* print.c: print jobs drawn on the slow thread, polled by the console */
+struct badge_layout;
+enum print_kind { PRINT_TAGS, PRINT_WALK_IN, PRINT_PASS, PRINT_PROGRAMME };
+enum print_state { PRINT_QUEUED, PRINT_RUNNING, PRINT_DONE, PRINT_FAILED };
+struct print_order {
+	enum print_kind			 kind;
+	int64_t				 owner;		/* staff user id */
+	int64_t				 event_id;
+	const struct badge_layout	*layout;	/* tags, walk-in */
+	int				 select;	/* enum badge_select */
+	int64_t				*ids;		/* BADGE_IDS, a pass */
+	size_t				 nids;
+	size_t				 total;		/* expected, until read */
+	char				*first_name;	/* a walk-in's */
+	char				*last_name;
+	char				*company;
+	char				*role;
+	char				*db_path;
+};
+struct print_fetch {
+	enum print_kind	 kind;
+	int64_t		 event_id;
+	char		 layout[32];
+	const char	*error;
+	struct evbuffer	*pdf;		/* PRINT_DONE: the file */
+	int64_t		*ids;		/* on its tags, to record */
+	size_t		 nids;
+};
+const char *print_kind_name(enum print_kind);
+void print_order_clear(struct print_order *);
+int64_t print_submit(struct print_order *);
+json_t *print_status(int64_t id, int64_t owner);
+int print_result(int64_t id, int64_t owner, struct print_fetch *);
+void print_fetch_clear(struct print_fetch *);
+void print_stop(void);
 
 /* writer.c */
 int writer_start(const struct config *, char **cause);

@@ -239,33 +239,110 @@ store_badge_people_clear(struct badge_people *people)
 	memset(people, 0, sizeof *people);
 }
 
-/* Record that these tags were printed, in one transaction. */
+/*
+ * Record that these attendees' tags were printed, inside the caller's
+ * transaction: 0, or -1 when the database failed.
+ */
 int
-store_badge_printed(struct store *st, const struct badge_people *people,
-    const char *layout)
+store_badge_prints_add(struct store *st, const int64_t *ids, size_t n,
+    const char *layout, int64_t now)
 {
 	static const char	 sql[] =
 	    "INSERT INTO badge_prints (attendee_id, layout, printed_at)"
 	    " VALUES (?1, ?2, ?3)";
 	sqlite3_stmt		*s;
 
-	if (store_begin(st) != 0)
-		return -1;
-	for (size_t i = 0; i < people->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		s = store_stmt(st, sql);
-		sqlite3_bind_int64(s, 1, people->v[i].id);
+		sqlite3_bind_int64(s, 1, ids[i]);
 		sqlite3_bind_text(s, 2, layout, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
-		if (store_step_done(st, s) != 0) {
-			store_rollback(st);
+		sqlite3_bind_int64(s, 3, now);
+		if (store_step_done(st, s) != 0)
 			return -1;
-		}
-	}
-	if (store_commit(st) != 0) {
-		store_rollback(st);
-		return -1;
 	}
 	return 0;
+}
+
+/* Record that these tags were printed, in one transaction. */
+int
+store_badge_printed(struct store *st, const struct badge_people *people,
+    const char *layout)
+{
+	int64_t	*ids = xreallocarray(NULL, people->n + 1, sizeof *ids);
+	int	 rc = -1;
+
+	for (size_t i = 0; i < people->n; i++)
+		ids[i] = people->v[i].id;
+	if (store_begin(st) != 0)
+		goto out;
+	if (store_badge_prints_add(st, ids, people->n, layout,
+	    (int64_t)time(NULL)) != 0 || store_commit(st) != 0) {
+		store_rollback(st);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
+/*
+ * Whether each of these ids is a confirmed attendee of the event: 0; or
+ * BADGE_ID_UNKNOWN (no such attendee in this event) or
+ * BADGE_ID_UNCONFIRMED, with the first such id in *bad; -1 when the
+ * database failed.
+ */
+int
+store_badge_ids_check(struct store *st, int64_t event_id, const int64_t *ids,
+    size_t n, int64_t *bad)
+{
+	static const char	 sql[] =
+	    "SELECT status FROM attendees WHERE id = ?1 AND event_id = ?2";
+	sqlite3_stmt		*s;
+	enum store_step		 rc;
+	int			 verdict = 0;
+
+	for (size_t i = 0; i < n && verdict == 0; i++) {
+		s = store_stmt(st, sql);
+		sqlite3_bind_int64(s, 1, ids[i]);
+		sqlite3_bind_int64(s, 2, event_id);
+		if ((rc = store_step(st, s)) == STORE_ERROR)
+			verdict = -1;
+		else if (rc == STORE_DONE)
+			verdict = BADGE_ID_UNKNOWN;
+		else if (strcmp(COL_TEXT(s, 0), "confirmed") != 0)
+			verdict = BADGE_ID_UNCONFIRMED;
+		if (verdict > 0)
+			*bad = ids[i];
+		sqlite3_reset(s);
+	}
+	return verdict;
+}
+
+/*
+ * An event's confirmed attendees, and of them those whose tag was never
+ * printed: 0, or -1 when the database failed.
+ */
+int
+store_badge_counts(struct store *st, int64_t event_id, int64_t *confirmed,
+    int64_t *not_printed)
+{
+	static const char	 sql[] =
+	    "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS"
+	    " (SELECT 1 FROM badge_prints b WHERE b.attendee_id = a.id))"
+	    " FROM attendees a WHERE a.event_id = ?1"
+	    " AND a.status = 'confirmed'";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 rc = -1;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step(st, s) == STORE_ROW) {
+		*confirmed = sqlite3_column_int64(s, 0);
+		*not_printed = sqlite3_column_int64(s, 1);
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return rc;
 }
 
 /*

@@ -50,6 +50,14 @@ int store_badge_people(struct store *, int64_t event_id, enum badge_select,
 void store_badge_people_clear(struct badge_people *);
 int store_badge_printed(struct store *, const struct badge_people *,
 	    const char *layout);
+int store_badge_prints_add(struct store *, const int64_t *ids, size_t n,
+	    const char *layout, int64_t now);
+#define BADGE_ID_UNKNOWN	1	/* no such attendee in the event */
+#define BADGE_ID_UNCONFIRMED	2	/* waitlisted or cancelled: no tag */
+int store_badge_ids_check(struct store *, int64_t event_id,
+	    const int64_t *ids, size_t n, int64_t *bad);
+int store_badge_counts(struct store *, int64_t event_id, int64_t *confirmed,
+	    int64_t *not_printed);
 char *store_pass_reissue(struct store *, int64_t attendee_id, char **cause);
 
 #endif

@@ -84,6 +84,10 @@ test('every word the console builds from its field tables and codes exists', asy
   for (const k of ['count', 'companies.count']) {
     for (const end of ['', '_found', '_more', '_more_found']) used.push(`console.attendees.${k}${end}`);
   }
+  const print = await import(url('print.js'));
+  used.push(print.section.navKey);
+  for (const code of print.PRINT_ERRORS) used.push(`console.print.error.${code}`);
+  for (const l of ['durable-1445-02', 'herma-4412', 'a6x4', '4x3']) used.push(`console.print.layout.${l}`);
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
   for (const k of audit.KINDS) used.push(audit.kindKey(k));

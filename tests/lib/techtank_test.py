@@ -49,7 +49,9 @@ class Daemon:
              "--web-root", os.path.join(ROOT, "web"),
              "--access-log", os.path.join(self.tmp, "access.log")] + config + self.extra,
             stdout=subprocess.DEVNULL, stderr=self.stderr)
-        deadline = time.time() + 10
+        # A ceiling, not a wait: a database of 100,000 rows written by
+        # another program gets its search keys before the daemon answers.
+        deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("techtankd exited: " + self.log())

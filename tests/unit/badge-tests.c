@@ -1,8 +1,11 @@
 /*
  * badge-tests.c: the badge library's geometry: layouts that fit their
- * sheets, long names that stay inside their tags (from pango's measured
- * extents), QR codes small enough, dates as printed.
+ * sheets, long names that stay inside their tags, whole and at 8 pt or
+ * more where they fit (from the tag's plan, pango's measured extents),
+ * right-to-left names aligned right, QR codes small enough, dates as
+ * printed.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +81,55 @@ START_TEST(plain_paper_tags_keep_clear_of_the_edge)
 }
 END_TEST
 
+static const struct badge_event	event = { .name = "Techtank Conference 2027" };
+
+/* The plan of one tag on a layout. */
+static void
+plan(const struct badge_layout *l, const char *first, const char *last,
+    const char *company, struct tag_plan *tp)
+{
+	struct badge_person	p = { .first_name = (char *)first,
+	    .last_name = (char *)last, .company = (char *)company,
+	    .marks = "DINNER · VISIT", .role = "attendee" };
+	double			w, h;
+
+	badge_layout_content(l, &w, &h);
+	badge_tag_plan(cr, w, h, &event, &p, tp);
+}
+
+/* Every part inside the column, none wider, none below 8 pt. */
+static void
+assert_inside(const struct badge_layout *l, const struct tag_plan *tp,
+    const char *who)
+{
+	for (int i = 0; i < TAG_PARTS; i++) {
+		double	lw, lh;
+
+		if (tp->layout[i] == NULL)
+			continue;
+		text_extents(tp->layout[i], &lw, &lh);
+		ck_assert_msg(tp->y[i] >= tp->top - 0.01 &&
+		    tp->y[i] + lh <= tp->bottom + 0.01, "%s, %s: part %d "
+		    "from %.1f to %.1f outside %.1f-%.1f", l->name, who, i,
+		    tp->y[i], tp->y[i] + lh, tp->top, tp->bottom);
+		ck_assert_msg(lw <= tp->w + 0.01, "%s, %s: part %d is %.1f "
+		    "wide in %.1f", l->name, who, i, lw, tp->w);
+		ck_assert_msg(tp->pt[i] >= 8 - 0.01, "%s, %s: part %d at "
+		    "%.1f pt", l->name, who, i, tp->pt[i]);
+		if (i > 0 && tp->layout[i - 1] != NULL) {
+			double	pw, ph;
+
+			text_extents(tp->layout[i - 1], &pw, &ph);
+			ck_assert_msg(i == TAG_EVENT ||
+			    tp->y[i] >= tp->y[i - 1] + ph - 0.01,
+			    "%s, %s: part %d overlaps the one above", l->name,
+			    who, i);
+		}
+	}
+	ck_assert_msg(tp->pt[TAG_FIRST] >= 12 - 0.01, "%s, %s: first name "
+	    "at %.1f pt", l->name, who, tp->pt[TAG_FIRST]);
+}
+
 /* Sixty characters, wide ones: they shrink, wrap, and stay in the box. */
 START_TEST(long_names_stay_inside_every_tag)
 {
@@ -92,32 +144,153 @@ START_TEST(long_names_stay_inside_every_tag)
 	ck_assert_uint_eq(utf8_count(names[2]), 60);
 	for (const struct badge_layout *l = badge_layouts; l->name; l++) {
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-			double	w, h, bw, bh, pt;
+			struct tag_plan	tp;
 
-			double	tw, th;
-
-			badge_layout_content(l, &tw, &th);
-			pt = badge_name_fit(cr, names[i], tw, th, &w, &h, &bw,
-			    &bh);
-			ck_assert_msg(w <= bw + 0.01 && h <= bh + 0.01,
-			    "%s: name %zu is %.1f x %.1f in a %.1f x %.1f box",
-			    l->name, i, w, h, bw, bh);
-			ck_assert_msg(bw < tw && bh < th,
-			    "%s: the box is larger than the tag", l->name);
-			ck_assert_msg(pt >= 12 - 0.01, "%s: %.1f pt is below "
-			    "the minimum", l->name, pt);
+			plan(l, names[i], names[i], names[i], &tp);
+			assert_inside(l, &tp, names[i]);
+			badge_tag_plan_free(&tp);
 		}
 	}
 }
 END_TEST
 
+/*
+ * Long family names, companies and compound words that fit when wrapped
+ * at spaces and hyphens are printed whole on every stock, at 8 pt or more.
+ */
+START_TEST(long_names_are_whole_where_they_fit)
+{
+	const char	*people[][3] = {
+	    { "Åsa", "Wolfeschlegelsteinhausen-Bergdorff", "Pressverk AB" },
+	    { "Maximiliane-Charlotte", "Lindström-Öberg Andersson",
+	      "Stiftelsen för strategisk forskning och innovation i "
+	      "Norrbotten AB" },
+	    { "Björn", "Ek", "Sjukvårdsinformationssystemutvecklare" },
+	    { "محمد", "عبد الرحمن الأحمد", "شركة الخليج للصناعات المعدنية" },
+	    { "李", "小龍", "上海冲压有限公司" },
+	};
+
+	for (const struct badge_layout *l = badge_layouts; l->name; l++) {
+		for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+			struct tag_plan	tp;
+
+			plan(l, people[i][0], people[i][1], people[i][2], &tp);
+			assert_inside(l, &tp, people[i][1]);
+			for (int j = 0; j < TAG_PARTS; j++)
+				ck_assert_msg(!tp.cut[j], "%s: %s: part %d "
+				    "is cut", l->name, people[i][1], j);
+			badge_tag_plan_free(&tp);
+		}
+	}
+}
+END_TEST
+
+/* A short first name uses the room: large on every stock. */
 START_TEST(short_names_are_large)
 {
-	double	w, h, bw, bh;
-	double	pt = badge_name_fit(cr, "Åsa", MM(90), MM(54), &w, &h, &bw,
-	    &bh);
+	for (const struct badge_layout *l = badge_layouts; l->name; l++) {
+		struct tag_plan	tp;
+		double		w, h;
 
-	ck_assert_msg(pt >= 24, "a short first name at %.1f pt", pt);
+		badge_layout_content(l, &w, &h);
+		plan(l, "Åsa", "Lindström-Öberg", "Pressverk AB", &tp);
+		ck_assert_msg(tp.pt[TAG_FIRST] >= 24 * fmin(w, h) / MM(54) -
+		    0.01, "%s: a short first name at %.1f pt", l->name,
+		    tp.pt[TAG_FIRST]);
+		ck_assert_msg(tp.pt[TAG_FULL] >= 10 * fmin(w, h) / MM(54),
+		    "%s: the full name at "
+		    "%.1f pt", l->name, tp.pt[TAG_FULL]);
+		badge_tag_plan_free(&tp);
+	}
+}
+END_TEST
+
+/* Arabic and Hebrew start at the right edge of the column. */
+START_TEST(right_to_left_names_are_right_aligned)
+{
+	const char	*names[] = { "محمد", "יוסף" };
+
+	for (const struct badge_layout *l = badge_layouts; l->name; l++) {
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			struct tag_plan	tp;
+			PangoRectangle	ink, logical;
+			double		right;
+
+			plan(l, names[i], names[i], names[i], &tp);
+			pango_layout_get_extents(tp.layout[TAG_FIRST], &ink,
+			    &logical);
+			right = (double)(logical.x + logical.width) /
+			    PANGO_SCALE;
+			ck_assert_int_eq(pango_layout_get_direction(
+			    tp.layout[TAG_FIRST], 0), PANGO_DIRECTION_RTL);
+			ck_assert_msg(right >= tp.w - 1 && logical.x > 0,
+			    "%s: %s ends at %.1f of %.1f", l->name, names[i],
+			    right, tp.w);
+			badge_tag_plan_free(&tp);
+		}
+	}
+}
+END_TEST
+
+/* The text without its soft hyphens, and how many there were. */
+static char *
+unsoft(const char *s, int *n)
+{
+	char	*out = xstrdup(s), *o = out;
+
+	*n = 0;
+	for (; *s != '\0'; s++) {
+		if (strncmp(s, "\xc2\xad", 2) == 0) {
+			(*n)++;
+			s++;
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Breaks between syllables come from the Swedish patterns, only in words
+ * of Latin letters long enough, and change nothing else.
+ */
+START_TEST(soft_hyphens_between_syllables_only)
+{
+	const char	*kept[] = { "", "Ek", "Åsa", "Γιώργος Παπαδόπουλος",
+	    "李小龍", "محمد", "12345678 -- ,,;;", "Łukasiewiczowa" };
+	char		 huge[600], *soft, *plain;
+	int		 n;
+
+	soft = hyphen_soft("Sjukvårdsinformationssystemutvecklare AB");
+	plain = unsoft(soft, &n);
+	ck_assert_str_eq(plain, "Sjukvårdsinformationssystemutvecklare AB");
+	ck_assert_msg(n >= 5, "%d breaks in %s", n, soft);
+	ck_assert_msg(strstr(soft, "tions\xc2\xadsys") != NULL,
+	    "no break between the parts: %s", soft);
+	ck_assert_msg(strncmp(soft, "Sju", 3) == 0 && soft[3] != '\xc2',
+	    "a break after fewer than three letters: %s", soft);
+	free(plain);
+	free(soft);
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		soft = hyphen_soft(kept[i]);
+		ck_assert_str_eq(soft, kept[i]);
+		free(soft);
+	}
+	/* A word too long to look at, and a hostile mix, come out whole. */
+	memset(huge, 'a', sizeof huge - 1);
+	huge[sizeof huge - 1] = '\0';
+	soft = hyphen_soft(huge);
+	ck_assert_str_eq(soft, huge);
+	free(soft);
+	soft = hyphen_soft("Lindström-Öberg\xc2\xad<b>&amp;</b>\t"
+	    "Konferensanläggningen");
+	plain = unsoft(soft, &n);
+	ck_assert_str_eq(plain, "Lindström-Öberg<b>&amp;</b>\t"
+	    "Konferensanläggningen");
+	ck_assert_int_gt(n, 2);
+	free(plain);
+	free(soft);
 }
 END_TEST
 
@@ -164,7 +337,10 @@ main(void)
 	tcase_add_test(tc, layouts_fit_their_sheets);
 	tcase_add_test(tc, plain_paper_tags_keep_clear_of_the_edge);
 	tcase_add_test(tc, long_names_stay_inside_every_tag);
+	tcase_add_test(tc, long_names_are_whole_where_they_fit);
 	tcase_add_test(tc, short_names_are_large);
+	tcase_add_test(tc, right_to_left_names_are_right_aligned);
+	tcase_add_test(tc, soft_hyphens_between_syllables_only);
 	tcase_add_test(tc, pass_codes_fit_small_qr_codes);
 	tcase_add_test(tc, event_dates_as_printed);
 	tcase_set_timeout(tc, 60);

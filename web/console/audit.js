@@ -23,6 +23,7 @@ export const ACTION_CHOICES = [
   'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete', 'ticket_type.renew',
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
+  'print.create', 'print.download',
 ];
 /** Every action with words of its own; any other shows its code. */
 export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy',
