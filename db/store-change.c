@@ -221,9 +221,12 @@ audit(struct store *st, const struct change_by *by, const char *action,
 	return rc;
 }
 
-/* An attendee's changeable fields and version, as a stale edit is shown. */
-static json_t *
-att_json(struct store *st, int64_t id)
+/*
+ * An attendee's changeable fields, status and version, as a stale edit
+ * shows them; NULL when there is none or the database failed.
+ */
+json_t *
+store_change_attendee_json(struct store *st, int64_t id)
 {
 	static const char	 sql[] =
 	    "SELECT id, version, first_name, last_name, email, company,"
@@ -359,7 +362,7 @@ store_change_attendee(struct store *st, const struct change_by *by,
 
 	if (att_open(st, by, id, &r, err) != 0)
 		return -1;
-	if ((before = att_json(st, id)) == NULL) {
+	if ((before = store_change_attendee_json(st, id)) == NULL) {
 		db_failed(err);
 		goto out;
 	}
@@ -380,7 +383,7 @@ store_change_attendee(struct store *st, const struct change_by *by,
 	if (att_write(st, id, v) != 0 || (confirmed && v->dietary != NULL &&
 	    (store_dietary_add(st, r.event, r.dietary, -1) != 0 ||
 	    store_dietary_add(st, r.event, v->dietary, 1) != 0)) ||
-	    (after = att_json(st, id)) == NULL) {
+	    (after = store_change_attendee_json(st, id)) == NULL) {
 		db_failed(err);
 		goto out;
 	}
