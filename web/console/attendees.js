@@ -4,14 +4,17 @@
 // up for a session, name tag printed), sorted by its column headings and
 // paged on the server; the same grouped by company; and each attendee's
 // page: their registration and the others in it, sessions, check-ins,
-// pass and history. The address keeps the search, filters and order, so
-// reloading or going back shows the same list.
+// pass and history, with "Edit" (every field, a stale version shown as a
+// conflict) and "Cancel this attendee" (the others keep their seats). The
+// address keeps the search, filters and order, so reloading or going back
+// shows the same list.
 import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
 import { formatDateTime, datePart } from '../js/format.js';
 import { CHOSEN_KEY, rememberEvent } from './events.js';
 import { actionNode, detailNode } from './audit.js';
 import { text, num, pager } from './list.js';
+import { resourceForm, saveOnSubmit, openDialog, apiErrorText } from './form.js';
 
 const { t } = i18n;
 const PAGE = 50;
@@ -390,6 +393,78 @@ function historyWords(h, sessions) {
   return [actionNode(h.action), ' ', detailNode(h)];
 }
 
+// What an organiser may change of an attendee, as the server's table.
+const EDIT_FIELDS = [
+  { name: 'first_name', type: 'text', required: true, max: 100 },
+  { name: 'last_name', type: 'text', required: true, max: 100 },
+  { name: 'email', type: 'email', required: true, max: 254 },
+  { name: 'company', type: 'text', max: 150 },
+  { name: 'job_title', type: 'text', max: 150 },
+  { name: 'dietary', type: 'textarea', max: 500, rows: 3 },
+  { name: 'listed', type: 'bool' },
+];
+const EDIT_PREFIX = 'console.attendee_form';
+
+/** The attendee's fields as the edit form and the server compare them. */
+function editBase(a) {
+  const base = { version: a.version };
+  for (const f of EDIT_FIELDS) base[f.name] = a[f.name];
+  return base;
+}
+
+/** The edit form, shown in host; onSaved(row) after each save. */
+function editPanel(ctx, a, host, onSaved) {
+  const form = resourceForm({ fields: EDIT_FIELDS, prefix: EDIT_PREFIX, idPrefix: 'attendee-form', zone: () => 'UTC' });
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: 'attendee-form-alert' });
+  const conflictHost = el('div', { class: 'conflict-host' });
+  const submit = text('button', 'console.form.save', undefined, { type: 'submit', class: 'button button-primary', id: 'attendee-form-save' });
+  const close = text('button', 'console.attendees.edit_close', undefined, { type: 'button', class: 'button', id: 'attendee-form-close' });
+  const saved = el('p', { class: 'save-status', role: 'status', id: 'attendee-saved' });
+  const node = el('form', { class: 'resource-form', novalidate: true, id: 'attendee-form', 'aria-labelledby': 'attendee-form-heading' },
+    text('h2', 'console.attendees.edit_heading', undefined, { id: 'attendee-form-heading' }),
+    summary, conflictHost, form.element, el('div', { class: 'submit-row' }, submit, close, saved));
+  let base = editBase(a);
+  form.fill(base);
+  saveOnSubmit(ctx, {
+    form, shell: { node, summary, conflictHost, submit, saved },
+    path: `/api/v1/admin/attendees/${a.id}`,
+    getBase: () => base,
+    setBase: (row) => {
+      base = editBase(row);
+      onSaved(row);
+    },
+  });
+  close.addEventListener('click', () => clear(host));
+  clear(host);
+  host.append(node);
+  form.input('first_name').focus();
+}
+
+/** "Cancel this attendee", confirmed; then(row) once it is done. */
+async function cancelAttendee(ctx, a, then) {
+  const alert = el('div', { class: 'alert', role: 'alert', id: 'attendee-cancel-alert' });
+  await openDialog({
+    id: 'attendee-cancel-dialog',
+    headingKey: 'console.attendees.cancel_title',
+    headingArgs: { name: fullName(a) },
+    content: [text('p', 'console.attendees.cancel_text', { name: fullName(a) }), alert],
+    buttons: [
+      { value: 'cancel', key: 'console.attendees.cancel_yes', className: 'button-danger', id: 'attendee-cancel-confirm' },
+      { value: null, key: 'console.attendees.cancel_no', id: 'attendee-cancel-keep', autofocus: true },
+    ],
+    onSubmit: async () => {
+      const r = await ctx.call('POST', `/api/v1/admin/attendees/${a.id}/cancel`);
+      if (r.status === 200 && r.body) {
+        then(r.body);
+        return true;
+      }
+      const { key, args } = apiErrorText(r);
+      i18n.setText(alert, key, args);
+      return false;
+    },
+  });
+}
+
 async function attendeeView(ctx, idText) {
   const id = Number(idText);
   ctx.title('console.attendees.page_title', { name: '…' });
@@ -408,16 +483,36 @@ async function attendeeView(ctx, idText) {
   const a = r.body;
   rememberEvent(a.event_id);
   const body = el('div', { class: 'attendee-page' });
+  const heading = el('h1', { dir: 'auto', id: 'attendee-heading' }, fullName(a));
+  const editHost = el('div', { class: 'edit-host' });
+  const done = el('p', { class: 'save-status', role: 'status', id: 'attendee-done' });
+  const editButton = text('button', 'console.attendees.edit', undefined, { type: 'button', class: 'button', id: 'attendee-edit' });
+  const cancelButton = text('button', 'console.attendees.cancel', undefined, { type: 'button', class: 'button button-danger', id: 'attendee-cancel' });
+  const actions = el('p', { class: 'submit-row attendee-actions' }, editButton, cancelButton, done);
   root.append(
     el('p', { class: 'breadcrumb' }, text('a', 'console.attendees.back', undefined, { href: `#/events/${a.event_id}/attendees`, id: 'attendee-back' })),
-    el('h1', { dir: 'auto', id: 'attendee-heading' }, fullName(a)), body);
+    heading, actions, editHost, body);
+
+  // A change answers the changed fields: the page shows them at once.
+  const changed = (row) => {
+    for (const f of [...EDIT_FIELDS.map((x) => x.name), 'status', 'version']) if (f in row) a[f] = row[f];
+    if (a.status !== 'confirmed') a.pass_code = null;
+    heading.textContent = fullName(a);
+    render();
+  };
+  editButton.addEventListener('click', () => editPanel(ctx, a, editHost, changed));
+  cancelButton.addEventListener('click', () => cancelAttendee(ctx, a, (row) => {
+    changed(row);
+    i18n.setText(done, 'console.attendees.cancelled_done', { name: fullName(a) });
+  }));
 
   const render = () => {
     ctx.title('console.attendees.page_title', { name: fullName(a) });
     clear(body);
+    cancelButton.hidden = a.status === 'cancelled';
     const reg = a.registration;
     body.append(
-      el('p', { class: 'badges' }, statusBadge(a.status), el('span', { class: 'badge' }, a.ticket_type_name || '')),
+      el('p', { class: 'badges' }, el('span', { id: 'attendee-status' }, statusBadge(a.status)), el('span', { class: 'badge' }, a.ticket_type_name || '')),
       el('dl', { class: 'facts', id: 'attendee-facts' },
         ...row('field.email', el('a', { href: `mailto:${a.email}`, dir: 'auto' }, a.email)),
         ...row('field.company', a.company ? el('span', { dir: 'auto' }, a.company) : ''),
