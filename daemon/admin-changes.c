@@ -110,7 +110,11 @@ contact_run(struct store *st, struct job *job)
 	if (store_change_contact(st, &by, ac->id, ac->version, &ac->values,
 	    &job->err) != 0)
 		return -1;
-	return registration_answer(st, job, ac->id);
+	if ((job->answer = store_change_contact_json(st, ac->id)) != NULL)
+		return 0;
+	store_error_set(&job->err, 500, "internal",
+	    "the change could not be read back");
+	return -1;
 }
 
 static int

@@ -248,8 +248,9 @@ store_change_attendee_json(struct store *st, int64_t id)
 	return a;
 }
 
-static json_t *
-contact_json(struct store *st, int64_t reg)
+/* A registration's contact and version, flat, as its edit shows them. */
+json_t *
+store_change_contact_json(struct store *st, int64_t reg)
 {
 	static const char	 sql[] =
 	    "SELECT id, version, contact_first_name, contact_last_name,"
@@ -426,7 +427,7 @@ store_change_contact(struct store *st, const struct change_by *by,
 		return not_found(err, "registration");
 	if (reg_open(st, by, reg, &r, err) != 0)
 		return -1;
-	if ((before = contact_json(st, reg)) == NULL)
+	if ((before = store_change_contact_json(st, reg)) == NULL)
 		return db_failed(err);
 	if (r.version != version)
 		return stale(err, before);
@@ -436,7 +437,7 @@ store_change_contact(struct store *st, const struct change_by *by,
 		if (text[i] != NULL)
 			sqlite3_bind_text(s, i + 2, text[i], -1, SQLITE_STATIC);
 	if (store_step_done(st, s) != 0 ||
-	    (after = contact_json(st, reg)) == NULL) {
+	    (after = store_change_contact_json(st, reg)) == NULL) {
 		json_decref(before);
 		return db_failed(err);
 	}

@@ -33,6 +33,7 @@ int store_manage_link(struct store *, const char *token,
 	    struct manage_link *);
 json_t *store_manage_json(struct store *, const struct manage_link *);
 json_t *store_change_attendee_json(struct store *, int64_t id);
+json_t *store_change_contact_json(struct store *, int64_t registration);
 int store_change_attendee(struct store *, const struct change_by *,
 	    int64_t id, int64_t version, const struct reg_person *,
 	    struct store_error *);

@@ -455,7 +455,8 @@ def test_the_organiser_edits_every_field(org):
     r = admin(org, "PATCH", f"/registrations/{reg['id']}", json={
         "version": 1, "first_name": "Kontakt", "phone": "+46 70 000 00 00"})
     assert r.status_code == 200, r.text
-    assert r.json()["contact"]["first_name"] == "Kontakt" and r.json()["version"] == 2
+    assert r.json()["first_name"] == "Kontakt" and r.json()["version"] == 2
+    assert view(org, reg["manage_token"])["contact"]["phone"] == "+46 70 000 00 00"
     r = admin(org, "PATCH", f"/registrations/{reg['id']}", json={"version": 2, "phone": "ring mig"})
     assert r.status_code == 422 and r.json()["error"]["fields"] == {"phone": "invalid"}
     r = admin(org, "PATCH", f"/registrations/{reg['id']}", json={"version": 1, "phone": "+46 8 123 45"})

@@ -203,6 +203,16 @@ test('an organiser cancels one colleague of a group in the console; the others k
     const after = await olle.call('GET', `/api/v1/admin/attendees/${reg.attendees[0].id}`);
     assert.equal(after.body.dietary, 'vegetarisk');
     assert.equal(after.body.version, 2);
+
+    // And the contact person's, with the registration's version.
+    await page.click('#contact-edit');
+    await page.fill('#contact-form-phone', '+46 454 123 45');
+    await page.click('#contact-form-save');
+    await page.locator('#contact-saved', { hasText: 'Saved.' }).waitFor();
+    assert.match(await page.textContent('#attendee-registration'), /\+46 454 123 45/);
+    const contact = await apiCall(d.baseURL, 'GET', `/api/v1/registrations/${reg.manage_token}`);
+    assert.equal(contact.body.contact.phone, '+46 454 123 45');
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();

@@ -403,35 +403,46 @@ const EDIT_FIELDS = [
   { name: 'dietary', type: 'textarea', max: 500, rows: 3 },
   { name: 'listed', type: 'bool' },
 ];
-const EDIT_PREFIX = 'console.attendee_form';
+// The contact of the registration, edited with the registration's version.
+const CONTACT_FIELDS = [
+  { name: 'first_name', type: 'text', required: true, max: 100 },
+  { name: 'last_name', type: 'text', required: true, max: 100 },
+  { name: 'email', type: 'email', required: true, max: 254 },
+  { name: 'company', type: 'text', max: 150 },
+  { name: 'phone', type: 'text', max: 40 },
+];
 
-/** The attendee's fields as the edit form and the server compare them. */
-function editBase(a) {
-  const base = { version: a.version };
-  for (const f of EDIT_FIELDS) base[f.name] = a[f.name];
+/** A row's fields as an edit form and the server compare them. */
+function editBase(fields, row) {
+  const base = { version: row.version };
+  for (const f of fields) base[f.name] = row[f.name];
   return base;
 }
 
-/** The edit form, shown in host; onSaved(row) after each save. */
-function editPanel(ctx, a, host, onSaved) {
-  const form = resourceForm({ fields: EDIT_FIELDS, prefix: EDIT_PREFIX, idPrefix: 'attendee-form', zone: () => 'UTC' });
-  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: 'attendee-form-alert' });
+/**
+ * An edit form (the attendee's, or with kind 'contact' the contact's),
+ * shown in host; onSaved(row) after each save.
+ */
+function editPanel(ctx, { kind, fields, row, path }, host, onSaved) {
+  const idp = `${kind}-form`;
+  const form = resourceForm({ fields, prefix: `console.${kind}_form`, idPrefix: idp, zone: () => 'UTC' });
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: `${idp}-alert` });
   const conflictHost = el('div', { class: 'conflict-host' });
-  const submit = text('button', 'console.form.save', undefined, { type: 'submit', class: 'button button-primary', id: 'attendee-form-save' });
-  const close = text('button', 'console.attendees.edit_close', undefined, { type: 'button', class: 'button', id: 'attendee-form-close' });
-  const saved = el('p', { class: 'save-status', role: 'status', id: 'attendee-saved' });
-  const node = el('form', { class: 'resource-form', novalidate: true, id: 'attendee-form', 'aria-labelledby': 'attendee-form-heading' },
-    text('h2', 'console.attendees.edit_heading', undefined, { id: 'attendee-form-heading' }),
+  const submit = text('button', 'console.form.save', undefined, { type: 'submit', class: 'button button-primary', id: `${idp}-save` });
+  const close = text('button', 'console.attendees.edit_close', undefined, { type: 'button', class: 'button', id: `${idp}-close` });
+  const saved = el('p', { class: 'save-status', role: 'status', id: `${kind}-saved` });
+  const node = el('form', { class: 'resource-form', novalidate: true, id: idp, 'aria-labelledby': `${idp}-heading` },
+    text('h2', `console.attendees.edit_${kind}_heading`, undefined, { id: `${idp}-heading` }),
     summary, conflictHost, form.element, el('div', { class: 'submit-row' }, submit, close, saved));
-  let base = editBase(a);
+  let base = editBase(fields, row);
   form.fill(base);
   saveOnSubmit(ctx, {
     form, shell: { node, summary, conflictHost, submit, saved },
-    path: `/api/v1/admin/attendees/${a.id}`,
+    path,
     getBase: () => base,
-    setBase: (row) => {
-      base = editBase(row);
-      onSaved(row);
+    setBase: (current) => {
+      base = editBase(fields, current);
+      onSaved(current);
     },
   });
   close.addEventListener('click', () => clear(host));
@@ -500,7 +511,15 @@ async function attendeeView(ctx, idText) {
     heading.textContent = fullName(a);
     render();
   };
-  editButton.addEventListener('click', () => editPanel(ctx, a, editHost, changed));
+  editButton.addEventListener('click', () => editPanel(ctx,
+    { kind: 'attendee', fields: EDIT_FIELDS, row: a, path: `/api/v1/admin/attendees/${a.id}` }, editHost, changed));
+  const contactHost = el('div', { class: 'edit-host' });
+  const contactChanged = (row) => {
+    const reg = a.registration;
+    for (const f of CONTACT_FIELDS) reg.contact[f.name] = row[f.name];
+    reg.version = row.version;
+    render();
+  };
   cancelButton.addEventListener('click', () => cancelAttendee(ctx, a, (row) => {
     changed(row);
     i18n.setText(done, 'console.attendees.cancelled_done', { name: fullName(a) });
@@ -539,6 +558,12 @@ async function attendeeView(ctx, idText) {
         ...row('console.attendees.col.status', statusBadge(reg.status)),
         ...row('console.attendees.registered', el('time', { datetime: reg.created_at }, when(reg.created_at))),
         ...row('console.attendees.manage_link', text('a', 'console.attendees.manage_open', undefined, { href: reg.manage_url, target: '_blank', rel: 'noopener' }))));
+      const editContact = text('button', 'console.attendees.edit_contact', undefined, { type: 'button', class: 'button', id: 'contact-edit' });
+      editContact.addEventListener('click', () => editPanel(ctx, {
+        kind: 'contact', fields: CONTACT_FIELDS, row: { ...reg.contact, version: reg.version },
+        path: `/api/v1/admin/registrations/${reg.id}`,
+      }, contactHost, contactChanged));
+      body.append(el('p', {}, editContact), contactHost);
       if (reg.attendees.length) {
         body.append(text('h3', 'console.attendees.others', { n: reg.attendees.length }),
           el('ul', { class: 'plain-list', id: 'attendee-others' }, reg.attendees.map((o) => el('li', {},
