@@ -621,3 +621,38 @@ def test_many_clients_change_one_group_at_once(org):
     confirmed = org.sql("SELECT count(*) FROM attendees WHERE status = 'confirmed'")[0][0]
     waitlisted = org.sql("SELECT count(*) FROM attendees WHERE status = 'waitlisted'")[0][0]
     assert confirmed <= 12 and (waitlisted == 0 or confirmed == 12)
+
+
+BAD_BODIES = [
+    (b'{"version": 1, "first_name": "\xff"}', 422, "invalid_utf8"),
+    (b'{"version": 1, "first_name": ', 400, "bad_request"),
+    (b'"just a string"', 400, "bad_request"),
+    (b'{"version": 1, "first_name": "A\\u0000B"}', 422, "validation_failed"),
+    (b'{"version": 1, "last_name": "' + b"x" * 70000 + b'"}', 413, "payload_too_large"),
+]
+
+
+@pytest.mark.parametrize("data, status, code", BAD_BODIES)
+def test_every_body_taking_endpoint_refuses_malformed_bodies(org, data, status, code):
+    reg = group(org, 1)
+    a = reg["attendees"][0]
+    token = reg["manage_token"]
+    calls = [
+        (requests.patch, att_url(org, token, a["id"]), {}),
+        (requests.post, att_url(org, token), {}),
+        (org.olle.patch, f"{org.url}/api/v1/admin/attendees/{a['id']}", {}),
+        (org.olle.patch, f"{org.url}/api/v1/admin/registrations/{reg['id']}", {}),
+        (org.olle.post, f"{org.url}/api/v1/admin/registrations/{reg['id']}/attendees", {}),
+    ]
+    for call, url, _ in calls:
+        r = call(url, data=data, headers=JSON, timeout=10)
+        assert r.status_code == status, (url, r.text)
+        assert r.json()["error"]["code"] == code
+        # And without a JSON content type, 415.
+        r = call(url, data=b'{"version": 1}', headers={"Content-Type": "application/x-www-form-urlencoded"},
+                 timeout=10)
+        assert r.status_code == 415, url
+    got = view(org, token)
+    assert got["attendees"] == [dict(reg["attendees"][0])] and got["contact"] == reg["contact"]
+    assert org.sql("SELECT count(*) FROM audit_log WHERE action GLOB 'attendee.*'"
+                   " OR action GLOB 'registration.*'")[0][0] == 0
