@@ -137,7 +137,6 @@ static struct resource attendees = {
 	.search_ids = "SELECT attendee_id AS id FROM attendee_words"
 	    " WHERE event_id = ? AND word >= ? AND word < ?",
 	.count = store_attendee_count,
-	.unversioned = 1,
 };
 
 static void

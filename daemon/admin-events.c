@@ -44,6 +44,9 @@ static const struct field fields[] = {
 	{ .name = "registration_closes_at",
 	  .column = "registration_closes_at", .type = FIELD_TIME,
 	  .flags = FIELD_NULL },
+	/* Attendees change their registrations until then (null: the start). */
+	{ .name = "changes_until", .column = "changes_until",
+	  .type = FIELD_TIME, .flags = FIELD_NULL },
 	{ .name = "code_prefix", .column = "code_prefix", .type = FIELD_CODE,
 	  .max = 6, .text_def = "TT" },
 	{ .name = "contact_email", .column = "contact_email",
@@ -302,7 +305,8 @@ static int
 copy_run(struct store *st, struct job *job)
 {
 	static const char *const times[] = { "starts_at", "ends_at",
-	    "registration_opens_at", "registration_closes_at", NULL };
+	    "registration_opens_at", "registration_closes_at", "changes_until",
+	    NULL };
 	struct event_op		*op = job->data;
 	struct audit_ctx	 ctx = { &op->who, op->address, time(NULL) };
 	json_t			*row, *values;

@@ -1,6 +1,6 @@
 /*
  * api-passes.c: an attendee's pass as PDF or PNG, for the holder of the
- * registration's manage link:
+ * registration's manage link (or of the attendee's personal one):
  * GET /api/v1/registrations/{token}/attendees/{id}/pass.pdf (and .png).
  * Only confirmed attendees of that registration have a pass. Downloads
  * are named after the person; .../qr.svg is the code alone, for the page.
@@ -12,6 +12,7 @@
 
 #include "badges.h"
 #include "techtankd.h"
+#include "store-change.h"
 
 static cairo_status_t
 buffer_write(void *closure, const unsigned char *data, unsigned int len)
@@ -92,21 +93,25 @@ static int
 pass_person(struct http_req *hr, struct badge_people *people,
     int64_t *event_id)
 {
-	struct store	*st = hr->w->store;
-	const char	*token = hr->args[0];
-	char		*end, *cause = NULL;
-	int64_t		 id, reg, owner;
+	struct store		*st = hr->w->store;
+	const char		*token = hr->args[0];
+	char			*end, *cause = NULL;
+	struct manage_link	 link;
+	int64_t			 id, owner = -1;
+	int			 found;
 
 	id = strtoll(hr->args[1], &end, 10);
 	if (*end != '\0' || id <= 0 || !token_manage_valid(token))
 		goto missing;
-	reg = store_registration_by_token(st, token);
-	owner = reg >= 0 ? store_attendee_registration(st, id, event_id) : reg;
-	if (reg == -2 || owner == -2) {
+	found = store_manage_link(st, token, &link);
+	if (found == 1)
+		owner = store_attendee_registration(st, id, event_id);
+	if (found < 0 || owner == -2) {
 		http_reply_read(hr, NULL);
 		return -1;
 	}
-	if (reg < 0 || owner != reg)
+	if (found == 0 || owner != link.registration ||
+	    (link.attendee != 0 && link.attendee != id))
 		goto missing;
 	if (store_badge_people(st, *event_id, BADGE_IDS, &id, 1, people,
 	    &cause) != 0 || people->n != 1 || people->v[0].pass_code == NULL) {

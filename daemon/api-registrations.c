@@ -1,6 +1,7 @@
 /*
  * api-registrations.c: POST /api/v1/registrations, and GET and DELETE of
- * /api/v1/registrations/{manage_token}. The request is parsed and
+ * /api/v1/registrations/{manage_token}, the contact's link or an
+ * attendee's personal one (store-change.c). The request is parsed and
  * validated on the worker; the write goes to the writer thread, and the
  * answer is sent once it is on disk.
  */
@@ -11,6 +12,7 @@
 #include <sodium.h>
 
 #include "techtankd.h"
+#include "store-change.h"
 
 /* A registration or cancellation on its way to the writer. */
 struct reg_job {
@@ -19,6 +21,7 @@ struct reg_job {
 	unsigned char		 idem_hash[32];
 	char			*token;
 	int64_t			 id;		/* the registration */
+	struct manage_link	 link;		/* a cancellation's */
 	int			 replayed;
 	struct staff		 who;		/* on behalf: the organiser */
 	char			 address[64];
@@ -37,15 +40,25 @@ reg_job_free(void *arg)
 
 /*
  * The registration's JSON with manage_url, the page its manage token
- * opens, added after manage_token (the store knows no page addresses).
+ * opens, added after manage_token (the store knows no page addresses);
+ * and so for each attendee that shows a personal manage_token.
  */
 json_t *
 registration_manage_url(json_t *r, const char *public_url)
 {
-	json_t		*out = json_object(), *v;
+	json_t		*out = json_object(), *v, *a;
 	const char	*key;
 	char		*url;
+	size_t		 i;
 
+	json_array_foreach(json_object_get(r, "attendees"), i, a) {
+		if (!json_is_string(json_object_get(a, "manage_token")))
+			continue;
+		xasprintf(&url, "%s/manage.html#t=%s", public_url,
+		    json_string_value(json_object_get(a, "manage_token")));
+		json_object_set_new(a, "manage_url", json_string(url));
+		free(url);
+	}
 	json_object_foreach(r, key, v) {
 		json_object_set(out, key, v);
 		if (strcmp(key, "manage_token") != 0)
@@ -59,11 +72,16 @@ registration_manage_url(json_t *r, const char *public_url)
 	return out;
 }
 
-/* The registration as its manage link's holder sees it. */
-static void
-reply_registration(struct http_req *hr, int status, int64_t id)
+/*
+ * The registration as the holder of its manage link sees it: the
+ * contact's (attendee 0) or an attendee's own.
+ */
+void
+registration_reply(struct http_req *hr, int status, int64_t id,
+    int64_t attendee)
 {
-	json_t	*r = store_registration_json(hr->w->store, id);
+	struct manage_link	 link = { id, attendee };
+	json_t			*r = store_manage_json(hr->w->store, &link);
 
 	if (r != NULL)
 		r = registration_manage_url(r, hr->w->srv->cfg.public_url);
@@ -96,7 +114,7 @@ registration_done(struct job *job)
 
 	if (rj->replayed)
 		http_header(job->hr, "Idempotent-Replayed", "true");
-	reply_registration(job->hr, 201, rj->id);
+	registration_reply(job->hr, 201, rj->id, 0);
 }
 
 static const struct job_type registration_job = {
@@ -177,29 +195,50 @@ no_registration(struct http_req *hr)
 static void
 api_registration_get(struct http_req *hr)
 {
-	const char	*token = hr->args[0];
-	int64_t		 id = -1;
+	const char		*token = hr->args[0];
+	struct manage_link	 link;
+	int			 found = 0;
 
 	if (token_manage_valid(token))
-		id = store_registration_by_token(hr->w->store, token);
-	if (id == -2) {
+		found = store_manage_link(hr->w->store, token, &link);
+	if (found < 0) {
 		http_reply_read(hr, NULL);
 		return;
 	}
-	if (id < 0) {
+	if (found == 0) {
 		no_registration(hr);
 		return;
 	}
-	reply_registration(hr, 200, id);
+	registration_reply(hr, 200, link.registration, link.attendee);
 }
 
+/*
+ * Through the contact's link, every attendee; through a personal one,
+ * its attendee alone: the others keep their seats.
+ */
 static int
 cancel_run(struct store *st, struct job *job)
 {
-	struct reg_job	*rj = job->data;
+	struct reg_job		*rj = job->data;
+	struct change_by	 by = { .address = rj->address,
+	    .now = (int64_t)time(NULL) };
 
-	rj->id = store_cancel(st, rj->token, &job->err);
-	return rj->id < 0 ? -1 : 0;
+	switch (store_manage_link(st, rj->token, &rj->link)) {
+	case 0:
+		store_error_set(&job->err, 404, "not_found",
+		    "no registration has this link");
+		return -1;
+	case -1:
+		store_error_set(&job->err, 500, "internal",
+		    "the cancellation could not be saved");
+		return -1;
+	}
+	by.link = rj->link;
+	if (rj->link.attendee != 0)
+		return store_change_cancel(st, &by, rj->link.attendee,
+		    &job->err);
+	return store_change_cancel_all(st, &by, rj->link.registration,
+	    &job->err);
 }
 
 static void
@@ -207,7 +246,8 @@ cancel_done(struct job *job)
 {
 	struct reg_job	*rj = job->data;
 
-	reply_registration(job->hr, 200, rj->id);
+	registration_reply(job->hr, 200, rj->link.registration,
+	    rj->link.attendee);
 }
 
 static const struct job_type cancel_job = {
@@ -228,6 +268,7 @@ api_registration_cancel(struct http_req *hr)
 	}
 	rj = xcalloc(1, sizeof *rj);
 	rj->token = xstrdup(hr->args[0]);
+	http_client_address(hr, rj->address, sizeof rj->address);
 	job_submit(hr, &cancel_job, rj, reg_job_free);
 }
 

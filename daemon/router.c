@@ -63,6 +63,22 @@ route_call(struct http_req *hr, const struct route *r)
 	r->handler(hr);
 }
 
+/*
+ * An API path no route serves is logged with its secrets masked: a
+ * manage token or an invitation code in a path under a secret route,
+ * asked for with another method or with more segments, stays out of the
+ * log too. Its path is needed no more.
+ */
+static void
+mask_unrouted(struct http_req *hr)
+{
+	size_t	len = strlen(hr->path_buf) + sizeof "<token>";
+
+	hr->path_buf = xreallocarray(hr->path_buf, len, 1);
+	accesslog_mask(hr->path_buf, len);
+	hr->path = hr->log_path = hr->path_buf;
+}
+
 void
 router_dispatch(struct http_req *hr)
 {
@@ -87,6 +103,8 @@ router_dispatch(struct http_req *hr)
 		route_call(hr, found);
 		return;
 	}
+	if (strncmp(hr->path, "/api/", 5) == 0)
+		mask_unrouted(hr);
 	if (!((int)hr->method & M_KNOWN)) {
 		if (allowed == 0 && strncmp(hr->path, "/api/", 5) != 0)
 			allowed = M_GET;	/* a page */

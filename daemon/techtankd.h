@@ -367,13 +367,15 @@ struct route {
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
-	X(admin_print)
+	X(admin_print) X(api_manage) X(admin_changes)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
 
 /* api-registrations.c */
 json_t *registration_manage_url(json_t *, const char *public_url);
+void registration_reply(struct http_req *, int status, int64_t id,
+	    int64_t attendee);
 
 /* resource.c: handlers for the organiser resources (resource.h) */
 struct resource;

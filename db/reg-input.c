@@ -14,6 +14,8 @@
 
 #include "techtank.h"
 
+static void person_free(struct reg_person *);
+
 #define COMPANY_MAX_CHARS	150
 #define JOB_TITLE_MAX_CHARS	150
 #define DIETARY_MAX_CHARS	500
@@ -94,6 +96,37 @@ field_check(enum field_kind kind, const char *v)
 	return "unknown field";
 }
 
+/* One field of obj into p, checked; its error under path. */
+static void
+field_parse(json_t *obj, const struct field_spec *spec, const char *path,
+    struct reg_person *p, struct errors *e)
+{
+	json_t		*v = json_object_get(obj, spec->key);
+	char		**dst = (char **)((char *)p + spec->offset);
+	const char	*msg;
+
+	if (v == NULL || json_is_null(v)) {
+		*dst = xstrdup("");
+		if (spec->required)
+			field_error(e, path, "required", "required");
+		return;
+	}
+	if (!json_is_string(v)) {
+		*dst = xstrdup("");
+		field_error(e, path, "invalid", "must be text");
+		return;
+	}
+	msg = text_clean(json_string_value(v), json_string_length(v), dst);
+	if (msg != NULL) {
+		field_error(e, path, "invalid", msg);
+		return;
+	}
+	if ((spec->required || **dst != '\0') &&
+	    (msg = field_check(spec->kind, *dst)) != NULL)
+		field_error(e, path, value_code(spec, *dst), msg);
+}
+
+/* The fields of spec from obj; paths under prefix (NULL: none). */
 static void
 person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
     const char *prefix, struct reg_person *p, struct errors *e)
@@ -101,34 +134,130 @@ person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
 	char	path[64];
 
 	for (size_t i = 0; i < nspec; i++) {
-		json_t		*v = json_object_get(obj, spec[i].key);
-		char		**dst = (char **)((char *)p + spec[i].offset);
-		const char	*msg;
-
-		snprintf(path, sizeof path, "%s.%s", prefix, spec[i].key);
-		if (v == NULL || json_is_null(v)) {
-			*dst = xstrdup("");
-			if (spec[i].required)
-				field_error(e, path, "required", "required");
-			continue;
-		}
-		if (!json_is_string(v)) {
-			*dst = xstrdup("");
-			field_error(e, path, "invalid", "must be text");
-			continue;
-		}
-		msg = text_clean(json_string_value(v), json_string_length(v),
-		    dst);
-		if (msg != NULL) {
-			field_error(e, path, "invalid", msg);
-			continue;
-		}
-		if ((spec[i].required || **dst != '\0') &&
-		    (msg = field_check(spec[i].kind, *dst)) != NULL)
-			field_error(e, path, value_code(&spec[i], *dst), msg);
+		if (prefix != NULL)
+			snprintf(path, sizeof path, "%s.%s", prefix,
+			    spec[i].key);
+		else
+			snprintf(path, sizeof path, "%s", spec[i].key);
+		field_parse(obj, &spec[i], path, p, e);
 	}
 	if (p->email != NULL)
 		p->email_norm = email_normalise(p->email);
+}
+
+/* The REG_PATCH_* bit of a field's kind. */
+static unsigned
+kind_bit(enum field_kind kind)
+{
+	switch (kind) {
+	case F_NAME:
+		return REG_PATCH_NAMES;
+	case F_EMAIL:
+		return REG_PATCH_EMAIL;
+	case F_PHONE:
+		return REG_PATCH_PHONE;
+	case F_COMPANY:
+		return REG_PATCH_COMPANY;
+	case F_JOB:
+		return REG_PATCH_JOB;
+	case F_DIETARY:
+		return REG_PATCH_DIETARY;
+	}
+	return 0;
+}
+
+static const struct field_spec *
+spec_find(const struct field_spec *spec, size_t nspec, const char *key)
+{
+	for (size_t i = 0; i < nspec; i++)
+		if (strcmp(spec[i].key, key) == 0)
+			return &spec[i];
+	return NULL;
+}
+
+/*
+ * A change to one person (an attendee, or with contact set a
+ * registration's contact): only the fields obj gives, each checked as at
+ * registration, the others left NULL (listed -1). allowed holds the
+ * REG_PATCH_* bits of what may be changed: a known field outside them is
+ * "read_only", an unknown key "unknown_field"; "version" is the caller's.
+ * Field errors are codes. Returns 0, or -1 with *fields_out (owned by the
+ * caller).
+ */
+int
+reg_person_patch(json_t *obj, int contact, unsigned allowed,
+    struct reg_person *p, json_t **fields_out)
+{
+	const struct field_spec	*spec = contact ? contact_fields :
+	    attendee_fields, *f;
+	size_t			 nspec = contact ? sizeof contact_fields /
+	    sizeof contact_fields[0] : sizeof attendee_fields /
+	    sizeof attendee_fields[0];
+	struct errors		 e = { json_object(), 1 };
+	const char		*key;
+	json_t			*v;
+
+	memset(p, 0, sizeof *p);
+	p->listed = -1;
+	json_object_foreach(obj, key, v) {
+		if (strcmp(key, "version") == 0)
+			continue;
+		if (!contact && strcmp(key, "listed") == 0) {
+			if (!(allowed & REG_PATCH_LISTED))
+				field_error(&e, key, "read_only", "");
+			else if (!json_is_boolean(v))
+				field_error(&e, key, "invalid", "");
+			else
+				p->listed = json_is_true(v);
+			continue;
+		}
+		if ((f = spec_find(spec, nspec, key)) == NULL) {
+			field_error(&e, key, "unknown_field", "");
+			continue;
+		}
+		if (!(allowed & kind_bit(f->kind))) {
+			field_error(&e, key, "read_only", "");
+			continue;
+		}
+		field_parse(obj, f, key, p, &e);
+	}
+	if (p->email != NULL)
+		p->email_norm = email_normalise(p->email);
+	if (json_object_size(e.fields) > 0) {
+		person_free(p);
+		memset(p, 0, sizeof *p);
+		*fields_out = e.fields;
+		return -1;
+	}
+	json_decref(e.fields);
+	*fields_out = NULL;
+	return 0;
+}
+
+/*
+ * A new attendee of an existing registration (a colleague added): every
+ * field as at registration, errors as codes under the fields' own names.
+ * Returns 0, or -1 with *fields_out.
+ */
+int
+reg_person_parse(json_t *obj, struct reg_person *p, json_t **fields_out)
+{
+	struct errors	 e = { json_object(), 1 };
+	json_t		*listed = json_object_get(obj, "listed");
+
+	memset(p, 0, sizeof *p);
+	person_parse(obj, attendee_fields, sizeof attendee_fields /
+	    sizeof attendee_fields[0], NULL, p, &e);
+	if (listed != NULL && !json_is_boolean(listed) && !json_is_null(listed))
+		field_error(&e, "listed", "invalid", "");
+	p->listed = json_is_true(listed);
+	if (json_object_size(e.fields) > 0) {
+		*fields_out = e.fields;
+		return -1;
+	}
+	json_decref(e.fields);
+	*fields_out = NULL;
+	return 0;
 }
 
 /* Optional "sessions": ids of sessions that need a sign-up, no repeats. */
@@ -297,4 +426,12 @@ reg_input_free(struct reg_input *in)
 	for (size_t i = 0; i < REG_MAX_ATTENDEES; i++)
 		person_free(&in->attendees[i]);
 	free(in);
+}
+
+/* Free what a person's fields hold (not the struct: the caller's). */
+void
+reg_person_free(struct reg_person *p)
+{
+	person_free(p);
+	memset(p, 0, sizeof *p);
 }

@@ -39,7 +39,7 @@ registration_json(struct store *st, int64_t reg, int64_t attendee,
 	static const char	 sql[] =
 	    "SELECT r.id, r.status, r.created_at, r.manage_token,"
 	    " r.contact_first_name, r.contact_last_name, r.contact_email,"
-	    " r.contact_company, r.contact_phone FROM registrations r"
+	    " r.contact_company, r.contact_phone, r.version FROM registrations r"
 	    " WHERE r.id = ?1";
 	static const char	 others_sql[] =
 	    "SELECT id, first_name, last_name, status FROM attendees"
@@ -50,8 +50,9 @@ registration_json(struct store *st, int64_t reg, int64_t attendee,
 
 	sqlite3_bind_int64(s, 1, reg);
 	if (store_step(st, s) == STORE_ROW)
-		r = json_pack("{s:I, s:s, s:o, s:s, s:{s:s, s:s, s:s, s:s,"
-		    " s:s}}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+		r = json_pack("{s:I, s:I, s:s, s:o, s:s, s:{s:s, s:s, s:s,"
+		    " s:s, s:s}}", "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "version", (json_int_t)sqlite3_column_int64(s, 9),
 		    "status", COL_TEXT(s, 1), "created_at", time_json(s, 2, zone),
 		    "manage_token", COL_TEXT(s, 3), "contact",
 		    "first_name", COL_TEXT(s, 4), "last_name", COL_TEXT(s, 5),

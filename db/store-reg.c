@@ -120,22 +120,38 @@ registration_insert(struct store *st, const struct reg_input *in,
 	return id;
 }
 
-/* Attendees start waitlisted; attendee_set_status() gives them their seats. */
-static int64_t
-attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
-    int64_t event_id, int64_t ticket_type, int64_t now)
+/*
+ * Attendees start waitlisted; attendee_set_status() gives them their
+ * seats. Each gets a personal manage link of their own.
+ */
+int64_t
+store_attendee_insert(struct store *st, const struct reg_person *p,
+    int64_t reg_id, int64_t event_id, int64_t ticket_type, int64_t now)
 {
+	static const char	 next_sql[] =
+	    "SELECT coalesce(max(id), 0) + 1 FROM attendees";
 	/* With its keys: the connection's triggers need not make them. */
 	static const char	 sql[] =
 	    "INSERT INTO attendees (registration_id, event_id, ticket_type_id,"
 	    " first_name, last_name, email, email_norm, company, job_title,"
 	    " dietary, listed, status, created_at, search_key, name_key,"
-	    " company_key)"
+	    " company_key, id, manage_token)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 	    " 'waitlisted', ?12, " STORE_SEARCH_KEY("?4", "?5", "?6", "?8") ", "
-	    STORE_NAME_KEY("?4", "?5") ", " STORE_COMPANY_KEY("?8") ")";
-	sqlite3_stmt		*s = store_stmt(st, sql);
+	    STORE_NAME_KEY("?4", "?5") ", " STORE_COMPANY_KEY("?8") ", ?13, ?14)";
+	sqlite3_stmt		*s = store_stmt(st, next_sql);
+	char			 token[TOKEN_MANAGE_LEN + 1];
+	int64_t			 id;
 
+	/* The writer is the only writer: the id is known before the insert. */
+	if (store_step(st, s) != STORE_ROW) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	token_manage(id, token);
+	s = store_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, reg_id);
 	sqlite3_bind_int64(s, 2, event_id);
 	sqlite3_bind_int64(s, 3, ticket_type);
@@ -148,9 +164,11 @@ attendee_insert(struct store *st, const struct reg_person *p, int64_t reg_id,
 	sqlite3_bind_text(s, 10, p->dietary, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 11, p->listed);
 	sqlite3_bind_int64(s, 12, now);
+	sqlite3_bind_int64(s, 13, id);
+	sqlite3_bind_text(s, 14, token, -1, SQLITE_TRANSIENT);
 	if (store_step_done(st, s) != 0)
 		return -1;
-	return sqlite3_last_insert_rowid(store_db(st));
+	return id;
 }
 
 /* One field's error: its code, or with in->codes unset its sentence. */
@@ -303,7 +321,7 @@ store_register(struct store *st, const struct reg_input *in,
 	if ((reg_id = registration_insert(st, in, seats.event_id, now)) < 0)
 		goto fail;
 	for (size_t i = 0; i < in->nattendees; i++) {
-		id = attendee_insert(st, &in->attendees[i], reg_id,
+		id = store_attendee_insert(st, &in->attendees[i], reg_id,
 		    seats.event_id, in->ticket_type, now);
 		if (id < 0)
 			goto fail;
@@ -363,11 +381,12 @@ store_registration_by_token(struct store *st, const char *token)
 }
 
 /*
- * Cancel a registration (again is no error) and hand its seats on: all of
- * it, or -1 with err set (404, or 500 so that the writer undoes the rest).
+ * Cancel every attendee of registration id still holding a seat or a
+ * place in line (again is no error) and hand the seats on: 0, or -1 when
+ * the database failed.
  */
-int64_t
-store_cancel(struct store *st, const char *token, struct store_error *err)
+int
+store_cancel_registration(struct store *st, int64_t id, int64_t now)
 {
 	static const char	 list_sql[] =
 	    "SELECT a.id, r.event_id, r.cancelled_at IS NOT NULL"
@@ -376,18 +395,11 @@ store_cancel(struct store *st, const char *token, struct store_error *err)
 	    " WHERE r.id = ?1";
 	sqlite3_stmt		*s;
 	enum store_step		 step;
-	int64_t			 id, event_id = -1, now = (int64_t)time(NULL);
+	int64_t			 event_id = -1;
 	int64_t			*ids = NULL;
 	size_t			 n = 0;
-	int			 already = 0;
+	int			 already = 0, rc = -1;
 
-	if ((step = registration_by_token(st, token, &id)) == STORE_ERROR)
-		goto fail;
-	if (step == STORE_DONE) {
-		store_error_set(err, 404, "not_found",
-		    "no registration has this link");
-		return -1;
-	}
 	/* Every attendee is listed before any changes. */
 	s = store_stmt(st, list_sql);
 	sqlite3_bind_int64(s, 1, id);
@@ -401,20 +413,44 @@ store_cancel(struct store *st, const char *token, struct store_error *err)
 	}
 	sqlite3_reset(s);
 	if (step == STORE_ERROR || event_id < 0)
-		goto fail;
-	if (already && n == 0)
 		goto out;
+	if (already && n == 0) {
+		rc = 0;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (store_attendee_set_status(st, ids[i], "cancelled", now) != 0)
-			goto fail;
+			goto out;
 	if (store_registration_refresh(st, id, 1, now) != 0 ||
 	    store_promote_waitlist(st, event_id) < 0)
-		goto fail;
+		goto out;
+	rc = 0;
 out:
 	free(ids);
+	return rc;
+}
+
+/*
+ * Cancel a registration by its link (again is no error): its id, or -1
+ * with err set (404, or 500 so that the writer undoes the rest).
+ */
+int64_t
+store_cancel(struct store *st, const char *token, struct store_error *err)
+{
+	enum store_step	step;
+	int64_t		id;
+
+	if ((step = registration_by_token(st, token, &id)) == STORE_ERROR)
+		goto fail;
+	if (step == STORE_DONE) {
+		store_error_set(err, 404, "not_found",
+		    "no registration has this link");
+		return -1;
+	}
+	if (store_cancel_registration(st, id, (int64_t)time(NULL)) != 0)
+		goto fail;
 	return id;
 fail:
-	free(ids);
 	store_error_set(err, 500, "internal", "the cancellation could not be "
 	    "saved");
 	return -1;

@@ -131,6 +131,18 @@ struct reg_input {
 };
 #define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
 struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
+/* What a change may touch (reg_person_patch) */
+#define REG_PATCH_NAMES		0x01	/* first_name, last_name */
+#define REG_PATCH_EMAIL		0x02
+#define REG_PATCH_COMPANY	0x04
+#define REG_PATCH_JOB		0x08
+#define REG_PATCH_DIETARY	0x10
+#define REG_PATCH_PHONE		0x20
+#define REG_PATCH_LISTED	0x40
+int reg_person_patch(json_t *, int contact, unsigned allowed,
+	    struct reg_person *, json_t **fields);
+int reg_person_parse(json_t *, struct reg_person *, json_t **fields);
+void reg_person_free(struct reg_person *);
 void reg_input_free(struct reg_input *);
 
 /* store.c: connections, prepared statements, transactions */
@@ -249,6 +261,8 @@ int store_attendee_set_status(struct store *, int64_t id, const char *status,
 int store_registration_refresh(struct store *, int64_t id, int cancel,
 	    int64_t now);
 int store_promote_waitlist(struct store *, int64_t event_id);
+int store_dietary_add(struct store *, int64_t event_id, const char *dietary,
+	    int delta);
 int store_recount(struct store *);
 
 /* store-reg.c: registering and cancelling */
@@ -256,6 +270,9 @@ int64_t store_register(struct store *, const struct reg_input *,
 	    const char *idem_key, const unsigned char *idem_hash,
 	    int *replayed, struct store_error *);
 int64_t store_cancel(struct store *, const char *token, struct store_error *);
+int store_cancel_registration(struct store *, int64_t id, int64_t now);
+int64_t store_attendee_insert(struct store *, const struct reg_person *,
+	    int64_t reg_id, int64_t event_id, int64_t ticket_type, int64_t now);
 int64_t store_registration_by_token(struct store *, const char *token);
 
 /* store-reg-json.c: a registration as the API shows it */

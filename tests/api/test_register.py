@@ -115,8 +115,10 @@ def test_data_kept_across_restart(daemon):
     r = daemon.get("/api/v1/registrations/" + reg["manage_token"])
     assert r.status_code == 200
     got = r.json()
-    # The manage link names the new port; everything else is as before.
+    # The manage links name the new port; everything else is as before.
     assert got.pop("manage_url").endswith(reg.pop("manage_url").split("/", 3)[3])
+    for mine, theirs in zip(got["attendees"], reg["attendees"]):
+        assert mine.pop("manage_url").endswith(theirs.pop("manage_url").split("/", 3)[3])
     assert got == reg
     assert daemon.remaining() == 58
 

@@ -2,14 +2,54 @@
  * fuzz-registration.c: libFuzzer target for the parser of registration
  * bodies, the outside input techtankd trusts least: UTF-8 check, JSON
  * parse, field validation, exactly as api-registrations.c chains them;
- * both ways of naming the errors (sentences and codes).
+ * both ways of naming the errors (sentences and codes). The same body, and
+ * each of its attendees, as a change (reg_person_patch(), as api-manage.c
+ * and admin-changes.c read theirs) and as a colleague added
+ * (reg_person_parse()): what they accept is clean text.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "techtank.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* What a parser accepted: every field set is valid UTF-8, no control. */
+static void
+person_check(const struct reg_person *p)
+{
+	const char	*v[] = { p->first_name, p->last_name, p->email,
+	    p->email_norm, p->company, p->phone, p->job_title, p->dietary };
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i] != NULL && (!utf8_valid(v[i], strlen(v[i])) ||
+		    text_has_control(v[i])))
+			abort();
+}
+
+static void
+person_parsers(json_t *obj)
+{
+	static const unsigned	 allowed[] = { 0x7f, REG_PATCH_NAMES |
+	    REG_PATCH_COMPANY | REG_PATCH_JOB | REG_PATCH_DIETARY };
+	struct reg_person	 p;
+	json_t			*fields;
+
+	for (int contact = 0; contact <= 1; contact++)
+		for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+			if (reg_person_patch(obj, contact, allowed[i], &p,
+			    &fields) == 0)
+				person_check(&p);
+			json_decref(fields);
+			reg_person_free(&p);
+		}
+	if (reg_person_parse(obj, &p, &fields) == 0)
+		person_check(&p);
+	json_decref(fields);
+	reg_person_free(&p);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -30,6 +70,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(fields);
 		reg_input_free(in);
 	}
+	person_parsers(body);
+	for (size_t i = 0; i < json_array_size(json_object_get(body,
+	    "attendees")); i++)
+		if (json_is_object(json_array_get(json_object_get(body,
+		    "attendees"), i)))
+			person_parsers(json_array_get(json_object_get(body,
+			    "attendees"), i));
 	json_decref(body);
 	return 0;
 }

@@ -103,6 +103,11 @@ class Daemon:
     # What each migration added, undone in reverse, for tests of upgrades
     # from an older schema.
     MIGRATION_UNDO = {
+        11: ("DROP INDEX attendees_manage_token",
+             "ALTER TABLE events DROP COLUMN changes_until",
+             "ALTER TABLE attendees DROP COLUMN manage_token",
+             "ALTER TABLE attendees DROP COLUMN version",
+             "ALTER TABLE registrations DROP COLUMN version"),
         10: ("DROP TRIGGER attendee_words_made", "DROP TRIGGER attendee_words_changed",
              "DROP TRIGGER attendee_words_gone", "DROP TABLE attendee_words",
              "DROP INDEX attendees_cancelled", "DROP INDEX attendees_by_name",

@@ -229,6 +229,77 @@ START_TEST(names_errors_by_code_for_organisers)
 }
 END_TEST
 
+/* The code reg_person_patch() gives field, or NULL (accepted: *p set). */
+static const char *
+patch_code(const char *text, int contact, unsigned allowed,
+    const char *field, struct reg_person *p)
+{
+	static char	 code[32];
+	json_t		*body = json_loads(text, JSON_ALLOW_NUL, NULL);
+	json_t		*fields = NULL;
+	const char	*rc = NULL;
+
+	ck_assert_ptr_nonnull(body);
+	if (reg_person_patch(body, contact, allowed, p, &fields) != 0 &&
+	    json_string_value(json_object_get(fields, field)) != NULL) {
+		snprintf(code, sizeof code, "%s",
+		    json_string_value(json_object_get(fields, field)));
+		rc = code;
+	}
+	json_decref(fields);
+	json_decref(body);
+	return rc;
+}
+
+START_TEST(checks_a_change_as_a_registration)
+{
+	const unsigned		 self = REG_PATCH_NAMES | REG_PATCH_COMPANY |
+	    REG_PATCH_JOB | REG_PATCH_DIETARY;
+	struct reg_person	 p;
+
+	/* Only what is given, cleaned as at registration. */
+	ck_assert_ptr_null(patch_code("{\"version\": 3, \"last_name\":"
+	    " \"  Lindstro\\u0308m \"}", 0, self, "last_name", &p));
+	ck_assert_str_eq(p.last_name, "Lindstr\xc3\xb6m");
+	ck_assert_ptr_null(p.first_name);
+	ck_assert_ptr_null(p.email);
+	ck_assert_int_eq(p.listed, -1);
+	reg_person_free(&p);
+	/* A company may be emptied; a name may not. */
+	ck_assert_ptr_null(patch_code("{\"company\": \"\"}", 0, self,
+	    "company", &p));
+	ck_assert_str_eq(p.company, "");
+	reg_person_free(&p);
+	ck_assert_str_eq(patch_code("{\"first_name\": \"\"}", 0, self,
+	    "first_name", &p), "required");
+	ck_assert_str_eq(patch_code("{\"first_name\": null}", 0, self,
+	    "first_name", &p), "required");
+	ck_assert_str_eq(patch_code("{\"first_name\": 7}", 0, self,
+	    "first_name", &p), "invalid");
+	ck_assert_str_eq(patch_code("{\"dietary\": \"a\\u0000b\"}", 0,
+	    self, "dietary", &p), "invalid");
+	/* What the attendee may not touch, and what does not exist. */
+	ck_assert_str_eq(patch_code("{\"email\": \"a@b.se\"}", 0, self,
+	    "email", &p), "read_only");
+	ck_assert_str_eq(patch_code("{\"listed\": true}", 0, self, "listed",
+	    &p), "read_only");
+	ck_assert_str_eq(patch_code("{\"status\": \"confirmed\"}", 0, 0x7f,
+	    "status", &p), "unknown_field");
+	ck_assert_str_eq(patch_code("{\"job_title\": \"x\"}", 1, 0x7f,
+	    "job_title", &p), "unknown_field");
+	/* The organiser's: the address normalised, the consent a boolean. */
+	ck_assert_ptr_null(patch_code("{\"email\": \"Asa@Example.SE\","
+	    " \"listed\": false}", 0, 0x7f, "email", &p));
+	ck_assert_str_eq(p.email_norm, "asa@example.se");
+	ck_assert_int_eq(p.listed, 0);
+	reg_person_free(&p);
+	ck_assert_str_eq(patch_code("{\"listed\": 1}", 0, 0x7f, "listed",
+	    &p), "invalid");
+	ck_assert_str_eq(patch_code("{\"phone\": \"call me\"}", 1, 0x7f,
+	    "phone", &p), "invalid");
+}
+END_TEST
+
 Suite *
 suite_reg_input(void)
 {
@@ -243,6 +314,7 @@ suite_reg_input(void)
 	tcase_add_test(tc, stores_text_in_nfc);
 	tcase_add_test(tc, keeps_the_address_as_typed);
 	tcase_add_test(tc, names_errors_by_code_for_organisers);
+	tcase_add_test(tc, checks_a_change_as_a_registration);
 	suite_add_tcase(s, tc);
 	return s;
 }

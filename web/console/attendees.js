@@ -4,14 +4,17 @@
 // up for a session, name tag printed), sorted by its column headings and
 // paged on the server; the same grouped by company; and each attendee's
 // page: their registration and the others in it, sessions, check-ins,
-// pass and history. The address keeps the search, filters and order, so
-// reloading or going back shows the same list.
+// pass and history, with "Edit" (every field, a stale version shown as a
+// conflict) and "Cancel this attendee" (the others keep their seats). The
+// address keeps the search, filters and order, so reloading or going back
+// shows the same list.
 import * as i18n from '../js/i18n.js';
 import { el, clear } from '../js/dom.js';
 import { formatDateTime, datePart } from '../js/format.js';
 import { CHOSEN_KEY, rememberEvent } from './events.js';
 import { actionNode, detailNode } from './audit.js';
 import { text, num, pager } from './list.js';
+import { resourceForm, saveOnSubmit, openDialog, apiErrorText } from './form.js';
 
 const { t } = i18n;
 const PAGE = 50;
@@ -390,6 +393,89 @@ function historyWords(h, sessions) {
   return [actionNode(h.action), ' ', detailNode(h)];
 }
 
+// What an organiser may change of an attendee, as the server's table.
+const EDIT_FIELDS = [
+  { name: 'first_name', type: 'text', required: true, max: 100 },
+  { name: 'last_name', type: 'text', required: true, max: 100 },
+  { name: 'email', type: 'email', required: true, max: 254 },
+  { name: 'company', type: 'text', max: 150 },
+  { name: 'job_title', type: 'text', max: 150 },
+  { name: 'dietary', type: 'textarea', max: 500, rows: 3 },
+  { name: 'listed', type: 'bool' },
+];
+// The contact of the registration, edited with the registration's version.
+const CONTACT_FIELDS = [
+  { name: 'first_name', type: 'text', required: true, max: 100 },
+  { name: 'last_name', type: 'text', required: true, max: 100 },
+  { name: 'email', type: 'email', required: true, max: 254 },
+  { name: 'company', type: 'text', max: 150 },
+  { name: 'phone', type: 'text', max: 40 },
+];
+
+/** A row's fields as an edit form and the server compare them. */
+function editBase(fields, row) {
+  const base = { version: row.version };
+  for (const f of fields) base[f.name] = row[f.name];
+  return base;
+}
+
+/**
+ * An edit form (the attendee's, or with kind 'contact' the contact's),
+ * shown in host; onSaved(row) after each save.
+ */
+function editPanel(ctx, { kind, fields, row, path }, host, onSaved) {
+  const idp = `${kind}-form`;
+  const form = resourceForm({ fields, prefix: `console.${kind}_form`, idPrefix: idp, zone: () => 'UTC' });
+  const summary = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: `${idp}-alert` });
+  const conflictHost = el('div', { class: 'conflict-host' });
+  const submit = text('button', 'console.form.save', undefined, { type: 'submit', class: 'button button-primary', id: `${idp}-save` });
+  const close = text('button', 'console.attendees.edit_close', undefined, { type: 'button', class: 'button', id: `${idp}-close` });
+  const saved = el('p', { class: 'save-status', role: 'status', id: `${kind}-saved` });
+  const node = el('form', { class: 'resource-form', novalidate: true, id: idp, 'aria-labelledby': `${idp}-heading` },
+    text('h2', `console.attendees.edit_${kind}_heading`, undefined, { id: `${idp}-heading` }),
+    summary, conflictHost, form.element, el('div', { class: 'submit-row' }, submit, close, saved));
+  let base = editBase(fields, row);
+  form.fill(base);
+  saveOnSubmit(ctx, {
+    form, shell: { node, summary, conflictHost, submit, saved },
+    path,
+    getBase: () => base,
+    setBase: (current) => {
+      base = editBase(fields, current);
+      onSaved(current);
+    },
+  });
+  close.addEventListener('click', () => clear(host));
+  clear(host);
+  host.append(node);
+  form.input('first_name').focus();
+}
+
+/** "Cancel this attendee", confirmed; then(row) once it is done. */
+async function cancelAttendee(ctx, a, then) {
+  const alert = el('div', { class: 'alert', role: 'alert', id: 'attendee-cancel-alert' });
+  await openDialog({
+    id: 'attendee-cancel-dialog',
+    headingKey: 'console.attendees.cancel_title',
+    headingArgs: { name: fullName(a) },
+    content: [text('p', 'console.attendees.cancel_text', { name: fullName(a) }), alert],
+    buttons: [
+      { value: 'cancel', key: 'console.attendees.cancel_yes', className: 'button-danger', id: 'attendee-cancel-confirm' },
+      { value: null, key: 'console.attendees.cancel_no', id: 'attendee-cancel-keep', autofocus: true },
+    ],
+    onSubmit: async () => {
+      const r = await ctx.call('POST', `/api/v1/admin/attendees/${a.id}/cancel`);
+      if (r.status === 200 && r.body) {
+        then(r.body);
+        return true;
+      }
+      const { key, args } = apiErrorText(r);
+      i18n.setText(alert, key, args);
+      return false;
+    },
+  });
+}
+
 async function attendeeView(ctx, idText) {
   const id = Number(idText);
   ctx.title('console.attendees.page_title', { name: '…' });
@@ -408,16 +494,44 @@ async function attendeeView(ctx, idText) {
   const a = r.body;
   rememberEvent(a.event_id);
   const body = el('div', { class: 'attendee-page' });
+  const heading = el('h1', { dir: 'auto', id: 'attendee-heading' }, fullName(a));
+  const editHost = el('div', { class: 'edit-host' });
+  const done = el('p', { class: 'save-status', role: 'status', id: 'attendee-done' });
+  const editButton = text('button', 'console.attendees.edit', undefined, { type: 'button', class: 'button', id: 'attendee-edit' });
+  const cancelButton = text('button', 'console.attendees.cancel', undefined, { type: 'button', class: 'button button-danger', id: 'attendee-cancel' });
+  const actions = el('p', { class: 'submit-row attendee-actions' }, editButton, cancelButton, done);
   root.append(
     el('p', { class: 'breadcrumb' }, text('a', 'console.attendees.back', undefined, { href: `#/events/${a.event_id}/attendees`, id: 'attendee-back' })),
-    el('h1', { dir: 'auto', id: 'attendee-heading' }, fullName(a)), body);
+    heading, actions, editHost, body);
+
+  // A change answers the changed fields: the page shows them at once.
+  const changed = (row) => {
+    for (const f of [...EDIT_FIELDS.map((x) => x.name), 'status', 'version']) if (f in row) a[f] = row[f];
+    if (a.status !== 'confirmed') a.pass_code = null;
+    heading.textContent = fullName(a);
+    render();
+  };
+  editButton.addEventListener('click', () => editPanel(ctx,
+    { kind: 'attendee', fields: EDIT_FIELDS, row: a, path: `/api/v1/admin/attendees/${a.id}` }, editHost, changed));
+  const contactHost = el('div', { class: 'edit-host' });
+  const contactChanged = (row) => {
+    const reg = a.registration;
+    for (const f of CONTACT_FIELDS) reg.contact[f.name] = row[f.name];
+    reg.version = row.version;
+    render();
+  };
+  cancelButton.addEventListener('click', () => cancelAttendee(ctx, a, (row) => {
+    changed(row);
+    i18n.setText(done, 'console.attendees.cancelled_done', { name: fullName(a) });
+  }));
 
   const render = () => {
     ctx.title('console.attendees.page_title', { name: fullName(a) });
     clear(body);
+    cancelButton.hidden = a.status === 'cancelled';
     const reg = a.registration;
     body.append(
-      el('p', { class: 'badges' }, statusBadge(a.status), el('span', { class: 'badge' }, a.ticket_type_name || '')),
+      el('p', { class: 'badges' }, el('span', { id: 'attendee-status' }, statusBadge(a.status)), el('span', { class: 'badge' }, a.ticket_type_name || '')),
       el('dl', { class: 'facts', id: 'attendee-facts' },
         ...row('field.email', el('a', { href: `mailto:${a.email}`, dir: 'auto' }, a.email)),
         ...row('field.company', a.company ? el('span', { dir: 'auto' }, a.company) : ''),
@@ -444,6 +558,12 @@ async function attendeeView(ctx, idText) {
         ...row('console.attendees.col.status', statusBadge(reg.status)),
         ...row('console.attendees.registered', el('time', { datetime: reg.created_at }, when(reg.created_at))),
         ...row('console.attendees.manage_link', text('a', 'console.attendees.manage_open', undefined, { href: reg.manage_url, target: '_blank', rel: 'noopener' }))));
+      const editContact = text('button', 'console.attendees.edit_contact', undefined, { type: 'button', class: 'button', id: 'contact-edit' });
+      editContact.addEventListener('click', () => editPanel(ctx, {
+        kind: 'contact', fields: CONTACT_FIELDS, row: { ...reg.contact, version: reg.version },
+        path: `/api/v1/admin/registrations/${reg.id}`,
+      }, contactHost, contactChanged));
+      body.append(el('p', {}, editContact), contactHost);
       if (reg.attendees.length) {
         body.append(text('h3', 'console.attendees.others', { n: reg.attendees.length }),
           el('ul', { class: 'plain-list', id: 'attendee-others' }, reg.attendees.map((o) => el('li', {},

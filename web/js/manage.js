@@ -27,6 +27,31 @@ let state = 'loading'; // loading | ok | not_found | no_token | error
 let failure = null; // the answer that failed, worded at each render
 let justCancelled = false;
 let cancelling = false;
+let cancelTarget = null; // null: the whole registration; else the attendee
+let editing = null; // the id of the attendee whose form is open
+let adding = false;
+
+// What an attendee may correct of themselves, in the form's order.
+const EDIT_FIELDS = ['first_name', 'last_name', 'company', 'job_title', 'dietary'];
+const ADD_FIELDS = ['first_name', 'last_name', 'email', 'company', 'job_title', 'dietary'];
+const REQUIRED = new Set(['first_name', 'last_name', 'email']);
+const MAX = { first_name: 100, last_name: 100, email: 254, company: 150, job_title: 150, dietary: 500 };
+
+/** The sentence for an error answer's code, in the page's language. */
+function problem(res) {
+  if (res.status === 0) return t('common.network_error');
+  const err = res.body && res.body.error;
+  if (err && err.code === 'change_deadline_passed') {
+    return t('manage.err.change_deadline_passed', { deadline: formatDateTime(err.fields && err.fields.deadline, i18n.getLang()) });
+  }
+  if (err && err.code === 'too_many_attendees') return t('manage.err.too_many_attendees', { max: (err.fields && err.fields.max) || 10 });
+  if (err && typeof err.code === 'string' && t(`manage.err.${err.code}`) !== `manage.err.${err.code}`) return t(`manage.err.${err.code}`);
+  return errorText(res);
+}
+
+function changesOpen() {
+  return reg && reg.changes_open === true && reg.status !== 'cancelled';
+}
 
 function readFragment() {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
@@ -149,7 +174,197 @@ function attendeeCard(a, i) {
     li.append(el('h4', { class: 'signed-up-heading' }, t('manage.signed_up')),
       el('ul', { class: 'signed-up' }, ...sessions.map((s) => el('li', {}, s.title || ''))));
   }
+  if (a.status !== 'cancelled' && changesOpen()) {
+    if (editing === a.id) li.append(editForm(a, i));
+    else li.append(cardActions(a, i));
+  }
+  if (reg.link === 'registration' && a.manage_url && a.status !== 'cancelled' && (reg.attendees || []).length > 1) {
+    li.append(personalLink(a, i));
+  }
   return li;
+}
+
+function cardActions(a, i) {
+  const edit = el('button', { type: 'button', class: 'button', id: `edit-${i}` }, t('manage.edit_button'));
+  edit.addEventListener('click', () => {
+    editing = a.id;
+    adding = false;
+    render();
+    const first = document.getElementById(`edit-${i}-first_name`);
+    if (first) first.focus();
+  });
+  const cancel = el('button', { type: 'button', class: 'button button-danger', id: `cancel-one-${i}` },
+    reg.link === 'attendee' ? t('manage.cancel_mine_button') : t('manage.cancel_one_button'));
+  cancel.addEventListener('click', () => openDialog(a));
+  return el('p', { class: 'card-actions' }, edit, ' ', cancel);
+}
+
+/** A labelled input with its error line; its id is prefix-name. */
+function inputField(prefix, name, value) {
+  const id = `${prefix}-${name}`;
+  const label = el('label', { for: id }, t(`field.${name}`),
+    REQUIRED.has(name) ? '' : el('span', { class: 'muted' }, ' ', t('common.optional')));
+  const attrs = { id, name, type: name === 'email' ? 'email' : 'text', value: value || '',
+    maxlength: MAX[name], 'aria-describedby': `${id}-error` };
+  if (REQUIRED.has(name)) attrs.required = true;
+  if (name === 'email') attrs.autocomplete = 'email';
+  const input = el('input', attrs);
+  const error = el('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  return el('div', { class: 'field' }, label, input, error);
+}
+
+/** Field errors (codes) beside their inputs; the first one focused. */
+function showFieldErrors(form, prefix, fields) {
+  let first = null;
+  for (const [name, code] of Object.entries(fields || {})) {
+    const input = form.querySelector(`#${prefix}-${name}`);
+    const error = form.querySelector(`#${prefix}-${name}-error`);
+    if (!input || !error) continue;
+    error.textContent = t(`manage.field_err.${code}`) !== `manage.field_err.${code}`
+      ? t(`manage.field_err.${code}`) : t('manage.field_err.invalid');
+    error.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    if (!first) first = input;
+  }
+  if (first) first.focus();
+  return first !== null;
+}
+
+function clearFieldErrors(form) {
+  for (const p of form.querySelectorAll('.field-error')) {
+    p.hidden = true;
+    p.textContent = '';
+  }
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+}
+
+function formValues(form, names) {
+  const out = {};
+  for (const name of names) out[name] = form.querySelector(`[name="${name}"]`).value;
+  return out;
+}
+
+function editForm(a, i) {
+  const prefix = `edit-${i}`;
+  const alert = el('div', { class: 'alert', role: 'alert', id: `${prefix}-alert` });
+  const save = el('button', { type: 'submit', class: 'button button-primary', id: `${prefix}-save` }, t('manage.save'));
+  const back = el('button', { type: 'button', class: 'button', id: `${prefix}-back` }, t('manage.edit_cancel'));
+  const form = el('form', { class: 'edit-form', id: `${prefix}-form`, novalidate: true, 'aria-labelledby': `${prefix}-heading` },
+    el('h4', { id: `${prefix}-heading` }, t('manage.edit_heading', { name: fullName(a) })),
+    ...EDIT_FIELDS.map((name) => inputField(prefix, name, a[name])),
+    alert,
+    el('p', { class: 'card-actions' }, save, ' ', back));
+  back.addEventListener('click', () => {
+    editing = null;
+    render();
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    alert.textContent = '';
+    save.setAttribute('aria-disabled', 'true');
+    const body = { version: a.version, ...formValues(form, EDIT_FIELDS) };
+    const res = await api('PATCH', `/api/v1/registrations/${encodeURIComponent(token)}/attendees/${encodeURIComponent(a.id)}`, { body });
+    save.removeAttribute('aria-disabled');
+    if (res.status === 200 && res.body) {
+      reg = res.body;
+      editing = null;
+      render();
+      pageStatus.textContent = t('manage.saved', { name: fullName(reg.attendees.find((x) => x.id === a.id) || a) });
+      return;
+    }
+    if (res.status === 409 && res.body && res.body.error && res.body.error.code === 'conflict') {
+      // Changed elsewhere: show the current copy, keep what was typed.
+      const typed = formValues(form, EDIT_FIELDS);
+      await reload();
+      editing = a.id;
+      render();
+      const again = document.getElementById(`${prefix}-form`);
+      if (again) {
+        for (const [name, v] of Object.entries(typed)) again.querySelector(`[name="${name}"]`).value = v;
+        const al = document.getElementById(`${prefix}-alert`);
+        al.textContent = t('manage.err.conflict');
+        al.focus();
+      }
+      return;
+    }
+    if (res.status === 422 && res.body && res.body.error && showFieldErrors(form, prefix, res.body.error.fields)) return;
+    alert.textContent = problem(res);
+    if (res.status === 409) {
+      await reload();
+      render();
+      pageAlert.textContent = problem(res);
+      pageAlert.focus();
+    }
+  });
+  return form;
+}
+
+function personalLink(a, i) {
+  const id = `personal-${i}`;
+  const input = el('input', { id, type: 'text', readonly: true, value: a.manage_url, spellcheck: 'false', class: 'link-input' });
+  input.addEventListener('focus', () => input.select());
+  return el('details', { class: 'personal-link' },
+    el('summary', {}, t('manage.personal_link_summary')),
+    el('p', { class: 'muted' }, t('manage.personal_link_hint', { name: fullName(a) })),
+    el('label', { for: id }, t('manage.personal_link_label', { name: fullName(a) })),
+    input);
+}
+
+function addPanel() {
+  const section = el('section', { class: 'panel', 'aria-labelledby': 'add-heading', id: 'add-panel' },
+    el('h2', { id: 'add-heading' }, t('manage.add_heading')));
+  if (!adding) {
+    const open = el('button', { type: 'button', class: 'button', id: 'add-open' }, t('manage.add_button'));
+    open.addEventListener('click', () => {
+      adding = true;
+      editing = null;
+      render();
+      document.getElementById('add-first_name').focus();
+    });
+    section.append(el('p', { class: 'muted' }, t('manage.add_text')), el('p', {}, open));
+    return section;
+  }
+  const alert = el('div', { class: 'alert', role: 'alert', id: 'add-alert' });
+  const save = el('button', { type: 'submit', class: 'button button-primary', id: 'add-save' }, t('manage.add_save'));
+  const back = el('button', { type: 'button', class: 'button', id: 'add-back' }, t('manage.edit_cancel'));
+  const form = el('form', { class: 'edit-form', id: 'add-form', novalidate: true, 'aria-labelledby': 'add-heading' },
+    ...ADD_FIELDS.map((name) => inputField('add', name, '')),
+    alert, el('p', { class: 'card-actions' }, save, ' ', back));
+  back.addEventListener('click', () => {
+    adding = false;
+    render();
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    alert.textContent = '';
+    save.setAttribute('aria-disabled', 'true');
+    const res = await api('POST', `/api/v1/registrations/${encodeURIComponent(token)}/attendees`, { body: formValues(form, ADD_FIELDS) });
+    save.removeAttribute('aria-disabled');
+    if (res.status === 201 && res.body) {
+      reg = res.body;
+      adding = false;
+      render();
+      const added = reg.attendees[reg.attendees.length - 1];
+      pageStatus.textContent = t(added.status === 'waitlisted' ? 'manage.added_waitlisted' : 'manage.added', { name: fullName(added) });
+      return;
+    }
+    if (res.status === 422 && res.body && res.body.error && showFieldErrors(form, 'add', res.body.error.fields)) return;
+    alert.textContent = problem(res);
+    alert.focus();
+  });
+  section.append(form);
+  return section;
+}
+
+/** When changes can be made, or that they no longer can. */
+function deadlineNotice() {
+  if (!reg.changes_until || reg.status === 'cancelled') return null;
+  const when = formatDateTime(reg.changes_until, i18n.getLang());
+  return reg.changes_open
+    ? el('p', { class: 'notice', id: 'changes-until' }, t('manage.changes_until', { deadline: when }))
+    : el('p', { class: 'notice notice-closed', id: 'changes-until' }, t('manage.changes_closed', { deadline: when }));
 }
 
 function nextSteps(link) {
@@ -236,6 +451,8 @@ function render() {
   content.append(summary);
   const price = pricePanel();
   if (price) content.append(price);
+  const notice = deadlineNotice();
+  if (notice) content.append(notice);
 
   const attendees = Array.isArray(reg.attendees) ? reg.attendees : [];
   const list = el('ul', { class: 'attendee-cards', id: 'attendee-list' });
@@ -253,16 +470,26 @@ function render() {
       dlRow('field.company', c.company),
       dlRow('field.phone', c.phone))));
 
-  if (!cancelled) {
-    content.append(linkPanel(link));
-    content.append(cancelPanel());
-  }
+  if (!cancelled && changesOpen() && reg.link === 'registration') content.append(addPanel());
+  if (!cancelled) content.append(linkPanel(link));
+  if (!cancelled && changesOpen() && reg.link === 'registration') content.append(cancelPanel());
 }
 
-function openDialog() {
+/** The confirmation: of one attendee (a), or of everyone (no a). */
+function openDialog(a) {
   if (!reg) return;
-  const n = (reg.attendees || []).filter((a) => a.status !== 'cancelled').length;
-  dialogText.textContent = t('manage.cancel_confirm_text', { n });
+  cancelTarget = a && a.id ? a : null;
+  const n = (reg.attendees || []).filter((x) => x.status !== 'cancelled').length;
+  if (cancelTarget) {
+    i18n.setText(document.getElementById('cancel-dialog-title'), 'manage.cancel_one_title', { name: fullName(cancelTarget) });
+    dialogText.textContent = reg.link === 'attendee' ? t('manage.cancel_mine_text')
+      : t('manage.cancel_one_text', { name: fullName(cancelTarget) });
+    i18n.setText(confirmButton, 'manage.cancel_one_yes');
+  } else {
+    i18n.setText(document.getElementById('cancel-dialog-title'), 'manage.cancel_confirm_title');
+    dialogText.textContent = t('manage.cancel_confirm_text', { n });
+    i18n.setText(confirmButton, 'manage.cancel_confirm_yes');
+  }
   dialogAlert.textContent = '';
   if (typeof dialog.showModal === 'function') dialog.showModal();
   else dialog.setAttribute('open', '');
@@ -279,20 +506,30 @@ async function confirmCancel() {
   cancelling = true;
   confirmButton.setAttribute('aria-disabled', 'true');
   i18n.setText(confirmButton, 'manage.cancelling');
-  const res = await api('DELETE', `/api/v1/registrations/${encodeURIComponent(token)}`);
+  const one = cancelTarget;
+  const path = one ? `/api/v1/registrations/${encodeURIComponent(token)}/attendees/${encodeURIComponent(one.id)}`
+    : `/api/v1/registrations/${encodeURIComponent(token)}`;
+  const res = await api('DELETE', path);
   cancelling = false;
   confirmButton.removeAttribute('aria-disabled');
-  i18n.setText(confirmButton, 'manage.cancel_confirm_yes');
+  i18n.setText(confirmButton, one ? 'manage.cancel_one_yes' : 'manage.cancel_confirm_yes');
   if (res.status >= 200 && res.status < 300 && res.body) {
     reg = res.body;
-    justCancelled = true;
+    justCancelled = reg.status === 'cancelled';
+    editing = null;
     closeDialog();
     render();
-    pageStatus.textContent = t('manage.cancelled_notice');
+    pageStatus.textContent = justCancelled ? t('manage.cancelled_notice') : t('manage.cancelled_one_notice', { name: fullName(one) });
     title.focus();
     return;
   }
-  dialogAlert.textContent = errorText(res);
+  dialogAlert.textContent = problem(res);
+}
+
+/** The registration read again, as it is now. */
+async function reload() {
+  const res = await api('GET', `/api/v1/registrations/${encodeURIComponent(token)}`);
+  if (res.status === 200 && res.body) reg = res.body;
 }
 
 async function load() {
