@@ -137,8 +137,8 @@ static struct resource attendees = {
 	.search_ids = "SELECT attendee_id AS id FROM attendee_words"
 	    " WHERE event_id = ? AND word >= ? AND word < ?",
 	.count = store_attendee_count,
-	.unversioned = 1,
 };
+const struct resource *const admin_attendees = &attendees;
 
 static void
 admin_companies(struct http_req *hr)

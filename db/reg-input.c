@@ -105,7 +105,8 @@ person_parse(json_t *obj, const struct field_spec *spec, size_t nspec,
 		char		**dst = (char **)((char *)p + spec[i].offset);
 		const char	*msg;
 
-		snprintf(path, sizeof path, "%s.%s", prefix, spec[i].key);
+		snprintf(path, sizeof path, "%s%s%s", prefix,
+		    *prefix != '\0' ? "." : "", spec[i].key);
 		if (v == NULL || json_is_null(v)) {
 			*dst = xstrdup("");
 			if (spec[i].required)
@@ -297,4 +298,29 @@ reg_input_free(struct reg_input *in)
 	for (size_t i = 0; i < REG_MAX_ATTENDEES; i++)
 		person_free(&in->attendees[i]);
 	free(in);
+}
+
+/*
+ * One attendee's details alone (first and last name, email, company, job
+ * title, dietary needs), checked as at registration: 0, or -1 with a
+ * code per field added to fields. The caller frees p's strings with
+ * reg_person_clear().
+ */
+int
+reg_person_parse(json_t *obj, struct reg_person *p, json_t *fields)
+{
+	struct errors	e = { fields, 1 };
+	size_t		n = json_object_size(fields);
+
+	memset(p, 0, sizeof *p);
+	person_parse(obj, attendee_fields, sizeof attendee_fields /
+	    sizeof attendee_fields[0], "", p, &e);
+	return json_object_size(fields) > n ? -1 : 0;
+}
+
+void
+reg_person_clear(struct reg_person *p)
+{
+	person_free(p);
+	memset(p, 0, sizeof *p);
 }

@@ -99,6 +99,7 @@ class Daemon:
     # What each migration added, undone in reverse, for tests of upgrades
     # from an older schema.
     MIGRATION_UNDO = {
+        11: ("ALTER TABLE attendees DROP COLUMN version",),
         10: ("DROP TRIGGER attendee_words_made", "DROP TRIGGER attendee_words_changed",
              "DROP TRIGGER attendee_words_gone", "DROP TABLE attendee_words",
              "DROP INDEX attendees_cancelled", "DROP INDEX attendees_by_name",
