@@ -19,7 +19,8 @@
  * - substitute: another person takes the ticket, with its seat or place on
  *   the waitlist and its sign-ups; a pass code, if any, is replaced, the
  *   tag counts as not printed, and the consent to be listed is the old
- *   person's, so it is cleared.
+ *   person's, so it is cleared. The old person's check-ins are undone (by
+ *   the organiser, and kept so): the new one is let in as new.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -322,9 +323,26 @@ email_taken(struct store *st, int64_t event, const struct attendee_op *op,
 	return 0;
 }
 
+/* Close the check-ins of the person who no longer holds the ticket. */
+static int
+checkins_close(struct store *st, int64_t attendee_id,
+    const struct audit_ctx *ctx)
+{
+	static const char	 sql[] =
+	    "UPDATE checkins SET undone_at = ?2, undone_by = ?3"
+	    " WHERE attendee_id = ?1 AND undone_at IS NULL";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_int64(s, 1, attendee_id);
+	sqlite3_bind_int64(s, 2, ctx->now);
+	if (ctx->who != NULL)
+		sqlite3_bind_int64(s, 3, ctx->who->id);
+	return store_step_done(st, s);
+}
+
 static int
 op_substitute(struct store *st, const struct attendee_op *op, int64_t event,
-    int has_pass, struct store_error *err)
+    int has_pass, const struct audit_ctx *ctx, struct store_error *err)
 {
 	static const char	 sql[] =
 	    "UPDATE attendees SET first_name = ?2, last_name = ?3, email = ?4,"
@@ -352,7 +370,8 @@ op_substitute(struct store *st, const struct attendee_op *op, int64_t event,
 	if (has_pass && (code = store_pass_renew(st, op->id)) == NULL)
 		return db_failed(err);
 	free(code);
-	if (!has_pass && prints_clear(st, op->id) != 0)
+	if ((!has_pass && prints_clear(st, op->id) != 0) ||
+	    checkins_close(st, op->id, ctx) != 0)
 		return db_failed(err);
 	return 0;
 }
@@ -398,7 +417,7 @@ op_run(struct store *st, const struct attendee_op *op, int64_t event,
 	case ATTENDEE_REISSUE:
 		return op_reissue(st, op, b->status, err);
 	case ATTENDEE_SUBSTITUTE:
-		return op_substitute(st, op, event, b->has_pass, err);
+		return op_substitute(st, op, event, b->has_pass, ctx, err);
 	}
 	return db_failed(err);
 }

@@ -375,6 +375,7 @@ def test_substitute_hands_the_ticket_on(org):
     a = reg["attendees"][0]
     org.sql("INSERT INTO badge_prints (attendee_id, layout, printed_at) VALUES (?, 'a6x4', 1)",
             a["id"])
+    assert scan(org, a["pass_code"]) == "ok"  # the old person came on the first day
     new = person("Zoë", "Ødegård-Łukasiewicz", company="SSAB", job_title="Metallurg",
                  dietary="Gluten")
     r = op(org, a["id"], "substitute", new)
@@ -387,6 +388,8 @@ def test_substitute_hands_the_ticket_on(org):
     assert got["printed_at"] is None
     assert [s["id"] for s in got["sessions"]] == [9]
     assert scan(org, a["pass_code"]) == "unknown"
+    # Their check-in is closed, kept in the history: the new person is let in as new.
+    assert [(c["checkpoint"], c["undone_by"]) for c in got["checkins"]] == [("main", "olle")]
     assert scan(org, got["pass_code"]) == "ok"
     # The search and the dashboard's dietary counts follow the new person.
     rows = org.olle.get(f"{org.url}/api/v1/admin/events/1/attendees",
