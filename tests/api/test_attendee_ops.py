@@ -308,6 +308,28 @@ def test_move_a_waitlisted_attendee_to_a_type_with_seats(org):
     assert_counts_right(org)
 
 
+def test_move_a_waitlisted_attendee_when_the_event_is_full(org):
+    org.set_limits(ticket_type=2, quota=5, waitlist=True, capacity=1)
+    register(org, ticket_type=1)
+    w = register(org, ticket_type=2)["attendees"][0]
+    e = error(op(org, w["id"], "move", {"ticket_type": 3}), 409, "full")
+    assert e["fields"]["event_left"] == 0 and e["fields"]["ticket_type_left"] > 0
+    # Type 3 keeps no waitlist; 1 does: there they wait on.
+    error(op(org, w["id"], "move", {"ticket_type": 3, "waitlist": True}), 409, "full")
+    r = op(org, w["id"], "move", {"ticket_type": 1, "waitlist": True})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "waitlisted" and r.json()["ticket_type"] == 1
+    assert_counts_right(org)
+
+
+def test_move_to_a_hidden_type(org):
+    a = register(org)["attendees"][0]
+    r = op(org, a["id"], "move", {"ticket_type": 4})
+    assert r.status_code == 200, r.text
+    assert r.json()["ticket_type_name"] == "Speaker"
+    assert_counts_right(org)
+
+
 def test_a_freed_seat_goes_to_the_waitlist(org):
     (c,), (w,) = fill(org, 3, 1)
     r = op(org, c["id"], "move", {"ticket_type": 1})

@@ -83,6 +83,7 @@ test('every word the console builds from its field tables and codes exists', asy
     for (const end of ['button', 'heading', 'text', 'confirm', 'done']) used.push(`console.attendee_ops.${k}.${end}`);
   }
   for (const c of ops.OP_CODES) used.push(`console.attendee_ops.error.${c}`);
+  for (const w of ['type', 'event']) for (const end of ['', '_waitlist']) used.push(`console.attendee_ops.full_${w}${end}`);
   for (const k of ops.OPS) used.push(`console.audit.action.attendee.${k}`);
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);

@@ -57,11 +57,16 @@ function seatsFor(a, tt, ev) {
   return all === null ? own : Math.min(own, all);
 }
 
-/** The words for a 409 full: which limit, and what may still be done. */
+/**
+ * The words for a 409 full: which limit (the type's, else the event's),
+ * and what may still be done (a seat beyond the quota, the waitlist).
+ */
 function fullWords(kind, fields = {}) {
-  if (fields.event_left === 0) return { key: 'console.attendee_ops.full_event' };
-  if (kind === 'promote') return { key: 'console.attendee_ops.full_type_promote' };
-  return { key: fields.waitlist ? 'console.attendee_ops.full_type_waitlist' : 'console.attendee_ops.full_type' };
+  if (kind === 'promote') {
+    return { key: fields.event_left === 0 ? 'console.attendee_ops.full_event' : 'console.attendee_ops.full_type_promote' };
+  }
+  const which = fields.ticket_type_left === 0 ? 'type' : 'event';
+  return { key: `console.attendee_ops.full_${which}${fields.waitlist ? '_waitlist' : ''}` };
 }
 
 /** The words for any answer that went wrong. */
