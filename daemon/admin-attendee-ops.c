@@ -32,7 +32,7 @@ op_req_free(void *arg)
 {
 	struct op_req	*r = arg;
 
-	reg_person_clear(&r->op.person);
+	reg_person_free(&r->op.person);
 	free(r);
 }
 
@@ -117,6 +117,8 @@ body_id(json_t *body, const char *key, json_t *errors)
 static void
 op_fields(struct attendee_op *op, json_t *body, json_t *errors)
 {
+	json_t	*person;
+
 	switch (op->kind) {
 	case ATTENDEE_PROMOTE:
 		op->beyond_quota = body_flag(body, "beyond_quota", errors);
@@ -128,7 +130,10 @@ op_fields(struct attendee_op *op, json_t *body, json_t *errors)
 	case ATTENDEE_REISSUE:
 		break;
 	case ATTENDEE_SUBSTITUTE:
-		reg_person_parse(body, &op->person, errors);
+		if (reg_person_parse(body, &op->person, &person) != 0) {
+			json_object_update_missing(errors, person);
+			json_decref(person);
+		}
 		break;
 	}
 }

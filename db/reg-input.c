@@ -301,25 +301,35 @@ reg_input_free(struct reg_input *in)
 }
 
 /*
- * One attendee's details alone (first and last name, email, company, job
- * title, dietary needs), checked as at registration: 0, or -1 with a
- * code per field added to fields. The caller frees p's strings with
- * reg_person_clear().
+ * One attendee's details alone (a ticket handed on): every field as at
+ * registration, errors as codes under the fields' own names. Returns 0,
+ * or -1 with *fields_out (owned by the caller). reg_person_free() frees
+ * what p holds.
  */
 int
-reg_person_parse(json_t *obj, struct reg_person *p, json_t *fields)
+reg_person_parse(json_t *obj, struct reg_person *p, json_t **fields_out)
 {
-	struct errors	e = { fields, 1 };
-	size_t		n = json_object_size(fields);
+	struct errors	 e = { json_object(), 1 };
+	json_t		*listed = json_object_get(obj, "listed");
 
 	memset(p, 0, sizeof *p);
 	person_parse(obj, attendee_fields, sizeof attendee_fields /
 	    sizeof attendee_fields[0], "", p, &e);
-	return json_object_size(fields) > n ? -1 : 0;
+	if (listed != NULL && !json_is_boolean(listed) && !json_is_null(listed))
+		field_error(&e, "listed", "invalid", "");
+	p->listed = json_is_true(listed);
+	if (json_object_size(e.fields) > 0) {
+		*fields_out = e.fields;
+		return -1;
+	}
+	json_decref(e.fields);
+	*fields_out = NULL;
+	return 0;
 }
 
+/* Free what a person's fields hold (not the struct: the caller's). */
 void
-reg_person_clear(struct reg_person *p)
+reg_person_free(struct reg_person *p)
 {
 	person_free(p);
 	memset(p, 0, sizeof *p);

@@ -36,14 +36,17 @@ store_seats_min(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* The dashboard's count of confirmed attendees with a dietary need. */
-static int
-dietary_add(struct store *st, int64_t event_id, const char *dietary,
+/*
+ * The dashboard's count of confirmed attendees with a dietary need
+ * (lower(trim()) of the attendee's text), by delta.
+ */
+int
+store_dietary_add(struct store *st, int64_t event_id, const char *dietary,
     int delta)
 {
 	static const char	 sql[] =
 	    "INSERT INTO event_dietary_counts (event_id, dietary, attendees)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT (event_id, dietary)"
+	    " VALUES (?1, lower(trim(?2)), ?3) ON CONFLICT (event_id, dietary)"
 	    " DO UPDATE SET attendees = attendees + ?3";
 	sqlite3_stmt		*s;
 
@@ -205,7 +208,7 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 	    (strcmp(old, "confirmed") == 0);
 	rc = 0;
 	if (delta != 0 && (seats_add(st, ticket_type, delta) != 0 ||
-	    dietary_add(st, event_id, dietary, delta) != 0))
+	    store_dietary_add(st, event_id, dietary, delta) != 0))
 		rc = -1;
 out:
 	free(old);
@@ -443,7 +446,7 @@ int
 store_attendee_dietary_count(struct store *st, int64_t id, int delta)
 {
 	static const char	 sql[] =
-	    "SELECT event_id, lower(trim(dietary)) FROM attendees"
+	    "SELECT event_id, dietary FROM attendees"
 	    " WHERE id = ?1 AND status = 'confirmed'";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	enum store_step		 step;
@@ -459,7 +462,7 @@ store_attendee_dietary_count(struct store *st, int64_t id, int delta)
 	sqlite3_reset(s);
 	if (step != STORE_ROW)
 		return step == STORE_DONE ? 0 : -1;
-	rc = dietary_add(st, event_id, dietary, delta);
+	rc = store_dietary_add(st, event_id, dietary, delta);
 	free(dietary);
 	return rc;
 }

@@ -129,8 +129,8 @@ struct reg_input {
 #define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
 struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
 void reg_input_free(struct reg_input *);
-int reg_person_parse(json_t *, struct reg_person *, json_t *fields);
-void reg_person_clear(struct reg_person *);
+int reg_person_parse(json_t *, struct reg_person *, json_t **fields);
+void reg_person_free(struct reg_person *);
 
 /* store.c: connections, prepared statements, transactions */
 struct store;
@@ -246,10 +246,12 @@ int store_attendee_set_status(struct store *, int64_t id, const char *status,
 int store_registration_refresh(struct store *, int64_t id, int cancel,
 	    int64_t now);
 int store_promote_waitlist(struct store *, int64_t event_id);
+int store_dietary_add(struct store *, int64_t event_id, const char *dietary,
+	    int delta);
+int store_recount(struct store *);
 int store_attendee_set_ticket_type(struct store *, int64_t id,
 	    int64_t ticket_type);
 int store_attendee_dietary_count(struct store *, int64_t id, int delta);
-int store_recount(struct store *);
 
 /* store-reg.c: registering and cancelling */
 int64_t store_register(struct store *, const struct reg_input *,
