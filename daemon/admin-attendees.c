@@ -138,6 +138,7 @@ static struct resource attendees = {
 	    " WHERE event_id = ? AND word >= ? AND word < ?",
 	.count = store_attendee_count,
 };
+const struct resource *const admin_attendees = &attendees;
 
 static void
 admin_companies(struct http_req *hr)

@@ -367,7 +367,8 @@ struct route {
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
-	X(admin_print) X(api_manage) X(admin_changes)
+	X(admin_print) X(api_manage) X(admin_changes) \
+	X(admin_attendee_ops)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -379,6 +380,9 @@ void registration_reply(struct http_req *, int status, int64_t id,
 
 /* resource.c: handlers for the organiser resources (resource.h) */
 struct resource;
+
+/* admin-attendees.c: the attendees, for admin-attendee-ops.c */
+extern const struct resource *const admin_attendees;
 struct list_sort;
 struct list_query;
 int resource_parent(struct http_req *, const struct resource *, int64_t *);

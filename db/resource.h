@@ -222,6 +222,12 @@ int store_resource_renew(struct store *, const struct resource *,
 	    int64_t id, int64_t version, const struct field *,
 	    const struct audit_ctx *, struct store_error *);
 const struct field *resource_token_field(const struct resource *);
+int store_resource_at_version(struct store *, const struct resource *,
+	    int64_t id, int64_t version, json_t **row, int64_t *parent,
+	    struct store_error *);
+int store_resource_audit(struct store *, const struct resource *,
+	    const char *verb, const struct audit_ctx *, int64_t id,
+	    json_t *before, json_t *after);
 json_t *store_page(json_t *items, int64_t total, int64_t limit,
 	    int64_t offset);
 /* A filtered list's SQL: its FROM and WHERE, and the ids it starts from. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store-badges.h"
+#include "store-attendee-ops.h"
 
 static char *
 col_dup(sqlite3_stmt *s, int i)
@@ -346,17 +347,15 @@ store_badge_counts(struct store *st, int64_t event_id, int64_t *confirmed,
 }
 
 /*
- * A new pass code for a confirmed attendee; the old one is forgotten, so
- * the door no longer knows it. Returns the new code.
+ * A new pass code for a confirmed attendee, in a transaction of its own:
+ * the old one is forgotten, so the door no longer knows it, and the tag
+ * counts as not printed (store_pass_renew()). Returns the new code.
  */
 char *
 store_pass_reissue(struct store *st, int64_t attendee_id, char **cause)
 {
 	static const char	 get_sql[] =
-	    "SELECT a.status, e.code_prefix FROM attendees a"
-	    " JOIN events e ON e.id = a.event_id WHERE a.id = ?1";
-	static const char	 set_sql[] =
-	    "UPDATE attendees SET pass_code = ?2 WHERE id = ?1";
+	    "SELECT status FROM attendees WHERE id = ?1";
 	sqlite3_stmt		*s;
 	enum store_step		 rc;
 	char			*code = NULL;
@@ -381,12 +380,9 @@ store_pass_reissue(struct store *st, int64_t attendee_id, char **cause)
 		    (long long)attendee_id, COL_TEXT(s, 0));
 		goto fail;
 	}
-	code = token_pass_code(COL_TEXT(s, 1), attendee_id);
 	sqlite3_reset(s);
-	s = store_stmt(st, set_sql);
-	sqlite3_bind_int64(s, 1, attendee_id);
-	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
-	if (store_step_done(st, s) != 0 || store_commit(st) != 0) {
+	if ((code = store_pass_renew(st, attendee_id)) == NULL ||
+	    store_commit(st) != 0) {
 		xasprintf(cause, "cannot save: %s", sqlite3_errmsg(store_db(st)));
 		goto fail;
 	}

@@ -1094,3 +1094,24 @@ store_resource_query(struct store *st, const struct resource *res,
 	list_sql_free(&ls);
 	return items;
 }
+
+/*
+ * For operations on a resource beyond the generic ones (an attendee's
+ * move): the row at the version the client read, and the audit row of
+ * the change ("NAME.VERB", the view before and after; both taken).
+ */
+int
+store_resource_at_version(struct store *st, const struct resource *res,
+    int64_t id, int64_t version, json_t **row, int64_t *parent,
+    struct store_error *err)
+{
+	return read_current(st, res, id, version, row, parent, err);
+}
+
+int
+store_resource_audit(struct store *st, const struct resource *res,
+    const char *verb, const struct audit_ctx *ctx, int64_t id, json_t *before,
+    json_t *after)
+{
+	return audit(st, res, verb, ctx, id, before, after);
+}

@@ -402,3 +402,67 @@ out:
 	free(ids);
 	return rc;
 }
+
+/*
+ * Put an attendee on another ticket type of the same event, moving a
+ * confirmed one's seat between the types' counters (the event's count
+ * stays). The caller has checked that the new type has the seat.
+ */
+int
+store_attendee_set_ticket_type(struct store *st, int64_t id,
+    int64_t ticket_type)
+{
+	static const char	 get_sql[] =
+	    "SELECT status = 'confirmed', ticket_type_id FROM attendees"
+	    " WHERE id = ?1";
+	static const char	 set_sql[] =
+	    "UPDATE attendees SET ticket_type_id = ?2 WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, get_sql);
+	int64_t			 old;
+	int			 confirmed;
+
+	sqlite3_bind_int64(s, 1, id);
+	if (store_step(st, s) != STORE_ROW) {
+		sqlite3_reset(s);
+		return -1;
+	}
+	confirmed = sqlite3_column_int(s, 0);
+	old = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	if (confirmed && (seats_add(st, old, -1) != 0 ||
+	    seats_add(st, ticket_type, 1) != 0))
+		return -1;
+	s = store_stmt(st, set_sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, ticket_type);
+	return store_step_done(st, s);
+}
+
+/*
+ * Take a confirmed attendee's dietary need out of the dashboard's counts
+ * (delta -1) before it changes, and put the new one in (+1) after.
+ */
+int
+store_attendee_dietary_count(struct store *st, int64_t id, int delta)
+{
+	static const char	 sql[] =
+	    "SELECT event_id, dietary FROM attendees"
+	    " WHERE id = ?1 AND status = 'confirmed'";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 step;
+	char			*dietary = NULL;
+	int64_t			 event_id = 0;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	if ((step = store_step(st, s)) == STORE_ROW) {
+		event_id = sqlite3_column_int64(s, 0);
+		dietary = xstrdup(COL_TEXT(s, 1));
+	}
+	sqlite3_reset(s);
+	if (step != STORE_ROW)
+		return step == STORE_DONE ? 0 : -1;
+	rc = store_dietary_add(st, event_id, dietary, delta);
+	free(dietary);
+	return rc;
+}

@@ -264,6 +264,9 @@ int store_promote_waitlist(struct store *, int64_t event_id);
 int store_dietary_add(struct store *, int64_t event_id, const char *dietary,
 	    int delta);
 int store_recount(struct store *);
+int store_attendee_set_ticket_type(struct store *, int64_t id,
+	    int64_t ticket_type);
+int store_attendee_dietary_count(struct store *, int64_t id, int delta);
 
 /* store-reg.c: registering and cancelling */
 int64_t store_register(struct store *, const struct reg_input *,

@@ -63,9 +63,9 @@ test('every word the console builds from its field tables and codes exists', asy
   const used = [];
   for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
   for (const code of form.API_CODES) used.push(`console.api.${code}`);
-  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js', 'attendees.js']) {
+  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js', 'attendees.js', 'attendee-ops.js']) {
     const section = await import(url(f));
-    used.push(section.section.navKey);
+    if (section.section) used.push(section.section.navKey);
     for (const { prefix, fields, groups = [] } of section.forms || []) {
       for (const g of groups) used.push(`${prefix}.group.${g}`);
       for (const field of fields) {
@@ -88,6 +88,13 @@ test('every word the console builds from its field tables and codes exists', asy
   used.push(print.section.navKey);
   for (const code of print.PRINT_ERRORS) used.push(`console.print.error.${code}`);
   for (const l of ['durable-1445-02', 'herma-4412', 'a6x4', '4x3']) used.push(`console.print.layout.${l}`);
+  const ops = await import(url('attendee-ops.js'));
+  for (const k of ops.OPS) {
+    for (const end of ['button', 'heading', 'text', 'confirm', 'done']) used.push(`console.attendee_ops.${k}.${end}`);
+  }
+  for (const c of ops.OP_CODES) used.push(`console.attendee_ops.error.${c}`);
+  for (const w of ['type', 'event']) for (const end of ['', '_waitlist']) used.push(`console.attendee_ops.full_${w}${end}`);
+  for (const k of ops.OPS) used.push(`console.audit.action.attendee.${k}`);
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
   for (const k of audit.KINDS) used.push(audit.kindKey(k));

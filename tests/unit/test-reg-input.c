@@ -300,6 +300,38 @@ START_TEST(checks_a_change_as_a_registration)
 }
 END_TEST
 
+/* One person alone (a ticket handed on): bare field names, codes. */
+START_TEST(parses_one_person_with_codes)
+{
+	json_t			*body = json_loads("{\"first_name\": \" Zoë \","
+	    " \"last_name\": \"\", \"email\": \"zoe@\", \"dietary\": 5}", 0,
+	    NULL), *fields = NULL;
+	struct reg_person	 p;
+
+	ck_assert_int_eq(reg_person_parse(body, &p, &fields), -1);
+	ck_assert_str_eq(p.first_name, "Zoë");
+	ck_assert_str_eq(json_string_value(json_object_get(fields,
+	    "last_name")), "required");
+	ck_assert_str_eq(json_string_value(json_object_get(fields, "email")),
+	    "invalid");
+	ck_assert_str_eq(json_string_value(json_object_get(fields,
+	    "dietary")), "invalid");
+	ck_assert_ptr_null(json_object_get(fields, "first_name"));
+	reg_person_free(&p);
+	json_decref(body);
+	json_decref(fields);
+
+	body = json_loads("{\"first_name\": \"Zoë\", \"last_name\":"
+	    " \"Ødegård\", \"email\": \"Zoe@Example.se\"}", 0, NULL);
+	ck_assert_int_eq(reg_person_parse(body, &p, &fields), 0);
+	ck_assert_ptr_null(fields);
+	ck_assert_str_eq(p.email_norm, "zoe@example.se");
+	ck_assert_str_eq(p.company, "");
+	reg_person_free(&p);
+	json_decref(body);
+}
+END_TEST
+
 Suite *
 suite_reg_input(void)
 {
@@ -315,6 +347,7 @@ suite_reg_input(void)
 	tcase_add_test(tc, keeps_the_address_as_typed);
 	tcase_add_test(tc, names_errors_by_code_for_organisers);
 	tcase_add_test(tc, checks_a_change_as_a_registration);
+	tcase_add_test(tc, parses_one_person_with_codes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@ import { CHOSEN_KEY, rememberEvent } from './events.js';
 import { actionNode, detailNode } from './audit.js';
 import { text, num, pager } from './list.js';
 import { resourceForm, saveOnSubmit, openDialog, apiErrorText } from './form.js';
+import { attendeeOps } from './attendee-ops.js';
 
 const { t } = i18n;
 const PAGE = 50;
@@ -546,6 +547,7 @@ async function attendeeView(ctx, idText) {
         ? el('p', { id: 'attendee-pass' }, el('code', { class: 'pass-code' }, a.pass_code), ' ',
           text('a', 'console.attendees.pass_open', undefined, { href: a.pass_url, target: '_blank', rel: 'noopener', id: 'attendee-pass-link' }))
         : text('p', 'console.attendees.no_pass', undefined, { class: 'muted', id: 'attendee-pass' }));
+    body.append(...attendeeOps(ctx, a));
 
     body.append(text('h2', 'console.attendees.registration'));
     if (reg) {
