@@ -8,6 +8,7 @@
 #define IMPORT_H
 
 #include "techtank.h"
+#include "store-door.h"
 
 /* csv-read.c */
 #define CSV_FILE_MAX	(5 * 1024 * 1024)	/* bytes; larger: 413 */
@@ -66,10 +67,12 @@ struct import *import_parse(struct store *, enum import_kind, int64_t event,
 	    const char *, size_t, struct store_error *);
 json_t *import_preview_json(const struct import *);
 int import_valid(const struct import *);
+void import_error(const struct import *, struct store_error *);
 int store_import_write(struct store *, struct import *,
-	    struct store_error *);
+	    const struct staff *, const char *address, struct store_error *);
 json_t *import_result_json(const struct import *);
 size_t import_rows(const struct import *);
+int import_has_signups(const struct import *);
 void import_free(struct import *);
 
 #endif

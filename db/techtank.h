@@ -252,6 +252,8 @@ int64_t store_register(struct store *, const struct reg_input *,
 	    int *replayed, struct store_error *);
 int64_t store_cancel(struct store *, const char *token, struct store_error *);
 int64_t store_registration_by_token(struct store *, const char *token);
+enum store_step store_email_taken(struct store *, int64_t event_id,
+	    const char *email_norm);
 
 /* store-reg-json.c: a registration as the API shows it */
 json_t *store_registration_json(struct store *, int64_t id);
