@@ -3,10 +3,11 @@
  * write them. RFC 4180 (cells in double quotes may hold the separator,
  * newlines and doubled quotes), with the separator taken from the header
  * row (semicolon as Swedish Excel writes, comma, or tab), and text in
- * UTF-8 with or without a BOM or, when the file is not valid UTF-8,
+ * UTF-8 with or without a BOM or, when the file is not UTF-8,
  * Windows-1252 as Excel saves "CSV" on a Swedish Windows. What one cell
- * or row gets wrong (a NUL, a cell over CSV_CELL_MAX, a byte 1252 does
- * not define, a quote never closed) is reported on that cell or row, so
+ * or row gets wrong (a NUL, a cell over CSV_CELL_MAX, a byte that is not
+ * UTF-8 in a UTF-8 file or that 1252 does not define, a quote never
+ * closed) is reported on that cell or row, so
  * that the organiser sees every problem at once; only what makes the
  * whole file unreadable (empty, too large, too many rows or columns, or
  * UTF-16) is an error of the file. Pure: no store, no I/O.
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "import.h"
 
 #define BOM		"\xef\xbb\xbf"
@@ -47,6 +49,55 @@ utf8_put(char *out, unsigned cp)
 	out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
 	out[2] = (char)(0x80 | (cp & 0x3f));
 	return 3;
+}
+
+/*
+ * UTF-8 with each byte that starts no character as U+FFFD (a NUL kept,
+ * for its cell to report), in the same form as csv_from_1252().
+ */
+static char *
+utf8_repair(const char *in, size_t len, size_t *outlen)
+{
+	char	*out = xreallocarray(NULL, len + 1, 3), *o = out;
+	size_t	 n;
+
+	for (size_t i = 0; i < len; i += n) {
+		if (in[i] == '\0')
+			n = 1, *o++ = '\0';
+		else if ((n = utf8_char_len(in + i, len - i)) == 0) {
+			n = 1;
+			o += utf8_put(o, REPLACEMENT);
+		} else {
+			memcpy(o, in + i, n);
+			o += n;
+		}
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
+}
+
+/*
+ * Text that is not valid UTF-8 is still UTF-8 with a few bad bytes when
+ * it holds more characters beyond ASCII that are valid UTF-8 than bytes
+ * that are not: Windows-1252 text almost never forms one (a letter
+ * would have to follow "Ã" or "Â").
+ */
+static int
+mostly_utf8(const char *s, size_t len)
+{
+	size_t	multi = 0, bad = 0, n;
+
+	for (size_t i = 0; i < len; i += n) {
+		if (s[i] == '\0' || (unsigned char)s[i] < 0x80)
+			n = 1;
+		else if ((n = utf8_char_len(s + i, len - i)) == 0) {
+			n = 1;
+			bad++;
+		} else
+			multi++;
+	}
+	return multi > bad;
 }
 
 /*
@@ -108,7 +159,7 @@ struct reader {
 	const char	*p, *end;
 	char		 sep;
 	size_t		 line;
-	int		 check_replacement;	/* 1252: U+FFFD was undefined */
+	int		 check_replacement;	/* U+FFFD stands for a bad byte */
 	char		 cell[CSV_CELL_MAX + 1];
 	size_t		 len;
 	enum csv_cell_error error;
@@ -309,8 +360,13 @@ csv_read(const char *data, size_t len, const char **error)
 		enc = CSV_UTF8_BOM;
 	}
 	if (!utf8_valid(data, len)) {
-		enc = CSV_WINDOWS_1252;
-		text = csv_from_1252(data, len, &tlen, &undefined);
+		if (enc == CSV_UTF8_BOM || mostly_utf8(data, len)) {
+			text = utf8_repair(data, len, &tlen);
+			undefined = 1;
+		} else {
+			enc = CSV_WINDOWS_1252;
+			text = csv_from_1252(data, len, &tlen, &undefined);
+		}
 		data = text;
 		len = tlen;
 	}

@@ -23,7 +23,7 @@ enum csv_cell_error {
 	CSV_CELL_OK,
 	CSV_CELL_TOO_LONG,	/* over CSV_CELL_MAX: kept empty */
 	CSV_CELL_NUL,		/* held a NUL: kept empty */
-	CSV_CELL_ENCODING,	/* a byte Windows-1252 does not define */
+	CSV_CELL_ENCODING,	/* a byte neither UTF-8 nor Windows-1252 */
 };
 
 struct csv_cell {

@@ -390,9 +390,11 @@ speaker_check(struct import *imp, struct import_row *r)
 	json_t		*body = json_object(), *errors = NULL, *code;
 	const char	*col;
 
+	/* An empty cell is a value left out: "required" if it must be. */
 	for (size_t c = 0; imp->columns[c].name != NULL; c++)
-		json_object_set_new(body, imp->columns[c].name,
-		    json_string(cell(r, imp->columns[c].name)));
+		if (*cell(r, imp->columns[c].name) != '\0')
+			json_object_set_new(body, imp->columns[c].name,
+			    json_string(cell(r, imp->columns[c].name)));
 	r->speaker = resource_parse(&speakers, body, 1, &errors);
 	json_decref(body);
 	json_object_foreach(errors, col, code)
@@ -720,12 +722,36 @@ problems_json(const struct import *imp)
 	return json_pack("{s:O, s:o}", "file", imp->file_errors, "rows", rows);
 }
 
-/* A refused import's error: 422 with every row's problems. */
+/* Every problem is seats that ran out: a conflict, not bad input. */
+static int
+only_full(const struct import *imp)
+{
+	const char	*col;
+	json_t		*e;
+
+	if (json_array_size(imp->file_errors) > 0)
+		return 0;
+	for (size_t i = 0; i < imp->nrows; i++)
+		json_object_foreach(imp->rows[i].errors, col, e)
+			if (strcmp(json_string_value(json_object_get(e,
+			    "code")), "full") != 0)
+				return 0;
+	return 1;
+}
+
+/*
+ * A refused import's error, with every row's problems: 409 "full" when
+ * seats are all that is wrong, else 422.
+ */
 void
 import_error(const struct import *imp, struct store_error *err)
 {
-	store_error_set(err, 422, "import_invalid", "%zu of %zu rows need "
-	    "attention", imp->ninvalid, imp->nrows);
+	if (only_full(imp))
+		store_error_set(err, 409, "full", "%zu of %zu rows find no "
+		    "seat", imp->ninvalid, imp->nrows);
+	else
+		store_error_set(err, 422, "import_invalid", "%zu of %zu rows "
+		    "need attention", imp->ninvalid, imp->nrows);
 	err->fields = problems_json(imp);
 }
 

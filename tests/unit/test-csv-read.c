@@ -200,6 +200,30 @@ START_TEST(neither_utf8_nor_1252_is_the_cells)
 }
 END_TEST
 
+START_TEST(utf8_with_a_bad_byte_stays_utf8)
+{
+	/* One stray byte in a UTF-8 file: that cell, not the whole file. */
+	static const char	in[] = "Förnamn;Företag\nÅsa;Öberg\n"
+	    "Bad\x81;Zoë\nN\0l;ok\n";
+	const char		*error;
+	struct csv		*csv = csv_read(in, sizeof in - 1, &error);
+
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_int_eq(csv->encoding, CSV_UTF8);
+	ck_assert_str_eq(csv->header.cells[1].text, "Företag");
+	ck_assert_str_eq(CELL(csv, 0, 1), "Öberg");
+	ck_assert_int_eq(csv->rows[1].cells[0].error, CSV_CELL_ENCODING);
+	ck_assert_str_eq(CELL(csv, 1, 1), "Zoë");
+	ck_assert_int_eq(csv->rows[2].cells[0].error, CSV_CELL_NUL);
+	csv_free(csv);
+	/* With a BOM it is UTF-8 whatever follows. */
+	csv = read_ok("\xef\xbb\xbf" "a;b\n\xe5;x\n");
+	ck_assert_int_eq(csv->encoding, CSV_UTF8_BOM);
+	ck_assert_int_eq(csv->rows[0].cells[0].error, CSV_CELL_ENCODING);
+	csv_free(csv);
+}
+END_TEST
+
 START_TEST(valid_utf8_replacement_is_no_error)
 {
 	struct csv	*csv = read_ok("a;b\n\xef\xbf\xbd;1\n");
@@ -321,6 +345,7 @@ suite_csv_read(void)
 	tcase_add_test(tc, windows_1252_becomes_utf8);
 	tcase_add_test(tc, every_1252_byte_maps);
 	tcase_add_test(tc, neither_utf8_nor_1252_is_the_cells);
+	tcase_add_test(tc, utf8_with_a_bad_byte_stays_utf8);
 	tcase_add_test(tc, valid_utf8_replacement_is_no_error);
 	tcase_add_test(tc, nul_is_the_cells);
 	tcase_add_test(tc, long_cells_are_refused_not_cut);
