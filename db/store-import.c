@@ -119,6 +119,8 @@ struct import {
 	struct import_row		*rows;
 	struct import_choice		*types, *sessions;
 	size_t				 ntypes, nsessions;
+	char				**speaker_keys;
+	size_t				 nspeaker_keys;
 	/* What the write did. */
 	int64_t				 first_id, last_id;
 	int64_t				 confirmed, waitlisted;
@@ -442,15 +444,40 @@ duplicates_mark(struct import *imp)
 	free(by);
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The event's speakers' names as compared, sorted, to look rows up in. */
+static int
+speaker_keys_load(struct store *st, struct import *imp)
+{
+	static const char	 sql[] =
+	    "SELECT name FROM speakers WHERE event_id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 step;
+
+	sqlite3_bind_int64(s, 1, imp->event);
+	while ((step = store_step(st, s)) == STORE_ROW) {
+		imp->speaker_keys = xreallocarray(imp->speaker_keys,
+		    imp->nspeaker_keys + 1, sizeof *imp->speaker_keys);
+		imp->speaker_keys[imp->nspeaker_keys++] =
+		    name_key(COL_TEXT(s, 0));
+	}
+	sqlite3_reset(s);
+	if (imp->nspeaker_keys > 0)
+		qsort(imp->speaker_keys, imp->nspeaker_keys,
+		    sizeof *imp->speaker_keys, str_cmp);
+	return step == STORE_ERROR ? -1 : 0;
+}
+
 /* Already in the event: an address registered, a speaker of that name. */
 static int
 taken_mark(struct store *st, struct import *imp, struct import_row *r)
 {
-	static const char	 speaker_sql[] =
-	    "SELECT name FROM speakers WHERE event_id = ?1";
-	enum store_step		 step;
-	sqlite3_stmt		*s;
-	char			*key;
+	enum store_step	step;
 
 	if (imp->kind == IMPORT_ATTENDEES) {
 		if ((step = store_email_taken(st, imp->event,
@@ -458,16 +485,10 @@ taken_mark(struct store *st, struct import *imp, struct import_row *r)
 			row_error(r, "email", "taken", NULL);
 		return step == STORE_ERROR ? -1 : 0;
 	}
-	s = store_stmt(st, speaker_sql);
-	sqlite3_bind_int64(s, 1, imp->event);
-	while ((step = store_step(st, s)) == STORE_ROW) {
-		key = name_key(COL_TEXT(s, 0));
-		if (strcmp(key, r->key) == 0)
-			row_error(r, "name", "taken", NULL);
-		free(key);
-	}
-	sqlite3_reset(s);
-	return step == STORE_ERROR ? -1 : 0;
+	if (imp->nspeaker_keys > 0 && bsearch(&r->key, imp->speaker_keys,
+	    imp->nspeaker_keys, sizeof *imp->speaker_keys, str_cmp) != NULL)
+		row_error(r, "name", "taken", NULL);
+	return 0;
 }
 
 /*
@@ -656,6 +677,7 @@ import_parse(struct store *st, enum import_kind kind, int64_t event,
 	}
 	header_map(imp);
 	if ((kind == IMPORT_ATTENDEES && choices_load(st, imp) != 0) ||
+	    (kind == IMPORT_SPEAKERS && speaker_keys_load(st, imp) != 0) ||
 	    rows_check(st, imp) != 0) {
 		store_error_set(err, 500, "internal",
 		    "the database could not be read");
@@ -927,6 +949,9 @@ import_free(struct import *imp)
 	free(imp->rows);
 	choices_free(imp->types, imp->ntypes);
 	choices_free(imp->sessions, imp->nsessions);
+	for (size_t i = 0; i < imp->nspeaker_keys; i++)
+		free(imp->speaker_keys[i]);
+	free(imp->speaker_keys);
 	json_decref(imp->file_errors);
 	json_decref(imp->header);
 	json_decref(imp->unknown);
