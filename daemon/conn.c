@@ -24,6 +24,7 @@
 #include <event2/bufferevent.h>
 
 #include "techtankd.h"
+#include "import.h"
 
 struct conn {
 	struct worker		 *w;
@@ -162,7 +163,25 @@ deadline_arm(struct conn *c)
 	evtimer_add(c->deadline, &tv);
 }
 
-/* The head has arrived (headscan.c): its body has --body-timeout. */
+/*
+ * The largest body of the request whose line is line: --max-body, or a
+ * whole CSV file for an import (admin-imports.c).
+ */
+static ev_ssize_t
+body_max(const struct config *cfg, const char *line)
+{
+	const char	*target = strchr(line, ' ');
+
+	if (target != NULL && import_path(target + 1) &&
+	    cfg->max_body < CSV_FILE_MAX)
+		return CSV_FILE_MAX;
+	return cfg->max_body;
+}
+
+/*
+ * The head has arrived (headscan.c), before evhttp reads it: its body has
+ * --body-timeout, and the limit of its path.
+ */
 static void
 head_arrived(void *arg)
 {
@@ -171,6 +190,9 @@ head_arrived(void *arg)
 
 	if (c->deadline != NULL && !c->busy)
 		evtimer_add(c->deadline, &tv);
+	if (c->evcon != NULL)
+		evhttp_connection_set_max_body_size(c->evcon,
+		    body_max(&c->w->srv->cfg, c->head.line));
 }
 
 /* A connection is gone: one more may be accepted. */

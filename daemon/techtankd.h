@@ -313,6 +313,9 @@ int backup_command(int argc, char **argv);
 int listen_socket(const char *host, int port, int first, int *bound_port,
 	    char **cause);
 
+/* admin-imports.c */
+int import_path(const char *target);
+
 /* worker.c */
 int worker_start_all(struct server *, char **cause);
 void worker_run_all(struct server *);
@@ -368,7 +371,7 @@ struct route {
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
 	X(admin_print) X(api_manage) X(admin_changes) \
-	X(admin_attendee_ops)
+	X(admin_attendee_ops) X(admin_imports)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);

@@ -38,8 +38,8 @@ text_export_clean(const char *s, size_t len)
 }
 
 /* The length of the valid UTF-8 character at s, or 0 (a NUL is not one). */
-static size_t
-utf8_char(const char *s, size_t left)
+size_t
+utf8_char_len(const char *s, size_t left)
 {
 	unsigned char	c = (unsigned char)s[0];
 	size_t		n;
@@ -65,7 +65,7 @@ text_export_repair(const char *s, size_t len, size_t *outlen)
 	size_t	 i = 0, n;
 
 	while (i < len) {
-		if ((n = utf8_char(s + i, len - i)) == 0) {
+		if ((n = utf8_char_len(s + i, len - i)) == 0) {
 			memcpy(o, REPLACEMENT, 3);
 			o += 3;
 			i++;

@@ -37,6 +37,7 @@ extern const struct export_kind export_checkins;
 #define CSV_BOM			"\xef\xbb\xbf"
 int text_formula_like(const char *, size_t);
 int text_export_clean(const char *, size_t);
+size_t utf8_char_len(const char *, size_t left);
 char *text_export_repair(const char *, size_t, size_t *);
 size_t csv_cell_max(size_t);
 size_t csv_cell(char *out, const char *in, size_t len, char sep);

@@ -12,8 +12,8 @@
 #include "techtank.h"
 
 /* STORE_ROW: someone holds this address for the event; STORE_DONE: free. */
-static enum store_step
-email_taken(struct store *st, int64_t event_id, const char *email_norm)
+enum store_step
+store_email_taken(struct store *st, int64_t event_id, const char *email_norm)
 {
 	static const char	 sql[] =
 	    "SELECT 1 FROM attendees WHERE event_id = ?1 AND email_norm = ?2"
@@ -292,7 +292,7 @@ store_register(struct store *st, const struct reg_input *in,
 		return -1;
 	}
 	for (size_t i = 0; i < in->nattendees; i++) {
-		step = email_taken(st, seats.event_id,
+		step = store_email_taken(st, seats.event_id,
 		    in->attendees[i].email_norm);
 		if (step == STORE_ERROR)
 			goto fail;

@@ -277,6 +277,8 @@ int store_cancel_registration(struct store *, int64_t id, int64_t now);
 int64_t store_attendee_insert(struct store *, const struct reg_person *,
 	    int64_t reg_id, int64_t event_id, int64_t ticket_type, int64_t now);
 int64_t store_registration_by_token(struct store *, const char *token);
+enum store_step store_email_taken(struct store *, int64_t event_id,
+	    const char *email_norm);
 
 /* store-reg-json.c: a registration as the API shows it */
 json_t *store_registration_json(struct store *, int64_t id);

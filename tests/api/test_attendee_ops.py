@@ -423,6 +423,14 @@ def test_substitute_hands_the_ticket_on(org):
     assert diet.get("vegan", 0) == 0 and diet["gluten"] == 1
     h = [x for x in got["history"] if x["action"] == "attendee.substitute"][0]
     assert h["detail"]["before"]["last_name"] == "Lindström-Öberg"
+    # The old person's personal link went with the ticket; the contact's stays.
+    old_link = a["manage_token"]
+    assert requests.get(f"{org.url}/api/v1/registrations/{old_link}", timeout=10).status_code == 404
+    r = requests.get(f"{org.url}/api/v1/registrations/{reg['manage_token']}", timeout=10)
+    mine = [x for x in r.json()["attendees"] if x["id"] == a["id"]][0]
+    assert mine["last_name"] == "Ødegård-Łukasiewicz" and mine["manage_token"] != old_link
+    assert requests.get(f"{org.url}/api/v1/registrations/{mine['manage_token']}",
+                        timeout=10).status_code == 200
     assert h["detail"]["after"]["last_name"] == "Ødegård-Łukasiewicz"
 
 

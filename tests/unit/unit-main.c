@@ -24,6 +24,7 @@ main(void)
 	srunner_add_suite(sr, suite_tzfile());
 	srunner_add_suite(sr, suite_config());
 	srunner_add_suite(sr, suite_csv());
+	srunner_add_suite(sr, suite_csv_read());
 	srunner_add_suite(sr, suite_fold());
 	srunner_add_suite(sr, suite_search());
 	srunner_add_suite(sr, suite_filename());

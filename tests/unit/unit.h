@@ -16,6 +16,7 @@ Suite *suite_store_faults(void);
 Suite *suite_tzfile(void);
 Suite *suite_config(void);
 Suite *suite_csv(void);
+Suite *suite_csv_read(void);
 Suite *suite_fold(void);
 Suite *suite_search(void);
 Suite *suite_filename(void);

@@ -9,7 +9,11 @@ export async function api(method, path, { body, headers = {} } = {}) {
     credentials: 'same-origin',
     cache: 'no-store',
   };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // A file as it is (an import's CSV), with its own type.
+    init.headers['Content-Type'] = body.type || 'application/octet-stream';
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
