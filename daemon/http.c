@@ -240,9 +240,11 @@ void
 http_reply_store_error(struct http_req *hr, struct store_error *err)
 {
 	json_t	*fields = err->fields, *body, *current = err->current;
+	json_t	*params = err->params;
 
 	err->fields = NULL;
 	err->current = NULL;
+	err->params = NULL;
 	if (err->status == 503)
 		http_header(hr, "Retry-After", "1");
 	if (err->retry_after > 0) {
@@ -257,6 +259,8 @@ http_reply_store_error(struct http_req *hr, struct store_error *err)
 		json_object_set_new(body, "fields", fields);
 	if (current != NULL)
 		json_object_set_new(body, "current", current);
+	if (params != NULL)
+		json_object_set_new(body, "params", params);
 	http_reply_json(hr, err->status, json_pack("{s:o}", "error", body));
 }
 

@@ -354,7 +354,8 @@ struct route {
 #define ROUTE_TABLES(X) X(api_event) X(api_registrations) X(api_passes) \
 	X(api_session) X(api_checkins) X(api_search) X(admin_events) \
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
-	X(api_invitations) X(admin_exports) X(admin_attendees)
+	X(api_invitations) X(admin_exports) X(admin_attendees) \
+	X(admin_programme)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);

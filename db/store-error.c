@@ -26,5 +26,6 @@ store_error_clear(struct store_error *e)
 {
 	json_decref(e->fields);
 	json_decref(e->current);
+	json_decref(e->params);
 	memset(e, 0, sizeof *e);
 }
