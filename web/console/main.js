@@ -15,10 +15,11 @@ import * as dashboard from './dashboard.js';
 import * as attendees from './attendees.js';
 import * as registrations from './registrations.js';
 import * as exportsSection from './exports.js';
+import * as programme from './programme.js';
 import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
-const SECTIONS = [dashboard, events, ticketTypes, attendees, registrations, exportsSection, team, audit];
+const SECTIONS = [dashboard, events, ticketTypes, programme, attendees, registrations, exportsSection, team, audit];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);
