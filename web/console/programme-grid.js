@@ -159,6 +159,7 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
         if (coveredUntil[col] > m) {
           // Overlapping sessions (a clash made elsewhere) share the cell.
           for (const s of here) coverCell[col].append(sessionLink(s));
+          if (here.length) coverCell[col].classList.add('has-clash');
           return;
         }
         const td = el('td', { 'data-min': String(m), 'data-col': String(col) });
@@ -272,17 +273,17 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
     ev.currentTarget.addEventListener('pointerup', onPointerUp, { once: true });
   }
 
-  function dragPlace(ev) {
+  function dragPlace(d, ev) {
     const at = cellAt(ev.clientX, ev.clientY);
-    const start = Math.min(Math.max(0, at.min - drag.grab), 24 * 60 - STEP);
-    return { start, col: at.col === null ? placeOf(drag.s).col : at.col };
+    const start = Math.min(Math.max(0, at.min - d.grab), 24 * 60 - STEP);
+    return { start, col: at.col === null ? placeOf(d.s).col : at.col };
   }
 
   function onPointerMove(ev) {
     if (!drag) return;
     if (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 6) return;
     drag.moved = true;
-    const p = dragPlace(ev);
+    const p = dragPlace(drag, ev);
     if (!pending || pending.start !== p.start || pending.col !== p.col) {
       pending = { id: drag.s.id, ...p };
       announce(drag.s);
@@ -294,8 +295,10 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
     drag = null;
     d.target.removeEventListener('pointermove', onPointerMove);
     if (!d.moved) return;
+    // The click that ends a drag does not follow the link.
     suppressClick = true;
-    pending = { id: d.s.id, ...dragPlace(ev) };
+    setTimeout(() => { suppressClick = false; }, 0);
+    pending = { id: d.s.id, ...dragPlace(d, ev) };
     save(d.s);
   }
 
