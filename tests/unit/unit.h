@@ -18,5 +18,6 @@ Suite *suite_config(void);
 Suite *suite_csv(void);
 Suite *suite_fold(void);
 Suite *suite_search(void);
+Suite *suite_programme(void);
 
 #endif
