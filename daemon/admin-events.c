@@ -56,6 +56,9 @@ static const struct field fields[] = {
 	{ .name = "privacy_notice_en", .column = "privacy_notice_en",
 	  .type = FIELD_TEXT, .max = 10000 },
 	{ .name = "archived", .column = "archived", .type = FIELD_BOOL },
+	/* The least time a speaker needs between rooms: a warning below. */
+	{ .name = "changeover_minutes", .column = "changeover_minutes",
+	  .type = FIELD_INT, .min = 0, .max = 240, .def = 10 },
 	{ .name = "confirmed", .column = "confirmed_count", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
 	{ .name = NULL }

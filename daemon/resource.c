@@ -354,6 +354,28 @@ change_audit(struct change *c, struct audit_ctx *ctx)
 	ctx->now = (int64_t)time(NULL);
 }
 
+/*
+ * The answer of a change: the row as now stored, with its warnings when
+ * the resource has them. 0, or -1 when the database failed.
+ */
+static int
+change_answer(struct store *st, struct job *job, const struct resource *res,
+    int64_t id)
+{
+	json_t	*warnings;
+	int	 found;
+
+	if ((job->answer = store_resource_get(st, res, id, &found)) == NULL)
+		return -1;
+	if (res->warnings == NULL)
+		return 0;
+	if ((warnings = res->warnings(st, id, resource_int(job->answer,
+	    "event_id", 0))) == NULL)
+		return -1;
+	json_object_set_new(job->answer, "warnings", warnings);
+	return 0;
+}
+
 /* On the writer: create, then read back what is stored as the answer. */
 static int
 create_run(struct store *st, struct job *job)
@@ -361,17 +383,17 @@ create_run(struct store *st, struct job *job)
 	struct change		*c = job->data;
 	struct audit_ctx	 ctx;
 	int64_t			 id;
-	int			 found;
 
 	change_audit(c, &ctx);
 	if ((id = store_resource_create(st, c->res, c->id, c->values, &ctx,
 	    &job->err)) < 0)
 		return -1;
 	job->status = 201;
-	job->answer = store_resource_get(st, c->res, id, &found);
-	if (job->answer != NULL && c->shown_once != NULL)
+	if (change_answer(st, job, c->res, id) != 0)
+		return -1;
+	if (c->shown_once != NULL)
 		json_object_update(job->answer, c->shown_once);
-	return job->answer != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -379,14 +401,12 @@ update_run(struct store *st, struct job *job)
 {
 	struct change		*c = job->data;
 	struct audit_ctx	 ctx;
-	int			 found;
 
 	change_audit(c, &ctx);
 	if (store_resource_update(st, c->res, c->id, c->version, c->values,
 	    &ctx, &job->err) != 0)
 		return -1;
-	job->answer = store_resource_get(st, c->res, c->id, &found);
-	return job->answer != NULL ? 0 : -1;
+	return change_answer(st, job, c->res, c->id);
 }
 
 static int

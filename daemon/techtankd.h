@@ -371,7 +371,8 @@ struct route {
 	X(admin_ticket_types) X(admin_users) X(admin_audit) X(admin_dashboard) \
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
 	X(admin_print) X(api_manage) X(admin_changes) \
-	X(admin_attendee_ops) X(admin_imports)
+	X(admin_attendee_ops) X(admin_imports) \
+	X(admin_programme)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);

@@ -22,6 +22,21 @@ enum field_type {
 	FIELD_SLUG,		/* a-z, 0-9 and '-', for addresses */
 	FIELD_CODE,		/* A-Z and 0-9: the pass-code prefix */
 	FIELD_TOKEN,		/* max random characters the server makes */
+	FIELD_IDS,		/* a list of ids of rows of the same event, at
+				   most max, kept in a table of links */
+};
+
+/*
+ * The table of a FIELD_IDS field: a row (self, other, order) per id
+ * listed, the list's order kept in order. The ids name rows of target
+ * that belong to the same event as the row listing them.
+ */
+struct field_link {
+	const char	*table;		/* "session_speakers" */
+	const char	*self;		/* "session_id" */
+	const char	*other;		/* "speaker_id" */
+	const char	*order;		/* "sort" */
+	const char	*target;	/* "speakers" */
 };
 
 #define FIELD_REQUIRED	0x01	/* must be given when created */
@@ -43,6 +58,9 @@ struct field {
 	int64_t			 def;		/* numbers and bools left out */
 	const char		*text_def;	/* text left out; NULL: "" */
 	int			(*valid)(const char *);	/* text: 1 if fine */
+	/* FIELD_INT: a table whose row of the same event the id names. */
+	const char		*refs;
+	const struct field_link	*link;		/* FIELD_IDS */
 };
 
 /* Who makes a change, for the audit log. */
@@ -132,6 +150,13 @@ struct resource {
 	 */
 	int64_t			(*count)(struct store *, int64_t parent,
 				    const struct list_query *);
+	/*
+	 * After a create or an update, on the writer: what is worth a look
+	 * but not refused (an array of {"code", "params"}), for the answer's
+	 * "warnings"; NULL when the database failed.
+	 */
+	json_t			*(*warnings)(struct store *, int64_t id,
+				    int64_t parent);
 	int			 unversioned;	/* no version column */
 	struct resource_sql	*sql;		/* made on first use */
 };
@@ -256,5 +281,12 @@ json_t *store_attendee_json(struct store *, const struct resource *,
 	    int64_t id, int *found);
 json_t *store_attendee_companies(struct store *, const struct resource *,
 	    int64_t parent, const struct list_query *);
+
+/* store-schedule.c: clashes and warnings of a programme */
+int store_schedule_clash(struct store *, int64_t event, int64_t id,
+	    const json_t *row, struct store_error *);
+json_t *store_session_warnings(struct store *, int64_t id, int64_t event);
+json_t *store_speaker_warnings(struct store *, int64_t id, int64_t event);
+json_t *store_schedule_issues(struct store *, int64_t event);
 
 #endif

@@ -30,6 +30,10 @@ struct resource_sql {
 	char	*delete;
 	char	**unique;	/* per field: another row with the value? */
 	char	**renew;	/* per token field: ?1 id, ?2 its new value */
+	char	**known;	/* per reference or list: ?1 id, ?2 parent */
+	char	**links;	/* per list: its ids in order, of ?1 */
+	char	**link_add;	/* ?1 row, ?2 id, ?3 position */
+	char	**link_drop;	/* every link of ?1 */
 	char	*select;	/* the columns of lists, named in full */
 	char	*list_row;	/* ... of the row ?1 */
 };
@@ -59,6 +63,42 @@ field_count(const struct resource *res)
 	return n;
 }
 
+/* The SQL of the references and lists of ids of a resource. */
+static void
+link_sql(const struct resource *res, struct resource_sql *q)
+{
+	const char	*parent = res->parent ? res->parent : "NULL";
+	size_t		 n = field_count(res);
+
+	q->known = xcalloc(n, sizeof *q->known);
+	q->links = xcalloc(n, sizeof *q->links);
+	q->link_add = xcalloc(n, sizeof *q->link_add);
+	q->link_drop = xcalloc(n, sizeof *q->link_drop);
+	for (size_t i = 0; i < n; i++) {
+		const struct field	*f = &res->fields[i];
+		const struct field_link	*l = f->link;
+
+		if (f->refs != NULL)
+			xasprintf(&q->known[i], "SELECT 1 FROM %s WHERE id = ?1"
+			    " AND %s = ?2", f->refs, parent);
+		if (f->type != FIELD_IDS)
+			continue;
+		if (l == NULL)
+			fatalx("%s.%s: a list without its links", res->name,
+			    f->name);
+		xasprintf(&q->known[i], "SELECT 1 FROM %s WHERE id = ?1"
+		    " AND %s = ?2", l->target, parent);
+		xasprintf(&q->links[i], "SELECT %s FROM %s WHERE %s = ?1"
+		    " ORDER BY %s, %s", l->other, l->table, l->self, l->order,
+		    l->other);
+		xasprintf(&q->link_add[i], "INSERT INTO %s (%s, %s, %s)"
+		    " VALUES (?1, ?2, ?3)", l->table, l->self, l->other,
+		    l->order);
+		xasprintf(&q->link_drop[i], "DELETE FROM %s WHERE %s = ?1",
+		    l->table, l->self);
+	}
+}
+
 /* The statements are made once and live as long as the program. */
 static const struct resource_sql *
 resource_sql(const struct resource *res)
@@ -76,6 +116,8 @@ resource_sql(const struct resource *res)
 	if ((q = r->sql) != NULL)
 		goto out;
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
+		if (f->type == FIELD_IDS)
+			continue;
 		append(&cols, ", ", f->column, "");
 		if (!(f->flags & FIELD_DETAIL))
 			append(&listed, ", ", f->column, "");
@@ -93,6 +135,7 @@ resource_sql(const struct resource *res)
 	q = xcalloc(1, sizeof *q);
 	q->unique = xcalloc(field_count(res), sizeof *q->unique);
 	q->renew = xcalloc(field_count(res), sizeof *q->renew);
+	link_sql(res, q);
 	for (size_t i = 0; res->fields[i].name != NULL; i++) {
 		if (res->fields[i].flags & FIELD_UNIQUE)
 			xasprintf(&q->unique[i], "SELECT 1 FROM %s WHERE %s = ?1"
@@ -245,6 +288,37 @@ parse_text(const struct field *f, json_t *v, const char **error)
 	return out;
 }
 
+/* A list of ids: each a positive integer, none twice, at most f->max. */
+static json_t *
+parse_ids(const struct field *f, json_t *v, const char **error)
+{
+	json_t	*id, *other;
+	size_t	 i, j;
+
+	if (!json_is_array(v)) {
+		*error = "invalid";
+		return NULL;
+	}
+	if (json_array_size(v) > (size_t)f->max) {
+		*error = "too_many";
+		return NULL;
+	}
+	json_array_foreach(v, i, id) {
+		if (!json_is_integer(id) || json_integer_value(id) < 1) {
+			*error = "invalid";
+			return NULL;
+		}
+		for (j = 0; j < i; j++) {
+			other = json_array_get(v, j);
+			if (json_integer_value(other) == json_integer_value(id)) {
+				*error = "duplicate";
+				return NULL;
+			}
+		}
+	}
+	return json_deep_copy(v);
+}
+
 /* One value from the client, in its stored form; NULL with *error. */
 static json_t *
 parse_value(const struct field *f, json_t *v, const char **error)
@@ -270,6 +344,8 @@ parse_value(const struct field *f, json_t *v, const char **error)
 		if (!json_is_boolean(v))
 			*error = "invalid";
 		return *error ? NULL : json_boolean(json_is_true(v));
+	case FIELD_IDS:
+		return parse_ids(f, v, error);
 	case FIELD_TIME:
 		if (!json_is_string(v) || timefmt_parse_iso(json_string_value(v),
 		    &t) != 0) {
@@ -339,6 +415,10 @@ row_from(const struct resource *res, sqlite3_stmt *s)
 	for (const struct field *f = res->fields; f->name != NULL; f++, col++) {
 		json_t	*v;
 
+		if (f->type == FIELD_IDS) {
+			col--;
+			continue;
+		}
 		if (sqlite3_column_type(s, col) == SQLITE_NULL)
 			v = json_null();
 		else if (f->type == FIELD_BOOL)
@@ -354,6 +434,32 @@ row_from(const struct resource *res, sqlite3_stmt *s)
 	json_object_set_new(row, "version", json_integer(sqlite3_column_int64(
 	    s, 1)));
 	return row;
+}
+
+/* The lists of ids of a row (its "id"), added to it: 0, or -1. */
+static int
+row_links(struct store *st, const struct resource *res, json_t *row)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	sqlite3_stmt			*s;
+	enum store_step			 rc = STORE_DONE;
+	json_t				*ids;
+
+	for (size_t i = 0; res->fields[i].name != NULL; i++) {
+		if (q->links[i] == NULL)
+			continue;
+		ids = json_array();
+		s = store_stmt(st, q->links[i]);
+		sqlite3_bind_int64(s, 1, resource_int(row, "id", 0));
+		while ((rc = store_step(st, s)) == STORE_ROW)
+			json_array_append_new(ids, json_integer(
+			    sqlite3_column_int64(s, 0)));
+		sqlite3_reset(s);
+		json_object_set_new(row, res->fields[i].name, ids);
+		if (rc == STORE_ERROR)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -375,6 +481,11 @@ store_resource_read(struct store *st, const struct resource *res, int64_t id,
 			*parent = sqlite3_column_int64(s, 2);
 	}
 	sqlite3_reset(s);
+	if (rc == STORE_ROW && row_links(st, res, *row) != 0) {
+		json_decref(*row);
+		*row = NULL;
+		return -1;
+	}
 	return rc == STORE_ERROR ? -1 : rc == STORE_ROW;
 }
 
@@ -471,6 +582,11 @@ store_resource_list(struct store *st, const struct resource *res,
 	sqlite3_bind_int64(s, 3, offset);
 	while ((rc = store_step(st, s)) == STORE_ROW) {
 		row = row_from(res, s);
+		if (row_links(st, res, row) != 0) {
+			json_decref(row);
+			rc = STORE_ERROR;
+			break;
+		}
 		json_array_append_new(items, store_resource_view(st, res,
 		    sqlite3_column_int64(s, 2), row));
 		json_decref(row);
@@ -513,7 +629,7 @@ bind_row(sqlite3_stmt *s, const struct resource *res, const json_t *row,
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
 		json_t	*v;
 
-		if ((f->flags & FIELD_READONLY) ||
+		if ((f->flags & FIELD_READONLY) || f->type == FIELD_IDS ||
 		    (!creating && (f->flags & FIELD_CREATED)))
 			continue;
 		v = json_object_get(row, f->name);
@@ -547,6 +663,8 @@ row_defaults(const struct resource *res, int64_t now)
 			v = json_integer(now);
 		else if (f->flags & FIELD_NULL)
 			v = json_null();
+		else if (f->type == FIELD_IDS)
+			v = json_array();
 		else if (f->type == FIELD_BOOL)
 			v = json_boolean(f->def);
 		else if (f->type == FIELD_INT || f->type == FIELD_TIME)
@@ -627,6 +745,108 @@ unique_check(struct store *st, const struct resource *res, const json_t *row,
 	return 0;
 }
 
+/* A row of the same event has the id named: 1, 0 if none, -1 on errors. */
+static int
+known(struct store *st, const char *sql, int64_t id, int64_t parent)
+{
+	sqlite3_stmt	*s = store_stmt(st, sql);
+	enum store_step	 rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, parent);
+	rc = store_step(st, s);
+	sqlite3_reset(s);
+	return rc == STORE_ERROR ? -1 : rc == STORE_ROW;
+}
+
+/*
+ * Every reference and every id of a list of a row names a row of its
+ * event: 0, or -1 with err (422 "unknown" for the field).
+ */
+static int
+refs_check(struct store *st, const struct resource *res, int64_t parent,
+    const json_t *row, struct store_error *err)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	json_t				*v, *id;
+	size_t				 j;
+	int				 rc = 1;
+
+	for (size_t i = 0; res->fields[i].name != NULL; i++) {
+		if (q->known[i] == NULL)
+			continue;
+		v = json_object_get(row, res->fields[i].name);
+		if (json_is_integer(v))
+			rc = known(st, q->known[i], json_integer_value(v),
+			    parent);
+		json_array_foreach(v, j, id)
+			if ((rc = known(st, q->known[i],
+			    json_integer_value(id), parent)) != 1)
+				break;
+		if (rc < 0)
+			return db_failed(err);
+		if (rc == 0) {
+			store_error_set(err, 422, "validation_failed", "%s "
+			    "names nothing of this event", res->fields[i].name);
+			err->fields = json_pack("{s:s}", res->fields[i].name,
+			    "unknown");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The links of the lists of ids in values, for row id: each list given
+ * replaces the row's, in its order. 0, or -1 when the database failed.
+ */
+static int
+links_write(struct store *st, const struct resource *res, int64_t id,
+    const json_t *values)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	sqlite3_stmt			*s;
+	json_t				*v, *other;
+	size_t				 j;
+
+	for (size_t i = 0; res->fields[i].name != NULL; i++) {
+		if (q->links[i] == NULL ||
+		    (v = json_object_get(values, res->fields[i].name)) == NULL)
+			continue;
+		s = store_stmt(st, q->link_drop[i]);
+		sqlite3_bind_int64(s, 1, id);
+		if (store_step_done(st, s) != 0)
+			return -1;
+		json_array_foreach(v, j, other) {
+			s = store_stmt(st, q->link_add[i]);
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_int64(s, 2, json_integer_value(other));
+			sqlite3_bind_int64(s, 3, (int64_t)j);
+			if (store_step_done(st, s) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Every link of row id goes, before the row: 0, or -1. */
+static int
+links_drop(struct store *st, const struct resource *res, int64_t id)
+{
+	const struct resource_sql	*q = resource_sql(res);
+	sqlite3_stmt			*s;
+
+	for (size_t i = 0; res->fields[i].name != NULL; i++) {
+		if (q->link_drop[i] == NULL)
+			continue;
+		s = store_stmt(st, q->link_drop[i]);
+		sqlite3_bind_int64(s, 1, id);
+		if (store_step_done(st, s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Create a row under parent from checked values: its id, or -1 with err. */
 int64_t
 store_resource_create(struct store *st, const struct resource *res,
@@ -639,6 +859,7 @@ store_resource_create(struct store *st, const struct resource *res,
 
 	json_object_update(row, values);
 	if (unique_check(st, res, row, err) != 0 ||
+	    refs_check(st, res, parent, row, err) != 0 ||
 	    (res->check != NULL && res->check(st, parent, row, NULL, err) != 0))
 		goto out;
 	s = store_stmt(st, resource_sql(res)->insert);
@@ -649,7 +870,8 @@ store_resource_create(struct store *st, const struct resource *res,
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(store_db(st));
-	if (store_resource_read(st, res, id, &made, NULL) != 1 ||
+	if (links_write(st, res, id, row) != 0 ||
+	    store_resource_read(st, res, id, &made, NULL) != 1 ||
 	    (res->after != NULL && res->after(st, id, parent, made, NULL,
 	    err) != 0) || audit(st, res, "create", ctx, id, NULL,
 	    store_resource_view(st, res, parent, made)) != 0) {
@@ -702,6 +924,7 @@ store_resource_update(struct store *st, const struct resource *res,
 	row = json_deep_copy(before);
 	json_object_update(row, values);
 	if (unique_check(st, res, row, err) != 0 ||
+	    refs_check(st, res, parent, values, err) != 0 ||
 	    (res->check != NULL && res->check(st, parent, row, before,
 	    err) != 0))
 		goto out;
@@ -709,6 +932,7 @@ store_resource_update(struct store *st, const struct resource *res,
 	sqlite3_bind_int64(s, 1, id);
 	bind_row(s, res, row, 0);
 	if (store_step_done(st, s) != 0 ||
+	    links_write(st, res, id, values) != 0 ||
 	    store_resource_read(st, res, id, &after, NULL) != 1 ||
 	    (res->after != NULL && res->after(st, id, parent, after, before,
 	    err) != 0) || audit(st, res, "update", ctx, id,
@@ -780,6 +1004,10 @@ store_resource_delete(struct store *st, const struct resource *res,
 
 	if (read_current(st, res, id, version, &before, &parent, err) != 0)
 		goto out;
+	if (links_drop(st, res, id) != 0) {
+		db_failed(err);
+		goto out;
+	}
 	s = store_stmt(st, resource_sql(res)->delete);
 	sqlite3_bind_int64(s, 1, id);
 	if (store_step_done(st, s) != 0) {
@@ -1008,7 +1236,7 @@ list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
 	if (res->parent != NULL)
 		json_object_set_new(view, "event_id", json_integer(parent));
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
-		if (f->flags & FIELD_DETAIL)
+		if ((f->flags & FIELD_DETAIL) || f->type == FIELD_IDS)
 			continue;
 		if (f->flags & FIELD_HIDDEN) {
 			col++;

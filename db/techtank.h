@@ -226,7 +226,8 @@ struct store_error {
 	int	 retry_after;	/* seconds, for 429 and 503; 0: none */
 	json_t	*fields;	/* owned; may be NULL */
 	json_t	*current;	/* owned: the copy a stale edit missed */
-	json_t	*params;	/* owned: what the page words the code with */
+	json_t	*params;	/* owned: what the code names, for the page's
+				   words (the clashing session) */
 };
 void store_error_set(struct store_error *, int, const char *, const char *,
 	    ...) TT_PRINTFLIKE(4, 5);

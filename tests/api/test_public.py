@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import person, registration
+from techtank_test import person, registration
 
 
 def error(r, status, code):

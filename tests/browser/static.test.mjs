@@ -44,7 +44,7 @@ test('every message key used by the pages exists', async () => {
     }
   }
   // Built with template strings: every kind and status of the API contract.
-  for (const k of ['talk', 'keynote', 'panel', 'break', 'meal', 'visit']) used.add(`kind.${k}`);
+  for (const k of ['talk', 'keynote', 'panel', 'workshop', 'break', 'meal', 'visit']) used.add(`kind.${k}`);
   for (const k of ['confirmed', 'waitlisted', 'partial', 'cancelled']) used.add(`status.${k}`);
   for (const f of ['html', 'js', 'json', 'css']) for (const k of [...used]) if (k.endsWith(`.${f}`)) used.delete(k);
   // The words for the server's codes (web/js/errors.js).
@@ -63,7 +63,8 @@ test('every word the console builds from its field tables and codes exists', asy
   const used = [];
   for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
   for (const code of form.API_CODES) used.push(`console.api.${code}`);
-  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js', 'attendees.js', 'attendee-ops.js']) {
+  for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js', 'attendees.js',
+    'attendee-ops.js', 'programme.js']) {
     const section = await import(url(f));
     if (section.section) used.push(section.section.navKey);
     for (const { prefix, fields, groups = [] } of section.forms || []) {
@@ -95,13 +96,16 @@ test('every word the console builds from its field tables and codes exists', asy
   for (const c of ops.OP_CODES) used.push(`console.attendee_ops.error.${c}`);
   for (const w of ['type', 'event']) for (const end of ['', '_waitlist']) used.push(`console.attendee_ops.full_${w}${end}`);
   for (const k of ops.OPS) used.push(`console.audit.action.attendee.${k}`);
+  const programme = await import(url('programme.js'));
+  for (const c of programme.ISSUES) used.push(`console.programme.issue.${c}`);
+  for (const name of ['room_id', 'speakers']) for (const c of ['unknown', 'duplicate', 'too_many', 'invalid']) used.push(`console.session.${name}.${c}`);
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
   for (const k of audit.KINDS) used.push(audit.kindKey(k));
   for (const a of audit.ACTION_CHOICES) assert.ok(audit.ACTIONS.includes(a) || audit.KINDS.includes(a), `audit choice ${a}`);
   assert.deepEqual(used.filter((k) => !(k in en)), []);
   // Words for one field's error must name a field and a code that exist.
-  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type|user|attendee)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
+  for (const k of Object.keys(en).filter((x) => /^console\.(event|ticket_type|user|attendee|room|speaker|session)\.[a-z_]+\.[a-z_]+$/.test(x) && !x.includes('.group.'))) {
     assert.ok(form.ERROR_CODES.includes(k.split('.').pop()), `${k}: no such error code`);
   }
 });

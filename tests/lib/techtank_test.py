@@ -25,6 +25,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+def migration_numbers():
+    """The number of each migration file, in the order they are applied."""
+    names = sorted(n for n in os.listdir(os.path.join(ROOT, "db", "migrations"))
+                   if n.endswith(".sql"))
+    return [int(n.split("-", 1)[0]) for n in names]
+
+
 class Daemon:
     """One techtankd process; restartable on the same database."""
 
@@ -102,7 +109,29 @@ class Daemon:
 
     # What each migration added, undone in reverse, for tests of upgrades
     # from an older schema.
+    # Keyed by the number in the migration's file name (0012-programme.sql:
+    # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        12: ("DROP INDEX session_speakers_speaker", "DROP INDEX sessions_room_time",
+             "CREATE TABLE sessions_old (id INTEGER PRIMARY KEY,"
+             " event_id INTEGER NOT NULL REFERENCES events(id),"
+             " room_id INTEGER REFERENCES rooms(id),"
+             " kind TEXT NOT NULL DEFAULT 'talk' CHECK (kind IN ('talk', 'keynote',"
+             " 'panel', 'break', 'meal', 'visit')), title TEXT NOT NULL,"
+             " abstract TEXT NOT NULL DEFAULT '', starts_at INTEGER NOT NULL,"
+             " ends_at INTEGER NOT NULL, seats INTEGER CHECK (seats IS NULL OR seats >= 0),"
+             " signup INTEGER NOT NULL DEFAULT 0 CHECK (signup IN (0, 1)),"
+             " taken INTEGER NOT NULL DEFAULT 0, CHECK (ends_at > starts_at))",
+             "INSERT INTO sessions_old SELECT id, event_id, room_id, kind, title, abstract,"
+             " starts_at, ends_at, seats, signup, taken FROM sessions",
+             "DROP TABLE sessions", "ALTER TABLE sessions_old RENAME TO sessions",
+             "CREATE INDEX sessions_event ON sessions(event_id, starts_at)",
+             "ALTER TABLE events DROP COLUMN changeover_minutes",
+             "ALTER TABLE speakers DROP COLUMN version",
+             "ALTER TABLE speakers DROP COLUMN photo_url",
+             "ALTER TABLE speakers DROP COLUMN email",
+             "ALTER TABLE speakers DROP COLUMN bio_en",
+             "ALTER TABLE rooms DROP COLUMN version"),
         11: ("DROP INDEX attendees_manage_token",
              "ALTER TABLE events DROP COLUMN changes_until",
              "ALTER TABLE attendees DROP COLUMN manage_token",
@@ -125,8 +154,9 @@ class Daemon:
     def downgrade(self, version):
         """Take the stopped daemon's database back to schema version."""
         (current,), = self.sql("PRAGMA user_version")
+        numbers = migration_numbers()
         for v in range(current, version, -1):
-            for statement in self.MIGRATION_UNDO[v]:
+            for statement in self.MIGRATION_UNDO[numbers[v - 1]]:
                 self.sql(statement)
         self.sql(f"PRAGMA user_version = {int(version)}")
 

@@ -20,5 +20,6 @@ Suite *suite_csv_read(void);
 Suite *suite_fold(void);
 Suite *suite_search(void);
 Suite *suite_filename(void);
+Suite *suite_programme(void);
 
 #endif

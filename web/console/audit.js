@@ -16,11 +16,14 @@ export const section = { id: 'audit', navKey: 'console.nav.audit', href: () => '
  * code as it is, or, ending in a dot, as the start of codes: "event." is
  * every "event.*".
  */
-export const KINDS = ['event.', 'ticket_type.', 'user.'];
+export const KINDS = ['event.', 'ticket_type.', 'room.', 'speaker.', 'session.', 'user.'];
 /** The choices of "What", in order: each kind and then its actions. */
 export const ACTION_CHOICES = [
   'event.', 'event.create', 'event.update', 'event.current',
   'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete', 'ticket_type.renew',
+  'room.', 'room.create', 'room.update', 'room.delete',
+  'speaker.', 'speaker.create', 'speaker.update', 'speaker.delete',
+  'session.', 'session.create', 'session.update', 'session.delete',
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
   'print.create', 'print.download',
@@ -29,7 +32,10 @@ export const ACTION_CHOICES = [
 export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy',
   'registration.on_behalf']);
 /** Where a resource's field names have words: the console's forms. */
-const FIELD_LABELS = { event: 'console.event', ticket_type: 'console.ticket_type', user: 'console.user' };
+const FIELD_LABELS = {
+  event: 'console.event', ticket_type: 'console.ticket_type', user: 'console.user', room: 'console.room',
+  speaker: 'console.speaker', session: 'console.session',
+};
 /** Fields every change moves on: not worth showing. */
 const NOISE = new Set(['version', 'updated_at']);
 

@@ -16,12 +16,13 @@ const { t } = i18n;
 /** Field error codes the server sends (and a few found here first). */
 export const ERROR_CODES = ['required', 'invalid', 'too_long', 'out_of_range', 'invalid_time',
   'unknown_zone', 'not_a_choice', 'taken', 'before_start', 'before_open', 'unknown_field',
-  'read_only', 'not_a_number', 'not_an_amount', 'nonexistent_time', 'needs_zone'];
+  'read_only', 'not_a_number', 'not_an_amount', 'nonexistent_time', 'needs_zone', 'unknown', 'duplicate',
+  'too_many'];
 
 /** Error codes of whole answers that have words of their own. */
 export const API_CODES = ['not_found', 'forbidden', 'csrf', 'archived', 'in_use', 'conflict',
   'validation_failed', 'bad_request', 'payload_too_large', 'unsupported_media_type', 'internal',
-  'unavailable', 'capacity_below_confirmed', 'quota_below_confirmed', 'too_many_attempts', 'last_organiser'];
+  'unavailable', 'capacity_below_confirmed', 'quota_below_confirmed', 'too_many_attempts', 'last_organiser', 'clash'];
 
 /** The message (key and arguments) for an answer that went wrong. */
 export function apiErrorText(r) {

@@ -7,7 +7,7 @@ import { hhmm, datePart, formatDay } from './format.js';
 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
-const LABELLED_KINDS = new Set(['keynote', 'panel', 'visit', 'break', 'meal']);
+const LABELLED_KINDS = new Set(['keynote', 'panel', 'workshop', 'visit', 'break', 'meal']);
 
 let event = null;
 let programme = null;

@@ -1,0 +1,213 @@
+// Browser tests of the console's Programme section on an empty database:
+// an organiser creates a room, a speaker and a session through the forms,
+// moves the session in the day grid by keyboard (Escape undoes, Enter
+// saves) and by dragging, sees a clash refused with the clashing session
+// named, in the form and in the grid, and sees the clash made behind the
+// page's back in the issues list; a phone gets the list; axe-core finds
+// nothing in Swedish or English.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  outDir, startDaemon, addUser, launch, newPage, staffLogin, axeViolations, real, setLang, openView,
+} from './harness.mjs';
+
+const PASSWORD = 'organiser password';
+const DESKTOP = { viewport: { width: 1280, height: 1000 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
+let d = null;
+let browser = null;
+let olle = null;
+let event = null;
+
+async function signIn(page) {
+  await page.goto('/console/');
+  await page.locator('#login-form').waitFor();
+  await page.fill('#login-username', 'olle');
+  await page.fill('#login-password', PASSWORD);
+  await page.click('#login-submit');
+  await page.locator('.console-nav a[aria-current="page"]').waitFor();
+}
+
+async function sessionRow(id) {
+  const r = await olle.call('GET', `/api/v1/admin/sessions/${id}`);
+  assert.equal(r.status, 200);
+  return r.body;
+}
+
+before(async () => {
+  d = await startDaemon({ demo: false });
+  addUser(d, 'olle', 'organiser', PASSWORD);
+  olle = await staffLogin(d.baseURL, 'olle', PASSWORD);
+  browser = await launch();
+  const r = await olle.call('POST', '/api/v1/admin/events', {
+    slug: 'techtank-2027', name: 'Techtank-konferensen 2027', name_en: 'Techtank Conference 2027',
+    starts_at: '2027-11-30T08:00:00+01:00', ends_at: '2027-12-01T17:00:00+01:00',
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  event = r.body;
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (d) await d.stop();
+  }
+});
+
+test('an organiser builds a programme, moves a session by keyboard and by dragging, and a clash is refused', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    await page.click('.console-nav a[href="#/programme"]');
+    await page.locator('#new-room').waitFor();
+    assert.match(await page.locator('#clash-list').textContent(), /No clashes/);
+
+    // A room, through its form.
+    await page.click('#new-room');
+    await page.fill('#room-name', 'Stora salen');
+    await page.fill('#room-seats', '150');
+    await page.click('#room-save');
+    await page.locator('#room-list').waitFor();
+    assert.match(await page.locator('#console-status').textContent(), /Stora salen is added/);
+    // A second room and a second speaker behind the page's back.
+    const roomB = (await olle.call('POST', `/api/v1/admin/events/${event.id}/rooms`, { name: 'Sal Ronneby', seats: 60, sort: 2 })).body;
+
+    // A speaker, who has no session yet: a warning.
+    await page.click('#new-speaker');
+    await page.fill('#speaker-name', 'Åsa Lindström-Öberg');
+    await page.fill('#speaker-company', 'Nordpress Formning AB');
+    await page.fill('#speaker-bio', 'Leder presshärdningen.');
+    await page.fill('#speaker-bio-en', 'Leads press hardening.');
+    await page.click('#speaker-save');
+    await page.locator('#speaker-list').waitFor();
+    await page.locator('#warning-list', { hasText: 'Åsa Lindström-Öberg has no session' }).waitFor();
+
+    // A session with that speaker in the first room.
+    await page.click('#new-session');
+    await page.locator('#session-title').waitFor();
+    await page.fill('#session-title', 'Presshärdning i stor skala');
+    await page.fill('#session-title-en', 'Press hardening at scale');
+    await page.selectOption('#session-kind', 'workshop');
+    await page.fill('#session-starts-at', '2027-11-30T09:00');
+    await page.fill('#session-ends-at', '2027-11-30T10:00');
+    await page.selectOption('#session-room', { label: 'Stora salen' });
+    await page.getByLabel(/Åsa Lindström-Öberg/).check();
+    await page.click('#session-save');
+    await page.locator('#programme-back').waitFor();
+    await page.waitForFunction(() => /^#\/sessions\/\d+$/.test(location.hash));
+    const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+    let row = await sessionRow(id);
+    assert.equal(row.kind, 'workshop');
+    assert.equal(row.starts_at, '2027-11-30T09:00:00+01:00');
+    assert.equal(row.speakers.length, 1);
+
+    // A second session in the same room at the same time: refused, the clash named.
+    const other = (await olle.call('POST', `/api/v1/admin/events/${event.id}/sessions`, {
+      title: 'Verktygsslitage', starts_at: '2027-11-30T10:30:00+01:00', ends_at: '2027-11-30T11:00:00+01:00',
+      room_id: roomB.id,
+    })).body;
+    await page.click('#programme-back');
+    await page.click('#new-session');
+    await page.locator('#session-title').waitFor();
+    await page.fill('#session-title', 'Dubbelbokad');
+    await page.fill('#session-starts-at', '2027-11-30T09:30');
+    await page.fill('#session-ends-at', '2027-11-30T10:30');
+    await page.selectOption('#session-room', { label: 'Stora salen' });
+    await page.click('#session-save');
+    const alert = page.locator('#session-form-alert');
+    await alert.locator('a.clash-link').waitFor();
+    assert.match(await alert.textContent(), /Clash: Stora salen is taken by Presshärdning i stor skala/);
+    assert.equal(await alert.locator('a.clash-link').getAttribute('href'), `#/sessions/${id}`);
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The grid: move the session by keyboard, Escape undoes, Enter saves.
+    await openView(page, `#/events/${event.id}/programme`, '#day-grid');
+    const cell = page.locator(`#day-grid [data-session-id="${id}"]`);
+    await cell.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.match(await page.locator('#grid-live').textContent(), /09:10–10:10, Stora salen/);
+    await page.keyboard.press('Escape');
+    assert.match(await page.locator('#grid-live').textContent(), /was not moved/);
+    assert.equal((await sessionRow(id)).starts_at, '2027-11-30T09:00:00+01:00');
+    await page.locator(`#day-grid [data-session-id="${id}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.locator('#grid-live', { hasText: 'is moved to 09:05–10:05, Sal Ronneby' }).waitFor();
+    row = await sessionRow(id);
+    assert.equal(row.starts_at, '2027-11-30T09:05:00+01:00');
+    assert.equal(row.room_id, roomB.id);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.sessionId), String(id));
+
+    // Into the other session's time in its room: the clash is refused and said.
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('#grid-alert a.clash-link').waitFor();
+    assert.match(await page.locator('#grid-alert').textContent(), /Sal Ronneby is taken by Verktygsslitage/);
+    assert.equal((await sessionRow(id)).starts_at, '2027-11-30T09:05:00+01:00');
+
+    // Dragging: back to the first room, an hour later.
+    const from = await page.locator(`#day-grid [data-session-id="${id}"]`).boundingBox();
+    const target = await page.locator('#day-grid tbody tr[data-min="725"] td[data-col="1"]').boundingBox();
+    await page.mouse.move(from.x + from.width / 2, from.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 - 50, from.y + 40, { steps: 4 });
+    await page.mouse.move(target.x + target.width / 2, target.y + 2, { steps: 8 });
+    await page.mouse.up();
+    await page.locator('#grid-live', { hasText: 'is moved to 12:05–13:05, Stora salen' }).waitFor();
+    row = await sessionRow(id);
+    const roomA = (await olle.call('GET', `/api/v1/admin/events/${event.id}/rooms`)).body.items[0];
+    assert.equal(roomA.name, 'Stora salen');
+    assert.equal(row.room_id, roomA.id);
+    assert.equal(row.starts_at, '2027-11-30T12:05:00+01:00');
+    assert.equal(page.url().includes(`#/events/${event.id}/programme`), true, 'the drag did not follow the link');
+    assert.equal(other.room_id, roomB.id);
+
+    // A clash made behind the page's back is in the issues list, with links.
+    await olle.call('POST', `/api/v1/admin/events/${event.id}/sessions`, {
+      title: 'Bakom ryggen', starts_at: '2027-11-30T14:00:00+01:00', ends_at: '2027-11-30T15:00:00+01:00', room_id: roomB.id,
+    });
+    const clashing = (await olle.call('GET', `/api/v1/admin/events/${event.id}/sessions?limit=200`)).body.items.find((s) => s.title === 'Bakom ryggen');
+    const db = await import('node:child_process');
+    db.spawnSync('sqlite3', [d.db, `UPDATE sessions SET starts_at = starts_at - 3600 * 2, room_id = ${row.room_id} WHERE id = ${clashing.id}`]);
+    await page.reload();
+    await page.locator('#clash-list').waitFor();
+    assert.match(await page.locator('#clash-list').textContent(), /Two sessions in Stora salen at once/);
+    assert.equal(await page.locator(`#clash-list a[href="#/sessions/${clashing.id}"]`).count(), 1);
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: path.join(outDir, 'programme-grid.png'), fullPage: true });
+    await setLang(page, 'sv');
+    assert.match(await page.locator('#clash-list').textContent(), /Två sessioner i Stora salen samtidigt/);
+    assert.equal((await page.locator('#view h1').first().textContent()).trim(), 'Program');
+    assert.deepEqual(await axeViolations(page), []);
+    await openView(page, `#/sessions/${id}`, '#session-title');
+    assert.deepEqual(await axeViolations(page), []);
+    await openView(page, `#/events/${event.id}/speakers/new`, '#speaker-name');
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'en');
+    assert.deepEqual(real(problems, 409), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a phone gets the sessions as a list, in both languages', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  try {
+    await signIn(page);
+    await openView(page, `#/events/${event.id}/programme`, '#session-list');
+    assert.equal(await page.locator('#day-grid').isVisible(), false);
+    assert.equal(await page.locator('#session-list').isVisible(), true);
+    assert.match(await page.locator('#session-list').textContent(), /Verktygsslitage/);
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'sv');
+    assert.match(await page.locator('#session-list').textContent(), /Workshop · Stora salen/);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
