@@ -75,20 +75,14 @@ op_seats_get(struct store *st, int64_t ticket_type, struct op_seats *out)
 	return rc;
 }
 
-static json_t *
-seats_json(int64_t left)
-{
-	return left < 0 ? json_null() : json_integer(left);
-}
-
 /* 409 full, with the seats left on the type and in the event. */
 static int
 full(struct store_error *err, const struct op_seats *seats)
 {
 	store_error_set(err, 409, "full", "no seat is left for this");
 	err->fields = json_pack("{s:o, s:o, s:b}", "ticket_type_left",
-	    seats_json(seats->type_left), "event_left",
-	    seats_json(seats->event_left), "waitlist", seats->waitlist);
+	    store_seats_json(seats->type_left), "event_left",
+	    store_seats_json(seats->event_left), "waitlist", seats->waitlist);
 	return -1;
 }
 

@@ -14,17 +14,6 @@
 #define HISTORY_MAX	200	/* audit rows on an attendee's page */
 
 static json_t *
-time_json(sqlite3_stmt *s, int col, const char *zone)
-{
-	char	iso[32];
-
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return json_null();
-	timefmt_iso((time_t)sqlite3_column_int64(s, col), zone, iso);
-	return json_string(iso);
-}
-
-static json_t *
 text_json(sqlite3_stmt *s, int col)
 {
 	return sqlite3_column_type(s, col) == SQLITE_NULL ? json_null() :
@@ -53,7 +42,8 @@ registration_json(struct store *st, int64_t reg, int64_t attendee,
 		r = json_pack("{s:I, s:I, s:s, s:o, s:s, s:{s:s, s:s, s:s,"
 		    " s:s, s:s}}", "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "version", (json_int_t)sqlite3_column_int64(s, 9),
-		    "status", COL_TEXT(s, 1), "created_at", time_json(s, 2, zone),
+		    "status", COL_TEXT(s, 1),
+		    "created_at", store_time_json(s, 2, zone),
 		    "manage_token", COL_TEXT(s, 3), "contact",
 		    "first_name", COL_TEXT(s, 4), "last_name", COL_TEXT(s, 5),
 		    "email", COL_TEXT(s, 6), "company", COL_TEXT(s, 7),
@@ -94,7 +84,8 @@ sessions_json(struct store *st, int64_t attendee, const char *zone)
 	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:o}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "title", COL_TEXT(s, 1), "starts_at", time_json(s, 2, zone)));
+		    "title", COL_TEXT(s, 1),
+		    "starts_at", store_time_json(s, 2, zone)));
 	sqlite3_reset(s);
 	return store_list_end(list, rc);
 }
@@ -116,8 +107,9 @@ checkins_json(struct store *st, int64_t attendee, const char *zone)
 	while ((rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:o,"
 		    " s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "checkpoint", COL_TEXT(s, 1), "at", time_json(s, 2, zone),
-		    "by", text_json(s, 3), "undone_at", time_json(s, 4, zone),
+		    "checkpoint", COL_TEXT(s, 1),
+		    "at", store_time_json(s, 2, zone), "by", text_json(s, 3),
+		    "undone_at", store_time_json(s, 4, zone),
 		    "undone_by", text_json(s, 5)));
 	sqlite3_reset(s);
 	return store_list_end(list, rc);
@@ -160,7 +152,7 @@ history_json(struct store *st, int64_t attendee, int64_t reg,
 			detail = json_string(COL_TEXT(s, 4));
 		json_array_append_new(list, json_pack("{s:I, s:o, s:s, s:s,"
 		    " s:o}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "at", time_json(s, 1, zone), "user", COL_TEXT(s, 2),
+		    "at", store_time_json(s, 1, zone), "user", COL_TEXT(s, 2),
 		    "action", COL_TEXT(s, 3), "detail", detail));
 	}
 	sqlite3_reset(s);

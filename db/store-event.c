@@ -36,8 +36,9 @@ store_current_event(struct store *st)
 	return id;
 }
 
-static json_t *
-seats_json(int64_t left)
+/* Seats left as JSON: a number, or null for no limit (left < 0). */
+json_t *
+store_seats_json(int64_t left)
 {
 	return left < 0 ? json_null() : json_integer(left);
 }
@@ -82,7 +83,7 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left,
 		    "price_ore", (json_int_t)sqlite3_column_int64(s, 3),
 		    "currency", "SEK",
 		    "vat_rate", (json_int_t)sqlite3_column_int64(s, 9));
-		json_object_set_new(tt, "remaining", seats_json(left));
+		json_object_set_new(tt, "remaining", store_seats_json(left));
 		json_object_set_new(tt, "waitlist", json_boolean(waitlist));
 		json_object_set_new(tt, "waitlist_open",
 		    json_boolean(waitlist && left == 0));
@@ -99,8 +100,8 @@ ticket_types_json(struct store *st, int64_t event_id, int64_t event_left,
 }
 
 /* A time column in the zone, or null. */
-static json_t *
-time_json(sqlite3_stmt *s, int col, const char *zone)
+json_t *
+store_time_json(sqlite3_stmt *s, int col, const char *zone)
 {
 	char	iso[32];
 
@@ -142,14 +143,14 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	    "city", COL_TEXT(s, 7),
 	    "capacity", sqlite3_column_type(s, 8) == SQLITE_NULL ?
 	    json_null() : json_integer(sqlite3_column_int64(s, 8)),
-	    "remaining", seats_json(left));
+	    "remaining", store_seats_json(left));
 	json_object_set_new(ev, "name_en", json_string(COL_TEXT(s, 10)));
 	json_object_set_new(ev, "description", json_string(COL_TEXT(s, 11)));
 	json_object_set_new(ev, "description_en", json_string(COL_TEXT(s,
 	    12)));
-	json_object_set_new(ev, "registration_opens_at", time_json(s, 13,
+	json_object_set_new(ev, "registration_opens_at", store_time_json(s, 13,
 	    COL_TEXT(s, 2)));
-	json_object_set_new(ev, "registration_closes_at", time_json(s, 14,
+	json_object_set_new(ev, "registration_closes_at", store_time_json(s, 14,
 	    COL_TEXT(s, 2)));
 	json_object_set_new(ev, "registration_open",
 	    json_boolean(sqlite3_column_int(s, 15)));
@@ -161,7 +162,7 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	}
 	json_object_set_new(ev, "ticket_types", types);
 	/* What a visitor can book: "remaining" counts hidden types' seats. */
-	json_object_set_new(ev, "bookable", seats_json(bookable));
+	json_object_set_new(ev, "bookable", store_seats_json(bookable));
 out:
 	sqlite3_reset(s);
 	return ev;

@@ -213,6 +213,8 @@ int store_load_demo(struct store *, char **cause);
 /* store-event.c: the event, its ticket types and the programme as JSON */
 int64_t store_current_event(struct store *);
 char *store_local_zone(struct store *);
+json_t *store_seats_json(int64_t left);
+json_t *store_time_json(sqlite3_stmt *, int col, const char *zone);
 int store_set_current_event(struct store *, int64_t event_id);
 json_t *store_event_json(struct store *, int64_t event_id);
 json_t *store_invitation_json(struct store *, const char *code, int *found);
