@@ -6,7 +6,7 @@
 // dialog, names the attendee's version as the page read it, and words
 // the server's refusals from their codes. Done, the page is read again.
 import * as i18n from '../js/i18n.js';
-import { el } from '../js/dom.js';
+import { el, text } from '../js/dom.js';
 import { ATTENDEE_FIELDS } from '../js/attendee.js';
 import { openDialog, resourceForm, busy, isBusy, apiErrorText, clearSummary } from './form.js';
 
@@ -19,12 +19,6 @@ export const OP_CODES = ['not_waitlisted', 'same_ticket_type', 'cancelled', 'no_
 /** The new person's fields: those of a registration's attendee. */
 const FIELDS = ATTENDEE_FIELDS.map((f) => ({ ...f, rows: f.type === 'textarea' ? 2 : undefined }));
 export const forms = [{ prefix: PREFIX, fields: FIELDS }];
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 function fullName(a) {
   return `${a.first_name} ${a.last_name}`;

@@ -9,11 +9,11 @@
 // address keeps the search, filters and order, so reloading or going back
 // shows the same list.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { formatDateTime, datePart } from '../js/format.js';
 import { CHOSEN_KEY, rememberEvent } from './events.js';
 import { actionNode, detailNode } from './audit.js';
-import { text, num, pager } from './list.js';
+import { num, pager } from './list.js';
 import { resourceForm, saveOnSubmit, openDialog, apiErrorText } from './form.js';
 import { attendeeOps } from './attendee-ops.js';
 

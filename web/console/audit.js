@@ -3,7 +3,7 @@
 // start of any action code) and by dates. A change shows only the fields
 // that changed, before and after.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { knownZone, localInputToISO, formatPrice } from '../js/format.js';
 
 const { t } = i18n;
@@ -38,12 +38,6 @@ const FIELD_LABELS = {
 };
 /** Fields every change moves on: not worth showing. */
 const NOISE = new Set(['version', 'updated_at']);
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 export function kindKey(kind) {
   return `console.audit.kind.${kind.replace(/\.$/, '')}`;

@@ -4,7 +4,7 @@
 // the caterer's dietary summary. It asks again every REFRESH_MS while it
 // is on screen; the server's figures are at most a second old.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { formatDay } from '../js/format.js';
 
 const { t } = i18n;
@@ -12,12 +12,6 @@ const REFRESH_MS = 1000;
 const SVG = 'http://www.w3.org/2000/svg';
 
 export const section = { id: 'dashboard', navKey: 'console.nav.dashboard', href: () => '#/dashboard' };
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG, tag);

@@ -2,7 +2,7 @@
 // event, and one event's page: every field, make it the current event,
 // copy it to next year, archive it or bring it back.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { datePart, formatDay } from '../js/format.js';
 import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
@@ -110,12 +110,6 @@ export function eventDates(ev, lang) {
     start: formatDay(start, lang, { weekday: false, year: start.slice(0, 4) !== end.slice(0, 4) }),
     end: formatDay(end, lang, { weekday: false }),
   });
-}
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
 }
 
 function badges(ev, currentId) {

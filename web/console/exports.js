@@ -5,7 +5,7 @@
 // there is (GET /api/v1/admin/events/{id}/exports) and names the files;
 // the page only adds the language of the headings and the separator.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { formatDateTime } from '../js/format.js';
 import { rememberEvent, eventDates, defaultEventId, eventPicker } from './events.js';
 
@@ -20,12 +20,6 @@ const KINDS = {
   checkins: { name: 'console.exports.checkins', about: 'console.exports.checkins_about' },
   signups: { name: 'console.exports.signups', about: 'console.exports.signups_about' },
 };
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 /** A choice of radio buttons; returns { node, value() }. */
 function choice(name, legendKey, options, initial) {

@@ -6,9 +6,9 @@
 // marked on their cells. Only a clean preview can be imported; the
 // server writes the whole file or nothing.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { rememberEvent, defaultEventId, eventPicker } from './events.js';
-import { text, num } from './list.js';
+import { num } from './list.js';
 
 const { t } = i18n;
 

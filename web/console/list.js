@@ -1,15 +1,8 @@
-// What the console's lists share: text in the page's language and the
+// What the console's lists share: numbers in the page's language and the
 // pager under a list the server pages ({"items", "total", "limit",
 // "offset"}, with "total_exact": false when the server stopped counting).
 import * as i18n from '../js/i18n.js';
-import { el } from '../js/dom.js';
-
-/** An element whose text is the message key (with args), kept in the page's language. */
-export function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
+import { el, text } from '../js/dom.js';
 
 /** A number as the page's language writes it. */
 export function num(n) {

@@ -5,7 +5,7 @@
 // Everyone signed in, door accounts too, can change their own password.
 import { api } from '../js/api.js';
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { apiErrorText, unsavedForm, openDialog } from './form.js';
 import * as events from './events.js';
 import * as ticketTypes from './ticket-types.js';
@@ -309,12 +309,6 @@ async function onSignOut() {
  */
 let leaveUnasked = false;
 
-function unsavedText() {
-  const p = el('p');
-  i18n.setText(p, 'console.unsaved.text');
-  return p;
-}
-
 async function onHashChange() {
   if (!location.hash.startsWith('#/')) return;
   const target = location.hash;
@@ -324,7 +318,7 @@ async function onHashChange() {
     history.replaceState(null, '', current.hash);
     const choice = await openDialog({
       id: 'unsaved-dialog', headingKey: 'console.unsaved.heading',
-      content: [unsavedText()],
+      content: [text('p', 'console.unsaved.text')],
       buttons: [
         { value: 'stay', key: 'console.unsaved.stay', className: 'button-primary', autofocus: true },
         { value: 'leave', key: 'console.unsaved.leave', id: 'unsaved-leave' },

@@ -2,17 +2,11 @@
 // accounts too, from the bar at the top), and showing a password the
 // server made up, once, with a button to copy it.
 import * as i18n from '../js/i18n.js';
-import { el, copyText } from '../js/dom.js';
+import { el, text, copyText } from '../js/dom.js';
 import { openDialog, busy, isBusy, clearSummary, apiErrorText } from './form.js';
 
 /** The server's shortest new password (daemon/api-session.c). */
 export const PASSWORD_MIN = 10;
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 /** A labelled password input with its hint and the place for its error. */
 function passwordField(id, labelKey, autocomplete, hintKey) {

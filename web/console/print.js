@@ -8,7 +8,7 @@
 // this page polls how far it is; once done, its PDF is a download link,
 // and fetching it records the tags as printed.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { ERROR_CODES } from './form.js';
 import { rememberEvent, eventDates, defaultEventId, eventPicker } from './events.js';
 
@@ -18,12 +18,6 @@ export const section = { id: 'print', navKey: 'console.nav.print', href: () => '
 
 const POLL_MS = 300;
 const ROLES = ['attendee', 'speaker', 'staff', 'organiser', 'exhibitor'];
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 /** "1, 2,3 4" as attendee numbers; null when something else is in it. */
 export function parseIds(value) {

@@ -6,7 +6,7 @@
 // the event's) and its speakers (several, picked from a list). A session
 // the server refuses because it clashes names the session it clashes with.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { datePart } from '../js/format.js';
 import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
@@ -67,12 +67,6 @@ const RESOURCES = {
   speaker: { path: 'speakers', prefix: 'console.speaker', fields: SPEAKER_FIELDS, words: 'console.speakers',
     idPrefix: 'speaker', defaults: { name: '', company: '', title: '', bio: '', bio_en: '', email: '', photo_url: '' } },
 };
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 /** Every row of a paged list (the server gives at most 200 a page). */
 export async function allRows(ctx, path) {

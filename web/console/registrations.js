@@ -6,7 +6,7 @@
 // sign-ups for the dinner and the study visits. The result shows the
 // status, the pass and the private link to hand on.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { formatPrice, formatDay, datePart, hhmm } from '../js/format.js';
 import { ATTENDEE_FIELDS, PHONE_MAX, attendeeBody } from '../js/attendee.js';
 import { resourceForm, clearSummary, busy, isBusy, apiErrorText, unplacedWords } from './form.js';
@@ -32,12 +32,6 @@ export const forms = [{ prefix: PREFIX, fields: FIELDS, groups: GROUPS }];
 /** The words for a ticket type's or the sign-ups' error code. */
 const TICKET_ERRORS = { required: 'console.register.ticket_required', invalid: 'console.register.ticket_required', not_a_choice: 'console.register.ticket_gone' };
 const SESSION_ERRORS = { full: 'console.register.session_full', not_a_choice: 'console.register.session_gone' };
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 /** Seats left for a ticket type: its quota and the event's capacity; null: no limit. */
 function seatsLeft(tt, ev) {

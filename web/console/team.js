@@ -3,7 +3,7 @@
 // staff or an organiser, disable or enable it, reset its password (the new
 // one shown once). The server refuses to leave no active organiser.
 import * as i18n from '../js/i18n.js';
-import { el, clear } from '../js/dom.js';
+import { el, text, clear } from '../js/dom.js';
 import { formatDateTime } from '../js/format.js';
 import {
   resourceForm, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog, apiErrorText,
@@ -24,12 +24,6 @@ const FIELDS = [
 ];
 /** The forms of this section, for the check that all their words exist. */
 export const forms = [{ prefix: PREFIX, fields: FIELDS }];
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 // -------------------------------------------------------------------- list
 

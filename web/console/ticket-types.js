@@ -5,7 +5,7 @@
 // clock. A hidden ticket type shows its invitation link, to copy, and a
 // button that replaces it with a new one (the old one stops working).
 import * as i18n from '../js/i18n.js';
-import { el, clear, copyText } from '../js/dom.js';
+import { el, text, clear, copyText } from '../js/dom.js';
 import { formatPrice, formatDateTime } from '../js/format.js';
 import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
@@ -44,12 +44,6 @@ const DEFAULTS = {
   name: '', name_en: '', description: '', description_en: '', role: 'attendee', price_ore: 0,
   vat_rate: 25, quota: null, waitlist: true, sale_starts_at: null, sale_ends_at: null, hidden: false, sort: 0,
 };
-
-function text(tag, key, args, attrs = {}) {
-  const node = el(tag, attrs);
-  i18n.setText(node, key, args);
-  return node;
-}
 
 function price(tt) {
   return tt.price_ore ? formatPrice(tt.price_ore) : t('register.ticket_free');

@@ -1,5 +1,6 @@
 // DOM helpers. Text is only ever inserted as text nodes / textContent:
 // nothing from the server or the user goes through innerHTML.
+import * as i18n from './i18n.js';
 
 /**
  * el('p', {class: 'x', id: 'y'}, 'text', childNode, ...)
@@ -16,6 +17,13 @@ export function el(tag, attrs = {}, ...children) {
     }
   }
   append(node, children);
+  return node;
+}
+
+/** An element whose text is the words of key, kept in the page's language. */
+export function text(tag, key, args, attrs = {}) {
+  const node = el(tag, attrs);
+  i18n.setText(node, key, args);
   return node;
 }
 
