@@ -131,12 +131,12 @@ test('an organiser finds an attendee by an unaccented name and moves them to ano
     // A full type without the waitlist ticked: refused, said in the dialog.
     await page.check('#move-type-3');
     await page.click('#move-confirm');
-    await page.waitForFunction(() => /is full/.test(document.querySelector('#move-alert').textContent));
+    await page.waitForFunction(() => /is full/.test(document.querySelector('#move-alert')?.textContent));
     assert.equal((await attendee(asa.id)).ticket_type, 1);
     await page.check('#move-type-2');
     await page.click('#move-confirm');
     await page.locator('#move-dialog').waitFor({ state: 'detached' });
-    await page.waitForFunction(() => document.querySelector('#console-status').textContent.includes('has been moved'));
+    await page.waitForFunction(() => document.querySelector('#console-status')?.textContent.includes('has been moved'));
     assert.match(await page.locator('.attendee-page .badges').textContent(), /Non-member/);
     assert.equal(await page.locator('#attendee-pass .pass-code').textContent(), asa.pass_code);
     assert.match(await page.locator('#attendee-history li[data-action="attendee.move"]').textContent(),
@@ -163,7 +163,7 @@ test('promote from a full waitlist beyond the quota, and a new pass', async () =
     await page.click('#attendee-promote');
     await page.locator('#promote-dialog').waitFor();
     await page.click('#promote-confirm');
-    await page.waitForFunction(() => /Beyond the quota/.test(document.querySelector('#promote-alert').textContent));
+    await page.waitForFunction(() => /Beyond the quota/.test(document.querySelector('#promote-alert')?.textContent));
     await page.check('#promote-beyond-quota');
     await page.click('#promote-confirm');
     await page.locator('#promote-dialog').waitFor({ state: 'detached' });
@@ -209,7 +209,7 @@ test('the ticket handed to someone else, in Swedish', async () => {
     await page.fill('#substitute-company', 'Pressverk AB');
     await page.click('#substitute-confirm');
     await page.locator('#substitute-dialog').waitFor({ state: 'detached' });
-    await page.waitForFunction(() => document.querySelector('#attendee-heading').textContent === 'Olof Åberg');
+    await page.waitForFunction(() => document.querySelector('#attendee-heading')?.textContent === 'Olof Åberg');
     assert.match(await page.locator('#console-status').textContent(), /Biljetten har överlåtits/);
     assert.equal(await scan(asa.pass_code), 'unknown');
     const code = await page.locator('#attendee-pass .pass-code').textContent();
