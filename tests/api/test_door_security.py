@@ -183,3 +183,24 @@ def test_parallel_bad_logins_over_many_names_from_one_address(door):
     assert door.sql("SELECT count(*) FROM audit_log WHERE action = 'login_failed'") \
         == [(codes.count(401),)]
     assert login(door, "127.0.0.3", "anna", PASSWORD).status_code == 200
+
+
+def test_an_unknown_name_costs_an_argon2id_as_a_wrong_password_does(door):
+    # The daemon verifies a made-up hash for a name it does not know: if
+    # that hash were unreadable the answer would come at once and tell a
+    # guesser which names exist. Each from its own address, so that the
+    # throttling answers none of them.
+    import time
+
+    def median_login(name, first):
+        times = []
+        for i in range(4):
+            start = time.perf_counter()
+            r = login(door, f"127.0.{first}.{i + 1}", name, "not the password")
+            times.append(time.perf_counter() - start)
+            assert r.status_code == 401
+        return sorted(times)[len(times) // 2]
+
+    known = median_login("olle", 5)
+    unknown = median_login("nobody-by-this-name", 6)
+    assert unknown > 0.3 * known, (unknown, known)
