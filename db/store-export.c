@@ -375,77 +375,48 @@ export_lang_code(enum export_lang lang)
 	return lang == EXPORT_EN ? "en" : "sv";
 }
 
-/*
- * s as a part of a file name, written at o (the new end returned): ASCII
- * letters, digits and dots kept, one '-' for whatever comes between them,
- * and with ascii nothing else; else the other characters of UTF-8 too. At
- * most twice the bytes of s.
- */
+/* The first max characters of the UTF-8 text s, in a new string. */
 static char *
-filename_part(char *o, const char *s, size_t max_chars, int ascii)
+utf8_prefix(const char *s, size_t max)
 {
-	char	*start = o;
-	size_t	 chars = 0;
-	int	 gap = 0;
+	size_t	n = 0, chars = 0;
 
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-		int		lead = (c & 0xc0) != 0x80;
-
-		if (lead && chars++ == max_chars)
+	for (; s[n] != '\0'; n++)
+		if (((unsigned char)s[n] & 0xc0) != 0x80 && chars++ == max)
 			break;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' ||
-		    (c >= 0x80 && !ascii)) {
-			if (gap && o > start && lead)
-				*o++ = '-';
-			gap = 0;
-			*o++ = (char)c;
-		} else if (lead)
-			gap = 1;
-	}
-	return o;
+	return xstrndup(s, n);
 }
 
 /*
  * The name of the file an export is downloaded as: the event's slug, what
- * it is, a session's title, the date, the extension
- * ("techtank-2027-deltagare-2027-11-28.csv"). With ascii, folded to plain
- * lower-case ASCII (Studiebesök: studiebesok) for the filename= of
- * Content-Disposition; else in UTF-8, for filename*=.
+ * it is, a session's title (its first FILENAME_TITLE_MAX characters), the
+ * date, the extension ("techtank-2027-deltagare-2027-11-28.csv"), made by
+ * filename_stem() as every download's name is. With ascii, folded first
+ * to plain lower-case words (Studiebesök: studiebesok) for the filename=
+ * of Content-Disposition; else in UTF-8, for filename*=.
  */
 char *
 export_filename(const struct export_kind *k, const char *slug,
     const char *session, const char *date, enum export_lang lang,
     const char *ext, int ascii)
 {
-	const char	*parts[] = { slug, k->file[lang], session, date };
-	char		*folded[4] = { NULL }, *name, *o, *end, *at;
-	size_t		 len = strlen(ext) + 8;
+	char	*title = session != NULL ? utf8_prefix(session,
+	    FILENAME_TITLE_MAX) : NULL;
+	char	*text, *folded, *stem, *name;
 
-	for (size_t i = 0; i < 4; i++) {
-		if (parts[i] == NULL)
-			continue;
-		/* Folding may lengthen a character: "⒇" is "(20)". */
-		if (ascii)
-			parts[i] = folded[i] = text_fold(parts[i]);
-		len += 2 * strlen(parts[i]) + 1;
+	xasprintf(&text, "%s %s %s %s", slug != NULL ? slug : "",
+	    k->file[lang], title != NULL ? title : "",
+	    date != NULL ? date : "");
+	if (ascii) {
+		folded = text_fold(text);
+		free(text);
+		text = folded;
 	}
-	name = o = xmalloc(len);
-	for (size_t i = 0; i < 4; i++) {
-		if (parts[i] == NULL)
-			continue;
-		at = o + (o > name);	/* room for the '-' between parts */
-		end = filename_part(at, parts[i], i == 2 ? FILENAME_TITLE_MAX :
-		    64, ascii);
-		if (end > at) {
-			if (o > name)
-				*o = '-';
-			o = end;
-		}
-		free(folded[i]);
-	}
-	snprintf(o, len - (size_t)(o - name), ".%s", ext);
+	stem = filename_stem(text, ascii);
+	xasprintf(&name, "%s.%s", stem, ext);
+	free(stem);
+	free(text);
+	free(title);
 	return name;
 }
 

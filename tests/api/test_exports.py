@@ -640,3 +640,18 @@ def test_a_workbook_that_cannot_be_written_is_a_500(make_daemon, monkeypatch):
     assert "Content-Disposition" not in r.headers
     assert len(csv_rows(export(d, "attendees"))) == 2  # CSV needs no file
     assert "attendees.xlsx: /nonexistent/techtank: No such file" in d.log()
+
+
+def test_a_hostile_session_title_cannot_steer_the_file_name(org):
+    # Bidi overrides, quotes, slashes and controls in a title become dashes
+    # in both names, the UTF-8 one too; its letters stay.
+    org.sql("UPDATE sessions SET title = ? WHERE id = 9",
+            "Bus\u202egpj.exe\u202c \"tur\"/../\tretur; Ölandsbron")
+    today = datetime.now(STOCKHOLM).strftime("%Y-%m-%d")
+    cd = export(org, "sessions/9/signups").headers["Content-Disposition"]
+    ascii_name = re.search(r'filename="([^"]+)"', cd).group(1)
+    utf8_name = urllib.parse.unquote(re.search(r"filename\*=UTF-8''(\S+)", cd).group(1))
+    assert ascii_name == f"techtank-2027-anmalda-busgpj-exe-tur-retur-olandsbron-{today}.csv"
+    assert utf8_name == f"techtank-2027-anmälda-Bus-gpj-exe-tur-retur-Ölandsbron-{today}.csv"
+    for name in (ascii_name, utf8_name):
+        assert not any(c in name for c in "\u202e\u202c\"/\t;")
