@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "techtank.h"
+#include "store-release.h"
 
 int
 store_migration_count(void)
@@ -87,6 +88,12 @@ store_load_demo(struct store *st, char **cause)
 			store_rollback(st);
 			return -1;
 		}
+	/* The demo's programme is published: release 1, made at start. */
+	if (store_release_mark_first(st) != 0) {
+		xasprintf(cause, "cannot mark the demo's release");
+		store_rollback(st);
+		return -1;
+	}
 	if (exec_or_cause(st, "COMMIT", "demo", cause) != 0) {
 		store_rollback(st);
 		return -1;

@@ -1,0 +1,810 @@
+/*
+ * store-release.c: numbered releases of an event's programme. Organisers
+ * edit the live tables, the draft; publishing takes the programme document
+ * of the draft (store_programme_json() with each session's "cancelled"),
+ * compares it with the latest release's, and keeps both the document (the
+ * snapshot the public is served) and what changed, per session: new,
+ * cancelled (the flag set, or the session gone), moved (its time),
+ * room_changed, and changed (title or speakers). A session's "sequence"
+ * is raised by each release that moves it or changes its room; "release"
+ * names the release in its own document. Both are made once, here, when
+ * published; readers only read them back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "techtank.h"
+#include "store-release.h"
+
+#define SESSION_KEY_MAX	64
+
+/* What names a session across releases: its uid, else its row id. */
+static void
+session_key(const json_t *s, char key[SESSION_KEY_MAX])
+{
+	const char	*uid = json_string_value(json_object_get(s, "uid"));
+
+	if (uid != NULL)
+		snprintf(key, SESSION_KEY_MAX, "%s", uid);
+	else
+		snprintf(key, SESSION_KEY_MAX, "#%lld", (long long)
+		    json_integer_value(json_object_get(s, "id")));
+}
+
+static int64_t
+room_of(const json_t *s)
+{
+	return json_integer_value(json_object_get(json_object_get(s, "room"),
+	    "id"));
+}
+
+/* Whether a key is the same in both, absent from both counting as same. */
+static int
+same_key(const json_t *a, const json_t *b, const char *key)
+{
+	const json_t	*x = json_object_get(a, key), *y = json_object_get(b, key);
+
+	if (x == NULL || y == NULL)
+		return x == y;
+	return json_equal(x, y);
+}
+
+/* Where and when a session is, for the change list. */
+static json_t *
+place_json(const json_t *s)
+{
+	json_t	*room = json_object_get(s, "room");
+
+	if (s == NULL)
+		return json_null();
+	return json_pack("{s:O, s:O, s:O}",
+	    "starts_at", json_object_get(s, "starts_at"),
+	    "ends_at", json_object_get(s, "ends_at"),
+	    "room", room != NULL ? room : json_null());
+}
+
+static json_t *
+change_json(json_t *kinds, const json_t *before, const json_t *after)
+{
+	const json_t	*s = after != NULL ? after : before;
+	json_t		*who = json_object(), *v;
+	static const char *const keys[] = { "id", "uid", "title", "title_en",
+		"kind", NULL };
+
+	for (int i = 0; keys[i] != NULL; i++)
+		if ((v = json_object_get(s, keys[i])) != NULL)
+			json_object_set(who, keys[i], v);
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}", "kinds", kinds,
+	    "session", who, "before", place_json(before),
+	    "after", place_json(after), "gone", after == NULL);
+}
+
+/* The kinds of change from before to after, both in the programme. */
+static json_t *
+kinds_json(const json_t *before, const json_t *after, int *moved)
+{
+	json_t	*kinds = json_array();
+	int	 was = json_is_true(json_object_get(before, "cancelled"));
+	int	 is = json_is_true(json_object_get(after, "cancelled"));
+
+	*moved = 0;
+	if (is && !was)
+		json_array_append_new(kinds, json_string(RELEASE_CANCELLED));
+	else if (!is && was)
+		json_array_append_new(kinds, json_string(RELEASE_NEW));
+	if (is)
+		return kinds;
+	if (!was && (!same_key(before, after, "starts_at") ||
+	    !same_key(before, after, "ends_at"))) {
+		json_array_append_new(kinds, json_string(RELEASE_MOVED));
+		*moved = 1;
+	}
+	if (!was && room_of(before) != room_of(after)) {
+		json_array_append_new(kinds, json_string(RELEASE_ROOM));
+		*moved = 1;
+	}
+	if (!was && (!same_key(before, after, "title") ||
+	    !same_key(before, after, "title_en") ||
+	    !same_key(before, after, "speakers")))
+		json_array_append_new(kinds, json_string(RELEASE_CHANGED));
+	return kinds;
+}
+
+/* One day's sessions against the release before (left in seen). */
+static void
+diff_day(json_t *day, json_t *seen, json_t *changes)
+{
+	json_t		*list = json_object_get(day, "sessions"), *kept;
+	json_t		*s, *before, *kinds;
+	char		 key[SESSION_KEY_MAX];
+	size_t		 i;
+	int		 moved;
+
+	kept = json_array();
+	json_array_foreach(list, i, s) {
+		session_key(s, key);
+		if ((before = json_object_get(seen, key)) == NULL) {
+			/* Cancelled before anyone saw it: nothing to show. */
+			if (json_is_true(json_object_get(s, "cancelled")))
+				continue;
+			json_object_set_new(s, "sequence", json_integer(0));
+			json_array_append(kept, s);
+			json_array_append_new(changes, change_json(json_pack(
+			    "[s]", RELEASE_NEW), NULL, s));
+			continue;
+		}
+		json_incref(before);
+		json_object_del(seen, key);
+		kinds = kinds_json(before, s, &moved);
+		json_object_set_new(s, "sequence", json_integer(
+		    json_integer_value(json_object_get(before, "sequence")) +
+		    moved));
+		json_array_append(kept, s);
+		if (json_array_size(kinds) > 0)
+			json_array_append_new(changes, change_json(kinds, before,
+			    s));
+		else
+			json_decref(kinds);
+		json_decref(before);
+	}
+	json_object_set_new(day, "sessions", kept);
+}
+
+/*
+ * What after changes against before (NULL: no release yet), as a list of
+ * changes. Sets each session's "sequence" in after, and drops from it the
+ * cancelled sessions no release ever showed, and days left empty.
+ */
+json_t *
+store_release_diff(const json_t *before, json_t *after)
+{
+	json_t		*changes = json_array(), *seen = json_object();
+	json_t		*days = json_object_get(after, "days"), *kept, *day, *s;
+	json_t		*list;
+	const char	*key;
+	char		 k[SESSION_KEY_MAX];
+	size_t		 i, j;
+
+	json_array_foreach(json_object_get(before, "days"), i, day) {
+		list = json_object_get(day, "sessions");
+		json_array_foreach(list, j, s) {
+			session_key(s, k);
+			json_object_set(seen, k, s);
+		}
+	}
+	kept = json_array();
+	json_array_foreach(days, i, day) {
+		diff_day(day, seen, changes);
+		if (json_array_size(json_object_get(day, "sessions")) > 0)
+			json_array_append(kept, day);
+	}
+	if (after != NULL)
+		json_object_set_new(after, "days", kept);
+	else
+		json_decref(kept);
+	/* What is left was in the release before and is gone now. */
+	json_object_foreach(seen, key, s) {
+		if (!json_is_true(json_object_get(s, "cancelled")))
+			json_array_append_new(changes, change_json(json_pack(
+			    "[s]", RELEASE_CANCELLED), s, NULL));
+	}
+	json_decref(seen);
+	return changes;
+}
+
+/* How many changes of each kind a list holds. */
+json_t *
+store_release_counts(const json_t *changes)
+{
+	static const char *const kinds[] = { RELEASE_NEW, RELEASE_CANCELLED,
+		RELEASE_MOVED, RELEASE_ROOM, RELEASE_CHANGED, NULL };
+	json_t		*counts = json_object(), *c, *k;
+	size_t		 i, j;
+
+	for (i = 0; kinds[i] != NULL; i++)
+		json_object_set_new(counts, kinds[i], json_integer(0));
+	json_array_foreach(changes, i, c) {
+		json_array_foreach(json_object_get(c, "kinds"), j, k) {
+			const char	*name = json_string_value(k);
+			json_t		*n = json_object_get(counts, name);
+
+			if (n != NULL)
+				json_integer_set(n, json_integer_value(n) + 1);
+		}
+	}
+	json_object_set_new(counts, "sessions",
+	    json_integer((json_int_t)json_array_size(changes)));
+	return counts;
+}
+
+/*
+ * The draft: the programme of the live tables, each session with its
+ * "cancelled", without the seats left (they are added when served).
+ * NULL: no such event, or the database failed.
+ */
+static json_t *
+draft_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id FROM sessions WHERE event_id = ?1 AND cancelled = 1";
+	sqlite3_stmt		*s;
+	json_t			*p, *cancelled, *day, *item;
+	enum store_step		 rc;
+	char			 id[24];
+	size_t			 i, j;
+
+	if ((p = store_programme_json(st, event_id)) == NULL)
+		return NULL;
+	cancelled = json_object();
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		snprintf(id, sizeof id, "%lld", (long long)
+		    sqlite3_column_int64(s, 0));
+		json_object_set_new(cancelled, id, json_true());
+	}
+	sqlite3_reset(s);
+	json_array_foreach(json_object_get(p, "days"), i, day) {
+		json_array_foreach(json_object_get(day, "sessions"), j, item) {
+			snprintf(id, sizeof id, "%lld", (long long)
+			    json_integer_value(json_object_get(item, "id")));
+			json_object_set_new(item, "cancelled", json_boolean(
+			    json_object_get(cancelled, id) != NULL));
+			json_object_del(item, "remaining");
+		}
+	}
+	json_decref(cancelled);
+	if (rc == STORE_ERROR) {
+		json_decref(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The event's zone (to free), or NULL when there is no such event. */
+static char *
+event_zone(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] = "SELECT timezone FROM events"
+	    " WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	char			*zone = NULL;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step(st, s) == STORE_ROW)
+		zone = xstrdup(COL_TEXT(s, 0));
+	sqlite3_reset(s);
+	return zone;
+}
+
+/*
+ * The latest release's document (to decref) and its number; NULL with
+ * *number 0 when nothing is published, NULL with -1 when reading failed.
+ */
+static json_t *
+latest_json(struct store *st, int64_t event_id, int64_t *number)
+{
+	static const char	 sql[] =
+	    "SELECT number, snapshot FROM releases WHERE event_id = ?1"
+	    " AND snapshot IS NOT NULL ORDER BY number DESC LIMIT 1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*doc = NULL;
+	enum store_step		 rc;
+
+	*number = 0;
+	sqlite3_bind_int64(s, 1, event_id);
+	if ((rc = store_step(st, s)) == STORE_ROW) {
+		*number = sqlite3_column_int64(s, 0);
+		doc = json_loads(COL_TEXT(s, 1), 0, NULL);
+		if (doc == NULL)
+			*number = -1;
+	} else if (rc == STORE_ERROR)
+		*number = -1;
+	sqlite3_reset(s);
+	return doc;
+}
+
+/* Whether the draft (its sequences set) is the latest release again. */
+static int
+same_programme(const json_t *latest, const json_t *draft)
+{
+	json_t	*copy = json_copy((json_t *)latest);
+	int	 same;
+
+	json_object_del(copy, "release");
+	same = json_equal(copy, (json_t *)draft);
+	json_decref(copy);
+	return same;
+}
+
+/* What publishing now would change. NULL: no such event, or an error. */
+json_t *
+store_release_draft_changes(struct store *st, int64_t event_id)
+{
+	json_t	*draft, *latest, *changes, *answer;
+	int64_t	 number;
+
+	if ((draft = draft_json(st, event_id)) == NULL)
+		return NULL;
+	latest = latest_json(st, event_id, &number);
+	if (number < 0) {
+		json_decref(draft);
+		return NULL;
+	}
+	changes = store_release_diff(latest, draft);
+	answer = json_pack("{s:o, s:o, s:b}",
+	    "release", number > 0 ? json_integer(number) : json_null(),
+	    "counts", store_release_counts(changes),
+	    "nothing_changed", latest != NULL &&
+	    same_programme(latest, draft));
+	json_object_set_new(answer, "changes", changes);
+	json_decref(latest);
+	json_decref(draft);
+	return answer;
+}
+
+/*
+ * Each session's sequence and whether the public may sign up to it, as
+ * the release just made says: in it and not cancelled there.
+ */
+static int
+sessions_mark(struct store *st, int64_t event_id, const json_t *doc)
+{
+	static const char	 clear_sql[] = "UPDATE sessions SET published = 0"
+	    " WHERE event_id = ?1 AND published = 1";
+	static const char	 mark_sql[] = "UPDATE sessions SET published = ?2,"
+	    " sequence = ?3 WHERE id = ?1 AND event_id = ?4";
+	sqlite3_stmt		*s = store_stmt(st, clear_sql);
+	json_t			*day, *item;
+	size_t			 i, j;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step_done(st, s) != 0)
+		return -1;
+	json_array_foreach(json_object_get(doc, "days"), i, day) {
+		json_array_foreach(json_object_get(day, "sessions"), j, item) {
+			s = store_stmt(st, mark_sql);
+			sqlite3_bind_int64(s, 1, json_integer_value(
+			    json_object_get(item, "id")));
+			sqlite3_bind_int(s, 2, !json_is_true(json_object_get(
+			    item, "cancelled")));
+			sqlite3_bind_int64(s, 3, json_integer_value(
+			    json_object_get(item, "sequence")));
+			sqlite3_bind_int64(s, 4, event_id);
+			if (store_step_done(st, s) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The release's own entry in its document. */
+static void
+release_stamp(json_t *doc, int64_t number, int64_t at, const char *zone)
+{
+	char	iso[32];
+
+	timefmt_iso((time_t)at, zone, iso);
+	json_object_set_new(doc, "release", json_pack("{s:I, s:s}",
+	    "number", (json_int_t)number, "published_at", iso));
+}
+
+static int
+release_insert(struct store *st, int64_t event_id, int64_t number,
+    int64_t now, const char *who, const char *doc, const char *changes)
+{
+	static const char	 sql[] = "INSERT INTO releases (event_id, number,"
+	    " published_at, who, snapshot, changes)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_text(s, 4, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, changes, -1, SQLITE_STATIC);
+	return store_step_done(st, s);
+}
+
+/*
+ * Publish the draft as the next release, in the caller's transaction:
+ * the release's number, date and counts, or NULL with err set (404 no such
+ * event, 409 nothing_changed when the draft is the latest release again).
+ */
+json_t *
+store_release_publish(struct store *st, int64_t event_id, const char *who,
+    int64_t now, struct store_error *err)
+{
+	json_t	*draft, *latest = NULL, *changes = NULL, *answer = NULL;
+	char	*doc = NULL, *list = NULL;
+	int64_t	 number;
+	int	 same;
+
+	if ((draft = draft_json(st, event_id)) == NULL) {
+		if ((doc = event_zone(st, event_id)) == NULL)
+			store_error_set(err, 404, "not_found", "no such event");
+		goto out;
+	}
+	latest = latest_json(st, event_id, &number);
+	if (number < 0)
+		goto out;
+	changes = store_release_diff(latest, draft);
+	same = latest != NULL && same_programme(latest, draft);
+	if (same) {
+		store_error_set(err, 409, "nothing_changed", "the draft is "
+		    "release %lld as it was published", (long long)number);
+		err->params = json_pack("{s:I}", "release", (json_int_t)number);
+		goto out;
+	}
+	number++;
+	release_stamp(draft, number, now, json_string_value(json_object_get(
+	    json_object_get(draft, "event"), "timezone")));
+	doc = json_dumps(draft, JSON_COMPACT);
+	list = json_dumps(changes, JSON_COMPACT);
+	if (doc == NULL || list == NULL ||
+	    release_insert(st, event_id, number, now, who, doc, list) != 0 ||
+	    sessions_mark(st, event_id, draft) != 0)
+		goto out;
+	answer = json_pack("{s:O, s:s, s:o}", "release",
+	    json_object_get(draft, "release"), "who", who,
+	    "counts", store_release_counts(changes));
+	json_object_set(answer, "changes", changes);
+out:
+	if (answer == NULL && err->status == 0)
+		store_error_set(err, 500, "internal", "the release could not "
+		    "be saved");
+	free(doc);
+	free(list);
+	json_decref(changes);
+	json_decref(latest);
+	json_decref(draft);
+	return answer;
+}
+
+/* One release the migration left without its document: made now. */
+static int
+fill_one(struct store *st, int64_t id, int64_t event_id, int64_t number,
+    int64_t at)
+{
+	static const char	 sql[] = "UPDATE releases SET snapshot = ?2,"
+	    " changes = ?3 WHERE id = ?1";
+	sqlite3_stmt		*s;
+	json_t			*draft, *changes;
+	char			*doc, *list;
+	int			 rc = -1;
+
+	if ((draft = draft_json(st, event_id)) == NULL)
+		return -1;
+	changes = store_release_diff(NULL, draft);
+	release_stamp(draft, number, at, json_string_value(json_object_get(
+	    json_object_get(draft, "event"), "timezone")));
+	doc = json_dumps(draft, JSON_COMPACT);
+	list = json_dumps(changes, JSON_COMPACT);
+	if (doc != NULL && list != NULL) {
+		s = store_stmt(st, sql);
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, list, -1, SQLITE_STATIC);
+		if (store_step_done(st, s) == 0 &&
+		    sessions_mark(st, event_id, draft) == 0)
+			rc = 0;
+	}
+	free(doc);
+	free(list);
+	json_decref(changes);
+	json_decref(draft);
+	return rc;
+}
+
+/*
+ * Make the documents of the releases the migration added (release 1 of
+ * each event that had sessions before releases existed), in the caller's
+ * transaction: 0, or -1.
+ */
+int
+store_release_fill(struct store *st)
+{
+	static const char	 sql[] = "SELECT id, event_id, number,"
+	    " published_at FROM releases WHERE snapshot IS NULL";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 rc;
+	int64_t			(*rows)[4] = NULL;
+	size_t			 n = 0, i;
+	int			 ok = 0;
+
+	/* Collected first: making a document reuses the connection. */
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		rows = xreallocarray(rows, n + 1, sizeof *rows);
+		for (i = 0; i < 4; i++)
+			rows[n][i] = sqlite3_column_int64(s, (int)i);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		ok = -1;
+	for (i = 0; ok == 0 && i < n; i++)
+		ok = fill_one(st, rows[i][0], rows[i][1], rows[i][2],
+		    rows[i][3]);
+	if (ok == 0 && n > 0)
+		log_info("published release 1 of the programme of %zu "
+		    "event(s)", n);
+	free(rows);
+	return ok;
+}
+
+/*
+ * Mark release 1 of every event with sessions and no release yet, for
+ * store_release_fill() to make: what the demo, loaded by SQL, is given.
+ */
+int
+store_release_mark_first(struct store *st)
+{
+	return store_run(st, "INSERT INTO releases (event_id, number,"
+	    " published_at) SELECT e.id, 1, CAST(strftime('%s', 'now') AS"
+	    " INTEGER) FROM events e WHERE EXISTS (SELECT 1 FROM sessions s"
+	    " WHERE s.event_id = e.id) AND NOT EXISTS (SELECT 1 FROM releases"
+	    " r WHERE r.event_id = e.id)");
+}
+
+/* The releases of an event, newest first, with their counts. */
+json_t *
+store_release_list(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] = "SELECT number, published_at, who,"
+	    " changes, uid FROM releases WHERE event_id = ?1"
+	    " AND snapshot IS NOT NULL ORDER BY number DESC";
+	sqlite3_stmt		*s;
+	json_t			*list, *changes;
+	enum store_step		 rc;
+	char			*zone, iso[32];
+
+	if ((zone = event_zone(st, event_id)) == NULL)
+		return NULL;
+	list = json_array();
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		timefmt_iso((time_t)sqlite3_column_int64(s, 1), zone, iso);
+		changes = json_loads(COL_TEXT(s, 3), 0, NULL);
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s,"
+		    " s:o}", "number", (json_int_t)sqlite3_column_int64(s, 0),
+		    "uid", COL_TEXT(s, 4), "published_at", iso,
+		    "who", COL_TEXT(s, 2),
+		    "counts", store_release_counts(changes)));
+		json_decref(changes);
+	}
+	sqlite3_reset(s);
+	free(zone);
+	return store_list_end(list, rc);
+}
+
+/*
+ * The attendees signed up to the sessions a release moved, put in another
+ * room or cancelled: the people to tell. Read now, so that whoever
+ * dropped the session since is not listed, and erased data stays erased.
+ */
+static json_t *
+affected_json(struct store *st, const json_t *changes)
+{
+	static const char	 sql[] =
+	    "SELECT a.id, a.first_name, a.last_name, a.email, a.company,"
+	    " a.status FROM attendee_sessions x"
+	    " JOIN attendees a ON a.id = x.attendee_id"
+	    " WHERE x.session_id = ?1 AND a.status <> 'cancelled'"
+	    " ORDER BY a.last_name, a.first_name, a.id";
+	sqlite3_stmt		*s;
+	json_t			*list = json_array(), *c, *k, *who, *kinds;
+	enum store_step		 rc = STORE_DONE;
+	size_t			 i, j;
+	int			 tell;
+
+	json_array_foreach(changes, i, c) {
+		kinds = json_object_get(c, "kinds");
+		tell = 0;
+		json_array_foreach(kinds, j, k)
+			if (strcmp(json_string_value(k), RELEASE_NEW) != 0 &&
+			    strcmp(json_string_value(k), RELEASE_CHANGED) != 0)
+				tell = 1;
+		if (!tell)
+			continue;
+		who = json_object_get(c, "session");
+		s = store_stmt(st, sql);
+		sqlite3_bind_int64(s, 1, json_integer_value(json_object_get(who,
+		    "id")));
+		while ((rc = store_step(st, s)) == STORE_ROW)
+			json_array_append_new(list, json_pack("{s:I, s:s, s:s,"
+			    " s:s, s:s, s:s, s:O, s:O}",
+			    "attendee_id", (json_int_t)sqlite3_column_int64(s, 0),
+			    "first_name", COL_TEXT(s, 1),
+			    "last_name", COL_TEXT(s, 2),
+			    "email", COL_TEXT(s, 3), "company", COL_TEXT(s, 4),
+			    "status", COL_TEXT(s, 5), "session", who,
+			    "kinds", kinds));
+		sqlite3_reset(s);
+		if (rc == STORE_ERROR)
+			break;
+	}
+	return store_list_end(list, rc);
+}
+
+/* Release number of an event with its changes and the attendees to tell. */
+json_t *
+store_release_get(struct store *st, int64_t event_id, int64_t number,
+    int *found)
+{
+	static const char	 sql[] = "SELECT published_at, who, changes, uid"
+	    " FROM releases WHERE event_id = ?1 AND number = ?2"
+	    " AND snapshot IS NOT NULL";
+	sqlite3_stmt		*s;
+	json_t			*r = NULL, *changes, *affected;
+	enum store_step		 rc;
+	char			*zone, iso[32];
+
+	*found = 0;
+	if ((zone = event_zone(st, event_id)) == NULL)
+		return NULL;
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	if ((rc = store_step(st, s)) == STORE_ROW) {
+		timefmt_iso((time_t)sqlite3_column_int64(s, 0), zone, iso);
+		changes = json_loads(COL_TEXT(s, 2), 0, NULL);
+		if (changes == NULL)
+			changes = json_array();
+		r = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}",
+		    "number", (json_int_t)number, "uid", COL_TEXT(s, 3),
+		    "published_at", iso, "who", COL_TEXT(s, 1),
+		    "counts", store_release_counts(changes),
+		    "changes", changes);
+	}
+	sqlite3_reset(s);
+	free(zone);
+	*found = rc == STORE_ERROR ? -1 : rc == STORE_ROW;
+	if (r == NULL)
+		return NULL;
+	if ((affected = affected_json(st, json_object_get(r, "changes"))) ==
+	    NULL) {
+		json_decref(r);
+		*found = -1;
+		return NULL;
+	}
+	json_object_set_new(r, "affected", affected);
+	return r;
+}
+
+/* The programme before anything is published: the event, nothing in it. */
+static json_t *
+unpublished_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] = "SELECT name, timezone FROM events"
+	    " WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*p = NULL;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step(st, s) == STORE_ROW)
+		p = json_pack("{s:{s:I, s:s, s:s}, s:n, s:[], s:[], s:[]}",
+		    "event", "id", (json_int_t)event_id, "name", COL_TEXT(s, 0),
+		    "timezone", COL_TEXT(s, 1), "release", "rooms", "speakers",
+		    "days");
+	sqlite3_reset(s);
+	return p;
+}
+
+/* Each session's seats left now: they change between releases. */
+static int
+seats_now(struct store *st, int64_t event_id, json_t *doc)
+{
+	static const char	 sql[] = "SELECT id, seats - taken FROM sessions"
+	    " WHERE event_id = ?1 AND seats IS NOT NULL";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*left = json_object(), *day, *item, *n;
+	enum store_step		 rc;
+	char			 id[24];
+	size_t			 i, j;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		int64_t	v = sqlite3_column_int64(s, 1);
+
+		snprintf(id, sizeof id, "%lld", (long long)
+		    sqlite3_column_int64(s, 0));
+		json_object_set_new(left, id, json_integer(v < 0 ? 0 : v));
+	}
+	sqlite3_reset(s);
+	json_array_foreach(json_object_get(doc, "days"), i, day) {
+		json_array_foreach(json_object_get(day, "sessions"), j, item) {
+			snprintf(id, sizeof id, "%lld", (long long)
+			    json_integer_value(json_object_get(item, "id")));
+			n = json_object_get(left, id);
+			json_object_set(item, "remaining", n != NULL ? n :
+			    json_null());
+		}
+	}
+	json_decref(left);
+	return rc == STORE_ERROR ? -1 : 0;
+}
+
+/*
+ * What the public is served as the programme: the latest release's
+ * document with the seats left now, or the event with nothing in it and
+ * "release": null. Text to free; NULL when the database failed.
+ */
+char *
+store_release_public(struct store *st, int64_t event_id)
+{
+	json_t	*doc;
+	int64_t	 number;
+	char	*text;
+
+	doc = latest_json(st, event_id, &number);
+	if (number < 0)
+		return NULL;
+	if (doc == NULL && (doc = unpublished_json(st, event_id)) == NULL)
+		return NULL;
+	if (seats_now(st, event_id, doc) != 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return text;
+}
+
+/*
+ * What changed, for the public: the latest release, its changes, and
+ * every release with its own, newest first. NULL: no event, or an error.
+ */
+json_t *
+store_release_history(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] = "SELECT number, uid, published_at,"
+	    " changes FROM releases WHERE event_id = ?1"
+	    " AND snapshot IS NOT NULL ORDER BY number DESC";
+	static const char	 event_sql[] = "SELECT name, timezone"
+	    " FROM events WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, event_sql);
+	json_t			*h = NULL, *list, *changes, *r;
+	enum store_step		 rc;
+	char			*zone, iso[32];
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step(st, s) == STORE_ROW)
+		h = json_pack("{s:{s:I, s:s, s:s}}", "event",
+		    "id", (json_int_t)event_id, "name", COL_TEXT(s, 0),
+		    "timezone", COL_TEXT(s, 1));
+	sqlite3_reset(s);
+	if (h == NULL)
+		return NULL;
+	zone = xstrdup(json_string_value(json_object_get(json_object_get(h,
+	    "event"), "timezone")));
+	list = json_array();
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		timefmt_iso((time_t)sqlite3_column_int64(s, 2), zone, iso);
+		if ((changes = json_loads(COL_TEXT(s, 3), 0, NULL)) == NULL)
+			changes = json_array();
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o,"
+		    " s:o}", "number", (json_int_t)sqlite3_column_int64(s, 0),
+		    "uid", COL_TEXT(s, 1), "published_at", iso,
+		    "counts", store_release_counts(changes),
+		    "changes", changes));
+	}
+	sqlite3_reset(s);
+	free(zone);
+	if ((list = store_list_end(list, rc)) == NULL) {
+		json_decref(h);
+		return NULL;
+	}
+	r = json_array_get(list, 0);
+	json_object_set_new(h, "release", r == NULL ? json_null() :
+	    json_pack("{s:O, s:O}", "number", json_object_get(r, "number"),
+	    "published_at", json_object_get(r, "published_at")));
+	json_object_set_new(h, "changes", r == NULL ? json_array() :
+	    json_copy(json_object_get(r, "changes")));
+	json_object_set_new(h, "releases", list);
+	return h;
+}
