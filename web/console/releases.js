@@ -50,7 +50,7 @@ export function changeList(changes, id) {
 function affectedTable(list, number) {
   if (!list.length) return text('p', 'console.releases.affected_none', undefined, { class: 'muted' });
   const id = `affected-${number}`;
-  const table = el('table', { class: 'table', id, 'aria-labelledby': `${id}-heading` });
+  const table = el('table', { class: 'data-table', id, 'aria-labelledby': `${id}-heading` });
   const head = el('tr', {});
   for (const k of ['name', 'email', 'session', 'what']) head.append(text('th', `console.releases.col.${k}`, undefined, { scope: 'col' }));
   const body = el('tbody', {});
@@ -63,7 +63,7 @@ function affectedTable(list, number) {
   }
   table.append(el('thead', {}, head), body);
   return el('div', { class: 'table-wrap' },
-    text('h4', 'console.releases.affected', { n: list.length }, { id: `${id}-heading` }), table);
+    text('h3', 'console.releases.affected', { n: list.length }, { id: `${id}-heading` }), table);
 }
 
 function releaseItem(ctx, base, r) {
@@ -113,7 +113,7 @@ async function releasesView(ctx, eventText) {
   let draft = draftR.body;
   let releases = listR.body.releases || [];
   ctx.title('console.releases.title_event', { name: event.name });
-  const status = el('div', { class: 'alert', role: 'status', id: 'publish-status', tabindex: '-1' });
+  const status = el('p', { class: 'notice', role: 'status', id: 'publish-status', tabindex: '-1' });
   const draftPanel = el('section', { class: 'panel', 'aria-labelledby': 'draft-heading' });
   const listPanel = el('section', { class: 'panel', 'aria-labelledby': 'releases-heading' });
   root.append(
