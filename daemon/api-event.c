@@ -45,10 +45,18 @@ programme_load(struct worker *w, uint64_t generation)
 {
 	int64_t	 id = store_current_event(w->store);
 	char	*text;
+	int	 unchanged;
 
 	if (id < 0)
 		return (int)id;
-	if ((text = store_release_public(w->store, id)) == NULL)
+	if (w->release == NULL)
+		w->release = store_release_cache_create();
+	text = store_release_public(w->store, id, w->release, &unchanged);
+	if (text == NULL && unchanged && w->programme != NULL) {
+		w->programme_generation = generation;
+		return 0;
+	}
+	if (text == NULL)
 		return -2;
 	free(w->programme);
 	w->programme = text;

@@ -196,6 +196,7 @@ struct worker {
 	char			*programme;	/* cached JSON */
 	size_t			 programme_len;
 	uint64_t		 programme_generation;
+	struct release_cache	*release;	/* the release it was made of */
 };
 
 struct server {

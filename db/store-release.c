@@ -152,26 +152,24 @@ diff_day(json_t *day, json_t *seen, json_t *changes)
 }
 
 /*
- * What after changes against before (NULL: no release yet), as a list of
- * changes. Sets each session's "sequence" in after, and drops from it the
- * cancelled sessions no release ever showed, and days left empty.
+ * What the programme document after changes against the sessions of the
+ * release before (store_release_index() of it; NULL: no release yet), as
+ * a list of changes. Sets each session's "sequence" in after, and drops
+ * from it the cancelled sessions no release ever showed, and days left
+ * empty.
  */
 json_t *
 store_release_diff(const json_t *before, json_t *after)
 {
 	json_t		*changes = json_array(), *seen = json_object();
 	json_t		*days = json_object_get(after, "days"), *kept, *day, *s;
-	json_t		*list;
 	const char	*key;
 	char		 k[SESSION_KEY_MAX];
-	size_t		 i, j;
+	size_t		 i;
 
-	json_array_foreach(json_object_get(before, "days"), i, day) {
-		list = json_object_get(day, "sessions");
-		json_array_foreach(list, j, s) {
-			session_key(s, k);
-			json_object_set(seen, k, s);
-		}
+	json_array_foreach(before, i, s) {
+		session_key(s, k);
+		json_object_set(seen, k, s);
 	}
 	kept = json_array();
 	json_array_foreach(days, i, day) {
@@ -216,6 +214,31 @@ store_release_counts(const json_t *changes)
 	json_object_set_new(counts, "sessions",
 	    json_integer((json_int_t)json_array_size(changes)));
 	return counts;
+}
+
+/*
+ * What the next release is compared with: each session of a programme
+ * document with what a change is told by, without its abstracts.
+ */
+json_t *
+store_release_index(const json_t *doc)
+{
+	static const char *const keys[] = { "id", "uid", "kind", "title",
+		"title_en", "starts_at", "ends_at", "room", "speakers",
+		"cancelled", "sequence", NULL };
+	json_t		*list = json_array(), *day, *s, *one, *v;
+	size_t		 i, j;
+
+	json_array_foreach(json_object_get(doc, "days"), i, day) {
+		json_array_foreach(json_object_get(day, "sessions"), j, s) {
+			one = json_object();
+			for (int k = 0; keys[k] != NULL; k++)
+				if ((v = json_object_get(s, keys[k])) != NULL)
+					json_object_set(one, keys[k], v);
+			json_array_append_new(list, one);
+		}
+	}
+	return list;
 }
 
 /*
@@ -278,69 +301,86 @@ event_zone(struct store *st, int64_t event_id)
 	return zone;
 }
 
-/*
- * The latest release's document (to decref) and its number; NULL with
- * *number 0 when nothing is published, NULL with -1 when reading failed.
- */
-static json_t *
-latest_json(struct store *st, int64_t event_id, int64_t *number)
+/* The latest release of an event: number 0 when none, -1 when unread. */
+struct latest {
+	int64_t	 number;
+	char	*snapshot;	/* the document as text, without "release" */
+	json_t	*sessions;	/* store_release_index() of it */
+};
+
+static void
+latest_read(struct store *st, int64_t event_id, struct latest *l)
 {
 	static const char	 sql[] =
-	    "SELECT number, snapshot FROM releases WHERE event_id = ?1"
+	    "SELECT number, snapshot, sessions FROM releases WHERE event_id = ?1"
 	    " AND snapshot IS NOT NULL ORDER BY number DESC LIMIT 1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*doc = NULL;
 	enum store_step		 rc;
 
-	*number = 0;
+	memset(l, 0, sizeof *l);
 	sqlite3_bind_int64(s, 1, event_id);
 	if ((rc = store_step(st, s)) == STORE_ROW) {
-		*number = sqlite3_column_int64(s, 0);
-		doc = json_loads(COL_TEXT(s, 1), 0, NULL);
-		if (doc == NULL)
-			*number = -1;
+		l->number = sqlite3_column_int64(s, 0);
+		l->snapshot = xstrdup(COL_TEXT(s, 1));
+		if ((l->sessions = json_loads(COL_TEXT(s, 2), 0, NULL)) == NULL)
+			l->number = -1;
 	} else if (rc == STORE_ERROR)
-		*number = -1;
+		l->number = -1;
 	sqlite3_reset(s);
-	return doc;
 }
 
-/* Whether the draft (its sequences set) is the latest release again. */
-static int
-same_programme(const json_t *latest, const json_t *draft)
+static void
+latest_free(struct latest *l)
 {
-	json_t	*copy = json_copy((json_t *)latest);
-	int	 same;
+	free(l->snapshot);
+	json_decref(l->sessions);
+}
 
-	json_object_del(copy, "release");
-	same = json_equal(copy, (json_t *)draft);
-	json_decref(copy);
-	return same;
+/*
+ * The draft as the next release would have it, with its changes and its
+ * text; NULL: no such event, or the database failed.
+ */
+static json_t *
+next_json(struct store *st, int64_t event_id, const struct latest *l,
+    json_t **changes, char **text)
+{
+	json_t	*draft;
+
+	*changes = NULL;
+	*text = NULL;
+	if ((draft = draft_json(st, event_id)) == NULL)
+		return NULL;
+	*changes = store_release_diff(l->sessions, draft);
+	if ((*text = json_dumps(draft, JSON_COMPACT)) == NULL) {
+		json_decref(*changes);
+		json_decref(draft);
+		*changes = NULL;
+		return NULL;
+	}
+	return draft;
 }
 
 /* What publishing now would change. NULL: no such event, or an error. */
 json_t *
 store_release_draft_changes(struct store *st, int64_t event_id)
 {
-	json_t	*draft, *latest, *changes, *answer;
-	int64_t	 number;
+	struct latest	 l;
+	json_t		*draft, *changes, *answer = NULL;
+	char		*text;
 
-	if ((draft = draft_json(st, event_id)) == NULL)
-		return NULL;
-	latest = latest_json(st, event_id, &number);
-	if (number < 0) {
+	latest_read(st, event_id, &l);
+	if (l.number >= 0 &&
+	    (draft = next_json(st, event_id, &l, &changes, &text)) != NULL) {
+		answer = json_pack("{s:o, s:o, s:b}",
+		    "release", l.number > 0 ? json_integer(l.number) :
+		    json_null(), "counts", store_release_counts(changes),
+		    "nothing_changed", l.number > 0 &&
+		    strcmp(text, l.snapshot) == 0);
+		json_object_set_new(answer, "changes", changes);
+		free(text);
 		json_decref(draft);
-		return NULL;
 	}
-	changes = store_release_diff(latest, draft);
-	answer = json_pack("{s:o, s:o, s:b}",
-	    "release", number > 0 ? json_integer(number) : json_null(),
-	    "counts", store_release_counts(changes),
-	    "nothing_changed", latest != NULL &&
-	    same_programme(latest, draft));
-	json_object_set_new(answer, "changes", changes);
-	json_decref(latest);
-	json_decref(draft);
+	latest_free(&l);
 	return answer;
 }
 
@@ -379,33 +419,58 @@ sessions_mark(struct store *st, int64_t event_id, const json_t *doc)
 	return 0;
 }
 
-/* The release's own entry in its document. */
-static void
-release_stamp(json_t *doc, int64_t number, int64_t at, const char *zone)
+/* A release's own entry in its document: {"number", "published_at"}. */
+static json_t *
+release_json(int64_t number, int64_t at, const char *zone)
 {
 	char	iso[32];
 
 	timefmt_iso((time_t)at, zone, iso);
-	json_object_set_new(doc, "release", json_pack("{s:I, s:s}",
-	    "number", (json_int_t)number, "published_at", iso));
+	return json_pack("{s:I, s:s}", "number", (json_int_t)number,
+	    "published_at", iso);
 }
 
+/*
+ * Write a release (id 0: a new one, else the one the migration left
+ * without its document) and mark the sessions it shows: 0, or -1.
+ */
 static int
-release_insert(struct store *st, int64_t event_id, int64_t number,
-    int64_t now, const char *who, const char *doc, const char *changes)
+release_write(struct store *st, int64_t id, int64_t event_id, int64_t number,
+    int64_t now, const char *who, json_t *draft, const char *text,
+    const json_t *changes)
 {
-	static const char	 sql[] = "INSERT INTO releases (event_id, number,"
-	    " published_at, who, snapshot, changes)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt		*s = store_stmt(st, sql);
+	static const char	 insert_sql[] = "INSERT INTO releases (event_id,"
+	    " number, published_at, who, snapshot, sessions, changes)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	static const char	 update_sql[] = "UPDATE releases SET snapshot = ?5,"
+	    " sessions = ?6, changes = ?7 WHERE id = ?8 AND event_id = ?1"
+	    " AND number = ?2 AND ?3 = ?3 AND ?4 = ?4";
+	sqlite3_stmt		*s;
+	json_t			*index = store_release_index(draft);
+	char			*sessions = json_dumps(index, JSON_COMPACT);
+	char			*list = json_dumps(changes, JSON_COMPACT);
+	int			 rc = -1;
 
+	json_decref(index);
+	if (sessions == NULL || list == NULL)
+		goto out;
+	s = store_stmt(st, id == 0 ? insert_sql : update_sql);
 	sqlite3_bind_int64(s, 1, event_id);
 	sqlite3_bind_int64(s, 2, number);
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_text(s, 4, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, doc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, changes, -1, SQLITE_STATIC);
-	return store_step_done(st, s);
+	sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, sessions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, list, -1, SQLITE_STATIC);
+	if (id != 0)
+		sqlite3_bind_int64(s, 8, id);
+	if (store_step_done(st, s) == 0 &&
+	    sessions_mark(st, event_id, draft) == 0)
+		rc = 0;
+out:
+	free(sessions);
+	free(list);
+	return rc;
 }
 
 /*
@@ -417,49 +482,41 @@ json_t *
 store_release_publish(struct store *st, int64_t event_id, const char *who,
     int64_t now, struct store_error *err)
 {
-	json_t	*draft, *latest = NULL, *changes = NULL, *answer = NULL;
-	char	*doc = NULL, *list = NULL;
-	int64_t	 number;
-	int	 same;
+	struct latest	 l;
+	json_t		*draft = NULL, *changes = NULL, *answer = NULL, *release;
+	char		*text = NULL, *zone;
 
-	if ((draft = draft_json(st, event_id)) == NULL) {
-		if ((doc = event_zone(st, event_id)) == NULL)
-			store_error_set(err, 404, "not_found", "no such event");
-		goto out;
+	if ((zone = event_zone(st, event_id)) == NULL) {
+		store_error_set(err, 404, "not_found", "no such event");
+		return NULL;
 	}
-	latest = latest_json(st, event_id, &number);
-	if (number < 0)
+	latest_read(st, event_id, &l);
+	if (l.number < 0 ||
+	    (draft = next_json(st, event_id, &l, &changes, &text)) == NULL)
 		goto out;
-	changes = store_release_diff(latest, draft);
-	same = latest != NULL && same_programme(latest, draft);
-	if (same) {
+	if (l.number > 0 && strcmp(text, l.snapshot) == 0) {
 		store_error_set(err, 409, "nothing_changed", "the draft is "
-		    "release %lld as it was published", (long long)number);
-		err->params = json_pack("{s:I}", "release", (json_int_t)number);
+		    "release %lld as it was published", (long long)l.number);
+		err->params = json_pack("{s:I}", "release",
+		    (json_int_t)l.number);
 		goto out;
 	}
-	number++;
-	release_stamp(draft, number, now, json_string_value(json_object_get(
-	    json_object_get(draft, "event"), "timezone")));
-	doc = json_dumps(draft, JSON_COMPACT);
-	list = json_dumps(changes, JSON_COMPACT);
-	if (doc == NULL || list == NULL ||
-	    release_insert(st, event_id, number, now, who, doc, list) != 0 ||
-	    sessions_mark(st, event_id, draft) != 0)
+	if (release_write(st, 0, event_id, l.number + 1, now, who, draft, text,
+	    changes) != 0)
 		goto out;
-	answer = json_pack("{s:O, s:s, s:o}", "release",
-	    json_object_get(draft, "release"), "who", who,
-	    "counts", store_release_counts(changes));
-	json_object_set(answer, "changes", changes);
+	release = release_json(l.number + 1, now, zone);
+	answer = json_pack("{s:o, s:s, s:o, s:O}", "release", release,
+	    "who", who, "counts", store_release_counts(changes),
+	    "changes", changes);
 out:
 	if (answer == NULL && err->status == 0)
 		store_error_set(err, 500, "internal", "the release could not "
 		    "be saved");
-	free(doc);
-	free(list);
+	free(zone);
+	free(text);
 	json_decref(changes);
-	json_decref(latest);
 	json_decref(draft);
+	latest_free(&l);
 	return answer;
 }
 
@@ -468,31 +525,17 @@ static int
 fill_one(struct store *st, int64_t id, int64_t event_id, int64_t number,
     int64_t at)
 {
-	static const char	 sql[] = "UPDATE releases SET snapshot = ?2,"
-	    " changes = ?3 WHERE id = ?1";
-	sqlite3_stmt		*s;
-	json_t			*draft, *changes;
-	char			*doc, *list;
-	int			 rc = -1;
+	struct latest	 none;
+	json_t		*draft, *changes;
+	char		*text;
+	int		 rc;
 
-	if ((draft = draft_json(st, event_id)) == NULL)
+	memset(&none, 0, sizeof none);
+	if ((draft = next_json(st, event_id, &none, &changes, &text)) == NULL)
 		return -1;
-	changes = store_release_diff(NULL, draft);
-	release_stamp(draft, number, at, json_string_value(json_object_get(
-	    json_object_get(draft, "event"), "timezone")));
-	doc = json_dumps(draft, JSON_COMPACT);
-	list = json_dumps(changes, JSON_COMPACT);
-	if (doc != NULL && list != NULL) {
-		s = store_stmt(st, sql);
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_text(s, 2, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, list, -1, SQLITE_STATIC);
-		if (store_step_done(st, s) == 0 &&
-		    sessions_mark(st, event_id, draft) == 0)
-			rc = 0;
-	}
-	free(doc);
-	free(list);
+	rc = release_write(st, id, event_id, number, at, "", draft, text,
+	    changes);
+	free(text);
 	json_decref(changes);
 	json_decref(draft);
 	return rc;
@@ -693,18 +736,22 @@ unpublished_json(struct store *st, int64_t event_id)
 	return p;
 }
 
-/* Each session's seats left now: they change between releases. */
+/*
+ * Each session's seats left now: they change between releases. *changed
+ * says whether any differs from what doc had.
+ */
 static int
-seats_now(struct store *st, int64_t event_id, json_t *doc)
+seats_now(struct store *st, int64_t event_id, json_t *doc, int *changed)
 {
 	static const char	 sql[] = "SELECT id, seats - taken FROM sessions"
 	    " WHERE event_id = ?1 AND seats IS NOT NULL";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*left = json_object(), *day, *item, *n;
+	json_t			*left = json_object(), *day, *item, *n, *old;
 	enum store_step		 rc;
 	char			 id[24];
 	size_t			 i, j;
 
+	*changed = 0;
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = store_step(st, s)) == STORE_ROW) {
 		int64_t	v = sqlite3_column_int64(s, 1);
@@ -718,39 +765,123 @@ seats_now(struct store *st, int64_t event_id, json_t *doc)
 		json_array_foreach(json_object_get(day, "sessions"), j, item) {
 			snprintf(id, sizeof id, "%lld", (long long)
 			    json_integer_value(json_object_get(item, "id")));
-			n = json_object_get(left, id);
-			json_object_set(item, "remaining", n != NULL ? n :
-			    json_null());
+			if ((n = json_object_get(left, id)) == NULL)
+				n = json_null();
+			old = json_object_get(item, "remaining");
+			if (old != NULL && json_equal(old, n))
+				continue;
+			json_object_set(item, "remaining", n);
+			*changed = 1;
 		}
 	}
 	json_decref(left);
 	return rc == STORE_ERROR ? -1 : 0;
 }
 
+struct release_cache *
+store_release_cache_create(void)
+{
+	return xcalloc(1, sizeof (struct release_cache));
+}
+
+void
+store_release_cache_free(struct release_cache *c)
+{
+	if (c == NULL)
+		return;
+	json_decref(c->doc);
+	free(c);
+}
+
+/*
+ * The latest release's document into the cache, read and parsed only
+ * when it is not the one there: 0, or -1 when the database failed. No
+ * release leaves the cache empty (number 0).
+ */
+static int
+cache_fill(struct store *st, int64_t event_id, struct release_cache *c,
+    int *same)
+{
+	static const char	 sql[] = "SELECT number, published_at, snapshot"
+	    " FROM releases WHERE event_id = ?1 AND number = ?2";
+	static const char	 number_sql[] = "SELECT max(number) FROM releases"
+	    " WHERE event_id = ?1 AND snapshot IS NOT NULL";
+	sqlite3_stmt		*s = store_stmt(st, number_sql);
+	enum store_step		 rc;
+	int64_t			 number = 0;
+	json_t			*doc;
+
+	*same = 0;
+	sqlite3_bind_int64(s, 1, event_id);
+	if ((rc = store_step(st, s)) == STORE_ROW)
+		number = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != STORE_ROW)
+		return -1;
+	if (c->doc != NULL && c->event_id == event_id && c->number == number) {
+		*same = 1;
+		return 0;
+	}
+	json_decref(c->doc);
+	c->doc = NULL;
+	c->number = 0;
+	c->event_id = event_id;
+	if (number == 0)
+		return 0;
+	s = store_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, number);
+	if ((rc = store_step(st, s)) == STORE_ROW &&
+	    (doc = json_loads(COL_TEXT(s, 2), 0, NULL)) != NULL) {
+		json_object_set_new(doc, "release", release_json(
+		    sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+		    json_string_value(json_object_get(json_object_get(doc,
+		    "event"), "timezone"))));
+		c->doc = doc;
+		c->number = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return c->doc != NULL ? 0 : -1;
+}
+
 /*
  * What the public is served as the programme: the latest release's
  * document with the seats left now, or the event with nothing in it and
- * "release": null. Text to free; NULL when the database failed.
+ * "release": null. Text to free; NULL with *unchanged set when it would
+ * be the text the same cache gave last time (the same release and seats),
+ * NULL without when the database failed. The cache keeps the document
+ * parsed, so a seat taken costs one query, and no new text if no session
+ * it shows changed.
  */
 char *
-store_release_public(struct store *st, int64_t event_id)
+store_release_public(struct store *st, int64_t event_id,
+    struct release_cache *c, int *unchanged)
 {
 	json_t	*doc;
-	int64_t	 number;
 	char	*text;
+	int	 same, changed;
 
-	doc = latest_json(st, event_id, &number);
-	if (number < 0)
+	*unchanged = 0;
+	if (cache_fill(st, event_id, c, &same) != 0)
 		return NULL;
-	if (doc == NULL && (doc = unpublished_json(st, event_id)) == NULL)
-		return NULL;
-	if (seats_now(st, event_id, doc) != 0) {
+	if (c->doc == NULL) {
+		if ((doc = unpublished_json(st, event_id)) == NULL)
+			return NULL;
+		text = json_dumps(doc, JSON_COMPACT);
 		json_decref(doc);
+		return text;
+	}
+	if (seats_now(st, event_id, c->doc, &changed) != 0) {
+		/* Some seats may be set, some not: read it all again. */
+		json_decref(c->doc);
+		c->doc = NULL;
 		return NULL;
 	}
-	text = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	return text;
+	if (same && !changed) {
+		*unchanged = 1;
+		return NULL;
+	}
+	return json_dumps(c->doc, JSON_COMPACT);
 }
 
 /*

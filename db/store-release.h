@@ -16,6 +16,7 @@
 #define RELEASE_CHANGED		"changed"
 
 json_t *store_release_diff(const json_t *before, json_t *after);
+json_t *store_release_index(const json_t *doc);
 json_t *store_release_counts(const json_t *changes);
 json_t *store_release_draft_changes(struct store *, int64_t event_id);
 json_t *store_release_publish(struct store *, int64_t event_id,
@@ -25,7 +26,16 @@ int store_release_fill(struct store *);
 json_t *store_release_list(struct store *, int64_t event_id);
 json_t *store_release_get(struct store *, int64_t event_id, int64_t number,
 	    int *found);
-char *store_release_public(struct store *, int64_t event_id);
+/* A worker's copy of the latest release's document, kept between reads. */
+struct release_cache {
+	int64_t	 event_id;
+	int64_t	 number;	/* of doc; 0: none */
+	json_t	*doc;		/* with "release" and the seats last read */
+};
+struct release_cache *store_release_cache_create(void);
+void store_release_cache_free(struct release_cache *);
+char *store_release_public(struct store *, int64_t event_id,
+	    struct release_cache *, int *unchanged);
 json_t *store_release_history(struct store *, int64_t event_id);
 
 #endif

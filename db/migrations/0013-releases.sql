@@ -1,9 +1,13 @@
 -- 0013-releases.sql: numbered releases of the programme. Organisers edit
 -- the live tables (the draft); publishing copies the programme document
 -- into a release, which is all the public sees. Each release keeps that
--- document as it was (the snapshot, JSON text) and the list of what it
--- changed against the one before (JSON), both made once, when published.
--- The uid names a release in the Atom feed, whatever its number or host.
+-- document as it was (the snapshot, JSON text, without its own "release"
+-- entry, which is added from number and published_at when it is read),
+-- what the next release is compared with (sessions: each session's time,
+-- room, title, speakers, cancelled and sequence, without the abstracts),
+-- and the list of what it changed against the one before, all made once,
+-- when published. The uid names a release in the Atom feed, whatever its
+-- number or host.
 CREATE TABLE releases (
 	id		INTEGER PRIMARY KEY,
 	event_id	INTEGER NOT NULL REFERENCES events(id),
@@ -17,6 +21,7 @@ CREATE TABLE releases (
 	published_at	INTEGER NOT NULL,
 	who		TEXT NOT NULL DEFAULT '',	-- '': techtankd itself
 	snapshot	TEXT,		-- NULL until techtankd makes release 1
+	sessions	TEXT NOT NULL DEFAULT '[]',
 	changes		TEXT NOT NULL DEFAULT '[]',
 	UNIQUE (event_id, number)
 );

@@ -416,3 +416,23 @@ def test_an_older_database_keeps_its_programme_as_release_1(daemon):
     body = registration(1)
     body["attendees"][0]["sessions"] = [VISIT]
     assert daemon.register(body).status_code == 201
+
+
+def test_seats_left_follow_sign_ups_between_releases(daemon):
+    # Each worker keeps the release parsed; a seat taken must still show
+    # at once, on every worker, and a registration without a session
+    # sign-up leaves the answer as it was.
+    for _ in range(4):
+        assert sessions_of(public(daemon))[VISIT]["remaining"] == 30
+    before = daemon.get("/api/v1/programme").content
+    assert daemon.register(registration(1)).status_code == 201
+    for _ in range(4):
+        assert daemon.get("/api/v1/programme").content == before
+    for n in (29, 28):
+        body = registration(1)
+        body["attendees"][0]["sessions"] = [VISIT, DINNER]
+        assert daemon.register(body).status_code == 201
+        for _ in range(4):
+            s = sessions_of(public(daemon))
+            assert s[VISIT]["remaining"] == n and s[DINNER]["remaining"] == n + 70
+    assert public(daemon)["release"]["number"] == 1
