@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "techtankd.h"
-#include "store-release.h"
 
 static struct {
 	pthread_t	 thread;
@@ -182,7 +181,6 @@ writer_start(const struct config *cfg, char **cause)
 		return -1;
 	if (store_begin(wr.store) != 0 || store_recount(wr.store) != 0 ||
 	    store_search_refresh(wr.store) != 0 ||
-	    store_release_fill(wr.store) != 0 ||
 	    store_commit(wr.store) != 0) {
 		store_rollback(wr.store);
 		xasprintf(cause, "cannot recount seats in %s", cfg->db_path);

@@ -2,13 +2,14 @@
  * store-release.c: numbered releases of an event's programme. Organisers
  * edit the live tables, the draft; publishing takes the programme document
  * of the draft (store_programme_json() with each session's "cancelled"),
- * compares it with the latest release's, and keeps both the document (the
- * snapshot the public is served) and what changed, per session: new,
- * cancelled (the flag set, or the session gone), moved (its time),
- * room_changed, and changed (title or speakers). A session's "sequence"
- * is raised by each release that moves it or changes its room; "release"
- * names the release in its own document. Both are made once, here, when
- * published; readers only read them back.
+ * compares it with the latest release's, and keeps the document (the
+ * snapshot the public is served), an index of its sessions for the next
+ * comparison, and what changed, per session: new, cancelled (the flag
+ * set, or the session gone), moved (its time), room_changed, and changed
+ * (title or speakers). A session's "sequence" is raised by each release
+ * that moves it or changes its room. All are made once, here, when
+ * published; readers only read them back, adding the document's
+ * "release" ({"number", "published_at"}) and the seats left now.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +20,28 @@
 
 #define SESSION_KEY_MAX	64
 
-/* What names a session across releases: its uid, else its row id. */
+/*
+ * What names a session across releases: its row id, which every document
+ * has (a uid only where the document carries one: see same_session()).
+ */
 static void
 session_key(const json_t *s, char key[SESSION_KEY_MAX])
 {
-	const char	*uid = json_string_value(json_object_get(s, "uid"));
+	snprintf(key, SESSION_KEY_MAX, "#%lld", (long long)
+	    json_integer_value(json_object_get(s, "id")));
+}
 
-	if (uid != NULL)
-		snprintf(key, SESSION_KEY_MAX, "%s", uid);
-	else
-		snprintf(key, SESSION_KEY_MAX, "#%lld", (long long)
-		    json_integer_value(json_object_get(s, "id")));
+/*
+ * Whether two sessions of one id are one: a deleted session's id may be
+ * taken again by the next one made, which has another uid.
+ */
+static int
+same_session(const json_t *a, const json_t *b)
+{
+	const char	*x = json_string_value(json_object_get(a, "uid"));
+	const char	*y = json_string_value(json_object_get(b, "uid"));
+
+	return x == NULL || y == NULL || strcmp(x, y) == 0;
 }
 
 static int64_t
@@ -95,13 +107,16 @@ kinds_json(const json_t *before, const json_t *after, int *moved)
 		json_array_append_new(kinds, json_string(RELEASE_NEW));
 	if (is)
 		return kinds;
-	if (!was && (!same_key(before, after, "starts_at") ||
-	    !same_key(before, after, "ends_at"))) {
-		json_array_append_new(kinds, json_string(RELEASE_MOVED));
+	/* Back from cancelled somewhere else: new, and moved for calendars. */
+	if (!same_key(before, after, "starts_at") ||
+	    !same_key(before, after, "ends_at")) {
+		if (!was)
+			json_array_append_new(kinds, json_string(RELEASE_MOVED));
 		*moved = 1;
 	}
-	if (!was && room_of(before) != room_of(after)) {
-		json_array_append_new(kinds, json_string(RELEASE_ROOM));
+	if (room_of(before) != room_of(after)) {
+		if (!was)
+			json_array_append_new(kinds, json_string(RELEASE_ROOM));
 		*moved = 1;
 	}
 	if (!was && (!same_key(before, after, "title") ||
@@ -124,7 +139,8 @@ diff_day(json_t *day, json_t *seen, json_t *changes)
 	kept = json_array();
 	json_array_foreach(list, i, s) {
 		session_key(s, key);
-		if ((before = json_object_get(seen, key)) == NULL) {
+		before = json_object_get(seen, key);
+		if (before == NULL || !same_session(before, s)) {
 			/* Cancelled before anyone saw it: nothing to show. */
 			if (json_is_true(json_object_get(s, "cancelled")))
 				continue;
@@ -543,8 +559,8 @@ fill_one(struct store *st, int64_t id, int64_t event_id, int64_t number,
 
 /*
  * Make the documents of the releases the migration added (release 1 of
- * each event that had sessions before releases existed), in the caller's
- * transaction: 0, or -1.
+ * each event that had sessions before releases existed) or the demo
+ * marked, in the caller's transaction: 0, or -1.
  */
 int
 store_release_fill(struct store *st)
@@ -580,6 +596,7 @@ store_release_fill(struct store *st)
 /*
  * Mark release 1 of every event with sessions and no release yet, for
  * store_release_fill() to make: what the demo, loaded by SQL, is given.
+ * In the caller's transaction.
  */
 int
 store_release_mark_first(struct store *st)

@@ -38,7 +38,8 @@ ALTER TABLE sessions ADD COLUMN published INTEGER NOT NULL DEFAULT 0
 
 -- The public keeps seeing the programme it saw before releases existed:
 -- every event with sessions gets release 1 of them, whose snapshot
--- techtankd writes at its next start (a document SQL cannot make).
+-- techtankd writes right after the migrations, in their transaction (a
+-- document SQL cannot make).
 INSERT INTO releases (event_id, number, published_at)
     SELECT e.id, 1, CAST(strftime('%s', 'now') AS INTEGER) FROM events e
     WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.event_id = e.id);
