@@ -902,6 +902,24 @@ store_release_public(struct store *st, int64_t event_id,
 }
 
 /*
+ * The programme document the public sees, for what is made from it (the
+ * exports, the printed programme): the latest release's, with "release",
+ * or the event with nothing in it and "release": null. Seats left are not
+ * in it. To decref; NULL: no such event, or the database failed.
+ */
+json_t *
+store_release_document(struct store *st, int64_t event_id)
+{
+	struct release_cache	 c;
+	int			 same;
+
+	memset(&c, 0, sizeof c);
+	if (cache_fill(st, event_id, &c, &same) != 0)
+		return NULL;
+	return c.doc != NULL ? c.doc : unpublished_json(st, event_id);
+}
+
+/*
  * What changed, for the public: the latest release, its changes, and
  * every release with its own, newest first. NULL: no event, or an error.
  */

@@ -36,6 +36,7 @@ struct release_cache *store_release_cache_create(void);
 void store_release_cache_free(struct release_cache *);
 char *store_release_public(struct store *, int64_t event_id,
 	    struct release_cache *, int *unchanged);
+json_t *store_release_document(struct store *, int64_t event_id);
 json_t *store_release_history(struct store *, int64_t event_id);
 
 #endif

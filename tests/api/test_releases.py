@@ -436,3 +436,66 @@ def test_seats_left_follow_sign_ups_between_releases(daemon):
             s = sessions_of(public(daemon))
             assert s[VISIT]["remaining"] == n and s[DINNER]["remaining"] == n + 70
     assert public(daemon)["release"]["number"] == 1
+
+
+def test_atom_holds_what_sql_wrote_newlines_and_control_characters(admin):
+    # The API refuses control characters in a title; SQL (an organiser's,
+    # a copied event) may still write them. The feed stays well-formed.
+    r = edit(admin, 3, title="Ordinär")
+    assert r["title"] == "Ordinär"
+    admin.sql("UPDATE sessions SET title = ?, starts_at = starts_at + 600,"
+              " ends_at = ends_at + 600 WHERE id = 3",
+              "Rad ett\nrad två <&> \x01\x1f slut")
+    assert publish(admin).status_code == 201
+    for lang in ("sv", "en"):
+        r = admin.get(f"/api/v1/programme/changes.atom?lang={lang}")
+        xmllint_ok(r.text, admin.tmp)
+        content = ET.fromstring(r.content).find(ATOM + "entry/" + ATOM + "content").text
+        assert "Rad ett\nrad två <&>  slut" in content
+        assert "\x01" not in r.text and "\x1f" not in r.text
+    # The JSON keeps what was written, escaped as JSON.
+    ch = admin.get("/api/v1/programme/changes").json()
+    assert ch["changes"][0]["session"]["title"] == "Rad ett\nrad två <&> \x01\x1f slut"
+
+
+def test_a_move_across_the_start_of_summer_time(admin):
+    # 2027-03-28 is the last Sunday of March: 02:00 CET becomes 03:00 CEST.
+    edit(admin, 15, starts_at="2027-03-27T10:00:00+01:00", ends_at="2027-03-27T11:00:00+01:00")
+    publish(admin)
+    edit(admin, 15, starts_at="2027-03-28T00:30:00Z", ends_at="2027-03-28T01:30:00Z")
+    c = next(c for c in draft_changes(admin)["changes"] if c["session"]["id"] == 15)
+    assert c["before"]["starts_at"] == "2027-03-27T10:00:00+01:00"
+    assert c["after"]["starts_at"] == "2027-03-28T01:30:00+01:00"
+    assert c["after"]["ends_at"] == "2027-03-28T03:30:00+02:00"
+    publish(admin)
+    s = sessions_of(public(admin))[15]
+    assert (s["starts_at"], s["ends_at"]) == ("2027-03-28T01:30:00+01:00",
+                                              "2027-03-28T03:30:00+02:00")
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/events/1/releases/0", 404), ("/events/1/releases/-1", 404),
+    ("/events/1/releases/99999999999999999999", 404), ("/events/1/releases/1x", 404),
+    ("/events/0/releases", 404), ("/events/x/releases", 404),
+    ("/events/99999999999999999999/schedule/draft-changes", 404),
+    ("/events/1/releases/%00", 400)])
+def test_hostile_release_paths_are_refused(admin, path, status):
+    r = admin.olle.get(url(admin, path), timeout=10)
+    assert r.status_code == status
+    assert r.json()["error"]["code"] == ("not_found" if status == 404 else "bad_request")
+
+
+def test_a_publish_reads_no_body_and_a_bad_one_changes_nothing(admin):
+    edit(admin, 3, title="Ny")
+    r = admin.olle.post(url(admin, "/events/99/releases"), timeout=10)
+    assert r.status_code == 404
+    r = admin.olle.post(url(admin, "/events/1/releases"), data=b"\xff\xfe{", timeout=10,
+                        headers={"Content-Type": "application/json"})
+    assert r.status_code in (201, 400, 422), r.text
+    if r.status_code != 201:
+        assert admin.sql("SELECT count(*) FROM releases") == [(1,)]
+    r = admin.olle.post(url(admin, "/events/1/releases"), json={"number": 7, "force": True},
+                        timeout=10)
+    assert r.status_code in (201, 409)
+    numbers = [n for n, in admin.sql("SELECT number FROM releases ORDER BY number")]
+    assert numbers == list(range(1, len(numbers) + 1)) and 7 not in numbers[:2]

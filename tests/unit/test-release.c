@@ -3,10 +3,14 @@
  * before and the programme document of the draft (store_release_diff()):
  * each kind of change, a session's sequence raised by a move or a room,
  * not by a title, a session gone, one cancelled before any release showed
- * it, a deleted session's id taken again by a new one, and the counts.
+ * it, a deleted session's id taken again by a new one, and the counts;
+ * and on the demo database, its release 1 as the document the exports and
+ * the printed programme read, the draft's edits not in it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "store-release.h"
@@ -173,6 +177,52 @@ START_TEST(sequences_add_up_over_releases)
 }
 END_TEST
 
+START_TEST(the_demo_is_published_and_the_draft_is_not)
+{
+	char			 path[64], other[80], *cause = NULL, *text;
+	struct store		*st;
+	struct store_error	 err;
+	json_t			*d, *r;
+
+	snprintf(path, sizeof path, "/tmp/tt-release-%d-XXXXXX", getpid());
+	ck_assert_int_ne(mkstemp(path), -1);
+	unlink(path);
+	st = store_open(path, STORE_WRITER, &cause);
+	ck_assert_msg(st != NULL, "%s", cause ? cause : "");
+	d = store_release_document(st, 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(d,
+	    "release"), "number")), 1);
+	ck_assert_ptr_null(json_object_get(json_array_get(json_object_get(
+	    json_array_get(json_object_get(d, "days"), 0), "sessions"), 0),
+	    "remaining"));
+	json_decref(d);
+	ck_assert_int_eq(store_run(st, "UPDATE sessions SET title = 'Utkast'"
+	    " WHERE id = 1"), 0);
+	d = store_release_document(st, 1);
+	text = json_dumps(d, 0);
+	ck_assert_ptr_null(strstr(text, "Utkast"));
+	free(text);
+	json_decref(d);
+	memset(&err, 0, sizeof err);
+	ck_assert_int_eq(store_run(st, "BEGIN IMMEDIATE"), 0);
+	r = store_release_publish(st, 1, "olle", 1800000000, &err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(store_run(st, "COMMIT"), 0);
+	json_decref(r);
+	ck_assert_ptr_null(store_release_publish(st, 1, "olle", 1800000001,
+	    &err));
+	ck_assert_str_eq(err.code, "nothing_changed");
+	store_error_clear(&err);
+	ck_assert_ptr_null(store_release_document(st, 99));
+	store_close(st);
+	unlink(path);
+	snprintf(other, sizeof other, "%s-wal", path);
+	unlink(other);
+	snprintf(other, sizeof other, "%s-shm", path);
+	unlink(other);
+}
+END_TEST
+
 Suite *
 suite_release(void)
 {
@@ -182,6 +232,7 @@ suite_release(void)
 	tcase_add_test(tc, each_kind_of_change_and_the_sequences);
 	tcase_add_test(tc, a_taken_id_with_another_uid_is_a_new_session);
 	tcase_add_test(tc, sequences_add_up_over_releases);
+	tcase_add_test(tc, the_demo_is_published_and_the_draft_is_not);
 	suite_add_tcase(s, tc);
 	return s;
 }
