@@ -79,6 +79,11 @@ test('the draft stays private until the organiser publishes it from the console'
   try {
     await signIn(page);
     await page.evaluate(() => { location.hash = '#/events/1/programme'; });
+    // The grid shows the cancelled session as cancelled, still in its place.
+    const cancelled = page.locator('a.grid-session[data-session-id="14"]').first();
+    await cancelled.waitFor();
+    assert.match(await cancelled.getAttribute('class'), /is-cancelled/);
+    assert.match(await cancelled.textContent(), /^Cancelled: Quality inspection/);
     await page.click('#open-publish');
     await page.locator('#draft-changes').waitFor();
     const draft = await page.locator('#draft-changes').textContent();
