@@ -11,7 +11,7 @@ import { releaseLine, programmeLinks } from './sessions.js';
 
 const { t } = i18n;
 
-let history = null;
+let released = null;
 let failed = null;
 
 function place(p) {
@@ -63,16 +63,16 @@ function releaseSection(r) {
 
 function render() {
   document.getElementById('page-alert').textContent = failed || '';
-  document.getElementById('changes-loading').hidden = !!(history || failed);
+  document.getElementById('changes-loading').hidden = !!(released || failed);
   const head = document.getElementById('changes-release');
   const list = document.getElementById('changes-list');
   clear(head);
   clear(list);
-  if (!history) return;
-  const name = history.event ? i18n.pick(history.event, 'name') : '';
+  if (!released) return;
+  const name = released.event ? i18n.pick(released.event, 'name') : '';
   document.title = t('changes.page_title_event', { name: name || t('common.brand') });
-  head.append(releaseLine(history.release), programmeLinks({ changes: false }));
-  for (const r of history.releases || []) list.append(releaseSection(r));
+  head.append(releaseLine(released.release), programmeLinks({ changes: false }));
+  for (const r of released.releases || []) list.append(releaseSection(r));
   // A link to one release (#release-2) lands on it once it is drawn.
   if (location.hash) {
     const target = document.getElementById(location.hash.slice(1));
@@ -83,7 +83,7 @@ function render() {
 async function main() {
   await i18n.init();
   const r = await api('GET', '/api/v1/programme/changes');
-  if (r.status === 200 && r.body) history = r.body;
+  if (r.status === 200 && r.body) released = r.body;
   else failed = errorText(r, 'changes.load_failed');
   render();
   i18n.onChange(() => {
