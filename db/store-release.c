@@ -51,14 +51,21 @@ room_of(const json_t *s)
 	    "id"));
 }
 
-/* Whether a key is the same in both, absent from both counting as same. */
+/*
+ * Whether a key is the same in both. Absent is the same as absent or an
+ * empty text: a document from before a key was added (title_en) against
+ * one with it empty is no change.
+ */
 static int
 same_key(const json_t *a, const json_t *b, const char *key)
 {
 	const json_t	*x = json_object_get(a, key), *y = json_object_get(b, key);
+	const char	*text;
 
-	if (x == NULL || y == NULL)
-		return x == y;
+	if (x == NULL || y == NULL) {
+		text = json_string_value(x != NULL ? x : y);
+		return x == y || (text != NULL && *text == '\0');
+	}
 	return json_equal(x, y);
 }
 
