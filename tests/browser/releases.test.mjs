@@ -80,6 +80,8 @@ test('the draft stays private until the organiser publishes it from the console'
     await signIn(page);
     await page.evaluate(() => { location.hash = '#/events/1/programme'; });
     // The grid shows the cancelled session as cancelled, still in its place.
+    await page.locator('#grid-day').waitFor();
+    await page.selectOption('#grid-day', '2027-12-01');
     const cancelled = page.locator('a.grid-session[data-session-id="14"]').first();
     await cancelled.waitFor();
     assert.match(await cancelled.getAttribute('class'), /is-cancelled/);
