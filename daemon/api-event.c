@@ -1,8 +1,11 @@
 /*
  * api-event.c: the public, read-only resources: health, the event with its
- * ticket types and seats left, and the programme. Each worker keeps the
+ * ticket types and seats left, and the programme: the latest release of
+ * it (store-release.c) with the seats left now, or the event with nothing
+ * in it and "release": null before the first. Each worker keeps the
  * programme's JSON until the writer commits a change to what it shows
- * (writer_programme_generation()), so an answer is never stale.
+ * (writer_programme_generation(): a release, a seat taken or freed), so
+ * an answer is never stale.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include <event2/buffer.h>
 
 #include "techtankd.h"
+#include "store-release.h"
 
 static void
 api_healthz(struct http_req *hr)
@@ -40,15 +44,18 @@ static int
 programme_load(struct worker *w, uint64_t generation)
 {
 	int64_t	 id = store_current_event(w->store);
-	json_t	*p;
 	char	*text;
+	int	 unchanged;
 
 	if (id < 0)
 		return (int)id;
-	if ((p = store_programme_json(w->store, id)) == NULL)
-		return -2;
-	text = json_dumps(p, JSON_COMPACT);
-	json_decref(p);
+	if (w->release == NULL)
+		w->release = store_release_cache_create();
+	text = store_release_public(w->store, id, w->release, &unchanged);
+	if (text == NULL && unchanged && w->programme != NULL) {
+		w->programme_generation = generation;
+		return 0;
+	}
 	if (text == NULL)
 		return -2;
 	free(w->programme);

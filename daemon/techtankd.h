@@ -196,6 +196,7 @@ struct worker {
 	char			*programme;	/* cached JSON */
 	size_t			 programme_len;
 	uint64_t		 programme_generation;
+	struct release_cache	*release;	/* the release it was made of */
 };
 
 struct server {
@@ -372,7 +373,7 @@ struct route {
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
 	X(admin_print) X(api_manage) X(admin_changes) \
 	X(admin_attendee_ops) X(admin_imports) \
-	X(admin_programme)
+	X(admin_programme) X(admin_releases) X(api_changes)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -422,6 +423,11 @@ void export_headers(struct http_req *, const struct export_req *,
 	    const char *ext);
 void export_csv_reply(struct http_req *, struct export_req *);
 void export_xlsx_reply(struct http_req *, struct export_req *);
+
+/* atom.c: the Atom feed of the programme's releases */
+int atom_lang_ok(const char *);
+struct evbuffer *atom_feed(const json_t *history, const char *base,
+	    const char *lang);
 
 /* static.c */
 int static_open_root(const char *, char **cause);

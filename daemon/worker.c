@@ -15,6 +15,7 @@
 #include <event2/thread.h>
 
 #include "techtankd.h"
+#include "store-release.h"
 
 /* On any thread: wake the worker's loop to answer what came back. */
 static void
@@ -377,6 +378,7 @@ worker_free_all(struct server *srv)
 		}
 		store_close(w->store);
 		free(w->programme);
+		store_release_cache_free(w->release);
 	}
 	free(srv->workers);
 }

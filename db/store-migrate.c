@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "techtank.h"
+#include "store-release.h"
 
 int
 store_migration_count(void)
@@ -59,6 +60,11 @@ store_migrate(struct store *st, int *was_empty, char **cause)
 		if (exec_or_cause(st, db_migrations[i].sql,
 		    db_migrations[i].name, cause) != 0)
 			goto fail;
+	/* Release 1 of what the public saw before releases (0013). */
+	if (store_release_fill(st) != 0) {
+		xasprintf(cause, "cannot publish the programme as release 1");
+		goto fail;
+	}
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", want);
 	if (exec_or_cause(st, sql, "migrations", cause) != 0 ||
 	    exec_or_cause(st, "COMMIT", "migrations", cause) != 0)
@@ -87,6 +93,12 @@ store_load_demo(struct store *st, char **cause)
 			store_rollback(st);
 			return -1;
 		}
+	/* The demo's programme is published: release 1. */
+	if (store_release_mark_first(st) != 0 || store_release_fill(st) != 0) {
+		xasprintf(cause, "cannot mark the demo's release");
+		store_rollback(st);
+		return -1;
+	}
 	if (exec_or_cause(st, "COMMIT", "demo", cause) != 0) {
 		store_rollback(st);
 		return -1;

@@ -194,7 +194,8 @@ sessions_sign_up(struct store *st, const struct reg_input *in, size_t nth,
 	const struct reg_person	*p = &in->attendees[nth];
 	static const char	 get_sql[] =
 	    "SELECT title, seats IS NULL OR taken < seats FROM sessions"
-	    " WHERE id = ?1 AND event_id = ?2 AND signup = 1";
+	    " WHERE id = ?1 AND event_id = ?2 AND signup = 1"
+	    " AND published = 1 AND cancelled = 0";
 	sqlite3_stmt		*s;
 	enum store_step		 step;
 	char			 path[48], *msg;

@@ -6,7 +6,8 @@
  * starts) do not clash. Warnings are saved but shown: a session outside
  * the event's days, a seat limit above the room's seats, a speaker with
  * less than the event's changeover time between sessions in different
- * rooms, and a speaker with no session.
+ * rooms, and a speaker with no session. A cancelled session, which stays
+ * in the programme shown as cancelled, holds no room and no speaker.
  *
  * The overlaps are found in SQL, from the sessions of a room by time
  * (sessions_room_time) and the sessions of a speaker (session_speakers_
@@ -192,13 +193,15 @@ store_schedule_clash(struct store *st, int64_t event, int64_t id,
 	static const char	 room_sql[] = "SELECT " SESSION_COLS("s")
 	    ", r.id, r.name FROM sessions s JOIN rooms r ON r.id = s.room_id"
 	    " WHERE s.room_id = ?1 AND s.starts_at < ?3 AND s.ends_at > ?2"
-	    " AND s.id <> ?4 ORDER BY s.starts_at, s.id LIMIT 1";
+	    " AND s.id <> ?4 AND s.cancelled = 0"
+	    " ORDER BY s.starts_at, s.id LIMIT 1";
 	static const char	 speaker_sql[] = "SELECT " SESSION_COLS("s")
 	    ", p.id, p.name FROM session_speakers x"
 	    " JOIN sessions s ON s.id = x.session_id"
 	    " JOIN speakers p ON p.id = x.speaker_id"
 	    " WHERE x.speaker_id = ?1 AND s.starts_at < ?3 AND s.ends_at > ?2"
-	    " AND s.id <> ?4 ORDER BY s.starts_at, s.id LIMIT 1";
+	    " AND s.id <> ?4 AND s.cancelled = 0"
+	    " ORDER BY s.starts_at, s.id LIMIT 1";
 	struct frame		 fr;
 	sqlite3_stmt		*s;
 	enum store_step		 rc = STORE_DONE;
@@ -210,6 +213,9 @@ store_schedule_clash(struct store *st, int64_t event, int64_t id,
 
 	if (frame_read(st, event, &fr) != 0)
 		goto failed;
+	/* A cancelled session holds no room and no speaker. */
+	if (resource_int(row, "cancelled", 0) == 1)
+		return 0;
 	s = store_stmt(st, room_sql);
 	if (json_is_integer(room)) {
 		sqlite3_bind_int64(s, 1, json_integer_value(room));
@@ -276,6 +282,7 @@ static const char room_clash_sql[] = "SELECT " ROOM_PAIR_COLS
     " AND b.id <> a.id AND b.starts_at < a.ends_at AND b.ends_at > a.starts_at"
     " JOIN rooms r ON r.id = a.room_id"
     " WHERE a.event_id = ?1 AND (?2 = 0 AND a.id < b.id OR a.id = ?2)"
+    " AND a.cancelled = 0 AND b.cancelled = 0"
     " ORDER BY a.starts_at, a.id, b.id";
 static const char speaker_clash_sql[] = "SELECT " SPEAKER_PAIR_COLS
     " FROM sessions a JOIN session_speakers x ON x.session_id = a.id"
@@ -285,6 +292,7 @@ static const char speaker_clash_sql[] = "SELECT " SPEAKER_PAIR_COLS
     " AND b.ends_at > a.starts_at"
     " JOIN speakers p ON p.id = x.speaker_id"
     " WHERE a.event_id = ?1 AND (?2 = 0 AND a.id < b.id OR a.id = ?2)"
+    " AND a.cancelled = 0 AND b.cancelled = 0"
     " ORDER BY a.starts_at, a.id, b.id, p.id";
 /* Apart, in different rooms, with less than the changeover between. */
 static const char changeover_sql[] = "SELECT " SPEAKER_PAIR_COLS
@@ -298,6 +306,7 @@ static const char changeover_sql[] = "SELECT " SPEAKER_PAIR_COLS
     " JOIN speakers p ON p.id = x.speaker_id"
     " WHERE a.event_id = ?1 AND ?3 > 0"
     " AND (?2 = 0 AND a.id < b.id OR a.id = ?2)"
+    " AND a.cancelled = 0 AND b.cancelled = 0"
     " ORDER BY a.starts_at, a.id, b.id, p.id";
 static const char seats_sql[] = "SELECT " SESSION_COLS("s")
     ", r.id, r.name, r.capacity, s.seats FROM sessions s"

@@ -112,6 +112,10 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        13: ("DROP TABLE releases",
+             "ALTER TABLE sessions DROP COLUMN published",
+             "ALTER TABLE sessions DROP COLUMN sequence",
+             "ALTER TABLE sessions DROP COLUMN cancelled"),
         12: ("DROP INDEX session_speakers_speaker", "DROP INDEX sessions_room_time",
              "CREATE TABLE sessions_old (id INTEGER PRIMARY KEY,"
              " event_id INTEGER NOT NULL REFERENCES events(id),"

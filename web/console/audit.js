@@ -23,7 +23,7 @@ export const ACTION_CHOICES = [
   'ticket_type.', 'ticket_type.create', 'ticket_type.update', 'ticket_type.delete', 'ticket_type.renew',
   'room.', 'room.create', 'room.update', 'room.delete',
   'speaker.', 'speaker.create', 'speaker.update', 'speaker.delete',
-  'session.', 'session.create', 'session.update', 'session.delete',
+  'session.', 'session.create', 'session.update', 'session.delete', 'release.publish',
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
   'print.create', 'print.download',

@@ -120,9 +120,10 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
   function sessionLink(s) {
     const p = placeOf(s);
     const a = el('a', {
-      href: `#/sessions/${s.id}`, class: `grid-session kind-${s.kind}${pending && pending.id === s.id ? ' is-moving' : ''}`,
+      href: `#/sessions/${s.id}`, class: `grid-session kind-${s.kind}${pending && pending.id === s.id ? ' is-moving' : ''}${s.cancelled ? ' is-cancelled' : ''}`,
       draggable: 'false', 'data-session-id': String(s.id), 'aria-describedby': 'grid-help',
-    }, el('span', { class: 'grid-session-title' }, s.title), ' ',
+    }, s.cancelled ? el('span', { class: 'grid-session-cancelled' }, `${t('programme.cancelled')}: `) : '',
+    el('span', { class: 'grid-session-title' }, s.title), ' ',
     el('span', { class: 'grid-session-time' }, `${clock(p.start)}–${clock(p.start + duration(s))}`));
     a.addEventListener('keydown', (ev) => onKey(ev, s));
     a.addEventListener('pointerdown', (ev) => onPointerDown(ev, s));
@@ -192,7 +193,7 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
         const room = s.room_id === null ? t('console.grid.no_room') : (rooms.find((r) => r.id === s.room_id) || {}).name;
         ul.append(el('li', {}, el('span', { class: 'list-time' }, `${hhmm(s.starts_at)}–${hhmm(s.ends_at)}`), ' ',
           el('a', { href: `#/sessions/${s.id}` }, s.title), ' ',
-          el('span', { class: 'muted' }, `${t(`kind.${s.kind}`)} · ${room || ''}`)));
+          el('span', { class: 'muted' }, `${s.cancelled ? `${t('programme.cancelled')} · ` : ''}${t(`kind.${s.kind}`)} · ${room || ''}`)));
       }
       listHost.append(el('h3', {}, formatDay(d, lang)), ul);
     }

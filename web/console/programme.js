@@ -14,6 +14,7 @@ import {
 } from './form.js';
 import { rememberEvent, defaultEventId } from './events.js';
 import { dayGrid, sessionTime, clashMessage } from './programme-grid.js';
+import { routes as releaseRoutes } from './releases.js';
 
 const { t } = i18n;
 
@@ -47,6 +48,7 @@ const SESSION_FIELDS = [
   { name: 'language', type: 'choice', choices: LANGUAGES, choiceKey: (l) => `console.session.language_${l}`, group: 'about' },
   { name: 'starts_at', type: 'time', group: 'when' },
   { name: 'ends_at', type: 'time', group: 'when' },
+  { name: 'cancelled', type: 'bool', hint: true, group: 'when' },
   { name: 'seats', type: 'int', nullable: true, hint: true, group: 'seats' },
   { name: 'signup', type: 'bool', hint: true, group: 'seats' },
   { name: 'waitlist', type: 'bool', group: 'seats' },
@@ -152,6 +154,7 @@ async function overviewView(ctx, eventText) {
     el('div', { class: 'view-head' },
       text('h1', 'console.programme.title'),
       el('p', { class: 'view-actions' },
+        text('a', 'console.releases.open', undefined, { href: `#/events/${eventId}/releases`, class: 'button button-primary', id: 'open-publish' }), ' ',
         text('a', 'console.sessions.new', undefined, { href: `#/events/${eventId}/sessions/new`, class: 'button button-primary', id: 'new-session' }), ' ',
         text('a', 'console.rooms.new', undefined, { href: `#/events/${eventId}/rooms/new`, class: 'button', id: 'new-room' }), ' ',
         text('a', 'console.speakers.new', undefined, { href: `#/events/${eventId}/speakers/new`, class: 'button', id: 'new-speaker' }))));
@@ -466,7 +469,7 @@ async function createSessionView(ctx, eventText) {
   const day = datePart(data.event.starts_at);
   const start = ctx.query.get('starts_at') || `${day}T09:00:00${data.event.starts_at.slice(19)}`;
   const defaults = { title: '', title_en: '', kind: 'talk', language: 'sv', starts_at: start, ends_at: start, seats: null,
-    signup: false, waitlist: false, abstract: '', abstract_en: '', room_id: Number(ctx.query.get('room')) || null, speakers: [] };
+    signup: false, waitlist: false, cancelled: false, abstract: '', abstract_en: '', room_id: Number(ctx.query.get('room')) || null, speakers: [] };
   form.fill(defaults);
   pickers.fill(defaults);
   ctx.root.append(backLink(data.event), text('h1', 'console.sessions.new_title'), shell.node);
@@ -570,4 +573,5 @@ export const routes = [
   { path: /^speakers\/(\d+)$/, render: editPlainView('speaker') },
   { path: /^events\/(\d+)\/sessions\/new$/, render: createSessionView },
   { path: /^sessions\/(\d+)$/, render: editSessionView },
+  ...releaseRoutes,
 ];

@@ -4,8 +4,10 @@
 //   data-i18n-args='{"n": 2}'       arguments for {n} placeholders
 //   data-i18n-attr="aria-label:key; placeholder:key2"   attributes
 //
-// The language comes from localStorage (the visible SV | EN switch), else
-// from navigator.languages (the first of sv/en found), else English.
+// The language comes from ?lang=sv|en in the address (a link that names
+// it, as the Atom feed's do), else localStorage (the visible SV | EN
+// switch), else navigator.languages (the first of sv/en found), else
+// English.
 
 export const LANGS = ['sv', 'en'];
 const STORAGE_KEY = 'techtank.lang';
@@ -21,6 +23,11 @@ function storedLang() {
   } catch {
     return null;
   }
+}
+
+function queryLang() {
+  const q = new URLSearchParams(location.search).get('lang');
+  return LANGS.includes(q) ? q : null;
 }
 
 function browserLang() {
@@ -164,6 +171,6 @@ export async function init() {
       if (b.dataset.lang !== lang) setLang(b.dataset.lang);
     });
   }
-  const stored = storedLang();
+  const stored = queryLang() || storedLang();
   await setLang(stored || browserLang(), { persist: false });
 }

@@ -1,13 +1,20 @@
-// Public programme page (index.html).
+// Public programme page (index.html): the latest release of the programme
+// by day and time, with its room and speakers, in the visitor's language;
+// filters by room and kind kept in the address (?room=ID&kind=talk), so a
+// link keeps them; cancelled sessions struck through with the word; per
+// session a link to add it to a calendar, and links to what changed, the
+// feed, the screen view and the exports of the whole programme.
 import { api } from './api.js';
 import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { hhmm, datePart, formatDay } from './format.js';
+import { sessionTitle, isCancelled, releaseLine, programmeLinks } from './sessions.js';
 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
 const LABELLED_KINDS = new Set(['keynote', 'panel', 'workshop', 'visit', 'break', 'meal']);
+const KINDS = ['talk', 'keynote', 'panel', 'workshop', 'visit', 'break', 'meal'];
 
 let event = null;
 let programme = null;
@@ -70,9 +77,13 @@ function signupNote(s) {
 
 function sessionItem(s) {
   const kind = s.kind || 'talk';
+  const cancelled = isCancelled(s);
   // A meal one signs up for (the conference dinner) is not a quiet break.
   const quiet = QUIET_KINDS.has(kind) && !s.signup;
-  const li = el('li', { class: `session session--${kind}${quiet ? ' session--quiet' : ''}` });
+  const li = el('li', {
+    class: `session session--${kind}${quiet ? ' session--quiet' : ''}${cancelled ? ' session--cancelled' : ''}`,
+    id: `session-${s.id}`,
+  });
   const time = el('p', { class: 'session-time' },
     el('time', { datetime: s.starts_at }, hhmm(s.starts_at)),
     s.ends_at ? '–' : '',
@@ -81,8 +92,9 @@ function sessionItem(s) {
   if (LABELLED_KINDS.has(kind) && !quiet) {
     body.append(el('p', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
   }
-  body.append(el('h4', { class: 'session-title' }, s.title || ''));
-  if (s.signup) body.append(signupNote(s));
+  if (cancelled) body.append(el('p', { class: 'session-cancelled' }, t('programme.cancelled')));
+  body.append(el('h4', { class: 'session-title' }, cancelled ? el('s', {}, sessionTitle(s)) : sessionTitle(s)));
+  if (s.signup && !cancelled) body.append(signupNote(s));
   if (s.room && s.room.name) {
     body.append(el('p', { class: 'session-room' },
       el('span', { class: 'visually-hidden' }, t('programme.room'), ' '), s.room.name));
@@ -96,13 +108,72 @@ function sessionItem(s) {
     }
     body.append(ul);
   }
-  if (s.abstract) {
+  const abstract = i18n.pick(s, 'abstract');
+  if (abstract) {
     body.append(el('details', { class: 'session-abstract' },
       el('summary', {}, t('programme.about_session')),
-      el('p', {}, s.abstract)));
+      el('p', {}, abstract)));
+  }
+  if (s.uid && !cancelled) {
+    body.append(el('p', { class: 'session-calendar' },
+      el('a', { href: `/api/v1/sessions/${encodeURIComponent(s.uid)}.ics`, download: '' },
+        t('programme.add_to_calendar'),
+        el('span', { class: 'visually-hidden' }, `: ${sessionTitle(s)}`))));
   }
   li.append(time, body);
   return li;
+}
+
+// The filters as the address has them: a room id and a kind, or none.
+function filters() {
+  const q = new URLSearchParams(location.search);
+  return { room: q.get('room') || '', kind: q.get('kind') || '' };
+}
+
+function setFilter(name, value) {
+  const q = new URLSearchParams(location.search);
+  if (value) q.set(name, value);
+  else q.delete(name);
+  const s = q.toString();
+  history.replaceState(null, '', `${location.pathname}${s ? `?${s}` : ''}${location.hash}`);
+  renderProgramme();
+}
+
+function shown(s, f) {
+  if (f.room && String(s.room ? s.room.id : '') !== f.room) return false;
+  if (f.kind && (s.kind || 'talk') !== f.kind) return false;
+  return true;
+}
+
+function filterSelect(id, labelKey, options, value, name) {
+  const select = el('select', { id, name });
+  select.append(el('option', { value: '' }, t('programme.filter_all')));
+  for (const [v, label] of options) {
+    select.append(el('option', { value: v, selected: v === value }, label));
+  }
+  select.value = value;
+  select.addEventListener('change', () => setFilter(name, select.value));
+  return el('div', { class: 'filter' }, el('label', { for: id }, t(labelKey)), select);
+}
+
+function renderFilters(f) {
+  const box = document.getElementById('programme-filters');
+  clear(box);
+  const sessions = (programme.days || []).flatMap((d) => d.sessions || []);
+  if (!sessions.length) return;
+  const rooms = (programme.rooms || []).map((r) => [String(r.id), r.name]);
+  const used = new Set(sessions.map((s) => s.kind || 'talk'));
+  const kinds = KINDS.filter((k) => used.has(k)).map((k) => [k, t(`kind.${k}`)]);
+  box.append(filterSelect('filter-room', 'programme.filter_room', rooms, f.room, 'room'),
+    filterSelect('filter-kind', 'programme.filter_kind', kinds, f.kind, 'kind'));
+}
+
+function renderRelease() {
+  const box = document.getElementById('programme-release');
+  clear(box);
+  if (!programme) return;
+  box.append(releaseLine(programme.release));
+  if (programme.release) box.append(programmeLinks());
 }
 
 function renderProgramme() {
@@ -110,23 +181,31 @@ function renderProgramme() {
   const tz = document.getElementById('programme-tz');
   document.getElementById('programme-loading').hidden = true;
   clear(days);
+  renderRelease();
   if (!programme) return;
   const zone = (programme.event && programme.event.timezone) || (event && event.timezone);
   tz.textContent = zone ? t('programme.timezone_note', { tz: zone }) : '';
+  const f = filters();
+  renderFilters(f);
   const list = Array.isArray(programme.days) ? programme.days : [];
   if (!list.length) {
-    days.append(el('p', { class: 'muted' }, t('programme.empty')));
+    days.append(el('p', { class: 'muted' }, t(programme.release ? 'programme.empty' : 'programme.not_published')));
     return;
   }
+  let any = false;
   for (const day of list) {
+    const sessions = (day.sessions || []).filter((s) => shown(s, f));
+    if (!sessions.length) continue;
+    any = true;
     const headingId = `day-${day.date}`;
     const section = el('section', { class: 'day', 'aria-labelledby': headingId });
     section.append(el('h3', { id: headingId, class: 'day-heading' }, formatDay(day.date, i18n.getLang())));
     const ol = el('ol', { class: 'sessions' });
-    for (const s of day.sessions || []) ol.append(sessionItem(s));
+    for (const s of sessions) ol.append(sessionItem(s));
     section.append(ol);
     days.append(section);
   }
+  if (!any) days.append(el('p', { class: 'muted', id: 'programme-none' }, t('programme.filter_none')));
 }
 
 /** No event is set up yet: say that registration is not open, offer nothing to click. */

@@ -1,0 +1,250 @@
+// Browser tests of releases on the demo: an organiser sees what publishing
+// would change and publishes from the console (the attendees to tell
+// listed); the public programme shows the new release, a cancelled
+// session struck through, a moved session at its new time and on the
+// change list page; filters by room and kind stay in the address; the
+// now-and-next view at a given moment; axe-core finds nothing on the
+// public page, the change list and the now view in Swedish and English;
+// and at 375 px nothing runs off the side.
+//
+//   node --test tests/browser/releases.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real,
+} from './harness.mjs';
+
+const PASSWORD = 'organiser password';
+const DESKTOP = { viewport: { width: 1280, height: 1000 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
+const NARROW = { viewport: { width: 375, height: 812 } };
+let d = null;
+let browser = null;
+let olle = null;
+// The English title, where the programme document carries title_en (the
+// exports part adds it to store_programme_json()); else the Swedish one.
+let twinsTitle = /^Digitala tvillingar/;
+
+async function edit(id, body) {
+  const cur = (await olle.call('GET', `/api/v1/admin/sessions/${id}`)).body;
+  const r = await olle.call('PATCH', `/api/v1/admin/sessions/${id}`, { ...body, version: cur.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+before(async () => {
+  d = await startDaemon();
+  addUser(d, 'olle', 'organiser', PASSWORD);
+  olle = await staffLogin(d.baseURL, 'olle', PASSWORD);
+  browser = await launch();
+  // Someone signed up to the study visit, which is about to move.
+  const r = await apiCall(d.baseURL, 'POST', '/api/v1/registrations', {
+    ticket_type: 1, privacy_accepted: true,
+    contact: { first_name: 'Åsa', last_name: 'Lindström-Öberg', email: 'asa@example.se', company: 'Pressverk AB', phone: '+46 70 123 45 67' },
+    attendees: [{ first_name: 'Åsa', last_name: 'Lindström-Öberg', email: 'asa@example.se', company: 'Pressverk AB', sessions: [9] }],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  // The draft: one session moved, one cancelled, the study visit later,
+  // one with its title in English.
+  await edit(5, { starts_at: '2027-11-30T13:30:00+01:00', ends_at: '2027-11-30T14:15:00+01:00' });
+  await edit(14, { cancelled: true });
+  await edit(9, { starts_at: '2027-11-30T13:30:00+01:00', ends_at: '2027-11-30T16:00:00+01:00' });
+  await edit(7, { title: 'Digitala tvillingar för presslinjen', title_en: 'Digital twins for the stamping line' });
+  const doc = (await olle.call('GET', '/api/v1/admin/events/1/schedule/draft-changes')).body;
+  const twins = doc.changes.find((c) => c.session.id === 7);
+  if (twins && twins.session.title_en) twinsTitle = /^Digital twins for the stamping line/;
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (d) await d.stop();
+  }
+});
+
+async function signIn(page) {
+  await page.goto('/console/');
+  await page.locator('#login-form').waitFor();
+  await page.fill('#login-username', 'olle');
+  await page.fill('#login-password', PASSWORD);
+  await page.click('#login-submit');
+  await page.locator('.console-nav a[aria-current="page"]').waitFor();
+}
+
+test('the draft stays private until the organiser publishes it from the console', async () => {
+  const before = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  assert.equal(before.release.number, 1);
+  const { context, page, problems } = await newPage(browser, d.baseURL, { ...DESKTOP, locale: 'en-GB' });
+  try {
+    await signIn(page);
+    await page.evaluate(() => { location.hash = '#/events/1/programme'; });
+    // The grid shows the cancelled session as cancelled, still in its place.
+    await page.locator('#grid-day').waitFor();
+    await page.selectOption('#grid-day', '2027-12-01');
+    const cancelled = page.locator('a.grid-session[data-session-id="14"]').first();
+    await cancelled.waitFor();
+    assert.match(await cancelled.getAttribute('class'), /is-cancelled/);
+    assert.match(await cancelled.textContent(), /^Cancelled: Quality inspection/);
+    await page.click('#open-publish');
+    await page.locator('#draft-changes').waitFor();
+    const draft = await page.locator('#draft-changes').textContent();
+    assert.match(draft, /Moved: Hot forming of 7xxx aluminium/);
+    assert.match(draft, /Cancelled: Quality inspection with machine vision/);
+    assert.match(draft, /Changed: Digitala tvillingar/);
+    assert.equal((await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body.release.number, 1);
+
+    await page.click('#publish-button');
+    await page.locator('#publish-dialog').waitFor();
+    assert.match(await page.locator('#publish-dialog h2').textContent(), /Publish version 2\?/);
+    await page.click('#publish-confirm');
+    await page.locator('#publish-status:has-text("Version 2 is published")').waitFor();
+    await page.locator('#draft-same').waitFor();
+    assert.match(await page.locator('#draft-same').textContent(), /same as version 2/);
+
+    // The release in the list, with the attendee to tell.
+    await page.click('#release-2 summary');
+    await page.locator('#affected-2').waitFor();
+    const affected = await page.locator('#affected-2').textContent();
+    assert.match(affected, /Åsa Lindström-Öberg/);
+    assert.match(affected, /asa@example\.se/);
+    assert.match(affected, /Study visit/);
+    assert.match(await page.locator('#release-2-changes').textContent(), /Moved: Hot forming/);
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: path.join(outDir, 'releases-console.png'), fullPage: true });
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+  const after = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  assert.equal(after.release.number, 2);
+});
+
+test('the public page shows the release, the cancelled session and the moved one on the change list', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, { locale: 'en-GB' });
+  try {
+    await page.goto('/');
+    await page.locator('.release-line:has-text("Version 2")').waitFor();
+    const cancelled = page.locator('#session-14');
+    assert.match(await cancelled.getAttribute('class'), /session--cancelled/);
+    assert.match(await cancelled.textContent(), /Cancelled/);
+    assert.equal(await cancelled.locator('.session-title s').count(), 1);
+    assert.match(await page.locator('#session-5 .session-time').textContent(), /13:30–14:15/);
+    // The English title where it is given.
+    assert.match(await page.locator('#session-7 .session-title').textContent(), twinsTitle);
+    assert.equal(await page.locator('a[href="/api/v1/programme.ics"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/schedule.xml"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/schedule.json"]').count(), 1);
+    assert.equal(await page.locator('a[href^="/api/v1/programme/changes.atom"]').count(), 1);
+
+    await page.click('a[href^="changes.html"]');
+    await page.locator('#release-2').waitFor();
+    const r2 = await page.locator('#release-2').textContent();
+    assert.match(r2, /Moved/);
+    assert.match(r2, /Hot forming of 7xxx aluminium/);
+    assert.match(r2, /Was: 30 November 2027, 10:30–11:15, Sal Ronneby/);
+    assert.match(r2, /Now: 30 November 2027, 13:30–14:15, Sal Ronneby/);
+    assert.match(r2, /Cancelled/);
+    assert.match(await page.locator('#release-1').textContent(), /New/);
+
+    // In Swedish, by the address.
+    await page.goto('/changes.html?lang=sv');
+    await page.locator('#release-2:has-text("Flyttat")').waitFor();
+    assert.match(await page.locator('#release-2').textContent(), /Var: 30 november 2027, 10:30–11:15/);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('filters by room and kind are kept in the address', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, { locale: 'en-GB' });
+  try {
+    await page.goto('/?room=2');
+    await page.locator('#filter-room').waitFor();
+    assert.equal(await page.locator('#filter-room').inputValue(), '2');
+    const rooms = await page.locator('li.session .session-room').allTextContents();
+    assert.ok(rooms.length >= 3);
+    for (const r of rooms) assert.match(r, /Sal Ronneby/);
+    assert.equal(await page.locator('li.session').count(), rooms.length);
+
+    await page.selectOption('#filter-room', '');
+    await page.selectOption('#filter-kind', 'keynote');
+    await page.waitForFunction(() => location.search === '?kind=keynote');
+    assert.equal(await page.locator('li.session').count(), 2);
+    await page.reload();
+    await page.locator('#filter-kind').waitFor();
+    assert.equal(await page.locator('#filter-kind').inputValue(), 'keynote');
+    assert.equal(await page.locator('li.session').count(), 2);
+    await page.selectOption('#filter-room', '3');
+    await page.locator('#programme-none').waitFor();
+    assert.match(await page.locator('#programme-none').textContent(), /No sessions match/);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('now and next at a given moment', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, { ...DESKTOP, locale: 'en-GB' });
+  try {
+    await page.goto('/now.html?at=2027-11-30T11:20:00%2B01:00');
+    const ronneby = page.locator('section.now-room[data-room="2"]');
+    await ronneby.waitFor();
+    assert.match(await page.locator('#now-clock').textContent(), /11:20/);
+    assert.match((await ronneby.locator('.now-current .now-title').textContent()), twinsTitle);
+    // 5 moved to the afternoon: it is what comes next in that room.
+    assert.match(await ronneby.locator('.now-next').textContent(), /13:30–14:15.*Hot forming/);
+    const stora = page.locator('section.now-room[data-room="1"]');
+    assert.match(await stora.locator('.now-current').textContent(), /Nothing right now/);
+    assert.match(await stora.locator('.now-next').textContent(), /Lightweight materials/);
+    // The cancelled session is on nowhere.
+    await page.goto('/now.html?at=2027-12-01T10:20:00%2B01:00');
+    await page.locator('section.now-room[data-room="2"]').waitFor();
+    assert.doesNotMatch(await page.locator('#now-rooms').textContent(), /Quality inspection/);
+    await page.screenshot({ path: path.join(outDir, 'releases-now.png') });
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('axe-core finds nothing on the programme, the change list and the now view, in sv and en', async () => {
+  for (const lang of ['sv', 'en']) {
+    const { context, page, problems } = await newPage(browser, d.baseURL, { locale: lang === 'sv' ? 'sv-SE' : 'en-GB' });
+    try {
+      for (const [url, ready] of [[`/?lang=${lang}`, '.release-line'], [`/changes.html?lang=${lang}`, '#release-2'],
+        [`/now.html?lang=${lang}&at=2027-11-30T11:20:00%2B01:00`, '.now-room']]) {
+        await page.goto(url);
+        await page.locator(ready).first().waitFor();
+        assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+        assert.deepEqual(await axeViolations(page), [], `${url}`);
+      }
+      // Open an abstract too: what it shows must pass as well.
+      await page.goto(`/?lang=${lang}`);
+      await page.locator('.session-abstract summary').first().click();
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('at 375 px the programme fits the phone', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, { ...NARROW, locale: 'sv-SE' });
+  try {
+    await page.goto('/');
+    await page.locator('.release-line').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `page is ${width} px wide`);
+    assert.match(await page.locator('#session-14').textContent(), /Inställt/);
+    await page.screenshot({ path: path.join(outDir, 'releases-375.png'), fullPage: false });
+    await page.goto('/changes.html');
+    await page.locator('#release-2').waitFor();
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 375);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
