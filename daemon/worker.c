@@ -377,6 +377,7 @@ worker_free_all(struct server *srv)
 		}
 		store_close(w->store);
 		free(w->programme);
+		schedule_cache_free(w->schedule);
 	}
 	free(srv->workers);
 }
