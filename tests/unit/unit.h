@@ -21,5 +21,6 @@ Suite *suite_fold(void);
 Suite *suite_search(void);
 Suite *suite_filename(void);
 Suite *suite_programme(void);
+Suite *suite_schedule(void);
 
 #endif
