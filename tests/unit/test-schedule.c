@@ -275,6 +275,37 @@ START_TEST(repeated_hour_in_utc)
 }
 END_TEST
 
+/* What the releases add: number, publication, sequence, cancelled. */
+START_TEST(release_keys_read)
+{
+	struct schedule_opts	 opts = { .lang = SCHEDULE_SV };
+	json_t			*doc = document("Flyttad", "",
+	    "2027-10-30T10:00:00+02:00", "2027-10-30T11:00:00+02:00"), *s;
+	char			*out;
+	size_t			 len;
+
+	json_object_set_new(doc, "release", json_pack("{s:i, s:s}", "number",
+	    3, "published_at", "2027-10-01T12:00:00+02:00"));
+	s = json_array_get(json_object_get(json_array_get(json_object_get(doc,
+	    "days"), 0), "sessions"), 0);
+	json_object_set_new(s, "sequence", json_integer(2));
+	json_object_set_new(s, "cancelled", json_true());
+	out = schedule_ical(doc, &opts, NULL, &len);
+	ck_assert_ptr_nonnull(strstr(out, "DTSTAMP:20271001T100000Z\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "SEQUENCE:2\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "STATUS:CANCELLED\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "X-TECHTANK-RELEASE:3\r\n"));
+	free(out);
+	out = schedule_frab(doc, &opts, &len);
+	ck_assert_ptr_nonnull(strstr(out, "<version>3</version>"));
+	free(out);
+	out = schedule_c3voc(doc, &opts, &len);
+	ck_assert_ptr_nonnull(strstr(out, "\"version\": \"3\""));
+	free(out);
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(uids_and_durations)
 {
 	char	d[8];
@@ -307,6 +338,7 @@ suite_schedule(void)
 	tcase_add_test(tc, stockholm_rule_for_calendars);
 	tcase_add_test(tc, hostile_text_makes_whole_files);
 	tcase_add_test(tc, repeated_hour_in_utc);
+	tcase_add_test(tc, release_keys_read);
 	tcase_add_test(tc, uids_and_durations);
 	suite_add_tcase(s, tc);
 	return s;
