@@ -463,3 +463,18 @@ def test_fresh_bytes_for_every_client_after_an_edit(prog):
         counts = [f.result() for f in fetchers]
     assert failures == []
     assert sum(counts) > 50
+
+
+def test_march_change_and_sequence_of_a_moved_session(prog, tmp_path):
+    """01:30 winter time to 03:30 summer time on 2027-03-28 lasts one hour."""
+    s = session(prog, "Vårnatt", "2027-03-28T01:30:00+01:00", "2027-03-28T03:30:00+02:00", room=1)
+    events = {str(e["UID"]): e for e in calendar(get(prog, "/api/v1/programme.ics").content).walk("VEVENT")}
+    e = events[s["uid"] + SUFFIX]
+    assert e["DTSTART"].dt.utcoffset() == datetime.timedelta(hours=1)
+    assert e["DTEND"].dt.utcoffset() == datetime.timedelta(hours=2)
+    assert e["DTEND"].dt - e["DTSTART"].dt == datetime.timedelta(hours=1)
+    assert "DTEND;TZID=Europe/Stockholm:20270328T033000" in get(prog, "/api/v1/programme.ics").text
+    x = get(prog, "/api/v1/schedule.xml")
+    assert xmllint(x.content, tmp_path).returncode == 0
+    ev = ET.fromstring(x.content).find(f"day/room/event[@guid='{s['uid']}']")
+    assert ev.findtext("duration") == "01:00" and ev.findtext("date") == "2027-03-28T01:30:00+01:00"
