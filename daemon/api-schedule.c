@@ -5,8 +5,10 @@
  * make them), each in Swedish or English (?lang=en). Each worker makes a
  * file the first time it is asked for after the programme changed
  * (writer_programme_generation(), as api-event.c keeps the programme's
- * JSON) and keeps it with its ETag and file name, so a request is a copy
- * of bytes: If-None-Match with the ETag gets 304.
+ * JSON) and keeps it with its ETag and file name, so a request only
+ * hands the kept bytes to evhttp by reference (counted: a file replaced
+ * meanwhile lives until its last answer is sent). If-None-Match with the
+ * ETag gets 304.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ struct schedule_file {
 	char			*disposition;	/* the header's value */
 	char			 uid[SCHEDULE_UID_MAX];	/* one session's */
 	enum schedule_lang	 lang;
+	int			 refs;		/* the cache's, answers' */
 	struct schedule_file	*next;
 };
 
@@ -55,14 +58,24 @@ struct schedule_cache {
 	struct schedule_file	*sessions;	/* per session, as asked for */
 };
 
+/* Drop a hold on a file; the last frees it. Only its worker holds it. */
 static void
-file_free(struct schedule_file *f)
+file_unref(struct schedule_file *f)
 {
-	if (f == NULL)
+	if (f == NULL || --f->refs > 0)
 		return;
 	free(f->body);
 	free(f->disposition);
 	free(f);
+}
+
+/* An answer's body was sent or dropped. */
+static void
+body_done(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	file_unref(arg);
 }
 
 static void
@@ -72,12 +85,12 @@ cache_clear(struct schedule_cache *c)
 
 	for (int k = 0; k < FILE_KINDS; k++)
 		for (int l = 0; l < SCHEDULE_LANGS; l++) {
-			file_free(c->files[k][l]);
+			file_unref(c->files[k][l]);
 			c->files[k][l] = NULL;
 		}
 	for (f = c->sessions; f != NULL; f = next) {
 		next = f->next;
-		file_free(f);
+		file_unref(f);
 	}
 	c->sessions = NULL;
 	json_decref(c->doc);
@@ -177,6 +190,7 @@ file_make(struct worker *w, enum schedule_kind kind, const char *uid,
 	f->disposition = http_disposition_value(kinds[kind].disposition,
 	    file_name(doc, kind, uid, lang), kinds[kind].ext);
 	f->lang = lang;
+	f->refs = 1;
 	if (uid != NULL)
 		snprintf(f->uid, sizeof f->uid, "%s", uid);
 	return f;
@@ -267,7 +281,11 @@ file_reply(struct http_req *hr, enum schedule_kind kind, const char *uid)
 	}
 	http_header(hr, "Content-Disposition", f->disposition);
 	buf = evbuffer_new();
-	evbuffer_add(buf, f->body, f->len);
+	f->refs++;
+	if (evbuffer_add_reference(buf, f->body, f->len, body_done, f) != 0) {
+		f->refs--;
+		evbuffer_add(buf, f->body, f->len);
+	}
 	http_reply_data(hr, 200, kinds[kind].type, buf);
 }
 

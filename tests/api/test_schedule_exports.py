@@ -478,3 +478,54 @@ def test_march_change_and_sequence_of_a_moved_session(prog, tmp_path):
     assert xmllint(x.content, tmp_path).returncode == 0
     ev = ET.fromstring(x.content).find(f"day/room/event[@guid='{s['uid']}']")
     assert ev.findtext("duration") == "01:00" and ev.findtext("date") == "2027-03-28T01:30:00+01:00"
+
+
+def read_responses(sock, n):
+    """n pipelined HTTP/1.1 answers with Content-Length: (status, headers, body)."""
+    buf, out = b"", []
+    sock.settimeout(20)
+    while len(out) < n:
+        while b"\r\n\r\n" not in buf:
+            chunk = sock.recv(65536)
+            assert chunk, f"closed after {len(out)} answers"
+            buf += chunk
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        length = int(headers["content-length"])
+        while len(buf) < length:
+            chunk = sock.recv(65536)
+            assert chunk, "closed inside a body"
+            buf += chunk
+        out.append((int(lines[0].split()[1]), headers, buf[:length]))
+        buf = buf[length:]
+    return out
+
+
+def test_slow_reader_keeps_whole_answers_across_a_change(prog):
+    """A client that has asked for many copies and reads none while the
+    programme changes and every worker makes its files again still gets
+    each copy whole: its bytes hash to the ETag sent with them."""
+    import hashlib
+    import socket
+    n = 300
+    sock = socket.create_connection(("127.0.0.1", int(prog.url.rsplit(":", 1)[1])))
+    try:
+        req = b"GET /api/v1/programme.ics HTTP/1.1\r\nHost: x\r\n\r\n"
+        sock.sendall(req * n)
+        s = prog.s["long"]
+        r = prog.olle.patch(url(prog, f"/sessions/{s['id']}"),
+                            json={"title": "Ändrad", "version": s["version"]}, timeout=10)
+        assert r.status_code == 200, r.text
+        for _ in range(20):
+            assert "Ändrad" in get(prog, "/api/v1/programme.ics", headers={"Connection": "close"}).text
+        answers = read_responses(sock, n)
+    finally:
+        sock.close()
+    etags = set()
+    for status, headers, body in answers:
+        assert status == 200
+        assert headers["etag"] == '"%s"' % hashlib.blake2b(body, digest_size=16).hexdigest()
+        assert body.endswith(b"END:VCALENDAR\r\n")
+        etags.add(headers["etag"])
+    assert len(etags) <= 2
