@@ -115,21 +115,6 @@ text(struct ical *ic, const char *name, const char *value)
 	line_end(ic);
 }
 
-static void
-utc(int64_t t, char out[20])
-{
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-	char		buf[80];
-
-	if (gmtime_r(&tt, &tm) == NULL)
-		memset(&tm, 0, sizeof tm);
-	snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ",
-	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-	snprintf(out, 20, "%.19s", buf);
-}
-
 /* +0100, or +053045 with seconds. */
 static void
 offset(struct sbuf *b, long off)
@@ -221,23 +206,43 @@ repeated(const struct ical *ic, int64_t t)
 	return o == other;
 }
 
-/* DTSTART or DTEND: the wall time in the zone, or UTC. */
+/* YYYYMMDDTHHMMSS of UTC seconds, with Z when utc. */
+static void
+stamp(int64_t t, int utc_form, char out[20])
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		buf[80];
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d%s",
+	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, utc_form ? "Z" : "");
+	snprintf(out, 20, "%.19s", buf);
+}
+
+/*
+ * DTSTART or DTEND: the wall time in the zone, or UTC. A time the
+ * document does not write as ISO 8601 is 1970 in UTC.
+ */
 static void
 when(struct ical *ic, const char *name, const json_t *s, const char *key)
 {
-	const char	*iso = schedule_str(s, key);
-	int64_t		 t;
-	char		 z[20];
+	int64_t	 t;
+	long	 off;
+	int	 dst, bad;
+	char	 z[20];
 
-	if (schedule_time(s, key, &t) != 0)
+	if ((bad = schedule_time(s, key, &t) != 0))
 		t = 0;
-	if (ic->tz == NULL || strlen(iso) < 19 || repeated(ic, t)) {
-		utc(t, z);
+	if (bad || ic->tz == NULL || repeated(ic, t)) {
+		stamp(t, 1, z);
 		sbuf_printf(&ic->line, "%s:%s", name, z);
 	} else {
-		sbuf_printf(&ic->line, "%s;TZID=%s:%.4s%.2s%.2sT%.2s%.2s%.2s",
-		    name, ic->zone, iso, iso + 5, iso + 8, iso + 11, iso + 14,
-		    iso + 17);
+		tzfile_local(ic->tz, t, &off, &dst);
+		stamp(t + off, 0, z);
+		sbuf_printf(&ic->line, "%s;TZID=%s:%s", name, ic->zone, z);
 	}
 	line_end(ic);
 }
@@ -314,7 +319,7 @@ schedule_ical(const json_t *doc, const struct schedule_opts *opts,
 	if (ic.tz != NULL && (ic.rule_rc = tzfile_rule(ic.tz, &ic.rule)) < 0)
 		ic.tz = NULL;
 	schedule_release(doc, &number, &published);
-	utc(published, ic.stamp);
+	stamp(published, 1, ic.stamp);
 	name = opts->lang == SCHEDULE_EN &&
 	    *schedule_str(ev, "name_en") != '\0' ? schedule_str(ev, "name_en") :
 	    schedule_str(ev, "name");
