@@ -306,6 +306,41 @@ START_TEST(release_keys_read)
 }
 END_TEST
 
+/* Times in another form, or none at all, still make whole files. */
+START_TEST(odd_times_still_files)
+{
+	struct schedule_opts	 opts = { .lang = SCHEDULE_EN };
+	json_t			*doc = document("Udda", "",
+	    "2027-10-30T08:00Z", "yesterday");
+	char			*out;
+	size_t			 len;
+
+	out = schedule_ical(doc, &opts, NULL, &len);
+	check_lines(out, len);
+	ck_assert_ptr_nonnull(strstr(out,
+	    "DTSTART;TZID=Europe/Stockholm:20271030T100000\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "DTEND:19700101T000000Z\r\n"));
+	free(out);
+	out = schedule_frab(doc, &opts, &len);
+	ck_assert_ptr_nonnull(strstr(out, "<duration>00:00</duration>"));
+	free(out);
+	out = schedule_c3voc(doc, &opts, &len);
+	json_decref(doc);
+	ck_assert_ptr_nonnull(doc = json_loads(out, 0, NULL));
+	json_decref(doc);
+	free(out);
+	/* No event, no days, nothing of the kind expected. */
+	doc = json_pack("{s:s, s:i, s:[i]}", "event", "x", "rooms", 3, "days",
+	    4);
+	out = schedule_ical(doc, &opts, NULL, &len);
+	check_lines(out, len);
+	free(out);
+	free(schedule_frab(doc, &opts, &len));
+	free(schedule_c3voc(doc, &opts, &len));
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(uids_and_durations)
 {
 	char	d[8];
@@ -339,6 +374,7 @@ suite_schedule(void)
 	tcase_add_test(tc, hostile_text_makes_whole_files);
 	tcase_add_test(tc, repeated_hour_in_utc);
 	tcase_add_test(tc, release_keys_read);
+	tcase_add_test(tc, odd_times_still_files);
 	tcase_add_test(tc, uids_and_durations);
 	suite_add_tcase(s, tc);
 	return s;
