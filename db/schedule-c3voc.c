@@ -35,16 +35,11 @@ event(const json_t *s, const char *acronym, const struct schedule_opts *opts)
 	const char	*title = schedule_text(s, "title", opts->lang);
 	const char	*starts = schedule_str(s, "starts_at");
 	const char	*kind = schedule_str(s, "kind");
-	int64_t		 a, z, id = schedule_int(s, "id", 0);
+	int64_t		 id = schedule_int(s, "id", 0);
 	char		 dur[8], start[6], *slug, *url;
 	json_t		*e;
 
-	if (schedule_time(s, "starts_at", &a) != 0 ||
-	    schedule_time(s, "ends_at", &z) != 0)
-		a = z = 0;
-	schedule_duration(z - a, dur);
-	snprintf(start, sizeof start, "%.5s", strlen(starts) >= 16 ?
-	    starts + 11 : "00:00");
+	schedule_duration(schedule_span(s, start), dur);
 	slug = schedule_slug(acronym, id, title);
 	xasprintf(&url, "%s/#session-%s", opts->base_url != NULL ?
 	    opts->base_url : "", schedule_str(s, "uid"));

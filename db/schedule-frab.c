@@ -91,15 +91,10 @@ event(struct sbuf *b, const char *acronym, const json_t *s,
 	const char	*title = schedule_text(s, "title", opts->lang);
 	const char	*starts = schedule_str(s, "starts_at");
 	const char	*kind = schedule_str(s, "kind");
-	int64_t		 a, z, id = schedule_int(s, "id", 0);
+	int64_t		 id = schedule_int(s, "id", 0);
 	char		 dur[8], start[6], *slug;
 
-	if (schedule_time(s, "starts_at", &a) != 0 ||
-	    schedule_time(s, "ends_at", &z) != 0)
-		a = z = 0;
-	schedule_duration(z - a, dur);
-	snprintf(start, sizeof start, "%.5s", strlen(starts) >= 16 ?
-	    starts + 11 : "00:00");
+	schedule_duration(schedule_span(s, start), dur);
 	sbuf_printf(b, "      <event guid=\"");
 	xml_text(b, schedule_str(s, "uid"));
 	sbuf_printf(b, "\" id=\"%lld\">\n", (long long)id);

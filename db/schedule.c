@@ -246,6 +246,25 @@ schedule_speakers(struct sbuf *b, const json_t *session)
 	}
 }
 
+/*
+ * A session's length in seconds and its start as HH:MM on the clock its
+ * starts_at is written in; 0 and 00:00 for times that are not ISO 8601.
+ */
+int64_t
+schedule_span(const json_t *s, char start[6])
+{
+	int64_t	a, z;
+
+	if (schedule_time(s, "starts_at", &a) != 0 ||
+	    schedule_time(s, "ends_at", &z) != 0) {
+		snprintf(start, 6, "00:00");
+		return 0;
+	}
+	/* timefmt_parse_iso() took digits there: HH:MM. */
+	snprintf(start, 6, "%.5s", schedule_str(s, "starts_at") + 11);
+	return z - a;
+}
+
 /* HH:MM, from 00:00 to 23:59 as the schedule formats allow. */
 void
 schedule_duration(int64_t secs, char out[8])

@@ -46,6 +46,7 @@ void schedule_guid(const char *kind, int64_t event, int64_t id,
 	    char out[37]);
 int schedule_uid_valid(const char *);
 void schedule_speakers(struct sbuf *, const json_t *session);
+int64_t schedule_span(const json_t *session, char start[6]);
 void schedule_duration(int64_t secs, char out[8]);
 int schedule_day_range(const json_t *day, const char **first,
 	    const char **last);
