@@ -268,11 +268,11 @@ http_reply_store_error(struct http_req *hr, struct store_error *err)
  * Content-Disposition naming a download after name (a person's, say):
  * filename= in ASCII for every client, filename*= (RFC 8187) with the real
  * letters, percent-encoded, so nothing in a name reaches the header as it
- * is. ext: "pdf".
+ * is. ext: "pdf". The header's value, the caller's to free.
  */
-void
-http_disposition(struct http_req *hr, const char *disposition,
-    const char *name, const char *ext)
+char *
+http_disposition_value(const char *disposition, const char *name,
+    const char *ext)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	char			*ascii = filename_stem(name, 1);
@@ -298,11 +298,21 @@ http_disposition(struct http_req *hr, const char *disposition,
 	value = xmalloc(len + 1);
 	evbuffer_remove(b, value, len);
 	value[len] = '\0';
-	http_header(hr, "Content-Disposition", value);
-	free(value);
 	evbuffer_free(b);
 	free(ascii);
 	free(utf8);
+	return value;
+}
+
+/* The same as a header of the answer. */
+void
+http_disposition(struct http_req *hr, const char *disposition,
+    const char *name, const char *ext)
+{
+	char	*value = http_disposition_value(disposition, name, ext);
+
+	http_header(hr, "Content-Disposition", value);
+	free(value);
 }
 
 /*

@@ -197,6 +197,7 @@ struct worker {
 	size_t			 programme_len;
 	uint64_t		 programme_generation;
 	struct release_cache	*release;	/* the release it was made of */
+	struct schedule_cache	*schedule;	/* api-schedule.c's files */
 };
 
 struct server {
@@ -243,6 +244,8 @@ int64_t http_query_int(struct http_req *, const char *, int64_t def,
 	    int64_t max);
 void http_disposition(struct http_req *, const char *disposition,
 	    const char *name, const char *ext);
+char *http_disposition_value(const char *disposition, const char *name,
+	    const char *ext);
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 void http_client_address(struct http_req *, char *, size_t);
@@ -373,10 +376,14 @@ struct route {
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
 	X(admin_print) X(api_manage) X(admin_changes) \
 	X(admin_attendee_ops) X(admin_imports) \
-	X(admin_programme) X(admin_releases) X(api_changes)
+	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
+
+/* api-schedule.c */
+struct schedule_cache;
+void schedule_cache_free(struct schedule_cache *);
 
 /* api-registrations.c */
 json_t *registration_manage_url(json_t *, const char *public_url);

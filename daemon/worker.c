@@ -379,6 +379,7 @@ worker_free_all(struct server *srv)
 		store_close(w->store);
 		free(w->programme);
 		store_release_cache_free(w->release);
+		schedule_cache_free(w->schedule);
 	}
 	free(srv->workers);
 }

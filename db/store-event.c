@@ -274,7 +274,8 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 {
 	static const char	 sql[] =
 	    "SELECT s.id, s.kind, s.title, s.abstract, s.starts_at, s.ends_at,"
-	    " s.seats, r.id, r.name, s.signup, s.taken FROM sessions s"
+	    " s.seats, r.id, r.name, s.signup, s.taken, s.uid, s.title_en,"
+	    " s.abstract_en, s.language FROM sessions s"
 	    " LEFT JOIN rooms r ON r.id = s.room_id"
 	    " WHERE s.event_id = ?1 ORDER BY s.starts_at, r.sort, s.id";
 	sqlite3_stmt		*s;
@@ -305,6 +306,14 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 		    "date", date);
 		json_object_set_new(item, "signup",
 		    json_boolean(sqlite3_column_int(s, 9)));
+		/* What calendars and schedule files name and word it by. */
+		json_object_set_new(item, "uid", json_string(COL_TEXT(s, 11)));
+		json_object_set_new(item, "title_en",
+		    json_string(COL_TEXT(s, 12)));
+		json_object_set_new(item, "abstract_en",
+		    json_string(COL_TEXT(s, 13)));
+		json_object_set_new(item, "language",
+		    json_string(COL_TEXT(s, 14)));
 		json_object_set_new(item, "remaining",
 		    sqlite3_column_type(s, 6) == SQLITE_NULL ? json_null() :
 		    json_integer(sqlite3_column_int64(s, 6) -
@@ -342,26 +351,53 @@ fail:
 	return NULL;
 }
 
+/* The event's English name and its days, for the schedule files. */
+static void
+event_times_json(json_t *ev, sqlite3_stmt *s, const char *zone)
+{
+	char	iso[32];
+
+	json_object_set_new(ev, "name_en", json_string(COL_TEXT(s, 3)));
+	timefmt_iso((time_t)sqlite3_column_int64(s, 4), zone, iso);
+	json_object_set_new(ev, "starts_at", json_string(iso));
+	timefmt_iso((time_t)sqlite3_column_int64(s, 5), zone, iso);
+	json_object_set_new(ev, "ends_at", json_string(iso));
+}
+
+/*
+ * The event as the programme document has it: id, names, zone and days;
+ * NULL: no such event, or an error.
+ */
+json_t *
+store_programme_event_json(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, timezone, name_en, starts_at, ends_at"
+	    " FROM events WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*ev = NULL;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step(st, s) == STORE_ROW) {
+		ev = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)event_id,
+		    "name", COL_TEXT(s, 1), "timezone", COL_TEXT(s, 2));
+		event_times_json(ev, s, COL_TEXT(s, 2));
+	}
+	sqlite3_reset(s);
+	return ev;
+}
+
 /* The programme of an event; NULL: no such event, or an error. */
 json_t *
 store_programme_json(struct store *st, int64_t event_id)
 {
-	static const char	 sql[] =
-	    "SELECT id, name, timezone FROM events WHERE id = ?1";
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*p = NULL, *rooms, *speakers, *days;
-	char			*zone;
+	json_t	*p, *rooms, *speakers, *days;
+	char	*zone;
 
-	sqlite3_bind_int64(s, 1, event_id);
-	if (store_step(st, s) != STORE_ROW) {
-		sqlite3_reset(s);
+	if ((p = store_programme_event_json(st, event_id)) == NULL)
 		return NULL;
-	}
-	zone = xstrdup(COL_TEXT(s, 2));
-	p = json_pack("{s:{s:I, s:s, s:s}}", "event",
-	    "id", (json_int_t)event_id, "name", COL_TEXT(s, 1),
-	    "timezone", zone);
-	sqlite3_reset(s);
+	zone = xstrdup(json_string_value(json_object_get(p, "timezone")));
+	p = json_pack("{s:o}", "event", p);
 	rooms = rooms_json(st, event_id);
 	speakers = speakers_json(st, event_id);
 	days = days_json(st, event_id, zone);

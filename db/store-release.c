@@ -745,19 +745,12 @@ store_release_get(struct store *st, int64_t event_id, int64_t number,
 static json_t *
 unpublished_json(struct store *st, int64_t event_id)
 {
-	static const char	 sql[] = "SELECT name, timezone FROM events"
-	    " WHERE id = ?1";
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*p = NULL;
+	json_t	*ev = store_programme_event_json(st, event_id);
 
-	sqlite3_bind_int64(s, 1, event_id);
-	if (store_step(st, s) == STORE_ROW)
-		p = json_pack("{s:{s:I, s:s, s:s}, s:n, s:[], s:[], s:[]}",
-		    "event", "id", (json_int_t)event_id, "name", COL_TEXT(s, 0),
-		    "timezone", COL_TEXT(s, 1), "release", "rooms", "speakers",
-		    "days");
-	sqlite3_reset(s);
-	return p;
+	if (ev == NULL)
+		return NULL;
+	return json_pack("{s:o, s:n, s:[], s:[], s:[]}", "event", ev,
+	    "release", "rooms", "speakers", "days");
 }
 
 /*
@@ -924,6 +917,25 @@ store_release_document(struct store *st, int64_t event_id)
 	if (cache_fill(st, event_id, &c, &same) != 0)
 		return NULL;
 	return c.doc != NULL ? c.doc : unpublished_json(st, event_id);
+}
+
+/*
+ * The same through a cache of the caller's own, for what is made from it
+ * once per release (a worker's schedule files): *same says it is the
+ * document the cache gave last time, so that what was made from it
+ * stands. Borrowed from the cache, valid until its next use; NULL: no
+ * such event, or the database failed.
+ */
+const json_t *
+store_release_document_cached(struct store *st, int64_t event_id,
+    struct release_cache *c, int *same)
+{
+	if (cache_fill(st, event_id, c, same) != 0)
+		return NULL;
+	/* Number 0 with a document: the unpublished one, kept as a release. */
+	if (c->doc == NULL)
+		c->doc = unpublished_json(st, event_id);
+	return c->doc;
 }
 
 /*

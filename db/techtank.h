@@ -93,6 +93,21 @@ struct tzfile *tzfile_parse(const unsigned char *, size_t);
 void tzfile_free(struct tzfile *);
 void tzfile_local(const struct tzfile *, int64_t t, long *utoff,
 	    int *isdst);
+#define TZFILE_NAME_MAX	16	/* of an abbreviation, "CEST" */
+/* A yearly change of offset: wday (0 Sunday) of week (-1 the last). */
+struct tzfile_change {
+	int	 month, week, wday;
+	int	 mday;			/* its day in 1970 */
+	int32_t	 secs;			/* local time of day, before it */
+	long	 from, to;		/* seconds east of UTC */
+	char	 name[TZFILE_NAME_MAX];	/* of the time after it */
+};
+struct tzfile_rule {
+	long			 std_off;
+	char			 std_name[TZFILE_NAME_MAX];
+	struct tzfile_change	 to_dst, to_std;
+};
+int tzfile_rule(const struct tzfile *, struct tzfile_rule *);
 
 /* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
 int timefmt_iso(time_t, const char *zone, char out[32]);
@@ -219,6 +234,7 @@ int store_set_current_event(struct store *, int64_t event_id);
 json_t *store_event_json(struct store *, int64_t event_id);
 json_t *store_invitation_json(struct store *, const char *code, int *found);
 json_t *store_programme_json(struct store *, int64_t event_id);
+json_t *store_programme_event_json(struct store *, int64_t event_id);
 
 /* store-error.c: what a failed store operation hands up */
 struct store_error {

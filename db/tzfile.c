@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@ struct tz_date {
 struct tz_rule {
 	int32_t		 std_off, dst_off;	/* seconds east of UTC */
 	int		 has_dst;
+	char		 std_name[TZFILE_NAME_MAX], dst_name[TZFILE_NAME_MAX];
 	struct tz_date	 start, end;	/* start in standard, end in DST time */
 };
 
@@ -172,9 +174,24 @@ parse_hms(const char *p, int max, int32_t *out)
 	return p;
 }
 
-/* A zone abbreviation: three or more letters, or <...> (<+0530>). */
+/* Keep an abbreviation (shortened to fit) for calendars' TZNAME. */
+static void
+abbr_copy(char out[TZFILE_NAME_MAX], const char *start, const char *end)
+{
+	size_t	len = (size_t)(end - start);
+
+	if (len >= TZFILE_NAME_MAX)
+		len = TZFILE_NAME_MAX - 1;
+	memcpy(out, start, len);
+	out[len] = '\0';
+}
+
+/*
+ * A zone abbreviation: three or more letters, or <...> (<+0530>), kept in
+ * name.
+ */
 static const char *
-parse_abbr(const char *p)
+parse_abbr(const char *p, char name[TZFILE_NAME_MAX])
 {
 	const char	*start;
 
@@ -184,12 +201,18 @@ parse_abbr(const char *p)
 			    (*p >= 'a' && *p <= 'z') ||
 			    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-'))
 				return NULL;
-		return p - start >= 3 ? p + 1 : NULL;
+		if (p - start < 3)
+			return NULL;
+		abbr_copy(name, start, p);
+		return p + 1;
 	}
 	for (start = p; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z');
 	    p++)
 		;
-	return p - start >= 3 ? p : NULL;
+	if (p - start < 3)
+		return NULL;
+	abbr_copy(name, start, p);
+	return p;
 }
 
 static const char *
@@ -242,14 +265,14 @@ parse_rule(const char *s, struct tz_rule *r)
 	int32_t		 off;
 
 	memset(r, 0, sizeof *r);
-	if ((p = parse_abbr(s)) == NULL || (p = parse_hms(p, 24, &off)) ==
-	    NULL)
+	if ((p = parse_abbr(s, r->std_name)) == NULL ||
+	    (p = parse_hms(p, 24, &off)) == NULL)
 		return -1;
 	/* POSIX counts hours west of Greenwich. */
 	r->std_off = -off;
 	if (*p == '\0')
 		return 0;
-	if ((p = parse_abbr(p)) == NULL)
+	if ((p = parse_abbr(p, r->dst_name)) == NULL)
 		return -1;
 	r->has_dst = 1;
 	r->dst_off = r->std_off + 3600;
@@ -420,6 +443,64 @@ block_read(struct tzfile *tz, const unsigned char *p, size_t len,
 		    t[5] >= c->charcnt)
 			return -1;
 	}
+	return 0;
+}
+
+/* A rule date of the form Mm.w.d as a calendar's yearly rule, or -1. */
+static int
+rule_change(const struct tz_date *d, int32_t from, int32_t to,
+    const char *name, struct tzfile_change *c)
+{
+	int64_t	t;
+
+	if (d->kind != 'M' || d->secs < 0 || d->secs >= 86400)
+		return -1;
+	c->month = d->m;
+	c->week = d->w == 5 ? -1 : d->w;
+	c->wday = d->d;
+	/* Its first day in 1970, as a calendar's DTSTART. */
+	t = rule_time(1970, d, 0);
+	c->mday = (int)(floor_div(t, 86400) - days_from_civil(1970, d->m, 1)) +
+	    1;
+	c->secs = d->secs;
+	c->from = from;
+	c->to = to;
+	snprintf(c->name, sizeof c->name, "%s", name);
+	return 0;
+}
+
+/*
+ * The yearly rule the zone follows now, as calendars (RFC 5545 VTIMEZONE)
+ * describe it: the change to summer time and back, each on a weekday of
+ * a week of its month, at a local time. 0 with *r filled, 1 when the zone
+ * keeps one offset (r->std only), -1 when its rule is of a kind calendars
+ * cannot repeat (Jn or n days, a change outside its day).
+ */
+int
+tzfile_rule(const struct tzfile *tz, struct tzfile_rule *r)
+{
+	const struct tz_rule	*tr = &tz->rule;
+	long			 off;
+	int			 isdst;
+
+	memset(r, 0, sizeof *r);
+	if (!tz->has_rule || !tr->has_dst) {
+		if (tz->has_rule) {
+			r->std_off = tr->std_off;
+			snprintf(r->std_name, sizeof r->std_name, "%s",
+			    tr->std_name);
+		} else {
+			tzfile_local(tz, INT64_MAX / 4, &off, &isdst);
+			r->std_off = off;
+		}
+		return 1;
+	}
+	r->std_off = tr->std_off;
+	snprintf(r->std_name, sizeof r->std_name, "%s", tr->std_name);
+	if (rule_change(&tr->start, tr->std_off, tr->dst_off, tr->dst_name,
+	    &r->to_dst) != 0 || rule_change(&tr->end, tr->dst_off, tr->std_off,
+	    tr->std_name, &r->to_std) != 0)
+		return -1;
 	return 0;
 }
 

@@ -10,6 +10,10 @@
 #      (target at 64: >= 10,000/s with p99 <= 20 ms);
 #   c. the programme's p99 while a 64-connection registration rush runs
 #      (target: <= 10 ms);
+#   d. the schedule files (programme.ics, schedule.xml, schedule.json) and
+#      the programme at 16 connections while a 64-connection registration
+#      rush runs, each against nginx serving the same bytes during the same
+#      rush (targets: >= 80 % of nginx, p99 <= 10 ms);
 # and afterwards checks that every registration answered 2xx is in the
 # database. A MISS is reported, not fatal: the exit status is non-zero only
 # when a server failed to start or stop, or wrk failed. BENCH_STRICT=1 also
@@ -196,6 +200,13 @@ PROG_BYTES=$(wc -c <"$TMP/www/programme.json")
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/www/programme.json" ||
 	die "GET /api/v1/programme did not answer JSON"
 echo "   programme body: $PROG_BYTES bytes (copied for nginx)"
+# The schedule files as nginx will serve them (part d).
+EXPORTS="programme.ics schedule.xml schedule.json"
+for f in $EXPORTS; do
+	curl -fsS --max-time 5 -o "$TMP/www/$f" "$TBASE/api/v1/$f" ||
+		die "GET /api/v1/$f failed"
+	echo "   $f: $(wc -c <"$TMP/www/$f") bytes (copied for nginx)"
+done
 stop_techtankd
 
 echo "   lifting the demo's capacity, quotas and sale window in $DB"
@@ -231,6 +242,10 @@ NPID=$!
 wait_http "$NBASE/healthz" "$NPID" nginx
 NG_BYTES=$(curl -fsS --max-time 5 "$NBASE/api/v1/programme" | wc -c)
 [ "$NG_BYTES" = "$PROG_BYTES" ] || die "nginx serves $NG_BYTES bytes, techtankd $PROG_BYTES"
+for f in $EXPORTS; do
+	cmp -s <(curl -fsS --max-time 5 "$NBASE/api/v1/$f") <(curl -fsS --max-time 5 "$TBASE/api/v1/$f") ||
+		die "nginx and techtankd serve different bytes for /api/v1/$f"
+done
 
 # -- a. programme vs nginx ---------------------------------------------------
 echo
@@ -295,6 +310,33 @@ count_ok "$TMP/c-rush" 64
 summarise "programme during rush" "$TMP/c-prog"
 summarise "rush registrations   " "$TMP/c-rush"
 
+# -- d. schedule files and the programme during a rush, beside nginx -------
+# One rush per file: nginx is measured first, then techtankd, for
+# EXPORT_SECS each, both while the rush posts registrations to techtankd.
+EXPORT_SECS=${BENCH_EXPORT_SECS:-4}
+echo
+echo "== d. schedule files and the programme (16 connections, ${EXPORT_SECS} s each) during a 64-connection registration rush, against nginx in the same rush"
+D_PATHS="programme.ics schedule.xml schedule.json programme"
+for f in $D_PATHS; do
+	settle
+	wrk -t1 -c64 -d$((2 * EXPORT_SECS + 3))s --latency -s "$HERE/register.lua" "$TBASE" -- "$RUNID-d-$f" \
+		>"$TMP/d-rush-$f" 2>"$TMP/d-rush-$f.err" &
+	RUSHPID=$!
+	sleep 1
+	run_wrk "nginx $f during the rush" "$TMP/d-ng-$f" -t1 -c16 -d${EXPORT_SECS}s --latency \
+		-s "$HERE/get.lua" "$NBASE/api/v1/$f"
+	run_wrk "techtankd $f during the rush" "$TMP/d-tt-$f" -t1 -c16 -d${EXPORT_SECS}s --latency \
+		-s "$HERE/get.lua" "$TBASE/api/v1/$f"
+	RUSHRC=0
+	wait "$RUSHPID" || RUSHRC=$?
+	RUSHPID=
+	check_wrk "$TMP/d-rush-$f" $RUSHRC "registration rush ($f)"
+	count_ok "$TMP/d-rush-$f" 64
+	summarise "nginx     $f" "$TMP/d-ng-$f"
+	summarise "techtankd $f" "$TMP/d-tt-$f"
+	summarise "rush      " "$TMP/d-rush-$f"
+done
+
 # -- durability --------------------------------------------------------------
 echo
 echo "== durability: SIGTERM techtankd, then count the bench attendees with sqlite3"
@@ -334,6 +376,15 @@ V_A=$(verdict ge "$RATIO" 80)
 V_B=$(verdict eval 'ge "$(field "$TMP/b-64" rps)" 10000 && le "$(field "$TMP/b-64" p99_ms)" 20 && ok_run "$TMP/b-64"')
 V_C=$(verdict eval 'le "$(field "$TMP/c-prog" p99_ms)" 10 && ok_run "$TMP/c-prog"')
 for v in "$V_A" "$V_B" "$V_C"; do [ "$v" = PASS ] || MISSES=$((MISSES + 1)); done
+V_D=
+for f in $D_PATHS; do
+	r=$(awk -v a="$(field "$TMP/d-tt-$f" rps)" -v b="$(field "$TMP/d-ng-$f" rps)" \
+		'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')
+	v1=$(verdict ge "$r" 80)
+	v2=$(verdict eval 'le "$(field "$TMP/d-tt-$f" p99_ms)" 10 && ok_run "$TMP/d-tt-$f"')
+	for v in "$v1" "$v2"; do [ "$v" = PASS ] || MISSES=$((MISSES + 1)); done
+	V_D="$V_D $f:$r:$v1:$v2"
+done
 [ "$DURABLE" != FAIL ] || MISSES=$((MISSES + 1))
 
 errs() {
@@ -359,6 +410,13 @@ row "registrations/s, 64 conn" "$(field "$TMP/b-64" rps)/s$(errs "$TMP/b-64")" "
 row "  p50 / p99" "$(field "$TMP/b-64" p50_ms) / $(field "$TMP/b-64" p99_ms) ms" "p99 <= 20 ms" "$V_B"
 row "programme p99 during rush, 16 conn" "$(field "$TMP/c-prog" p99_ms) ms$(errs "$TMP/c-prog")" "<= 10 ms" "$V_C"
 row "  (rush: registrations/s, 64 conn)" "$(field "$TMP/c-rush" rps)/s$(errs "$TMP/c-rush")" "" ""
+for item in $V_D; do
+	IFS=: read -r f r v1 v2 <<<"$item"
+	row "$f during rush, 16 conn" "$(field "$TMP/d-tt-$f" rps) req/s$(errs "$TMP/d-tt-$f")" "" ""
+	row "  nginx, same rush" "$(field "$TMP/d-ng-$f" rps) req/s" "(reference)" ""
+	row "  $f / nginx" "$r %" ">= 80 %" "$v1"
+	row "  p99 (nginx $(field "$TMP/d-ng-$f" p99_ms) ms)" "$(field "$TMP/d-tt-$f" p99_ms) ms" "<= 10 ms" "$v2"
+done
 row "durable: 2xx vs rows after SIGTERM" "$OK_TOTAL vs $DB_ATTENDEES" "rows >= 2xx" "$DURABLE"
 echo
 if [ $MISSES = 0 ]; then

@@ -22,5 +22,6 @@ Suite *suite_search(void);
 Suite *suite_filename(void);
 Suite *suite_programme(void);
 Suite *suite_release(void);
+Suite *suite_schedule(void);
 
 #endif
