@@ -252,3 +252,45 @@ def test_a_hostile_name_on_a_tag_is_text(admin, tmp_path):
     out = str(tmp_path / "tag.pdf")
     run_badges("tags", "--db", admin.db, "--attendee", str(aid), "-o", out)
     assert "<b>Zoë</b> & Ødegård" in pdf_text(out)
+
+
+def test_speakers_are_fed_whether_or_not_they_take_seats(admin):
+    import csv
+    import io
+    speaker_count = lambda: admin.sql("SELECT count(*) FROM speaker_passes")[0][0]  # noqa: E731
+    on_programme(admin, speaker(admin, "Jonas Lindqvist"))
+    r = admin.olle.get(url(admin, f"/events/{EVENT}/exports/catering.csv"), timeout=30)
+    assert r.status_code == 200, r.text
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    lunch = [row for row in rows if row[0] == "Lunch" and row[2] == "Ingen specialkost"]
+    assert lunch and all(row[3] == str(speaker_count()) for row in lunch), rows
+
+
+def test_a_type_made_a_speaker_type_leaves_the_capacity(admin):
+    reg = admin.register().json()
+    assert admin.olle.get(url(admin, f"/events/{EVENT}"), timeout=10).json()["confirmed"] == 1
+    t = admin.olle.get(url(admin, "/ticket-types/1"), timeout=10).json()
+    r = admin.olle.patch(url(admin, "/ticket-types/1"),
+                         json={"role": "speaker", "version": t["version"]}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert admin.olle.get(url(admin, f"/events/{EVENT}"), timeout=10).json()["confirmed"] == 0
+    r = admin.olle.patch(url(admin, "/ticket-types/1"),
+                         json={"role": "attendee", "version": r.json()["version"]}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert admin.olle.get(url(admin, f"/events/{EVENT}"), timeout=10).json()["confirmed"] == 1
+    assert reg["attendees"][0]["status"] == "confirmed"
+
+
+def test_a_speaker_deleted_leaves_the_pass_to_the_organiser(admin):
+    sp = speaker(admin, "Sofia Nyström")
+    s = on_programme(admin, sp)
+    aid = passes_of(admin, sp["id"])[0][0]
+    r = admin.olle.patch(url(admin, f"/sessions/{s['id']}"),
+                         json={"speakers": [], "version": s["version"]}, timeout=10)
+    assert r.status_code == 200, r.text
+    r = admin.olle.delete(url(admin, f"/speakers/{sp['id']}?version={sp['version']}"),
+                          timeout=10)
+    assert r.status_code in (200, 204), r.text
+    assert admin.sql("SELECT status FROM attendees WHERE id = ?", aid) == [("confirmed",)]
+    assert admin.sql("SELECT count(*) FROM speaker_passes WHERE speaker_id = ?", sp["id"]) == \
+        [(0,)]
