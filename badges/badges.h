@@ -95,6 +95,12 @@ int badge_tags_pdf(const struct badge_layout *, const struct badge_event *,
 /* dates.c */
 void badge_event_dates(const struct badge_event *, char *, size_t);
 void badge_day_title(const char *iso_date, char *, size_t);
+/* The same in a language: "sv", else English. */
+void badge_event_dates_in(const struct badge_event *, const char *lang,
+	    char *, size_t);
+void badge_day_title_in(const char *iso_date, const char *lang, char *,
+	    size_t);
+void badge_date_in(const char *iso_date, const char *lang, char *, size_t);
 
 /* pass.c */
 enum badge_format { BADGE_PDF, BADGE_PNG };
@@ -104,10 +110,12 @@ int badge_pass_file(const struct badge_event *, const struct badge_person *,
 	    enum badge_format, const char *path, char **cause);
 
 /* programme.c */
+/* A programme in "sv" or "en": the document (store_programme_json) or NULL. */
 int badge_programme_pdf(struct store *, const struct badge_event *,
-	    const char *path, char **cause);
+	    json_t *programme, const char *lang, const char *path,
+	    char **cause);
 int badge_programme_stream(const struct badge_event *, json_t *programme,
-	    cairo_write_func_t, void *, char **cause);
+	    const char *lang, cairo_write_func_t, void *, char **cause);
 
 /* output.c: write beside the target, rename on success, never leave half */
 char *output_begin(const char *path, char **cause);

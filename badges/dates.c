@@ -1,31 +1,48 @@
 /*
- * dates.c: the event's dates as printed: "30 November – 1 December 2027",
- * in the event's time zone.
+ * dates.c: dates as printed, in English or Swedish, in the event's time
+ * zone: "30 November – 1 December 2027", "Tuesday 30 November 2027";
+ * "30 november–1 december 2027", "Tisdag 30 november 2027".
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "badges.h"
 
-static const char *months[] = { "January", "February", "March", "April",
-    "May", "June", "July", "August", "September", "October", "November",
-    "December" };
+static const char *const months_en[] = { "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October",
+    "November", "December" };
+static const char *const months_sv[] = { "januari", "februari", "mars",
+    "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+    "november", "december" };
+static const char *const days_en[] = { "Sunday", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday" };
+static const char *const days_sv[] = { "Söndag", "Måndag", "Tisdag",
+    "Onsdag", "Torsdag", "Fredag", "Lördag" };
+
+static int
+is_sv(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "sv") == 0;
+}
 
 static void
 parse_date(const char *iso, int *y, int *m, int *d)
 {
 	*y = atoi(iso);
-	*m = atoi(iso + 5);
-	*d = atoi(iso + 8);
+	*m = strlen(iso) >= 7 ? atoi(iso + 5) : 1;
+	*d = strlen(iso) >= 10 ? atoi(iso + 8) : 1;
 	if (*m < 1 || *m > 12)
 		*m = 1;
 }
 
 void
-badge_event_dates(const struct badge_event *ev, char *out, size_t len)
+badge_event_dates_in(const struct badge_event *ev, const char *lang,
+    char *out, size_t len)
 {
-	char	a[16], b[16];
-	int	y1, m1, d1, y2, m2, d2;
+	const char *const	*months = is_sv(lang) ? months_sv : months_en;
+	char			 a[16], b[16];
+	int			 y1, m1, d1, y2, m2, d2;
 
 	timefmt_date(ev->starts_at, ev->timezone, a);
 	timefmt_date(ev->ends_at, ev->timezone, b);
@@ -43,15 +60,30 @@ badge_event_dates(const struct badge_event *ev, char *out, size_t len)
 		    y1, d2, months[m2 - 1], y2);
 }
 
+void
+badge_event_dates(const struct badge_event *ev, char *out, size_t len)
+{
+	badge_event_dates_in(ev, "en", out, len);
+}
+
+/* "2026-12-01" (or a time that starts so) as "1 December 2026". */
+void
+badge_date_in(const char *iso, const char *lang, char *out, size_t len)
+{
+	int	y, m, d;
+
+	parse_date(iso, &y, &m, &d);
+	snprintf(out, len, "%d %s %d", d, (is_sv(lang) ? months_sv :
+	    months_en)[m - 1], y);
+}
+
 /* "2027-11-30" as "Tuesday 30 November 2027". */
 void
-badge_day_title(const char *iso, char *out, size_t len)
+badge_day_title_in(const char *iso, const char *lang, char *out, size_t len)
 {
-	static const char	*days[] = { "Sunday", "Monday", "Tuesday",
-	    "Wednesday", "Thursday", "Friday", "Saturday" };
-	struct tm		 tm = { 0 };
-	time_t			 t;
-	int			 y, m, d;
+	struct tm	 tm = { 0 };
+	time_t		 t;
+	int		 y, m, d;
 
 	parse_date(iso, &y, &m, &d);
 	tm.tm_year = y - 1900;
@@ -60,6 +92,13 @@ badge_day_title(const char *iso, char *out, size_t len)
 	tm.tm_hour = 12;
 	t = timegm(&tm);
 	gmtime_r(&t, &tm);
-	snprintf(out, len, "%s %d %s %d", days[tm.tm_wday], d, months[m - 1],
-	    y);
+	snprintf(out, len, "%s %d %s %d", (is_sv(lang) ? days_sv :
+	    days_en)[(unsigned)tm.tm_wday % 7], d, (is_sv(lang) ? months_sv :
+	    months_en)[(unsigned)(m - 1) % 12], y);
+}
+
+void
+badge_day_title(const char *iso, char *out, size_t len)
+{
+	badge_day_title_in(iso, "en", out, len);
 }

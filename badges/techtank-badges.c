@@ -4,7 +4,8 @@
  *
  *   techtank-badges tags --db PATH [--layout NAME] [--only-new |
  *       --attendee ID ...] [--offset-x MM] [--offset-y MM] -o FILE.pdf
- *   techtank-badges programme --db PATH -o FILE.pdf
+ *   techtank-badges programme --db PATH [--lang sv|en] [--from FILE.json]
+ *       -o FILE.pdf
  *   techtank-badges pass --db PATH --attendee ID -o FILE.pdf|FILE.png
  *   techtank-badges reissue --db PATH --attendee ID
  *   techtank-badges layouts
@@ -29,6 +30,8 @@ struct args {
 	const char	*db;
 	const char	*layout;
 	const char	*out;
+	const char	*lang;		/* the programme's: "sv" or "en" */
+	const char	*from;		/* a programme document to print */
 	int		 only_new;
 	double		 off_x, off_y;
 	size_t		 nids;
@@ -44,13 +47,17 @@ usage(FILE *f)
 "  tags       name-tag sheets as PDF\n"
 "             [--layout NAME] [--only-new | --attendee ID ...]\n"
 "             [--offset-x MM] [--offset-y MM] -o FILE.pdf\n"
-"  programme  the printed programme, A4 PDF: -o FILE.pdf\n"
+"  programme  the printed programme, A4 PDF: [--lang sv|en]\n"
+"             [--from FILE.json] -o FILE.pdf\n"
 "  pass       one attendee's pass: --attendee ID -o FILE.pdf|FILE.png\n"
 "  reissue    a new pass code for --attendee ID (the old one stops working)\n"
 "  layouts    the name-tag stock this program knows\n"
 "\n"
 "  --only-new      only attendees whose tags were never printed\n"
 "  --attendee ID   these attendees (repeat for several)\n"
+"  --lang sv|en    the programme's language (default en)\n"
+"  --from FILE.json  print this programme document (as GET /api/v1/programme\n"
+"                  answers it) instead of the database's programme\n"
 "  --offset-x MM, --offset-y MM\n"
 "                  move everything on the sheet by MM (printer calibration)\n"
 "  -o, --output FILE  the file to write\n"
@@ -88,7 +95,7 @@ static void
 parse_args(struct args *a, int argc, char **argv)
 {
 	enum { O_DB = 256, O_LAYOUT, O_ONLY_NEW, O_ATTENDEE, O_OFFX, O_OFFY,
-	    O_HELP, O_VERSION };
+	    O_LANG, O_FROM, O_HELP, O_VERSION };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "layout", required_argument, NULL, O_LAYOUT },
@@ -96,6 +103,8 @@ parse_args(struct args *a, int argc, char **argv)
 		{ "attendee", required_argument, NULL, O_ATTENDEE },
 		{ "offset-x", required_argument, NULL, O_OFFX },
 		{ "offset-y", required_argument, NULL, O_OFFY },
+		{ "lang", required_argument, NULL, O_LANG },
+		{ "from", required_argument, NULL, O_FROM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -129,6 +138,14 @@ parse_args(struct args *a, int argc, char **argv)
 			break;
 		case O_OFFY:
 			a->off_y = mm_arg("--offset-y", optarg);
+			break;
+		case O_LANG:
+			if (strcmp(optarg, "sv") != 0 && strcmp(optarg, "en") != 0)
+				die("--lang: sv or en, not %s", optarg);
+			a->lang = optarg;
+			break;
+		case O_FROM:
+			a->from = optarg;
 			break;
 		case 'o':
 			a->out = optarg;
@@ -260,13 +277,22 @@ static int
 cmd_programme(struct store *st, const struct badge_event *ev,
     const struct args *a)
 {
-	char	*cause = NULL, *tmp;
-	int	 ok;
+	char		*cause = NULL, *tmp;
+	json_t		*doc = NULL;
+	json_error_t	 jerr;
+	int		 ok;
 
 	need_output(a, ".pdf", NULL);
+	if (a->from != NULL && ((doc = json_load_file(a->from,
+	    JSON_REJECT_DUPLICATES, &jerr)) == NULL || !json_is_object(doc) ||
+	    !json_is_array(json_object_get(doc, "days"))))
+		die("%s: not a programme document (%s)", a->from, doc == NULL ?
+		    jerr.text : "no \"days\" list");
 	if ((tmp = output_begin(a->out, &cause)) == NULL)
 		die("%s", cause);
-	ok = badge_programme_pdf(st, ev, tmp, &cause) == 0;
+	ok = badge_programme_pdf(st, ev, doc, a->lang ? a->lang : "en", tmp,
+	    &cause) == 0;
+	json_decref(doc);
 	if (output_finish(tmp, a->out, ok, &cause) != 0)
 		die("%s", cause);
 	printf("programme in %s\n", a->out);

@@ -59,6 +59,9 @@ static const struct field fields[] = {
 	/* The least time a speaker needs between rooms: a warning below. */
 	{ .name = "changeover_minutes", .column = "changeover_minutes",
 	  .type = FIELD_INT, .min = 0, .max = 240, .def = 10 },
+	/* Whether speakers' passes take seats of the capacity. */
+	{ .name = "speakers_in_capacity", .column = "speakers_in_capacity",
+	  .type = FIELD_BOOL },
 	{ .name = "confirmed", .column = "confirmed_count", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
 	{ .name = NULL }
@@ -106,9 +109,11 @@ event_after(struct store *st, int64_t id, int64_t parent, const json_t *row,
     const json_t *before, struct store_error *err)
 {
 	(void)parent;
-	(void)row;
-	(void)before;
 	(void)err;
+	/* Speakers in or out of the capacity: the seats are counted again. */
+	if (before != NULL && resource_int(row, "speakers_in_capacity", 0) !=
+	    resource_int(before, "speakers_in_capacity", 0))
+		return store_event_recount(st, id);
 	return store_promote_waitlist(st, id) < 0 ? -1 : 0;
 }
 

@@ -7,7 +7,8 @@
  *	"tags", "layout", "select": "all" | "not_printed" | "ids", "ids"},
  *	{"kind": "walk_in", "layout", "first_name", "last_name", "company",
  *	"role"} (a tag for someone not registered: no pass, no QR code),
- *	{"kind": "pass", "attendee_id"}, {"kind": "programme"}
+ *	{"kind": "pass", "attendee_id"}, {"kind": "programme", "lang": "sv" |
+ *	"en"} (Swedish unless "en")
  *   GET  /api/v1/admin/print-jobs/{id}		its state: done of total
  *   GET  /api/v1/admin/print-jobs/{id}/pdf	the PDF once done; the
  *						attendees on its tags are
@@ -207,6 +208,22 @@ role_field(json_t *body, struct print_order *o)
 	return "not_a_choice";
 }
 
+/* The programme's language: "sv" (the default) or "en". */
+static const char *
+lang_field(json_t *v, struct print_order *o)
+{
+	snprintf(o->lang, sizeof o->lang, "sv");
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v))
+		return "not_text";
+	if (strcmp(json_string_value(v), "sv") != 0 &&
+	    strcmp(json_string_value(v), "en") != 0)
+		return "not_a_choice";
+	snprintf(o->lang, sizeof o->lang, "%s", json_string_value(v));
+	return NULL;
+}
+
 static const char *
 attendee_field(json_t *v, struct print_order *o)
 {
@@ -252,9 +269,11 @@ order_parse(json_t *body, struct print_order *o)
 		o->kind = PRINT_PASS;
 		field_error(fields, "attendee_id", attendee_field(
 		    json_object_get(body, "attendee_id"), o));
-	} else if (strcmp(kind, "programme") == 0)
+	} else if (strcmp(kind, "programme") == 0) {
 		o->kind = PRINT_PROGRAMME;
-	else
+		field_error(fields, "lang", lang_field(json_object_get(body,
+		    "lang"), o));
+	} else
 		field_error(fields, "kind", "not_a_choice");
 	return fields;
 }

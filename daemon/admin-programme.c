@@ -8,6 +8,7 @@
  * GET .../schedule/issues (store-schedule.c). A room or speaker that a
  * session names, or a session with sign-ups, cannot be deleted (409
  * "in_use"). Times are ISO 8601 with an offset, shown in the event's zone.
+ * A speaker named by a session gets a pass (store-speaker-pass.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +126,33 @@ session_check(struct store *st, int64_t parent, json_t *row,
 	    row, err);
 }
 
+/*
+ * A session written: its speakers get their passes. Once the programme
+ * is published in releases, this is the publishing's to do.
+ */
+static int
+session_after(struct store *st, int64_t id, int64_t parent,
+    const json_t *row, const json_t *before, struct store_error *err)
+{
+	(void)id;
+	(void)row;
+	(void)before;
+	(void)err;
+	return store_speaker_passes(st, parent);
+}
+
+/* A speaker edited: the name on their pass follows. */
+static int
+speaker_after(struct store *st, int64_t id, int64_t parent,
+    const json_t *row, const json_t *before, struct store_error *err)
+{
+	(void)parent;
+	(void)row;
+	(void)before;
+	(void)err;
+	return store_speaker_pass_update(st, id);
+}
+
 static struct resource rooms = {
 	.name = "room",
 	.table = "rooms",
@@ -139,6 +167,7 @@ static struct resource speakers = {
 	.parent = "event_id",
 	.fields = speaker_fields,
 	.order = "name, id",
+	.after = speaker_after,
 	.warnings = store_speaker_warnings,
 };
 
@@ -149,6 +178,7 @@ static struct resource sessions = {
 	.fields = session_fields,
 	.order = "starts_at, room_id, id",
 	.check = session_check,
+	.after = session_after,
 	.warnings = store_session_warnings,
 };
 

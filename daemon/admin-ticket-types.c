@@ -83,15 +83,20 @@ ticket_type_check(struct store *st, int64_t parent, json_t *row,
 	return 0;
 }
 
-/* More seats, or a waitlist opened: promote at once, in order. */
+/*
+ * More seats, or a waitlist opened: promote at once, in order. A type
+ * made a speaker type or no longer one moves its seats out of the event's
+ * capacity or into it (STORE_IN_CAPACITY): the event is counted again.
+ */
 static int
 ticket_type_after(struct store *st, int64_t id, int64_t parent,
     const json_t *row, const json_t *before, struct store_error *err)
 {
 	(void)id;
-	(void)row;
-	(void)before;
 	(void)err;
+	if (before != NULL && !json_equal(json_object_get(row, "role"),
+	    json_object_get(before, "role")))
+		return store_event_recount(st, parent);
 	return store_promote_waitlist(st, parent) < 0 ? -1 : 0;
 }
 

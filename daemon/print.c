@@ -286,8 +286,8 @@ print_document(struct print_job *pj, char **cause)
 		xasprintf(cause, "cannot read the programme");
 		return -1;
 	}
-	rc = badge_programme_stream(&pj->ev, programme, pdf_write, &pj->out,
-	    cause);
+	rc = badge_programme_stream(&pj->ev, programme, pj->o.lang, pdf_write,
+	    &pj->out, cause);
 	json_decref(programme);
 	return rc;
 }

@@ -497,6 +497,7 @@ struct print_order {
 	char				*last_name;
 	char				*company;
 	char				*role;
+	char				 lang[3];	/* the programme's */
 	char				*db_path;
 };
 struct print_fetch {

@@ -288,10 +288,13 @@ static const struct export_column catering_columns[] = {
 /*
  * A meal without sign-ups feeds every confirmed attendee: the counts the
  * store keeps for the dashboard (needs folded to lower case), and first
- * those without a need. Keys: '' for them, the need for the others.
+ * those without a need. Keys: '' for them, the need for the others. The
+ * ticket types' counts hold every confirmed attendee; the event's leaves
+ * out the speakers the capacity does not count.
  */
 static const char catering_all_sql[] =
-    "SELECT m.title, m.starts_at, NULL, e.confirmed_count - coalesce("
+    "SELECT m.title, m.starts_at, NULL, (SELECT coalesce(sum(t.confirmed_count),"
+    "  0) FROM ticket_types t WHERE t.event_id = ?1) - coalesce("
     "  (SELECT sum(attendees) FROM event_dietary_counts WHERE event_id = ?1),"
     "  0), '' FROM sessions m JOIN events e ON e.id = m.event_id"
     " WHERE m.id = ?2 AND ?3 IS NULL"

@@ -79,8 +79,9 @@ idempotency_save(struct store *st, const char *key, const unsigned char *hash,
 	return store_step_done(st, s);
 }
 
-static int64_t
-registration_insert(struct store *st, const struct reg_input *in,
+/* A registration of in's contact on in's ticket type, before its attendees. */
+int64_t
+store_registration_insert(struct store *st, const struct reg_input *in,
     int64_t event_id, int64_t now)
 {
 	static const char	 next_sql[] =
@@ -319,7 +320,7 @@ store_register(struct store *st, const struct reg_input *in,
 		return -1;
 	}
 
-	if ((reg_id = registration_insert(st, in, seats.event_id, now)) < 0)
+	if ((reg_id = store_registration_insert(st, in, seats.event_id, now)) < 0)
 		goto fail;
 	for (size_t i = 0; i < in->nattendees; i++) {
 		id = store_attendee_insert(st, &in->attendees[i], reg_id,

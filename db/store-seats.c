@@ -1,7 +1,8 @@
 /*
  * store-seats.c: the seat state machine. An attendee's status (waitlisted,
  * confirmed, cancelled) changes only in store_attendee_set_status(), which
- * keeps the seat counters of the ticket type, the event and the sessions;
+ * keeps the seat counters of the ticket type, the event and the sessions
+ * (a speaker's seat is the event's only when it says so: STORE_IN_CAPACITY);
  * a registration's status only in store_registration_refresh(). Every
  * function here runs inside the caller's write transaction (BEGIN
  * IMMEDIATE), so the counts it reads are the ones it writes against: no
@@ -94,8 +95,9 @@ seats_add(struct store *st, int64_t ticket_type, int delta)
 	    "UPDATE ticket_types SET confirmed_count = confirmed_count + ?2"
 	    " WHERE id = ?1";
 	static const char	 ev_sql[] =
-	    "UPDATE events SET confirmed_count = confirmed_count + ?2"
-	    " WHERE id = (SELECT event_id FROM ticket_types WHERE id = ?1)";
+	    "UPDATE events AS e SET confirmed_count = e.confirmed_count + ?2"
+	    " FROM ticket_types t WHERE t.id = ?1 AND e.id = t.event_id"
+	    " AND " STORE_IN_CAPACITY("t", "e");
 	sqlite3_stmt		*s;
 
 	s = store_stmt(st, tt_sql);
@@ -282,6 +284,27 @@ store_seats_get(struct store *st, int64_t ticket_type, const char *invitation,
 }
 
 /*
+ * Count an event's confirmed seats again, after what counts changed
+ * (whether speakers take seats of its capacity), and hand the seats
+ * freed to the waitlist: 0, or -1.
+ */
+int
+store_event_recount(struct store *st, int64_t event_id)
+{
+	static const char	 sql[] =
+	    "UPDATE events SET confirmed_count = (SELECT count(*)"
+	    " FROM attendees a JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " WHERE a.event_id = events.id AND a.status = 'confirmed'"
+	    " AND " STORE_IN_CAPACITY("t", "events") ") WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+
+	sqlite3_bind_int64(s, 1, event_id);
+	if (store_step_done(st, s) != 0)
+		return -1;
+	return store_promote_waitlist(st, event_id) < 0 ? -1 : 0;
+}
+
+/*
  * Give free seats to the waitlist, first come first served across the
  * event: the earliest waitlisted attendee whose ticket type has a seat.
  * Returns how many were promoted, or -1.
@@ -366,8 +389,9 @@ store_recount(struct store *st)
 	    " FROM attendees a WHERE a.ticket_type_id = ticket_types.id"
 	    " AND a.status = 'confirmed');"
 	    "UPDATE events SET confirmed_count = (SELECT count(*)"
-	    " FROM attendees a WHERE a.event_id = events.id"
-	    " AND a.status = 'confirmed');"
+	    " FROM attendees a JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " WHERE a.event_id = events.id AND a.status = 'confirmed'"
+	    " AND " STORE_IN_CAPACITY("t", "events") ");"
 	    "UPDATE sessions SET taken = (SELECT count(*)"
 	    " FROM attendee_sessions x JOIN attendees a ON a.id = x.attendee_id"
 	    " WHERE x.session_id = sessions.id AND a.status <> 'cancelled');"

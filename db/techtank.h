@@ -261,6 +261,12 @@ void store_error_clear(struct store_error *);
 	" key = 'current_event') AND (e.registration_opens_at IS NULL OR" \
 	" e.registration_opens_at <= ?2) AND (e.registration_closes_at IS NULL" \
 	" OR e.registration_closes_at > ?2))"
+/*
+ * SQL: whether a confirmed attendee of ticket type t takes a seat of its
+ * event e's capacity: speakers only when the event says so.
+ */
+#define STORE_IN_CAPACITY(t, e) \
+	"(" t ".role <> 'speaker' OR " e ".speakers_in_capacity = 1)"
 struct store_seats {
 	int64_t	event_id;
 	int	hidden, on_sale, waitlist;
@@ -283,6 +289,7 @@ int store_promote_waitlist(struct store *, int64_t event_id);
 int store_dietary_add(struct store *, int64_t event_id, const char *dietary,
 	    int delta);
 int store_recount(struct store *);
+int store_event_recount(struct store *, int64_t event_id);
 int store_attendee_set_ticket_type(struct store *, int64_t id,
 	    int64_t ticket_type);
 int store_attendee_dietary_count(struct store *, int64_t id, int delta);
@@ -293,11 +300,18 @@ int64_t store_register(struct store *, const struct reg_input *,
 	    int *replayed, struct store_error *);
 int64_t store_cancel(struct store *, const char *token, struct store_error *);
 int store_cancel_registration(struct store *, int64_t id, int64_t now);
+int64_t store_registration_insert(struct store *, const struct reg_input *,
+	    int64_t event_id, int64_t now);
 int64_t store_attendee_insert(struct store *, const struct reg_person *,
 	    int64_t reg_id, int64_t event_id, int64_t ticket_type, int64_t now);
 int64_t store_registration_by_token(struct store *, const char *token);
 enum store_step store_email_taken(struct store *, int64_t event_id,
 	    const char *email_norm);
+
+/* store-speaker-pass.c: the passes of speakers, made from the programme */
+int store_speaker_passes(struct store *, int64_t event_id);
+int store_speaker_pass_update(struct store *, int64_t speaker_id);
+void store_speaker_name_split(const char *name, char **first, char **last);
 
 /* store-reg-json.c: a registration as the API shows it */
 json_t *store_registration_json(struct store *, int64_t id);

@@ -76,8 +76,11 @@ def counts(d):
     types = d.sql("SELECT t.id, t.confirmed_count, (SELECT count(*) FROM attendees a"
                   " WHERE a.ticket_type_id = t.id AND a.status = 'confirmed'), t.quota"
                   " FROM ticket_types t ORDER BY t.id")
-    event = d.sql("SELECT confirmed_count, (SELECT count(*) FROM attendees WHERE"
-                  " status = 'confirmed' AND event_id = 1), capacity FROM events WHERE id = 1")
+    # The event counts speakers only when it says so (speakers_in_capacity).
+    event = d.sql("SELECT confirmed_count, (SELECT count(*) FROM attendees a JOIN ticket_types t"
+                  " ON t.id = a.ticket_type_id WHERE a.status = 'confirmed' AND a.event_id = 1"
+                  " AND (t.role <> 'speaker' OR events.speakers_in_capacity = 1)), capacity"
+                  " FROM events WHERE id = 1")
     return types, event[0]
 
 
@@ -328,6 +331,8 @@ def test_move_to_a_hidden_type(org):
     assert r.status_code == 200, r.text
     assert r.json()["ticket_type_name"] == "Speaker"
     assert_counts_right(org)
+    # On the speaker type the seat is no longer the public's.
+    assert org.sql("SELECT confirmed_count FROM events WHERE id = 1") == [(0,)]
 
 
 def test_a_freed_seat_goes_to_the_waitlist(org):

@@ -447,3 +447,28 @@ def test_the_cap_on_jobs_at_once(org):
         if r.status_code == 202:
             assert wait(org, r.json()["id"])[-1]["state"] == "done"
     assert create(org, {"kind": "programme"}).status_code == 202
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("sv", ("Tisdag 30 november 2027", "Studiebesök · anmälan krävs, 30 platser", "Utkast")),
+    ("en", ("Tuesday 30 November 2027", "Study visit · sign-up required, 30 seats", "Draft")),
+])
+def test_the_programme_in_each_language(org, tmp_path, lang, words):
+    path, job, _ = printed(org, {"kind": "programme", "lang": lang}, tmp_path)
+    text = " ".join(pdf_text(path).split())
+    for word in words:
+        assert word in text, word
+
+
+def test_the_programme_is_swedish_by_default(org, tmp_path):
+    path, _, _ = printed(org, {"kind": "programme"}, tmp_path)
+    assert "Tisdag 30 november 2027" in pdf_text(path)
+
+
+@pytest.mark.parametrize("lang,code", [("de", "not_a_choice"), ("", "not_a_choice"),
+                                       (5, "not_text"), (["sv"], "not_text"),
+                                       ("sv" * 1000, "not_a_choice")])
+def test_a_programme_in_an_unknown_language_is_refused(org, lang, code):
+    r = create(org, {"kind": "programme", "lang": lang})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["fields"] == {"lang": code}

@@ -112,6 +112,10 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        15: ("DROP INDEX speaker_passes_attendee", "DROP TABLE speaker_passes",
+             "ALTER TABLE events DROP COLUMN speakers_in_capacity",
+             "UPDATE events SET confirmed_count = (SELECT count(*) FROM attendees a"
+             " WHERE a.event_id = events.id AND a.status = 'confirmed')"),
         13: ("DROP TABLE releases",
              "ALTER TABLE sessions DROP COLUMN published",
              "ALTER TABLE sessions DROP COLUMN sequence",

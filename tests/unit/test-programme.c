@@ -2,7 +2,9 @@
  * test-programme.c: the rules of a programme on the demo database: a list
  * of ids as a field reads (each a positive integer, none twice, at most
  * its max), clashes by room and by speaker (touching sessions do not
- * clash, nor a session with itself), and the warnings of one session.
+ * clash, nor a session with itself), and the warnings of one session;
+ * speakers' one-field names as first and last names, and their passes made
+ * once however often the programme is saved.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +231,74 @@ START_TEST(the_demo_has_no_issues_until_made_so)
 }
 END_TEST
 
+START_TEST(a_speakers_name_splits_after_its_first_word)
+{
+	static const char *const cases[][3] = {
+		{ "Anna Wiśniewska", "Anna", "Wiśniewska" },
+		{ "Nguyễn Văn An", "Nguyễn", "Văn An" },
+		{ "Jan van der Berg", "Jan", "van der Berg" },
+		{ "Madonna", "Madonna", "" },
+		{ "山田太郎", "山田太郎", "" },
+		{ "山田\xe3\x80\x80太郎", "山田", "太郎" },
+		{ "  Zoë   Ødegård  ", "Zoë", "Ødegård" },
+		{ "Ana\xc2\xa0María López", "Ana\xc2\xa0María", "López" },
+		{ "\tÅsa\t", "Åsa", "" },
+		{ "", "", "" },
+		{ "   ", "", "" },
+		{ "\xe3\x80\x80", "", "" },
+	};
+	char	*first, *last;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		store_speaker_name_split(cases[i][0], &first, &last);
+		ck_assert_str_eq(first, cases[i][1]);
+		ck_assert_str_eq(last, cases[i][2]);
+		free(first);
+		free(last);
+	}
+}
+END_TEST
+
+static int64_t
+count_of(const char *sql)
+{
+	sqlite3_stmt	*s = store_stmt(st, sql);
+	int64_t		 n;
+
+	ck_assert_int_eq(store_step(st, s), STORE_ROW);
+	n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return n;
+}
+
+START_TEST(speakers_get_one_pass_however_often_it_is_made)
+{
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_speaker_passes(st, 1), 0);
+	/* The demo's eight speakers are all in sessions. */
+	ck_assert_int_eq(count_of("SELECT count(*) FROM speaker_passes"), 8);
+	ck_assert_int_eq(store_speaker_passes(st, 1), 0);
+	ck_assert_int_eq(count_of("SELECT count(*) FROM attendees a"
+	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " WHERE t.role = 'speaker' AND a.status = 'confirmed'"
+	    " AND a.pass_code IS NOT NULL"), 8);
+	ck_assert_int_eq(count_of("SELECT confirmed_count FROM events"
+	    " WHERE id = 1"), 0);
+	ck_assert_int_eq(count_of("SELECT confirmed_count FROM ticket_types"
+	    " WHERE id = 4"), 8);
+	ck_assert_int_eq(store_exec(st, "UPDATE speakers SET name = 'Karin"
+	    " B. Bergqvist' WHERE id = 1"), 0);
+	ck_assert_int_eq(store_speaker_pass_update(st, 1), 0);
+	ck_assert_int_eq(count_of("SELECT count(*) FROM attendees a"
+	    " JOIN speaker_passes p ON p.attendee_id = a.id"
+	    " WHERE p.speaker_id = 1 AND a.first_name = 'Karin'"
+	    " AND a.last_name = 'B. Bergqvist'"), 1);
+	/* A speaker without a pass: nothing to follow. */
+	ck_assert_int_eq(store_speaker_pass_update(st, 999), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+}
+END_TEST
+
 Suite *
 suite_programme(void)
 {
@@ -239,6 +309,8 @@ suite_programme(void)
 	tcase_add_test(tc, a_list_of_ids_reads_only_distinct_positive_integers);
 	tcase_add_test(tc, clashes_by_room_and_by_speaker);
 	tcase_add_test(tc, the_demo_has_no_issues_until_made_so);
+	tcase_add_test(tc, a_speakers_name_splits_after_its_first_word);
+	tcase_add_test(tc, speakers_get_one_pass_however_often_it_is_made);
 	suite_add_tcase(s, tc);
 	return s;
 }

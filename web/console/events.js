@@ -31,6 +31,7 @@ const FIELDS = [
   { name: 'venue_address', type: 'text', max: 200, group: 'where' },
   { name: 'venue_city', type: 'text', max: 100, group: 'where' },
   { name: 'capacity', type: 'int', nullable: true, hint: true, group: 'registration' },
+  { name: 'speakers_in_capacity', type: 'bool', hint: true, group: 'registration' },
   { name: 'registration_opens_at', type: 'time', nullable: true, hint: true, group: 'registration' },
   { name: 'registration_closes_at', type: 'time', nullable: true, group: 'registration' },
   { name: 'code_prefix', type: 'code', max: 6, hint: true, group: 'contact' },
@@ -52,7 +53,7 @@ export const forms = [
 const DEFAULTS = {
   name: '', name_en: '', slug: '', description: '', description_en: '', timezone: 'Europe/Stockholm',
   starts_at: null, ends_at: null, venue_name: '', venue_address: '', venue_city: '', capacity: null,
-  registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
+  speakers_in_capacity: false, registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
   privacy_notice: '', privacy_notice_en: '',
 };
 

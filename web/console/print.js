@@ -194,9 +194,14 @@ async function printView(ctx, eventText) {
     passError,
     el('p', {}, text('button', 'console.print.make_pass', undefined, { type: 'submit', class: 'button', id: 'print-pass' })));
   const progError = messageLine('programme-error');
+  // The programme's language, named in its own language as a choice of it.
+  const progLang = el('select', { id: 'programme-lang' },
+    el('option', { value: 'sv', lang: 'sv', selected: i18n.getLang() === 'sv' }, 'Svenska'),
+    el('option', { value: 'en', lang: 'en', selected: i18n.getLang() !== 'sv' }, 'English'));
   const progForm = el('form', { class: 'panel', id: 'programme-form', novalidate: true, 'aria-labelledby': 'programme-heading' },
     text('h2', 'console.print.programme_heading', undefined, { id: 'programme-heading' }),
     text('p', 'console.print.programme_intro', undefined, { class: 'muted' }),
+    field('programme-lang', 'console.print.programme_lang', progLang, 'console.print.programme_lang_hint'),
     progError,
     el('p', {}, text('button', 'console.print.make_programme', undefined, { type: 'submit', class: 'button', id: 'print-programme' })));
 
@@ -322,7 +327,7 @@ async function printView(ctx, eventText) {
   });
   progForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    submit(progError, { kind: 'programme' }, 'console.print.job_programme', progForm.querySelector('button'));
+    submit(progError, { kind: 'programme', lang: progLang.value }, 'console.print.job_programme', progForm.querySelector('button'));
   });
 
   const render = () => {
