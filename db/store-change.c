@@ -596,6 +596,125 @@ store_change_add(struct store *st, const struct change_by *by, int64_t reg,
 	return id;
 }
 
+/* A list of session ids as JSON, for the audit log. */
+static json_t *
+ids_json(const int64_t *ids, size_t n)
+{
+	json_t	*list = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_integer(ids[i]));
+	return list;
+}
+
+static int
+has_id(const int64_t *ids, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * The sessions wanted, read: each must take sign-ups in the attendee's
+ * event (else 422), and no two may be at the same time (409
+ * session_overlap naming the other). 0, or -1 with err.
+ */
+static int
+sessions_want(struct store *st, int64_t event, const int64_t *ids, size_t n,
+    struct signup_session *list, struct store_error *err)
+{
+	enum store_step	step;
+	size_t		a, b;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((step = store_signup_session(st, ids[i], event,
+		    &list[i])) == STORE_ERROR)
+			return db_failed(err);
+		if (step == STORE_DONE) {
+			store_error_set(err, 422, "validation_failed",
+			    "no such session to sign up for");
+			err->fields = json_pack("{s:s}", "sessions",
+			    "not_a_choice");
+			err->params = json_pack("{s:I}", "session",
+			    (json_int_t)ids[i]);
+			return -1;
+		}
+	}
+	if (store_signup_overlap(list, n, &a, &b)) {
+		store_signup_overlap_error(&list[b], &list[a], err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Make ids (n of them, no repeats) the sessions attendee id is signed up
+ * for: a session no longer listed is dropped (its seat goes to the first
+ * in its line), one newly listed is joined as at registration (a seat, a
+ * place at the end of its line, or for the waitlisted a wish), one kept
+ * keeps its seat or place. All or nothing: 409 session_full or
+ * session_overlap changes none of them. 0, or -1 with err.
+ */
+int
+store_change_sessions(struct store *st, const struct change_by *by,
+    int64_t id, const int64_t *ids, size_t n, struct store_error *err)
+{
+	struct signup_session	 list[REG_MAX_SESSIONS];
+	struct att_row		 r;
+	int64_t			*had = NULL;
+	size_t			 nhad = 0, i;
+	int			 confirmed, rc = -1;
+
+	memset(list, 0, sizeof list);
+	if (n > REG_MAX_SESSIONS)
+		return db_failed(err);
+	if (att_open(st, by, id, &r, err) != 0)
+		return -1;
+	if (strcmp(r.status, "cancelled") == 0) {
+		store_error_set(err, 409, "attendee_cancelled",
+		    "this attendee is cancelled");
+		goto out;
+	}
+	if (sessions_want(st, r.event, ids, n, list, err) != 0)
+		goto out;
+	if (store_signup_list(st, id, &had, &nhad) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	for (i = 0; i < nhad; i++)
+		if (!has_id(ids, n, had[i]) &&
+		    store_signup_drop(st, id, had[i]) != 0) {
+			db_failed(err);
+			goto out;
+		}
+	confirmed = strcmp(r.status, "confirmed") == 0;
+	for (i = 0; i < n; i++) {
+		if (has_id(had, nhad, ids[i]))
+			continue;
+		if (store_signup_join(st, id, confirmed, &list[i], err) != 0) {
+			if (err->status == 0)
+				db_failed(err);
+			goto out;
+		}
+	}
+	if (audit(st, by, "attendee.sessions", json_pack("{s:I, s:I, s:o,"
+	    " s:o}", "id", (json_int_t)id, "registration",
+	    (json_int_t)r.registration, "before", ids_json(had, nhad),
+	    "after", ids_json(ids, n))) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		store_signup_session_free(&list[i]);
+	free(had);
+	free(r.dietary);
+	return rc;
+}
+
 /* What the registration's view adds for its link: versions, links, the
  * deadline. */
 static int

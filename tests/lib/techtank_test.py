@@ -112,6 +112,9 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        14: ("INSERT OR IGNORE INTO attendee_sessions (attendee_id, session_id)"
+             " SELECT attendee_id, session_id FROM session_waits WHERE state = 'wanted'",
+             "DROP TABLE session_waits"),
         12: ("DROP INDEX session_speakers_speaker", "DROP INDEX sessions_room_time",
              "CREATE TABLE sessions_old (id INTEGER PRIMARY KEY,"
              " event_id INTEGER NOT NULL REFERENCES events(id),"
