@@ -120,6 +120,18 @@ session_check(struct store *st, int64_t parent, json_t *row,
 	    row, err);
 }
 
+/* More seats: the session's line takes them at once, in order. */
+static int
+session_after(struct store *st, int64_t id, int64_t parent,
+    const json_t *row, const json_t *before, struct store_error *err)
+{
+	(void)parent;
+	(void)row;
+	(void)before;
+	(void)err;
+	return store_signup_promote(st, id) < 0 ? -1 : 0;
+}
+
 static struct resource rooms = {
 	.name = "room",
 	.table = "rooms",
@@ -144,6 +156,7 @@ static struct resource sessions = {
 	.fields = session_fields,
 	.order = "starts_at, room_id, id",
 	.check = session_check,
+	.after = session_after,
 	.warnings = store_session_warnings,
 };
 

@@ -764,6 +764,47 @@ manage_extras(struct store *st, json_t *r, const struct manage_link *link)
 }
 
 /*
+ * The event's sessions that take sign-ups, for the page to offer: each
+ * with its times, seats (null: no limit), seats left and whether a full
+ * one keeps a waitlist. -1 when the database failed.
+ */
+static int
+manage_sessions(struct store *st, json_t *r, int64_t reg)
+{
+	static const char	 sql[] =
+	    "SELECT s.id, s.title, s.title_en, s.starts_at, s.ends_at,"
+	    " s.seats, max(s.seats - s.taken, 0), s.waitlist, e.timezone"
+	    " FROM registrations g JOIN events e ON e.id = g.event_id"
+	    " JOIN sessions s ON s.event_id = e.id"
+	    " WHERE g.id = ?1 AND s.signup = 1 ORDER BY s.starts_at, s.id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	enum store_step		 rc;
+
+	sqlite3_bind_int64(s, 1, reg);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		const char	*zone = COL_TEXT(s, 8);
+		int		 limited = sqlite3_column_type(s, 5) != SQLITE_NULL;
+
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o,"
+		    " s:o, s:o, s:o, s:b}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "title", COL_TEXT(s, 1), "title_en", COL_TEXT(s, 2),
+		    "starts_at", store_time_json(s, 3, zone),
+		    "ends_at", store_time_json(s, 4, zone),
+		    "seats", limited ? json_integer(sqlite3_column_int64(s, 5)) :
+		    json_null(), "remaining", limited ?
+		    json_integer(sqlite3_column_int64(s, 6)) : json_null(),
+		    "waitlist", sqlite3_column_int(s, 7)));
+	}
+	sqlite3_reset(s);
+	if ((list = store_list_end(list, rc)) == NULL)
+		return -1;
+	json_object_set_new(r, "signup_sessions", list);
+	return 0;
+}
+
+/*
  * A personal link's view: its attendee alone, its own token as the
  * registration's, and of the contact only who registered.
  */
@@ -791,8 +832,9 @@ manage_personal(json_t *r, int64_t attendee)
 /*
  * The registration as the holder of link sees it (store_registration_
  * json() with each attendee's version and personal manage_token, the
- * registration's version, "changes_until", "changes_open" and "link":
- * "registration" or "attendee"); a personal link sees its attendee
+ * registration's version, "changes_until", "changes_open", the event's
+ * "signup_sessions" and "link": "registration" or "attendee"); a
+ * personal link sees its attendee
  * alone. NULL when there is none or the database failed.
  */
 json_t *
@@ -802,7 +844,8 @@ store_manage_json(struct store *st, const struct manage_link *link)
 
 	if (r == NULL)
 		return NULL;
-	if (manage_extras(st, r, link) != 0) {
+	if (manage_extras(st, r, link) != 0 ||
+	    manage_sessions(st, r, link->registration) != 0) {
 		json_decref(r);
 		return NULL;
 	}
