@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 import requests
 
-from techtank_test import registration
+from techtank_test import migration_numbers, registration
 
 JSON = {"Content-Type": "application/json"}
 DAY = "2027-11-30"
@@ -552,7 +552,8 @@ def test_an_older_database_gives_waitlisted_seats_back_as_wishes(org):
     held = register(org, sessions=[9])
     w = register(org)
     org.stop()
-    org.downgrade(12)
+    # The schema as it was just before 0014-session-seats.sql.
+    org.downgrade(migration_numbers().index(14))
     # As the older schema let it happen: a waitlisted attendee on a seat.
     org.sql("INSERT INTO attendee_sessions (attendee_id, session_id) VALUES (?, 9)",
             w["attendees"][0]["id"])
