@@ -205,6 +205,12 @@ def test_a_full_session_with_a_waitlist_puts_sign_ups_in_line(org):
     assert mine(org, third["manage_token"], 0) == (set(), {visit: ("waiting", 2)})
     assert mine(org, third["manage_token"], 1) == (set(), {visit: ("waiting", 3)})
     assert remaining(org, visit) == 0
+    # The organiser's page of the attendee shows the place in line too.
+    page = org.olle.get(f"{org.url}/api/v1/admin/attendees/{second['attendees'][0]['id']}",
+                        timeout=10).json()
+    assert page["sessions"] == []
+    assert page["sessions_waiting"] == [{"id": visit, "title": "Studiebesök", "state": "waiting",
+                                         "position": 1}]
     # The first drops: the second is seated, the others move up.
     r = choose(org, first["manage_token"], first["attendees"][0]["id"], [])
     assert r.status_code == 200, r.text

@@ -2,7 +2,8 @@
 // signs up to a full study visit that keeps a waitlist and is shown
 // waiting with their place in line, then drops another session, in
 // Swedish and in English; a session at the same time as one held is
-// refused with the words for it. axe-core on each page.
+// refused with the words for it; the organiser sees the place in line on
+// the attendee's page in the console. axe-core on each page.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import {
   real, setLang, outDir,
 } from './harness.mjs';
 
+const PASSWORD = 'correct horse battery';
 let d = null;
 let browser = null;
 let olle = null;
@@ -53,8 +55,8 @@ async function state(token) {
 
 before(async () => {
   d = await startDaemon();
-  addUser(d, 'olle', 'organiser', 'correct horse battery');
-  olle = await staffLogin(d.baseURL, 'olle', 'correct horse battery');
+  addUser(d, 'olle', 'organiser', PASSWORD);
+  olle = await staffLogin(d.baseURL, 'olle', PASSWORD);
   // Between the demo's study visit (13:00-15:30) and its dinner (19:00).
   ids.visit = await session('Pressbesök i Olofström', 'Press visit in Olofström', '16:00', '17:00', 1, true);
   ids.workshop = await session('Verktygsverkstad', 'Tool workshop', '17:00', '18:00', 10, false);
@@ -141,6 +143,31 @@ test('en: join the line second, drop a session, and a session at the same time i
     assert.deepEqual(await axeViolations(page), []);
     await page.screenshot({ path: path.join(outDir, 'manage-sessions-en.png'), fullPage: true });
     assert.deepEqual(real(problems, 409), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the organiser sees an attendee\'s place in a session\'s line in the console', async () => {
+  const reg = await register('Olof', 'Åberg', [ids.visit]);
+  const aid = reg.attendees[0].id;
+  const { context, page, problems } = await newPage({ locale: 'en-GB' });
+  try {
+    await page.goto('/console/');
+    await page.fill('#login-username', 'olle');
+    await page.fill('#login-password', PASSWORD);
+    await page.click('#login-submit');
+    await page.locator('.console-nav a[aria-current="page"]').waitFor();
+    await setLang(page, 'en');
+    await page.evaluate((id) => { location.hash = `#/attendees/${id}`; }, aid);
+    await page.locator('#attendee-sessions-waiting').waitFor();
+    // Åsa and Björn are ahead in line.
+    assert.equal((await page.locator('#attendee-sessions-waiting').textContent()).replace(/\s+/g, ' ').trim(),
+      'Pressbesök i Olofström (waitlist: number 3)');
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'sv');
+    await page.locator('#attendee-sessions-waiting', { hasText: 'väntelista: nummer 3' }).waitFor();
+    assert.deepEqual(real(problems), []);
   } finally {
     await context.close();
   }
