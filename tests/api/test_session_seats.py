@@ -211,6 +211,10 @@ def test_a_full_session_with_a_waitlist_puts_sign_ups_in_line(org):
     assert page["sessions"] == []
     assert page["sessions_waiting"] == [{"id": visit, "title": "Studiebesök", "state": "waiting",
                                          "position": 1}]
+    # The dashboard counts the line.
+    dash = org.olle.get(f"{org.url}/api/v1/admin/dashboard", timeout=10).json()
+    got = [s for s in dash["sessions"] if s["id"] == visit][0]
+    assert (got["seats"], got["taken"], got["waiting"]) == (1, 1, 3)
     # The first drops: the second is seated, the others move up.
     r = choose(org, first["manage_token"], first["attendees"][0]["id"], [])
     assert r.status_code == 200, r.text
