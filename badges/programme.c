@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "badges.h"
+#include "store-release.h"
 
 #define PAGE_W		210.0	/* mm */
 #define PAGE_H		297.0
@@ -404,14 +405,15 @@ badge_programme_stream(const struct badge_event *ev, json_t *programme,
 
 /*
  * The programme in lang into path: the document given, or with NULL the
- * event's programme as its tables hold it now.
+ * event's programme as the public sees it (the draft before the first
+ * release).
  */
 int
 badge_programme_pdf(struct store *st, const struct badge_event *ev,
     json_t *doc, const char *lang, const char *path, char **cause)
 {
 	json_t	*programme = doc != NULL ? json_incref(doc) :
-	    store_programme_json(st, ev->id);
+	    store_release_printed(st, ev->id);
 	FILE	*f;
 	int	 rc;
 

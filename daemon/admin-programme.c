@@ -126,22 +126,22 @@ session_check(struct store *st, int64_t parent, json_t *row,
 	    row, err);
 }
 
-/*
- * A session written: its speakers get their passes. Once the programme
- * is published in releases, this is the publishing's to do.
- */
+/* More seats: the session's line takes them at once, in order. */
 static int
 session_after(struct store *st, int64_t id, int64_t parent,
     const json_t *row, const json_t *before, struct store_error *err)
 {
-	(void)id;
+	(void)parent;
 	(void)row;
 	(void)before;
 	(void)err;
-	return store_speaker_passes(st, parent);
+	return store_signup_promote(st, id) < 0 ? -1 : 0;
 }
 
-/* A speaker edited: the name on their pass follows. */
+/*
+ * A speaker edited: the name on their pass follows. (Their pass itself
+ * comes with the first release that has them in a session.)
+ */
 static int
 speaker_after(struct store *st, int64_t id, int64_t parent,
     const json_t *row, const json_t *before, struct store_error *err)

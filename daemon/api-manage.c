@@ -7,6 +7,8 @@
  *	PATCH  /api/v1/registrations/{token}/attendees/{id}	edit
  *	DELETE /api/v1/registrations/{token}/attendees/{id}	cancel one
  *	POST   /api/v1/registrations/{token}/attendees		add a colleague
+ *	PUT    /api/v1/registrations/{token}/attendees/{id}/sessions
+ *		{"sessions": [ids]}: the attendee's whole choice of sessions
  *
  * The token is looked up on the writer, in the change's transaction. Each
  * answers the registration as its link shows it; field errors are codes.
@@ -100,6 +102,18 @@ add_run(struct store *st, struct job *job)
 	return mj->id < 0 ? -1 : 0;
 }
 
+static int
+sessions_run(struct store *st, struct job *job)
+{
+	struct manage_job	*mj = job->data;
+	struct change_by	 by;
+
+	if (manage_open(st, job, &by) != 0)
+		return -1;
+	return store_change_sessions(st, &by, mj->id, mj->values.sessions,
+	    mj->values.nsessions, &job->err);
+}
+
 static void
 manage_done(struct job *job)
 {
@@ -119,6 +133,12 @@ static const struct job_type cancel_job = {
 	.name = "manage_cancel",
 	.flags = JOB_CHANGES_PROGRAMME,
 	.run = cancel_run,
+	.done = manage_done,
+};
+static const struct job_type sessions_job = {
+	.name = "manage_sessions",
+	.flags = JOB_CHANGES_PROGRAMME,
+	.run = sessions_run,
 	.done = manage_done,
 };
 static const struct job_type add_job = {
@@ -217,6 +237,31 @@ api_manage_add(struct http_req *hr)
 	job_submit(hr, &add_job, mj, manage_job_free);
 }
 
+static void
+api_manage_sessions(struct http_req *hr)
+{
+	const unsigned char	*bytes;
+	struct manage_job	*mj;
+	json_t			*body, *fields;
+	size_t			 len;
+
+	if ((mj = manage_job_new(hr, 1)) == NULL)
+		return;
+	if ((body = http_body_json(hr, &bytes, &len)) == NULL) {
+		manage_job_free(mj);
+		return;
+	}
+	if (reg_sessions_parse(body, &mj->values, &fields) != 0) {
+		http_reply_error(hr, 422, "validation_failed",
+		    "some fields need attention", fields);
+		json_decref(body);
+		manage_job_free(mj);
+		return;
+	}
+	json_decref(body);
+	job_submit(hr, &sessions_job, mj, manage_job_free);
+}
+
 const struct route api_manage_routes[] = {
 	{ .path = "/api/v1/registrations/*/attendees", .methods = M_POST,
 	  .secret = 1, .handler = api_manage_add },
@@ -224,5 +269,7 @@ const struct route api_manage_routes[] = {
 	  .secret = 1, .handler = api_manage_edit },
 	{ .path = "/api/v1/registrations/*/attendees/*", .methods = M_DELETE,
 	  .secret = 1, .handler = api_manage_cancel },
+	{ .path = "/api/v1/registrations/*/attendees/*/sessions",
+	  .methods = M_PUT, .secret = 1, .handler = api_manage_sessions },
 	{ .path = NULL }
 };

@@ -21,6 +21,7 @@
 
 #include "badges.h"
 #include "techtankd.h"
+#include "store-release.h"
 
 struct pdf_buf {
 	unsigned char	*p;
@@ -281,7 +282,7 @@ print_document(struct print_job *pj, char **cause)
 	if (pj->o.kind == PRINT_PASS)
 		return badge_pass_stream(&pj->ev, &pj->people.v[0], BADGE_PDF,
 		    pdf_write, &pj->out, cause);
-	if ((programme = store_programme_json(pj->st, pj->o.event_id)) ==
+	if ((programme = store_release_printed(pj->st, pj->o.event_id)) ==
 	    NULL) {
 		xasprintf(cause, "cannot read the programme");
 		return -1;

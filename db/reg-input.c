@@ -262,14 +262,12 @@ reg_person_parse(json_t *obj, struct reg_person *p, json_t **fields_out)
 
 /* Optional "sessions": ids of sessions that need a sign-up, no repeats. */
 static void
-sessions_parse(json_t *list, const char *prefix, struct reg_person *p,
+sessions_parse(json_t *list, const char *path, struct reg_person *p,
     struct errors *e)
 {
-	char	 path[64];
 	size_t	 i;
 	json_t	*v;
 
-	snprintf(path, sizeof path, "%s.sessions", prefix);
 	if (list == NULL || json_is_null(list))
 		return;
 	if (!json_is_array(list) || json_array_size(list) > REG_MAX_SESSIONS) {
@@ -290,6 +288,35 @@ sessions_parse(json_t *list, const char *prefix, struct reg_person *p,
 			}
 		p->sessions[p->nsessions++] = json_integer_value(v);
 	}
+}
+
+/*
+ * An attendee's whole choice of sessions, {"sessions": [ids]} (an empty
+ * list drops them all), into p->sessions. 0, or -1 with *fields_out
+ * set to the per-field codes (owned by the caller).
+ */
+int
+reg_sessions_parse(json_t *obj, struct reg_person *p, json_t **fields_out)
+{
+	struct errors	 e = { json_object(), 1 };
+	json_t		*list = json_object_get(obj, "sessions");
+
+	memset(p, 0, sizeof *p);
+	if (!json_is_object(obj))
+		field_error(&e, "body", "invalid", "must be an object");
+	else if (list == NULL)
+		field_error(&e, "sessions", "required", "a list of session ids");
+	else if (!json_is_array(list))
+		field_error(&e, "sessions", "invalid", "a list of session ids");
+	else
+		sessions_parse(list, "sessions", p, &e);
+	if (json_object_size(e.fields) != 0) {
+		*fields_out = e.fields;
+		return -1;
+	}
+	json_decref(e.fields);
+	*fields_out = NULL;
+	return 0;
 }
 
 static void
@@ -328,7 +355,8 @@ attendees_parse(json_t *list, struct reg_input *in, struct errors *e)
 			field_error(e, path, "invalid",
 			    "must be true or false");
 		p->listed = json_is_true(listed);
-		sessions_parse(json_object_get(a, "sessions"), prefix, p, e);
+		snprintf(path, sizeof path, "%s.sessions", prefix);
+		sessions_parse(json_object_get(a, "sessions"), path, p, e);
 		for (size_t j = 0; j < i; j++) {
 			snprintf(path, sizeof path, "%s.email", prefix);
 			if (in->attendees[j].email_norm != NULL &&

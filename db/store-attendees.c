@@ -1,9 +1,9 @@
 /*
  * store-attendees.c: what the organisers see of attendees beyond the rows
  * of their list (store-resource.c lists them): one attendee's page, with
- * the registration they came in, the others in it, their sessions,
- * check-ins, pass and history from the audit log; and the list grouped
- * by company, with the count in each status.
+ * the registration they came in, the others in it, their sessions (seats
+ * and places in line), check-ins, pass and history from the audit log;
+ * and the list grouped by company, with the count in each status.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,7 +174,7 @@ store_attendee_json(struct store *st, const struct resource *res, int64_t id,
 	    " FROM attendees a JOIN events e ON e.id = a.event_id"
 	    " WHERE a.id = ?1";
 	sqlite3_stmt		*s;
-	json_t			*view, *parts[4];
+	json_t			*view, *parts[5];
 	int64_t			 reg = 0;
 	char			*zone = NULL, *code = NULL;
 
@@ -201,11 +201,12 @@ store_attendee_json(struct store *st, const struct resource *res, int64_t id,
 	parts[1] = sessions_json(st, id, zone);
 	parts[2] = checkins_json(st, id, zone);
 	parts[3] = history_json(st, id, reg, zone);
+	parts[4] = store_signup_json(st, id);
 	free(code);
 	free(zone);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (parts[i] == NULL) {
-			for (int j = 0; j < 4; j++)
+			for (int j = 0; j < 5; j++)
 				json_decref(parts[j]);
 			json_decref(view);
 			*found = -1;
@@ -215,6 +216,7 @@ store_attendee_json(struct store *st, const struct resource *res, int64_t id,
 	json_object_set_new(view, "sessions", parts[1]);
 	json_object_set_new(view, "checkins", parts[2]);
 	json_object_set_new(view, "history", parts[3]);
+	json_object_set_new(view, "sessions_waiting", parts[4]);
 	return view;
 }
 

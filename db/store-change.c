@@ -596,6 +596,125 @@ store_change_add(struct store *st, const struct change_by *by, int64_t reg,
 	return id;
 }
 
+/* A list of session ids as JSON, for the audit log. */
+static json_t *
+ids_json(const int64_t *ids, size_t n)
+{
+	json_t	*list = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_integer(ids[i]));
+	return list;
+}
+
+static int
+has_id(const int64_t *ids, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * The sessions wanted, read: each must take sign-ups in the attendee's
+ * event (else 422), and no two may be at the same time (409
+ * session_overlap naming the other). 0, or -1 with err.
+ */
+static int
+sessions_want(struct store *st, int64_t event, const int64_t *ids, size_t n,
+    struct signup_session *list, struct store_error *err)
+{
+	enum store_step	step;
+	size_t		a, b;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((step = store_signup_session(st, ids[i], event,
+		    &list[i])) == STORE_ERROR)
+			return db_failed(err);
+		if (step == STORE_DONE) {
+			store_error_set(err, 422, "validation_failed",
+			    "no such session to sign up for");
+			err->fields = json_pack("{s:s}", "sessions",
+			    "not_a_choice");
+			err->params = json_pack("{s:I}", "session",
+			    (json_int_t)ids[i]);
+			return -1;
+		}
+	}
+	if (store_signup_overlap(list, n, &a, &b)) {
+		store_signup_overlap_error(&list[b], &list[a], err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Make ids (n of them, no repeats) the sessions attendee id is signed up
+ * for: a session no longer listed is dropped (its seat goes to the first
+ * in its line), one newly listed is joined as at registration (a seat, a
+ * place at the end of its line, or for the waitlisted a wish), one kept
+ * keeps its seat or place. All or nothing: 409 session_full or
+ * session_overlap changes none of them. 0, or -1 with err.
+ */
+int
+store_change_sessions(struct store *st, const struct change_by *by,
+    int64_t id, const int64_t *ids, size_t n, struct store_error *err)
+{
+	struct signup_session	 list[REG_MAX_SESSIONS];
+	struct att_row		 r;
+	int64_t			*had = NULL;
+	size_t			 nhad = 0, i;
+	int			 confirmed, rc = -1;
+
+	memset(list, 0, sizeof list);
+	if (n > REG_MAX_SESSIONS)
+		return db_failed(err);
+	if (att_open(st, by, id, &r, err) != 0)
+		return -1;
+	if (strcmp(r.status, "cancelled") == 0) {
+		store_error_set(err, 409, "attendee_cancelled",
+		    "this attendee is cancelled");
+		goto out;
+	}
+	if (sessions_want(st, r.event, ids, n, list, err) != 0)
+		goto out;
+	if (store_signup_list(st, id, &had, &nhad) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	for (i = 0; i < nhad; i++)
+		if (!has_id(ids, n, had[i]) &&
+		    store_signup_drop(st, id, had[i]) != 0) {
+			db_failed(err);
+			goto out;
+		}
+	confirmed = strcmp(r.status, "confirmed") == 0;
+	for (i = 0; i < n; i++) {
+		if (has_id(had, nhad, ids[i]))
+			continue;
+		if (store_signup_join(st, id, confirmed, &list[i], err) != 0) {
+			if (err->status == 0)
+				db_failed(err);
+			goto out;
+		}
+	}
+	if (audit(st, by, "attendee.sessions", json_pack("{s:I, s:I, s:o,"
+	    " s:o}", "id", (json_int_t)id, "registration",
+	    (json_int_t)r.registration, "before", ids_json(had, nhad),
+	    "after", ids_json(ids, n))) != 0) {
+		db_failed(err);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		store_signup_session_free(&list[i]);
+	free(had);
+	free(r.dietary);
+	return rc;
+}
+
 /* What the registration's view adds for its link: versions, links, the
  * deadline. */
 static int
@@ -645,6 +764,47 @@ manage_extras(struct store *st, json_t *r, const struct manage_link *link)
 }
 
 /*
+ * The event's sessions that take sign-ups, for the page to offer: each
+ * with its times, seats (null: no limit), seats left and whether a full
+ * one keeps a waitlist. -1 when the database failed.
+ */
+static int
+manage_sessions(struct store *st, json_t *r, int64_t reg)
+{
+	static const char	 sql[] =
+	    "SELECT s.id, s.title, s.title_en, s.starts_at, s.ends_at,"
+	    " s.seats, max(s.seats - s.taken, 0), s.waitlist, e.timezone"
+	    " FROM registrations g JOIN events e ON e.id = g.event_id"
+	    " JOIN sessions s ON s.event_id = e.id"
+	    " WHERE g.id = ?1 AND s.signup = 1 ORDER BY s.starts_at, s.id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	enum store_step		 rc;
+
+	sqlite3_bind_int64(s, 1, reg);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		const char	*zone = COL_TEXT(s, 8);
+		int		 limited = sqlite3_column_type(s, 5) != SQLITE_NULL;
+
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o,"
+		    " s:o, s:o, s:o, s:b}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "title", COL_TEXT(s, 1), "title_en", COL_TEXT(s, 2),
+		    "starts_at", store_time_json(s, 3, zone),
+		    "ends_at", store_time_json(s, 4, zone),
+		    "seats", limited ? json_integer(sqlite3_column_int64(s, 5)) :
+		    json_null(), "remaining", limited ?
+		    json_integer(sqlite3_column_int64(s, 6)) : json_null(),
+		    "waitlist", sqlite3_column_int(s, 7)));
+	}
+	sqlite3_reset(s);
+	if ((list = store_list_end(list, rc)) == NULL)
+		return -1;
+	json_object_set_new(r, "signup_sessions", list);
+	return 0;
+}
+
+/*
  * A personal link's view: its attendee alone, its own token as the
  * registration's, and of the contact only who registered.
  */
@@ -672,8 +832,9 @@ manage_personal(json_t *r, int64_t attendee)
 /*
  * The registration as the holder of link sees it (store_registration_
  * json() with each attendee's version and personal manage_token, the
- * registration's version, "changes_until", "changes_open" and "link":
- * "registration" or "attendee"); a personal link sees its attendee
+ * registration's version, "changes_until", "changes_open", the event's
+ * "signup_sessions" and "link": "registration" or "attendee"); a
+ * personal link sees its attendee
  * alone. NULL when there is none or the database failed.
  */
 json_t *
@@ -683,7 +844,8 @@ store_manage_json(struct store *st, const struct manage_link *link)
 
 	if (r == NULL)
 		return NULL;
-	if (manage_extras(st, r, link) != 0) {
+	if (manage_extras(st, r, link) != 0 ||
+	    manage_sessions(st, r, link->registration) != 0) {
 		json_decref(r);
 		return NULL;
 	}

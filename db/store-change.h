@@ -2,8 +2,9 @@
  * store-change.h: changes to a registration after it was made, by the
  * holders of its manage links (until the event's change deadline) and by
  * organisers (at any time): edit an attendee or the contact, cancel one
- * attendee or all, add a colleague. One set of operations for both
- * sides, each inside the writer's transaction and audited.
+ * attendee or all, add a colleague, choose their sessions. One set of
+ * operations for both sides, each inside the writer's transaction and
+ * audited.
  */
 #ifndef STORE_CHANGE_H
 #define STORE_CHANGE_H
@@ -46,6 +47,9 @@ int store_change_cancel_all(struct store *, const struct change_by *,
 	    int64_t registration, struct store_error *);
 int64_t store_change_add(struct store *, const struct change_by *,
 	    int64_t registration, const struct reg_person *,
+	    struct store_error *);
+int store_change_sessions(struct store *, const struct change_by *,
+	    int64_t id, const int64_t *sessions, size_t n,
 	    struct store_error *);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * store-dashboard.c: what the organisers' dashboard shows of an event:
  * seats per ticket type against quota and capacity, waitlist lengths,
- * seats taken in every session with sign-ups, check-ins per checkpoint,
- * registrations per day, and the dietary needs for the caterer: all from
- * counters the store keeps (store-seats.c) and the indexes of the
- * check-ins, never from every attendee.
+ * seats taken and the length of the line in every session with sign-ups,
+ * check-ins per checkpoint, registrations per day, and the dietary needs
+ * for the caterer: all from counters the store keeps (store-seats.c) and
+ * the indexes of the check-ins and the sessions' lines, never from every
+ * attendee.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,18 +48,21 @@ static json_t *
 signup_sessions(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
-	    "SELECT id, title, seats, taken FROM sessions"
-	    " WHERE event_id = ?1 AND signup = 1 ORDER BY starts_at, id";
+	    "SELECT s.id, s.title, s.seats, s.taken, (SELECT count(*)"
+	    " FROM session_waits w WHERE w.session_id = s.id"
+	    " AND w.state = 'waiting') FROM sessions s"
+	    " WHERE s.event_id = ?1 AND s.signup = 1 ORDER BY s.starts_at, s.id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = store_step(st, s)) == STORE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I}",
-		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:I,"
+		    " s:I}", "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "title", COL_TEXT(s, 1), "seats", limit_json(s, 2),
-		    "taken", (json_int_t)sqlite3_column_int64(s, 3)));
+		    "taken", (json_int_t)sqlite3_column_int64(s, 3),
+		    "waiting", (json_int_t)sqlite3_column_int64(s, 4)));
 	sqlite3_reset(s);
 	return store_list_end(list, rc);
 }

@@ -549,7 +549,8 @@ choices_load(struct store *st, struct import *imp)
 	static const char	 sessions_sql[] =
 	    "SELECT id, title, CASE WHEN seats IS NULL THEN -1"
 	    " ELSE max(seats - taken, 0) END FROM sessions"
-	    " WHERE event_id = ?1 AND signup = 1 ORDER BY starts_at, id";
+	    " WHERE event_id = ?1 AND signup = 1 AND published = 1"
+	    " AND cancelled = 0 ORDER BY starts_at, id";
 	struct store_seats	 seats;
 	struct import_choice	*c;
 	sqlite3_stmt		*s;

@@ -1,6 +1,7 @@
 /*
  * store-reg-json.c: a registration as the API shows it to the holder of
- * its manage link, with its attendees and their sign-ups.
+ * its manage link, with its attendees, their seats in sessions and their
+ * places in the sessions' lines.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,12 +65,16 @@ attendees_json(struct store *st, int64_t reg_id)
 		return store_list_end(list, rc);
 	/* Sign-ups after the attendee rows: the statement is shared. */
 	for (size_t i = 0; i < json_array_size(list); i++) {
-		json_t	*a = json_array_get(list, i), *sessions;
+		json_t	*a = json_array_get(list, i), *sessions, *waiting;
+		int64_t	 id = json_integer_value(json_object_get(a, "id"));
 
-		if ((sessions = attendee_sessions_json(st, json_integer_value(
-		    json_object_get(a, "id")))) == NULL)
+		if ((sessions = attendee_sessions_json(st, id)) == NULL)
 			return store_list_end(list, STORE_ERROR);
 		json_object_set_new(a, "sessions", sessions);
+		/* In line or wanted: no seat, and no entry at the door. */
+		if ((waiting = store_signup_json(st, id)) == NULL)
+			return store_list_end(list, STORE_ERROR);
+		json_object_set_new(a, "sessions_waiting", waiting);
 	}
 	return list;
 }

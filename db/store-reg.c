@@ -183,57 +183,76 @@ reg_field_error(const struct reg_input *in, struct store_error *err,
 	    json_string(in->codes ? code : msg));
 }
 
-/*
- * Sign an attendee up for sessions that need it, taking a seat in each.
- * Returns 0, or -1 with err set (422 unknown session, 409 full), or -1
- * with err unset when the database failed.
- */
+/* The sessions of the nth attendee, read: 0, or -1 with err (422). */
 static int
-sessions_sign_up(struct store *st, const struct reg_input *in, size_t nth,
-    int64_t attendee, int64_t event_id, struct store_error *err)
+sessions_read(struct store *st, const struct reg_input *in, size_t nth,
+    int64_t event_id, struct signup_session *list, struct store_error *err)
 {
 	const struct reg_person	*p = &in->attendees[nth];
-	static const char	 get_sql[] =
-	    "SELECT title, seats IS NULL OR taken < seats FROM sessions"
-	    " WHERE id = ?1 AND event_id = ?2 AND signup = 1"
-	    " AND published = 1 AND cancelled = 0";
-	sqlite3_stmt		*s;
 	enum store_step		 step;
-	char			 path[48], *msg;
-	int			 found, free_seat;
+	char			 path[48];
 
 	snprintf(path, sizeof path, "attendees.%zu.sessions", nth);
 	for (size_t i = 0; i < p->nsessions; i++) {
-		s = store_stmt(st, get_sql);
-		sqlite3_bind_int64(s, 1, p->sessions[i]);
-		sqlite3_bind_int64(s, 2, event_id);
-		if ((step = store_step(st, s)) == STORE_ERROR) {
-			sqlite3_reset(s);
+		step = store_signup_session(st, p->sessions[i], event_id,
+		    &list[i]);
+		if (step == STORE_ERROR)
 			return -1;
-		}
-		found = step == STORE_ROW;
-		free_seat = found && sqlite3_column_int(s, 1);
-		if (found && !free_seat) {
-			store_error_set(err, 409, "session_full",
-			    "%s is fully booked", COL_TEXT(s, 0));
-			err->params = json_pack("{s:I, s:s}", "session",
-			    (json_int_t)p->sessions[i], "title", COL_TEXT(s, 0));
-			xasprintf(&msg, "%s is fully booked", COL_TEXT(s, 0));
-			reg_field_error(in, err, path, "full", msg);
-			free(msg);
-		}
-		sqlite3_reset(s);
-		if (!found) {
+		if (step == STORE_DONE) {
 			store_error_set(err, 422, "validation_failed",
 			    "no such session to sign up for");
 			reg_field_error(in, err, path, "not_a_choice",
 			    "no such session to sign up for");
-		}
-		if (!free_seat ||
-		    store_session_take(st, attendee, p->sessions[i]) != 0)
 			return -1;
+		}
 	}
 	return 0;
+}
+
+/*
+ * Sign the nth attendee up for the sessions they ticked, in order:
+ * confirmed, a seat in each or the line of a full one that keeps a
+ * waitlist; waitlisted, a wish in each, honoured when they are
+ * confirmed. Returns 0, or -1 with err set (422 unknown session, 409
+ * session_full or session_overlap), or -1 with err unset when the
+ * database failed.
+ */
+static int
+sessions_sign_up(struct store *st, const struct reg_input *in, size_t nth,
+    int64_t attendee, int64_t event_id, int confirmed,
+    struct store_error *err)
+{
+	const struct reg_person	*p = &in->attendees[nth];
+	struct signup_session	 list[REG_MAX_SESSIONS];
+	char			 path[48], *msg;
+	size_t			 a, b, i;
+	int			 rc = -1;
+
+	memset(list, 0, sizeof list);
+	snprintf(path, sizeof path, "attendees.%zu.sessions", nth);
+	if (sessions_read(st, in, nth, event_id, list, err) != 0)
+		goto out;
+	if (store_signup_overlap(list, p->nsessions, &a, &b)) {
+		store_signup_overlap_error(&list[b], &list[a], err);
+		reg_field_error(in, err, path, "overlap",
+		    "two of these sessions are at the same time");
+		goto out;
+	}
+	for (i = 0; i < p->nsessions; i++)
+		if (store_signup_join(st, attendee, confirmed, &list[i],
+		    err) != 0)
+			break;
+	if (i == p->nsessions)
+		rc = 0;
+	else if (err->status != 0) {
+		xasprintf(&msg, "%s is fully booked", list[i].title);
+		reg_field_error(in, err, path, "full", msg);
+		free(msg);
+	}
+out:
+	for (i = 0; i < p->nsessions; i++)
+		store_signup_session_free(&list[i]);
+	return rc;
 }
 
 /*
@@ -254,6 +273,7 @@ store_register(struct store *st, const struct reg_input *in,
 	struct store_seats	seats;
 	enum store_step		step;
 	char			path[48];
+	int			confirm;
 
 	*replayed = 0;
 	if (idem_key != NULL) {
@@ -327,15 +347,16 @@ store_register(struct store *st, const struct reg_input *in,
 		    seats.event_id, in->ticket_type, now);
 		if (id < 0)
 			goto fail;
-		if (sessions_sign_up(st, in, i, id,
-		    seats.event_id, err) != 0) {
+		confirm = seats.left < 0 || (size_t)seats.left > i;
+		if (confirm &&
+		    store_attendee_set_status(st, id, "confirmed", now) != 0)
+			goto fail;
+		if (sessions_sign_up(st, in, i, id, seats.event_id, confirm,
+		    err) != 0) {
 			if (err->status == 0)
 				goto fail;
 			return -1;
 		}
-		if ((seats.left < 0 || (size_t)seats.left > i) &&
-		    store_attendee_set_status(st, id, "confirmed", now) != 0)
-			goto fail;
 	}
 	if (store_registration_refresh(st, reg_id, 0, now) != 0)
 		goto fail;

@@ -524,8 +524,9 @@ store_release_publish(struct store *st, int64_t event_id, const char *who,
 		    (json_int_t)l.number);
 		goto out;
 	}
+	/* The speakers of the sessions published get their passes with it. */
 	if (release_write(st, 0, event_id, l.number + 1, now, who, draft, text,
-	    changes) != 0)
+	    changes) != 0 || store_speaker_passes(st, event_id) != 0)
 		goto out;
 	release = release_json(l.number + 1, now, zone);
 	answer = json_pack("{s:o, s:s, s:o, s:O}", "release", release,
@@ -917,6 +918,23 @@ store_release_document(struct store *st, int64_t event_id)
 	if (cache_fill(st, event_id, &c, &same) != 0)
 		return NULL;
 	return c.doc != NULL ? c.doc : unpublished_json(st, event_id);
+}
+
+/*
+ * The programme to print: the latest release's document, or before the
+ * first release the draft, which has no "release" and is printed as one.
+ * To decref; NULL: no such event, or the database failed.
+ */
+json_t *
+store_release_printed(struct store *st, int64_t event_id)
+{
+	json_t	*doc = store_release_document(st, event_id);
+
+	if (doc != NULL && json_is_null(json_object_get(doc, "release"))) {
+		json_decref(doc);
+		doc = store_programme_json(st, event_id);
+	}
+	return doc;
 }
 
 /*

@@ -37,6 +37,7 @@ void store_release_cache_free(struct release_cache *);
 char *store_release_public(struct store *, int64_t event_id,
 	    struct release_cache *, int *unchanged);
 json_t *store_release_document(struct store *, int64_t event_id);
+json_t *store_release_printed(struct store *, int64_t event_id);
 const json_t *store_release_document_cached(struct store *, int64_t event_id,
 	    struct release_cache *, int *same);
 json_t *store_release_history(struct store *, int64_t event_id);

@@ -111,48 +111,27 @@ seats_add(struct store *st, int64_t ticket_type, int delta)
 	return store_step_done(st, s);
 }
 
-/* Give back the session seats of a cancelled attendee. */
+/*
+ * An attendee's session sign-ups after their status changed from old:
+ * only the confirmed hold seats. Confirmed, their wishes are honoured;
+ * waitlisted again, their seats become wishes; cancelled, they let go.
+ */
 static int
-sessions_release(struct store *st, int64_t attendee)
+session_seats_follow(struct store *st, int64_t id, int64_t event_id,
+    const char *old, const char *status)
 {
-	static const char	 give_sql[] =
-	    "UPDATE sessions SET taken = taken - 1 WHERE id IN"
-	    " (SELECT session_id FROM attendee_sessions WHERE attendee_id = ?1)";
-	static const char	 del_sql[] =
-	    "DELETE FROM attendee_sessions WHERE attendee_id = ?1";
-	sqlite3_stmt		*s = store_stmt(st, give_sql);
-
-	sqlite3_bind_int64(s, 1, attendee);
-	if (store_step_done(st, s) != 0)
-		return -1;
-	s = store_stmt(st, del_sql);
-	sqlite3_bind_int64(s, 1, attendee);
-	return store_step_done(st, s);
-}
-
-/* Sign an attendee up for a session, taking one of its seats. */
-int
-store_session_take(struct store *st, int64_t attendee, int64_t session)
-{
-	static const char	 add_sql[] =
-	    "INSERT INTO attendee_sessions (attendee_id, session_id)"
-	    " VALUES (?1, ?2)";
-	static const char	 take_sql[] =
-	    "UPDATE sessions SET taken = taken + 1 WHERE id = ?1";
-	sqlite3_stmt		*s = store_stmt(st, add_sql);
-
-	sqlite3_bind_int64(s, 1, attendee);
-	sqlite3_bind_int64(s, 2, session);
-	if (store_step_done(st, s) != 0)
-		return -1;
-	s = store_stmt(st, take_sql);
-	sqlite3_bind_int64(s, 1, session);
-	return store_step_done(st, s);
+	if (strcmp(status, "cancelled") == 0)
+		return store_signup_release(st, id);
+	if (strcmp(status, "confirmed") == 0)
+		return store_signup_honour(st, id, event_id);
+	if (strcmp(old, "confirmed") == 0)
+		return store_signup_unseat(st, id);
+	return 0;
 }
 
 /*
  * The one place an attendee's status changes: keeps the seat counters and
- * gives a newly confirmed attendee a pass code. A cancelled attendee keeps
+ * gives a newly confirmed attendee a pass code and their session seats. A cancelled attendee keeps
  * the code so that the door can say "cancelled" rather than "unknown".
  */
 int
@@ -204,7 +183,7 @@ store_attendee_set_status(struct store *st, int64_t id, const char *status,
 	sqlite3_bind_int64(s, 4, now);
 	if (store_step_done(st, s) != 0)
 		goto out;
-	if (strcmp(status, "cancelled") == 0 && sessions_release(st, id) != 0)
+	if (session_seats_follow(st, id, event_id, old, status) != 0)
 		goto out;
 	delta = (strcmp(status, "confirmed") == 0) -
 	    (strcmp(old, "confirmed") == 0);
@@ -394,7 +373,7 @@ store_recount(struct store *st)
 	    " AND " STORE_IN_CAPACITY("t", "events") ");"
 	    "UPDATE sessions SET taken = (SELECT count(*)"
 	    " FROM attendee_sessions x JOIN attendees a ON a.id = x.attendee_id"
-	    " WHERE x.session_id = sessions.id AND a.status <> 'cancelled');"
+	    " WHERE x.session_id = sessions.id AND a.status = 'confirmed');"
 	    "DELETE FROM event_dietary_counts;"
 	    "INSERT INTO event_dietary_counts (event_id, dietary, attendees)"
 	    " SELECT event_id, lower(trim(dietary)), count(*) FROM attendees"
@@ -407,7 +386,8 @@ store_recount(struct store *st)
 	size_t			 n = 0;
 	int			 rc = -1;
 
-	if (store_exec(st, sql) != 0 || recount_days(st) != 0)
+	if (store_exec(st, sql) != 0 || recount_days(st) != 0 ||
+	    store_signup_promote_all(st) != 0)
 		return -1;
 	/* Collect first: promotion writes the events being listed. */
 	s = store_stmt(st, events_sql);

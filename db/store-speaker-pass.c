@@ -197,8 +197,9 @@ speaker_rows_free(struct speaker_row *rows, size_t n)
 }
 
 /*
- * Give every speaker of a session of the event who has no pass one:
- * again is no change. 0, or -1 when the database failed.
+ * Give every speaker of a session of the event's latest release (not
+ * cancelled) who has no pass one: again is no change. Called as a release
+ * is published, in its transaction. 0, or -1 when the database failed.
  */
 int
 store_speaker_passes(struct store *st, int64_t event_id)
@@ -208,7 +209,8 @@ store_speaker_passes(struct store *st, int64_t event_id)
 	    " FROM sessions se"
 	    " JOIN session_speakers ss ON ss.session_id = se.id"
 	    " JOIN speakers sp ON sp.id = ss.speaker_id"
-	    " WHERE se.event_id = ?1 AND NOT EXISTS (SELECT 1"
+	    " WHERE se.event_id = ?1 AND se.published = 1"
+	    " AND NOT EXISTS (SELECT 1"
 	    "  FROM speaker_passes p WHERE p.speaker_id = sp.id)"
 	    " ORDER BY sp.id";
 	sqlite3_stmt		*s = store_stmt(st, sql);

@@ -157,6 +157,7 @@ struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
 int reg_person_patch(json_t *, int contact, unsigned allowed,
 	    struct reg_person *, json_t **fields);
 int reg_person_parse(json_t *, struct reg_person *, json_t **fields);
+int reg_sessions_parse(json_t *, struct reg_person *, json_t **fields);
 void reg_person_free(struct reg_person *);
 void reg_input_free(struct reg_input *);
 
@@ -278,7 +279,6 @@ int64_t store_seats_left(sqlite3_stmt *, int limit_col, int count_col);
 int64_t store_seats_min(int64_t, int64_t);
 enum store_step store_seats_get(struct store *, int64_t ticket_type,
 	    const char *invitation, int64_t now, struct store_seats *);
-int store_session_take(struct store *, int64_t attendee, int64_t session);
 int store_count_registration_day(struct store *, int64_t event_id,
 	    int64_t at);
 int store_attendee_set_status(struct store *, int64_t id, const char *status,
@@ -293,6 +293,34 @@ int store_event_recount(struct store *, int64_t event_id);
 int store_attendee_set_ticket_type(struct store *, int64_t id,
 	    int64_t ticket_type);
 int store_attendee_dietary_count(struct store *, int64_t id, int delta);
+
+/* store-signup.c: session sign-ups, their seats and their lines */
+struct signup_session {
+	int64_t	 id;
+	char	*title;		/* owned */
+	int	 free_seat;	/* no limit, or a seat left */
+	int	 waitlist;	/* a full session keeps a line */
+	int64_t	 starts_at;
+	int64_t	 ends_at;
+};
+enum store_step store_signup_session(struct store *, int64_t id,
+	    int64_t event, struct signup_session *);
+void store_signup_session_free(struct signup_session *);
+int store_signup_overlap(const struct signup_session *, size_t n, size_t *a,
+	    size_t *b);
+void store_signup_overlap_error(const struct signup_session *,
+	    const struct signup_session *other, struct store_error *);
+int store_signup_join(struct store *, int64_t attendee, int confirmed,
+	    const struct signup_session *, struct store_error *);
+int store_signup_drop(struct store *, int64_t attendee, int64_t session);
+int store_signup_list(struct store *, int64_t attendee, int64_t **ids,
+	    size_t *n);
+int store_signup_promote(struct store *, int64_t session);
+int store_signup_promote_all(struct store *);
+int store_signup_release(struct store *, int64_t attendee);
+int store_signup_honour(struct store *, int64_t attendee, int64_t event);
+int store_signup_unseat(struct store *, int64_t attendee);
+json_t *store_signup_json(struct store *, int64_t attendee);
 
 /* store-reg.c: registering and cancelling */
 int64_t store_register(struct store *, const struct reg_input *,

@@ -450,8 +450,8 @@ def test_the_cap_on_jobs_at_once(org):
 
 
 @pytest.mark.parametrize("lang,words", [
-    ("sv", ("Tisdag 30 november 2027", "Studiebesök · anmälan krävs, 30 platser", "Utkast")),
-    ("en", ("Tuesday 30 November 2027", "Study visit · sign-up required, 30 seats", "Draft")),
+    ("sv", ("Tisdag 30 november 2027", "Studiebesök · anmälan krävs, 30 platser", "Version 1, ")),
+    ("en", ("Tuesday 30 November 2027", "Study visit · sign-up required, 30 seats", "Release 1, ")),
 ])
 def test_the_programme_in_each_language(org, tmp_path, lang, words):
     path, job, _ = printed(org, {"kind": "programme", "lang": lang}, tmp_path)

@@ -17,10 +17,11 @@ from badge_tools import pdf_text, qr_codes, run_badges  # noqa: E402
 EVENT = 1  # the demo: a hidden speaker ticket type (4), capacity 120
 
 
-def publish(d):
-    """What puts the programme before the public. The speakers' passes are
-    made when a session is saved today; once releases exist, publishing
-    makes them, and this helper publishes."""
+def publish(d, expect=201, event=EVENT):
+    """Publish the draft: the speakers of its sessions get their passes."""
+    r = d.olle.post(url(d, f"/events/{event}/releases"), json={}, timeout=10)
+    assert r.status_code == expect, r.text
+    return r
 
 
 def speaker(d, name, **over):
@@ -30,7 +31,7 @@ def speaker(d, name, **over):
     return r.json()
 
 
-def on_programme(d, *speakers, start="13:00", end="13:30", **over):
+def on_programme(d, *speakers, start="13:00", end="13:30", published=True, **over):
     """A session on the demo's second day with these speakers, published."""
     body = {"title": "Presshärdning i praktiken", "room_id": 3,
             "starts_at": f"2027-12-01T{start}:00+01:00",
@@ -39,7 +40,8 @@ def on_programme(d, *speakers, start="13:00", end="13:30", **over):
     body.update(over)
     r = d.olle.post(url(d, f"/events/{EVENT}/sessions"), json=body, timeout=10)
     assert r.status_code == 201, r.text
-    publish(d)
+    if published:
+        publish(d)
     return r.json()
 
 
@@ -54,6 +56,23 @@ def passes_of(d, speaker_id):
 
 def scan(d, code):
     return d.anna.post(d.url + "/api/v1/checkins", json={"code": code}, timeout=30)
+
+
+def test_a_pass_comes_with_the_release_not_the_draft(admin):
+    sp = speaker(admin, "Karin Ängström", company="LTH")
+    s = on_programme(admin, sp, published=False)
+    assert passes_of(admin, sp["id"]) == []  # in the draft only
+    # Cancelled before it was ever published: still nobody's pass.
+    r = admin.olle.patch(url(admin, f"/sessions/{s['id']}"),
+                         json={"cancelled": True, "version": s["version"]}, timeout=10)
+    assert r.status_code == 200, r.text
+    publish(admin)
+    assert passes_of(admin, sp["id"]) == []
+    r = admin.olle.patch(url(admin, f"/sessions/{s['id']}"),
+                         json={"cancelled": False, "version": r.json()["version"]}, timeout=10)
+    assert r.status_code == 200, r.text
+    publish(admin)
+    assert len(passes_of(admin, sp["id"])) == 1
 
 
 def test_a_speaker_on_the_programme_gets_one_pass_the_door_takes(admin):
@@ -171,7 +190,7 @@ def test_an_event_without_a_speaker_type_gets_a_hidden_one(admin):
         "title": "Lättviktsmaterial", "starts_at": "2027-03-01T09:00:00+01:00",
         "ends_at": "2027-03-01T10:00:00+01:00", "speakers": [sp["id"]]}, timeout=10)
     assert r.status_code == 201, r.text
-    publish(admin)
+    publish(admin, event=ev["id"])
     types = admin.olle.get(url(admin, f"/events/{ev['id']}/ticket-types"), timeout=10).json()
     speaker_types = [t for t in types["items"] if t["role"] == "speaker"]
     assert len(speaker_types) == 1

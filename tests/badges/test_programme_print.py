@@ -1,6 +1,6 @@
 """The printed programme in Swedish and English: each session's kind, the
-sign-ups and their seats, cancelled sessions, the release line ("Utkast" or
-"Draft" before the first release), titles and abstracts in the chosen
+sign-ups and their seats, cancelled sessions, the release line (the latest
+release's; "Utkast" or "Draft" before the first), titles and abstracts in the chosen
 language, read from the programme document; hostile text and long
 abstracts do not break it."""
 import json
@@ -36,11 +36,11 @@ WORDS = {
     "sv": ["Tisdag 30 november 2027", "Onsdag 1 december 2027", "30 november – 1 december 2027",
            "Huvudtalare", "Föredrag", "Paneldiskussion", "Paus", "Måltid",
            "Studiebesök · anmälan krävs, 30 platser", "Måltid · anmälan krävs, 100 platser",
-           "Utkast · Sida 1 av"],
+           "Version 1, "],
     "en": ["Tuesday 30 November 2027", "Wednesday 1 December 2027",
            "30 November – 1 December 2027", "Keynote", "Talk", "Panel discussion", "Break",
            "Meal", "Study visit · sign-up required, 30 seats",
-           "Meal · sign-up required, 100 seats", "Draft · Page 1 of"],
+           "Meal · sign-up required, 100 seats", "Release 1, "],
 }
 
 
@@ -60,7 +60,7 @@ def test_kinds_signups_and_draft_in_each_language(demo, tmp_path, lang):
 
 def test_the_default_is_english(demo, tmp_path):
     text, _ = printed(demo, tmp_path)
-    assert "Draft · Page 1 of" in flat(text)
+    assert "Release 1, " in flat(text) and "Page 1 of" in flat(text)
 
 
 def document(d):
@@ -99,18 +99,21 @@ def test_a_release_cancelled_sessions_and_english_titles(demo, tmp_path):
     assert "Hot forming of 7xxx aluminium" in en
 
 
-def test_the_live_programme_uses_english_titles_once_the_document_has_them(demo, tmp_path):
-    """title_en is the "exports" part's key in the document: when the
-    document carries it, the English programme prints it."""
+def test_the_release_is_printed_and_the_draft_before_the_first(demo, tmp_path):
+    """What is printed is what the public sees: the latest release, not
+    the organisers' edits since; before any release, the draft, marked."""
     demo.stop()
     demo.sql("UPDATE sessions SET title_en = 'Welcome, in English' WHERE id = 2")
     demo.start()
-    session = document(demo)["days"][0]["sessions"][1]
-    text, _ = printed(demo, tmp_path, "--lang", "en")
-    if "title_en" in session:
-        assert "Welcome, in English" in flat(text)
-    else:
-        assert "Welcome to Techtank Conference 2027" in flat(text)
+    text = flat(printed(demo, tmp_path, "--lang", "en")[0])
+    assert "Welcome, in English" not in text and "Release 1, " in text
+    demo.stop()
+    demo.sql("DELETE FROM releases")
+    demo.sql("UPDATE sessions SET published = 0")
+    demo.start()
+    text = flat(printed(demo, tmp_path, "--lang", "en")[0])
+    assert "Welcome, in English" in text and "Draft · Page 1 of" in text
+    assert "Utkast · Sida 1 av" in flat(printed(demo, tmp_path, "--lang", "sv")[0])
 
 
 def test_hostile_titles_and_a_long_abstract(demo, tmp_path):

@@ -4,8 +4,10 @@
  * parse, field validation, exactly as api-registrations.c chains them;
  * both ways of naming the errors (sentences and codes). The same body, and
  * each of its attendees, as a change (reg_person_patch(), as api-manage.c
- * and admin-changes.c read theirs) and as a colleague added
- * (reg_person_parse()): what they accept is clean text.
+ * and admin-changes.c read theirs), as a colleague added
+ * (reg_person_parse()) and as a choice of sessions (reg_sessions_parse()):
+ * what they accept is clean text, the sessions at most REG_MAX_SESSIONS
+ * distinct positive ids.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +31,21 @@ person_check(const struct reg_person *p)
 			abort();
 }
 
+/* What the sessions parser accepted: few, positive, none twice. */
+static void
+sessions_check(const struct reg_person *p)
+{
+	if (p->nsessions > REG_MAX_SESSIONS)
+		abort();
+	for (size_t i = 0; i < p->nsessions; i++) {
+		if (p->sessions[i] <= 0)
+			abort();
+		for (size_t j = 0; j < i; j++)
+			if (p->sessions[i] == p->sessions[j])
+				abort();
+	}
+}
+
 static void
 person_parsers(json_t *obj)
 {
@@ -47,6 +64,10 @@ person_parsers(json_t *obj)
 		}
 	if (reg_person_parse(obj, &p, &fields) == 0)
 		person_check(&p);
+	json_decref(fields);
+	reg_person_free(&p);
+	if (reg_sessions_parse(obj, &p, &fields) == 0)
+		sessions_check(&p);
 	json_decref(fields);
 	reg_person_free(&p);
 }

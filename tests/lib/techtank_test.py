@@ -120,6 +120,9 @@ class Daemon:
              "ALTER TABLE sessions DROP COLUMN published",
              "ALTER TABLE sessions DROP COLUMN sequence",
              "ALTER TABLE sessions DROP COLUMN cancelled"),
+        14: ("INSERT OR IGNORE INTO attendee_sessions (attendee_id, session_id)"
+             " SELECT attendee_id, session_id FROM session_waits WHERE state = 'wanted'",
+             "DROP TABLE session_waits"),
         12: ("DROP INDEX session_speakers_speaker", "DROP INDEX sessions_room_time",
              "CREATE TABLE sessions_old (id INTEGER PRIMARY KEY,"
              " event_id INTEGER NOT NULL REFERENCES events(id),"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store-change.h"
 #include "store-door.h"
 #include "unit.h"
 
@@ -95,6 +96,8 @@ snapshot(void)
 	    " UNION ALL SELECT 's' || id || ':' || taken FROM sessions"
 	    " UNION ALL SELECT 'x' || attendee_id || ':' || session_id"
 	    "  FROM attendee_sessions"
+	    " UNION ALL SELECT 'w' || id || ':' || attendee_id || ':'"
+	    "  || session_id || ':' || state FROM session_waits"
 	    " UNION ALL SELECT 'k' || key || ':' || registration_id"
 	    "  FROM idempotency_keys"
 	    " UNION ALL SELECT 'c' || id || ':' || attendee_id || ':'"
@@ -117,10 +120,23 @@ miscounts(void)
 	    " UNION ALL SELECT 'session ' || id FROM sessions s"
 	    "  WHERE taken <> (SELECT count(*) FROM attendee_sessions x"
 	    "  JOIN attendees a ON a.id = x.attendee_id"
-	    "  WHERE x.session_id = s.id AND a.status <> 'cancelled')"
-	    " UNION ALL SELECT 'cancelled attendee ' || attendee_id"
+	    "  WHERE x.session_id = s.id AND a.status = 'confirmed')"
+	    " UNION ALL SELECT 'seat of unconfirmed attendee ' || attendee_id"
 	    "  FROM attendee_sessions x JOIN attendees a ON a.id = x.attendee_id"
+	    "  WHERE a.status <> 'confirmed'"
+	    " UNION ALL SELECT 'line of cancelled attendee ' || attendee_id"
+	    "  FROM session_waits x JOIN attendees a ON a.id = x.attendee_id"
 	    "  WHERE a.status = 'cancelled'"
+	    " UNION ALL SELECT 'waiting unconfirmed ' || attendee_id"
+	    "  FROM session_waits x JOIN attendees a ON a.id = x.attendee_id"
+	    "  WHERE x.state = 'waiting' AND a.status <> 'confirmed'"
+	    " UNION ALL SELECT 'seated and in line ' || x.attendee_id"
+	    "  FROM session_waits x JOIN attendee_sessions y"
+	    "  ON y.attendee_id = x.attendee_id AND y.session_id = x.session_id"
+	    " UNION ALL SELECT 'waiting beside a free seat ' || x.attendee_id"
+	    "  FROM session_waits x JOIN sessions s ON s.id = x.session_id"
+	    "  WHERE x.state = 'waiting' AND s.seats IS NOT NULL"
+	    "  AND s.taken < s.seats"
 	    " UNION ALL SELECT 'overbooked ticket type ' || id FROM ticket_types"
 	    "  WHERE quota IS NOT NULL AND confirmed_count > quota"
 	    " UNION ALL SELECT 'overbooked session ' || id FROM sessions"
@@ -193,6 +209,25 @@ static int
 op_promote(void)
 {
 	return store_promote_waitlist(st, 1) < 0 ? -1 : 0;
+}
+
+static struct change_by	 choose_by;
+static int64_t		 choose_attendee;
+
+/* The study visit's seat holder keeps the dinner alone: the seat goes on. */
+static int
+op_choose(void)
+{
+	struct store_error	err = { 0 };
+	int64_t			keep[] = { 11 };
+	int			rc;
+
+	rc = store_change_sessions(st, &choose_by, choose_attendee, keep, 1,
+	    &err);
+	if (rc != 0)
+		ck_assert_int_eq(err.status, 500);
+	store_error_clear(&err);
+	return rc;
 }
 
 static struct staff	 door_staff = { .id = 1, .session = 1, .name = "door1",
@@ -359,6 +394,48 @@ START_TEST(promotion_happens_whole_or_not_at_all)
 }
 END_TEST
 
+/*
+ * The study visit keeps one seat and a line: one holds it, two confirmed
+ * wait for it, and one waitlisted attendee wants it and the dinner.
+ */
+static void
+session_line_fill(void)
+{
+	char	*states;
+
+	exec_ok("UPDATE ticket_types SET quota = 3 WHERE id = 1;"
+	    " UPDATE sessions SET seats = 1, waitlist = 1 WHERE id = 9");
+	choose_by.link.registration = register_committed(1, "held",
+	    cancel_token, sizeof cancel_token);
+	register_committed(2, "line", NULL, 0);
+	register_committed(1, "wish", NULL, 0);
+	states = query_text("SELECT group_concat(x, ' ') FROM (SELECT"
+	    " attendee_id || ':' || session_id || ':' || state AS x"
+	    " FROM session_waits ORDER BY id)");
+	ck_assert_str_eq(states, "2:9:waiting 3:9:waiting 4:9:wanted"
+	    " 4:11:wanted");
+	free(states);
+}
+
+/* A cancellation hands the seat to the line and honours the wishes. */
+START_TEST(session_line_moves_whole_or_not_at_all)
+{
+	session_line_fill();
+	ck_assert_int_gt(sweep(op_cancel, "cancel with a session line"), 500);
+}
+END_TEST
+
+/* A seat dropped from "my registration" goes to the first in line. */
+START_TEST(session_drop_moves_the_line_whole_or_not_at_all)
+{
+	session_line_fill();
+	choose_attendee = 1;
+	choose_by.address = "192.0.2.1";
+	choose_by.now = (int64_t)time(NULL);
+	ck_assert_int_gt(sweep(op_choose, "drop a session"), 100);
+}
+END_TEST
+
 /* An account with too many failed logins stays throttled through a fault. */
 START_TEST(login_throttle_fails_closed)
 {
@@ -418,6 +495,8 @@ suite_store_faults(void)
 	tcase_add_test(tc, register_fails_whole_at_every_step);
 	tcase_add_test(tc, cancel_happens_whole_or_not_at_all);
 	tcase_add_test(tc, promotion_happens_whole_or_not_at_all);
+	tcase_add_test(tc, session_line_moves_whole_or_not_at_all);
+	tcase_add_test(tc, session_drop_moves_the_line_whole_or_not_at_all);
 	tcase_add_test(tc, login_throttle_fails_closed);
 	tcase_add_test(tc, scan_is_answered_right_or_fails);
 	suite_add_tcase(s, tc);

@@ -578,6 +578,14 @@ async function attendeeView(ctx, idText) {
       ? el('ul', { class: 'plain-list', id: 'attendee-sessions' }, a.sessions.map((x) => el('li', {},
         el('span', { dir: 'auto' }, x.title), ' ', el('time', { datetime: x.starts_at, class: 'muted' }, when(x.starts_at)))))
       : text('p', 'console.attendees.no_sessions', undefined, { class: 'muted' }));
+    const waiting = Array.isArray(a.sessions_waiting) ? a.sessions_waiting : [];
+    if (waiting.length) {
+      body.append(text('h3', 'console.attendees.sessions_waiting'),
+        el('ul', { class: 'plain-list', id: 'attendee-sessions-waiting' }, waiting.map((x) => el('li', {},
+          el('span', { dir: 'auto' }, x.title), ' ',
+          x.state === 'waiting' ? text('span', 'console.attendees.session_waiting', { n: x.position }, { class: 'muted' })
+            : text('span', 'console.attendees.session_wanted', undefined, { class: 'muted' })))));
+    }
 
     body.append(text('h2', 'console.attendees.checkins'));
     if (a.checkins.length) {

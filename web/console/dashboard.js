@@ -88,8 +88,9 @@ function render(box, d) {
     table('dash-types', 'console.dashboard.types', ['console.dashboard.type', 'console.dashboard.seats', 'console.dashboard.waitlisted'],
       d.ticket_types.map((tt) => [tt.name, ofLimit(tt.confirmed, tt.quota), num(tt.waitlisted)])));
   if (d.sessions.length) {
-    box.append(table('dash-sessions', 'console.dashboard.sessions', ['console.dashboard.session', 'console.dashboard.seats'],
-      d.sessions.map((s) => [s.title, ofLimit(s.taken, s.seats)])));
+    box.append(table('dash-sessions', 'console.dashboard.sessions',
+      ['console.dashboard.session', 'console.dashboard.seats', 'console.dashboard.waitlisted'],
+      d.sessions.map((s) => [s.title, ofLimit(s.taken, s.seats), num(s.waiting || 0)])));
   }
   const cps = (d.checkins && d.checkins.checkpoints) || [];
   box.append(table('dash-checkins', 'console.dashboard.checkins', ['console.dashboard.checkpoint', 'console.dashboard.checked_in'],

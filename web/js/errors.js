@@ -7,7 +7,7 @@ import { t, has } from './i18n.js';
 
 /** Codes of the whole request that the catalogues word. */
 export const ERROR_CODES = [
-  'validation_failed', 'full', 'full_none', 'session_full',
+  'validation_failed', 'full', 'full_none', 'session_full', 'session_overlap',
   'registration_closed', 'idempotency_key_reused', 'not_found', 'no_pass',
   'internal', 'unavailable', 'payload_too_large', 'unsupported_media_type',
   'invalid_utf8', 'bad_request', 'method_not_allowed', 'not_implemented',
@@ -19,7 +19,7 @@ export const FIELD_CODES = ['required', 'too_long', 'invalid', 'taken', 'not_a_c
 export const FIELD_WORDS = [
   'email.invalid', 'email.taken', 'phone.invalid', 'ticket_type.required', 'ticket_type.invalid',
   'ticket_type.not_a_choice', 'privacy_accepted.required', 'invitation.unknown', 'invitation.invalid',
-  'sessions.full', 'sessions.not_a_choice', 'sessions.invalid', 'attendees.required',
+  'sessions.full', 'sessions.not_a_choice', 'sessions.invalid', 'sessions.overlap', 'attendees.required',
   'attendees.out_of_range',
 ];
 

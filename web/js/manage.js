@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear, copyText } from './dom.js';
-import { formatDateTime, formatPrice } from './format.js';
+import { formatDateTime, formatDay, formatPrice, datePart, hhmm } from './format.js';
 
 const { t } = i18n;
 
@@ -45,6 +45,10 @@ function problem(res) {
     return t('manage.err.change_deadline_passed', { deadline: formatDateTime(err.fields && err.fields.deadline, i18n.getLang()) });
   }
   if (err && err.code === 'too_many_attendees') return t('manage.err.too_many_attendees', { max: (err.fields && err.fields.max) || 10 });
+  if (err && (err.code === 'session_full' || err.code === 'session_overlap')) {
+    const p = err.params || {};
+    return t(`manage.err.${err.code}`, { title: sessionTitle(p.session, p.title), other_title: sessionTitle(p.other, p.other_title) });
+  }
   if (err && typeof err.code === 'string' && t(`manage.err.${err.code}`) !== `manage.err.${err.code}`) return t(`manage.err.${err.code}`);
   return errorText(res);
 }
@@ -169,11 +173,13 @@ function attendeeCard(a, i) {
     dlRow('field.dietary', a.dietary),
     dlRow('manage.listed', a.listed ? t('common.yes') : t('common.no')));
   li.append(dl);
-  const sessions = Array.isArray(a.sessions) ? a.sessions : [];
-  if (sessions.length) {
+  const seats = Array.isArray(a.sessions) ? a.sessions : [];
+  if (seats.length) {
     li.append(el('h4', { class: 'signed-up-heading' }, t('manage.signed_up')),
-      el('ul', { class: 'signed-up' }, ...sessions.map((s) => el('li', {}, s.title || ''))));
+      el('ul', { class: 'signed-up' }, ...seats.map((s) => el('li', {}, sessionTitle(s.id, s.title)))));
   }
+  const sessions = sessionsPanel(a, i);
+  if (sessions) li.append(sessions);
   if (a.status !== 'cancelled' && changesOpen()) {
     if (editing === a.id) li.append(editForm(a, i));
     else li.append(cardActions(a, i));
@@ -182,6 +188,115 @@ function attendeeCard(a, i) {
     li.append(personalLink(a, i));
   }
   return li;
+}
+
+/** A session's title in the page's language, by id from the sessions offered. */
+function sessionTitle(id, fallback) {
+  const s = (reg && Array.isArray(reg.signup_sessions) ? reg.signup_sessions : []).find((x) => x.id === id);
+  return s ? i18n.pick(s, 'title') : (fallback || '');
+}
+
+/** The attendee's place in session s: {state: seat | waiting | wanted, position}, or null. */
+function sessionState(a, s) {
+  if ((a.sessions || []).some((x) => x.id === s.id)) return { state: 'seat', position: null };
+  const w = (a.sessions_waiting || []).find((x) => x.id === s.id);
+  return w ? { state: w.state, position: w.position } : null;
+}
+
+/** Every session the attendee holds a seat in, waits for or wants. */
+function chosen(a) {
+  return [...(a.sessions || []), ...(a.sessions_waiting || [])].map((x) => x.id);
+}
+
+/** When session s is: its day and times, as the server gives them. */
+function sessionWhen(s) {
+  const day = formatDay(datePart(s.starts_at), i18n.getLang(), { year: false });
+  return t('manage.session_when', { day, start: hhmm(s.starts_at), end: hhmm(s.ends_at) });
+}
+
+/** What the attendee has of session s, or what it has left to offer. */
+function sessionStateText(place, s) {
+  if (place && place.state === 'seat') return t('manage.session_seat');
+  if (place && place.state === 'waiting') return t('manage.session_waiting', { n: place.position });
+  if (place) return t('manage.session_wanted');
+  if (s.remaining === null || s.remaining === undefined) return '';
+  if (s.remaining > 0) return t('manage.session_left', { n: s.remaining });
+  return t(s.waitlist ? 'manage.session_full_waitlist' : 'manage.session_full');
+}
+
+/** The button that signs the attendee up for s or drops it; null when there is none. */
+function sessionButton(a, i, s, place, alert) {
+  const full = s.remaining === 0;
+  let key;
+  if (place) key = place.state === 'seat' ? 'manage.session_drop' : 'manage.session_leave';
+  else if (!full) key = 'manage.session_sign_up';
+  else if (s.waitlist) key = 'manage.session_join_waitlist';
+  else return null;
+  const title = i18n.pick(s, 'title');
+  const button = el('button', { type: 'button', class: place ? 'button' : 'button button-primary', id: `session-${i}-${s.id}` },
+    t(key), el('span', { class: 'visually-hidden' }, ` – ${title}`));
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    alert.textContent = '';
+    const ids = place ? chosen(a).filter((x) => x !== s.id) : [...chosen(a), s.id];
+    const res = await api('PUT', `${attendeePath(a)}/sessions`, { body: { sessions: ids } });
+    button.removeAttribute('aria-disabled');
+    if (res.status === 200 && res.body) {
+      reg = res.body;
+      render();
+      const now = (reg.attendees || []).find((x) => x.id === a.id) || a;
+      const got = sessionState(now, s);
+      const name = fullName(now);
+      if (!got) pageStatus.textContent = t('manage.session_dropped', { name, title });
+      else if (got.state === 'seat') pageStatus.textContent = t('manage.session_seated', { name, title });
+      else if (got.state === 'waiting') pageStatus.textContent = t('manage.session_in_line', { name, title, n: got.position });
+      else pageStatus.textContent = t('manage.session_wished', { name, title });
+      const again = document.getElementById(`session-${i}-${s.id}`);
+      if (again) again.focus();
+      return;
+    }
+    const err = res.body && res.body.error;
+    const text = res.status === 422 && err && err.fields && err.fields.sessions
+      ? t(`error.field.sessions.${err.fields.sessions}`) : problem(res);
+    if (res.status === 409 || res.status === 422) {
+      await reload();
+      render();
+    }
+    const where = document.getElementById(`sessions-${i}-alert`) || alert;
+    where.textContent = text;
+    where.focus();
+  });
+  return button;
+}
+
+/**
+ * The sessions that take sign-ups, with the attendee's seat or place in
+ * line in each, and while changes are open a button to sign up or drop.
+ * After the deadline only what the attendee has is listed.
+ */
+function sessionsPanel(a, i) {
+  const open = a.status !== 'cancelled' && changesOpen();
+  const offered = Array.isArray(reg.signup_sessions) ? reg.signup_sessions : [];
+  const shown = offered.filter((s) => open || sessionState(a, s));
+  if (!shown.length) return null;
+  const alert = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: `sessions-${i}-alert` });
+  const list = el('ul', { class: 'session-choices', id: `sessions-${i}` });
+  for (const s of shown) {
+    const place = sessionState(a, s);
+    const state = sessionStateText(place, s);
+    const item = el('li', { class: `session-choice${place ? ` session-choice--${place.state}` : ''}` },
+      el('span', { class: 'session-choice-title' }, i18n.pick(s, 'title')),
+      el('span', { class: 'signup-when' }, sessionWhen(s)),
+      state ? el('span', { class: `session-choice-state${!place && s.remaining === 0 ? ' signup-seats--full' : ''}` }, state) : '');
+    const button = open ? sessionButton(a, i, s, place, alert) : null;
+    if (button) item.append(button);
+    list.append(item);
+  }
+  return el('div', { class: 'sessions-panel', role: 'group', 'aria-labelledby': `sessions-${i}-heading` },
+    el('h4', { class: 'sessions-heading', id: `sessions-${i}-heading` }, t('manage.sessions_heading')),
+    a.status === 'waitlisted' && open ? el('p', { class: 'muted' }, t('manage.sessions_waitlisted_hint')) : '',
+    list, alert);
 }
 
 function cardActions(a, i) {
