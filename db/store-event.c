@@ -275,7 +275,7 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 	static const char	 sql[] =
 	    "SELECT s.id, s.kind, s.title, s.abstract, s.starts_at, s.ends_at,"
 	    " s.seats, r.id, r.name, s.signup, s.taken, s.uid, s.title_en,"
-	    " s.abstract_en, s.language FROM sessions s"
+	    " s.abstract_en, s.language, s.waitlist FROM sessions s"
 	    " LEFT JOIN rooms r ON r.id = s.room_id"
 	    " WHERE s.event_id = ?1 ORDER BY s.starts_at, r.sort, s.id";
 	sqlite3_stmt		*s;
@@ -306,6 +306,9 @@ days_json(struct store *st, int64_t event_id, const char *zone)
 		    "date", date);
 		json_object_set_new(item, "signup",
 		    json_boolean(sqlite3_column_int(s, 9)));
+		/* A full one that keeps a line still takes sign-ups, in it. */
+		json_object_set_new(item, "waitlist",
+		    json_boolean(sqlite3_column_int(s, 15)));
 		/* What calendars and schedule files name and word it by. */
 		json_object_set_new(item, "uid", json_string(COL_TEXT(s, 11)));
 		json_object_set_new(item, "title_en",

@@ -208,6 +208,10 @@ def test_a_full_session_with_a_waitlist_puts_sign_ups_in_line(org):
     assert mine(org, third["manage_token"], 0) == (set(), {visit: ("waiting", 2)})
     assert mine(org, third["manage_token"], 1) == (set(), {visit: ("waiting", 3)})
     assert remaining(org, visit) == 0
+    # The programme says it keeps a line, so the registration page offers it.
+    listed = [s for day in org.get("/api/v1/programme").json()["days"]
+              for s in day["sessions"] if s["id"] == visit]
+    assert [(s["waitlist"], s["remaining"]) for s in listed] == [(True, 0)]
     # The organiser's page of the attendee shows the place in line too.
     page = org.olle.get(f"{org.url}/api/v1/admin/attendees/{second['attendees'][0]['id']}",
                         timeout=10).json()

@@ -3,7 +3,9 @@
 // waiting with their place in line, then drops another session, in
 // Swedish and in English; a session at the same time as one held is
 // refused with the words for it; the organiser sees the place in line on
-// the attendee's page in the console. axe-core on each page.
+// the attendee's page in the console; the registration page offers a full
+// session that keeps a waitlist, and ticking it is a place in its line.
+// axe-core on each page.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,12 +24,15 @@ const ids = {};
 
 const at = (hm) => `2027-11-30T${hm}:00+01:00`;
 
+/** A session with a sign-up, published: only a release's take sign-ups. */
 async function session(title, titleEn, start, end, seats, waitlist) {
   const r = await olle.call('POST', '/api/v1/admin/events/1/sessions', {
     title, title_en: titleEn, kind: 'visit', starts_at: at(start), ends_at: at(end),
     room_id: null, seats, signup: true, waitlist,
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
+  const p = await olle.call('POST', '/api/v1/admin/events/1/releases', {});
+  assert.equal(p.status, 201, JSON.stringify(p.body));
   return r.body.id;
 }
 
@@ -167,6 +172,80 @@ test('the organiser sees an attendee\'s place in a session\'s line in the consol
     assert.deepEqual(await axeViolations(page), []);
     await setLang(page, 'sv');
     await page.locator('#attendee-sessions-waiting', { hasText: 'väntelista: nummer 3' }).waitFor();
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('en: the registration page offers a full session that keeps a waitlist, and the attendee joins its line', async () => {
+  const { context, page, problems } = await newPage({ locale: 'en-GB' });
+  try {
+    await page.goto('/register.html');
+    await setLang(page, 'en');
+    await page.locator('#ticket-list input[type="radio"]:not([disabled])').first().check();
+    const address = email();
+    await page.fill('#contact-first_name', 'Karin');
+    await page.fill('#contact-last_name', 'Ängström');
+    await page.fill('#contact-email', address);
+    await page.fill('#contact-company', 'LTH');
+    const att = page.locator('#attendee-list .attendee').first();
+    await att.locator('[data-name="first_name"]').fill('Karin');
+    await att.locator('[data-name="last_name"]').fill('Ängström');
+    await att.locator('[data-name="email"]').fill(address);
+    const visit = att.getByLabel(/Press visit in Olofström|Pressbesök i Olofström/);
+    await visit.waitFor();
+    assert.equal(await visit.isDisabled(), false, 'a full session with a line can be ticked');
+    const label = att.locator(`label[for="${await visit.getAttribute('id')}"]`);
+    assert.match(await label.textContent(), /Full – you join its waitlist/);
+    await visit.check();
+    await page.check('#privacy_accepted');
+    await Promise.all([
+      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.click('#submit-button'),
+    ]);
+    const token = new URL(page.url()).hash.match(/t=([^&]+)/)[1];
+    const got = await state(token);
+    assert.deepEqual(got.seats, []);
+    assert.equal(got.waiting.length, 1);
+    assert.deepEqual(got.waiting[0].slice(0, 2), [ids.visit, 'waiting']);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('en: the registration page offers a full session that keeps a waitlist, and the attendee joins its line', async () => {
+  const { context, page, problems } = await newPage({ locale: 'en-GB' });
+  try {
+    await page.goto('/register.html');
+    await setLang(page, 'en');
+    await page.locator('#ticket-list input[type="radio"]:not([disabled])').first().check();
+    const address = email();
+    await page.fill('#contact-first_name', 'Karin');
+    await page.fill('#contact-last_name', 'Ängström');
+    await page.fill('#contact-email', address);
+    await page.fill('#contact-company', 'LTH');
+    const att = page.locator('#attendee-list .attendee').first();
+    await att.locator('[data-name="first_name"]').fill('Karin');
+    await att.locator('[data-name="last_name"]').fill('Ängström');
+    await att.locator('[data-name="email"]').fill(address);
+    const visit = att.getByLabel(/Press visit in Olofström|Pressbesök i Olofström/);
+    await visit.waitFor();
+    assert.equal(await visit.isDisabled(), false, 'a full session with a line can be ticked');
+    const label = att.locator(`label[for="${await visit.getAttribute('id')}"]`);
+    assert.match(await label.textContent(), /Full – you join its waitlist/);
+    await visit.check();
+    await page.check('#privacy_accepted');
+    await Promise.all([
+      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.click('#submit-button'),
+    ]);
+    const token = new URL(page.url()).hash.match(/t=([^&]+)/)[1];
+    const got = await state(token);
+    assert.deepEqual(got.seats, []);
+    assert.equal(got.waiting.length, 1);
+    assert.deepEqual(got.waiting[0].slice(0, 2), [ids.visit, 'waiting']);
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();

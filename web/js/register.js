@@ -201,7 +201,8 @@ function sessionFull(s) {
 }
 
 // One checkbox per sign-up session in each attendee block; a full one is
-// shown but cannot be ticked. Re-rendering (new seat counts, another
+// shown but cannot be ticked, unless it keeps a waitlist: then ticking it
+// is a place in its line. Re-rendering (new seat counts, another
 // language) keeps the ticks, a shown error's aria-invalid and the focus.
 function renderSignups(fs) {
   const box = fs.querySelector('.signups');
@@ -215,7 +216,8 @@ function renderSignups(fs) {
   const lang = i18n.getLang();
   for (const s of signupSessions) {
     const id = `att${n}-session-${s.id}`;
-    const full = sessionFull(s);
+    const full = sessionFull(s) && !s.waitlist;
+    const line = sessionFull(s) && s.waitlist === true;
     const input = el('input', {
       type: 'checkbox', id, value: String(s.id), 'data-name': 'sessions',
       disabled: full, 'aria-describedby': `att${n}-sessions-error`,
@@ -224,6 +226,7 @@ function renderSignups(fs) {
     input.checked = chosen.has(String(s.id)) && !full;
     const when = `${formatDay(datePart(s.starts_at), lang, { year: false })} ${hhmm(s.starts_at)}`;
     const seats = full ? t('register.session_full')
+      : line ? t('register.session_full_waitlist')
       : (s.remaining === null || s.remaining === undefined ? '' : t('register.ticket_remaining', { n: s.remaining }));
     list.append(el('div', { class: 'check signup' }, input,
       el('label', { for: id },
@@ -465,7 +468,10 @@ function markSessionFull(p) {
   if (!p || typeof p !== 'object') return;
   const hit = signupSessions.find((s) => s.id === p.session);
   fullSession = { id: p.session, title: hit ? hit.title : String(p.title || '') };
-  if (hit) hit.remaining = 0;
+  if (hit) {
+    hit.remaining = 0;
+    hit.waitlist = false; // the server said full: it keeps no line now
+  }
   for (const fs of attendeeBlocks()) renderSignups(fs);
   renumber();
 }
