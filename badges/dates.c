@@ -70,20 +70,22 @@ badge_event_dates(const struct badge_event *ev, char *out, size_t len)
 void
 badge_date_in(const char *iso, const char *lang, char *out, size_t len)
 {
-	int	y, m, d;
+	const char *const	*months = is_sv(lang) ? months_sv : months_en;
+	int			 y, m, d;
 
 	parse_date(iso, &y, &m, &d);
-	snprintf(out, len, "%d %s %d", d, (is_sv(lang) ? months_sv :
-	    months_en)[m - 1], y);
+	snprintf(out, len, "%d %s %d", d, months[m - 1], y);
 }
 
 /* "2027-11-30" as "Tuesday 30 November 2027". */
 void
 badge_day_title_in(const char *iso, const char *lang, char *out, size_t len)
 {
-	struct tm	 tm = { 0 };
-	time_t		 t;
-	int		 y, m, d;
+	const char *const	*days = is_sv(lang) ? days_sv : days_en;
+	const char *const	*months = is_sv(lang) ? months_sv : months_en;
+	struct tm		 tm = { 0 };
+	time_t			 t;
+	int			 y, m, d;
 
 	parse_date(iso, &y, &m, &d);
 	tm.tm_year = y - 1900;
@@ -92,9 +94,8 @@ badge_day_title_in(const char *iso, const char *lang, char *out, size_t len)
 	tm.tm_hour = 12;
 	t = timegm(&tm);
 	gmtime_r(&t, &tm);
-	snprintf(out, len, "%s %d %s %d", (is_sv(lang) ? days_sv :
-	    days_en)[(unsigned)tm.tm_wday % 7], d, (is_sv(lang) ? months_sv :
-	    months_en)[(unsigned)(m - 1) % 12], y);
+	snprintf(out, len, "%s %d %s %d", days[(unsigned)tm.tm_wday % 7], d,
+	    months[(unsigned)(m - 1) % 12], y);
 }
 
 void
