@@ -212,21 +212,27 @@ api_manage_cancel(struct http_req *hr)
 		job_submit(hr, &cancel_job, mj, manage_job_free);
 }
 
+/*
+ * A job whose body parse() reads into the job's values (a new colleague,
+ * an attendee's sessions): submitted, or answered 404 or 422.
+ */
 static void
-api_manage_add(struct http_req *hr)
+manage_submit_parsed(struct http_req *hr, int with_id,
+    int (*parse)(json_t *, struct reg_person *, json_t **),
+    const struct job_type *type)
 {
 	const unsigned char	*bytes;
 	struct manage_job	*mj;
 	json_t			*body, *fields;
 	size_t			 len;
 
-	if ((mj = manage_job_new(hr, 0)) == NULL)
+	if ((mj = manage_job_new(hr, with_id)) == NULL)
 		return;
 	if ((body = http_body_json(hr, &bytes, &len)) == NULL) {
 		manage_job_free(mj);
 		return;
 	}
-	if (reg_person_parse(body, &mj->values, &fields) != 0) {
+	if (parse(body, &mj->values, &fields) != 0) {
 		http_reply_error(hr, 422, "validation_failed",
 		    "some fields need attention", fields);
 		json_decref(body);
@@ -234,32 +240,19 @@ api_manage_add(struct http_req *hr)
 		return;
 	}
 	json_decref(body);
-	job_submit(hr, &add_job, mj, manage_job_free);
+	job_submit(hr, type, mj, manage_job_free);
+}
+
+static void
+api_manage_add(struct http_req *hr)
+{
+	manage_submit_parsed(hr, 0, reg_person_parse, &add_job);
 }
 
 static void
 api_manage_sessions(struct http_req *hr)
 {
-	const unsigned char	*bytes;
-	struct manage_job	*mj;
-	json_t			*body, *fields;
-	size_t			 len;
-
-	if ((mj = manage_job_new(hr, 1)) == NULL)
-		return;
-	if ((body = http_body_json(hr, &bytes, &len)) == NULL) {
-		manage_job_free(mj);
-		return;
-	}
-	if (reg_sessions_parse(body, &mj->values, &fields) != 0) {
-		http_reply_error(hr, 422, "validation_failed",
-		    "some fields need attention", fields);
-		json_decref(body);
-		manage_job_free(mj);
-		return;
-	}
-	json_decref(body);
-	job_submit(hr, &sessions_job, mj, manage_job_free);
+	manage_submit_parsed(hr, 1, reg_sessions_parse, &sessions_job);
 }
 
 const struct route api_manage_routes[] = {
