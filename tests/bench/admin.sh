@@ -14,22 +14,8 @@
 # Part of make bench. Results are reported; BENCH_STRICT=1 fails on a miss.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-TECHTANKD=$(realpath "${TECHTANKD:-./techtankd}")
-for tool in wrk python3 sqlite3 curl; do
-	command -v "$tool" >/dev/null || { echo "bench: '$tool' is not installed" >&2; exit 2; }
-done
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/techtank-admin-bench.XXXXXX")
-PID=
-cleanup() {
-	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$port"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_begin admin wrk python3 sqlite3 curl
 start() {
 	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
 		--access-log "$TMP/access.log" 2>>"$TMP/techtankd.err" &
