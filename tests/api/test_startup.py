@@ -94,3 +94,34 @@ def test_port_in_use_is_a_clear_error(daemon):
             "--web-root", os.path.join(ROOT, "web"))
     assert r.returncode == 1
     assert "cannot listen" in r.stderr and "in use" in r.stderr
+
+
+
+def test_the_test_daemon_binds_a_port_of_its_own_choosing(tmp_path):
+    """Two test runs share the machine: the test daemon lets techtankd pick
+    its port (--listen 127.0.0.1:0) and reads it off the "serving" line, so
+    no other process can take it between a choice and the bind."""
+    import techtank_test
+    d = techtank_test.Daemon(str(tmp_path))
+    try:
+        d.start()
+        assert 0 < d.port < 65536
+        assert f"on http://127.0.0.1:{d.port}/" in d.log()
+        assert requests.get(d.url + "/healthz", timeout=5).status_code == 200
+        first = d.port
+        d.restart()
+        assert requests.get(d.url + "/healthz", timeout=5).status_code == 200
+        assert d.log().count("serving ") == 2 and first > 0
+    finally:
+        d.stop()
+
+
+def test_the_test_daemon_reports_a_failed_start_with_its_cause(tmp_path):
+    import techtank_test
+    d = techtank_test.Daemon(str(tmp_path), ["--web-root", str(tmp_path / "nope")])
+    try:
+        d.start()
+        raise AssertionError("started without a web root")
+    except RuntimeError as e:
+        assert "techtankd exited" in str(e) and "web root" in str(e), str(e)
+    assert d.proc is None and d.port is None

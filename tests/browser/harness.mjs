@@ -6,7 +6,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,18 +24,6 @@ export function binary() {
   return bin;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Start techtankd; returns { baseURL, tmpDir, db, stop() }. With
  * demo: false the database starts empty (--no-demo): no event at all.
@@ -44,10 +31,13 @@ function freePort() {
 export async function startDaemon({ demo = true } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'techtank-browser-'));
-  const port = await freePort();
-  const d = { baseURL: `http://127.0.0.1:${port}`, tmpDir, db: path.join(tmpDir, 't.db'), stderr: '', exited: null };
+  const d = { baseURL: null, tmpDir, db: path.join(tmpDir, 't.db'), stderr: '', exited: null };
   d.proc = spawn(binary(), [
-    '--listen', `127.0.0.1:${port}`, '--db', d.db, '--web-root', 'web',
+    // The daemon picks its own port and names it in its "serving" line: a
+    // port chosen here could be taken before the bind by another test run
+    // on the machine (the sanitizer build's), and the test would then
+    // talk to someone else's daemon.
+    '--listen', '127.0.0.1:0', '--db', d.db, '--web-root', 'web',
     '--access-log', path.join(tmpDir, 'access.log'),
     // The machine's own configuration file is no part of a test.
     '--config', '/dev/null',
@@ -71,6 +61,14 @@ export async function startDaemon({ demo = true } = {}) {
   let last = '';
   while (Date.now() < deadline) {
     if (d.exited) throw new Error(`techtankd exited early (${d.exited}):\n${d.stderr}`);
+    if (d.baseURL === null) {
+      const serving = /serving .+? on (http:\/\/127\.0\.0\.1:[0-9]+)\//.exec(d.stderr);
+      if (serving === null) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      d.baseURL = serving[1];
+    }
     try {
       const r = await fetch(`${d.baseURL}/healthz`);
       if (r.status === 200) return d;

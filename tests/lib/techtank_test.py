@@ -4,6 +4,8 @@ tests/badges."""
 import itertools
 import json
 import os
+import random
+import re
 import signal
 import socket
 import sqlite3
@@ -17,12 +19,24 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TECHTANKD = os.environ.get("TECHTANKD", os.path.join(ROOT, "techtankd"))
 _seq = itertools.count(1)
+# The line techtankd writes once it listens, with the port it bound.
+SERVING = re.compile(r"serving .+? on http://127\.0\.0\.1:([0-9]+)/")
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody holds. It is chosen below the kernel's
+    ephemeral range (32768 and up), where the port of an outgoing connection,
+    ours or another test run's on the same machine, can never take it between
+    the choice and the daemon's bind."""
+    for _ in range(500):
+        port = random.randrange(20000, 32768)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port between 20000 and 32767")
 
 
 def migration_numbers():
@@ -47,12 +61,17 @@ class Daemon:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        self.port = free_port()
+        """Start on a port the daemon picks itself (--listen 127.0.0.1:0)
+        and read it off its "serving" line: a port chosen here could be
+        taken, by another test run on the machine, before the daemon binds
+        it, and the test would then talk to someone else's daemon."""
         # The machine's own configuration file is no part of a test.
         config = [] if "--config" in self.extra else ["--config", os.devnull]
         self.stderr = open(os.path.join(self.tmp, "stderr.log"), "ab")
+        logged = len(self.log())
+        self.port = None
         self.proc = subprocess.Popen(
-            [TECHTANKD, "--listen", f"127.0.0.1:{self.port}", "--db", self.db,
+            [TECHTANKD, "--listen", "127.0.0.1:0", "--db", self.db,
              "--web-root", os.path.join(ROOT, "web"),
              "--access-log", os.path.join(self.tmp, "access.log")] + config + self.extra,
             stdout=subprocess.DEVNULL, stderr=self.stderr)
@@ -61,13 +80,21 @@ class Daemon:
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("techtankd exited: " + self.log())
+                self.proc = None
+                self.stderr.close()
+                raise RuntimeError("techtankd exited: " + self.log()[logged:])
+            if self.port is None:
+                serving = SERVING.search(self.log()[logged:])
+                if serving is None:
+                    time.sleep(0.02)
+                    continue
+                self.port = int(serving.group(1))
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
             except requests.ConnectionError:
                 time.sleep(0.05)
-        raise RuntimeError("techtankd did not answer: " + self.log())
+        raise RuntimeError("techtankd did not answer: " + self.log()[logged:])
 
     def log(self):
         with open(os.path.join(self.tmp, "stderr.log"), "rb") as f:
