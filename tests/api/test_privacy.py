@@ -344,6 +344,8 @@ def test_the_period_and_the_organiser_are_shown_to_the_public(org):
     assert ev["organiser_name"] == name
     assert ev["contact_email"] == "gdpr@techtank.example"
     assert ev["erase_after_days"] == 3650
+    page = org.get("/privacy.html")
+    assert page.status_code == 200 and "js/privacy.js" in page.text
 
 
 # ------------------------------------------------------------ many at once
