@@ -417,3 +417,31 @@ def test_every_other_column_is_blank_after_erasure(org, how):
                 assert all(s.lower() not in str(value).lower() for s in strings), (table, col)
                 if col not in KEPT[table]:
                     assert value in ("", None, 0) or value == "(erased)", (table, col, value)
+
+
+@pytest.mark.parametrize("name, status", [
+    ("Techtank\r\nX-Injected: 1", 422), ("Tech\u0000tank", 422), ("x" * 151, 422),
+    ("'; DROP TABLE attendees; --", 200),
+])
+def test_the_organisers_name_is_checked(org, name, status):
+    r = event_patch(org, {"organiser_name": name})
+    assert r.status_code == status, r.text
+    if status == 422:
+        assert "organiser_name" in r.json()["error"]["fields"]
+    assert org.sql("SELECT count(*) FROM attendees") == [(0,)]
+
+
+def test_invalid_utf8_and_oversized_bodies_are_refused(org):
+    ev = org.olle.get(org.url + "/api/v1/admin/events/1", timeout=10).json()
+    bad = b'{"version": %d, "organiser_name": "\xff\xfe"}' % ev["version"]
+    r = org.olle.patch(org.url + "/api/v1/admin/events/1", data=bad,
+                       headers={"Content-Type": "application/json"}, timeout=10)
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_utf8"), r.text
+    url = org.url + "/api/v1/admin/events/1/erasure"
+    r = org.olle.post(url, data=b'{"confirm": "techtank-\xff"}',
+                      headers={"Content-Type": "application/json"}, timeout=10)
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_utf8"), r.text
+    r = org.olle.post(url, data=b'{"confirm": "' + b"a" * 2_000_000 + b'"}',
+                      headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413, r.text
+    assert org.sql("SELECT erased_at FROM events WHERE id = 1") == [(None,)]
