@@ -118,6 +118,14 @@ event_after(struct store *st, int64_t id, int64_t parent, const json_t *row,
 {
 	(void)parent;
 	(void)err;
+	/*
+	 * A period or an end that may be over already: techtankd looks after
+	 * this commit, in a job of its own (admin-privacy.c), not in this one.
+	 */
+	if (before == NULL || resource_int(row, "erase_after_days", 0) !=
+	    resource_int(before, "erase_after_days", 0) ||
+	    resource_int(row, "ends_at", 0) != resource_int(before, "ends_at", 0))
+		privacy_submit_due();
 	/* Speakers in or out of the capacity: the seats are counted again. */
 	if (before != NULL && resource_int(row, "speakers_in_capacity", 0) !=
 	    resource_int(before, "speakers_in_capacity", 0))

@@ -9,6 +9,7 @@ import concurrent.futures
 import json
 import os
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -308,7 +309,6 @@ def test_automatic_erasure_once_the_period_is_over(org):
     for _ in range(100):
         if org.sql("SELECT erased_at IS NOT NULL FROM events WHERE id = 1") == [(1,)]:
             break
-        import time
         time.sleep(0.1)
     assert org.sql("SELECT erased_at IS NOT NULL FROM events WHERE id = 1") == [(1,)]
     assert found(file_bytes(org), strings) == []
@@ -316,6 +316,21 @@ def test_automatic_erasure_once_the_period_is_over(org):
     assert org.sql("SELECT count(*) FROM audit_log WHERE action = 'event.erase'") == [(1,)]
     org.restart()
     assert org.sql("SELECT count(*) FROM audit_log WHERE action = 'event.erase'") == [(1,)]
+
+
+def test_a_period_set_that_is_over_already_erases_without_a_restart(org):
+    reg, strings = marked_group(org, "set")
+    r = event_patch(org, {"starts_at": "2020-01-01T09:00:00+01:00",
+                          "ends_at": "2020-01-02T17:00:00+01:00", "erase_after_days": 30})
+    assert r.status_code == 200, r.text
+    for _ in range(100):
+        if org.get("/api/v1/registrations/" + reg["manage_token"]).status_code == 404:
+            break
+        time.sleep(0.1)
+    assert org.get("/api/v1/registrations/" + reg["manage_token"]).status_code == 404
+    ev = org.olle.get(org.url + "/api/v1/admin/events/1", timeout=10).json()
+    assert ev["erased_at"] is not None
+    assert found(file_bytes(org), strings) == []
 
 
 def test_no_automatic_erasure_before_the_period_is_over(org):
