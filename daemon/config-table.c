@@ -123,5 +123,7 @@ config_tunables(struct config *cfg)
 	cfg->batch_max = 256;
 	/* Often enough to keep the WAL short, rarely enough to be cheap. */
 	cfg->checkpoint_ms = 1000;
+	/* Erasure is due on a day: looking once a minute is on time. */
+	cfg->erase_check_ms = 60000;
 	cfg->shutdown_grace = 10;
 }

@@ -84,6 +84,7 @@ struct config {
 	int	 body_timeout;		/* ... then for its body */
 	int	 batch_max;		/* jobs in one group commit at most */
 	int	 checkpoint_ms;		/* WAL checkpoint interval */
+	int	 erase_check_ms;	/* looks for events to erase */
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
 	int	 secure_cookies;	/* served over TLS: cookies get Secure */
 	struct config_ranges trusted_proxies; /* believed in X-Forwarded-For */
@@ -377,7 +378,8 @@ struct route {
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
 	X(admin_print) X(api_manage) X(admin_changes) \
 	X(admin_attendee_ops) X(admin_imports) \
-	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule)
+	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule) \
+	X(api_privacy) X(admin_privacy)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -385,6 +387,9 @@ void router_dispatch(struct http_req *);
 /* api-schedule.c */
 struct schedule_cache;
 void schedule_cache_free(struct schedule_cache *);
+
+/* admin-privacy.c */
+void privacy_submit_due(void);
 
 /* api-registrations.c */
 json_t *registration_manage_url(json_t *, const char *public_url);

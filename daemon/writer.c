@@ -23,6 +23,7 @@ static struct {
 	struct store	*checkpoint_store;
 	int		 batch_max;
 	int		 checkpoint_ms;
+	int		 erase_check_ms;
 	atomic_uint_least64_t programme_generation;
 	atomic_uint_least64_t commit_generation;
 } wr;
@@ -152,13 +153,24 @@ writer_main(void *arg)
 	return NULL;
 }
 
-/* Every checkpoint_ms, copy committed pages from the WAL into the database. */
+/*
+ * Every checkpoint_ms, copy committed pages from the WAL into the
+ * database; at start and every erase_check_ms, queue the writer's look
+ * for events whose personal data is due to be erased (admin-privacy.c).
+ */
 static void *
 checkpoint_main(void *arg)
 {
+	int64_t	last_look = 0, now;
+
 	(void)arg;
 	pthread_setname_np(pthread_self(), "tt-checkpoint");
 	for (;;) {
+		now = (int64_t)(timefmt_now_usec() / 1000);
+		if (last_look == 0 || now - last_look >= wr.erase_check_ms) {
+			last_look = now;
+			privacy_submit_due();
+		}
 		queue_take(&wr.checkpoint_stop, 0, wr.checkpoint_ms);
 		if (queue_closed(&wr.checkpoint_stop))
 			break;
@@ -177,6 +189,7 @@ writer_start(const struct config *cfg, char **cause)
 	queue_init(&wr.checkpoint_stop, NULL, NULL);
 	wr.batch_max = cfg->batch_max;
 	wr.checkpoint_ms = cfg->checkpoint_ms;
+	wr.erase_check_ms = cfg->erase_check_ms;
 	if ((wr.store = store_open(cfg->db_path, flags, cause)) == NULL)
 		return -1;
 	if (store_begin(wr.store) != 0 || store_recount(wr.store) != 0 ||
@@ -208,10 +221,11 @@ writer_start(const struct config *cfg, char **cause)
 void
 writer_stop(void)
 {
-	queue_close(&wr.jobs);
+	/* The checkpoint thread queues jobs: it stops before the writer. */
 	queue_close(&wr.checkpoint_stop);
-	pthread_join(wr.thread, NULL);
 	pthread_join(wr.checkpoint_thread, NULL);
+	queue_close(&wr.jobs);
+	pthread_join(wr.thread, NULL);
 	store_close(wr.checkpoint_store);
 	wr.checkpoint_store = NULL;
 	if (sqlite3_wal_checkpoint_v2(store_db(wr.store), NULL,

@@ -510,6 +510,36 @@ out:
 	return rc;
 }
 
+/*
+ * Cancel what a link opens, whatever the deadline, as the cancellations
+ * above do it (seats freed, the waitlist promoted, the registration
+ * cancelled once no one is left), without an audit row: the holder is
+ * erasing their data (store-privacy.c), which the erasure's own row says.
+ */
+int
+store_change_withdraw(struct store *st, const struct manage_link *link,
+    int64_t now)
+{
+	struct att_row	r;
+	int64_t		left;
+	int		rc = -1;
+
+	if (link->attendee == 0)
+		return store_cancel_registration(st, link->registration, now);
+	if (att_read(st, link->attendee, &r) != 1)
+		return -1;
+	if (strcmp(r.status, "cancelled") == 0)
+		rc = 0;
+	else if (store_attendee_set_status(st, link->attendee, "cancelled",
+	    now) == 0 && version_bump(st, link->attendee) == 0 &&
+	    (left = active_count(st, r.registration)) >= 0 &&
+	    store_registration_refresh(st, r.registration, left == 0,
+	    now) == 0 && store_promote_waitlist(st, r.event) >= 0)
+		rc = 0;
+	free(r.dietary);
+	return rc;
+}
+
 /* Cancel every attendee of registration reg (again is no error). */
 int
 store_change_cancel_all(struct store *st, const struct change_by *by,

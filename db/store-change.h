@@ -45,6 +45,8 @@ int store_change_cancel(struct store *, const struct change_by *,
 	    int64_t id, struct store_error *);
 int store_change_cancel_all(struct store *, const struct change_by *,
 	    int64_t registration, struct store_error *);
+int store_change_withdraw(struct store *, const struct manage_link *,
+	    int64_t now);
 int64_t store_change_add(struct store *, const struct change_by *,
 	    int64_t registration, const struct reg_person *,
 	    struct store_error *);

@@ -119,8 +119,9 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	    "SELECT id, name, timezone, starts_at, ends_at, venue_name,"
 	    " venue_address, venue_city, capacity, confirmed_count, name_en,"
 	    " description, description_en, registration_opens_at,"
-	    " registration_closes_at, " STORE_EVENT_OPEN
-	    " FROM events e WHERE id = ?1";
+	    " registration_closes_at, " STORE_EVENT_OPEN ", organiser_name,"
+	    " contact_email, erase_after_days, privacy_notice,"
+	    " privacy_notice_en FROM events e WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*ev = NULL, *types;
 	char			 starts[32], ends[32];
@@ -154,6 +155,12 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	    COL_TEXT(s, 2)));
 	json_object_set_new(ev, "registration_open",
 	    json_boolean(sqlite3_column_int(s, 15)));
+	/* The privacy notice's facts: who is responsible, for how long. */
+	json_object_set_new(ev, "privacy", json_pack("{s:s, s:s, s:o, s:s,"
+	    " s:s}", "organiser_name", COL_TEXT(s, 16), "contact_email",
+	    COL_TEXT(s, 17), "erase_after_days", sqlite3_column_type(s, 18) ==
+	    SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(s,
+	    18)), "notice", COL_TEXT(s, 19), "notice_en", COL_TEXT(s, 20)));
 	sqlite3_reset(s);
 	if ((types = ticket_types_json(st, event_id, left, only,
 	    &bookable)) == NULL) {

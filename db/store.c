@@ -116,7 +116,9 @@ store_pragmas(struct store *st)
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA wal_autocheckpoint=0;"	/* checkpoints run from a timer */
 	    "PRAGMA temp_store=MEMORY;"
-	    "PRAGMA cache_size=-65536;";	/* 64 MiB: indexes stay in memory */
+	    "PRAGMA cache_size=-65536;"	/* 64 MiB: indexes stay in memory */
+	    /* Erased personal data does not linger in the file's free space. */
+	    "PRAGMA secure_delete=ON;";
 	/*
 	 * Readers map the file: a page of a list of many attendees reads
 	 * rows all over it, each a system call and a copy otherwise.

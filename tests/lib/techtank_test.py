@@ -140,6 +140,11 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        17: ("ALTER TABLE attendees DROP COLUMN erased_at",
+             "ALTER TABLE registrations DROP COLUMN erased_at",
+             "ALTER TABLE events DROP COLUMN erased_at",
+             "ALTER TABLE events DROP COLUMN erase_after_days",
+             "ALTER TABLE events DROP COLUMN organiser_name"),
         15: ("DROP INDEX speaker_passes_attendee", "DROP TABLE speaker_passes",
              "ALTER TABLE events DROP COLUMN speakers_in_capacity",
              "UPDATE events SET confirmed_count = (SELECT count(*) FROM attendees a"

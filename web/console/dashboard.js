@@ -9,6 +9,8 @@ import { formatDay } from '../js/format.js';
 
 const { t } = i18n;
 const REFRESH_MS = 1000;
+/** The need an event's erasure leaves (db/store-privacy.h). */
+const ERASED_NEED = '(erased)';
 const SVG = 'http://www.w3.org/2000/svg';
 
 export const section = { id: 'dashboard', navKey: 'console.nav.dashboard', href: () => '#/dashboard' };
@@ -100,7 +102,7 @@ function render(box, d) {
   else box.append(text('p', 'console.dashboard.no_registrations', undefined, { class: 'muted' }));
   box.append(d.dietary.length
     ? table('dash-dietary', 'console.dashboard.dietary', ['console.dashboard.need', 'console.dashboard.attendees'],
-      d.dietary.map((x) => [x.dietary, num(x.attendees)]))
+      d.dietary.map((x) => [x.dietary === ERASED_NEED ? t('console.dashboard.need_erased') : x.dietary, num(x.attendees)]))
     : text('p', 'console.dashboard.no_dietary', undefined, { class: 'muted', id: 'dash-dietary' }));
 }
 

@@ -36,6 +36,8 @@ const FIELDS = [
   { name: 'registration_closes_at', type: 'time', nullable: true, group: 'registration' },
   { name: 'code_prefix', type: 'code', max: 6, hint: true, group: 'contact' },
   { name: 'contact_email', type: 'email', max: 254, group: 'contact' },
+  { name: 'organiser_name', type: 'text', max: 150, hint: true, group: 'privacy' },
+  { name: 'erase_after_days', type: 'int', nullable: true, hint: true, group: 'privacy' },
   { name: 'privacy_notice', type: 'textarea', max: 10000, lang: 'sv', group: 'privacy' },
   { name: 'privacy_notice_en', type: 'textarea', max: 10000, lang: 'en', group: 'privacy' },
 ];
@@ -54,8 +56,10 @@ const DEFAULTS = {
   name: '', name_en: '', slug: '', description: '', description_en: '', timezone: 'Europe/Stockholm',
   starts_at: null, ends_at: null, venue_name: '', venue_address: '', venue_city: '', capacity: null,
   speakers_in_capacity: false, registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
-  privacy_notice: '', privacy_notice_en: '',
+  organiser_name: '', erase_after_days: null, privacy_notice: '', privacy_notice_en: '',
 };
+/** The tables an erasure touches, as the dry run names them. */
+const ERASE_TABLES = ['attendees', 'registrations', 'idempotency_keys', 'scan_nonces', 'audit_log', 'event_dietary_counts'];
 
 export function rememberEvent(id) {
   try { sessionStorage.setItem(CHOSEN_KEY, String(id)); } catch { /* private mode */ }
@@ -354,6 +358,106 @@ async function editView(ctx, idText) {
   });
 
   copy.addEventListener('click', () => copyDialog(ctx, base));
+  root.append(erasurePanel(ctx, id));
+}
+
+// ------------------------------------------------- erasing personal data
+
+/** What a dry run found, per table, in words. */
+function erasureCounts(dry) {
+  const tables = dry.tables || {};
+  const names = [...ERASE_TABLES, ...Object.keys(tables).filter((k) => !ERASE_TABLES.includes(k))];
+  const tbody = el('tbody');
+  for (const name of names) {
+    if (!(name in tables)) continue;
+    const label = i18n.has(`console.erase.table.${name}`) ? t(`console.erase.table.${name}`) : name;
+    tbody.append(el('tr', {}, el('th', { scope: 'row' }, label), el('td', { class: 'num' }, String(tables[name]))));
+  }
+  return el('table', { class: 'data-table', id: 'erase-counts' },
+    el('caption', {}, t('console.erase.counts_caption')),
+    el('thead', {}, el('tr', {}, text('th', 'console.erase.table', undefined, { scope: 'col' }),
+      text('th', 'console.erase.rows', undefined, { scope: 'col' }))),
+    tbody);
+}
+
+/**
+ * Erase the event's personal data by hand: a dry run first, that shows
+ * what would go, then the event's web address typed to confirm.
+ */
+function erasurePanel(ctx, id) {
+  const section = el('section', { class: 'panel', id: 'erase-panel', 'aria-labelledby': 'erase-heading' },
+    text('h2', 'console.erase.heading', undefined, { id: 'erase-heading' }),
+    text('p', 'console.erase.text', undefined, { class: 'muted' }));
+  const body = el('div', { id: 'erase-body' });
+  const status = el('p', { role: 'status', id: 'erase-status' });
+  const dryRun = text('button', 'console.erase.dry_run', undefined, { type: 'button', class: 'button', id: 'erase-dry-run' });
+  section.append(el('p', {}, dryRun), body, status);
+
+  dryRun.addEventListener('click', async () => {
+    if (isBusy(dryRun)) return;
+    busy(dryRun, true);
+    const r = await ctx.call('GET', `/api/v1/admin/events/${id}/erasure`);
+    busy(dryRun, false);
+    if (ctx.stale() || r.status === 401) return;
+    if (r.status !== 200 || !r.body) {
+      ctx.apiError(r);
+      return;
+    }
+    showDryRun(ctx, id, r.body, body, status);
+  });
+  return section;
+}
+
+function showDryRun(ctx, id, dry, body, status) {
+  clear(body);
+  status.textContent = '';
+  const due = dry.erase_due_at
+    ? text('p', 'console.erase.due', { date: formatDay(datePart(dry.erase_due_at), i18n.getLang(), { weekday: false }) })
+    : text('p', 'console.erase.no_period', undefined, { class: 'muted' });
+  body.append(due);
+  if (dry.erased_at) body.append(text('p', 'console.erase.already', undefined, { class: 'muted', id: 'erase-already' }));
+  body.append(erasureCounts(dry));
+  const input = el('input', { id: 'erase-confirm', type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'erase-confirm-error' });
+  const error = el('p', { class: 'field-error', id: 'erase-confirm-error', hidden: true });
+  const go = text('button', 'console.erase.submit', undefined, { type: 'submit', class: 'button button-danger', id: 'erase-submit' });
+  const form = el('form', { novalidate: true, id: 'erase-form' },
+    el('div', { class: 'field' },
+      text('label', 'console.erase.confirm_label', { slug: dry.confirm }, { for: 'erase-confirm' }),
+      input, error),
+    el('p', {}, go));
+  body.append(form);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (isBusy(go)) return;
+    error.hidden = true;
+    input.removeAttribute('aria-invalid');
+    if (input.value !== dry.confirm) {
+      i18n.setText(error, 'console.erase.confirm.mismatch', { slug: dry.confirm });
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    busy(go, true);
+    const r = await ctx.call('POST', `/api/v1/admin/events/${id}/erasure`, { confirm: input.value });
+    busy(go, false);
+    if (ctx.stale() || r.status === 401) return;
+    if (r.status === 200 && r.body) {
+      clear(body);
+      body.append(erasureCounts(r.body));
+      i18n.setText(status, 'console.erase.done');
+      return;
+    }
+    const err = r.body && r.body.error;
+    if (r.status === 422 && err && err.fields && err.fields.confirm) {
+      i18n.setText(error, 'console.erase.confirm.mismatch', { slug: dry.confirm });
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    ctx.apiError(r);
+  });
 }
 
 /** "Copy to next year": the new event's address and name may be chosen. */

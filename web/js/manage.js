@@ -19,17 +19,23 @@ const dialogText = document.getElementById('cancel-dialog-text');
 const dialogAlert = document.getElementById('cancel-dialog-alert');
 const confirmButton = document.getElementById('cancel-confirm');
 const keepButton = document.getElementById('cancel-keep');
+const eraseDialog = document.getElementById('erase-dialog');
+const eraseText = document.getElementById('erase-dialog-text');
+const eraseAlert = document.getElementById('erase-dialog-alert');
+const eraseButton = document.getElementById('erase-confirm');
+const eraseKeep = document.getElementById('erase-keep');
 
 let token = null;
 let isNew = false;
 let reg = null;
-let state = 'loading'; // loading | ok | not_found | no_token | error
+let state = 'loading'; // loading | ok | not_found | no_token | error | erased
 let failure = null; // the answer that failed, worded at each render
 let justCancelled = false;
 let cancelling = false;
 let cancelTarget = null; // null: the whole registration; else the attendee
 let editing = null; // the id of the attendee whose form is open
 let adding = false;
+let erasing = false;
 
 // What an attendee may correct of themselves, in the form's order.
 const EDIT_FIELDS = ['first_name', 'last_name', 'company', 'job_title', 'dietary'];
@@ -521,10 +527,69 @@ function cancelPanel() {
     el('p', {}, open));
 }
 
+/**
+ * The person's data: a download of everything stored (the server names
+ * the file), the privacy notice, and the erasure, asked first.
+ */
+function privacyPanel() {
+  const open = el('button', { type: 'button', class: 'button button-danger', id: 'erase-open' },
+    t(reg.link === 'attendee' ? 'manage.erase_mine_button' : 'manage.erase_button'));
+  open.addEventListener('click', openEraseDialog);
+  return el('section', { class: 'panel', 'aria-labelledby': 'privacy-heading', id: 'privacy-panel' },
+    el('h2', { id: 'privacy-heading' }, t('manage.privacy_heading')),
+    el('p', { class: 'muted' }, t(reg.link === 'attendee' ? 'manage.privacy_mine_text' : 'manage.privacy_text')),
+    el('p', {},
+      el('a', { href: `/api/v1/registrations/${encodeURIComponent(token)}/data`, class: 'button', id: 'privacy-download', download: true },
+        t('manage.privacy_download')),
+      ' ', el('a', { href: 'privacy.html', id: 'privacy-notice-link' }, t('manage.privacy_notice'))),
+    el('p', { class: 'muted' }, t('manage.erase_text')),
+    el('p', {}, open));
+}
+
+function openEraseDialog() {
+  if (!reg) return;
+  eraseText.textContent = t(reg.link === 'attendee' ? 'manage.erase_mine_confirm_text' : 'manage.erase_confirm_text',
+    { n: (reg.attendees || []).length });
+  eraseAlert.textContent = '';
+  if (typeof eraseDialog.showModal === 'function') eraseDialog.showModal();
+  else eraseDialog.setAttribute('open', '');
+  eraseKeep.focus(); // the safe choice is the default
+}
+
+function closeEraseDialog() {
+  if (typeof eraseDialog.close === 'function') eraseDialog.close();
+  else eraseDialog.removeAttribute('open');
+}
+
+async function confirmErase() {
+  if (erasing) return;
+  erasing = true;
+  eraseButton.setAttribute('aria-disabled', 'true');
+  const res = await api('DELETE', `/api/v1/registrations/${encodeURIComponent(token)}/data`);
+  erasing = false;
+  eraseButton.removeAttribute('aria-disabled');
+  if (res.status === 200) {
+    reg = null;
+    state = 'erased';
+    closeEraseDialog();
+    render();
+    title.focus();
+    return;
+  }
+  eraseAlert.textContent = problem(res);
+}
+
 function render() {
   clear(content);
   loading.hidden = state !== 'loading';
   pageAlert.textContent = '';
+  if (state === 'erased') {
+    i18n.setText(title, 'manage.erased_heading');
+    content.append(el('p', { id: 'erased-text' }, t('manage.erased_text')),
+      el('p', {}, el('a', { href: 'index.html' }, t('common.nav_programme'))));
+    document.title = t('manage.page_title');
+    return;
+  }
   if (state === 'no_token' || state === 'not_found') {
     i18n.setText(title, state === 'no_token' ? 'manage.no_token_heading' : 'manage.not_found_heading');
     content.append(
@@ -588,6 +653,7 @@ function render() {
   if (!cancelled && changesOpen() && reg.link === 'registration') content.append(addPanel());
   if (!cancelled) content.append(linkPanel(link));
   if (!cancelled && changesOpen() && reg.link === 'registration') content.append(cancelPanel());
+  content.append(privacyPanel());
 }
 
 /** The confirmation: of one attendee (a), or of everyone (no a). */
@@ -677,6 +743,8 @@ async function main() {
   await i18n.init();
   confirmButton.addEventListener('click', confirmCancel);
   keepButton.addEventListener('click', closeDialog);
+  eraseButton.addEventListener('click', confirmErase);
+  eraseKeep.addEventListener('click', closeEraseDialog);
   window.addEventListener('hashchange', load);
   i18n.onChange(() => {
     render();
