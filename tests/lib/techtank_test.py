@@ -139,6 +139,15 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        19: tuple(f"DROP TRIGGER {t}" for t in (
+            "door_keys_made", "door_pass_made", "door_pass_changed", "door_pass_gone",
+            "door_signup_made", "door_signup_gone", "door_ticket_type_changed",
+            "door_checkin_made", "door_checkin_undone")) + (
+            "DROP TABLE door_conflicts", "DROP TABLE offline_scans", "DROP TABLE door_hashes",
+            "DROP TABLE door_changes", "DROP TABLE door_keys",
+            "ALTER TABLE checkins DROP COLUMN recorded_at",
+            "ALTER TABLE checkins DROP COLUMN device",
+            "ALTER TABLE events DROP COLUMN door_offline_names"),
         15: ("DROP INDEX speaker_passes_attendee", "DROP TABLE speaker_passes",
              "ALTER TABLE events DROP COLUMN speakers_in_capacity",
              "UPDATE events SET confirmed_count = (SELECT count(*) FROM attendees a"
