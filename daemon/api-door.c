@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
@@ -21,7 +22,21 @@ struct sync_work {
 	unsigned char		*out;
 	size_t			 len;
 	int			 ok;
+	int64_t			 read_us;	/* the worker's reading */
+	int64_t			 seal_us;	/* the slow thread's work */
+	int64_t			 cpu_us;	/* the processor time of both */
 };
+
+/* This thread's processor time, µs: what the build costs on a busy host. */
+static int64_t
+thread_cpu_usec(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void
 sync_work_free(void *arg)
@@ -40,6 +55,8 @@ sync_seal(struct job *job)
 	struct sync_work	*sw = job->data;
 	char			*text;
 	size_t			 len;
+	int64_t			 t0 = timefmt_now_usec();
+	int64_t			 cpu0 = thread_cpu_usec();
 
 	if ((text = door_copy_json(sw->copy, &len)) == NULL)
 		return;
@@ -51,6 +68,8 @@ sync_seal(struct job *job)
 		sw->len = len;
 	}
 	sw->ok = sw->out != NULL;
+	sw->seal_us = timefmt_now_usec() - t0;
+	sw->cpu_us += thread_cpu_usec() - cpu0;
 }
 
 static void
@@ -59,7 +78,7 @@ sync_done(struct job *job)
 	struct sync_work	*sw = job->data;
 	struct http_req		*hr = job->hr;
 	struct evbuffer		*body;
-	char			 timing[48];
+	char			 timing[128];
 
 	if (!sw->ok) {
 		http_reply_error(hr, 500, "internal", "the door copy could "
@@ -70,8 +89,12 @@ sync_done(struct job *job)
 	evbuffer_add_reference(body, sw->out, sw->len,
 	    (evbuffer_ref_cleanup_cb)(void (*)(void))free, NULL);
 	sw->out = NULL;
-	snprintf(timing, sizeof timing, "build;dur=%.1f",
-	    (double)(timefmt_now_usec() - hr->t0) / 1000.0);
+	/* For the benchmark: the whole of it, and its two parts. */
+	snprintf(timing, sizeof timing, "build;dur=%.1f, read;dur=%.1f, "
+	    "seal;dur=%.1f, cpu;dur=%.1f",
+	    (double)(timefmt_now_usec() - hr->t0) / 1000.0,
+	    (double)sw->read_us / 1000.0, (double)sw->seal_us / 1000.0,
+	    (double)sw->cpu_us / 1000.0);
 	http_header(hr, "Server-Timing", timing);
 	http_header(hr, "Cache-Control", "no-store");
 	http_header(hr, "Vary", "Accept-Encoding");
@@ -108,7 +131,8 @@ api_door_sync(struct http_req *hr)
 	struct sync_work	*sw;
 	struct door_copy	*copy;
 	int64_t			 event = store_current_event(hr->w->store);
-	int64_t			 since;
+	int64_t			 since, t0 = timefmt_now_usec();
+	int64_t			 cpu0 = thread_cpu_usec();
 
 	if (!door_crypto_available()) {
 		http_reply_error(hr, 501, "door_sync_unavailable", "this "
@@ -135,6 +159,8 @@ api_door_sync(struct http_req *hr)
 	}
 	sw = xcalloc(1, sizeof *sw);
 	sw->copy = copy;
+	sw->read_us = timefmt_now_usec() - t0;
+	sw->cpu_us = thread_cpu_usec() - cpu0;
 	sw->gzip = gzip_accepted(http_input_header(hr, "Accept-Encoding"));
 	job_submit(hr, &sync_job, sw, sync_work_free);
 }

@@ -76,17 +76,20 @@ door_lookup(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
 
 /*
  * Seal len bytes of plain text into out (room for DOOR_IV_BYTES + len +
- * DOOR_TAG_BYTES): a random IV, then the ciphertext with its tag, as
- * WebCrypto's AES-GCM decrypt takes them. Returns the bytes written; the
- * caller has checked door_crypto_available().
+ * DOOR_TAG_BYTES): the IV (random; NULL: made here), then the ciphertext
+ * with its tag, as WebCrypto's AES-GCM decrypt takes them. Returns the
+ * bytes written; the caller has checked door_crypto_available().
  */
 size_t
-door_seal(const struct door_keys *k, const char *plain, size_t len,
-    unsigned char *out)
+door_seal(const struct door_keys *k, const unsigned char *iv,
+    const char *plain, size_t len, unsigned char *out)
 {
 	unsigned long long	clen;
 
-	randombytes_buf(out, DOOR_IV_BYTES);
+	if (iv != NULL)
+		memcpy(out, iv, DOOR_IV_BYTES);
+	else
+		randombytes_buf(out, DOOR_IV_BYTES);
 	crypto_aead_aes256gcm_encrypt(out + DOOR_IV_BYTES, &clen,
 	    (const unsigned char *)plain, len, NULL, 0, NULL, out, k->key);
 	return DOOR_IV_BYTES + (size_t)clen;

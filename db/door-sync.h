@@ -42,8 +42,8 @@ void door_derive(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
 	    struct door_keys *);
 void door_lookup(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
 	    unsigned char out[DOOR_LOOKUP_BYTES]);
-size_t door_seal(const struct door_keys *, const char *plain, size_t len,
-	    unsigned char *out);
+size_t door_seal(const struct door_keys *, const unsigned char *iv,
+	    const char *plain, size_t len, unsigned char *out);
 char *door_b64(const unsigned char *, size_t);
 int door_b64_decode(const char *, unsigned char *out, size_t len);
 
@@ -52,7 +52,8 @@ struct door_pass {
 	int64_t		 id;
 	char		*code;
 	const char	*state;		/* NULL: may enter; or why not */
-	char		*name, *company, *ticket_type, *role, *dietary;
+	int64_t		 ticket_type;	/* id: the copy lists their names */
+	char		*name, *company, *dietary;
 	char		*sessions;	/* "12,14" or NULL */
 };
 struct door_seen {

@@ -101,22 +101,45 @@ copy_sessions(struct store *st, struct door_copy *c, int64_t session,
 	return rc == STORE_DONE ? 0 : -1;
 }
 
+/* The ticket types, with their roles, which entries name by id. */
+static int
+copy_ticket_types(struct store *st, struct door_copy *c)
+{
+	static const char	 sql[] =
+	    "SELECT id, name, role FROM ticket_types WHERE event_id = ?1"
+	    " ORDER BY sort, id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*list = json_array();
+	enum store_step		 rc;
+
+	sqlite3_bind_int64(s, 1, c->event_id);
+	while ((rc = store_step(st, s)) == STORE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id",
+		    (json_int_t)sqlite3_column_int64(s, 0), "name",
+		    COL_TEXT(s, 1), "role", COL_TEXT(s, 2)));
+	sqlite3_reset(s);
+	json_object_set_new(c->head, "ticket_types", list);
+	return rc == STORE_DONE ? 0 : -1;
+}
+
 static int
 copy_passes(struct store *st, struct door_copy *c, int64_t session)
 {
-	static const char	 sql[] =
-	    "SELECT a.id, a.pass_code, a.status,"
-	    " a.first_name || ' ' || a.last_name, a.company, t.name, t.role,"
-	    " a.dietary, (SELECT group_concat(x.session_id) FROM"
-	    "  attendee_sessions x WHERE x.attendee_id = a.id),"
-	    " ?2 = 0 OR EXISTS (SELECT 1 FROM attendee_sessions x"
-	    "  WHERE x.attendee_id = a.id AND x.session_id = ?2)"
-	    " FROM attendees a JOIN ticket_types t ON t.id = a.ticket_type_id"
-	    " WHERE a.event_id = ?1 AND a.pass_code IS NOT NULL"
-	    " AND (?3 = 0 OR a.id IN (SELECT attendee_id FROM door_changes"
-	    "  WHERE event_id = ?1 AND id > ?3 AND kind = 'pass'))"
-	    " ORDER BY a.id";
-	sqlite3_stmt		*s = store_stmt(st, sql);
+	/* The whole copy: every pass; a delta: those changed since. */
+#define PASS_COLUMNS \
+	    "SELECT a.id, a.pass_code, a.status," \
+	    " a.first_name || ' ' || a.last_name, a.company, a.ticket_type_id," \
+	    " a.dietary, (SELECT group_concat(x.session_id) FROM" \
+	    "  attendee_sessions x WHERE x.attendee_id = a.id)," \
+	    " ?2 = 0 OR EXISTS (SELECT 1 FROM attendee_sessions x" \
+	    "  WHERE x.attendee_id = a.id AND x.session_id = ?2)" \
+	    " FROM attendees a WHERE a.event_id = ?1 AND a.pass_code IS NOT NULL"
+	static const char	 all[] = PASS_COLUMNS " AND ?3 = 0";
+	static const char	 changed[] = PASS_COLUMNS
+	    " AND a.id IN (SELECT attendee_id FROM door_changes"
+	    "  WHERE event_id = ?1 AND id > ?3 AND kind = 'pass')";
+#undef PASS_COLUMNS
+	sqlite3_stmt		*s = store_stmt(st, c->since ? changed : all);
 	enum store_step		 rc;
 	size_t			 room = 0;
 
@@ -140,16 +163,15 @@ copy_passes(struct store *st, struct door_copy *c, int64_t session)
 			p->state = "cancelled";
 		else if (strcmp(status, "waitlisted") == 0)
 			p->state = "waitlisted";
-		else if (sqlite3_column_int(s, 9) == 0)
+		else if (sqlite3_column_int(s, 8) == 0)
 			p->state = "not_registered_here";
 		if (p->state != NULL)
 			continue;	/* nothing more to say about them */
 		p->name = col_dup(s, 3);
 		p->company = col_dup(s, 4);
-		p->ticket_type = col_dup(s, 5);
-		p->role = col_dup(s, 6);
-		p->dietary = col_dup(s, 7);
-		p->sessions = col_dup(s, 8);
+		p->ticket_type = sqlite3_column_int64(s, 5);
+		p->dietary = col_dup(s, 6);
+		p->sessions = col_dup(s, 7);
 	}
 	sqlite3_reset(s);
 	return rc == STORE_DONE ? 0 : -1;
@@ -255,6 +277,7 @@ store_door_copy(struct store *st, int64_t event_id, const char *cp,
 	}
 	if (copy_event(st, c, &names) != STORE_ROW ||
 	    copy_sessions(st, c, session, cp) != 0 ||
+	    copy_ticket_types(st, c) != 0 ||
 	    copy_passes(st, c, session) != 0 || copy_replaced(st, c) != 0 ||
 	    copy_seen(st, c, cp) != 0)
 		goto fail;
@@ -279,8 +302,6 @@ door_copy_free(struct door_copy *c)
 		free(p->code);
 		free(p->name);
 		free(p->company);
-		free(p->ticket_type);
-		free(p->role);
 		free(p->dietary);
 		free(p->sessions);
 	}

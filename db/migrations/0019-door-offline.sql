@@ -69,13 +69,6 @@ CREATE TRIGGER door_signup_gone AFTER DELETE ON attendee_sessions BEGIN
 	INSERT INTO door_changes (event_id, attendee_id, kind)
 	SELECT event_id, id, 'pass' FROM attendees WHERE id = OLD.attendee_id;
 END;
-CREATE TRIGGER door_ticket_type_changed AFTER UPDATE OF name, role
-    ON ticket_types WHEN OLD.name IS NOT NEW.name OR OLD.role IS NOT NEW.role
-BEGIN
-	INSERT INTO door_changes (event_id, attendee_id, kind)
-	SELECT event_id, id, 'pass' FROM attendees
-	 WHERE ticket_type_id = NEW.id;
-END;
 CREATE TRIGGER door_checkin_made AFTER INSERT ON checkins BEGIN
 	INSERT INTO door_changes (event_id, attendee_id, kind, checkpoint)
 	SELECT event_id, id, 'checkin', NEW.checkpoint FROM attendees

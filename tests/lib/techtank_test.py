@@ -141,7 +141,7 @@ class Daemon:
     MIGRATION_UNDO = {
         19: tuple(f"DROP TRIGGER {t}" for t in (
             "door_keys_made", "door_pass_made", "door_pass_changed", "door_pass_gone",
-            "door_signup_made", "door_signup_gone", "door_ticket_type_changed",
+            "door_signup_made", "door_signup_gone",
             "door_checkin_made", "door_checkin_undone")) + (
             "DROP TABLE door_conflicts", "DROP TABLE offline_scans", "DROP TABLE door_hashes",
             "DROP TABLE door_changes", "DROP TABLE door_keys",
