@@ -582,7 +582,8 @@ store_door_upload(struct store *st, const struct staff *who, int64_t event,
 {
 	struct upload_ctx	 x = { who, event, 0, u, now };
 	json_t			*results = json_array(), *counts = json_object();
-	char			 detail[200];
+	/* Room for the longest device and checkpoint: nothing is cut. */
+	char			 detail[4 * DOOR_DEVICE_MAX + 128];
 	int			 hashes = 0;
 
 	x.session = store_checkpoint_parse(u->checkpoint);
@@ -601,8 +602,8 @@ store_door_upload(struct store *st, const struct staff *who, int64_t event,
 		    json_object_get(counts, r)) + 1));
 		json_array_append_new(results, one);
 	}
-	snprintf(detail, sizeof detail, "%zu offline scans from \"%.64s\" at"
-	    " %.64s", u->nscans, u->device, u->checkpoint);
+	snprintf(detail, sizeof detail, "%zu offline scans from \"%s\" at %s",
+	    u->nscans, u->device, u->checkpoint);
 	if (store_audit(st, who, NULL, "checkin_batch", detail, address,
 	    now) != 0)
 		goto fail;

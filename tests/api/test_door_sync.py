@@ -468,6 +468,21 @@ def test_hostile_uploads_change_nothing(door):
     assert live_checkins(door, a["id"]) == [(now_of(good), "<script>alert(1)</script>")]
 
 
+def test_a_long_device_name_is_audited_whole(door):
+    a = register(door)["attendees"][0]
+    device = "😀" * 64  # 64 characters, 256 bytes of UTF-8
+    r = upload(door, door.anna, [{"nonce": nonce(), "at": iso(now()), "code": a["pass_code"]}],
+               device=device)
+    assert r.status_code == 200, r.text
+    log = door.olle.get(f"{door.url}/api/v1/admin/audit", params={"action": "checkin_batch"},
+                        timeout=10)
+    assert log.status_code == 200, log.text
+    (entry,) = log.json()["items"]
+    assert entry["detail"] == f'1 offline scans from "{device}" at main'
+    assert upload(door, door.anna, [{"nonce": nonce(), "at": iso(now()), "code": a["pass_code"]}],
+                  device="😀" * 65).json()["error"]["fields"] == {"device": "too_long"}
+
+
 def now_of(scan):
     return int(datetime.datetime.fromisoformat(scan["at"].replace(".123Z", "+00:00")).timestamp())
 
