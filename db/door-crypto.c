@@ -19,47 +19,84 @@ door_crypto_available(void)
 	return sodium_init() >= 0 && crypto_aead_aes256gcm_is_available();
 }
 
-/* HKDF-Expand of one block: the first len bytes of HMAC(prk, info|0x01). */
+/*
+ * The HMAC states keyed with the salt and with a PRK are made once and
+ * copied for each use: keying costs two SHA-256 blocks, as much as the
+ * message, and a copy of 10,000 passes keys thousands of times.
+ */
+
+/* HKDF-Expand of one block from the PRK's keyed state: len bytes. */
 static void
-hkdf_expand(const unsigned char prk[crypto_auth_hmacsha256_BYTES],
-    const char *info, unsigned char *out, size_t len)
+hkdf_expand(const crypto_auth_hmacsha256_state *prk, const char *info,
+    unsigned char *out, size_t len)
 {
-	crypto_auth_hmacsha256_state	 h;
+	crypto_auth_hmacsha256_state	 h = *prk;
 	unsigned char			 t[crypto_auth_hmacsha256_BYTES];
 	const unsigned char		 one = 1;
 
-	crypto_auth_hmacsha256_init(&h, prk, crypto_auth_hmacsha256_BYTES);
 	crypto_auth_hmacsha256_update(&h, (const unsigned char *)info,
 	    strlen(info));
 	crypto_auth_hmacsha256_update(&h, &one, 1);
 	crypto_auth_hmacsha256_final(&h, t);
 	memcpy(out, t, len);
 	sodium_memzero(t, sizeof t);
+	sodium_memzero(&h, sizeof h);
 }
 
-/* HKDF-Extract: HMAC(salt, code). */
+/* HKDF-Extract, HMAC(salt, code), as the PRK's keyed state. */
 static void
-hkdf_extract(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
-    unsigned char prk[crypto_auth_hmacsha256_BYTES])
+hkdf_extract(const struct door_salt *ds, const char *code,
+    crypto_auth_hmacsha256_state *prk_state)
 {
-	crypto_auth_hmacsha256_state	h;
+	crypto_auth_hmacsha256_state	h = ds->keyed;
+	unsigned char			prk[crypto_auth_hmacsha256_BYTES];
 
-	crypto_auth_hmacsha256_init(&h, salt, DOOR_SALT_BYTES);
 	crypto_auth_hmacsha256_update(&h, (const unsigned char *)code,
 	    strlen(code));
 	crypto_auth_hmacsha256_final(&h, prk);
+	crypto_auth_hmacsha256_init(prk_state, prk, sizeof prk);
+	sodium_memzero(prk, sizeof prk);
+	sodium_memzero(&h, sizeof h);
+}
+
+void
+door_salt_init(const unsigned char salt[DOOR_SALT_BYTES], struct door_salt *ds)
+{
+	crypto_auth_hmacsha256_init(&ds->keyed, salt, DOOR_SALT_BYTES);
+}
+
+void
+door_derive_salted(const struct door_salt *ds, const char *code,
+    struct door_keys *k)
+{
+	crypto_auth_hmacsha256_state	prk;
+
+	hkdf_extract(ds, code, &prk);
+	hkdf_expand(&prk, DOOR_LOOKUP_INFO, k->lookup, DOOR_LOOKUP_BYTES);
+	hkdf_expand(&prk, DOOR_KEY_INFO, k->key, DOOR_KEY_BYTES);
+	sodium_memzero(&prk, sizeof prk);
+}
+
+void
+door_lookup_salted(const struct door_salt *ds, const char *code,
+    unsigned char out[DOOR_LOOKUP_BYTES])
+{
+	crypto_auth_hmacsha256_state	prk;
+
+	hkdf_extract(ds, code, &prk);
+	hkdf_expand(&prk, DOOR_LOOKUP_INFO, out, DOOR_LOOKUP_BYTES);
+	sodium_memzero(&prk, sizeof prk);
 }
 
 void
 door_derive(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
     struct door_keys *k)
 {
-	unsigned char	prk[crypto_auth_hmacsha256_BYTES];
+	struct door_salt	ds;
 
-	hkdf_extract(salt, code, prk);
-	hkdf_expand(prk, DOOR_LOOKUP_INFO, k->lookup, DOOR_LOOKUP_BYTES);
-	hkdf_expand(prk, DOOR_KEY_INFO, k->key, DOOR_KEY_BYTES);
-	sodium_memzero(prk, sizeof prk);
+	door_salt_init(salt, &ds);
+	door_derive_salted(&ds, code, k);
+	sodium_memzero(&ds, sizeof ds);
 }
 
 /* The lookup hash alone (a check-in, an uploaded scan). */
@@ -67,11 +104,11 @@ void
 door_lookup(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
     unsigned char out[DOOR_LOOKUP_BYTES])
 {
-	unsigned char	prk[crypto_auth_hmacsha256_BYTES];
+	struct door_salt	ds;
 
-	hkdf_extract(salt, code, prk);
-	hkdf_expand(prk, DOOR_LOOKUP_INFO, out, DOOR_LOOKUP_BYTES);
-	sodium_memzero(prk, sizeof prk);
+	door_salt_init(salt, &ds);
+	door_lookup_salted(&ds, code, out);
+	sodium_memzero(&ds, sizeof ds);
 }
 
 /*

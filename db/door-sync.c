@@ -79,8 +79,8 @@ entry_plain(const struct door_pass *p)
 
 /* {"h": lookup, "e": sealed entry} or {"h": lookup, "s": state}. */
 static int
-pass_add(struct sbuf *b, const unsigned char salt[DOOR_SALT_BYTES],
-    const unsigned char *iv, const struct door_pass *p)
+pass_add(struct sbuf *b, const struct door_salt *ds, const unsigned char *iv,
+    const struct door_pass *p)
 {
 	struct door_keys	 k;
 	unsigned char		*sealed;
@@ -88,13 +88,13 @@ pass_add(struct sbuf *b, const unsigned char salt[DOOR_SALT_BYTES],
 	size_t			 len;
 
 	if (p->state != NULL) {
-		door_lookup(salt, p->code, k.lookup);
+		door_lookup_salted(ds, p->code, k.lookup);
 		sbuf_adds(b, "{\"h\":\"");
 		b64_add(b, k.lookup, DOOR_LOOKUP_BYTES);
 		sbuf_printf(b, "\",\"s\":\"%s\"}", p->state);
 		return 0;
 	}
-	door_derive(salt, p->code, &k);
+	door_derive_salted(ds, p->code, &k);
 	if ((plain = entry_plain(p)) == NULL)
 		return -1;
 	len = strlen(plain);
@@ -123,13 +123,14 @@ crypto_json(const struct door_copy *c)
 }
 
 static json_t *
-seen_json(const struct door_copy *c, const struct door_seen *v)
+seen_json(const struct door_copy *c, const struct door_salt *ds,
+    const struct door_seen *v)
 {
 	unsigned char	 h[DOOR_LOOKUP_BYTES];
 	char		 at[32];
 	json_t		*j;
 
-	door_lookup(c->salt, v->code, h);
+	door_lookup_salted(ds, v->code, h);
 	j = json_pack("{s:o}", "h", b64_json(h, DOOR_LOOKUP_BYTES));
 	if (v->at == 0) {
 		json_object_set_new(j, "undone", json_true());
@@ -144,7 +145,7 @@ seen_json(const struct door_copy *c, const struct door_seen *v)
 
 /* The head: everything but the passes, which go after it. */
 static char *
-head_text(struct door_copy *c)
+head_text(struct door_copy *c, const struct door_salt *ds)
 {
 	json_t	*doc = c->head, *seen = json_array(), *names = NULL;
 	json_t	*gone = NULL;
@@ -155,7 +156,7 @@ head_text(struct door_copy *c)
 	json_object_set_new(doc, "cursor", json_integer(c->cursor));
 	json_object_set_new(doc, "crypto", crypto_json(c));
 	for (size_t i = 0; i < c->nseen; i++)
-		json_array_append_new(seen, seen_json(c, &c->seen[i]));
+		json_array_append_new(seen, seen_json(c, ds, &c->seen[i]));
 	json_object_set_new(doc, "checkins", seen);
 	if (json_is_true(json_object_get(doc, "names_enabled"))) {
 		names = json_array();
@@ -189,9 +190,13 @@ char *
 door_copy_json(struct door_copy *c, size_t *len)
 {
 	struct sbuf	 b = { 0 };
-	char		*head = head_text(c);
 	unsigned char	 seed[randombytes_SEEDBYTES], *ivs;
+	struct door_salt ds;
+	char		*head;
 	size_t		 n;
+
+	door_salt_init(c->salt, &ds);
+	head = head_text(c, &ds);
 
 	/*
 	 * The IVs from one random seed: a system call per entry costs as much
@@ -211,14 +216,14 @@ door_copy_json(struct door_copy *c, size_t *len)
 	for (size_t i = 0; i < c->npasses; i++) {
 		if (i > 0)
 			sbuf_add(&b, ",", 1);
-		if (pass_add(&b, c->salt, ivs + i * DOOR_IV_BYTES,
+		if (pass_add(&b, &ds, ivs + i * DOOR_IV_BYTES,
 		    &c->passes[i]) != 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < c->nreplaced; i++) {
 		unsigned char	h[DOOR_LOOKUP_BYTES];
 
-		door_lookup(c->salt, c->replaced[i], h);
+		door_lookup_salted(&ds, c->replaced[i], h);
 		sbuf_adds(&b, c->npasses + i > 0 ? ",{\"h\":\"" : "{\"h\":\"");
 		b64_add(&b, h, DOOR_LOOKUP_BYTES);
 		sbuf_adds(&b, "\",\"s\":\"replaced\"}");

@@ -8,6 +8,8 @@
 #ifndef DOOR_SYNC_H
 #define DOOR_SYNC_H
 
+#include <sodium.h>
+
 #include "techtank.h"
 #include "store-door.h"
 
@@ -37,7 +39,17 @@ struct door_keys {
 	unsigned char	lookup[DOOR_LOOKUP_BYTES];
 	unsigned char	key[DOOR_KEY_BYTES];
 };
+/* The salt's keyed HMAC state, made once for many codes. */
+struct door_salt {
+	crypto_auth_hmacsha256_state	keyed;
+};
 int door_crypto_available(void);
+void door_salt_init(const unsigned char salt[DOOR_SALT_BYTES],
+	    struct door_salt *);
+void door_derive_salted(const struct door_salt *, const char *code,
+	    struct door_keys *);
+void door_lookup_salted(const struct door_salt *, const char *code,
+	    unsigned char out[DOOR_LOOKUP_BYTES]);
 void door_derive(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
 	    struct door_keys *);
 void door_lookup(const unsigned char salt[DOOR_SALT_BYTES], const char *code,
