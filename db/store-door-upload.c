@@ -214,6 +214,7 @@ hashes_refresh(struct store *st, int64_t event)
 	    "INSERT OR IGNORE INTO door_hashes (event_id, hash, code)"
 	    " VALUES (?1, ?2, ?3)";
 	unsigned char		 salt[DOOR_SALT_BYTES], h[DOOR_LOOKUP_BYTES];
+	struct door_salt	 ds;
 	sqlite3_stmt		*s = store_stmt(st, salt_sql);
 	char			**codes = NULL;
 	size_t			 n = 0, room = 0;
@@ -241,8 +242,9 @@ hashes_refresh(struct store *st, int64_t event)
 	sqlite3_reset(s);
 	if (rc != STORE_DONE)
 		goto out;
+	door_salt_init(salt, &ds);
 	for (size_t i = 0; i < n; i++) {
-		door_lookup(salt, codes[i], h);
+		door_lookup_salted(&ds, codes[i], h);
 		s = store_stmt(st, add_sql);
 		sqlite3_bind_int64(s, 1, event);
 		sqlite3_bind_blob(s, 2, h, sizeof h, SQLITE_STATIC);
