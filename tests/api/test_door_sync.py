@@ -517,3 +517,22 @@ def test_the_conflict_list_pages(door):
     for q in ("limit=0", "limit=201", "offset=-1", "limit=x", "offset=1e9"):
         r = door.olle.get(f"{door.url}/api/v1/admin/door-conflicts?{q}", timeout=10)
         assert r.status_code == 422, q
+
+
+def test_another_events_hash_code_and_attendee_are_unknown(door):
+    a = register(door)["attendees"][0]
+    first = sync(door, door.anna)
+    r = door.olle.post(f"{door.url}/api/v1/admin/events/1/copy", timeout=10)
+    assert r.status_code == 201, r.text
+    nxt = r.json()["id"]
+    assert door.olle.post(f"{door.url}/api/v1/admin/events/{nxt}/current",
+                          timeout=10).status_code == 200
+    second = sync(door, door.anna)
+    assert second["event"]["id"] == nxt and second["passes"] == []
+    assert second["crypto"]["salt"] != first["crypto"]["salt"]
+    scans = [{"nonce": nonce(), "at": iso(now()), "hash": lookup(first, a["pass_code"])},
+             {"nonce": nonce(), "at": iso(now()), "code": a["pass_code"]},
+             {"nonce": nonce(), "at": iso(now()), "attendee_id": a["id"]}]
+    r = upload(door, door.anna, scans)
+    assert [x["result"] for x in r.json()["results"]] == ["unknown"] * 3
+    assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
