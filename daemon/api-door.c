@@ -1,8 +1,10 @@
 /*
  * api-door.c: the door when the network fails. GET
  * /api/v1/checkpoints/{id}/sync is the copy a door page keeps of its
- * checkpoint (whole, or ?since=CURSOR for what changed), read on the
- * worker and sealed on the slow thread (door-sync.h); POST
+ * checkpoint (whole, or ?since=CURSOR for what changed), read, sealed and
+ * compressed on the slow thread with a connection of its own, as an XLSX
+ * export is, so that 10,000 rows never hold up a worker's loop
+ * (door-sync.h); POST
  * /api/v1/checkins/batch uploads the scans made offline, applied by the
  * writer; GET /api/v1/admin/door-conflicts lists the people let in twice
  * while offline, for the organisers.
@@ -17,12 +19,14 @@
 #include "door-sync.h"
 
 struct sync_work {
-	struct door_copy	*copy;
+	char			*db_path;
+	int64_t			 event;
+	char			*checkpoint;
+	int64_t			 since;
 	int			 gzip;
 	unsigned char		*out;
 	size_t			 len;
-	int			 ok;
-	int64_t			 read_us;	/* the worker's reading */
+	int64_t			 read_us;	/* the reading */
 	int64_t			 seal_us;	/* the slow thread's work */
 	int64_t			 cpu_us;	/* the processor time of both */
 };
@@ -43,33 +47,52 @@ sync_work_free(void *arg)
 {
 	struct sync_work	*sw = arg;
 
-	door_copy_free(sw->copy);
+	free(sw->db_path);
+	free(sw->checkpoint);
 	free(sw->out);
 	free(sw);
 }
 
-/* On the slow thread: 10,000 passes sealed and compressed. */
+/* On the slow thread: 10,000 passes read, sealed and compressed. */
 static void
 sync_seal(struct job *job)
 {
 	struct sync_work	*sw = job->data;
-	char			*text;
+	struct door_copy	*copy;
+	struct store		*st;
+	char			*text, *cause = NULL;
 	size_t			 len;
-	int64_t			 t0 = timefmt_now_usec();
+	int64_t			 t0 = timefmt_now_usec(), t1;
 	int64_t			 cpu0 = thread_cpu_usec();
 
-	if ((text = door_copy_json(sw->copy, &len)) == NULL)
+	if ((st = store_open(sw->db_path, 0, &cause)) == NULL) {
+		log_warnx("door copy: %s", cause ? cause : "no database");
+		free(cause);
+		store_error_set(&job->err, 500, "internal", "the database "
+		    "could not be read; please try again");
 		return;
-	if (sw->gzip) {
+	}
+	copy = store_door_copy(st, sw->event, sw->checkpoint, sw->since,
+	    &job->err);
+	store_close(st);
+	if (copy == NULL)
+		return;		/* job->err is the answer */
+	t1 = timefmt_now_usec();
+	sw->read_us = t1 - t0;
+	text = door_copy_json(copy, &len);
+	door_copy_free(copy);
+	if (text != NULL && sw->gzip) {
 		sw->out = gzip_compress(text, len, &sw->len);
 		free(text);
-	} else {
+	} else if (text != NULL) {
 		sw->out = (unsigned char *)text;
 		sw->len = len;
 	}
-	sw->ok = sw->out != NULL;
-	sw->seal_us = timefmt_now_usec() - t0;
-	sw->cpu_us += thread_cpu_usec() - cpu0;
+	if (sw->out == NULL)
+		store_error_set(&job->err, 500, "internal", "the door copy "
+		    "could not be made");
+	sw->seal_us = timefmt_now_usec() - t1;
+	sw->cpu_us = thread_cpu_usec() - cpu0;
 }
 
 static void
@@ -80,11 +103,6 @@ sync_done(struct job *job)
 	struct evbuffer		*body;
 	char			 timing[128];
 
-	if (!sw->ok) {
-		http_reply_error(hr, 500, "internal", "the door copy could "
-		    "not be made", NULL);
-		return;
-	}
 	body = evbuffer_new();
 	evbuffer_add_reference(body, sw->out, sw->len,
 	    (evbuffer_ref_cleanup_cb)(void (*)(void))free, NULL);
@@ -127,12 +145,10 @@ sync_since(struct http_req *hr)
 static void
 api_door_sync(struct http_req *hr)
 {
-	struct store_error	 err = { 0 };
 	struct sync_work	*sw;
-	struct door_copy	*copy;
 	int64_t			 event = store_current_event(hr->w->store);
-	int64_t			 since, t0 = timefmt_now_usec();
-	int64_t			 cpu0 = thread_cpu_usec();
+	int64_t			 since;
+	int			 valid;
 
 	if (!door_crypto_available()) {
 		http_reply_error(hr, 501, "door_sync_unavailable", "this "
@@ -146,21 +162,22 @@ api_door_sync(struct http_req *hr)
 		    "since", "invalid"));
 		return;
 	}
-	if (event < 0) {
-		http_reply_error(hr, 404, "not_found", "there is no current "
-		    "event", NULL);
+	/* A quick 404 here; the slow thread reads it all again. */
+	if (event < 0 || (valid = store_checkpoint_valid(hr->w->store, event,
+	    hr->args[0])) == 0) {
+		http_reply_error(hr, 404, "not_found", event < 0 ? "there is "
+		    "no current event" : "no such checkpoint", NULL);
 		return;
 	}
-	if ((copy = store_door_copy(hr->w->store, event, hr->args[0], since,
-	    &err)) == NULL) {
-		http_reply_store_error(hr, &err);
-		store_error_clear(&err);
+	if (valid < 0) {
+		http_reply_read(hr, NULL);
 		return;
 	}
 	sw = xcalloc(1, sizeof *sw);
-	sw->copy = copy;
-	sw->read_us = timefmt_now_usec() - t0;
-	sw->cpu_us = thread_cpu_usec() - cpu0;
+	sw->db_path = xstrdup(hr->w->srv->cfg.db_path);
+	sw->event = event;
+	sw->checkpoint = xstrdup(hr->args[0]);
+	sw->since = since;
 	sw->gzip = gzip_accepted(http_input_header(hr, "Accept-Encoding"));
 	job_submit(hr, &sync_job, sw, sync_work_free);
 }
