@@ -70,6 +70,9 @@ static const struct field fields[] = {
 	/* Whether speakers' passes take seats of the capacity. */
 	{ .name = "speakers_in_capacity", .column = "speakers_in_capacity",
 	  .type = FIELD_BOOL },
+	/* The door's offline copy carries the names of the confirmed. */
+	{ .name = "door_offline_names", .column = "door_offline_names",
+	  .type = FIELD_BOOL },
 	{ .name = "confirmed", .column = "confirmed_count", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
 	{ .name = NULL }

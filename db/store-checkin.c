@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store-door.h"
+#include "door-sync.h"
 
 /* The main entrance and the sessions with sign-ups; NULL: database error. */
 json_t *
@@ -451,6 +452,11 @@ store_checkin_stats(struct store *st, int64_t event_id)
 			return store_list_end(cps, rc);
 		json_object_set_new(cp, "expected", json_integer(expected));
 		json_object_set_new(cp, "checked_in", json_integer(in));
+		/* People let in twice while offline (store-door-upload.c). */
+		if ((expected = store_door_conflict_count(st, event_id,
+		    json_string_value(json_object_get(cp, "id")))) < 0)
+			return store_list_end(cps, STORE_ERROR);
+		json_object_set_new(cp, "conflicts", json_integer(expected));
 	}
 	return json_pack("{s:o}", "checkpoints", cps);
 }

@@ -109,6 +109,10 @@ struct tzfile_rule {
 };
 int tzfile_rule(const struct tzfile *, struct tzfile_rule *);
 
+/* gzip.c */
+int gzip_accepted(const char *accept_encoding);
+unsigned char *gzip_compress(const void *, size_t, size_t *out_len);
+
 /* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
 int timefmt_iso(time_t, const char *zone, char out[32]);
 int timefmt_date(time_t, const char *zone, char out[16]);

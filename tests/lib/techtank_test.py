@@ -140,6 +140,15 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        19: tuple(f"DROP TRIGGER {t}" for t in (
+            "door_keys_made", "door_pass_made", "door_pass_changed", "door_pass_gone",
+            "door_signup_made", "door_signup_gone",
+            "door_checkin_made", "door_checkin_undone")) + (
+            "DROP TABLE door_conflicts", "DROP TABLE offline_scans", "DROP TABLE door_hashes",
+            "DROP TABLE door_changes", "DROP TABLE door_keys",
+            "ALTER TABLE checkins DROP COLUMN recorded_at",
+            "ALTER TABLE checkins DROP COLUMN device",
+            "ALTER TABLE events DROP COLUMN door_offline_names"),
         17: ("ALTER TABLE attendees DROP COLUMN erased_at",
              "ALTER TABLE registrations DROP COLUMN erased_at",
              "ALTER TABLE events DROP COLUMN erased_at",

@@ -18,11 +18,12 @@ import * as exportsSection from './exports.js';
 import * as printSection from './print.js';
 import * as importsSection from './imports.js';
 import * as programme from './programme.js';
+import * as doorConflicts from './door-conflicts.js';
 import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
 const SECTIONS = [dashboard, events, ticketTypes, programme, attendees, registrations, exportsSection,
-  importsSection, printSection, team, audit];
+  importsSection, printSection, doorConflicts, team, audit];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);
