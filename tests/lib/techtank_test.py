@@ -139,6 +139,9 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        16: ("DROP INDEX outbox_due", "DROP INDEX outbox_sending",
+             "DROP INDEX outbox_registration", "DROP INDEX outbox_attendee",
+             "DROP TABLE outbox", "ALTER TABLE registrations DROP COLUMN lang"),
         15: ("DROP INDEX speaker_passes_attendee", "DROP TABLE speaker_passes",
              "ALTER TABLE events DROP COLUMN speakers_in_capacity",
              "UPDATE events SET confirmed_count = (SELECT count(*) FROM attendees a"
