@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "techtank.h"
+#include "resource.h"
 
 /* "<outbox-ID-RANDOM@techtank-conference>": ID makes it unique. */
 static char *
@@ -427,4 +428,66 @@ store_outbox_link(struct store *st, int64_t reg_id, int64_t attendee_id,
 	}
 	sqlite3_reset(s);
 	return step == STORE_ROW ? 0 : step == STORE_DONE ? 1 : -1;
+}
+
+/*
+ * A page of the outbox for the console, newest first, of one state (NULL:
+ * all), times in zone: the page (store_page), or NULL when the database
+ * failed.
+ */
+json_t *
+store_outbox_list(struct store *st, const char *state, int64_t limit,
+    int64_t offset, const char *zone)
+{
+	static const char	 sql[] =
+	    "SELECT id, kind, registration_id, attendee_id, recipient,"
+	    " recipient_name, lang, message_id, state, attempts,"
+	    " next_attempt_at, last_error, created_at, sent_at FROM outbox"
+	    " WHERE ?1 IS NULL OR state = ?1 ORDER BY id DESC"
+	    " LIMIT ?2 OFFSET ?3";
+	static const char	 count_sql[] =
+	    "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR state = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*items = json_array(), *it;
+	enum store_step		 rc;
+	int64_t			 total = -1;
+	int			 waiting;
+
+	if (state != NULL)
+		sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, limit);
+	sqlite3_bind_int64(s, 3, offset);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		waiting = strcmp(COL_TEXT(s, 8), "queued") == 0;
+		it = json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s,"
+		    " s:i, s:o, s:s, s:o, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "kind", COL_TEXT(s, 1),
+		    "registration_id", sqlite3_column_type(s, 2) == SQLITE_NULL ?
+		    json_null() : json_integer(sqlite3_column_int64(s, 2)),
+		    "attendee_id", sqlite3_column_type(s, 3) == SQLITE_NULL ?
+		    json_null() : json_integer(sqlite3_column_int64(s, 3)),
+		    "recipient", COL_TEXT(s, 4),
+		    "recipient_name", COL_TEXT(s, 5),
+		    "lang", COL_TEXT(s, 6),
+		    "message_id", COL_TEXT(s, 7),
+		    "state", COL_TEXT(s, 8),
+		    "attempts", sqlite3_column_int(s, 9),
+		    "next_attempt_at", waiting ? store_time_json(s, 10, zone) :
+		    json_null(),
+		    "last_error", COL_TEXT(s, 11),
+		    "created_at", store_time_json(s, 12, zone),
+		    "sent_at", store_time_json(s, 13, zone));
+		json_array_append_new(items, it);
+	}
+	sqlite3_reset(s);
+	if ((items = store_list_end(items, rc)) == NULL)
+		return NULL;
+	s = store_stmt(st, count_sql);
+	if (state != NULL)
+		sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	if (store_step(st, s) == STORE_ROW)
+		total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return store_page(items, total, limit, offset);
 }

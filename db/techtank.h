@@ -369,6 +369,8 @@ int store_outbox_next_due(struct store *, int64_t *at);
 int store_outbox_retry(struct store *, int64_t id, struct store_error *);
 int store_outbox_link(struct store *, int64_t reg_id, int64_t attendee_id,
 	    int64_t *event_id, char token[TOKEN_MANAGE_LEN + 1]);
+json_t *store_outbox_list(struct store *, const char *state, int64_t limit,
+	    int64_t offset, const char *zone);
 
 /* store-speaker-pass.c: the passes of speakers, made from the programme */
 int store_speaker_passes(struct store *, int64_t event_id);
