@@ -23,5 +23,6 @@ Suite *suite_filename(void);
 Suite *suite_programme(void);
 Suite *suite_release(void);
 Suite *suite_schedule(void);
+Suite *suite_mime(void);
 
 #endif
