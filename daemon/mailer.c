@@ -30,6 +30,8 @@
 #include "store-release.h"
 #include "techtankd.h"
 
+/* A connection idle longer is not used again (servers drop them). */
+#define MAIL_KEEP_SECS		30
 /* A message still "sending" this long after it started was abandoned. */
 #define MAIL_STALE_SECS(timeout)	(2 * (timeout) + 60)
 
@@ -41,6 +43,8 @@ static struct {
 	int		 woken;
 	atomic_int	 stop;
 	struct store	*st;
+	CURL		*curl;		/* kept: its connection serves the next */
+	time_t		 last_sent;
 	char		*url;
 	char		*user;
 	char		*password;
@@ -329,14 +333,22 @@ upload_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c,
 static int
 smtp_send(const char *to, const char *data, size_t len, char **cause)
 {
-	CURL			*c = curl_easy_init();
+	CURL			*c;
 	struct curl_slist	*rcpt = NULL;
 	struct upload		 u = { data, len };
 	char			 err[CURL_ERROR_SIZE] = "", *from;
 	long			 code = 0;
 	CURLcode		 res;
 
-	if (c == NULL) {
+	/* One connection for a run of messages: a burst is not a handshake
+	 * (and a TLS one) per message. */
+	if (ml.curl != NULL && time(NULL) - ml.last_sent > MAIL_KEEP_SECS) {
+		curl_easy_cleanup(ml.curl);
+		ml.curl = NULL;
+	}
+	if (ml.curl == NULL)
+		ml.curl = curl_easy_init();
+	if ((c = ml.curl) == NULL) {
 		xasprintf(cause, "cannot start libcurl");
 		return -1;
 	}
@@ -362,6 +374,7 @@ smtp_send(const char *to, const char *data, size_t len, char **cause)
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, upload_progress);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 	res = curl_easy_perform(c);
+	ml.last_sent = time(NULL);
 	if (res != CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 		if (code != 0)
@@ -371,8 +384,16 @@ smtp_send(const char *to, const char *data, size_t len, char **cause)
 			xasprintf(cause, "%s: %s", curl_easy_strerror(res),
 			    err);
 	}
+	/* Nothing of this call's stays pointed at by the kept handle. */
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(c, CURLOPT_READDATA, NULL);
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
+	/* After a failure the next attempt starts on a new connection. */
+	if (res != CURLE_OK) {
+		curl_easy_cleanup(c);
+		ml.curl = NULL;
+	}
 	free(from);
 	return res == CURLE_OK ? 0 : -1;
 }
@@ -630,6 +651,10 @@ mailer_stop(void)
 	if (ml.running) {
 		pthread_join(ml.thread, NULL);
 		ml.running = 0;
+	}
+	if (ml.curl != NULL) {
+		curl_easy_cleanup(ml.curl);
+		ml.curl = NULL;
 	}
 	if (ml.st != NULL) {
 		store_close(ml.st);
