@@ -96,7 +96,7 @@ const struct config_option config_options[] = {
 	  "smtps://HOST[:PORT]" },
 	{ .name = "smtp-user", .type = CONFIG_STRING,
 	  .offset = AT(smtp_user), .arg = "NAME", .def_text = "none: no AUTH",
-	  .help = "user name for SMTP AUTH" },
+	  .help = "the login for SMTP AUTH" },
 	{ .name = "smtp-password-file", .type = CONFIG_STRING,
 	  .offset = AT(smtp_password_file), .arg = "FILE",
 	  .def_text = "$TECHTANK_SMTP_PASSWORD",
