@@ -577,3 +577,58 @@ def test_bad_mail_options_stop_the_start(sink, tmp_path):
                            capture_output=True, text=True, timeout=30)
         assert r.returncode != 0, args
         assert word in r.stderr, (args, r.stderr)
+
+
+def test_rate_limit_holds_the_rest_back(sink, started):
+    d = started(*mail_flags(sink, "--mail-rate", "2"))
+    for _ in range(4):
+        assert d.register(registration()).status_code == 201
+    sink.wait(2)
+    time.sleep(2)
+    assert len(sink.raw) == 2
+    states = sorted(r[3] for r in outbox(d))
+    assert states == ["queued", "queued", "sent", "sent"]
+
+
+def test_back_off_doubles(sink, started):
+    sink.mode = "451"
+    d = started(*mail_flags(sink))
+    assert d.register(registration()).status_code == 201
+    seen = {}
+    deadline = time.time() + 20
+    while time.time() < deadline and len(seen) < 3:
+        (attempts, due), = d.sql("SELECT attempts, next_attempt_at FROM outbox"
+                                 " WHERE state = 'queued'") or [(0, 0)]
+        if attempts:
+            seen.setdefault(attempts, due)
+        time.sleep(0.05)
+    created = d.sql("SELECT created_at FROM outbox")[0][0]
+    # Due 1, 2, 4 s after each attempt: the gaps grow.
+    assert seen[2] - seen[1] >= 2 and seen[3] - seen[2] >= 3, (created, seen)
+
+
+def test_outbox_listing_is_for_organisers_and_checks_its_query(daemon):
+    daemon.add_user("olle", "organiser")
+    daemon.add_user("anna", "door")
+    org = daemon.login("olle")
+    door = daemon.login("anna")
+    assert daemon.register(registration()).status_code == 201
+    assert daemon.get("/api/v1/admin/outbox").status_code == 401
+    assert door.get(daemon.url + "/api/v1/admin/outbox", timeout=10).status_code == 403
+    for q in ("state=bogus", "state=queued'--", "limit=0", "limit=201", "offset=-1",
+              "limit=abc", "state=" + "x" * 5000):
+        r = org.get(daemon.url + "/api/v1/admin/outbox?" + q, timeout=10)
+        assert r.status_code in (414, 422), (q, r.status_code, r.text)
+    r = org.get(daemon.url + "/api/v1/admin/outbox?state=queued&limit=1", timeout=10)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] == 1 and len(body["items"]) == 1
+    assert body["items"][0]["kind"] == "confirmation"
+    assert org.get(daemon.url + "/api/v1/admin/outbox?state=sent", timeout=10).json()["items"] == []
+    for bad in ("0", "-1", "abc", "1x", "99999999999999999999"):
+        r = org.post(daemon.url + f"/api/v1/admin/outbox/{bad}/retry", timeout=10)
+        assert r.status_code == 404, (bad, r.text)
+    # Without the CSRF token a change is refused.
+    s = __import__("requests").Session()
+    s.cookies.update(org.cookies)
+    assert s.post(daemon.url + "/api/v1/admin/outbox/1/retry", timeout=10).status_code == 403
