@@ -169,12 +169,12 @@ out:
 }
 
 /*
- * The message of an attendee who got a seat from the waitlist, with their
- * pass: to them, and to the registration's contact when that is someone
- * else. 0, or -1.
+ * A message of kind about one attendee (a seat from the waitlist, with
+ * their pass; their cancellation, a receipt): to them, and to the
+ * registration's contact when that is someone else. 0, or -1.
  */
 int
-store_outbox_promoted(struct store *st, int64_t attendee_id)
+store_outbox_attendee(struct store *st, const char *kind, int64_t attendee_id)
 {
 	static const char	 sql[] =
 	    "SELECT a.registration_id, a.first_name, a.last_name, a.email,"
@@ -203,12 +203,12 @@ store_outbox_promoted(struct store *st, int64_t attendee_id)
 	snprintf(lang, sizeof lang, "%s", COL_TEXT(s, 8));
 	sqlite3_reset(s);
 	cnorm = email_normalise(cto);
-	if (store_outbox_add(st, "promoted", reg_id, attendee_id, to, name,
-	    lang, NULL) != 0)
+	if (store_outbox_add(st, kind, reg_id, attendee_id, to, name, lang,
+	    NULL) != 0)
 		goto out;
 	if (cnorm != NULL && strcmp(cnorm, norm) != 0 &&
-	    store_outbox_add(st, "promoted", reg_id, attendee_id, cto, cname,
-	    lang, NULL) != 0)
+	    store_outbox_add(st, kind, reg_id, attendee_id, cto, cname, lang,
+	    NULL) != 0)
 		goto out;
 	rc = 0;
 out:

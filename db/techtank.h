@@ -357,7 +357,8 @@ int store_outbox_add(struct store *, const char *kind, int64_t reg_id,
 	    int64_t attendee_id, const char *to, const char *to_name,
 	    const char *lang, const json_t *params);
 int store_outbox_registration(struct store *, int64_t reg_id, int cancelled);
-int store_outbox_promoted(struct store *, int64_t attendee_id);
+int store_outbox_attendee(struct store *, const char *kind,
+	    int64_t attendee_id);
 int store_outbox_requeue(struct store *, int64_t before);
 enum store_step store_outbox_claim(struct store *, int64_t now,
 	    struct outbox_msg *);

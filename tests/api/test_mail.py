@@ -632,3 +632,20 @@ def test_outbox_listing_is_for_organisers_and_checks_its_query(daemon):
     s = __import__("requests").Session()
     s.cookies.update(org.cookies)
     assert s.post(daemon.url + "/api/v1/admin/outbox/1/retry", timeout=10).status_code == 403
+
+
+def test_one_colleague_cancelled_gets_a_receipt(sink, started):
+    d = started(*mail_flags(sink))
+    contact = person("Björn", "Håkansdotter")
+    colleague = person("Zoë", "Ødegård-Łukasiewicz")
+    reg = d.register(registration(attendees=[dict(contact), colleague], contact=contact)).json()
+    sink.wait(2)
+    aid = next(a["id"] for a in reg["attendees"] if a["email"] == colleague["email"])
+    r = d.delete(f"/api/v1/registrations/{reg['manage_token']}/attendees/{aid}")
+    assert r.status_code in (200, 204), r.text
+    msgs = sink.wait(4)[2:]
+    assert sorted(m["To"].addresses[0].addr_spec for m in msgs) == \
+        sorted([contact["email"], colleague["email"]])
+    for m in msgs:
+        assert m["Subject"].startswith("Avbokad: ")
+        assert "Zoë Ødegård-Łukasiewicz (avbokad)" in parts(m)[0]
