@@ -323,6 +323,32 @@ session_row(struct prog *p, json_t *s, double y)
 	return fmax(h1, fmax(h2, h3)) + MM(quiet ? 2.5 : 3.5);
 }
 
+/* A session's row, measured without drawing it. */
+static double
+row_height(struct prog *p, json_t *s)
+{
+	int	draw = p->draw;
+	double	h;
+
+	p->draw = 0;
+	h = session_row(p, s, p->y);
+	p->draw = draw;
+	return h;
+}
+
+/* The first session of a day, which its heading must not be parted from. */
+static json_t *
+first_session(json_t *day)
+{
+	json_t	*s;
+	size_t	 j;
+
+	json_array_foreach(json_object_get(day, "sessions"), j, s)
+		if (json_is_object(s))
+			return s;
+	return NULL;
+}
+
 static void
 prog_render(struct prog *p, json_t *programme)
 {
@@ -330,7 +356,8 @@ prog_render(struct prog *p, json_t *programme)
 	size_t		 i, j;
 	char		 title[64];
 	const char	*date;
-	double		 h;
+	double		 h, gap_above, gap_below;
+	int		 draw;
 
 	release_line(p, programme);
 	page_start(p);
@@ -339,19 +366,26 @@ prog_render(struct prog *p, json_t *programme)
 		    NULL)
 			continue;
 		badge_day_title_in(date, p->w->lang, title, sizeof title);
-		page_need(p, MM(20));
+		gap_above = i ? MM(4) : 0;
+		gap_below = MM(i ? 7 : 3);
+		/* The heading goes to the next page with its first session
+		 * rather than stay alone at the foot of this one. */
+		draw = p->draw;
+		p->draw = 0;
+		prog_text(p, title, 1, 13, MARGIN, p->y, PAGE_W - 2 * MARGIN,
+		    &h);
+		p->draw = draw;
+		s = first_session(day);
+		page_need(p, h + gap_below + (s != NULL ? row_height(p, s) :
+		    0));
 		cairo_set_source_rgb(p->cr, 0.04, 0.33, 0.40);
-		prog_text(p, title, 1, 13, MARGIN, p->y + (i ? MM(4) : 0),
+		prog_text(p, title, 1, 13, MARGIN, p->y + gap_above,
 		    PAGE_W - 2 * MARGIN, &h);
-		p->y += h + MM(i ? 7 : 3);
+		p->y += h + gap_below;
 		json_array_foreach(json_object_get(day, "sessions"), j, s) {
-			int	draw = p->draw;
-
 			if (!json_is_object(s))
 				continue;
-			p->draw = 0;
-			h = session_row(p, s, p->y);
-			p->draw = draw;
+			h = row_height(p, s);
 			page_need(p, h);
 			session_row(p, s, p->y);
 			p->y += h;

@@ -89,14 +89,18 @@ router_dispatch(struct http_req *hr)
 
 	hr->segs = xstrdup(hr->path);
 	nsegs = route_split(hr->segs);
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+	/* The first route of the path and method serves; the methods of all
+	 * the path's routes are only needed when none does (the Allow). */
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0] &&
+	    found == NULL; t++)
 		for (r = tables[t]; r->path != NULL; r++) {
 			if (!route_match(r->path, hr->segs, nsegs, args))
 				continue;
 			allowed |= r->methods;
-			if (found == NULL && (r->methods & (int)hr->method)) {
+			if (r->methods & (int)hr->method) {
 				found = r;
 				memcpy(hr->args, args, sizeof args);
+				break;
 			}
 		}
 	if (found != NULL) {

@@ -187,6 +187,7 @@ struct worker {
 
 	struct queue		 done;		/* jobs back to be answered */
 	struct event		*done_ev;
+	struct event		*done_more_ev;	/* the rest, after new input */
 	int			 pending;	/* jobs out on other threads */
 
 	struct event		*stop_ev;

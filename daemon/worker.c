@@ -32,18 +32,34 @@ worker_hand_back(struct worker *w, struct job *job)
 	queue_push(&w->done, &job->item);
 }
 
+/*
+ * Answer what came back, a few at a time. One group commit hands back
+ * dozens of registrations at once, and each answer reads the registration
+ * again: answering them all in one callback kept every request that had
+ * arrived meanwhile (a programme read, a scan at the door) waiting for
+ * milliseconds. After a few, the rest wait for a timer of no delay, which
+ * runs after the loop has looked for new input and served it.
+ */
+#define DONE_PER_TURN	4
+
 static void
 done_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct worker		*w = arg;
-	struct queue_item	*items, *next;
+	static const struct timeval	 now = { 0, 0 };
+	struct worker			*w = arg;
+	struct queue_item		*items, *next;
+	size_t				 n = 0;
 
 	(void)fd;
 	(void)ev;
-	for (items = queue_take(&w->done, 0, 0); items != NULL; items = next) {
+	for (items = queue_take(&w->done, DONE_PER_TURN, 0); items != NULL;
+	    items = next) {
 		next = items->next;
 		job_finish((struct job *)items);
+		n++;
 	}
+	if (n == DONE_PER_TURN)
+		event_add(w->done_more_ev, &now);
 }
 
 void
@@ -189,6 +205,7 @@ worker_init(struct server *srv, struct worker *w, int index, char **cause)
 	}
 	queue_init(&w->done, done_wake, w);
 	w->done_ev = event_new(w->base, -1, EV_PERSIST, done_cb, w);
+	w->done_more_ev = evtimer_new(w->base, done_cb, w);
 	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
 	w->exit_ev = evtimer_new(w->base, exit_cb, w);
 	w->log_ev = event_new(w->base, -1, EV_PERSIST, log_flush_cb, w);
@@ -352,6 +369,8 @@ worker_free_all(struct server *srv)
 		}
 		if (w->done_ev != NULL)
 			event_free(w->done_ev);
+		if (w->done_more_ev != NULL)
+			event_free(w->done_more_ev);
 		if (w->stop_ev != NULL)
 			event_free(w->stop_ev);
 		if (w->exit_ev != NULL)

@@ -214,7 +214,8 @@ struct search {
 	char	*buf;
 	char	*words[SEARCH_WORDS_MAX];
 	int	 nwords;
-	int	 started;	/* the word whose range the rows came from */
+	unsigned in_ids;	/* the words the ids keep already (bits) */
+	int	 ids_exact;	/* the ids are whom it finds, no more */
 };
 int search_parse(struct search *, const char *);
 void search_free(struct search *);

@@ -1100,7 +1100,7 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
     const struct list_query *lq, struct list_sql *ls)
 {
 	const struct list_sort	*sort = lq->sort;
-	struct search		 sr = { NULL, { NULL }, 0, -1 };
+	struct search		 sr = { NULL, { NULL }, 0, 0, 0 };
 	struct query		 ids, from;
 	int			 few = 0, rc = -1;
 
@@ -1122,8 +1122,9 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
 		}
 		if (few || lq->values[i].f->type == FILTER_SEARCH)
 			query_merge(&ls->ids, &ids);
-		/* The range of a search of one word is whom it finds. */
-		if (lq->values[i].f->type == FILTER_SEARCH && sr.nwords == 1)
+		/* The range of a search of one word, or the ranges of
+		 * every word in common, are whom it finds. */
+		if (lq->values[i].f->type == FILTER_SEARCH && sr.ids_exact)
 			ls->ids_found = 1;
 		if (few) {
 			ls->started = 1;

@@ -4,11 +4,12 @@
  * sort keys (text_sort_key()); the words of the search keys are listed
  * in attendee_words (0010-search.sql). A search matches the attendees in
  * whose key every word typed starts a word, in any order: "asa lind"
- * finds "Lindström-Öberg, Åsa". It starts from the attendees whose words
- * begin with the word typed that fewest words begin with, a range of
- * attendee_words, when those are few; otherwise it reads the list in its
- * order and checks each key, which soon fills a page when every word is
- * that common.
+ * finds "Lindström-Öberg, Åsa". It starts from the attendees that the
+ * ranges of attendee_words of the words typed have in common, taking
+ * each word that few words begin with (an index range of a few thousand
+ * entries at most), and checks the other words on their keys; when every
+ * word is common it reads the list in its order and checks each key,
+ * which soon fills a page.
  *
  * The keys are made in C, so SQLite cannot make them by itself: every
  * connection that writes gets temporary triggers that make them whenever
@@ -102,7 +103,8 @@ store_search_refresh(struct store *st)
 int
 search_parse(struct search *sr, const char *query)
 {
-	sr->started = -1;
+	sr->in_ids = 0;
+	sr->ids_exact = 0;
 	sr->nwords = text_fold_words(query, &sr->buf, sr->words,
 	    SEARCH_WORDS_MAX);
 	return sr->nwords < 0 ? -1 : 0;
@@ -127,7 +129,7 @@ search_where(struct query *q, const struct search *sr, const char *key)
 	char	*w;
 
 	for (int i = 0; i < sr->nwords; i++) {
-		if (i == sr->started)
+		if (sr->in_ids & (1u << i))
 			continue;
 		query_add(q, " AND (%s GLOB ? OR instr(%s, ?) > 0)", key, key);
 		xasprintf(&w, "%s*", sr->words[i]);
@@ -176,52 +178,48 @@ search_few(struct store *st, const struct query *ids)
 }
 
 /*
- * Where a search starts: in ids, the rows under parent with a word that
- * begins with the word of the search fewest words begin with, when they
- * are few (ids_sql: SQL with three "?", the parent and the range of
- * words); the caller checks every word on the rows. The longest words
- * are counted first, each only as far as the fewest so far. 1 when it
- * starts from ids, 0 when every word is common (ids then has, for a
- * search of one word, whom it finds all the same, to count), -1 on
- * errors.
+ * Where a search starts: in ids, the rows under parent that have, for
+ * each word of the search that few words begin with, a word beginning
+ * with it (ids_sql: SQL with three "?", the parent and the range of
+ * words; the ranges are intersected), so that only the rows that match
+ * those words are read; the caller checks the other words on the rows
+ * (sr->in_ids says which the ids keep). 1 when it starts from ids, 0
+ * when every word is common (ids then has, for a search of one word,
+ * whom it finds all the same, to count), -1 on errors. sr->ids_exact is
+ * set when ids are whom the search finds, no more.
  */
 int
 search_driver(struct store *st, struct search *sr, int64_t parent,
     const char *ids_sql, struct query *ids)
 {
 	struct query	 range;
-	int		 order[SEARCH_WORDS_MAX], t, best = -1;
-	int64_t		 n, fewest = SEARCH_FEW_MAX + 1;
+	int64_t		 n;
+	int		 taken = 0;
 
-	for (int i = 0; i < sr->nwords; i++)
-		order[i] = i;
-	for (int i = 1; i < sr->nwords; i++)
-		for (int j = i; j > 0 && strlen(sr->words[order[j]]) >
-		    strlen(sr->words[order[j - 1]]); j--) {
-			t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+	sr->in_ids = 0;
 	for (int i = 0; i < sr->nwords; i++) {
 		query_init(&range);
 		query_add(&range, "SELECT count(*) FROM (");
-		search_range(&range, sr->words[order[i]], parent, ids_sql);
+		search_range(&range, sr->words[i], parent, ids_sql);
 		query_add(&range, " LIMIT ?)");
-		query_int(&range, fewest);
+		query_int(&range, SEARCH_FEW_MAX + 1);
 		n = query_count(st, &range);
 		query_free(&range);
 		if (n < 0)
 			return -1;
-		if (n < fewest) {
-			best = order[i];
-			fewest = n;
-		}
+		if (n > SEARCH_FEW_MAX)
+			continue;
+		if (taken++ > 0)
+			query_add(ids, " INTERSECT ");
+		search_range(ids, sr->words[i], parent, ids_sql);
+		sr->in_ids |= 1u << i;
 	}
-	if (best >= 0 || sr->nwords == 1)
-		search_range(ids, sr->words[best >= 0 ? best : 0], parent,
-		    ids_sql);
-	sr->started = best;
-	return best >= 0;
+	if (taken == 0 && sr->nwords == 1)
+		search_range(ids, sr->words[0], parent, ids_sql);
+	sr->ids_exact = sr->nwords == 1 || taken == sr->nwords;
+	if (taken == 0)
+		sr->in_ids = 0;
+	return taken > 0;
 }
 
 /*

@@ -168,3 +168,34 @@ def test_a_bad_language_is_refused(demo, tmp_path):
                    check=False)
     assert r.returncode != 0 and "--lang: sv or en" in r.stderr
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_a_day_heading_is_never_left_alone_at_the_foot_of_a_page(demo, tmp_path):
+    """The heading of a day stays on the page of its first session: with
+    the first day growing a session at a time, the second day's heading
+    comes to every height of the page once, the foot included."""
+    def session(n, title):
+        return {"uid": f"u{n}", "title": title, "kind": "talk",
+                "starts_at": "2027-11-30T09:00:00+01:00",
+                "ends_at": "2027-11-30T09:45:00+01:00",
+                "abstract": "Ett stycke om presshärdning och verktyg. " * 6,
+                "speakers": [], "room": {"name": "Sal A"}}
+
+    checked = 0
+    for n in range(4, 22):
+        doc = {"event": {"name": "Techtank 2027"}, "release": {"number": 2},
+               "days": [{"date": "2027-11-30",
+                         "sessions": [session(i, f"Pass {i}") for i in range(n)]},
+                        {"date": "2027-12-01",
+                         "sessions": [session(100, "Andra dagens första pass"),
+                                      session(101, "Andra dagens andra pass")]}]}
+        path = tmp_path / f"d{n}.json"
+        path.write_text(json.dumps(doc))
+        text, out = printed(demo, tmp_path, "--lang", "sv", "--from", str(path),
+                            name=f"d{n}.pdf")
+        pages = [flat(p) for p in text.split("\f")]
+        with_heading = [i for i, p in enumerate(pages) if "Onsdag 1 december 2027" in p]
+        assert len(with_heading) == 1, (n, with_heading)
+        assert "Andra dagens första pass" in pages[with_heading[0]], (n, pages[with_heading[0]])
+        checked += pdf_pages(out) > 1 and with_heading[0] > 0
+    assert checked > 0  # the second day did begin on a later page at least once

@@ -76,8 +76,9 @@ class Daemon:
              "--access-log", os.path.join(self.tmp, "access.log")] + config + self.extra,
             stdout=subprocess.DEVNULL, stderr=self.stderr)
         # A ceiling, not a wait: a database of 100,000 rows written by
-        # another program gets its search keys before the daemon answers.
-        deadline = time.time() + 30
+        # another program gets its search keys before the daemon answers,
+        # which takes long on a machine busy with other tests.
+        deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 self.proc = None
