@@ -86,6 +86,38 @@ const struct config_option config_options[] = {
 	  .def_text = "none",
 	  .help = "believe X-Forwarded-For from these; repeatable" },
 
+	/*
+	 * Mail (mailer.c). Without --smtp-url messages wait in the outbox;
+	 * the password is never an option (others can read a command line).
+	 */
+	{ .name = "smtp-url", .type = CONFIG_STRING, .offset = AT(smtp_url),
+	  .arg = "URL", .def_text = "none: mail stays in the outbox",
+	  .help = "mail server: smtp://HOST[:PORT] (STARTTLS) or "
+	  "smtps://HOST[:PORT]" },
+	{ .name = "smtp-user", .type = CONFIG_STRING,
+	  .offset = AT(smtp_user), .arg = "NAME", .def_text = "none: no AUTH",
+	  .help = "the login for SMTP AUTH" },
+	{ .name = "smtp-password-file", .type = CONFIG_STRING,
+	  .offset = AT(smtp_password_file), .arg = "FILE",
+	  .def_text = "$TECHTANK_SMTP_PASSWORD",
+	  .help = "file holding the SMTP password (its first line)" },
+	{ .name = "mail-from", .type = CONFIG_STRING, .offset = AT(mail_from),
+	  .arg = "ADDR", .def_text = "none: needed with --smtp-url",
+	  .help = "sender of the mail: ADDR or \"Name <ADDR>\"" },
+	/* A server that takes longer than this for one message is broken. */
+	{ .name = "smtp-timeout", .type = CONFIG_NUMBER,
+	  .offset = AT(smtp_timeout), .arg = "SECS", .def = "30", .min = 1,
+	  .max = 600,
+	  .help = "time-out of one delivery attempt" },
+	/* Mail providers throttle bursts; 600 a minute keeps under most. */
+	{ .name = "mail-rate", .type = CONFIG_NUMBER, .offset = AT(mail_rate),
+	  .arg = "N", .def = "600", .min = 1, .max = 100000,
+	  .help = "messages sent a minute at most" },
+	{ .name = "mail-retry", .type = CONFIG_NUMBER,
+	  .offset = AT(mail_retry), .arg = "SECS", .def = "60", .min = 1,
+	  .max = MAIL_RETRY_CAP,
+	  .help = "wait before the first retry; doubled for each, up to 1 h" },
+
 	{ .name = "role", .type = CONFIG_STRING, .offset = AT(role),
 	  .arg = "ROLE", .flags = CONFIG_CMDLINE,
 	  .help = "the role of user add: door or organiser" },

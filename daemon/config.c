@@ -321,6 +321,19 @@ config_args(struct config *cfg, int argc, char **argv)
 		lo[i].val = 256 + (int)i;
 	}
 	help = (int)(config_find("help") - config_options);
+	/*
+	 * Refused, not taken as a prefix of --smtp-password-file: a
+	 * password on a command line is seen by every user of the machine.
+	 */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--smtp-password") == 0 ||
+		    strncmp(argv[i], "--smtp-password=", 16) == 0) {
+			log_warnx("--smtp-password: a password is never taken "
+			    "on the command line; use --smtp-password-file "
+			    "or TECHTANK_SMTP_PASSWORD");
+			free(lo);
+			return NULL;
+		}
 	a = xcalloc(1, sizeof *a);
 	a->v = xcalloc((size_t)argc, sizeof *a->v);
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {

@@ -185,12 +185,15 @@ main(int argc, char **argv)
 	while (strlen(srv.cfg.public_url) > 0 &&
 	    srv.cfg.public_url[strlen(srv.cfg.public_url) - 1] == '/')
 		srv.cfg.public_url[strlen(srv.cfg.public_url) - 1] = '\0';
+	if (mailer_start(&srv.cfg, &cause) != 0)
+		fatalx("%s", cause);
 	log_info("serving %s on http://%s:%d/ (database %s, %d threads)",
 	    srv.cfg.web_root, host, srv.port, srv.cfg.db_path, srv.nworkers);
 	notify("READY=1\nSTATUS=serving on port %d, database %s", srv.port,
 	    srv.cfg.db_path);
 
 	worker_run_all(&srv);
+	mailer_stop();
 	slow_stop();
 	print_stop();
 	writer_stop();

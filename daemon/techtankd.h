@@ -44,6 +44,10 @@
 #define CONFIG_PATH_DEFAULT	"/etc/techtank/techtankd.conf"
 #define CONFIG_FILE_MAX		(1024 * 1024)	/* bytes of the config file */
 #define CONFIG_LINE_MAX		1024	/* bytes of one of its lines */
+#define MAIL_RETRY_CAP		3600	/* back-off doubles up to an hour */
+#define MAIL_ATTEMPTS_MAX	12	/* then "failed", until retried by hand */
+#define MAIL_PASSWORD_MAX	1024	/* bytes of the SMTP password */
+#define MAIL_IDLE_MS		30000	/* look at the outbox this often at least */
 
 struct config_address {
 	char	*host;
@@ -88,6 +92,13 @@ struct config {
 	int	 shutdown_grace;	/* seconds to finish work on SIGTERM */
 	int	 secure_cookies;	/* served over TLS: cookies get Secure */
 	struct config_ranges trusted_proxies; /* believed in X-Forwarded-For */
+	char	*smtp_url;		/* NULL: mail stays in the outbox */
+	char	*smtp_user;
+	char	*smtp_password_file;	/* else TECHTANK_SMTP_PASSWORD */
+	char	*mail_from;
+	int	 smtp_timeout;		/* seconds of one attempt at most */
+	int	 mail_rate;		/* messages a minute at most */
+	int	 mail_retry;		/* seconds before the first retry */
 	char	*role;			/* user add --role */
 	char	**args;			/* a "user" command and its words */
 	int	 nargs;
@@ -379,7 +390,7 @@ struct route {
 	X(admin_print) X(api_manage) X(admin_changes) \
 	X(admin_attendee_ops) X(admin_imports) \
 	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule) \
-	X(api_privacy) X(admin_privacy) X(api_door)
+	X(api_privacy) X(admin_privacy) X(api_door) X(admin_outbox)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -522,6 +533,57 @@ json_t *print_status(int64_t id, int64_t owner);
 int print_result(int64_t id, int64_t owner, struct print_fetch *);
 void print_fetch_clear(struct print_fetch *);
 void print_stop(void);
+
+/* mime.c: mail as RFC 5322 and MIME want it */
+struct sbuf;
+struct mime_attachment {
+	const char	*name;		/* file name; made ASCII */
+	const char	*type;		/* "application/pdf" */
+	const void	*data;
+	size_t		 len;
+};
+struct mime_message {
+	const char			*from_name, *from_addr;
+	const char			*to_name, *to_addr;
+	const char			*subject;
+	const char			*message_id;	/* "<...>" */
+	const char			*lang;		/* Content-Language */
+	time_t				 date;
+	const char			*text, *html;	/* UTF-8 */
+	const struct mime_attachment	*attachments;
+	size_t				 nattachments;
+};
+void mime_base64(struct sbuf *, const void *, size_t);
+void mime_qp(struct sbuf *, const char *);
+void mime_header(struct sbuf *, const char *name, const char *value);
+int mime_address_ok(const char *);
+int mime_address_header(struct sbuf *, const char *name,
+	    const char *display, const char *addr);
+void mime_date(time_t, char out[40]);
+char *mime_build(const struct mime_message *, size_t *len, char **cause);
+
+/* mail-messages.c: the words of each message */
+struct mail_view {
+	const char	*kind;		/* confirmation, waitlisted, ... */
+	const char	*lang;		/* "sv" or "en" */
+	const json_t	*reg;		/* store_registration_json() */
+	int64_t		 attendee;	/* 0: about the whole registration */
+	int		 to_is_attendee; /* to that attendee, not the contact */
+	const char	*link;		/* the manage page, or NULL */
+	const char	*dates;		/* the event's days in lang, or NULL */
+	int		 passes;	/* passes attached */
+	int		 calendar;	/* the programme attached */
+};
+struct mail_text {
+	char	*subject, *text, *html;
+};
+void mail_render(const struct mail_view *, struct mail_text *);
+void mail_text_clear(struct mail_text *);
+
+/* mailer.c: the thread that sends the outbox */
+int mailer_start(const struct config *, char **cause);
+void mailer_wake(void);
+void mailer_stop(void);
 
 /* writer.c */
 int writer_start(const struct config *, char **cause);

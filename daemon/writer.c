@@ -123,6 +123,7 @@ group_commit(struct job *jobs)
 		return;
 	}
 	atomic_fetch_add(&wr.commit_generation, 1);
+	mailer_wake();	/* the group may have written mail */
 	if (programme)
 		atomic_fetch_add(&wr.programme_generation, 1);
 }

@@ -403,6 +403,17 @@ reg_input_parse(json_t *body, int flags, json_t **fields_out)
 			    INVITATION_CODE_CHARS + 1);
 	}
 
+	/* Optional: older clients send none, and get Swedish mail. */
+	memcpy(in->lang, "sv", 3);
+	v = json_object_get(body, "lang");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_string(v) || (strcmp(json_string_value(v), "sv")
+		    != 0 && strcmp(json_string_value(v), "en") != 0))
+			field_error(&e, "lang", "not_a_choice", "sv or en");
+		else
+			memcpy(in->lang, json_string_value(v), 3);
+	}
+
 	if (!json_is_true(json_object_get(body, "privacy_accepted")))
 		field_error(&e, "privacy_accepted", "required",
 		    "the privacy notice must be accepted");

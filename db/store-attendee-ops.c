@@ -189,7 +189,8 @@ op_promote(struct store *st, const struct attendee_op *op, const char *status,
 	if (seats.type_left == 0 &&
 	    quota_raise(st, ticket_type, op->id, &seats, ctx) != 0)
 		return db_failed(err);
-	if (store_attendee_set_status(st, op->id, "confirmed", ctx->now) != 0)
+	if (store_attendee_set_status(st, op->id, "confirmed", ctx->now) != 0 ||
+	    store_outbox_attendee(st, "promoted", op->id) != 0)
 		return db_failed(err);
 	return 0;
 }

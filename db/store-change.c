@@ -498,7 +498,10 @@ store_change_cancel(struct store *st, const struct change_by *by,
 	    version_bump(st, id) != 0 ||
 	    (left = active_count(st, r.registration)) < 0 ||
 	    store_registration_refresh(st, r.registration, left == 0,
-	    by->now) != 0 || store_promote_waitlist(st, r.event) < 0 ||
+	    by->now) != 0 || (left == 0 ?
+	    store_outbox_registration(st, r.registration, 1) :
+	    store_outbox_attendee(st, "cancelled", id)) != 0 ||
+	    store_promote_waitlist(st, r.event) < 0 ||
 	    audit(st, by, "attendee.cancel", json_pack("{s:I, s:I}", "id",
 	    (json_int_t)id, "registration", (json_int_t)r.registration)) != 0) {
 		db_failed(err);

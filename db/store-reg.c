@@ -90,8 +90,9 @@ store_registration_insert(struct store *st, const struct reg_input *in,
 	    "INSERT INTO registrations (id, event_id, ticket_type_id, status,"
 	    " manage_token, contact_first_name, contact_last_name,"
 	    " contact_email, contact_company, contact_phone,"
-	    " privacy_accepted_at, created_at)"
-	    " VALUES (?10, ?1, ?2, 'waitlisted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+	    " privacy_accepted_at, created_at, lang)"
+	    " VALUES (?10, ?1, ?2, 'waitlisted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9,"
+	    " coalesce(?11, 'sv'))";
 	sqlite3_stmt		*s = store_stmt(st, next_sql);
 	char			 token[TOKEN_MANAGE_LEN + 1];
 	int64_t			 id;
@@ -115,6 +116,8 @@ store_registration_insert(struct store *st, const struct reg_input *in,
 	sqlite3_bind_text(s, 8, in->contact.phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
 	sqlite3_bind_int64(s, 10, id);
+	if (in->lang[0] != '\0')
+		sqlite3_bind_text(s, 11, in->lang, -1, SQLITE_STATIC);
 	if (store_step_done(st, s) != 0 ||
 	    store_count_registration_day(st, event_id, now) != 0)
 		return -1;
@@ -358,7 +361,8 @@ store_register(struct store *st, const struct reg_input *in,
 			return -1;
 		}
 	}
-	if (store_registration_refresh(st, reg_id, 0, now) != 0)
+	if (store_registration_refresh(st, reg_id, 0, now) != 0 ||
+	    store_outbox_registration(st, reg_id, 0) != 0)
 		goto fail;
 	if (idem_key != NULL &&
 	    idempotency_save(st, idem_key, idem_hash, reg_id, now) != 0)
@@ -445,6 +449,7 @@ store_cancel_registration(struct store *st, int64_t id, int64_t now)
 		if (store_attendee_set_status(st, ids[i], "cancelled", now) != 0)
 			goto out;
 	if (store_registration_refresh(st, id, 1, now) != 0 ||
+	    store_outbox_registration(st, id, 1) != 0 ||
 	    store_promote_waitlist(st, event_id) < 0)
 		goto out;
 	rc = 0;

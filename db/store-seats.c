@@ -316,7 +316,8 @@ store_promote_waitlist(struct store *st, int64_t event_id)
 		if (rc == STORE_DONE)
 			return promoted;
 		if (store_attendee_set_status(st, id, "confirmed", now) != 0 ||
-		    store_registration_refresh(st, reg_id, 0, now) != 0)
+		    store_registration_refresh(st, reg_id, 0, now) != 0 ||
+		    store_outbox_attendee(st, "promoted", id) != 0)
 			return -1;
 		promoted++;
 	}

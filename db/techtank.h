@@ -147,6 +147,8 @@ struct reg_input {
 	int			 on_behalf;
 	/* An invitation link's code ("": none): its hidden type allowed. */
 	char			 invitation[INVITATION_CODE_CHARS + 1];
+	/* The form's language, "sv" or "en": the registration's mail. */
+	char			 lang[3];
 };
 #define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
 struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
@@ -339,6 +341,41 @@ int64_t store_attendee_insert(struct store *, const struct reg_person *,
 int64_t store_registration_by_token(struct store *, const char *token);
 enum store_step store_email_taken(struct store *, int64_t event_id,
 	    const char *email_norm);
+
+/* store-outbox.c: the mail outbox, written in the change's transaction */
+#define OUTBOX_ERROR_MAX 300	/* bytes of a failed attempt's error kept */
+struct outbox_msg {
+	int64_t	 id;
+	char	 kind[16];	/* confirmation, waitlisted, promoted, cancelled */
+	int64_t	 registration_id;	/* 0: none */
+	int64_t	 attendee_id;	/* 0: the whole registration, to its contact */
+	char	*recipient;
+	char	*recipient_name;
+	char	 lang[3];
+	char	*params;	/* JSON */
+	char	*message_id;	/* "<...>", made with the row */
+	int	 attempts;	/* this one included */
+	int64_t	 created_at;
+};
+int store_outbox_add(struct store *, const char *kind, int64_t reg_id,
+	    int64_t attendee_id, const char *to, const char *to_name,
+	    const char *lang, const json_t *params);
+int store_outbox_registration(struct store *, int64_t reg_id, int cancelled);
+int store_outbox_attendee(struct store *, const char *kind,
+	    int64_t attendee_id);
+int store_outbox_requeue(struct store *, int64_t before);
+enum store_step store_outbox_claim(struct store *, int64_t now,
+	    struct outbox_msg *);
+void store_outbox_msg_clear(struct outbox_msg *);
+int store_outbox_sent(struct store *, int64_t id, int64_t now);
+int store_outbox_failed(struct store *, int64_t id, int64_t at, int failed,
+	    const char *error);
+int store_outbox_next_due(struct store *, int64_t *at);
+int store_outbox_retry(struct store *, int64_t id, struct store_error *);
+int store_outbox_link(struct store *, int64_t reg_id, int64_t attendee_id,
+	    int64_t *event_id, char token[TOKEN_MANAGE_LEN + 1]);
+json_t *store_outbox_list(struct store *, const char *state, int64_t limit,
+	    int64_t offset, const char *zone);
 
 /* store-speaker-pass.c: the passes of speakers, made from the programme */
 int store_speaker_passes(struct store *, int64_t event_id);

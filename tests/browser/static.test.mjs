@@ -64,7 +64,7 @@ test('every word the console builds from its field tables and codes exists', asy
   for (const code of form.ERROR_CODES) used.push(`console.error.${code}`);
   for (const code of form.API_CODES) used.push(`console.api.${code}`);
   for (const f of ['events.js', 'ticket-types.js', 'team.js', 'audit.js', 'registrations.js', 'attendees.js',
-    'attendee-ops.js', 'programme.js']) {
+    'attendee-ops.js', 'programme.js', 'mail.js']) {
     const section = await import(url(f));
     if (section.section) used.push(section.section.navKey);
     for (const { prefix, fields, groups = [] } of section.forms || []) {
@@ -99,6 +99,9 @@ test('every word the console builds from its field tables and codes exists', asy
   const programme = await import(url('programme.js'));
   for (const c of programme.ISSUES) used.push(`console.programme.issue.${c}`);
   for (const name of ['room_id', 'speakers']) for (const c of ['unknown', 'duplicate', 'too_many', 'invalid']) used.push(`console.session.${name}.${c}`);
+  const mail = await import(url('mail.js'));
+  for (const s of mail.STATES) used.push(`console.mail.state.${s}`);
+  for (const k of mail.KINDS) used.push(`console.mail.kind.${k}`);
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
   for (const k of audit.KINDS) used.push(audit.kindKey(k));

@@ -92,7 +92,7 @@ def test_every_help_option_is_in_the_page(mandoc, pages, name):
 def test_every_command_is_in_the_pages(pages):
     with open(pages["techtankd"][0], encoding="utf-8") as f:
         daemon_page = f.read()
-    verbs = set(re.findall(r"\buser (\w+)", help_text(TECHTANKD)))
+    verbs = set(re.findall(r"(?<![\w-])user (\w+)", help_text(TECHTANKD)))
     assert verbs == {"add", "list", "disable"}, verbs
     for verb in verbs:
         assert f".It Cm user {verb}" in daemon_page, verb

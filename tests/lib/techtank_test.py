@@ -154,6 +154,9 @@ class Daemon:
              "ALTER TABLE events DROP COLUMN erased_at",
              "ALTER TABLE events DROP COLUMN erase_after_days",
              "ALTER TABLE events DROP COLUMN organiser_name"),
+        16: ("DROP INDEX outbox_due", "DROP INDEX outbox_sending",
+             "DROP INDEX outbox_registration", "DROP INDEX outbox_attendee",
+             "DROP TABLE outbox", "ALTER TABLE registrations DROP COLUMN lang"),
         15: ("DROP INDEX speaker_passes_attendee", "DROP TABLE speaker_passes",
              "ALTER TABLE events DROP COLUMN speakers_in_capacity",
              "UPDATE events SET confirmed_count = (SELECT count(*) FROM attendees a"

@@ -79,8 +79,22 @@ START_TEST(every_key_is_read)
 	    "body-timeout = 60\n"
 	    "access-log = /var/log/techtank/access.log\n"
 	    "secure-cookies = yes\n"
-	    "trusted-proxy = 127.0.0.1, 10.1.0.0/16,fd00::/8\n");
+	    "trusted-proxy = 127.0.0.1, 10.1.0.0/16,fd00::/8\n"
+	    "smtp-url = smtps://mail.example.se:465\n"
+	    "smtp-user = konferens\n"
+	    "smtp-password-file = /etc/techtank/smtp-password\n"
+	    "mail-from = Techtank <konferens@techtank.se>\n"
+	    "smtp-timeout = 15\n"
+	    "mail-rate = 120\n"
+	    "mail-retry = 30\n");
 	ck_assert_msg(cause == NULL, "%s", cause);
+	ck_assert_str_eq(cfg.smtp_url, "smtps://mail.example.se:465");
+	ck_assert_str_eq(cfg.smtp_user, "konferens");
+	ck_assert_str_eq(cfg.smtp_password_file, "/etc/techtank/smtp-password");
+	ck_assert_str_eq(cfg.mail_from, "Techtank <konferens@techtank.se>");
+	ck_assert_int_eq(cfg.smtp_timeout, 15);
+	ck_assert_int_eq(cfg.mail_rate, 120);
+	ck_assert_int_eq(cfg.mail_retry, 30);
 	ck_assert_str_eq(cfg.listen.host, "::1");
 	ck_assert_int_eq(cfg.listen.port, 9000);
 	ck_assert_str_eq(cfg.db_path, "/var/lib/techtank/techtank.db");
@@ -132,7 +146,9 @@ START_TEST(the_test_above_names_every_key)
 	static const char *named[] = { "listen", "db", "web-root",
 	    "public-url", "no-demo", "threads", "max-connections",
 	    "max-body", "timeout", "header-timeout", "body-timeout",
-	    "access-log", "secure-cookies", "trusted-proxy" };
+	    "access-log", "secure-cookies", "trusted-proxy", "smtp-url",
+	    "smtp-user", "smtp-password-file", "mail-from", "smtp-timeout",
+	    "mail-rate", "mail-retry" };
 	const struct config_option	*o;
 	size_t				 n = 0;
 

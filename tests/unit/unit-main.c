@@ -32,6 +32,7 @@ main(void)
 	srunner_add_suite(sr, suite_release());
 	srunner_add_suite(sr, suite_schedule());
 	srunner_add_suite(sr, suite_door_sync());
+	srunner_add_suite(sr, suite_mime());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

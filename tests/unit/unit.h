@@ -24,5 +24,6 @@ Suite *suite_programme(void);
 Suite *suite_release(void);
 Suite *suite_schedule(void);
 Suite *suite_door_sync(void);
+Suite *suite_mime(void);
 
 #endif

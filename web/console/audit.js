@@ -26,7 +26,7 @@ export const ACTION_CHOICES = [
   'session.', 'session.create', 'session.update', 'session.delete', 'release.publish',
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
-  'print.create', 'print.download',
+  'print.create', 'print.download', 'outbox.retry',
 ];
 /** Every action with words of its own; any other shows its code. */
 export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy',

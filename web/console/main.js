@@ -11,6 +11,7 @@ import * as events from './events.js';
 import * as ticketTypes from './ticket-types.js';
 import * as team from './team.js';
 import * as audit from './audit.js';
+import * as mail from './mail.js';
 import * as dashboard from './dashboard.js';
 import * as attendees from './attendees.js';
 import * as registrations from './registrations.js';
@@ -23,7 +24,7 @@ import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
 const SECTIONS = [dashboard, events, ticketTypes, programme, attendees, registrations, exportsSection,
-  importsSection, printSection, doorConflicts, team, audit];
+  importsSection, printSection, doorConflicts, team, audit, mail];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);

@@ -390,6 +390,7 @@ function collect() {
   const body = {
     ticket_type: checked ? Number(checked.value) : null,
     privacy_accepted: document.getElementById('privacy_accepted').checked,
+    lang: i18n.getLang(), // the registration's mail comes in it
     contact,
     attendees,
   };

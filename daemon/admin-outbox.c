@@ -1,0 +1,110 @@
+/*
+ * admin-outbox.c: the mail outbox for organisers.
+ *	GET  /api/v1/admin/outbox[?state=queued|sending|sent|failed]
+ *	     messages newest first, paged (limit, offset), with their state,
+ *	     attempts, next attempt and the last error;
+ *	POST /api/v1/admin/outbox/{id}/retry
+ *	     a failed or waiting message queued again, due now (audited).
+ * The rows are written by the server alone, across events, and never
+ * edited field by field: a list and one action, not a resource table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "techtankd.h"
+#include "resource.h"
+
+static const char *const states[] = { "queued", "sending", "sent", "failed",
+	NULL };
+
+static void
+admin_outbox_list(struct http_req *hr)
+{
+	int64_t		 limit = http_query_int(hr, "limit",
+	    RESOURCE_PAGE_DEFAULT, RESOURCE_PAGE_MAX);
+	int64_t		 offset = http_query_int(hr, "offset", 0, INT32_MAX);
+	char		 buf[16], *zone;
+	const char	*state = http_query_value(hr, "state", buf, sizeof buf);
+	json_t		*errors = json_object();
+	size_t		 i;
+
+	if (limit <= 0)
+		json_object_set_new(errors, "limit", json_string("out_of_range"));
+	if (offset < 0)
+		json_object_set_new(errors, "offset",
+		    json_string("out_of_range"));
+	if (state != NULL) {
+		for (i = 0; states[i] != NULL; i++)
+			if (strcmp(states[i], state) == 0)
+				break;
+		if (states[i] == NULL)
+			json_object_set_new(errors, "state",
+			    json_string("not_a_choice"));
+	}
+	if (json_object_size(errors) > 0) {
+		http_reply_error(hr, 422, "validation_failed", "some filters "
+		    "need attention", errors);
+		return;
+	}
+	json_decref(errors);
+	zone = store_local_zone(hr->w->store);
+	http_reply_read(hr, store_outbox_list(hr->w->store, state, limit,
+	    offset, zone));
+	free(zone);
+}
+
+struct retry_req {
+	int64_t		id;
+	struct staff	who;
+	char		address[64];
+};
+
+static int
+retry_run(struct store *st, struct job *job)
+{
+	struct retry_req	*r = job->data;
+	char			 detail[32];
+
+	if (store_outbox_retry(st, r->id, &job->err) != 0)
+		return -1;
+	snprintf(detail, sizeof detail, "%lld", (long long)r->id);
+	if (store_audit(st, &r->who, NULL, "outbox.retry", detail, r->address,
+	    (int64_t)time(NULL)) != 0) {
+		store_error_set(&job->err, 500, "internal", "the retry could "
+		    "not be saved");
+		return -1;
+	}
+	job->answer = json_pack("{s:I, s:s}", "id", (json_int_t)r->id,
+	    "state", "queued");
+	return 0;
+}
+
+static const struct job_type retry_job = {
+	.name = "outbox.retry",
+	.run = retry_run,
+};
+
+static void
+admin_outbox_retry(struct http_req *hr)
+{
+	struct retry_req	*r;
+	int64_t			 id = resource_id(hr->args[0]);
+
+	if (id <= 0) {
+		http_reply_error(hr, 404, "not_found", "no such message", NULL);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->id = id;
+	r->who = hr->who;
+	http_client_address(hr, r->address, sizeof r->address);
+	job_submit(hr, &retry_job, r, free);
+}
+
+const struct route admin_outbox_routes[] = {
+	{ .path = "/api/v1/admin/outbox", .methods = M_GET,
+	  .auth = AUTH_ORGANISER, .handler = admin_outbox_list },
+	{ .path = "/api/v1/admin/outbox/*/retry", .methods = M_POST,
+	  .auth = AUTH_ORGANISER, .handler = admin_outbox_retry },
+	{ .path = NULL }
+};

@@ -1,0 +1,404 @@
+/*
+ * mail-messages.c: the words of each message the outbox sends, in Swedish
+ * and English: a confirmation (the registration, its price, the link,
+ * the passes and the programme attached), a place on the waiting list, a
+ * seat from the waiting list, and the receipt of a cancellation. A pure
+ * function of the registration as the API shows it (store-reg-json.c):
+ * the subject, the plain text and the HTML, every text from the attendee
+ * escaped in the HTML. Tested in tests/unit/test-mime.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "techtankd.h"
+#include "schedule.h"
+
+/* The plain text and the HTML, written side by side. */
+struct pair {
+	struct sbuf	 text;
+	struct sbuf	 html;
+	int		 en;
+};
+
+enum word {
+	W_HELLO, W_THANKS, W_WAITLISTED, W_PROMOTED, W_CANCELLED, W_TICKET,
+	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_LINK,
+	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_BYE, W_WHEN,
+	W_S_CONFIRMED, W_S_WAITLISTED, W_S_CANCELLED,
+	W_SUBJ_CONFIRMATION, W_SUBJ_WAITLISTED, W_SUBJ_PROMOTED,
+	W_SUBJ_CANCELLED, W_RECEIPT, W_COUNT
+};
+
+/* Each word in Swedish, then English. */
+static const char *const words[W_COUNT][2] = {
+	[W_HELLO] = { "Hej %s!", "Hello %s," },
+	[W_THANKS] = { "Tack för din anmälan till %s. Den är bekräftad.",
+	    "Thank you for registering for %s. Your registration is "
+	    "confirmed." },
+	[W_WAITLISTED] = { "Tack för din anmälan till %s. Just nu är det "
+	    "fullt, så du står på väntelistan. Får du en plats skickar vi ett "
+	    "nytt mejl med ditt passerkort.",
+	    "Thank you for registering for %s. It is full just now, so you "
+	    "are on the waiting list. If you get a seat we will send you "
+	    "another email with your pass." },
+	[W_PROMOTED] = { "Goda nyheter: en plats har blivit ledig på %s, och "
+	    "den är din. Din anmälan är nu bekräftad.",
+	    "Good news: a seat has become free at %s, and it is yours. Your "
+	    "registration is now confirmed." },
+	[W_CANCELLED] = { "Din anmälan till %s är avbokad.",
+	    "Your registration for %s has been cancelled." },
+	[W_RECEIPT] = { "Detta är ditt kvitto på avbokningen. Du behöver "
+	    "inte göra något mer.",
+	    "This is your receipt of the cancellation. There is nothing more "
+	    "you need to do." },
+	[W_WHEN] = { "När: %s", "When: %s" },
+	[W_TICKET] = { "Biljett: %s", "Ticket: %s" },
+	[W_PEOPLE] = { "Deltagare:", "Attendees:" },
+	[W_PERSON] = { "Deltagare: %s", "Attendee: %s" },
+	[W_PRICE] = { "Pris: %s per deltagare, %s exkl. moms",
+	    "Price: %s per attendee, %s excluding VAT" },
+	[W_FREE] = { "Pris: kostnadsfritt", "Price: free of charge" },
+	[W_VAT] = { "Moms (%s %%): %s", "VAT (%s %%): %s" },
+	[W_TOTAL] = { "Att betala: %s", "Total: %s" },
+	[W_LINK] = { "Här ser du din anmälan, ändrar den eller avbokar:",
+	    "See, change or cancel your registration here:" },
+	[W_LINK_WAIT] = { "Här ser du din plats i kön, eller avbokar:",
+	    "See your place in line, or cancel, here:" },
+	[W_PASSES] = { "Passerkorten är bifogade som PDF, ett per deltagare. "
+	    "Visa QR-koden i entrén, i telefonen eller utskriven.",
+	    "The passes are attached as PDF, one per attendee. Show the QR "
+	    "code at the entrance, on your phone or printed." },
+	[W_PASS] = { "Ditt passerkort är bifogat som PDF. Visa QR-koden i "
+	    "entrén, i telefonen eller utskriven.",
+	    "Your pass is attached as PDF. Show the QR code at the entrance, "
+	    "on your phone or printed." },
+	[W_CALENDAR] = { "Programmet är bifogat som kalenderfil (.ics).",
+	    "The programme is attached as a calendar file (.ics)." },
+	[W_BYE] = { "Välkommen!\nTechtank", "Welcome!\nTechtank" },
+	[W_S_CONFIRMED] = { "bekräftad", "confirmed" },
+	[W_S_WAITLISTED] = { "på väntelistan", "on the waiting list" },
+	[W_S_CANCELLED] = { "avbokad", "cancelled" },
+	[W_SUBJ_CONFIRMATION] = { "Bekräftelse: %s – %s",
+	    "Confirmation: %s – %s" },
+	[W_SUBJ_WAITLISTED] = { "Väntelista: %s – %s",
+	    "Waiting list: %s – %s" },
+	[W_SUBJ_PROMOTED] = { "Du har fått en plats: %s – %s",
+	    "You have a seat: %s – %s" },
+	[W_SUBJ_CANCELLED] = { "Avbokad: %s – %s", "Cancelled: %s – %s" },
+};
+
+static const char *
+word(const struct pair *p, enum word w)
+{
+	return words[w][p->en];
+}
+
+/* A word with its "%s" filled in by a, then b; "%%" is '%'. */
+static char *
+fill(const char *tmpl, const char *a, const char *b)
+{
+	struct sbuf	 out = { 0 };
+	const char	*arg[2] = { a, b };
+	size_t		 n = 0, len;
+
+	for (const char *t = tmpl; *t != '\0'; t++) {
+		if (t[0] == '%' && t[1] == 's') {
+			sbuf_adds(&out, n < 2 && arg[n] != NULL ? arg[n] : "");
+			n++;
+			t++;
+		} else if (t[0] == '%' && t[1] == '%') {
+			sbuf_add(&out, "%", 1);
+			t++;
+		} else
+			sbuf_add(&out, t, 1);
+	}
+	return sbuf_take(&out, &len);
+}
+
+/* Text for HTML: & < > " ' as entities. */
+static void
+html_text(struct sbuf *out, const char *s)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '&': sbuf_adds(out, "&amp;"); break;
+		case '<': sbuf_adds(out, "&lt;"); break;
+		case '>': sbuf_adds(out, "&gt;"); break;
+		case '"': sbuf_adds(out, "&quot;"); break;
+		case '\'': sbuf_adds(out, "&#39;"); break;
+		case '\n': sbuf_adds(out, "<br>\n"); break;
+		default: sbuf_add(out, s, 1);
+		}
+}
+
+/* A paragraph of text (the attendee's words in it are escaped in HTML). */
+static void
+para(struct pair *p, const char *text)
+{
+	sbuf_adds(&p->text, text);
+	sbuf_adds(&p->text, "\n\n");
+	sbuf_adds(&p->html, "<p>");
+	html_text(&p->html, text);
+	sbuf_adds(&p->html, "</p>\n");
+}
+
+/* A paragraph made from a format with one text argument. */
+static void
+paraf(struct pair *p, enum word w, const char *arg)
+{
+	char	*s = fill(word(p, w), arg, NULL);
+
+	para(p, s);
+	free(s);
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* The organisers' text in the message's language (English when given). */
+static const char *
+in_lang(const struct pair *p, const json_t *o, const char *sv,
+    const char *en)
+{
+	if (p->en && *str(o, en) != '\0')
+		return str(o, en);
+	return str(o, sv);
+}
+
+/* Öre as money: "1 234,50 kr", or "SEK 1,234.50". */
+static void
+money(const struct pair *p, int64_t ore, char out[64])
+{
+	char		 digits[24], grouped[40];
+	long long	 kr = (long long)(ore / 100);
+	int		 n, j = 0;
+
+	n = snprintf(digits, sizeof digits, "%lld", kr);
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			grouped[j++] = p->en ? ',' : ' ';
+		grouped[j++] = digits[i];
+	}
+	grouped[j] = '\0';
+	if (p->en)
+		snprintf(out, 64, "SEK %s.%02d", grouped, (int)(ore % 100));
+	else
+		snprintf(out, 64, "%s,%02d kr", grouped, (int)(ore % 100));
+}
+
+static const char *
+status_word(const struct pair *p, const char *status)
+{
+	if (strcmp(status, "confirmed") == 0)
+		return word(p, W_S_CONFIRMED);
+	if (strcmp(status, "cancelled") == 0)
+		return word(p, W_S_CANCELLED);
+	return word(p, W_S_WAITLISTED);
+}
+
+static char *
+person_name(const json_t *a)
+{
+	char	*s;
+
+	xasprintf(&s, "%s %s", str(a, "first_name"), str(a, "last_name"));
+	return s;
+}
+
+/* The attendee the message is about; NULL for the whole registration. */
+static const json_t *
+attendee_of(const struct mail_view *v)
+{
+	const json_t	*a;
+	size_t		 i;
+
+	if (v->attendee <= 0)
+		return NULL;
+	json_array_foreach(json_object_get(v->reg, "attendees"), i, a)
+		if (json_integer_value(json_object_get(a, "id")) ==
+		    v->attendee)
+			return a;
+	return NULL;
+}
+
+/* The list of attendees with their status, as lines and as a list. */
+static void
+people(struct pair *p, const struct mail_view *v, const json_t *one)
+{
+	const json_t	*list = json_object_get(v->reg, "attendees"), *a;
+	char		*name, *line;
+	size_t		 i;
+
+	if (one != NULL) {
+		name = person_name(one);
+		xasprintf(&line, "%s (%s)", name, status_word(p,
+		    str(one, "status")));
+		paraf(p, W_PERSON, line);
+		free(line);
+		free(name);
+		return;
+	}
+	sbuf_printf(&p->text, "%s\n", word(p, W_PEOPLE));
+	sbuf_printf(&p->html, "<p>%s</p>\n<ul>\n", word(p, W_PEOPLE));
+	json_array_foreach(list, i, a) {
+		if (strcmp(str(a, "status"), "cancelled") == 0 &&
+		    strcmp(v->kind, "cancelled") != 0)
+			continue;
+		name = person_name(a);
+		xasprintf(&line, "%s (%s)", name, status_word(p,
+		    str(a, "status")));
+		sbuf_printf(&p->text, "- %s\n", line);
+		sbuf_adds(&p->html, "<li>");
+		html_text(&p->html, line);
+		sbuf_adds(&p->html, "</li>\n");
+		free(line);
+		free(name);
+	}
+	sbuf_adds(&p->text, "\n");
+	sbuf_adds(&p->html, "</ul>\n");
+}
+
+/* What the registration costs, for its contact. */
+static void
+price(struct pair *p, const json_t *reg)
+{
+	const json_t	*pr = json_object_get(reg, "price");
+	char		 unit[64], sub[64], vat[64], total[64], rate[24];
+	char		*line;
+
+	if (!json_is_object(pr))
+		return;
+	if (json_integer_value(json_object_get(pr, "unit_ore")) == 0) {
+		para(p, word(p, W_FREE));
+		return;
+	}
+	money(p, json_integer_value(json_object_get(pr, "unit_ore")), unit);
+	money(p, json_integer_value(json_object_get(pr, "subtotal_ore")), sub);
+	money(p, json_integer_value(json_object_get(pr, "vat_ore")), vat);
+	money(p, json_integer_value(json_object_get(pr, "total_ore")), total);
+	line = fill(word(p, W_PRICE), unit, sub);
+	sbuf_printf(&p->text, "%s\n", line);
+	sbuf_adds(&p->html, "<p>");
+	html_text(&p->html, line);
+	free(line);
+	snprintf(rate, sizeof rate, "%lld", (long long)json_integer_value(
+	    json_object_get(pr, "vat_rate")));
+	line = fill(word(p, W_VAT), rate, vat);
+	sbuf_printf(&p->text, "%s\n", line);
+	sbuf_adds(&p->html, "<br>\n");
+	html_text(&p->html, line);
+	free(line);
+	line = fill(word(p, W_TOTAL), total, NULL);
+	sbuf_printf(&p->text, "%s\n\n", line);
+	sbuf_adds(&p->html, "<br>\n<strong>");
+	html_text(&p->html, line);
+	sbuf_adds(&p->html, "</strong></p>\n");
+	free(line);
+}
+
+/* The manage link: as it is in the text, a link in the HTML. */
+static void
+link(struct pair *p, const char *intro, const char *url)
+{
+	sbuf_printf(&p->text, "%s\n%s\n\n", intro, url);
+	sbuf_adds(&p->html, "<p>");
+	html_text(&p->html, intro);
+	sbuf_adds(&p->html, "<br>\n<a href=\"");
+	html_text(&p->html, url);
+	sbuf_adds(&p->html, "\">");
+	html_text(&p->html, url);
+	sbuf_adds(&p->html, "</a></p>\n");
+}
+
+static enum word
+subject_word(const char *kind)
+{
+	if (strcmp(kind, "waitlisted") == 0)
+		return W_SUBJ_WAITLISTED;
+	if (strcmp(kind, "promoted") == 0)
+		return W_SUBJ_PROMOTED;
+	if (strcmp(kind, "cancelled") == 0)
+		return W_SUBJ_CANCELLED;
+	return W_SUBJ_CONFIRMATION;
+}
+
+/* The opening words of each kind of message. */
+static enum word
+intro_word(const char *kind)
+{
+	if (strcmp(kind, "waitlisted") == 0)
+		return W_WAITLISTED;
+	if (strcmp(kind, "promoted") == 0)
+		return W_PROMOTED;
+	if (strcmp(kind, "cancelled") == 0)
+		return W_CANCELLED;
+	return W_THANKS;
+}
+
+/* The subject, the text and the HTML of the message v describes. */
+void
+mail_render(const struct mail_view *v, struct mail_text *out)
+{
+	struct pair	 p = { .en = v->lang != NULL &&
+	    strcmp(v->lang, "en") == 0 };
+	const json_t	*one = attendee_of(v);
+	const json_t	*contact = json_object_get(v->reg, "contact");
+	const char	*event = in_lang(&p, v->reg, "event", "event_en");
+	const char	*first;
+	char		*hello, *name;
+	size_t		 len;
+
+	memset(out, 0, sizeof *out);
+	first = one != NULL && v->to_is_attendee ? str(one, "first_name") :
+	    str(contact, "first_name");
+	name = one != NULL && v->to_is_attendee ? person_name(one) :
+	    person_name(contact);
+	out->subject = fill(word(&p, subject_word(v->kind)), name, event);
+	free(name);
+
+	sbuf_printf(&p.html, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>"
+	    "<meta charset=\"utf-8\"><title>", p.en ? "en" : "sv");
+	html_text(&p.html, out->subject);
+	sbuf_adds(&p.html, "</title></head>\n<body>\n");
+	hello = fill(word(&p, W_HELLO), first, NULL);
+	para(&p, hello);
+	free(hello);
+	paraf(&p, intro_word(v->kind), event);
+	if (strcmp(v->kind, "cancelled") == 0)
+		para(&p, word(&p, W_RECEIPT));
+	if (v->dates != NULL && *v->dates != '\0')
+		paraf(&p, W_WHEN, v->dates);
+	paraf(&p, W_TICKET, in_lang(&p, json_object_get(v->reg,
+	    "ticket_type"), "name", "name_en"));
+	people(&p, v, one);
+	if (one == NULL && strcmp(v->kind, "cancelled") != 0)
+		price(&p, v->reg);
+	if (v->link != NULL && strcmp(v->kind, "cancelled") != 0)
+		link(&p, word(&p, strcmp(v->kind, "waitlisted") == 0 ?
+		    W_LINK_WAIT : W_LINK), v->link);
+	if (v->passes > 1)
+		para(&p, word(&p, W_PASSES));
+	else if (v->passes == 1)
+		para(&p, word(&p, W_PASS));
+	if (v->calendar)
+		para(&p, word(&p, W_CALENDAR));
+	para(&p, word(&p, W_BYE));
+	sbuf_adds(&p.html, "</body>\n</html>\n");
+	out->text = sbuf_take(&p.text, &len);
+	out->html = sbuf_take(&p.html, &len);
+}
+
+void
+mail_text_clear(struct mail_text *t)
+{
+	free(t->subject);
+	free(t->text);
+	free(t->html);
+	memset(t, 0, sizeof *t);
+}
