@@ -36,6 +36,9 @@
 	ATT_SCOPE ")) OR (action GLOB 'registration.*' AND CASE WHEN" \
 	" json_valid(detail) THEN json_extract(detail, '$.id') END IN (" \
 	REG_SCOPE ")))"
+/* The outbox's messages to the people in scope, the contact's too. */
+#define OUTBOX_ABOUT "(attendee_id IN (" ATT_SCOPE ") OR (attendee_id IS" \
+	" NULL AND registration_id IN (" REG_SCOPE ")))"
 /* and every audit row about them, as the attendee's page lists them. */
 #define AUDIT_ABOUT "(" AUDIT_CHANGES " OR (action = 'checkin' AND" \
 	" instr(detail, ': attendee ') > 0 AND CAST(substr(detail," \
@@ -52,11 +55,6 @@ struct scrub {
 	const char	*erase;
 };
 
-/*
- * The mail outbox (migration 0016) is one more entry here: its rows to
- * the people in scope, counted, and their recipient address, parameters
- * and error text overwritten (or the rows deleted once sent).
- */
 static const struct scrub scrubs[] = {
 	{ "attendees",
 	  "SELECT count(*) FROM attendees WHERE id IN (" ATT_SCOPE ")"
@@ -90,6 +88,19 @@ static const struct scrub scrubs[] = {
 	  " THEN json_extract(answer, '$.attendee.id') END IN (" ATT_SCOPE ")",
 	  "DELETE FROM scan_nonces WHERE CASE WHEN json_valid(answer)"
 	  " THEN json_extract(answer, '$.attendee.id') END IN (" ATT_SCOPE ")" },
+	/*
+	 * The mail outbox: the messages to the people in scope keep their
+	 * kind, state and times, not whom they went to; one not sent yet
+	 * never will be.
+	 */
+	{ "outbox",
+	  "SELECT count(*) FROM outbox WHERE " OUTBOX_ABOUT
+	  " AND (recipient <> '' OR params <> '{}')",
+	  "UPDATE outbox SET recipient = '', recipient_name = '',"
+	  " params = '{}', last_error = CASE WHEN state IN ('queued',"
+	  " 'sending') THEN 'erased before it was sent' ELSE '' END,"
+	  " state = CASE WHEN state IN ('queued', 'sending') THEN 'failed'"
+	  " ELSE state END WHERE " OUTBOX_ABOUT },
 	{ "audit_log",
 	  "SELECT count(*) FROM audit_log WHERE " AUDIT_CHANGES,
 	  "UPDATE audit_log SET detail = " AUDIT_ERASED ", address ="
@@ -261,6 +272,9 @@ static const struct {
 	  " AND status = 'confirmed' ORDER BY id" },
 	{ "idempotency_keys", "SELECT * FROM idempotency_keys"
 	  " WHERE registration_id IN (" REG_SCOPE ")" },
+	{ "outbox", "SELECT id, kind, registration_id, attendee_id, recipient,"
+	  " recipient_name, lang, message_id, state, attempts, created_at,"
+	  " sent_at FROM outbox WHERE " OUTBOX_ABOUT " ORDER BY id" },
 	{ "audit_log", "SELECT * FROM audit_log WHERE " AUDIT_ABOUT
 	  " ORDER BY id" },
 };
