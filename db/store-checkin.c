@@ -325,7 +325,7 @@ store_checkin(struct store *st, const struct staff *who, const char *code,
 	enum store_step	 step;
 	const char	*result;
 	json_t		*answer = NULL, *first = NULL;
-	int64_t		 checkin_id = 0;
+	int64_t		 checkin_id = 0, current = -1;
 	char		 detail[160];
 
 	/* Nonces belong to a session: without one, a scan has none. */
@@ -339,8 +339,13 @@ store_checkin(struct store *st, const struct staff *who, const char *code,
 	}
 	if ((step = attendee_find(st, code, attendee_id, &f)) == STORE_ERROR)
 		goto out;
+	if (step == STORE_ROW && (current = store_current_event(st)) == -2)
+		goto out;
 	if (step == STORE_DONE)
 		result = "unknown";
+	/* Last year's pass, or a draft event's, opens no door this year. */
+	else if (f.event_id != current)
+		result = "not_registered_here";
 	else if (strcmp(f.status, "cancelled") == 0)
 		result = "cancelled";
 	else if (strcmp(f.status, "waitlisted") == 0)

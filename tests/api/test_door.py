@@ -322,3 +322,22 @@ def test_many_failures_from_one_address_are_throttled(door):
     r = requests.post(door.url + "/api/v1/session",
                       json={"username": "anna", "password": "correct horse battery"}, timeout=30)
     assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_attempts"
+
+
+def test_a_pass_of_another_event_opens_no_door(door):
+    """Last year's pass (an event no longer the current one) is known but
+    not let in: it is not registered here, and no check-in is made."""
+    reg, a = register(door)
+    ev = door.olle.post(door.url + "/api/v1/admin/events", json={
+        "name": "Techtank 2028", "slug": "techtank-2028",
+        "starts_at": "2028-11-28T09:00:00+01:00", "ends_at": "2028-11-29T17:00:00+01:00",
+        "venue_name": "Pressverkstaden", "venue_city": "Olofström"}, timeout=10)
+    assert ev.status_code == 201, ev.text
+    r = door.olle.post(f"{door.url}/api/v1/admin/events/{ev.json()['id']}/current", timeout=10)
+    assert r.status_code == 200, r.text
+    answer = scan(door, door.anna, a["pass_code"]).json()
+    assert answer["result"] == "not_registered_here", answer
+    assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
+    # Back to the pass's own event, it opens the door again.
+    door.olle.post(f"{door.url}/api/v1/admin/events/1/current", timeout=10)
+    assert scan(door, door.anna, a["pass_code"]).json()["result"] == "ok"
