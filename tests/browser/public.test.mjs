@@ -188,7 +188,7 @@ test('the home page shows the seats a visitor can book, in words that count righ
   assert.equal(sv.name, 'Techtankkonferensen 2027');
   assert.deepEqual(await axeViolations(sv.page), []);
   // The list of attendees is one link away.
-  await Promise.all([sv.page.waitForURL(/attendees\.html$/), sv.page.click('#attendees-link')]);
+  await Promise.all([sv.page.waitForURL(/attendees\.html\?lang=sv$/), sv.page.click('#attendees-link')]);
   await sv.context.close();
   let en = await seats('en');
   assert.equal(en.name, 'Techtank Conference 2027');

@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang,
 } from './harness.mjs';
 
 const PASSWORD = 'organiser password';
@@ -132,10 +132,10 @@ test('the public page shows the release, the cancelled session and the moved one
     assert.match(await page.locator('#session-5 .session-time').textContent(), /13:30–14:15/);
     // The English title where it is given.
     assert.match(await page.locator('#session-7 .session-title').textContent(), twinsTitle);
-    assert.equal(await page.locator('a[href="/api/v1/programme.ics"]').count(), 1);
-    assert.equal(await page.locator('a[href="/api/v1/schedule.xml"]').count(), 1);
-    assert.equal(await page.locator('a[href="/api/v1/schedule.json"]').count(), 1);
-    assert.equal(await page.locator('a[href^="/api/v1/programme/changes.atom"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/programme.ics?lang=en"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/schedule.xml?lang=en"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/schedule.json?lang=en"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/programme/changes.atom?lang=en"]').count(), 1);
 
     await page.click('a[href^="changes.html"]');
     await page.locator('#release-2').waitFor();
@@ -154,6 +154,99 @@ test('the public page shows the release, the cancelled session and the moved one
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();
+  }
+});
+
+test('in English every calendar and schedule link asks for the English file, in Swedish the Swedish one', async () => {
+  for (const [lang, locale] of [['en', 'en-GB'], ['sv', 'sv-SE']]) {
+    const { context, page, problems } = await newPage(browser, d.baseURL, { locale });
+    try {
+      await page.goto('/');
+      await page.locator('.release-line').waitFor();
+      const hrefs = await page.locator('a[href*=".ics"], a[href*="schedule."], a[href*=".atom"]')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      // The three exports, the feed and a calendar link per session not cancelled.
+      assert.ok(hrefs.length >= 10, hrefs.join(' '));
+      for (const h of hrefs) assert.match(h, new RegExp(`\\?lang=${lang}$`), h);
+      const own = await page.locator('#session-5 .session-calendar a').getAttribute('href');
+      assert.match(own, new RegExp(`^/api/v1/sessions/[^/?]+\\.ics\\?lang=${lang}$`));
+      // The file behind the link is in the page's language.
+      const ics = await (await fetch(`${d.baseURL}${own}`)).text();
+      const demo = (await olle.call('GET', '/api/v1/admin/sessions/5')).body;
+      const title = lang === 'en' && demo.title_en ? demo.title_en : demo.title;
+      assert.ok(ics.replace(/\r\n[ \t]/g, '').includes(`SUMMARY:${title}`), `${title} in\n${ics}`);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the language chosen stays in the address, through a reload, a shared link and the links followed', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
+  try {
+    // Come in by a Swedish link with a filter, and choose English.
+    await page.goto('/?room=2&lang=sv');
+    await page.locator('#filter-room').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'sv');
+    await setLang(page, 'en');
+    assert.equal(new URL(page.url()).search, '?room=2&lang=en');
+    assert.equal(await page.locator('#register-link').getAttribute('href'), 'register.html?lang=en');
+    assert.equal(await page.locator('a[href^="now.html"]').getAttribute('href'), 'now.html?lang=en');
+    assert.equal(await page.locator('a[href^="changes.html"]').getAttribute('href'), 'changes.html?lang=en');
+    assert.equal(await page.locator('#attendees-link').getAttribute('href'), 'attendees.html?lang=en');
+    await page.reload();
+    await page.locator('#filter-room').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('#filter-room').inputValue(), '2');
+
+    // The address shared with someone whose browser is Swedish.
+    const shared = page.url();
+    const other = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
+    try {
+      await other.page.goto(shared);
+      await other.page.locator('.release-line').waitFor();
+      assert.equal(await other.page.evaluate(() => document.documentElement.lang), 'en');
+      assert.deepEqual(real(other.problems), []);
+    } finally {
+      await other.context.close();
+    }
+
+    // The links followed keep it: the screen view, then the registration page.
+    await Promise.all([page.waitForURL(/now\.html\?lang=en$/), page.click('a[href^="now.html"]')]);
+    await page.locator('#now-loading').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.goto('/?lang=en');
+    await page.locator('#register-cta:not([hidden])').waitFor();
+    await Promise.all([page.waitForURL(/register\.html\?lang=en$/), page.click('#register-link')]);
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    // Back in Swedish: the switch changes the links again.
+    await page.goto('/?lang=en');
+    await page.locator('.release-line').waitFor();
+    await setLang(page, 'sv');
+    assert.equal(new URL(page.url()).search, '?lang=sv');
+    assert.equal(await page.locator('#register-link').getAttribute('href'), 'register.html?lang=sv');
+    assert.equal(await page.locator('a[href*="schedule.xml"]').getAttribute('href'), '/api/v1/schedule.xml?lang=sv');
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the event\'s dates are written the same way at both ends of the range', async () => {
+  for (const [locale, want] of [['en-GB', 'Tuesday 30 November – Wednesday 1 December 2027'],
+    ['sv-SE', 'Tisdag 30 november – onsdag 1 december 2027']]) {
+    const { context, page, problems } = await newPage(browser, d.baseURL, { locale });
+    try {
+      await page.goto('/');
+      await page.locator('#event-when:not(:empty)').waitFor();
+      const when = (await page.locator('#event-when').textContent()).replace(/^\S+\s/, '').trim();
+      assert.equal(when, want);
+      assert.match(await page.locator('.day-heading').first().textContent(), locale === 'en-GB' ? /^Tuesday 30 November 2027$/ : /^Tisdag 30 november 2027$/);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
   }
 });
 
