@@ -141,6 +141,14 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     assert.equal(row.starts_at, '2027-11-30T09:05:00+01:00');
     assert.equal(row.room_id, roomB.id);
     assert.equal(await page.evaluate(() => document.activeElement.dataset.sessionId), String(id));
+    // Said where it can be seen, not only to a screen reader, above the grid.
+    const status = page.locator('#grid-live');
+    assert.equal(await status.getAttribute('role'), 'status');
+    assert.equal(await status.getAttribute('aria-live'), 'polite');
+    const box = await status.boundingBox();
+    assert.ok(box && box.width > 200 && box.height >= 16, `status line ${JSON.stringify(box)}`);
+    assert.ok(box.y < (await page.locator('#day-grid').boundingBox()).y, 'the status line is above the grid');
+    assert.equal(await status.evaluate((n) => getComputedStyle(n).clip === 'rect(0px, 0px, 0px, 0px)' || n.offsetHeight < 2), false);
 
     // Into the other session's time in its room: the clash is refused and said.
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
@@ -182,6 +190,15 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     await setLang(page, 'sv');
     assert.match(await page.locator('#clash-list').textContent(), /Två sessioner i Stora salen samtidigt/);
     assert.equal((await page.locator('#view h1').first().textContent()).trim(), 'Program');
+    assert.deepEqual(await axeViolations(page), []);
+    // A keyboard move in Swedish: said in the status line, the focus stays.
+    await page.locator(`#day-grid [data-session-id="${other.id}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('#grid-live', { hasText: 'Verktygsslitage är flyttad till 10:35–11:05, Sal Ronneby.' }).waitFor();
+    assert.ok((await page.locator('#grid-live').boundingBox()).height >= 16);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.sessionId), String(other.id));
+    assert.equal((await sessionRow(other.id)).starts_at, '2027-11-30T10:35:00+01:00');
     assert.deepEqual(await axeViolations(page), []);
     await openView(page, `#/sessions/${id}`, '#session-title');
     assert.deepEqual(await axeViolations(page), []);
