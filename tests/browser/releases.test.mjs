@@ -92,6 +92,14 @@ test('the draft stays private until the organiser publishes it from the console'
     assert.match(draft, /Moved: Hot forming of 7xxx aluminium/);
     assert.match(draft, /Cancelled: Quality inspection with machine vision/);
     assert.match(draft, /Changed: Digitala tvillingar/);
+    // The study visit has no room: the change says so rather than leave a gap.
+    const visit = await page.locator('#draft-changes li[data-session="9"]').textContent();
+    assert.match(visit, /Was: 30 November 2027, 13:00–15:30, no room → 30 November 2027, 13:30–16:00, no room$/);
+    await setLang(page, 'sv');
+    assert.match(await page.locator('#draft-changes li[data-session="9"]').textContent(), /Var: 30 november 2027, 13:00–15:30, ingen sal → 30 november 2027, 13:30–16:00, ingen sal$/);
+    await setLang(page, 'en');
+    assert.equal(await page.locator('#publish-button').isDisabled(), false);
+    assert.equal(await page.locator('#publish-reason').count(), 0);
     assert.equal((await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body.release.number, 1);
 
     await page.click('#publish-button');
@@ -101,6 +109,30 @@ test('the draft stays private until the organiser publishes it from the console'
     await page.locator('#publish-status:has-text("Version 2 is published")').waitFor();
     await page.locator('#draft-same').waitFor();
     assert.match(await page.locator('#draft-same').textContent(), /same as version 2/);
+    // Nothing to publish: the button is off and says why, until a change is made.
+    const button = page.locator('#publish-button');
+    assert.equal(await button.isDisabled(), true);
+    assert.equal(await button.getAttribute('aria-describedby'), 'publish-reason');
+    assert.equal((await page.locator('#publish-reason').textContent()).trim(), 'Nothing has changed since the latest version.');
+    await setLang(page, 'sv');
+    assert.equal((await page.locator('#publish-reason').textContent()).trim(), 'Inget har ändrats sedan den senaste versionen.');
+    await setLang(page, 'en');
+    assert.deepEqual(await axeViolations(page), []);
+    const closing = (await olle.call('GET', '/api/v1/admin/sessions/16')).body;
+    await edit(16, { ends_at: '2027-12-01T11:45:00+01:00' });
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.locator('#publish-button:not([disabled])').waitFor();
+    assert.equal(await page.locator('#publish-reason').count(), 0);
+    assert.match(await page.locator('#draft-changes').textContent(), /Changed|Moved/);
+    // Back as published: off again.
+    await edit(16, { ends_at: closing.ends_at });
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.locator('#publish-button[disabled]').waitFor();
+    await page.evaluate(() => { location.hash = '#/events/1/programme'; });
+    await page.locator('#open-publish').waitFor();
+    await page.click('#open-publish');
+    await page.locator('#publish-reason').waitFor();
+    assert.equal(await page.locator('#publish-button').isDisabled(), true);
 
     // The release in the list, with the attendee to tell.
     await page.click('#release-2 summary');
