@@ -228,3 +228,78 @@ test('a phone gets the sessions as a list, in both languages', async () => {
     await context.close();
   }
 });
+
+test('a new session lasts 45 minutes, its end follows its start, and the next one takes the length of the last', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+    const start = page.locator('#session-starts-at');
+    const end = page.locator('#session-ends-at');
+    assert.equal(await start.inputValue(), '2027-11-30T09:00');
+    assert.equal(await end.inputValue(), '2027-11-30T09:45');
+    // A later start takes the end along, keeping the length.
+    await start.fill('2027-11-30T13:00');
+    assert.equal(await end.inputValue(), '2027-11-30T13:45');
+    await end.fill('2027-11-30T14:30');
+    await start.fill('2027-11-30T15:15');
+    assert.equal(await end.inputValue(), '2027-11-30T16:45');
+    // An end typed before the start: the start's change puts the default length back.
+    await end.fill('2027-11-30T08:00');
+    await start.fill('2027-11-30T15:30');
+    assert.equal(await end.inputValue(), '2027-11-30T16:15');
+    // Past midnight by wall clock.
+    await start.fill('2027-11-30T23:45');
+    assert.equal(await end.inputValue(), '2027-12-01T00:30');
+    await start.fill('2027-11-30T15:00');
+    await end.fill('2027-11-30T16:30');
+    await page.fill('#session-title', 'Verktygsstål för varmformning');
+    await page.click('#session-save');
+    await page.waitForFunction(() => /^#\/sessions\/\d+$/.test(location.hash));
+    const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+    const row = await sessionRow(id);
+    assert.equal(row.starts_at, '2027-11-30T15:00:00+01:00');
+    assert.equal(row.ends_at, '2027-11-30T16:30:00+01:00');
+    // The edit form keeps the length when the start moves.
+    await page.locator('#session-starts-at').fill('2027-11-30T15:10');
+    assert.equal(await page.locator('#session-ends-at').inputValue(), '2027-11-30T16:40');
+    await page.click('#session-save');
+    await page.locator('#session-save-status:not(:empty)').waitFor();
+    assert.equal((await sessionRow(id)).ends_at, '2027-11-30T16:40:00+01:00');
+    // The next new session: 90 minutes, as the last one made.
+    await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+    assert.equal(await page.locator('#session-ends-at').inputValue(), '2027-11-30T10:30');
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every group of the session form has a legend: the room and the speakers too', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    for (const [lang, want] of [['en', 'Room and speakers'], ['sv', 'Sal och talare']]) {
+      if (lang === 'sv') await setLang(page, 'sv');
+      await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+      const legends = await page.locator('#session-form fieldset').evaluateAll((fs) => fs.map((f) => {
+        const first = f.firstElementChild;
+        return first && first.tagName === 'LEGEND' ? first.textContent.trim() : '';
+      }));
+      assert.ok(legends.length >= 6, legends.join(' | '));
+      for (const l of legends) assert.notEqual(l, '', legends.join(' | '));
+      const place = page.locator('#session-place');
+      assert.equal(await place.evaluate((n) => n.tagName), 'FIELDSET');
+      assert.equal((await place.locator('> legend').textContent()).trim(), want);
+      // The room select and the speakers' list are inside it.
+      assert.equal(await place.locator('#session-room').count(), 1);
+      assert.equal(await place.locator('#session-speakers').count(), 1);
+      assert.equal(await page.getByRole('group', { name: want }).count(), 1);
+      assert.deepEqual(await axeViolations(page), []);
+    }
+    await setLang(page, 'en');
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});

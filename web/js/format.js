@@ -119,6 +119,24 @@ export function isoToLocalInput(iso) {
   return m[2] && m[2] !== ':00' ? m[1] + m[2] : m[1];
 }
 
+function wallMs(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value || '');
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) : null;
+}
+
+/** A datetime-local value min minutes of wall clock later ("" for none): "2027-11-30T09:00" + 45 -> "...T09:45". */
+export function localInputPlus(value, min) {
+  const ms = wallMs(value);
+  return ms === null ? '' : new Date(ms + min * 60000).toISOString().slice(0, 16);
+}
+
+/** The wall-clock minutes from one datetime-local value to another, or null. */
+export function localInputMinutes(from, to) {
+  const a = wallMs(from);
+  const b = wallMs(to);
+  return a === null || b === null ? null : Math.round((b - a) / 60000);
+}
+
 /**
  * A datetime-local value read as the wall clock in zone, as ISO 8601 with
  * the offset the zone has then: "2027-11-30T08:30" in Europe/Stockholm is
