@@ -303,3 +303,60 @@ test('every group of the session form has a legend: the room and the speakers to
     await context.close();
   }
 });
+
+test('a cancelled session says so above its form, which shows what it keeps, and restores', async () => {
+  const roomA = (await olle.call('GET', `/api/v1/admin/events/${event.id}/rooms`)).body.items.find((r) => r.name === 'Stora salen');
+  const made = await olle.call('POST', `/api/v1/admin/events/${event.id}/sessions`, {
+    title: 'Inställd dragning', starts_at: '2027-12-01T09:00:00+01:00', ends_at: '2027-12-01T09:45:00+01:00', room_id: roomA.id,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    await openView(page, `#/sessions/${made.body.id}`, '#session-title');
+    assert.equal(await page.locator('#session-cancelled-notice').isVisible(), false);
+    // Cancelled through the form: the notice comes, the room stays shown, as the hint says.
+    await page.check('#session-cancelled');
+    await page.click('#session-save');
+    await page.locator('#session-cancelled-notice').waitFor();
+    const notice = await page.locator('#session-cancelled-notice').textContent();
+    assert.match(notice, /This session is cancelled/);
+    assert.match(notice, /free for other sessions/);
+    assert.match(await page.locator('#session-cancelled-hint').textContent(), /stay noted on it but are free for other sessions/);
+    assert.equal(await page.locator('#session-cancelled').isChecked(), true);
+    assert.equal(await page.locator('#session-room option:checked').textContent(), 'Stora salen');
+    assert.equal((await sessionRow(made.body.id)).cancelled, true);
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'sv');
+    assert.match(await page.locator('#session-cancelled-notice').textContent(), /Den här sessionen är inställd/);
+    assert.equal((await page.locator('#session-restore').textContent()).trim(), 'Återställ sessionen');
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'en');
+
+    // Restored with one button: the form agrees, the notice goes.
+    await page.click('#session-restore');
+    await page.locator('#session-save-status', { hasText: 'The session is restored' }).waitFor();
+    assert.equal(await page.locator('#session-cancelled-notice').isVisible(), false);
+    assert.equal(await page.locator('#session-cancelled').isChecked(), false);
+    assert.equal((await sessionRow(made.body.id)).cancelled, false);
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+
+    // Cancelled again, its room taken meanwhile: the restore is refused with the clash named.
+    await page.check('#session-cancelled');
+    await page.click('#session-save');
+    await page.locator('#session-cancelled-notice').waitFor();
+    const taker = await olle.call('POST', `/api/v1/admin/events/${event.id}/sessions`, {
+      title: 'Tar salen', starts_at: '2027-12-01T09:00:00+01:00', ends_at: '2027-12-01T09:30:00+01:00', room_id: roomA.id,
+    });
+    assert.equal(taker.status, 201, JSON.stringify(taker.body));
+    await page.click('#session-restore');
+    await page.locator('#session-form-alert a.clash-link').waitFor();
+    assert.match(await page.locator('#session-form-alert').textContent(), /Stora salen is taken by Tar salen/);
+    assert.equal(await page.locator('#session-cancelled-notice').isVisible(), true);
+    assert.equal((await sessionRow(made.body.id)).cancelled, true);
+    await olle.call('DELETE', `/api/v1/admin/sessions/${taker.body.id}?version=${taker.body.version}`);
+    assert.deepEqual(real(problems, 409), []);
+  } finally {
+    await context.close();
+  }
+});

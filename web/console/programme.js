@@ -546,8 +546,13 @@ async function editSessionView(ctx, idText) {
   const data = await sessionFormData(ctx, base.event_id);
   if (!data) return;
   const { form, pickers, shell, syncTimes } = sessionForm(data);
-  const h1 = el('h1', { lang: 'sv' });
+  const h1 = el('h1', { lang: 'sv', tabindex: '-1' });
   const warnings = el('section', { class: 'warnings', id: 'session-warnings', 'aria-live': 'polite' });
+  // A cancelled session (as saved) says so above its form, which still
+  // shows the room and speakers it keeps, and offers to restore it.
+  const restore = text('button', 'console.session.restore', undefined, { type: 'button', class: 'button', id: 'session-restore' });
+  const cancelledNotice = el('div', { class: 'notice notice-cancelled', id: 'session-cancelled-notice', hidden: true },
+    text('p', 'console.session.cancelled_notice'), el('p', {}, restore));
   const renderHead = () => {
     h1.textContent = base.title;
     ctx.title('console.sessions.edit_title', { name: base.title });
@@ -557,6 +562,7 @@ async function editSessionView(ctx, idText) {
     form.fill(row);
     syncTimes();
     pickers.fill(row);
+    cancelledNotice.hidden = !row.cancelled;
     renderHead();
     clear(warnings);
     if (row.warnings && row.warnings.length) {
@@ -564,10 +570,30 @@ async function editSessionView(ctx, idText) {
     }
   };
   const back = `#/events/${data.event.id}/programme`;
-  ctx.root.append(backLink(data.event), h1, shell.node, warnings,
+  ctx.root.append(backLink(data.event), h1, cancelledNotice, shell.node, warnings,
     deleteButton(ctx, { path: 'sessions', words: 'console.sessions', getRow: () => base, nameOf: (x) => x.title, back }));
   show(base);
   ctx.onLang(renderHead);
+  const onCurrent = (row) => { base = row; pickers.fill(row); cancelledNotice.hidden = !row.cancelled; renderHead(); };
+  restore.addEventListener('click', async () => {
+    if (isBusy(restore) || isBusy(shell.submit)) return;
+    form.clearErrors();
+    pickers.clearErrors();
+    clearSummary(shell.summary);
+    clearSummary(shell.saved);
+    busy(restore, true, 'console.form.saving');
+    const res = await ctx.call('PATCH', `/api/v1/admin/sessions/${id}`, { version: base.version, cancelled: false });
+    busy(restore, false, 'console.session.restore');
+    if (ctx.stale() || res.status === 401) return;
+    if (res.status === 200 && res.body) {
+      clear(shell.conflictHost);
+      show(res.body);
+      i18n.setText(shell.saved, 'console.session.restored');
+      h1.focus();
+      return;
+    }
+    sessionSaveError(res, { form, pickers, shell, base, onCurrent });
+  });
   shell.node.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (isBusy(shell.submit)) return;
@@ -597,7 +623,7 @@ async function editSessionView(ctx, idText) {
       i18n.setText(shell.saved, 'console.form.saved');
       return;
     }
-    sessionSaveError(res, { form, pickers, shell, base, onCurrent: (row) => { base = row; pickers.fill(row); renderHead(); } });
+    sessionSaveError(res, { form, pickers, shell, base, onCurrent });
   });
 }
 
