@@ -329,3 +329,32 @@ test('the words for codes: plurals by language, the server\'s message for a code
     }
   }
 });
+
+test('the demo programme is in Swedish on the Swedish page and in English on the English one', async () => {
+  const prog = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  const sessions = prog.days.flatMap((day) => day.sessions);
+  assert.equal(sessions.length, 17);
+  for (const s of sessions) {
+    assert.ok(s.title_en, `session ${s.id} has an English title`);
+    // Only "Lunch" is the same word in both languages.
+    if (s.title !== 'Lunch') assert.notEqual(s.title, s.title_en, `session ${s.id}`);
+  }
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  assert.equal(byId.get(9).title, 'Studiebesök: presslinjen hos Pressverk Olofström');
+  assert.equal(byId.get(11).title, 'Konferensmiddag');
+  for (const lang of ['sv', 'en']) {
+    const { context, page: p, problems } = await page(lang);
+    try {
+      await p.goto('/');
+      await p.locator('#session-17').waitFor();
+      const shown = await p.locator('li.session').evaluateAll((lis) => lis.map((li) => [Number(li.id.slice(8)), li.querySelector('.session-title').textContent]));
+      assert.equal(shown.length, sessions.length);
+      for (const [id, title] of shown) assert.equal(title, lang === 'sv' ? byId.get(id).title : byId.get(id).title_en);
+      const abstract = await p.locator('#session-3 .session-abstract p').textContent();
+      assert.equal(abstract, lang === 'sv' ? byId.get(3).abstract : byId.get(3).abstract_en);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
