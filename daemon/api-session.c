@@ -1,8 +1,9 @@
 /*
  * api-session.c: staff log in and out. POST /api/v1/session checks the
  * password on the slow thread, then the writer records the session (or
- * the failure) with the audit log; GET tells a page who is logged in;
- * DELETE logs out. Failures are counted per (account, address) pair, per
+ * the failure) with the audit log; GET tells a page who is logged in
+ * (GET .../probe the same, without a 401 for one who is not); DELETE logs
+ * out. Failures are counted per (account, address) pair, per
  * address and per account, with the logins still in flight counted as
  * failures, so a burst cannot reach argon2id more often than the limits
  * allow (auth_login_begin()); those beyond them answer 429.
@@ -190,6 +191,31 @@ api_session_get(struct http_req *hr)
 {
 	http_reply_json(hr, 200, json_pack("{s:s, s:s, s:s}", "name",
 	    hr->who.name, "role", hr->who.role, "csrf_token", hr->who.csrf));
+}
+
+/*
+ * GET /api/v1/session/probe: who is logged in, for a page that asks before
+ * it knows (the console's start). A visitor who is not answers 200 with
+ * {"user": null, "reason": "login_required" or "session_expired"}, so the
+ * browser logs no failed request; GET /api/v1/session keeps its 401.
+ */
+static void
+api_session_probe(struct http_req *hr)
+{
+	struct staff	 who;
+	int		 rc = auth_session_who(hr, &who);
+
+	if (rc == -3) {
+		http_header(hr, "Retry-After", "1");
+		http_reply_error(hr, 503, "unavailable", "the session could "
+		    "not be checked; please try again", NULL);
+	} else if (rc != 0)
+		http_reply_json(hr, 200, json_pack("{s:n, s:s}", "user",
+		    "reason", rc == -2 ? "session_expired" : "login_required"));
+	else
+		http_reply_json(hr, 200, json_pack("{s:{s:s, s:s, s:s}}",
+		    "user", "name", who.name, "role", who.role, "csrf_token",
+		    who.csrf));
 }
 
 struct logout {
@@ -400,6 +426,8 @@ api_session_password(struct http_req *hr)
 const struct route api_session_routes[] = {
 	{ .path = "/api/v1/session/password", .methods = M_POST,
 	  .auth = AUTH_DOOR, .handler = api_session_password },
+	{ .path = "/api/v1/session/probe", .methods = M_GET,
+	  .handler = api_session_probe },
 	{ .path = "/api/v1/session", .methods = M_POST,
 	  .handler = api_session_login },
 	{ .path = "/api/v1/session", .methods = M_GET, .auth = AUTH_DOOR,

@@ -51,17 +51,31 @@ auth_session_token(struct http_req *hr, char *buf, size_t len)
  * (door < organiser); changing requests must bring the CSRF token. Returns
  * 0, or -1 once an error (401, 403) has been sent.
  */
+/*
+ * The staff session of a request's cookie, sending nothing: 0 with who
+ * filled in (its CSRF token too), -1 for none, -2 for one expired, -3 if
+ * the store could not say.
+ */
 int
-auth_staff(struct http_req *hr, const char *role, struct staff *who)
+auth_session_who(struct http_req *hr, struct staff *who)
 {
 	char		 buf[STAFF_TOKEN_LEN + 8], csrf[STAFF_TOKEN_LEN + 1];
-	const char	*token = auth_session_token(hr, buf, sizeof buf), *sent;
+	const char	*token = auth_session_token(hr, buf, sizeof buf);
 	int		 rc = -1;
 
 	if (token != NULL)
 		rc = store_session_find(hr->w->store, token,
 		    (int64_t)time(NULL), who, csrf);
 	snprintf(who->csrf, sizeof who->csrf, "%s", rc == 0 ? csrf : "");
+	return rc == 0 || rc == -2 || rc == -3 ? rc : -1;
+}
+
+int
+auth_staff(struct http_req *hr, const char *role, struct staff *who)
+{
+	const char	*sent;
+	int		 rc = auth_session_who(hr, who);
+
 	if (rc == -3) {
 		http_header(hr, "Retry-After", "1");
 		http_reply_error(hr, 503, "unavailable", "the session could "
@@ -89,7 +103,7 @@ auth_staff(struct http_req *hr, const char *role, struct staff *who)
 	sent = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
 	    "X-CSRF-Token");
 	if (sent == NULL || strlen(sent) != STAFF_TOKEN_LEN ||
-	    sodium_memcmp(sent, csrf, STAFF_TOKEN_LEN) != 0) {
+	    sodium_memcmp(sent, who->csrf, STAFF_TOKEN_LEN) != 0) {
 		http_reply_error(hr, 403, "csrf", "missing or wrong "
 		    "X-CSRF-Token header", NULL);
 		return -1;

@@ -360,6 +360,7 @@ void accesslog_mask(char *, size_t);
 
 /* auth.c */
 int auth_staff(struct http_req *, const char *role, struct staff *);
+int auth_session_who(struct http_req *, struct staff *);
 const char *auth_session_token(struct http_req *, char *, size_t);
 void auth_set_cookie(struct http_req *, const char *token);
 int auth_verify(const char *hash, const char *password);

@@ -311,9 +311,9 @@ def test_the_file_is_named_after_the_event_and_the_day(org):
     assert r.headers["Cache-Control"] == "no-store"
     r = export(org, "sessions/9/signups", fmt="xlsx", lang="en")
     cd = r.headers["Content-Disposition"]
-    assert f'filename="techtank-2027-signups-study-visit-the-press-line-at-pressverk-{today}.xlsx"' in cd
+    assert f'filename="techtank-2027-signups-studiebesok-presslinjen-hos-pressverk-o-{today}.xlsx"' in cd
     assert urllib.parse.unquote(cd.split("UTF-8''")[1]) == \
-        f"techtank-2027-signups-Study-visit-the-press-line-at-Pressverk-{today}.xlsx"
+        f"techtank-2027-signups-Studiebesök-presslinjen-hos-Pressverk-O-{today}.xlsx"
 
 
 def test_head_gives_the_headers_alone(org):
@@ -401,9 +401,9 @@ def test_catering_counts_needs_per_meal(org):
         ["Lunch", "2027-11-30 12:00", "Ingen specialkost", "2"],
         ["Lunch", "2027-11-30 12:00", "glutenfri", "1"],
         ["Lunch", "2027-11-30 12:00", "vegetarisk", "2"],
-        ["Conference dinner", "2027-11-30 19:00", "Ingen specialkost", "1"],
-        ["Conference dinner", "2027-11-30 19:00", "glutenfri", "1"],
-        ["Conference dinner", "2027-11-30 19:00", "vegetarisk", "1"],
+        ["Konferensmiddag", "2027-11-30 19:00", "Ingen specialkost", "1"],
+        ["Konferensmiddag", "2027-11-30 19:00", "glutenfri", "1"],
+        ["Konferensmiddag", "2027-11-30 19:00", "vegetarisk", "1"],
         ["Lunch", "2027-12-01 12:00", "Ingen specialkost", "2"],
         ["Lunch", "2027-12-01 12:00", "glutenfri", "1"],
         ["Lunch", "2027-12-01 12:00", "vegetarisk", "2"],
@@ -454,7 +454,7 @@ def test_checkins_and_no_shows_per_checkpoint(org):
     assert rows[0] == ["Kontrollpunkt", "Förnamn", "Efternamn", "Företag", "Biljettyp",
                        "Resultat", "Incheckad", "Incheckad av"]
     got = [(r[0], r[5], r[7], bool(r[6])) for r in rows[1:]]
-    visit = "Study visit: the press line at Pressverk Olofström"
+    visit = "Studiebesök: presslinjen hos Pressverk Olofström"
     assert got == [
         ("Huvudentré", "uteblev", "", False),        # a: the check-in was undone
         ("Huvudentré", "incheckad", "anna", True),   # b, cancelled since
@@ -473,7 +473,7 @@ def test_an_export_of_5000_attendees_is_whole(org):
     ids = [int(r[0]) for r in rows[1:]]
     assert ids == sorted(ids) and len(set(ids)) == 5000
     assert rows[-1][3] == "Lindström-Öberg 5000" and rows[-2][12] == ""
-    assert rows[4][12] == rows[-1][12] == "Conference dinner"
+    assert rows[4][12] == rows[-1][12] == "Konferensmiddag"
     assert len(csv_rows(export(org, "sessions/11/signups"))) == 1251
     assert len(csv_rows(export(org, "checkins"))) == 5001 + 1250
     lunch = [r for r in csv_rows(export(org, "catering")) if r[1] == "2027-11-30 12:00"]

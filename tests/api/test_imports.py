@@ -82,7 +82,7 @@ def test_organisers_only(org):
 def test_preview_writes_nothing_and_says_what_each_row_gets(org):
     before = counts(org)
     r = send(org, rows_csv(3) + "Åsa;Lindström-Öberg;asa@example.se;;Student;"
-             "Study visit: the press line at Pressverk Olofström\r\n", dry=True)
+             "Studiebesök: presslinjen hos Pressverk Olofström\r\n", dry=True)
     assert r.status_code == 200, r.text
     p = r.json()
     assert p["valid"] is True and p["total"] == 4 and p["invalid"] == 0
@@ -288,9 +288,9 @@ def test_sessions_by_id_or_title_and_their_seats(org):
     org.olle = org.login("olle")
     body = (HEAD + "\n"
             "A;One;a1@example.se;;Member;9\n"
-            "B;Two;b2@example.se;;Member;conference dinner, 9\n"
-            "C;Three;c3@example.se;;Member;Conference Dinner\n"
-            "D;Four;d4@example.se;;Member;Conference dinner\n"
+            "B;Two;b2@example.se;;Member;konferensmiddag, 9\n"
+            "C;Three;c3@example.se;;Member;KONFERENSMIDDAG\n"
+            "D;Four;d4@example.se;;Member;Konferensmiddag\n"
             "E;Five;e5@example.se;;Member;Bowling\n")
     r = send(org, body)
     assert r.status_code == 422

@@ -45,7 +45,7 @@ for n in (2000, 10000):
             f"import{i}@example.se", '"Pressverk i Olofström, Hot forming AB"',
             "Verktygsingenjör", ("", "vegetarisk", "glutenfri")[i % 3],
             ("Member", "Non-member", "Student")[i % 3] if n == 2000 else "Member",
-            "Conference dinner" if i % 4 == 0 else ""]))
+            "Konferensmiddag" if i % 4 == 0 else ""]))
     open(f"{tmp}/import-{n}.csv", "wb").write(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode())
 PY
 COOKIE=$(cat "$TMP/cookie")

@@ -120,7 +120,7 @@ test('an organiser finds an attendee by an unaccented name and sees their histor
     assert.match(page.url(), new RegExp(`#/attendees/${asa.id}$`));
     assert.equal(await page.locator('#attendee-pass .pass-code').textContent(), asa.pass_code);
     assert.match(await page.locator('#attendee-others').textContent(), /Björn Håkansdotter/);
-    assert.match(await page.locator('#attendee-sessions').textContent(), /Study visit/);
+    assert.match(await page.locator('#attendee-sessions').textContent(), /Studiebesök: presslinjen/);
     assert.match(await page.locator('#attendee-checkins').textContent(), /Main entrance.*anna/s);
     const history = page.locator('#attendee-history li[data-action="checkin"]');
     assert.equal(await history.count(), 1);

@@ -394,6 +394,33 @@ test('a session that runs out during an edit keeps what was typed; after signing
   }
 });
 
+test('the sign-in page asks who is signed in without a failed request in the browser console', async () => {
+  for (const locale of ['en-GB', 'sv-SE']) {
+    const { context, page, problems } = await newPage(browser, d.baseURL, { locale });
+    try {
+      const asked = [];
+      page.on('response', (r) => { if (r.url().includes('/api/v1/session')) asked.push(r.status()); });
+      await page.goto('/console/');
+      await page.locator('#login-form').waitFor();
+      assert.equal(await page.locator('#console-alert').textContent(), '');
+      assert.deepEqual(asked, [200]);
+      // Every problem counts here, a 401 too.
+      assert.deepEqual(problems, []);
+      // Signed in, a reload goes straight to the console through the same probe.
+      await page.fill('#login-username', 'olle');
+      await page.fill('#login-password', ORGANISER_PASSWORD);
+      await page.click('#login-submit');
+      await page.locator('.console-nav a[aria-current="page"]').waitFor();
+      await page.reload();
+      await page.locator('.console-nav a[aria-current="page"]').waitFor();
+      assert.equal(await page.locator('#login-form').isVisible(), false);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('a door account signing in to the console sees only the way to the door page', async () => {
   const { context, page, problems } = await newPage(browser, d.baseURL);
   try {

@@ -59,7 +59,7 @@ test('an organiser downloads the exports through their links', async () => {
     assert.match(page.url(), /#\/events\/1\/exports$/);
     assert.deepEqual(await page.locator('#export-list > li').evaluateAll((lis) => lis.map((li) => li.dataset.exportKind)),
       ['attendees', 'catering', 'checkins', 'signups', 'signups']);
-    assert.match(await page.locator('[data-session-id="9"] h2').textContent(), /^Sign-up list: Study visit/);
+    assert.match(await page.locator('[data-session-id="9"] h2').textContent(), /^Sign-up list: Studiebesök/);
 
     // In English by default (the console's language), with semicolons.
     const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
@@ -81,7 +81,7 @@ test('an organiser downloads the exports through their links', async () => {
 
     const xlsx = await download(page, '[data-session-id="9"] a[data-export="signups.xlsx"]');
     // Chromium takes the UTF-8 name (filename*), not the ASCII one.
-    assert.equal(xlsx.name, `techtank-2027-anmälda-Study-visit-the-press-line-at-Pressverk-${today}.xlsx`);
+    assert.equal(xlsx.name, `techtank-2027-anmälda-Studiebesök-presslinjen-hos-Pressverk-O-${today}.xlsx`);
     assert.equal(xlsx.bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'a zip: the workbook');
     await page.screenshot({ path: path.join(outDir, 'console-exports.png'), fullPage: true });
 

@@ -169,7 +169,7 @@ export async function axeViolations(page) {
 
 /**
  * The problems a page collected, less the answers a test provokes: the
- * console's 401 probe of who is signed in, and the statuses given.
+ * 401 of a session that ran out, and the statuses given.
  */
 export function real(problems, ...statuses) {
   const allowed = [401, ...statuses];

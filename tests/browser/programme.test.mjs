@@ -141,6 +141,14 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     assert.equal(row.starts_at, '2027-11-30T09:05:00+01:00');
     assert.equal(row.room_id, roomB.id);
     assert.equal(await page.evaluate(() => document.activeElement.dataset.sessionId), String(id));
+    // Said where it can be seen, not only to a screen reader, above the grid.
+    const status = page.locator('#grid-live');
+    assert.equal(await status.getAttribute('role'), 'status');
+    assert.equal(await status.getAttribute('aria-live'), 'polite');
+    const box = await status.boundingBox();
+    assert.ok(box && box.width > 200 && box.height >= 16, `status line ${JSON.stringify(box)}`);
+    assert.ok(box.y < (await page.locator('#day-grid').boundingBox()).y, 'the status line is above the grid');
+    assert.equal(await status.evaluate((n) => getComputedStyle(n).clip === 'rect(0px, 0px, 0px, 0px)' || n.offsetHeight < 2), false);
 
     // Into the other session's time in its room: the clash is refused and said.
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
@@ -183,6 +191,15 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     assert.match(await page.locator('#clash-list').textContent(), /Två sessioner i Stora salen samtidigt/);
     assert.equal((await page.locator('#view h1').first().textContent()).trim(), 'Program');
     assert.deepEqual(await axeViolations(page), []);
+    // A keyboard move in Swedish: said in the status line, the focus stays.
+    await page.locator(`#day-grid [data-session-id="${other.id}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('#grid-live', { hasText: 'Verktygsslitage är flyttad till 10:35–11:05, Sal Ronneby.' }).waitFor();
+    assert.ok((await page.locator('#grid-live').boundingBox()).height >= 16);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.sessionId), String(other.id));
+    assert.equal((await sessionRow(other.id)).starts_at, '2027-11-30T10:35:00+01:00');
+    assert.deepEqual(await axeViolations(page), []);
     await openView(page, `#/sessions/${id}`, '#session-title');
     assert.deepEqual(await axeViolations(page), []);
     await openView(page, `#/events/${event.id}/speakers/new`, '#speaker-name');
@@ -207,6 +224,138 @@ test('a phone gets the sessions as a list, in both languages', async () => {
     assert.match(await page.locator('#session-list').textContent(), /Workshop · Stora salen/);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a new session lasts 45 minutes, its end follows its start, and the next one takes the length of the last', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+    const start = page.locator('#session-starts-at');
+    const end = page.locator('#session-ends-at');
+    assert.equal(await start.inputValue(), '2027-11-30T09:00');
+    assert.equal(await end.inputValue(), '2027-11-30T09:45');
+    // A later start takes the end along, keeping the length.
+    await start.fill('2027-11-30T13:00');
+    assert.equal(await end.inputValue(), '2027-11-30T13:45');
+    await end.fill('2027-11-30T14:30');
+    await start.fill('2027-11-30T15:15');
+    assert.equal(await end.inputValue(), '2027-11-30T16:45');
+    // An end typed before the start: the start's change puts the default length back.
+    await end.fill('2027-11-30T08:00');
+    await start.fill('2027-11-30T15:30');
+    assert.equal(await end.inputValue(), '2027-11-30T16:15');
+    // Past midnight by wall clock.
+    await start.fill('2027-11-30T23:45');
+    assert.equal(await end.inputValue(), '2027-12-01T00:30');
+    await start.fill('2027-11-30T15:00');
+    await end.fill('2027-11-30T16:30');
+    await page.fill('#session-title', 'Verktygsstål för varmformning');
+    await page.click('#session-save');
+    await page.waitForFunction(() => /^#\/sessions\/\d+$/.test(location.hash));
+    const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+    const row = await sessionRow(id);
+    assert.equal(row.starts_at, '2027-11-30T15:00:00+01:00');
+    assert.equal(row.ends_at, '2027-11-30T16:30:00+01:00');
+    // The edit form keeps the length when the start moves.
+    await page.locator('#session-starts-at').fill('2027-11-30T15:10');
+    assert.equal(await page.locator('#session-ends-at').inputValue(), '2027-11-30T16:40');
+    await page.click('#session-save');
+    await page.locator('#session-save-status:not(:empty)').waitFor();
+    assert.equal((await sessionRow(id)).ends_at, '2027-11-30T16:40:00+01:00');
+    // The next new session: 90 minutes, as the last one made.
+    await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+    assert.equal(await page.locator('#session-ends-at').inputValue(), '2027-11-30T10:30');
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every group of the session form has a legend: the room and the speakers too', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    for (const [lang, want] of [['en', 'Room and speakers'], ['sv', 'Sal och talare']]) {
+      if (lang === 'sv') await setLang(page, 'sv');
+      await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+      const legends = await page.locator('#session-form fieldset').evaluateAll((fs) => fs.map((f) => {
+        const first = f.firstElementChild;
+        return first && first.tagName === 'LEGEND' ? first.textContent.trim() : '';
+      }));
+      assert.ok(legends.length >= 6, legends.join(' | '));
+      for (const l of legends) assert.notEqual(l, '', legends.join(' | '));
+      const place = page.locator('#session-place');
+      assert.equal(await place.evaluate((n) => n.tagName), 'FIELDSET');
+      assert.equal((await place.locator('> legend').textContent()).trim(), want);
+      // The room select and the speakers' list are inside it.
+      assert.equal(await place.locator('#session-room').count(), 1);
+      assert.equal(await place.locator('#session-speakers').count(), 1);
+      assert.equal(await page.getByRole('group', { name: want }).count(), 1);
+      assert.deepEqual(await axeViolations(page), []);
+    }
+    await setLang(page, 'en');
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a cancelled session says so above its form, which shows what it keeps, and restores', async () => {
+  const roomA = (await olle.call('GET', `/api/v1/admin/events/${event.id}/rooms`)).body.items.find((r) => r.name === 'Stora salen');
+  const made = await olle.call('POST', `/api/v1/admin/events/${event.id}/sessions`, {
+    title: 'Inställd dragning', starts_at: '2027-12-01T09:00:00+01:00', ends_at: '2027-12-01T09:45:00+01:00', room_id: roomA.id,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    await openView(page, `#/sessions/${made.body.id}`, '#session-title');
+    assert.equal(await page.locator('#session-cancelled-notice').isVisible(), false);
+    // Cancelled through the form: the notice comes, the room stays shown, as the hint says.
+    await page.check('#session-cancelled');
+    await page.click('#session-save');
+    await page.locator('#session-cancelled-notice').waitFor();
+    const notice = await page.locator('#session-cancelled-notice').textContent();
+    assert.match(notice, /This session is cancelled/);
+    assert.match(notice, /free for other sessions/);
+    assert.match(await page.locator('#session-cancelled-hint').textContent(), /stay noted on it but are free for other sessions/);
+    assert.equal(await page.locator('#session-cancelled').isChecked(), true);
+    assert.equal(await page.locator('#session-room option:checked').textContent(), 'Stora salen');
+    assert.equal((await sessionRow(made.body.id)).cancelled, true);
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'sv');
+    assert.match(await page.locator('#session-cancelled-notice').textContent(), /Den här sessionen är inställd/);
+    assert.equal((await page.locator('#session-restore').textContent()).trim(), 'Återställ sessionen');
+    assert.deepEqual(await axeViolations(page), []);
+    await setLang(page, 'en');
+
+    // Restored with one button: the form agrees, the notice goes.
+    await page.click('#session-restore');
+    await page.locator('#session-save-status', { hasText: 'The session is restored' }).waitFor();
+    assert.equal(await page.locator('#session-cancelled-notice').isVisible(), false);
+    assert.equal(await page.locator('#session-cancelled').isChecked(), false);
+    assert.equal((await sessionRow(made.body.id)).cancelled, false);
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+
+    // Cancelled again, its room taken meanwhile: the restore is refused with the clash named.
+    await page.check('#session-cancelled');
+    await page.click('#session-save');
+    await page.locator('#session-cancelled-notice').waitFor();
+    const taker = await olle.call('POST', `/api/v1/admin/events/${event.id}/sessions`, {
+      title: 'Tar salen', starts_at: '2027-12-01T09:00:00+01:00', ends_at: '2027-12-01T09:30:00+01:00', room_id: roomA.id,
+    });
+    assert.equal(taker.status, 201, JSON.stringify(taker.body));
+    await page.click('#session-restore');
+    await page.locator('#session-form-alert a.clash-link').waitFor();
+    assert.match(await page.locator('#session-form-alert').textContent(), /Stora salen is taken by Tar salen/);
+    assert.equal(await page.locator('#session-cancelled-notice').isVisible(), true);
+    assert.equal((await sessionRow(made.body.id)).cancelled, true);
+    await olle.call('DELETE', `/api/v1/admin/sessions/${taker.body.id}?version=${taker.body.version}`);
+    assert.deepEqual(real(problems, 409), []);
   } finally {
     await context.close();
   }

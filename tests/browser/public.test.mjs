@@ -188,7 +188,7 @@ test('the home page shows the seats a visitor can book, in words that count righ
   assert.equal(sv.name, 'Techtankkonferensen 2027');
   assert.deepEqual(await axeViolations(sv.page), []);
   // The list of attendees is one link away.
-  await Promise.all([sv.page.waitForURL(/attendees\.html$/), sv.page.click('#attendees-link')]);
+  await Promise.all([sv.page.waitForURL(/attendees\.html\?lang=sv$/), sv.page.click('#attendees-link')]);
   await sv.context.close();
   let en = await seats('en');
   assert.equal(en.name, 'Techtank Conference 2027');
@@ -323,6 +323,35 @@ test('the words for codes: plurals by language, the server\'s message for a code
       assert.equal(got.long1, lang === 'sv' ? 'Högst 1 tecken.' : 'At most 1 character.');
       assert.equal(got.long150, lang === 'sv' ? 'Högst 150 tecken.' : 'At most 150 characters.');
       assert.equal(got.odd, lang === 'sv' ? 'Kontrollera det här fältet.' : 'Please check this field.');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the demo programme is in Swedish on the Swedish page and in English on the English one', async () => {
+  const prog = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  const sessions = prog.days.flatMap((day) => day.sessions);
+  assert.equal(sessions.length, 17);
+  for (const s of sessions) {
+    assert.ok(s.title_en, `session ${s.id} has an English title`);
+    // Only "Lunch" is the same word in both languages.
+    if (s.title !== 'Lunch') assert.notEqual(s.title, s.title_en, `session ${s.id}`);
+  }
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  assert.equal(byId.get(9).title, 'Studiebesök: presslinjen hos Pressverk Olofström');
+  assert.equal(byId.get(11).title, 'Konferensmiddag');
+  for (const lang of ['sv', 'en']) {
+    const { context, page: p, problems } = await page(lang);
+    try {
+      await p.goto('/');
+      await p.locator('#session-17').waitFor();
+      const shown = await p.locator('li.session').evaluateAll((lis) => lis.map((li) => [Number(li.id.slice(8)), li.querySelector('.session-title').textContent]));
+      assert.equal(shown.length, sessions.length);
+      for (const [id, title] of shown) assert.equal(title, lang === 'sv' ? byId.get(id).title : byId.get(id).title_en);
+      const abstract = await p.locator('#session-3 .session-abstract p').textContent();
+      assert.equal(abstract, lang === 'sv' ? byId.get(3).abstract : byId.get(3).abstract_en);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -121,7 +121,7 @@ test('an organiser registers a speaker on a hidden ticket type and gets a confir
     assert.equal(await page.evaluate(() => document.activeElement.id), 'reg-result-heading');
     assert.equal(await page.locator('#reg-result-status').getAttribute('data-status'), 'confirmed');
     assert.equal((await page.locator('#reg-result-status').textContent()).trim(), 'Confirmed');
-    assert.match(await page.locator('#reg-result').textContent(), /Signed up for: Conference dinner/);
+    assert.match(await page.locator('#reg-result').textContent(), /Signed up for: Konferensmiddag/);
     assert.match(await page.locator('#reg-result-code').textContent(), /^TT-[A-Z0-9]+$/);
 
     // The pass link gives the pass, a PDF.

@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real,
+  outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real, setLang,
 } from './harness.mjs';
 
 const PASSWORD = 'organiser password';
@@ -22,9 +22,9 @@ const NARROW = { viewport: { width: 375, height: 812 } };
 let d = null;
 let browser = null;
 let olle = null;
-// The English title, where the programme document carries title_en (the
-// exports part adds it to store_programme_json()); else the Swedish one.
-let twinsTitle = /^Digitala tvillingar/;
+// The English title of session 7 as the draft gives it: the English
+// pages show it.
+const twinsTitle = /^Digital twins the operators trust/;
 
 async function edit(id, body) {
   const cur = (await olle.call('GET', `/api/v1/admin/sessions/${id}`)).body;
@@ -49,10 +49,9 @@ before(async () => {
   await edit(5, { starts_at: '2027-11-30T13:30:00+01:00', ends_at: '2027-11-30T14:15:00+01:00' });
   await edit(14, { cancelled: true });
   await edit(9, { starts_at: '2027-11-30T13:30:00+01:00', ends_at: '2027-11-30T16:00:00+01:00' });
-  await edit(7, { title: 'Digitala tvillingar för presslinjen', title_en: 'Digital twins for the stamping line' });
+  await edit(7, { title: 'Digitala tvillingar som operatörerna litar på', title_en: 'Digital twins the operators trust' });
   const doc = (await olle.call('GET', '/api/v1/admin/events/1/schedule/draft-changes')).body;
-  const twins = doc.changes.find((c) => c.session.id === 7);
-  if (twins && twins.session.title_en) twinsTitle = /^Digital twins for the stamping line/;
+  assert.equal(doc.changes.find((c) => c.session.id === 7).session.title_en, 'Digital twins the operators trust');
 });
 
 after(async () => {
@@ -85,13 +84,21 @@ test('the draft stays private until the organiser publishes it from the console'
     const cancelled = page.locator('a.grid-session[data-session-id="14"]').first();
     await cancelled.waitFor();
     assert.match(await cancelled.getAttribute('class'), /is-cancelled/);
-    assert.match(await cancelled.textContent(), /^Cancelled: Quality inspection/);
+    assert.match(await cancelled.textContent(), /^Cancelled: Kvalitetskontroll med maskinseende/);
     await page.click('#open-publish');
     await page.locator('#draft-changes').waitFor();
     const draft = await page.locator('#draft-changes').textContent();
-    assert.match(draft, /Moved: Hot forming of 7xxx aluminium/);
-    assert.match(draft, /Cancelled: Quality inspection with machine vision/);
+    assert.match(draft, /Moved: Varmformning av 7xxx-aluminium/);
+    assert.match(draft, /Cancelled: Kvalitetskontroll med maskinseende/);
     assert.match(draft, /Changed: Digitala tvillingar/);
+    // The study visit has no room: the change says so rather than leave a gap.
+    const visit = await page.locator('#draft-changes li[data-session="9"]').textContent();
+    assert.match(visit, /Was: 30 November 2027, 13:00–15:30, no room → 30 November 2027, 13:30–16:00, no room$/);
+    await setLang(page, 'sv');
+    assert.match(await page.locator('#draft-changes li[data-session="9"]').textContent(), /Var: 30 november 2027, 13:00–15:30, ingen sal → 30 november 2027, 13:30–16:00, ingen sal$/);
+    await setLang(page, 'en');
+    assert.equal(await page.locator('#publish-button').isDisabled(), false);
+    assert.equal(await page.locator('#publish-reason').count(), 0);
     assert.equal((await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body.release.number, 1);
 
     await page.click('#publish-button');
@@ -101,6 +108,30 @@ test('the draft stays private until the organiser publishes it from the console'
     await page.locator('#publish-status:has-text("Version 2 is published")').waitFor();
     await page.locator('#draft-same').waitFor();
     assert.match(await page.locator('#draft-same').textContent(), /same as version 2/);
+    // Nothing to publish: the button is off and says why, until a change is made.
+    const button = page.locator('#publish-button');
+    assert.equal(await button.isDisabled(), true);
+    assert.equal(await button.getAttribute('aria-describedby'), 'publish-reason');
+    assert.equal((await page.locator('#publish-reason').textContent()).trim(), 'Nothing has changed since the latest version.');
+    await setLang(page, 'sv');
+    assert.equal((await page.locator('#publish-reason').textContent()).trim(), 'Inget har ändrats sedan den senaste versionen.');
+    await setLang(page, 'en');
+    assert.deepEqual(await axeViolations(page), []);
+    const closing = (await olle.call('GET', '/api/v1/admin/sessions/16')).body;
+    await edit(16, { ends_at: '2027-12-01T11:45:00+01:00' });
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.locator('#publish-button:not([disabled])').waitFor();
+    assert.equal(await page.locator('#publish-reason').count(), 0);
+    assert.match(await page.locator('#draft-changes').textContent(), /Changed|Moved/);
+    // Back as published: off again.
+    await edit(16, { ends_at: closing.ends_at });
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.locator('#publish-button[disabled]').waitFor();
+    await page.evaluate(() => { location.hash = '#/events/1/programme'; });
+    await page.locator('#open-publish').waitFor();
+    await page.click('#open-publish');
+    await page.locator('#publish-reason').waitFor();
+    assert.equal(await page.locator('#publish-button').isDisabled(), true);
 
     // The release in the list, with the attendee to tell.
     await page.click('#release-2 summary');
@@ -108,8 +139,8 @@ test('the draft stays private until the organiser publishes it from the console'
     const affected = await page.locator('#affected-2').textContent();
     assert.match(affected, /Åsa Lindström-Öberg/);
     assert.match(affected, /asa@example\.se/);
-    assert.match(affected, /Study visit/);
-    assert.match(await page.locator('#release-2-changes').textContent(), /Moved: Hot forming/);
+    assert.match(affected, /Studiebesök: presslinjen hos Pressverk Olofström/);
+    assert.match(await page.locator('#release-2-changes').textContent(), /Moved: Varmformning/);
     assert.deepEqual(await axeViolations(page), []);
     await page.screenshot({ path: path.join(outDir, 'releases-console.png'), fullPage: true });
     assert.deepEqual(real(problems), []);
@@ -132,10 +163,10 @@ test('the public page shows the release, the cancelled session and the moved one
     assert.match(await page.locator('#session-5 .session-time').textContent(), /13:30–14:15/);
     // The English title where it is given.
     assert.match(await page.locator('#session-7 .session-title').textContent(), twinsTitle);
-    assert.equal(await page.locator('a[href="/api/v1/programme.ics"]').count(), 1);
-    assert.equal(await page.locator('a[href="/api/v1/schedule.xml"]').count(), 1);
-    assert.equal(await page.locator('a[href="/api/v1/schedule.json"]').count(), 1);
-    assert.equal(await page.locator('a[href^="/api/v1/programme/changes.atom"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/programme.ics?lang=en"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/schedule.xml?lang=en"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/schedule.json?lang=en"]').count(), 1);
+    assert.equal(await page.locator('a[href="/api/v1/programme/changes.atom?lang=en"]').count(), 1);
 
     await page.click('a[href^="changes.html"]');
     await page.locator('#release-2').waitFor();
@@ -154,6 +185,99 @@ test('the public page shows the release, the cancelled session and the moved one
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();
+  }
+});
+
+test('in English every calendar and schedule link asks for the English file, in Swedish the Swedish one', async () => {
+  for (const [lang, locale] of [['en', 'en-GB'], ['sv', 'sv-SE']]) {
+    const { context, page, problems } = await newPage(browser, d.baseURL, { locale });
+    try {
+      await page.goto('/');
+      await page.locator('.release-line').waitFor();
+      const hrefs = await page.locator('a[href*=".ics"], a[href*="schedule."], a[href*=".atom"]')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      // The three exports, the feed and a calendar link per session not cancelled.
+      assert.ok(hrefs.length >= 10, hrefs.join(' '));
+      for (const h of hrefs) assert.match(h, new RegExp(`\\?lang=${lang}$`), h);
+      const own = await page.locator('#session-5 .session-calendar a').getAttribute('href');
+      assert.match(own, new RegExp(`^/api/v1/sessions/[^/?]+\\.ics\\?lang=${lang}$`));
+      // The file behind the link is in the page's language.
+      const ics = await (await fetch(`${d.baseURL}${own}`)).text();
+      const demo = (await olle.call('GET', '/api/v1/admin/sessions/5')).body;
+      const title = lang === 'en' && demo.title_en ? demo.title_en : demo.title;
+      assert.ok(ics.replace(/\r\n[ \t]/g, '').includes(`SUMMARY:${title}`), `${title} in\n${ics}`);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the language chosen stays in the address, through a reload, a shared link and the links followed', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
+  try {
+    // Come in by a Swedish link with a filter, and choose English.
+    await page.goto('/?room=2&lang=sv');
+    await page.locator('#filter-room').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'sv');
+    await setLang(page, 'en');
+    assert.equal(new URL(page.url()).search, '?room=2&lang=en');
+    assert.equal(await page.locator('#register-link').getAttribute('href'), 'register.html?lang=en');
+    assert.equal(await page.locator('a[href^="now.html"]').getAttribute('href'), 'now.html?lang=en');
+    assert.equal(await page.locator('a[href^="changes.html"]').getAttribute('href'), 'changes.html?lang=en');
+    assert.equal(await page.locator('#attendees-link').getAttribute('href'), 'attendees.html?lang=en');
+    await page.reload();
+    await page.locator('#filter-room').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('#filter-room').inputValue(), '2');
+
+    // The address shared with someone whose browser is Swedish.
+    const shared = page.url();
+    const other = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
+    try {
+      await other.page.goto(shared);
+      await other.page.locator('.release-line').waitFor();
+      assert.equal(await other.page.evaluate(() => document.documentElement.lang), 'en');
+      assert.deepEqual(real(other.problems), []);
+    } finally {
+      await other.context.close();
+    }
+
+    // The links followed keep it: the screen view, then the registration page.
+    await Promise.all([page.waitForURL(/now\.html\?lang=en$/), page.click('a[href^="now.html"]')]);
+    await page.locator('#now-loading').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.goto('/?lang=en');
+    await page.locator('#register-cta:not([hidden])').waitFor();
+    await Promise.all([page.waitForURL(/register\.html\?lang=en$/), page.click('#register-link')]);
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    // Back in Swedish: the switch changes the links again.
+    await page.goto('/?lang=en');
+    await page.locator('.release-line').waitFor();
+    await setLang(page, 'sv');
+    assert.equal(new URL(page.url()).search, '?lang=sv');
+    assert.equal(await page.locator('#register-link').getAttribute('href'), 'register.html?lang=sv');
+    assert.equal(await page.locator('a[href*="schedule.xml"]').getAttribute('href'), '/api/v1/schedule.xml?lang=sv');
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the event\'s dates are written the same way at both ends of the range', async () => {
+  for (const [locale, want] of [['en-GB', 'Tuesday 30 November – Wednesday 1 December 2027'],
+    ['sv-SE', 'Tisdag 30 november – onsdag 1 december 2027']]) {
+    const { context, page, problems } = await newPage(browser, d.baseURL, { locale });
+    try {
+      await page.goto('/');
+      await page.locator('#event-when:not(:empty)').waitFor();
+      const when = (await page.locator('#event-when').textContent()).replace(/^\S+\s/, '').trim();
+      assert.equal(when, want);
+      assert.match(await page.locator('.day-heading').first().textContent(), locale === 'en-GB' ? /^Tuesday 30 November 2027$/ : /^Tisdag 30 november 2027$/);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
   }
 });
 

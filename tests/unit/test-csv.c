@@ -224,7 +224,7 @@ START_TEST(signups_of_one_session)
 
 	add_attendees(600);
 	c = open_export(&export_signups, 11, &of);
-	ck_assert_str_eq(of.session, "Conference dinner");
+	ck_assert_str_eq(of.session, "Konferensmiddag");
 	/* Every third attendee, by id: last name "B<id>", the key last. */
 	while (export_next(c, &row) == STORE_ROW) {
 		ck_assert_int_eq(atoi(COL_TEXT(row, 1) + 1) % 3, 0);
@@ -253,7 +253,7 @@ START_TEST(catering_per_meal)
 	size_t			 n = 0;
 	const char		*want[] = {
 		"Lunch|none|300", "Lunch|vegan|300",
-		"Conference dinner|none|100", "Conference dinner|vegan|100",
+		"Konferensmiddag|none|100", "Konferensmiddag|vegan|100",
 		"Lunch|none|300", "Lunch|vegan|300",
 	};
 

@@ -348,9 +348,12 @@ async function main() {
     setTitle(titleKey.key, titleKey.args);
     if (current) for (const fn of current.langHooks) fn();
   });
-  const r = await api('GET', '/api/v1/session');
-  if (r.status === 200 && r.body && r.body.csrf_token) signedIn(r.body);
-  else if (r.status === 401) showLogin(null);
+  // The probe answers 200 with {"user": null} to a visitor not signed in:
+  // no failed request in the browser's console for the usual case.
+  const r = await api('GET', '/api/v1/session/probe');
+  const user = r.status === 200 && r.body ? r.body.user : undefined;
+  if (user && user.csrf_token) signedIn(user);
+  else if (user === null) showLogin(null);
   else {
     showLogin(null);
     const { key, args } = apiErrorText(r);

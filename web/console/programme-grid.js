@@ -3,8 +3,9 @@
 // and the day's time down the page in 5-minute rows, each session a link
 // to its form spanning the rows of its time. A session is moved by
 // dragging it, or from the keyboard: the arrow keys move it by 5 minutes
-// or to the next room, Enter saves and Escape cancels; each step is said
-// in an aria-live region. On a narrow screen (a phone) the same sessions
+// or to the next room, Enter saves and Escape cancels; each step, and
+// where the session went, is shown in a status line above the grid that
+// is also an aria-live region, and the session keeps the focus. On a narrow screen (a phone) the same sessions
 // are a list by day instead (console.css). Times are the event's wall
 // clock: the server gives them in the event's zone.
 import * as i18n from '../js/i18n.js';
@@ -77,7 +78,9 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
   let pending = null; // { id, start, col }: a move not yet saved
   let drag = null;
   let suppressClick = false;
-  const live = el('p', { class: 'visually-hidden', 'aria-live': 'polite', id: 'grid-live' });
+  // Where a move goes and where it went, in sight beside the grid and said
+  // by a screen reader: the status line is always there, empty or not.
+  const live = el('p', { class: 'grid-status', role: 'status', 'aria-live': 'polite', id: 'grid-live' });
   const alert = el('div', { class: 'alert', role: 'alert', tabindex: '-1', id: 'grid-alert' });
   const dayPick = el('select', { id: 'grid-day' });
   const tableHost = el('div', { class: 'grid-scroll' });
@@ -88,8 +91,8 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
     heading,
     el('div', { class: 'grid-wrap' },
       el('div', { class: 'field' }, el('label', { for: 'grid-day', 'data-i18n': 'console.grid.day' }, t('console.grid.day')), dayPick),
-      help, alert, tableHost),
-    listHost, live);
+      help, live, alert, tableHost),
+    listHost);
   dayPick.addEventListener('change', () => {
     day = dayPick.value;
     pending = null;

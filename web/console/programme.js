@@ -7,7 +7,7 @@
 // the server refuses because it clashes names the session it clashes with.
 import * as i18n from '../js/i18n.js';
 import { el, text, clear } from '../js/dom.js';
-import { datePart } from '../js/format.js';
+import { datePart, localInputPlus, localInputMinutes } from '../js/format.js';
 import {
   resourceForm, saveOnSubmit, showSaveError, showLocalErrors, clearSummary, busy, isBusy, openDialog,
   apiErrorText,
@@ -384,7 +384,9 @@ function sessionPickers(rooms, speakers) {
   list.append(speakersError);
   let order = [];
   return {
-    element: el('div', { class: 'panel form-group' }, roomField, list),
+    element: el('fieldset', { class: 'panel form-group', id: 'session-place' },
+      el('legend', {}, el('h2', { 'data-i18n': 'console.session.group.place' }, t('console.session.group.place'))),
+      roomField, list),
     fill(row) {
       room.value = row.room_id ? String(row.room_id) : '';
       order = [...(row.speakers || [])];
@@ -450,13 +452,42 @@ async function sessionFormData(ctx, eventId) {
   return { event, rooms, speakers };
 }
 
+/** A new session's length in minutes, until one has been made here: then that one's. */
+const DEFAULT_LENGTH = 45;
+let lastLength = null;
+
+function newLength() {
+  return lastLength ?? DEFAULT_LENGTH;
+}
+
+/**
+ * The end follows the start: moving the start keeps the session's length
+ * (a new one's default where the end was not after it), so the end is
+ * never before the start through a change of the start.
+ */
+function endFollowsStart(form) {
+  const start = form.input('starts_at');
+  const end = form.input('ends_at');
+  let prev = start.value;
+  const sync = () => { prev = start.value; };
+  start.addEventListener('focus', sync);
+  start.addEventListener('input', () => {
+    if (!start.value) return;
+    const len = localInputMinutes(prev, end.value);
+    end.value = localInputPlus(start.value, len !== null && len >= 0 ? len : newLength());
+    prev = start.value;
+  });
+  return sync;
+}
+
 function sessionForm(data) {
   const form = resourceForm({ fields: SESSION_FIELDS, prefix: 'console.session', idPrefix: 'session', groups: SESSION_GROUPS,
     zone: () => data.event.timezone });
   const pickers = sessionPickers(data.rooms, data.speakers);
   const shell = formShell(form, 'console.form.save', 'session');
   shell.extra.append(pickers.element);
-  return { form, pickers, shell };
+  const syncTimes = endFollowsStart(form);
+  return { form, pickers, shell, syncTimes };
 }
 
 async function createSessionView(ctx, eventText) {
@@ -464,13 +495,16 @@ async function createSessionView(ctx, eventText) {
   ctx.title('console.sessions.new_title');
   const data = await sessionFormData(ctx, eventId);
   if (!data) return;
-  const { form, pickers, shell } = sessionForm(data);
+  const { form, pickers, shell, syncTimes } = sessionForm(data);
   i18n.setText(shell.submit, 'console.sessions.create');
   const day = datePart(data.event.starts_at);
   const start = ctx.query.get('starts_at') || `${day}T09:00:00${data.event.starts_at.slice(19)}`;
   const defaults = { title: '', title_en: '', kind: 'talk', language: 'sv', starts_at: start, ends_at: start, seats: null,
     signup: false, waitlist: false, cancelled: false, abstract: '', abstract_en: '', room_id: Number(ctx.query.get('room')) || null, speakers: [] };
   form.fill(defaults);
+  // Not a session of no length: the default length after the start.
+  form.input('ends_at').value = localInputPlus(form.input('starts_at').value, newLength());
+  syncTimes();
   pickers.fill(defaults);
   ctx.root.append(backLink(data.event), text('h1', 'console.sessions.new_title'), shell.node);
   shell.node.addEventListener('submit', async (ev) => {
@@ -489,6 +523,8 @@ async function createSessionView(ctx, eventText) {
     busy(shell.submit, false, 'console.sessions.create');
     if (ctx.stale() || r.status === 401) return;
     if (r.status === 201 && r.body) {
+      const len = Math.round((Date.parse(r.body.ends_at) - Date.parse(r.body.starts_at)) / 60000);
+      if (len > 0) lastLength = len;
       ctx.navigate(`#/sessions/${r.body.id}`, 'console.sessions.created', { name: r.body.title });
       return;
     }
@@ -509,9 +545,14 @@ async function editSessionView(ctx, idText) {
   let base = r.body;
   const data = await sessionFormData(ctx, base.event_id);
   if (!data) return;
-  const { form, pickers, shell } = sessionForm(data);
-  const h1 = el('h1', { lang: 'sv' });
+  const { form, pickers, shell, syncTimes } = sessionForm(data);
+  const h1 = el('h1', { lang: 'sv', tabindex: '-1' });
   const warnings = el('section', { class: 'warnings', id: 'session-warnings', 'aria-live': 'polite' });
+  // A cancelled session (as saved) says so above its form, which still
+  // shows the room and speakers it keeps, and offers to restore it.
+  const restore = text('button', 'console.session.restore', undefined, { type: 'button', class: 'button', id: 'session-restore' });
+  const cancelledNotice = el('div', { class: 'notice notice-cancelled', id: 'session-cancelled-notice', hidden: true },
+    text('p', 'console.session.cancelled_notice'), el('p', {}, restore));
   const renderHead = () => {
     h1.textContent = base.title;
     ctx.title('console.sessions.edit_title', { name: base.title });
@@ -519,7 +560,9 @@ async function editSessionView(ctx, idText) {
   const show = (row) => {
     base = row;
     form.fill(row);
+    syncTimes();
     pickers.fill(row);
+    cancelledNotice.hidden = !row.cancelled;
     renderHead();
     clear(warnings);
     if (row.warnings && row.warnings.length) {
@@ -527,10 +570,30 @@ async function editSessionView(ctx, idText) {
     }
   };
   const back = `#/events/${data.event.id}/programme`;
-  ctx.root.append(backLink(data.event), h1, shell.node, warnings,
+  ctx.root.append(backLink(data.event), h1, cancelledNotice, shell.node, warnings,
     deleteButton(ctx, { path: 'sessions', words: 'console.sessions', getRow: () => base, nameOf: (x) => x.title, back }));
   show(base);
   ctx.onLang(renderHead);
+  const onCurrent = (row) => { base = row; pickers.fill(row); cancelledNotice.hidden = !row.cancelled; renderHead(); };
+  restore.addEventListener('click', async () => {
+    if (isBusy(restore) || isBusy(shell.submit)) return;
+    form.clearErrors();
+    pickers.clearErrors();
+    clearSummary(shell.summary);
+    clearSummary(shell.saved);
+    busy(restore, true, 'console.form.saving');
+    const res = await ctx.call('PATCH', `/api/v1/admin/sessions/${id}`, { version: base.version, cancelled: false });
+    busy(restore, false, 'console.session.restore');
+    if (ctx.stale() || res.status === 401) return;
+    if (res.status === 200 && res.body) {
+      clear(shell.conflictHost);
+      show(res.body);
+      i18n.setText(shell.saved, 'console.session.restored');
+      h1.focus();
+      return;
+    }
+    sessionSaveError(res, { form, pickers, shell, base, onCurrent });
+  });
   shell.node.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (isBusy(shell.submit)) return;
@@ -560,7 +623,7 @@ async function editSessionView(ctx, idText) {
       i18n.setText(shell.saved, 'console.form.saved');
       return;
     }
-    sessionSaveError(res, { form, pickers, shell, base, onCurrent: (row) => { base = row; pickers.fill(row); renderHead(); } });
+    sessionSaveError(res, { form, pickers, shell, base, onCurrent });
   });
 }
 

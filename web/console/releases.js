@@ -1,6 +1,7 @@
 // Console, in the Programme section: publishing the programme. What
 // publishing now would change (the draft against the latest release), a
-// button that publishes the next release after asking, and every release
+// button that publishes the next release after asking (off, with the
+// reason, while nothing has changed since the latest), and every release
 // with its changes and the attendees signed up to a session it moved or
 // cancelled: the people to tell.
 import * as i18n from '../js/i18n.js';
@@ -14,10 +15,11 @@ const { t } = i18n;
 /** The kinds of change, in the order the server counts them. */
 export const CHANGE_KINDS = ['new', 'cancelled', 'moved', 'room_changed', 'changed'];
 
+/** "30 November 2027, 10:30–11:15, Sal Ronneby", or "..., no room" for one in none. */
 function place(p) {
   if (!p) return '';
   const when = `${formatDateTime(p.starts_at, i18n.getLang())}–${hhmm(p.ends_at)}`;
-  return p.room && p.room.name ? `${when}, ${p.room.name}` : when;
+  return `${when}, ${p.room && p.room.name ? p.room.name : t('console.releases.no_room')}`;
 }
 
 function countsText(counts) {
@@ -123,17 +125,40 @@ async function releasesView(ctx, eventText) {
 
   const publishButton = text('button', 'console.releases.publish', undefined, {
     type: 'button', class: 'button button-primary', id: 'publish-button' });
+  const publishReason = text('p', 'console.releases.publish_none', undefined, { class: 'field-hint', id: 'publish-reason' });
 
+  // With nothing changed since the latest release the server would refuse
+  // (409 nothing_changed): the button is off, and says why.
   const renderDraft = () => {
     clear(draftPanel).append(text('h2', 'console.releases.draft_heading', undefined, { id: 'draft-heading' }));
-    if (draft.nothing_changed) {
+    const none = !!draft.nothing_changed;
+    if (none) {
       draftPanel.append(text('p', 'console.releases.same', { n: draft.release }, { id: 'draft-same' }));
     } else {
       draftPanel.append(el('p', { id: 'draft-counts' }, countsText(draft.counts)),
         changeList(draft.changes || [], 'draft-changes'));
     }
-    draftPanel.append(el('p', { class: 'view-actions' }, publishButton));
+    publishButton.disabled = none;
+    if (none) publishButton.setAttribute('aria-describedby', publishReason.id);
+    else publishButton.removeAttribute('aria-describedby');
+    draftPanel.append(el('p', { class: 'view-actions' }, publishButton), none ? publishReason : '');
   };
+  // A change made meanwhile (in another tab, by a colleague) turns the
+  // button on when the organiser comes back to this page.
+  const refreshDraft = async () => {
+    if (ctx.stale()) {
+      window.removeEventListener('focus', refreshDraft);
+      document.removeEventListener('visibilitychange', refreshDraft);
+      return;
+    }
+    if (document.visibilityState === 'hidden') return;
+    const d = await ctx.call('GET', `${base}/schedule/draft-changes`);
+    if (ctx.stale() || d.status !== 200 || JSON.stringify(d.body) === JSON.stringify(draft)) return;
+    draft = d.body;
+    renderDraft();
+  };
+  window.addEventListener('focus', refreshDraft);
+  document.addEventListener('visibilitychange', refreshDraft);
   const renderList = () => {
     clear(listPanel).append(text('h2', 'console.releases.list_heading', undefined, { id: 'releases-heading' }));
     if (!releases.length) listPanel.append(text('p', 'console.releases.none', undefined, { class: 'empty' }));

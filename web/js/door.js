@@ -306,9 +306,11 @@ async function main() {
     $('scan-input').focus();
   });
   i18n.onChange(() => refreshCounter());
-  const r = await api('GET', '/api/v1/session');
-  if (r.status === 200 && r.body && r.body.csrf_token) {
-    csrf = r.body.csrf_token;
+  // The probe answers {"user": null}, not 401, to someone not signed in.
+  const r = await api('GET', '/api/v1/session/probe');
+  const user = r.status === 200 && r.body ? r.body.user : null;
+  if (user && user.csrf_token) {
+    csrf = user.csrf_token;
     showScan();
   } else {
     showLogin('');

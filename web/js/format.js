@@ -20,19 +20,30 @@ function capitalise(s) {
   return s ? s.charAt(0).toLocaleUpperCase() + s.slice(1) : s;
 }
 
+const dayFormats = new Map();
+
 /**
  * "2027-11-30" -> "Tuesday 30 November 2027" / "Tisdag 30 november 2027".
  * Swedish writes a weekday small inside a sentence ("... – onsdag 1
- * december"): capital: false keeps it so.
+ * december"): capital: false keeps it so. One form with or without the
+ * year: the words in the language's order, a space between them (en-GB
+ * puts a comma after the weekday only when the year is there, which
+ * made the two ends of a range differ).
  */
 export function formatDay(dateStr, lang, { weekday = true, year = true, capital = true } = {}) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateStr || '');
   if (!m) return dateStr || '';
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  const opts = { timeZone: 'UTC', day: 'numeric', month: 'long' };
-  if (weekday) opts.weekday = 'long';
-  if (year) opts.year = 'numeric';
-  const day = new Intl.DateTimeFormat(locale(lang), opts).format(d);
+  const key = `${locale(lang)}:${weekday}:${year}`;
+  let f = dayFormats.get(key);
+  if (!f) {
+    const opts = { timeZone: 'UTC', day: 'numeric', month: 'long' };
+    if (weekday) opts.weekday = 'long';
+    if (year) opts.year = 'numeric';
+    f = new Intl.DateTimeFormat(locale(lang), opts);
+    dayFormats.set(key, f);
+  }
+  const day = f.formatToParts(d).filter((p) => p.type !== 'literal').map((p) => p.value).join(' ');
   return capital ? capitalise(day) : day;
 }
 
@@ -106,6 +117,24 @@ export function isoToLocalInput(iso) {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?/.exec(iso || '');
   if (!m) return '';
   return m[2] && m[2] !== ':00' ? m[1] + m[2] : m[1];
+}
+
+function wallMs(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value || '');
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) : null;
+}
+
+/** A datetime-local value min minutes of wall clock later ("" for none): "2027-11-30T09:00" + 45 -> "...T09:45". */
+export function localInputPlus(value, min) {
+  const ms = wallMs(value);
+  return ms === null ? '' : new Date(ms + min * 60000).toISOString().slice(0, 16);
+}
+
+/** The wall-clock minutes from one datetime-local value to another, or null. */
+export function localInputMinutes(from, to) {
+  const a = wallMs(from);
+  const b = wallMs(to);
+  return a === null || b === null ? null : Math.round((b - a) / 60000);
 }
 
 /**

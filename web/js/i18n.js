@@ -4,10 +4,14 @@
 //   data-i18n-args='{"n": 2}'       arguments for {n} placeholders
 //   data-i18n-attr="aria-label:key; placeholder:key2"   attributes
 //
+//   <a href="register.html" data-lang-link>   href keeps ?lang= of the page
+//
 // The language comes from ?lang=sv|en in the address (a link that names
 // it, as the Atom feed's do), else localStorage (the visible SV | EN
 // switch), else navigator.languages (the first of sv/en found), else
-// English.
+// English. A visitor's choice on the switch is written to both, so a
+// reload and a shared address keep it, and the links marked
+// data-lang-link (and those a page makes through withLang()) carry it.
 
 export const LANGS = ['sv', 'en'];
 const STORAGE_KEY = 'techtank.lang';
@@ -51,6 +55,30 @@ async function load(l) {
 
 export function getLang() {
   return lang;
+}
+
+/**
+ * href with ?lang= set to the page's language (replacing one it has),
+ * its other parameters and its #fragment kept: "register.html" ->
+ * "register.html?lang=en", "/api/v1/schedule.xml" -> "...?lang=en".
+ */
+export function withLang(href, l = lang) {
+  const hashAt = href.indexOf('#');
+  const hash = hashAt < 0 ? '' : href.slice(hashAt);
+  const rest = hashAt < 0 ? href : href.slice(0, hashAt);
+  const queryAt = rest.indexOf('?');
+  const path = queryAt < 0 ? rest : rest.slice(0, queryAt);
+  const q = new URLSearchParams(queryAt < 0 ? '' : rest.slice(queryAt + 1));
+  q.set('lang', l);
+  return `${path}?${q.toString()}${hash}`;
+}
+
+/** The address bar says the language chosen, so a reload keeps it. */
+function addressLang(l) {
+  if (queryLang() === l) return;
+  try {
+    history.replaceState(history.state, '', withLang(`${location.pathname}${location.search}${location.hash}`, l));
+  } catch { /* a page the history API does not serve: the choice still holds here */ }
 }
 
 /**
@@ -126,6 +154,9 @@ export function apply(root = document) {
   const nodes = [];
   if (root.nodeType === 1 && root.matches('[data-i18n],[data-i18n-attr]')) nodes.push(root);
   nodes.push(...root.querySelectorAll('[data-i18n],[data-i18n-attr]'));
+  for (const node of root.querySelectorAll('a[data-lang-link]')) {
+    node.setAttribute('href', withLang(node.getAttribute('href')));
+  }
   for (const node of nodes) {
     const args = argsOf(node);
     if (node.dataset.i18n) node.textContent = t(node.dataset.i18n, args);
@@ -154,6 +185,7 @@ export async function setLang(l, { persist = true } = {}) {
     try {
       localStorage.setItem(STORAGE_KEY, l);
     } catch { /* private mode: the switch still works for this page */ }
+    addressLang(l);
   }
   apply(document);
   updateSwitch();

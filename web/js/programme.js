@@ -9,7 +9,7 @@ import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { hhmm, datePart, formatDay } from './format.js';
-import { sessionTitle, isCancelled, releaseLine, programmeLinks } from './sessions.js';
+import { sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref } from './sessions.js';
 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
@@ -116,7 +116,7 @@ function sessionItem(s) {
   }
   if (s.uid && !cancelled) {
     body.append(el('p', { class: 'session-calendar' },
-      el('a', { href: `/api/v1/sessions/${encodeURIComponent(s.uid)}.ics`, download: '' },
+      el('a', { href: sessionIcsHref(s), download: '' },
         t('programme.add_to_calendar'),
         el('span', { class: 'visually-hidden' }, `: ${sessionTitle(s)}`))));
   }

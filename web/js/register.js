@@ -230,7 +230,7 @@ function renderSignups(fs) {
       : (s.remaining === null || s.remaining === undefined ? '' : t('register.ticket_remaining', { n: s.remaining }));
     list.append(el('div', { class: 'check signup' }, input,
       el('label', { for: id },
-        el('span', { class: 'signup-title' }, s.title || ''),
+        el('span', { class: 'signup-title' }, i18n.pick(s, 'title')),
         el('span', { class: 'signup-when' }, when),
         seats ? el('span', { class: `signup-seats${full ? ' signup-seats--full' : ''}` }, seats) : '')));
   }
@@ -468,7 +468,7 @@ function markSessionFull(p) {
   fullSession = null;
   if (!p || typeof p !== 'object') return;
   const hit = signupSessions.find((s) => s.id === p.session);
-  fullSession = { id: p.session, title: hit ? hit.title : String(p.title || '') };
+  fullSession = { id: p.session, title: hit ? i18n.pick(hit, 'title') : String(p.title || '') };
   if (hit) {
     hit.remaining = 0;
     hit.waitlist = false; // the server said full: it keeps no line now

@@ -35,7 +35,12 @@ export function allSessions(doc) {
 
 /** The feed in the page's language. */
 export function feedHref() {
-  return `${FEED}?lang=${i18n.getLang()}`;
+  return i18n.withLang(FEED);
+}
+
+/** A session's own calendar file, in the page's language. */
+export function sessionIcsHref(s) {
+  return i18n.withLang(`/api/v1/sessions/${encodeURIComponent(s.uid)}.ics`);
 }
 
 /**
@@ -49,12 +54,15 @@ export function releaseLine(release) {
   }));
 }
 
-/** The change list, the feed, the screen view and the exports, as links. */
+/**
+ * The change list, the feed, the screen view and the exports, as links,
+ * each in the page's language (made again when it changes).
+ */
 export function programmeLinks({ changes = true, now = true } = {}) {
   const ul = el('ul', { class: 'programme-links' });
-  if (changes) ul.append(el('li', {}, el('a', { href: `changes.html?lang=${i18n.getLang()}` }, t('programme.changes_link'))));
+  if (changes) ul.append(el('li', {}, el('a', { href: i18n.withLang('changes.html') }, t('programme.changes_link'))));
   ul.append(el('li', {}, el('a', { href: feedHref(), type: 'application/atom+xml' }, t('programme.feed_link'))));
-  if (now) ul.append(el('li', {}, el('a', { href: 'now.html' }, t('programme.now_link'))));
-  for (const x of EXPORTS) ul.append(el('li', {}, el('a', { href: x.href }, t(x.key))));
+  if (now) ul.append(el('li', {}, el('a', { href: i18n.withLang('now.html') }, t('programme.now_link'))));
+  for (const x of EXPORTS) ul.append(el('li', {}, el('a', { href: i18n.withLang(x.href) }, t(x.key))));
   return ul;
 }
