@@ -377,7 +377,8 @@ struct route {
 	X(api_invitations) X(admin_exports) X(admin_attendees) X(api_attendees) \
 	X(admin_print) X(api_manage) X(admin_changes) \
 	X(admin_attendee_ops) X(admin_imports) \
-	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule)
+	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule) \
+	X(api_door_tag)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
