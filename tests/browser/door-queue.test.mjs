@@ -382,6 +382,34 @@ test('a name tag printed at the door is a 4 x 3 inch page with the name and a QR
   }
 });
 
+test('a long or hostile name stays text and fits the one tag', async () => {
+  const long = await one('Wolfeschlegelsteinhausenbergerdorff', 'Håkansdotter-Ødegård-Łukasiewicz',
+    'Sjukvårdsinformationssystemutvecklare AB');
+  const hostile = await one('<img src=x onerror=alert(1)>', '"><script>alert(2)</script>', '=HYPERLINK("x")');
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  try {
+    await login(page);
+    for (const a of [long, hostile]) {
+      await page.goto(`/door-tag.html?id=${a.id}`);
+      await page.waitForFunction(() => document.body.dataset.ready === 'yes');
+      assert.equal(await page.locator('#tag-first').textContent(), a.first_name);
+      assert.equal(await page.locator('#tag img').count(), 1, 'the QR code is the only image');
+      const fits = await page.evaluate(() => {
+        const first = document.querySelector('#tag-first');
+        const tag = document.querySelector('#tag');
+        return first.scrollWidth <= first.clientWidth && tag.scrollHeight <= tag.clientHeight;
+      });
+      assert.ok(fits, `${a.first_name} fits`);
+      const pdf = path.join(d.tmpDir, 'tag-long.pdf');
+      fs.writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+      assert.match(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }), /Pages:\s+1\n/);
+    }
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the print view of someone without a tag says so', async () => {
   const a = await one('Nils', 'Notag', 'Ingen AB');
   await apiCall(d.baseURL, 'DELETE', `/api/v1/registrations/${a.token}`);

@@ -10,18 +10,17 @@ import * as i18n from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['attendee', 'speaker', 'staff', 'organiser', 'exhibitor'];
-const FIRST_NAME_MIN_PT = 14;
+/* The first name's sizes, largest first: classes of css/door-tag.css. */
+const FIRST_NAME_SIZES = ['fit-30', 'fit-26', 'fit-22', 'fit-18', 'fit-14'];
 
 /** Shrink the first name until it fits its line and the tag its page. */
 function fit() {
   const first = $('tag-first');
   const tag = $('tag');
-  let pt = 30;
-  first.style.fontSize = `${pt}pt`;
-  while (pt > FIRST_NAME_MIN_PT && (first.scrollWidth > first.clientWidth
-    || tag.scrollHeight > tag.clientHeight)) {
-    pt -= 2;
-    first.style.fontSize = `${pt}pt`;
+  for (const size of FIRST_NAME_SIZES) {
+    first.classList.remove(...FIRST_NAME_SIZES);
+    first.classList.add(size);
+    if (first.scrollWidth <= first.clientWidth && tag.scrollHeight <= tag.clientHeight) return;
   }
 }
 
