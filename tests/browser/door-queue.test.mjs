@@ -49,7 +49,7 @@ async function login(page, user = 'anna') {
   await page.click('#login-submit');
   await page.locator('#scan-view').waitFor();
   await page.locator('#checkpoint option').first().waitFor({ state: 'attached' });
-  await page.locator('#whoami').filter({ hasText: user }).waitFor();
+  await page.locator('#counter').filter({ hasText: /\d/ }).waitFor();
 }
 
 async function waitResult(page, result, name) {
@@ -60,10 +60,12 @@ async function waitResult(page, result, name) {
   }, [result, name ?? null]);
 }
 
+/** The list after a name search, once this search's answer is shown. */
 async function search(page, q) {
+  const shown = Number(await page.locator('#search-results').getAttribute('data-shown') || 0);
   await page.fill('#search-input', q);
   await page.press('#search-input', 'Enter');
-  await page.locator('#search-results li').first().waitFor();
+  await page.waitForFunction((n) => Number(document.querySelector('#search-results').dataset.shown || 0) > n, shown);
   return page.locator('#search-results .search-hit');
 }
 
@@ -265,6 +267,7 @@ test('the answer names the checkpoint, shows dietary needs at a meal, and stays 
   const { context, page, problems } = await newPage(browser, d.baseURL);
   try {
     await login(page);
+    await page.locator('#whoami').filter({ hasText: 'anna' }).waitFor();
     assert.equal(await page.locator('#whoami').textContent(), 'Logged in as anna (door staff)');
     await page.keyboard.type(eater.pass_code);
     await page.keyboard.press('Enter');
@@ -309,6 +312,7 @@ test('organisers undo a check-in from the answer', async () => {
   const { context, page, problems } = await newPage(browser, d.baseURL);
   try {
     await login(page, 'olle');
+    await page.locator('#whoami').filter({ hasText: 'olle' }).waitFor();
     assert.equal(await page.locator('#whoami').textContent(), 'Logged in as olle (organiser)');
     const before = await inCount();
     await page.keyboard.type(a.pass_code);

@@ -28,6 +28,7 @@ let audio = null;
 let me = null; // { name, role } of who is logged in
 let checkpoints = []; // [{ id, name, kind }]
 let lastSearch = null; // the name search shown, to show it again after a check-in
+let searchSeq = 0; // the latest search asked for: an older answer is not shown
 
 function alertMsg(message) {
   $('door-alert').textContent = message || '';
@@ -357,7 +358,9 @@ function searchHit(hit) {
 async function runSearch(q) {
   const list = $('search-results');
   const cp = $('checkpoint').value || 'main';
+  const mine = ++searchSeq;
   const r = await api('GET', `/api/v1/attendees/search?q=${encodeURIComponent(q)}&checkpoint=${encodeURIComponent(cp)}`);
+  if (mine !== searchSeq) return; // a later search has been asked for
   if (r.status === 401) {
     showLogin(t('door.session_over'));
     return;
@@ -368,6 +371,8 @@ async function runSearch(q) {
     return;
   }
   lastSearch = q;
+  // How many answers the list has shown: a test knows this one is new.
+  list.dataset.shown = String(Number(list.dataset.shown || 0) + 1);
   const found = r.body.attendees || [];
   if (!found.length) list.append(text('li', 'door.search_none', undefined, { class: 'muted' }));
   for (const hit of found) list.append(searchHit(hit));
