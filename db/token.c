@@ -152,18 +152,22 @@ token_pass_code_normalise(const char *typed)
 	const unsigned char	*s = (const unsigned char *)typed;
 	size_t			 len = strlen(typed), n = 0, sep, body;
 	char			*plain = xmalloc(len + 1), *out;
+	int			 ascii = 1;
 
 	while (*s != '\0') {
 		if ((sep = code_separator(s)) > 0) {
 			s += sep;
 			continue;
 		}
+		if (*s >= 0x80)
+			ascii = 0;
 		plain[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' :
 		    *s);
 		s++;
 	}
 	plain[n] = '\0';
-	if (n <= PASS_BODY_CHARS + 1)
+	/* Other letters are no code's: cut nothing in two. */
+	if (n <= PASS_BODY_CHARS + 1 || !ascii)
 		return plain;
 	body = n - (PASS_BODY_CHARS + 1);
 	for (size_t i = body; i < n; i++) {

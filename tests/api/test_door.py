@@ -391,10 +391,24 @@ def test_a_typed_code_with_any_other_change_is_unknown(door):
     assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
 
 
+def test_one_badge_typed_otherwise_at_many_doors_at_once_gets_one_ok(door):
+    a = code_with_o_and_i(door)
+    code = a["pass_code"]
+    forms = [code, code.lower(), grouped(code), grouped(code, "-").lower(),
+             "TT-" + code[3:].replace("O", "0").replace("I", "1"), " " + grouped(code, " - ") + " "]
+    doors = [door.login("anna"), door.login("olle")]
+    with ThreadPoolExecutor(24) as pool:
+        results = list(pool.map(lambda i: scan(door, doors[i % 2], forms[i % len(forms)]),
+                                range(60)))
+    got = [r.json()["result"] for r in results]
+    assert got.count("ok") == 1 and got.count("already_checked_in") == 59, got
+    assert door.sql("SELECT count(*) FROM checkins WHERE undone_at IS NULL") == [(1,)]
+
+
 # ---------------------------------------------- the search, as the door sees
 
 SCRIPTS = [
-    ("Γιώργος", "Παπαδόπουλος", "ΕΛΒΑΛ", ["γιωργος", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "papadopoulos"[0:0] or "ελβαλ γιωργος"]),
+    ("Γιώργος", "Παπαδόπουλος", "ΕΛΒΑΛ", ["γιωργος", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "ελβαλ γιωργος"]),
     ("Иван", "Ёжиков", "Северсталь", ["ежиков", "ИВАН ЁЖИКОВ", "северсталь"]),
     ("Łucja", "Wiśniewska", "Politechnika Wrocławska", ["lucja", "WISNIEWSKA LUCJA", "wroclawska"]),
     ("İsmail", "Işık", "Ford Otosan", ["isik ismail", "ISMAIL", "otosan"]),

@@ -166,6 +166,13 @@ START_TEST(pass_code_normalise_hostile)
 	got = token_pass_code_normalise("  - -");
 	ck_assert_str_eq(got, "");
 	free(got);
+	/* Letters of two bytes where a code's body would be: not cut in two. */
+	got = token_pass_code_normalise("TT-\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5"
+	    "\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5"
+	    "\xc3\xa5\xc3\xa5");
+	ck_assert(utf8_valid(got, strlen(got)));
+	ck_assert_ptr_null(strchr(got, '-'));
+	free(got);
 }
 END_TEST
 
