@@ -90,10 +90,11 @@ api_checkin(struct http_req *hr)
 	sc->who = hr->who;
 	http_client_address(hr, sc->address, sizeof sc->address);
 	if (in.code != NULL) {
-		/* Scanners add blanks; people type codes in either case. */
-		sc->code = text_trim(in.code);
-		for (char *p = sc->code; *p != '\0'; p++)
-			*p = (char)toupper((unsigned char)*p);
+		/*
+		 * Scanners add blanks; people type codes with the pass's
+		 * groups, in either case, with 0 for O and 1 for I.
+		 */
+		sc->code = token_pass_code_normalise(in.code);
 	} else
 		sc->attendee_id = in.attendee_id;
 	sc->checkpoint = xstrdup(in.checkpoint);

@@ -1,6 +1,9 @@
 /*
- * api-search.c: GET /api/v1/attendees/search?q=: the door finds a person
- * who forgot the badge by name, case and accents folded (text_fold()).
+ * api-search.c: GET /api/v1/attendees/search?q=&checkpoint=: the door
+ * finds a person who forgot the badge by name or company, case and accents
+ * folded (text_fold()), through the search the organisers' attendee list
+ * uses (store-search.c), with what each may do at the checkpoint (the
+ * main entrance unless named).
  */
 #include <sys/queue.h>
 
@@ -16,8 +19,10 @@ api_attendee_search(struct http_req *hr)
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(hr->req);
 	const char		*query = evhttp_uri_get_query(uri);
 	struct evkeyvalq	 params;
-	const char		*q;
+	const char		*q, *cp;
 	json_t			*list;
+	int64_t			 event = store_current_event(hr->w->store);
+	int			 valid;
 
 	TAILQ_INIT(&params);
 	if (evhttp_parse_query_str(query ? query : "", &params) != 0 ||
@@ -30,8 +35,19 @@ api_attendee_search(struct http_req *hr)
 		    "q", "out_of_range"));
 		return;
 	}
-	list = store_attendee_search(hr->w->store, store_current_event(
-	    hr->w->store), q);
+	if ((cp = evhttp_find_header(&params, "checkpoint")) == NULL)
+		cp = "main";
+	if ((valid = store_checkpoint_valid(hr->w->store, event, cp)) != 1) {
+		evhttp_clear_headers(&params);
+		if (valid < 0)
+			http_reply_read(hr, NULL);
+		else
+			http_reply_error(hr, 422, "validation_failed", "no such "
+			    "checkpoint", json_pack("{s:s}", "checkpoint",
+			    "not_a_choice"));
+		return;
+	}
+	list = store_attendee_search(hr->w->store, event, q, cp);
 	evhttp_clear_headers(&params);
 	http_reply_read(hr, list ? json_pack("{s:o}", "attendees", list) :
 	    NULL);

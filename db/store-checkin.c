@@ -12,27 +12,33 @@
 #include "store-door.h"
 #include "door-sync.h"
 
-/* The main entrance and the sessions with sign-ups; NULL: database error. */
+/*
+ * The main entrance and the sessions with sign-ups, each with its kind
+ * ("entrance", or the session's: "visit", "meal", ...); NULL: database
+ * error.
+ */
 json_t *
 store_checkpoints(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
-	    "SELECT id, title FROM sessions WHERE event_id = ?1 AND signup = 1"
-	    " ORDER BY starts_at, id";
+	    "SELECT id, title, kind FROM sessions WHERE event_id = ?1"
+	    " AND signup = 1 ORDER BY starts_at, id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
 	char			 id[32];
 
-	json_array_append_new(list, json_pack("{s:s, s:s, s:n}", "id", "main",
-	    "name", "Main entrance", "session_id"));
+	json_array_append_new(list, json_pack("{s:s, s:s, s:n, s:s}", "id",
+	    "main", "name", "Main entrance", "session_id", "kind",
+	    "entrance"));
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = store_step(st, s)) == STORE_ROW) {
 		snprintf(id, sizeof id, "session-%lld",
 		    (long long)sqlite3_column_int64(s, 0));
-		json_array_append_new(list, json_pack("{s:s, s:s, s:I}",
+		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}",
 		    "id", id, "name", COL_TEXT(s, 1),
-		    "session_id", (json_int_t)sqlite3_column_int64(s, 0)));
+		    "session_id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "kind", COL_TEXT(s, 2)));
 	}
 	sqlite3_reset(s);
 	return store_list_end(list, rc);
@@ -70,14 +76,16 @@ store_checkpoint_parse(const char *cp)
  * when the database failed.
  */
 static int64_t
-checkpoint_session(struct store *st, int64_t event_id, const char *cp)
+checkpoint_session_kind(struct store *st, int64_t event_id, const char *cp,
+    int *meal)
 {
 	static const char	 sql[] =
-	    "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2"
-	    " AND signup = 1";
+	    "SELECT kind = 'meal' FROM sessions WHERE id = ?1"
+	    " AND event_id = ?2 AND signup = 1";
 	sqlite3_stmt		*s;
 	int64_t			 id;
 
+	*meal = 0;
 	if ((id = store_checkpoint_parse(cp)) <= 0)
 		return id;
 	s = store_stmt(st, sql);
@@ -85,6 +93,7 @@ checkpoint_session(struct store *st, int64_t event_id, const char *cp)
 	sqlite3_bind_int64(s, 2, event_id);
 	switch (store_step(st, s)) {
 	case STORE_ROW:
+		*meal = sqlite3_column_int(s, 0);
 		break;
 	case STORE_DONE:
 		id = -1;
@@ -95,6 +104,14 @@ checkpoint_session(struct store *st, int64_t event_id, const char *cp)
 	}
 	sqlite3_reset(s);
 	return id;
+}
+
+static int64_t
+checkpoint_session(struct store *st, int64_t event_id, const char *cp)
+{
+	int	meal;
+
+	return checkpoint_session_kind(st, event_id, cp, &meal);
 }
 
 /*
@@ -111,7 +128,7 @@ store_checkpoint_valid(struct store *st, int64_t event_id, const char *cp)
 
 struct found {
 	int64_t	 id, event_id;
-	char	*status, *zone;
+	char	*status, *zone, *dietary;
 	json_t	*attendee;
 };
 
@@ -122,12 +139,12 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 {
 	static const char	 by_code[] =
 	    "SELECT a.id, a.event_id, a.status, e.timezone, a.first_name,"
-	    " a.last_name, a.company, t.name, t.role FROM attendees a"
+	    " a.last_name, a.company, t.name, t.role, a.dietary FROM attendees a"
 	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " JOIN events e ON e.id = a.event_id WHERE a.pass_code = ?1";
 	static const char	 by_id[] =
 	    "SELECT a.id, a.event_id, a.status, e.timezone, a.first_name,"
-	    " a.last_name, a.company, t.name, t.role FROM attendees a"
+	    " a.last_name, a.company, t.name, t.role, a.dietary FROM attendees a"
 	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " JOIN events e ON e.id = a.event_id WHERE a.id = ?1";
 	sqlite3_stmt		*s;
@@ -150,6 +167,7 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 		f->event_id = sqlite3_column_int64(s, 1);
 		f->status = xstrdup(COL_TEXT(s, 2));
 		f->zone = xstrdup(COL_TEXT(s, 3));
+		f->dietary = xstrdup(COL_TEXT(s, 9));
 		xasprintf(&name, "%s %s", COL_TEXT(s, 4), COL_TEXT(s, 5));
 		f->attendee = json_pack("{s:I, s:s, s:s, s:s, s:s}",
 		    "id", (json_int_t)f->id, "name", name,
@@ -281,10 +299,16 @@ checkin_confirmed(struct store *st, const struct staff *who,
 {
 	enum store_step	step = STORE_ROW;
 	int64_t		session;
+	int		meal;
 	char		at[32];
 
-	if ((session = checkpoint_session(st, f->event_id, cp)) == -2)
+	if ((session = checkpoint_session_kind(st, f->event_id, cp,
+	    &meal)) == -2)
 		return -1;
+	/* Who serves the meal needs the dietary needs; no one else does. */
+	if (meal)
+		json_object_set_new(f->attendee, "dietary",
+		    json_string(f->dietary));
 	if (session > 0 && (step = signed_up(st, f->id, session)) ==
 	    STORE_ERROR)
 		return -1;
@@ -371,6 +395,7 @@ out:
 	json_decref(first);
 	free(f.status);
 	free(f.zone);
+	free(f.dietary);
 	return answer;
 }
 

@@ -91,6 +91,6 @@ json_t *store_checkin_stats(struct store *, int64_t event_id);
 json_t *store_dashboard_json(struct store *, int64_t event_id);
 /* store-search.c */
 json_t *store_attendee_search(struct store *, int64_t event_id,
-	    const char *query);
+	    const char *query, const char *checkpoint);
 
 #endif

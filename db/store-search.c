@@ -222,14 +222,48 @@ search_driver(struct store *st, struct search *sr, int64_t parent,
 	return taken > 0;
 }
 
+/* A time column of s as ISO 8601 in the zone of column zone, or null. */
+static json_t *
+search_time(sqlite3_stmt *s, int col, int zone)
+{
+	char	at[32];
+
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return json_null();
+	timefmt_iso(sqlite3_column_int64(s, col), COL_TEXT(s, zone), at);
+	return json_string(at);
+}
+
+/* One person the door's search found, from its row. */
+static json_t *
+search_hit(sqlite3_stmt *s)
+{
+	int	cancelled = strcmp(COL_TEXT(s, 4), "cancelled") == 0;
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}",
+	    "id", (json_int_t)sqlite3_column_int64(s, 0),
+	    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
+	    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
+	    "checked_in_at", search_time(s, 5, 6),
+	    "cancelled_at", cancelled ? search_time(s, 7, 6) : json_null(),
+	    "cancel_reason", !cancelled ? json_null() : json_string(
+	    sqlite3_column_int(s, 8) ? "registration" : "attendee"),
+	    "signed_up", sqlite3_column_int(s, 9) != 0);
+}
+
 /*
  * The door's search: up to SEARCH_DOOR_MAX attendees of the event whose
- * name, email or company has every word of query, who are not cancelled,
- * in the order of their names, with what the door needs. NULL when the
+ * name, email or company has every word of query, in the order of their
+ * names, with what the door needs to say before it offers a check-in at
+ * checkpoint (one store_checkpoint_valid() accepted): the status, when
+ * and why a cancelled one was cancelled (the whole registration, or the
+ * person alone), whether they are signed up where a session is the
+ * checkpoint, and when they were checked in there. NULL when the
  * database failed.
  */
 json_t *
-store_attendee_search(struct store *st, int64_t event_id, const char *query)
+store_attendee_search(struct store *st, int64_t event_id, const char *query,
+    const char *checkpoint)
 {
 	static const char	 ids_sql[] = "SELECT attendee_id AS id FROM"
 	    " attendee_words WHERE event_id = ? AND word >= ? AND word < ?";
@@ -238,10 +272,10 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 	sqlite3_stmt		*s;
 	json_t			*list = json_array();
 	enum store_step		 rc = STORE_DONE;
+	int64_t			 session = store_checkpoint_parse(checkpoint);
 	int			 owned, few = 0;
-	char			 at[32];
 
-	if (search_parse(&sr, query) != 0 || sr.nwords == 0) {
+	if (search_parse(&sr, query) != 0 || sr.nwords == 0 || session < 0) {
 		search_free(&sr);
 		return list;
 	}
@@ -250,7 +284,12 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 		rc = STORE_ERROR;
 	query_init(&q);
 	query_add(&q, "SELECT a.id, a.first_name || ' ' || a.last_name,"
-	    " a.company, t.name, a.status, c.at, e.timezone FROM ");
+	    " a.company, t.name, a.status, c.at, e.timezone, a.cancelled_at,"
+	    " r.cancelled_at IS NOT NULL AND r.cancelled_at = a.cancelled_at,"
+	    " ? = 0 OR EXISTS (SELECT 1 FROM attendee_sessions x"
+	    "  WHERE x.attendee_id = a.id AND x.session_id = ?) FROM ");
+	query_int(&q, session);
+	query_int(&q, session);
 	if (few) {
 		query_add(&q, "(SELECT DISTINCT id AS rid FROM (");
 		query_merge(&q, &ids);
@@ -259,29 +298,18 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query)
 		query_add(&q, "attendees a");
 	query_add(&q, " JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " JOIN events e ON e.id = a.event_id"
+	    " JOIN registrations r ON r.id = a.registration_id"
 	    " LEFT JOIN checkins c ON c.attendee_id = a.id"
-	    "  AND c.checkpoint = 'main' AND c.undone_at IS NULL"
-	    " WHERE a.event_id = ? AND a.status <> 'cancelled'");
+	    "  AND c.checkpoint = ? AND c.undone_at IS NULL"
+	    " WHERE a.event_id = ?");
+	query_text(&q, checkpoint);
 	query_int(&q, event_id);
 	search_where(&q, &sr, "a.search_key");
 	query_add(&q, " ORDER BY a.name_key, a.id LIMIT ?");
 	query_int(&q, SEARCH_DOOR_MAX);
 	s = rc == STORE_ERROR ? NULL : query_prepare(st, &q, &owned);
-	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW) {
-		json_t	*checked = json_null();
-
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
-			timefmt_iso(sqlite3_column_int64(s, 5),
-			    COL_TEXT(s, 6), at);
-			checked = json_string(at);
-		}
-		json_array_append_new(list, json_pack(
-		    "{s:I, s:s, s:s, s:s, s:s, s:o}",
-		    "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
-		    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
-		    "checked_in_at", checked));
-	}
+	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW)
+		json_array_append_new(list, search_hit(s));
 	if (s == NULL)
 		rc = STORE_ERROR;
 	else

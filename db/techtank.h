@@ -81,6 +81,7 @@ char *text_sort_key(const char *const *parts, size_t nparts);
 void token_manage(int64_t id, char out[TOKEN_MANAGE_LEN + 1]);
 char *token_pass_code(const char *prefix, int64_t id);
 int token_pass_code_valid(const char *);
+char *token_pass_code_normalise(const char *);
 int token_manage_valid(const char *);
 int token_invitation_valid(const char *, size_t len);
 void token_random(char *, size_t nchars);

@@ -6,6 +6,7 @@
  * caught before the database is asked. Both begin with the id of their row
  * (see techtank.h). Invitation codes are random lowercase base32 only.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -114,6 +115,70 @@ token_pass_code_valid(const char *code)
 		return 0;
 	return token_check_char(dash + 1, PASS_BODY_CHARS) ==
 	    dash[1 + PASS_BODY_CHARS];
+}
+
+/*
+ * The length of a separator people type or copy between a pass code's
+ * groups at the start of s, or 0: a blank, a dash, a no-break space, one
+ * of the dashes U+2010 to U+2015, or the minus sign U+2212.
+ */
+static size_t
+code_separator(const unsigned char *s)
+{
+	if (s[0] == ' ' || s[0] == '\t' || s[0] == '-')
+		return 1;
+	if (s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;
+	if (s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x90 && s[2] <= 0x95)
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x88 && s[2] == 0x92)
+		return 3;
+	return 0;
+}
+
+/*
+ * A pass code as people type it, in the form it was issued: the blanks
+ * and dashes of the groups on the pass dropped, lower case raised, and in
+ * the part after the prefix (where base32 has neither) 0 read as O and 1
+ * as I. The last PASS_BODY_CHARS + 1 characters are the body, the rest
+ * the prefix. The check character still rejects any other change, and
+ * none of these is another code's: no issued code has a 0 or 1 there.
+ * Text that cannot be a code comes back without its separators, to be
+ * found by no one. The caller frees the result.
+ */
+char *
+token_pass_code_normalise(const char *typed)
+{
+	const unsigned char	*s = (const unsigned char *)typed;
+	size_t			 len = strlen(typed), n = 0, sep, body;
+	char			*plain = xmalloc(len + 1), *out;
+	int			 ascii = 1;
+
+	while (*s != '\0') {
+		if ((sep = code_separator(s)) > 0) {
+			s += sep;
+			continue;
+		}
+		if (*s >= 0x80)
+			ascii = 0;
+		plain[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' :
+		    *s);
+		s++;
+	}
+	plain[n] = '\0';
+	/* Other letters are no code's: cut nothing in two. */
+	if (n <= PASS_BODY_CHARS + 1 || !ascii)
+		return plain;
+	body = n - (PASS_BODY_CHARS + 1);
+	for (size_t i = body; i < n; i++) {
+		if (plain[i] == '0')
+			plain[i] = 'O';
+		else if (plain[i] == '1')
+			plain[i] = 'I';
+	}
+	xasprintf(&out, "%.*s-%s", (int)body, plain, plain + body);
+	free(plain);
+	return out;
 }
 
 /* Whether the len bytes of s are all lowercase base32. */

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import requests
 
-from techtank_test import TECHTANKD, registration
+from techtank_test import TECHTANKD, person, registration
 
 
 @pytest.fixture
@@ -245,7 +245,8 @@ def test_stats_and_search(door):
     found = door.anna.get(door.url + "/api/v1/attendees/search", params={"q": "Lindström"}).json()
     assert len(found["attendees"]) == 2
     hit = found["attendees"][0]
-    assert set(hit) == {"id", "name", "company", "ticket_type", "status", "checked_in_at"}
+    assert set(hit) == {"id", "name", "company", "ticket_type", "status", "checked_in_at",
+                        "cancelled_at", "cancel_reason", "signed_up"}
     # Case does not matter, for Swedish letters either.
     for q in ("lindström", "LINDSTRÖM", "åsa lind", "ÅSA"):
         got = door.anna.get(door.url + "/api/v1/attendees/search", params={"q": q}).json()
@@ -341,3 +342,232 @@ def test_a_pass_of_another_event_opens_no_door(door):
     # Back to the pass's own event, it opens the door again.
     door.olle.post(f"{door.url}/api/v1/admin/events/1/current", timeout=10)
     assert scan(door, door.anna, a["pass_code"]).json()["result"] == "ok"
+
+
+# ------------------------------------------------- codes as people type them
+
+def code_with_o_and_i(d):
+    """A registration whose pass code has an O or an I after the prefix."""
+    for _ in range(30):
+        _, a = register(d)
+        if "O" in a["pass_code"][3:] or "I" in a["pass_code"][3:]:
+            return a
+    raise AssertionError("no code with an O or an I in 30 registrations")
+
+
+def grouped(code, sep=" "):
+    body = code[3:]
+    return code[:2] + sep + sep.join(body[i:i + 3] for i in range(0, len(body), 3))
+
+
+def test_a_typed_code_is_recognised_as_printed_in_any_case(door):
+    forms = []
+    for _ in range(6):
+        _, a = register(door)
+        forms.append((a["pass_code"], grouped(a["pass_code"])))
+    code = forms[0][0]
+    confused = code_with_o_and_i(door)["pass_code"]
+    typed = [
+        (forms[0][0], forms[0][1]),                       # as on the pass, blanks
+        (forms[1][0], grouped(forms[1][0], "-").lower()),  # dashes, lower case
+        (forms[2][0], grouped(forms[2][0], " - ")),        # both
+        (forms[3][0], grouped(forms[3][0], "\u2013")),     # an en dash copied
+        (forms[4][0], grouped(forms[4][0], "\u00a0")),     # no-break spaces
+        (forms[5][0], "  " + forms[5][0].lower().replace("-", "") + " "),
+        (confused, "TT-" + confused[3:].replace("O", "0").replace("I", "1")),
+    ]
+    for issued, form in typed:
+        r = scan(door, door.anna, form)
+        assert r.status_code == 200, (form, r.text)
+        got = r.json()
+        assert got["result"] == "ok", (form, got)
+    # The same person typed otherwise again is already in.
+    assert scan(door, door.anna, code.lower()).json()["result"] == "already_checked_in"
+    assert door.sql("SELECT count(*) FROM checkins WHERE undone_at IS NULL") == [(7,)]
+
+
+def test_a_typed_code_with_any_other_change_is_unknown(door):
+    _, a = register(door)
+    code = a["pass_code"]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    for i in range(3, len(code)):
+        c = next(ch for ch in alphabet if ch != code[i] and ch not in "OI")
+        bad = grouped(code[:i] + c + code[i + 1:]).lower()
+        assert scan(door, door.anna, bad).json()["result"] == "unknown", bad
+    # 0 and 1 stand for O and I only; 8 for B is a change like any other.
+    for i in range(3, len(code)):
+        if code[i] not in "OI":
+            other = code[:i] + "0" + code[i + 1:]
+            assert scan(door, door.anna, other).json()["result"] == "unknown", other
+            break
+    for hostile in (grouped(code, "\u200b"), grouped(code, "_"), grouped(code, "."),
+                    "tt " + "o" * 27, "<script>" + code, code + "'--",
+                    " - - - ", "-" * 64):
+        r = scan(door, door.anna, hostile)
+        assert r.status_code == 200 and r.json()["result"] == "unknown", hostile
+    r = scan(door, door.anna, grouped(code, "     "))
+    assert r.status_code == 422  # more than 64 characters: not a code
+    assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
+
+
+def test_one_badge_typed_otherwise_at_many_doors_at_once_gets_one_ok(door):
+    a = code_with_o_and_i(door)
+    code = a["pass_code"]
+    forms = [code, code.lower(), grouped(code), grouped(code, "-").lower(),
+             "TT-" + code[3:].replace("O", "0").replace("I", "1"), " " + grouped(code, " - ") + " "]
+    doors = [door.login("anna"), door.login("olle")]
+    with ThreadPoolExecutor(24) as pool:
+        results = list(pool.map(lambda i: scan(door, doors[i % 2], forms[i % len(forms)]),
+                                range(60)))
+    got = [r.json()["result"] for r in results]
+    assert got.count("ok") == 1 and got.count("already_checked_in") == 59, got
+    assert door.sql("SELECT count(*) FROM checkins WHERE undone_at IS NULL") == [(1,)]
+
+
+# ---------------------------------------------- the search, as the door sees
+
+SCRIPTS = [
+    ("Γιώργος", "Παπαδόπουλος", "ΕΛΒΑΛ", ["γιωργος", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "ελβαλ γιωργος"]),
+    ("Иван", "Ёжиков", "Северсталь", ["ежиков", "ИВАН ЁЖИКОВ", "северсталь"]),
+    ("Łucja", "Wiśniewska", "Politechnika Wrocławska", ["lucja", "WISNIEWSKA LUCJA", "wroclawska"]),
+    ("İsmail", "Işık", "Ford Otosan", ["isik ismail", "ISMAIL", "otosan"]),
+    ("Ngọc Ánh", "Nguyễn", "Đông Á", ["nguyen anh", "ngoc", "dong a"]),
+    ("Björn", "Håkansdotter", "Blekinge Verktyg", ["Bjorn", "hakansdotter bjorn", "verktyg"]),
+    ("Zoë", "Ødegård-Łukasiewicz", "SSAB", ["Zoe", "odegard", "lukasiewicz zoe", "ssab zoe"]),
+    ("Åsa", "Lindström", "Pressverk AB", ["lindstrom", "Asa Lind", "Lindström Åsa", "pressverk"]),
+]
+
+
+def door_search(d, q, **params):
+    r = d.anna.get(d.url + "/api/v1/attendees/search", params={"q": q, **params}, timeout=10)
+    assert r.status_code == 200, (q, r.text)
+    return r.json()["attendees"]
+
+
+def test_door_search_folds_every_script_in_any_order(door):
+    for first, last, company, _ in SCRIPTS:
+        body = registration()
+        body["attendees"] = [person(first, last, company=company)]
+        body["contact"] = dict(body["attendees"][0])
+        assert door.register(body).status_code == 201
+    for first, last, _, queries in SCRIPTS:
+        for q in queries:
+            names = {a["name"] for a in door_search(door, q)}
+            assert f"{first} {last}" in names, (q, names)
+            assert len(names) == 1, (q, names)
+
+
+def test_door_search_says_who_may_come_in(door):
+    reg, asa = register(door)
+    scan(door, door.anna, asa["pass_code"])
+    # Two in one registration; one of them cancels alone.
+    body = registration(2)
+    body["attendees"][1]["first_name"] = "Olof"
+    two = door.register(body).json()
+    olof = two["attendees"][1]
+    r = door.delete(f"/api/v1/registrations/{two['manage_token']}/attendees/{olof['id']}")
+    assert r.status_code == 200, r.text
+    # A whole registration cancelled.
+    gone_reg, gone = register(door)
+    gone_first = door.sql("SELECT first_name FROM attendees WHERE id = ?", gone["id"])[0][0]
+    door.delete("/api/v1/registrations/" + gone_reg["manage_token"])
+    found = {a["id"]: a for a in door_search(door, "lindstrom")}
+    assert found[asa["id"]]["status"] == "confirmed"
+    assert found[asa["id"]]["checked_in_at"] is not None
+    assert found[asa["id"]]["cancel_reason"] is None
+    assert found[olof["id"]]["status"] == "cancelled"
+    assert found[olof["id"]]["cancel_reason"] == "attendee"
+    assert found[olof["id"]]["cancelled_at"].startswith("20")
+    assert found[gone["id"]]["status"] == "cancelled"
+    assert found[gone["id"]]["cancel_reason"] == "registration"
+    assert found[two["attendees"][0]["id"]]["status"] == "confirmed"
+    assert found[two["attendees"][0]["id"]]["checked_in_at"] is None
+    # Someone cancelled is found, not "no one".
+    only = door_search(door, "olof lindstrom")
+    assert [a["id"] for a in only] == [olof["id"]] and only[0]["status"] == "cancelled"
+    assert gone_first  # the cancelled keep their names for the door
+    # The waitlisted.
+    door.set_limits(ticket_type=2, quota=0, waitlist=True)
+    door.anna = door.login("anna")
+    w = door.register(registration(ticket_type=2)).json()["attendees"][0]
+    hit = next(a for a in door_search(door, "asa") if a["id"] == w["id"])
+    assert hit["status"] == "waitlisted" and hit["checked_in_at"] is None
+
+
+def test_door_search_at_a_study_visit(door):
+    _, signed = register(door, sessions=[9])
+    _, other = register(door)
+    scan(door, door.anna, signed["pass_code"], checkpoint="session-9")
+    found = {a["id"]: a for a in door_search(door, "lindstrom", checkpoint="session-9")}
+    assert found[signed["id"]]["signed_up"] is True
+    assert found[signed["id"]]["checked_in_at"] is not None
+    assert found[other["id"]]["signed_up"] is False
+    # At the entrance, everyone may come in and no one is in yet.
+    main = {a["id"]: a for a in door_search(door, "lindstrom")}
+    assert all(a["signed_up"] and a["checked_in_at"] is None for a in main.values())
+    for cp in ("session-3", "session-09", "nowhere", "main'--", "session-1e3", "\u00e5"):
+        r = door.anna.get(door.url + "/api/v1/attendees/search",
+                          params={"q": "lindstrom", "checkpoint": cp}, timeout=10)
+        assert r.status_code == 422 and r.json()["error"]["fields"] == \
+            {"checkpoint": "not_a_choice"}, cp
+
+
+def test_the_checkpoints_say_their_kind_and_a_meal_shows_dietary_needs(door):
+    body = registration()
+    body["attendees"][0]["sessions"] = [11]
+    body["attendees"][0]["dietary"] = "Vegan, <b>no nuts</b>"
+    a = door.register(body).json()["attendees"][0]
+    cps = {c["id"]: c for c in door.anna.get(door.url + "/api/v1/checkpoints").json()["checkpoints"]}
+    assert cps["main"]["kind"] == "entrance"
+    assert cps["session-9"]["kind"] == "visit" and cps["session-11"]["kind"] == "meal"
+    at_meal = scan(door, door.anna, a["pass_code"], checkpoint="session-11").json()
+    assert at_meal["result"] == "ok" and at_meal["checkpoint"] == "session-11"
+    assert at_meal["attendee"]["dietary"] == "Vegan, <b>no nuts</b>"
+    at_door = scan(door, door.anna, a["pass_code"]).json()
+    assert at_door["result"] == "ok" and "dietary" not in at_door["attendee"]
+
+
+# --------------------------------------------------------- print at the door
+
+def test_door_staff_get_the_tag_of_a_confirmed_attendee(door):
+    body = registration()
+    body["attendees"][0]["sessions"] = [11]
+    body["attendees"][0]["first_name"] = "<img src=x onerror=alert(1)>"
+    a = door.register(body).json()["attendees"][0]
+    for who in (door.anna, door.olle):
+        r = who.get(f"{door.url}/api/v1/door/attendees/{a['id']}/tag", timeout=10)
+        assert r.status_code == 200, r.text
+        tag = r.json()
+        assert tag["first_name"] == "<img src=x onerror=alert(1)>"
+        assert tag["last_name"] == "Lindström-Öberg" and tag["company"] == "Pressverk AB"
+        assert tag["role"] == "attendee" and "DINNER" in tag["marks"]
+        assert tag["event"]["name"]
+        assert "pass_code" not in tag
+        q = who.get(f"{door.url}/api/v1/door/attendees/{a['id']}/qr.svg", timeout=10)
+        assert q.status_code == 200 and q.headers["Content-Type"].startswith("image/svg+xml")
+        assert q.text.startswith("<svg") and q.headers["Cache-Control"] == "no-store"
+    # Printing is no check-in.
+    assert door.sql("SELECT count(*) FROM checkins") == [(0,)]
+
+
+def test_no_tag_for_the_cancelled_the_waitlisted_or_anyone_else(door):
+    reg, a = register(door)
+    door.delete("/api/v1/registrations/" + reg["manage_token"])
+    for end in ("tag", "qr.svg"):
+        r = door.anna.get(f"{door.url}/api/v1/door/attendees/{a['id']}/{end}", timeout=10)
+        assert r.status_code == 409 and r.json()["error"]["code"] == "no_pass"
+        for bad in ("0", "01", "-1", "1x", "99999", "9" * 30, "1%20", "%20" + "1", "1e3"):
+            r = door.anna.get(f"{door.url}/api/v1/door/attendees/{bad}/{end}", timeout=10)
+            assert r.status_code == 404, (bad, r.status_code)
+        r = door.anna.get(f"{door.url}/api/v1/door/attendees/1%00/{end}", timeout=10)
+        assert r.status_code in (400, 404)
+        r = requests.get(f"{door.url}/api/v1/door/attendees/{a['id']}/{end}", timeout=10)
+        assert r.status_code == 401
+        r = door.anna.post(f"{door.url}/api/v1/door/attendees/{a['id']}/{end}", json={},
+                           timeout=10)
+        assert r.status_code == 405
+    door.set_limits(ticket_type=2, quota=0, waitlist=True)
+    door.anna = door.login("anna")
+    w = door.register(registration(ticket_type=2)).json()["attendees"][0]
+    r = door.anna.get(f"{door.url}/api/v1/door/attendees/{w['id']}/tag", timeout=10)
+    assert r.status_code == 409

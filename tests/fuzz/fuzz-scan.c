@@ -11,7 +11,12 @@
  * all of the one the client sent, not the part before a NUL. With field
  * errors nothing is set and each error is a message on a field of the
  * scan. The body must come back unchanged either way.
+ *
+ * A code is then read as people type it (token_pass_code_normalise()):
+ * the result is valid UTF-8 without blanks, at most one byte longer,
+ * with one dash at most, and reading it again changes nothing.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -26,6 +31,22 @@ whole(json_t *body, const char *key, const char *s)
 
 	return json_is_string(j) && s == json_string_value(j) &&
 	    strlen(s) == json_string_length(j);
+}
+
+static void
+typed_code(const char *code)
+{
+	char	*once = token_pass_code_normalise(code), *twice;
+	size_t	 len = strlen(once);
+
+	CHECK(len <= strlen(code) + 1);
+	CHECK(utf8_valid(once, len));
+	CHECK(strchr(once, ' ') == NULL && strchr(once, '\t') == NULL);
+	CHECK(strchr(once, '-') == strrchr(once, '-'));
+	twice = token_pass_code_normalise(once);
+	CHECK(strcmp(once, twice) == 0);
+	free(twice);
+	free(once);
 }
 
 int
@@ -70,6 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(len > 0 && len <= SCAN_CODE_MAX);
 		CHECK(utf8_valid(in.code, len) && !text_has_control(in.code));
 		CHECK(json_object_get(body, "attendee_id") == NULL);
+		typed_code(in.code);
 	} else {
 		CHECK(in.attendee_id > 0);
 		CHECK(json_integer_value(json_object_get(body,

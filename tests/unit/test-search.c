@@ -85,7 +85,7 @@ assert_text(const char *sql, const char *want)
 static void
 assert_found(const char *q, size_t n, const char *first)
 {
-	json_t	*list = store_attendee_search(st, 1, q);
+	json_t	*list = store_attendee_search(st, 1, q, "main");
 
 	ck_assert_ptr_nonnull(list);
 	ck_assert_msg(json_array_size(list) == n, "%s: %zu found", q,

@@ -1,4 +1,5 @@
 /* test-token.c: manage tokens and pass codes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,113 @@ START_TEST(pass_codes_differ)
 }
 END_TEST
 
+/* A code typed as printed, in lower case, with 0/O and 1/I confused. */
+START_TEST(pass_code_typed_forms_are_the_code)
+{
+	char	*code = token_pass_code("TT", 1234), *typed, *got;
+	size_t	 len = strlen(code);
+	char	 spaced[128], *p = spaced;
+
+	/* Groups of three, as the pass and the confirmation page show it. */
+	p += sprintf(p, "TT - ");
+	for (size_t i = 3; i < len; i++) {
+		*p++ = (char)(code[i] >= 'A' && code[i] <= 'Z' ?
+		    code[i] - 'A' + 'a' : code[i]);
+		if ((i - 3) % 3 == 2 && i + 1 < len)
+			*p++ = (i % 2) ? ' ' : '-';
+	}
+	*p = '\0';
+	got = token_pass_code_normalise(spaced);
+	ck_assert_str_eq(got, code);
+	ck_assert(token_pass_code_valid(got));
+	free(got);
+
+	/* No-break spaces and typographic dashes copied from a page. */
+	xasprintf(&typed, "TT\xe2\x80\x93%.9s\xc2\xa0%s", code + 3, code + 12);
+	got = token_pass_code_normalise(typed);
+	ck_assert_str_eq(got, code);
+	free(got);
+	free(typed);
+
+	/* Every O and I of the body typed as 0 and 1. */
+	typed = xstrdup(code);
+	for (size_t i = 3; i < len; i++)
+		if (typed[i] == 'O')
+			typed[i] = '0';
+		else if (typed[i] == 'I')
+			typed[i] = '1';
+	got = token_pass_code_normalise(typed);
+	ck_assert_str_eq(got, code);
+	free(got);
+	free(typed);
+
+	/* A prefix of digits keeps them: 0 and 1 are read only in the body. */
+	free(code);
+	code = token_pass_code("T01", 77);
+	got = token_pass_code_normalise(code);
+	ck_assert_str_eq(got, code);
+	free(got);
+	free(code);
+}
+END_TEST
+
+/*
+ * After the forgiving reading, the check character still rejects every
+ * other single change, and 0 or 1 only ever stand for O or I.
+ */
+START_TEST(pass_code_typed_forms_still_reject_changes)
+{
+	static const char	 alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567018";
+	char			*code = token_pass_code("TT", 99), *got;
+	size_t			 len = strlen(code);
+
+	for (size_t i = 3; i < len; i++) {
+		char	saved = code[i];
+
+		for (const char *c = alphabet; *c != '\0'; c++) {
+			int	same = *c == saved ||
+			    (*c == '0' && saved == 'O') ||
+			    (*c == '1' && saved == 'I');
+
+			code[i] = *c;
+			got = token_pass_code_normalise(code);
+			ck_assert_msg(token_pass_code_valid(got) == same,
+			    "change at %zu to %c: %s", i, *c, got);
+			free(got);
+		}
+		code[i] = saved;
+	}
+	free(code);
+}
+END_TEST
+
+/* What cannot be a code stays nobody's, and nothing is read past it. */
+START_TEST(pass_code_normalise_hostile)
+{
+	static const char	*bad[] = { "", " ", "-", "---", "TT-", "TT",
+	    "' OR 1=1 --", "\xe2\x80", "\xe2", "\xc2", "TT-\xc3\xa5\xc3\xa5",
+	    "tt-aaaaaaaaaaaaaaaaaaaaaaaaaa", "AAAAAAAAAAAAAAAAAAAAAAAAAAA" };
+	char			*got;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		got = token_pass_code_normalise(bad[i]);
+		ck_assert_msg(!token_pass_code_valid(got), "%s", bad[i]);
+		free(got);
+	}
+	got = token_pass_code_normalise("  - -");
+	ck_assert_str_eq(got, "");
+	free(got);
+	/* Letters of two bytes where a code's body would be: not cut in two. */
+	got = token_pass_code_normalise("TT-\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5"
+	    "\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5\xc3\xa5"
+	    "\xc3\xa5\xc3\xa5");
+	ck_assert(utf8_valid(got, strlen(got)));
+	ck_assert_ptr_null(strchr(got, '-'));
+	free(got);
+}
+END_TEST
+
 /* An invitation code is its shape exactly: nothing longer, shorter or else. */
 START_TEST(invitation_code_shape)
 {
@@ -98,6 +206,9 @@ suite_token(void)
 	tcase_add_test(tc, pass_code_shape);
 	tcase_add_test(tc, pass_code_detects_any_single_change);
 	tcase_add_test(tc, pass_codes_differ);
+	tcase_add_test(tc, pass_code_typed_forms_are_the_code);
+	tcase_add_test(tc, pass_code_typed_forms_still_reject_changes);
+	tcase_add_test(tc, pass_code_normalise_hostile);
 	tcase_add_test(tc, invitation_code_shape);
 	suite_add_tcase(s, tc);
 	return s;

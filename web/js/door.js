@@ -1,15 +1,19 @@
 // Door check-in (door.html): staff log in, pick a checkpoint, and scan
 // passes with a USB scanner (it types the code and Enter), the camera, or
 // a name search. Every answer fills the screen in a colour with a sound,
-// and the page is ready for the next scan at once.
+// and the page is ready for the next scan at once: the focus goes back to
+// the scan field after everything, and whatever has the focus, what a
+// scanner types goes to the scan. Decisions and check-ins go through
+// door-scan.js; a tag is printed from door-tag.html.
 import { api } from './api.js';
 import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
-import { el, clear } from './dom.js';
-import { hhmm } from './format.js';
+import { el, clear, text } from './dom.js';
+import { hhmm, datePart } from './format.js';
+import { decideScan, hitVerdict, looksLikePassCode } from './door-scan.js';
 
 const { t } = i18n;
-const RESULT_SHOWN_MS = 2500;
+const RESULT_SHOWN_MS = 4000;
 const SAME_CODE_PAUSE_MS = 3000; // the camera sees a badge many times a second
 const COUNTER_POLL_MS = 5000;
 const CHECKPOINT_KEY = 'techtank.checkpoint';
@@ -21,14 +25,58 @@ let pollTimer = null;
 let camera = null; // { stream, timer, detector }
 let lastCode = { code: null, at: 0 };
 let audio = null;
+let me = null; // { name, role } of who is logged in
+let checkpoints = []; // [{ id, name, kind }]
+let lastSearch = null; // the name search shown, to show it again after a check-in
+let searchSeq = 0; // the latest search asked for: an older answer is not shown
 
 function alertMsg(message) {
   $('door-alert').textContent = message || '';
 }
 
-function nonce() {
-  if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+/** Back to the scan field: the next scan must go there, whatever was used last. */
+function focusScan() {
+  if (!$('scan-view').hidden) $('scan-input').focus({ preventScroll: true });
+}
+
+function isTextField(node) {
+  if (!node) return false;
+  if (node.tagName === 'TEXTAREA' || node.isContentEditable) return true;
+  return node.tagName === 'INPUT' && !['button', 'submit', 'reset', 'checkbox', 'radio'].includes(node.type);
+}
+
+/**
+ * A USB scanner types the code and Enter into whatever has the focus. Where
+ * that is not a field to type in (a button of the last answer, the
+ * checkpoint list), the keys go to the scan field instead, so a button is
+ * never pressed by the next code's Enter and no code is lost. A blank or an
+ * Enter still presses a button as long as no code is being typed.
+ */
+function onKeyDown(ev) {
+  if ($('scan-view').hidden || ev.ctrlKey || ev.altKey || ev.metaKey || ev.isComposing) return;
+  const input = $('scan-input');
+  const active = document.activeElement;
+  if (active === input || isTextField(active)) return;
+  const typing = input.value !== '';
+  if (ev.key.length === 1 && (ev.key !== ' ' || typing)) {
+    ev.preventDefault();
+    input.value += ev.key;
+    focusScan();
+  } else if (ev.key === 'Enter' && typing) {
+    ev.preventDefault();
+    focusScan();
+    $('scan-form').requestSubmit();
+  }
+}
+
+function checkpointName(id) {
+  if (id === 'main') return t('door.main_entrance');
+  const cp = checkpoints.find((c) => c.id === id);
+  return cp ? cp.name : id;
+}
+
+function isOrganiser() {
+  return !!me && me.role === 'organiser';
 }
 
 // ----------------------------------------------------------------- sound
@@ -85,22 +133,81 @@ function hideResult() {
   clearTimeout(resultTimer);
 }
 
+/** A button on the answer: it acts without closing it first, then back to the scan. */
+function resultButton(key, action, cls = 'button') {
+  const b = text('button', key, undefined, { type: 'button', class: cls });
+  b.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    action();
+    focusScan();
+  });
+  return b;
+}
+
 function showResult(answer) {
   const box = $('result');
   const kind = KIND[answer.result] || 'bad';
+  const a = answer.attendee;
   box.className = `result result--${kind}`;
   box.dataset.result = answer.result;
-  $('result-headline').textContent = t(`door.result.${answer.result}`);
-  $('result-name').textContent = answer.attendee ? answer.attendee.name : '';
-  $('result-company').textContent = answer.attendee
-    ? [answer.attendee.company, answer.attendee.ticket_type].filter(Boolean).join(' · ') : '';
+  i18n.setText($('result-headline'), `door.result.${answer.result}`);
+  $('result-name').textContent = a ? a.name : '';
+  $('result-company').textContent = a ? [a.company, a.ticket_type].filter(Boolean).join(' · ') : '';
+  const cpId = answer.checkpoint || $('checkpoint').value;
+  i18n.setText($('result-checkpoint'), 'door.result_at', { checkpoint: checkpointName(cpId) });
   const first = answer.first_checkin;
-  $('result-detail').textContent = first && answer.result === 'already_checked_in'
-    ? t('door.first_checkin', { time: hhmm(first.at), by: first.by }) : '';
+  const detail = $('result-detail');
+  if (first && answer.result === 'already_checked_in') {
+    i18n.setText(detail, 'door.first_checkin', { time: hhmm(first.at), by: first.by });
+  } else {
+    delete detail.dataset.i18n;
+    detail.textContent = '';
+  }
+  const diet = $('result-dietary');
+  if (a && typeof a.dietary === 'string') {
+    if (a.dietary.trim()) i18n.setText(diet, 'door.dietary', { dietary: a.dietary });
+    else i18n.setText(diet, 'door.dietary_none');
+    diet.hidden = false;
+  } else {
+    diet.hidden = true;
+  }
+  const actions = clear($('result-actions'));
+  if (a && (answer.result === 'ok' || answer.result === 'already_checked_in')) {
+    actions.append(resultButton('door.print_tag', () => printTag(a.id)));
+  }
+  if (isOrganiser() && answer.result === 'ok' && answer.checkin_id) {
+    actions.append(resultButton('door.undo', () => undoCheckin(answer.checkin_id), 'button button-danger'));
+  }
   box.hidden = false;
   sound(answer.result);
   clearTimeout(resultTimer);
   resultTimer = setTimeout(hideResult, RESULT_SHOWN_MS);
+}
+
+/** Organisers take back a check-in made by mistake (DELETE /api/v1/checkins/{id}). */
+async function undoCheckin(id) {
+  const r = await api('DELETE', `/api/v1/checkins/${encodeURIComponent(id)}`, { headers: { 'X-CSRF-Token': csrf } });
+  if (r.status === 401) {
+    showLogin(t('door.session_over'));
+    return;
+  }
+  hideResult();
+  if (r.status !== 200) {
+    alertMsg(errorText(r));
+    return;
+  }
+  alertMsg(t('door.undone'));
+  refreshCounter();
+  if (lastSearch) runSearch(lastSearch);
+}
+
+/**
+ * The person's 4 x 3 inch name tag in a print view of its own, which opens
+ * the browser's print dialog with the page size set; no check-in.
+ */
+function printTag(id) {
+  const url = `door-tag.html?id=${encodeURIComponent(id)}&print=1&lang=${i18n.getLang()}`;
+  window.open(url, '_blank', 'noopener');
 }
 
 // ----------------------------------------------------------------- scans
@@ -112,22 +219,23 @@ async function refreshCounter() {
   if (cp) $('counter').textContent = t('door.counter', { n: cp.checked_in, of: cp.expected });
 }
 
-async function submitScan(body) {
-  body.checkpoint = $('checkpoint').value;
-  body.nonce = nonce();
-  const r = await api('POST', '/api/v1/checkins', { body, headers: { 'X-CSRF-Token': csrf } });
-  if (r.status === 401) {
+async function submitScan(scan) {
+  hideResult();
+  const { status, answer, response } = await decideScan(scan, $('checkpoint').value, csrf);
+  if (status === 401) {
     showLogin(t('door.session_over'));
     return;
   }
-  if (r.status !== 200 || !r.body) {
-    alertMsg(errorText(r));
+  focusScan();
+  if (!answer) {
+    alertMsg(errorText(response));
     sound('error');
     return;
   }
   alertMsg('');
-  showResult(r.body);
+  showResult(answer);
   refreshCounter();
+  if (scan.attendee_id && lastSearch) runSearch(lastSearch);
 }
 
 function onScanSubmit(ev) {
@@ -135,7 +243,7 @@ function onScanSubmit(ev) {
   const input = $('scan-input');
   const code = input.value.trim();
   input.value = '';
-  input.focus();
+  focusScan();
   if (code) submitScan({ code });
 }
 
@@ -211,31 +319,81 @@ function stopCamera() {
 
 // ---------------------------------------------------------------- search
 
-async function onSearch(ev) {
-  ev.preventDefault();
-  const q = $('search-input').value.trim();
-  const list = $('search-results');
-  clear(list);
-  if (q.length < 2) {
-    list.append(el('li', { class: 'muted' }, t('door.search_short')));
-    return;
+/** What the list says of a person before any button, in the page's language. */
+function hitStatus(hit, verdict) {
+  const node = el('span', { class: `search-status search-status--${verdict}` });
+  switch (verdict) {
+    case 'already_checked_in':
+      return i18n.setText(node, 'door.hit.already_checked_in', { time: hhmm(hit.checked_in_at) });
+    case 'not_registered_here':
+      return i18n.setText(node, 'door.hit.not_registered_here', { checkpoint: checkpointName($('checkpoint').value) });
+    case 'cancelled':
+      return i18n.setText(node, hit.cancel_reason === 'registration' ? 'door.hit.cancelled_registration'
+        : 'door.hit.cancelled_attendee', { date: datePart(hit.cancelled_at), time: hhmm(hit.cancelled_at) });
+    default:
+      return i18n.setText(node, `door.hit.${verdict}`);
   }
-  const r = await api('GET', `/api/v1/attendees/search?q=${encodeURIComponent(q)}`);
+}
+
+function searchHit(hit) {
+  const verdict = hitVerdict(hit);
+  const actions = el('span', { class: 'search-actions' });
+  if (verdict === 'can_check_in') {
+    const button = text('button', 'door.check_in', undefined, { type: 'button', class: 'button button-primary' });
+    button.addEventListener('click', () => { focusScan(); submitScan({ attendee_id: hit.id }); });
+    actions.append(button);
+  }
+  if (hit.status === 'confirmed') {
+    const print = text('button', 'door.print_tag', undefined, { type: 'button', class: 'button' });
+    print.addEventListener('click', () => { printTag(hit.id); focusScan(); });
+    actions.append(print);
+  }
+  return el('li', { class: 'search-hit', dataset: { verdict, id: String(hit.id) } },
+    el('span', { class: 'search-name' }, hit.name),
+    el('span', { class: 'search-meta' }, [hit.company, hit.ticket_type].filter(Boolean).join(' · ')),
+    hitStatus(hit, verdict),
+    actions);
+}
+
+async function runSearch(q) {
+  const list = $('search-results');
+  const cp = $('checkpoint').value || 'main';
+  const mine = ++searchSeq;
+  const r = await api('GET', `/api/v1/attendees/search?q=${encodeURIComponent(q)}&checkpoint=${encodeURIComponent(cp)}`);
+  if (mine !== searchSeq) return; // a later search has been asked for
   if (r.status === 401) {
     showLogin(t('door.session_over'));
     return;
   }
-  const found = (r.body && r.body.attendees) || [];
-  if (!found.length) list.append(el('li', { class: 'muted' }, t('door.search_none')));
-  for (const a of found) {
-    const button = el('button', { type: 'button', class: 'button button-primary' }, t('door.check_in'));
-    button.addEventListener('click', () => submitScan({ attendee_id: a.id }));
-    list.append(el('li', { class: 'search-hit' },
-      el('span', { class: 'search-name' }, a.name),
-      el('span', { class: 'search-meta' }, [a.company, a.ticket_type].filter(Boolean).join(' · ')),
-      a.checked_in_at ? el('span', { class: 'search-meta' }, t('door.checked_in_at', { time: hhmm(a.checked_in_at) })) : '',
-      button));
+  clear(list);
+  if (r.status !== 200 || !r.body) {
+    list.append(el('li', { class: 'muted' }, errorText(r)));
+    return;
   }
+  lastSearch = q;
+  // How many answers the list has shown: a test knows this one is new.
+  list.dataset.shown = String(Number(list.dataset.shown || 0) + 1);
+  const found = r.body.attendees || [];
+  if (!found.length) list.append(text('li', 'door.search_none', undefined, { class: 'muted' }));
+  for (const hit of found) list.append(searchHit(hit));
+}
+
+async function onSearch(ev) {
+  ev.preventDefault();
+  const input = $('search-input');
+  const q = input.value.trim();
+  focusScan();
+  // A scanner that typed into the search: it is a scan, not a name.
+  if (looksLikePassCode(q)) {
+    input.value = '';
+    submitScan({ code: q });
+    return;
+  }
+  if (q.length < 2) {
+    clear($('search-results')).append(text('li', 'door.search_short', undefined, { class: 'muted' }));
+    return;
+  }
+  await runSearch(q);
 }
 
 // ----------------------------------------------------------- login/views
@@ -243,21 +401,33 @@ async function onSearch(ev) {
 function showLogin(message) {
   stopCamera();
   clearInterval(pollTimer);
+  hideResult();
   csrf = null;
+  me = null;
+  lastSearch = null;
+  clear($('search-results'));
   $('scan-view').hidden = true;
   $('login-form').hidden = false;
   alertMsg(message || '');
   $('login-username').focus();
 }
 
-async function showScan() {
+function showWho() {
+  i18n.setText($('whoami'), 'door.logged_in_as', { name: me.name, role: t(`door.role.${me.role}`) });
+}
+
+async function showScan(who) {
+  me = { name: who.name, role: who.role };
   $('login-form').hidden = true;
   $('scan-view').hidden = false;
+  showWho();
   const r = await api('GET', '/api/v1/checkpoints');
   const select = $('checkpoint');
   clear(select);
-  for (const cp of (r.body && r.body.checkpoints) || []) {
-    select.append(el('option', { value: cp.id }, cp.id === 'main' ? t('door.main_entrance') : cp.name));
+  checkpoints = (r.body && r.body.checkpoints) || [];
+  for (const cp of checkpoints) {
+    select.append(cp.id === 'main' ? text('option', 'door.main_entrance', undefined, { value: cp.id })
+      : el('option', { value: cp.id }, cp.name));
   }
   let saved = null;
   try { saved = localStorage.getItem(CHECKPOINT_KEY); } catch { saved = null; }
@@ -265,7 +435,7 @@ async function showScan() {
   refreshCounter();
   clearInterval(pollTimer);
   pollTimer = setInterval(refreshCounter, COUNTER_POLL_MS);
-  $('scan-input').focus();
+  focusScan();
 }
 
 async function onLogin(ev) {
@@ -278,7 +448,7 @@ async function onLogin(ev) {
   if (r.status === 200 && r.body) {
     csrf = r.body.csrf_token;
     alertMsg('');
-    showScan();
+    showScan(r.body);
     return;
   }
   if (r.status === 429) alertMsg(t('door.throttled'));
@@ -298,20 +468,31 @@ async function main() {
   $('scan-form').addEventListener('submit', onScanSubmit);
   $('search-form').addEventListener('submit', onSearch);
   $('logout').addEventListener('click', onLogout);
-  $('result').addEventListener('click', () => { hideResult(); $('scan-input').focus(); });
-  $('camera-toggle').addEventListener('click', () => (camera ? stopCamera() : startCamera()));
+  $('result').addEventListener('click', () => { hideResult(); focusScan(); });
+  $('camera-toggle').addEventListener('click', () => { if (camera) stopCamera(); else startCamera(); focusScan(); });
   $('checkpoint').addEventListener('change', () => {
     try { localStorage.setItem(CHECKPOINT_KEY, $('checkpoint').value); } catch { /* private mode */ }
     refreshCounter();
-    $('scan-input').focus();
+    if (lastSearch) runSearch(lastSearch);
+    focusScan();
   });
-  i18n.onChange(() => refreshCounter());
+  document.addEventListener('keydown', onKeyDown, true);
+  // Typing into the search replaces the last name searched for, so that a
+  // code a scanner types there is the code alone.
+  $('search-input').addEventListener('focus', () => $('search-input').select());
+  // Back from the print view's tab or any other window: ready to scan.
+  window.addEventListener('focus', focusScan);
+  i18n.onChange(() => {
+    refreshCounter();
+    if (me) showWho();
+    focusScan();
+  });
   // The probe answers {"user": null}, not 401, to someone not signed in.
   const r = await api('GET', '/api/v1/session/probe');
   const user = r.status === 200 && r.body ? r.body.user : null;
   if (user && user.csrf_token) {
     csrf = user.csrf_token;
-    showScan();
+    showScan(user);
   } else {
     showLogin('');
   }
