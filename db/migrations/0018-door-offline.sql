@@ -1,4 +1,4 @@
--- 0019-door-offline.sql: the door works on when the network fails. A door
+-- 0018-door-offline.sql: the door works on when the network fails. A door
 -- page keeps a copy of its checkpoint (GET /api/v1/checkpoints/{id}/sync)
 -- and uploads the scans it made offline (POST /api/v1/checkins/batch).
 --   door_keys		 the random salt of an event's door copies: the
