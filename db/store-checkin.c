@@ -13,30 +13,31 @@
 #include "door-sync.h"
 
 /*
- * The main entrance and the sessions with sign-ups, each with its kind
- * ("entrance", or the session's: "visit", "meal", ...); NULL: database
- * error.
+ * The main entrance and the sessions with sign-ups, each with its name
+ * in Swedish and English and its kind ("entrance", or the session's:
+ * "visit", "meal", ...); NULL: database error.
  */
 json_t *
 store_checkpoints(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
-	    "SELECT id, title, kind FROM sessions WHERE event_id = ?1"
+	    "SELECT id, title, kind, title_en FROM sessions WHERE event_id = ?1"
 	    " AND signup = 1 ORDER BY starts_at, id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
 	char			 id[32];
 
-	json_array_append_new(list, json_pack("{s:s, s:s, s:n, s:s}", "id",
-	    "main", "name", "Main entrance", "session_id", "kind",
-	    "entrance"));
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:n, s:s}",
+	    "id", "main", "name", "Huvudentré", "name_en", "Main entrance",
+	    "session_id", "kind", "entrance"));
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = store_step(st, s)) == STORE_ROW) {
 		snprintf(id, sizeof id, "session-%lld",
 		    (long long)sqlite3_column_int64(s, 0));
-		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}",
-		    "id", id, "name", COL_TEXT(s, 1),
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I,"
+		    " s:s}", "id", id, "name", COL_TEXT(s, 1),
+		    "name_en", COL_TEXT(s, 3) ? COL_TEXT(s, 3) : "",
 		    "session_id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "kind", COL_TEXT(s, 2)));
 	}

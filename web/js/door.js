@@ -72,7 +72,7 @@ function onKeyDown(ev) {
 function checkpointName(id) {
   if (id === 'main') return t('door.main_entrance');
   const cp = checkpoints.find((c) => c.id === id);
-  return cp ? cp.name : id;
+  return cp ? i18n.pick(cp, 'name') : id;
 }
 
 function isOrganiser() {
@@ -427,7 +427,7 @@ async function showScan(who) {
   checkpoints = (r.body && r.body.checkpoints) || [];
   for (const cp of checkpoints) {
     select.append(cp.id === 'main' ? text('option', 'door.main_entrance', undefined, { value: cp.id })
-      : el('option', { value: cp.id }, cp.name));
+      : el('option', { value: cp.id }, i18n.pick(cp, 'name')));
   }
   let saved = null;
   try { saved = localStorage.getItem(CHECKPOINT_KEY); } catch { saved = null; }
