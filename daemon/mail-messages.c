@@ -2,7 +2,8 @@
  * mail-messages.c: the words of each message the outbox sends, in Swedish
  * and English: a confirmation (the registration, its price, the link,
  * the passes and the programme attached), a place on the waiting list, a
- * seat from the waiting list, and the receipt of a cancellation. A pure
+ * seat from the waiting list, the receipt of a cancellation, and the
+ * private link sent again to whoever asked for it ("send me my link"). A pure
  * function of the registration as the API shows it (store-reg-json.c):
  * the subject, the plain text and the HTML, every text from the attendee
  * escaped in the HTML. Tested in tests/unit/test-mime.c.
@@ -27,7 +28,8 @@ enum word {
 	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_BYE, W_WHEN,
 	W_S_CONFIRMED, W_S_WAITLISTED, W_S_CANCELLED,
 	W_SUBJ_CONFIRMATION, W_SUBJ_WAITLISTED, W_SUBJ_PROMOTED,
-	W_SUBJ_CANCELLED, W_RECEIPT, W_COUNT
+	W_SUBJ_CANCELLED, W_RECEIPT, W_SUBJ_LINK, W_LINK_ASKED, W_LINK_NOT_ME,
+	W_COUNT
 };
 
 /* Each word in Swedish, then English. */
@@ -86,6 +88,15 @@ static const char *const words[W_COUNT][2] = {
 	[W_SUBJ_PROMOTED] = { "Du har fått en plats: %s – %s",
 	    "You have a seat: %s – %s" },
 	[W_SUBJ_CANCELLED] = { "Avbokad: %s – %s", "Cancelled: %s – %s" },
+	[W_SUBJ_LINK] = { "Din länk: %s – %s", "Your link: %s – %s" },
+	[W_LINK_ASKED] = { "Någon, förhoppningsvis du, bad om länken till din "
+	    "anmälan till %s. Här är den.",
+	    "Someone, hopefully you, asked for the link to your registration "
+	    "for %s. Here it is." },
+	[W_LINK_NOT_ME] = { "Bad du inte om den? Då kan du bortse från det här "
+	    "mejlet; ingen annan än du får länken.",
+	    "Did you not ask for it? Then you can ignore this email; no one "
+	    "but you gets the link." },
 };
 
 static const char *
@@ -325,6 +336,8 @@ subject_word(const char *kind)
 		return W_SUBJ_PROMOTED;
 	if (strcmp(kind, "cancelled") == 0)
 		return W_SUBJ_CANCELLED;
+	if (strcmp(kind, "link") == 0)
+		return W_SUBJ_LINK;
 	return W_SUBJ_CONFIRMATION;
 }
 
@@ -338,6 +351,8 @@ intro_word(const char *kind)
 		return W_PROMOTED;
 	if (strcmp(kind, "cancelled") == 0)
 		return W_CANCELLED;
+	if (strcmp(kind, "link") == 0)
+		return W_LINK_ASKED;
 	return W_THANKS;
 }
 
@@ -377,7 +392,8 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 	paraf(&p, W_TICKET, in_lang(&p, json_object_get(v->reg,
 	    "ticket_type"), "name", "name_en"));
 	people(&p, v, one);
-	if (one == NULL && strcmp(v->kind, "cancelled") != 0)
+	if (one == NULL && strcmp(v->kind, "cancelled") != 0 &&
+	    strcmp(v->kind, "link") != 0)
 		price(&p, v->reg);
 	if (v->link != NULL && strcmp(v->kind, "cancelled") != 0)
 		link(&p, word(&p, strcmp(v->kind, "waitlisted") == 0 ?
@@ -388,6 +404,8 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 		para(&p, word(&p, W_PASS));
 	if (v->calendar)
 		para(&p, word(&p, W_CALENDAR));
+	if (strcmp(v->kind, "link") == 0)
+		para(&p, word(&p, W_LINK_NOT_ME));
 	para(&p, word(&p, W_BYE));
 	sbuf_adds(&p.html, "</body>\n</html>\n");
 	out->text = sbuf_take(&p.text, &len);

@@ -222,6 +222,74 @@ out:
 }
 
 /*
+ * "Send me my link": a 'link' message with the private link to each live
+ * registration of event whose contact has the address email_norm, and to
+ * each live attendee with it (their personal link) who is not that
+ * contact. None when the address is unknown: the caller answers the same.
+ * 0, or -1 when the database failed.
+ */
+int
+store_outbox_link_request(struct store *st, int64_t event_id,
+    const char *email_norm)
+{
+	static const char	 sql[] =
+	    "SELECT r.id, 0, r.contact_first_name, r.contact_last_name,"
+	    " r.contact_email, r.lang FROM registrations r"
+	    " WHERE r.event_id = ?1 AND r.status <> 'cancelled'"
+	    " AND r.erased_at IS NULL AND r.contact_email <> ''"
+	    " UNION ALL SELECT a.registration_id, a.id, a.first_name,"
+	    " a.last_name, a.email, r.lang FROM attendees a"
+	    " JOIN registrations r ON r.id = a.registration_id"
+	    " WHERE a.event_id = ?1 AND a.email_norm = ?2"
+	    " AND a.status <> 'cancelled' AND a.erased_at IS NULL"
+	    " ORDER BY 1, 2";
+	struct { int64_t reg, att; char *name, *to, lang[3]; } hit[8];
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 step;
+	size_t			 n = 0, i;
+	int			 rc = 0;
+
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_text(s, 2, email_norm, -1, SQLITE_STATIC);
+	while ((step = store_step(st, s)) == STORE_ROW) {
+		int64_t	 att = sqlite3_column_int64(s, 1);
+		char	*norm;
+		int	 same;
+
+		if (att == 0) {
+			/* contact_email is kept as typed: compare normalised. */
+			norm = email_normalise(COL_TEXT(s, 4));
+			same = norm != NULL && strcmp(norm, email_norm) == 0;
+			free(norm);
+			if (!same)
+				continue;
+		} else if (n > 0 && hit[n - 1].reg ==
+		    sqlite3_column_int64(s, 0) && hit[n - 1].att == 0)
+			continue;	/* the contact has the whole one */
+		if (n == sizeof hit / sizeof hit[0])
+			break;
+		hit[n].reg = sqlite3_column_int64(s, 0);
+		hit[n].att = att;
+		hit[n].name = full_name(COL_TEXT(s, 2), COL_TEXT(s, 3));
+		hit[n].to = xstrdup(COL_TEXT(s, 4));
+		snprintf(hit[n].lang, sizeof hit[n].lang, "%s", COL_TEXT(s, 5));
+		n++;
+	}
+	sqlite3_reset(s);
+	if (step == STORE_ERROR)
+		rc = -1;
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && store_outbox_add(st, "link", hit[i].reg,
+		    hit[i].att, hit[i].to, hit[i].name, hit[i].lang,
+		    NULL) != 0)
+			rc = -1;
+		free(hit[i].name);
+		free(hit[i].to);
+	}
+	return rc;
+}
+
+/*
  * Messages left "sending" since before a time (their sender died, or
  * gave up waiting) are queued again, due at once: 0, or -1.
  */

@@ -364,6 +364,8 @@ int store_outbox_add(struct store *, const char *kind, int64_t reg_id,
 int store_outbox_registration(struct store *, int64_t reg_id, int cancelled);
 int store_outbox_attendee(struct store *, const char *kind,
 	    int64_t attendee_id);
+int store_outbox_link_request(struct store *, int64_t event_id,
+	    const char *email_norm);
 int store_outbox_requeue(struct store *, int64_t before);
 enum store_step store_outbox_claim(struct store *, int64_t now,
 	    struct outbox_msg *);

@@ -140,6 +140,7 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        19: ("DELETE FROM outbox WHERE kind IN ('link', 'changed', 'session_moved')",),
         18: tuple(f"DROP TRIGGER {t}" for t in (
             "door_keys_made", "door_pass_made", "door_pass_changed", "door_pass_gone",
             "door_signup_made", "door_signup_gone",
