@@ -76,21 +76,29 @@ int
 route_match(const char *pattern, char *segs, size_t nsegs, const char **args)
 {
 	const char	*p = pattern;
-	char		*seg = segs;
-	size_t		 i, len, nargs = 0;
+	const char	*seg = segs;
+	size_t		 i, nargs = 0;
 
+	/* Character by character: most routes differ from the path early,
+	 * and every request tries them in turn. */
 	if (*p++ != '/')
 		return 0;
 	for (i = 0; i < nsegs; i++) {
-		len = strcspn(p, "/");
-		if (len == 1 && *p == '*') {
+		if (p[0] == '*' && (p[1] == '/' || p[1] == '\0')) {
 			if (*seg == '\0' || nargs == ROUTE_ARGS_MAX)
 				return 0;
 			args[nargs++] = seg;
-		} else if (strlen(seg) != len || strncmp(p, seg, len) != 0)
-			return 0;
-		p += len;
-		seg += strlen(seg) + 1;
+			p++;
+			seg += strlen(seg);
+		} else {
+			while (*seg != '\0' && *p == *seg) {
+				p++;
+				seg++;
+			}
+			if (*seg != '\0' || (*p != '/' && *p != '\0'))
+				return 0;
+		}
+		seg++;
 		if (i + 1 < nsegs && *p++ != '/')
 			return 0;
 	}
