@@ -1269,8 +1269,8 @@ list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
  * read: a row's columns (some of them queries of their own) are made for
  * the rows shown, not for every row sorted.
  */
-json_t *
-store_resource_query(struct store *st, const struct resource *res,
+static json_t *
+resource_query(struct store *st, const struct resource *res,
     int64_t parent, const struct list_query *lq)
 {
 	const struct resource_sql	*rs = resource_sql(res);
@@ -1322,6 +1322,18 @@ store_resource_query(struct store *st, const struct resource *res,
 		items = store_list_page(st, res, parent, &ls, items, lq);
 	list_sql_free(&ls);
 	return items;
+}
+
+/* The page and its total, read in one snapshot. */
+json_t *
+store_resource_query(struct store *st, const struct resource *res,
+    int64_t parent, const struct list_query *lq)
+{
+	int	 began = store_read_begin(st);
+	json_t	*page = resource_query(st, res, parent, lq);
+
+	store_read_end(st, began);
+	return page;
 }
 
 /*

@@ -378,6 +378,27 @@ store_begin(struct store *st)
 	return store_run(st, "BEGIN IMMEDIATE");
 }
 
+/*
+ * A read transaction around several statements: one snapshot for all of
+ * them (a page and its total agree), and the database's locks taken once
+ * rather than by each statement. Nothing when one is already open;
+ * store_read_end() ends only the one this opened.
+ */
+int
+store_read_begin(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	return store_exec(st, "BEGIN") == 0 ? 1 : -1;
+}
+
+void
+store_read_end(struct store *st, int began)
+{
+	if (began == 1 && !sqlite3_get_autocommit(st->db))
+		store_exec(st, "COMMIT");
+}
+
 int
 store_commit(struct store *st)
 {

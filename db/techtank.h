@@ -200,6 +200,8 @@ json_t *store_list_end(json_t *, enum store_step last);
 int store_exec(struct store *, const char *sql);
 int store_begin(struct store *);
 int store_commit(struct store *);
+int store_read_begin(struct store *);
+void store_read_end(struct store *, int);
 void store_rollback(struct store *);
 int store_checkpoint(struct store *);
 int store_user_version(struct store *);

@@ -34,21 +34,56 @@ local_time(time_t t, const char *zone, struct tm *tm, long *off)
 	return tz != NULL ? 0 : -1;
 }
 
-/* ISO 8601 with the zone's offset: 2027-11-30T09:00:00+01:00. */
+/* n as width digits at p (n >= 0, fewer digits than width+1). */
+static char *
+put_digits(char *p, long n, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = '0' + n % 10;
+		n /= 10;
+	}
+	return p + width;
+}
+
+/*
+ * ISO 8601 with the zone's offset: 2027-11-30T09:00:00+01:00. Written
+ * digit by digit: lists show several times on each of their rows.
+ */
 int
 timefmt_iso(time_t t, const char *zone, char out[32])
 {
 	struct tm	tm;
-	long		off, h, m;
-	char		buf[96];
+	long		off, year;
 	int		rc = local_time(t, zone, &tm, &off);
+	char		*p = out;
 
-	h = labs(off) / 3600;
-	m = (labs(off) % 3600) / 60;
-	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', h, m);
-	snprintf(out, 32, "%.31s", buf);
+	year = (long)tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {
+		char	buf[96];
+
+		snprintf(buf, sizeof buf, "%04ld-%02d-%02dT%02d:%02d:%02d"
+		    "%c%02ld:%02ld", year, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+		    labs(off) / 3600, (labs(off) % 3600) / 60);
+		snprintf(out, 32, "%.31s", buf);
+		return rc;
+	}
+	p = put_digits(p, year, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = off < 0 ? '-' : '+';
+	p = put_digits(p, labs(off) / 3600 % 100, 2);
+	*p++ = ':';
+	p = put_digits(p, (labs(off) % 3600) / 60, 2);
+	*p = '\0';
 	return rc;
 }
 
