@@ -103,7 +103,7 @@ struct list_filter {
 struct list_sort {
 	const char	*name;
 	const char	*order;		/* ORDER BY, ending in the id */
-	const char	*order_desc;
+	const char	*order_desc;	/* the same, each term DESC */
 	const char	*outer;		/* "ticket_types t" */
 	const char	*outer_on;	/* how a row joins it */
 	const char	*outer_parent;	/* its column of the parent */
@@ -263,6 +263,7 @@ struct list_sql {
 	int		started;	/* from ids */
 	int		ids_found;	/* ids are whom the search finds */
 	int		none;		/* nothing can match */
+	int64_t		total;		/* counted with the page, or -1 */
 };
 void list_sql_free(struct list_sql *);
 int store_list_from(struct store *, const struct resource *, int64_t parent,
@@ -272,6 +273,10 @@ json_t *store_list_page(struct store *, const struct resource *,
 	    const struct list_query *);
 json_t *store_resource_query(struct store *, const struct resource *,
 	    int64_t parent, const struct list_query *);
+/* store-list-few.c */
+int store_list_few(struct store *, const struct query *, int desc,
+	    int64_t offset, int64_t limit, int64_t *ids, size_t max,
+	    size_t *n, int64_t *total);
 const struct field *resource_field(const struct resource *, const char *);
 int64_t resource_int(const json_t *row, const char *name, int64_t none);
 

@@ -1105,6 +1105,7 @@ store_list_from(struct store *st, const struct resource *res, int64_t parent,
 	int			 few = 0, rc = -1;
 
 	memset(ls, 0, sizeof *ls);
+	ls->total = -1;
 	query_init(&ls->from);
 	query_init(&ls->ids);
 	for (size_t i = 0; i < lq->n; i++)
@@ -1162,7 +1163,8 @@ out:
 }
 
 /*
- * The total of a list: from the resource's own count when its filters
+ * The total of a list: counted with its page when every row was read
+ * (ls->total), or from the resource's own count when its filters
  * allow; else its rows counted up to LIST_COUNT_MAX, past which *exact
  * is 0: when its one filter is a search for one word, the ids of whom it
  * finds (counted without reading rows), else the rows of its FROM and
@@ -1177,7 +1179,11 @@ list_total(struct store *st, const struct resource *res, int64_t parent,
 	int64_t		 n;
 
 	query_init(&q);
-	if (res->count != NULL && (n = res->count(st, parent, lq)) != -2) {
+	if (ls->total >= 0) {
+		n = ls->total;
+		*exact = 1;
+	} else if (res->count != NULL &&
+	    (n = res->count(st, parent, lq)) != -2) {
 		*exact = 1;
 	} else {
 		if (lq->n == 1 && ls->ids_found) {
@@ -1262,6 +1268,50 @@ list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
 }
 
 /*
+ * The ids of a list's page, in order, in ids (*n of them). Rows started
+ * from few ids are ordered and counted here (ls->total), the others by
+ * SQLite. 0, or -1 when the database failed.
+ */
+static int
+page_ids(struct store *st, const struct resource *res,
+    const struct list_query *lq, struct list_sql *ls, int64_t *ids,
+    size_t *n)
+{
+	struct query	 q;
+	sqlite3_stmt	*s;
+	enum store_step	 rc = STORE_DONE;
+	int		 owned, few = 1;
+
+	*n = 0;
+	if (ls->started) {
+		query_init(&q);
+		query_add(&q, "SELECT %s.id, %s", res->table, lq->sort->order);
+		query_merge(&q, &ls->from);
+		few = store_list_few(st, &q, lq->desc, lq->offset, lq->limit,
+		    ids, RESOURCE_PAGE_MAX, n, &ls->total);
+		query_free(&q);
+		if (few <= 0)
+			return few;
+	}
+	query_init(&q);
+	query_add(&q, "SELECT %s.id", res->table);
+	query_merge(&q, &ls->from);
+	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
+	    lq->sort->order_desc : lq->sort->order);
+	query_int(&q, lq->limit);
+	query_int(&q, lq->offset);
+	s = query_prepare(st, &q, &owned);
+	while (s != NULL && *n < RESOURCE_PAGE_MAX &&
+	    (rc = store_step(st, s)) == STORE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(s, 0);
+	if (s == NULL)
+		rc = STORE_ERROR;
+	query_done(s, owned);
+	query_free(&q);
+	return rc == STORE_ERROR ? -1 : 0;
+}
+
+/*
  * A page of a list with filters and an order: {"items", "total",
  * "total_exact", "limit", "offset"}, each row with the fields lists show
  * (not FIELD_DETAIL), times in the parent's zone; NULL when the database
@@ -1275,13 +1325,11 @@ resource_query(struct store *st, const struct resource *res,
 {
 	const struct resource_sql	*rs = resource_sql(res);
 	struct list_sql			 ls;
-	struct query			 q;
 	sqlite3_stmt			*s;
 	json_t				*items = json_array();
 	enum store_step			 rc = STORE_DONE;
 	int64_t				 ids[RESOURCE_PAGE_MAX];
 	size_t				 n = 0;
-	int				 owned;
 	char				*zone;
 
 	if (store_list_from(st, res, parent, lq, &ls) != 0) {
@@ -1293,21 +1341,8 @@ resource_query(struct store *st, const struct resource *res,
 		list_sql_free(&ls);
 		return store_list_page(st, res, parent, NULL, items, lq);
 	}
-	query_init(&q);
-	query_add(&q, "SELECT %s.id", res->table);
-	query_merge(&q, &ls.from);
-	query_add(&q, " ORDER BY %s LIMIT ? OFFSET ?", lq->desc ?
-	    lq->sort->order_desc : lq->sort->order);
-	query_int(&q, lq->limit);
-	query_int(&q, lq->offset);
-	s = query_prepare(st, &q, &owned);
-	while (s != NULL && n < RESOURCE_PAGE_MAX &&
-	    (rc = store_step(st, s)) == STORE_ROW)
-		ids[n++] = sqlite3_column_int64(s, 0);
-	if (s == NULL)
+	if (page_ids(st, res, lq, &ls, ids, &n) != 0)
 		rc = STORE_ERROR;
-	query_done(s, owned);
-	query_free(&q);
 	zone = row_zone(st, res, parent, NULL);
 	for (size_t i = 0; i < n && rc != STORE_ERROR; i++) {
 		s = store_stmt(st, rs->list_row);

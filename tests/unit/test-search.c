@@ -12,6 +12,7 @@
 
 #include "unit.h"
 #include "store-door.h"
+#include "resource.h"
 
 static char		 db_path[64];
 static struct store	*st;
@@ -176,6 +177,71 @@ START_TEST(keys_made_at_start_for_other_programs_rows)
 }
 END_TEST
 
+/*
+ * A list started from few ids is ordered in C (store-list-few.c): the
+ * same order as SQLite's ORDER BY for nulls, integers at both ends of
+ * their range, texts that begin one another and blobs with zero bytes,
+ * ascending and descending, with the total and any page of it; a real
+ * is left to SQLite.
+ */
+START_TEST(list_few_orders_as_sqlite)
+{
+	static const char	*values[] = { "NULL", "-5", "0", "7",
+	    "4611686018427387904", "-9223372036854775808",
+	    "9223372036854775807", "''", "'a'", "'ab'", "'b'", "x''",
+	    "x'00'", "x'0001'", "x'61'", "x'6100'", "'Å'" };
+	const size_t		 nv = sizeof values / sizeof values[0];
+	unsigned		 seed = 12345;
+	struct query		 q;
+	sqlite3_stmt		*s;
+	int64_t			 ids[60], total;
+	size_t			 n;
+	char			 sql[256];
+
+	ck_assert_int_eq(store_exec(st, "CREATE TEMP TABLE few (id INTEGER"
+	    " PRIMARY KEY, a, b)"), 0);
+	for (int i = 1; i <= 300; i++) {
+		seed = seed * 1103515245 + 12345;
+		snprintf(sql, sizeof sql, "INSERT INTO few VALUES (%d, %s, %s)",
+		    i, values[(seed >> 8) % nv], values[(seed >> 20) % nv]);
+		ck_assert_int_eq(store_exec(st, sql), 0);
+	}
+	for (int desc = 0; desc <= 1; desc++) {
+		for (int64_t offset = 0; offset <= 300; offset += 60) {
+			query_init(&q);
+			query_add(&q, "SELECT id, a, b, id FROM few");
+			ck_assert_int_eq(store_list_few(st, &q, desc, offset, 60,
+			    ids, 60, &n, &total), 0);
+			query_free(&q);
+			ck_assert_int_eq(total, 300);
+			ck_assert_uint_eq(n, offset < 300 ? 60 : 0);
+			snprintf(sql, sizeof sql, "SELECT id FROM few ORDER BY %s"
+			    " LIMIT 60 OFFSET %lld", desc ? "a DESC, b DESC,"
+			    " id DESC" : "a, b, id", (long long)offset);
+			ck_assert_int_eq(sqlite3_prepare_v2(store_db(st), sql, -1,
+			    &s, NULL), SQLITE_OK);
+			for (size_t i = 0; i < n; i++) {
+				ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+				ck_assert_msg(sqlite3_column_int64(s, 0) == ids[i],
+				    "desc %d offset %lld row %zu: SQLite has %lld,"
+				    " the C order %lld", desc, (long long)offset, i,
+				    (long long)sqlite3_column_int64(s, 0),
+				    (long long)ids[i]);
+			}
+			ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+			sqlite3_finalize(s);
+		}
+	}
+	ck_assert_int_eq(store_exec(st, "UPDATE few SET a = 1.5 WHERE id = 7"),
+	    0);
+	query_init(&q);
+	query_add(&q, "SELECT id, a, b, id FROM few");
+	ck_assert_int_eq(store_list_few(st, &q, 0, 0, 60, ids, 60, &n, &total),
+	    1);
+	query_free(&q);
+}
+END_TEST
+
 Suite *
 suite_search(void)
 {
@@ -186,6 +252,7 @@ suite_search(void)
 	tcase_add_test(tc, keys_made_on_insert);
 	tcase_add_test(tc, keys_follow_every_change);
 	tcase_add_test(tc, keys_made_at_start_for_other_programs_rows);
+	tcase_add_test(tc, list_few_orders_as_sqlite);
 	suite_add_tcase(s, tc);
 	return s;
 }
