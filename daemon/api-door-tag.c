@@ -81,29 +81,16 @@ api_door_tag(struct http_req *hr)
 	store_badge_people_clear(&people);
 }
 
-/* Small and quick, so drawn here rather than on the slow thread. */
 static void
 api_door_tag_qr(struct http_req *hr)
 {
 	struct badge_people	 people = { 0 };
-	struct evbuffer		*buf;
 	int64_t			 event_id;
-	char			*svg;
 
 	if (tag_person(hr, &people, &event_id) != 0)
 		return;
-	svg = qr_svg(people.v[0].pass_code);
+	http_reply_qr_svg(hr, people.v[0].pass_code);
 	store_badge_people_clear(&people);
-	if (svg == NULL) {
-		http_reply_error(hr, 500, "internal", "the code could not be "
-		    "drawn", NULL);
-		return;
-	}
-	buf = evbuffer_new();
-	evbuffer_add_reference(buf, svg, strlen(svg),
-	    (evbuffer_ref_cleanup_cb)(void (*)(void))free, NULL);
-	http_header(hr, "Cache-Control", "no-store");
-	http_reply_data(hr, 200, "image/svg+xml", buf);
 }
 
 const struct route api_door_tag_routes[] = {

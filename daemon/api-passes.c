@@ -150,21 +150,16 @@ pass_reply(struct http_req *hr, enum badge_format fmt)
 }
 
 /*
- * The pass code as a QR code in SVG, for the confirmation page to show:
- * small and quick, so it is drawn here rather than on the slow thread.
+ * A pass code as a QR code in SVG, for a page to show (the confirmation
+ * page, the door's tag): small and quick, so drawn here rather than on
+ * the slow thread.
  */
-static void
-api_pass_qr(struct http_req *hr)
+void
+http_reply_qr_svg(struct http_req *hr, const char *code)
 {
-	struct badge_people	 people = { 0 };
-	struct evbuffer		*buf;
-	int64_t			 event_id = -1;
-	char			*svg;
+	struct evbuffer	*buf;
+	char		*svg = qr_svg(code);
 
-	if (pass_person(hr, &people, &event_id) != 0)
-		return;
-	svg = qr_svg(people.v[0].pass_code);
-	store_badge_people_clear(&people);
 	if (svg == NULL) {
 		http_reply_error(hr, 500, "internal", "the code could not be "
 		    "drawn", NULL);
@@ -175,6 +170,18 @@ api_pass_qr(struct http_req *hr)
 	    (evbuffer_ref_cleanup_cb)(void (*)(void))free, NULL);
 	http_header(hr, "Cache-Control", "no-store");
 	http_reply_data(hr, 200, "image/svg+xml", buf);
+}
+
+static void
+api_pass_qr(struct http_req *hr)
+{
+	struct badge_people	 people = { 0 };
+	int64_t			 event_id = -1;
+
+	if (pass_person(hr, &people, &event_id) != 0)
+		return;
+	http_reply_qr_svg(hr, people.v[0].pass_code);
+	store_badge_people_clear(&people);
 }
 
 static void

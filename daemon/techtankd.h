@@ -249,6 +249,7 @@ void http_reply_error(struct http_req *, int status, const char *code,
 	    const char *message, json_t *fields);
 void http_reply_store_error(struct http_req *, struct store_error *);
 void http_reply_read(struct http_req *, json_t *);
+void http_reply_qr_svg(struct http_req *, const char *code); /* api-passes.c */
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);

@@ -181,8 +181,8 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 }
 
 /* STORE_ROW: the attendee signed up for the session; STORE_DONE: not. */
-static enum store_step
-signed_up(struct store *st, int64_t attendee, int64_t session)
+enum store_step
+store_signed_up(struct store *st, int64_t attendee, int64_t session)
 {
 	static const char	 sql[] =
 	    "SELECT 1 FROM attendee_sessions WHERE attendee_id = ?1"
@@ -310,7 +310,7 @@ checkin_confirmed(struct store *st, const struct staff *who,
 	if (meal)
 		json_object_set_new(f->attendee, "dietary",
 		    json_string(f->dietary));
-	if (session > 0 && (step = signed_up(st, f->id, session)) ==
+	if (session > 0 && (step = store_signed_up(st, f->id, session)) ==
 	    STORE_ERROR)
 		return -1;
 	if (session < 0 || step == STORE_DONE) {

@@ -315,22 +315,6 @@ person_find(struct store *st, int64_t event, const char *code, int64_t id,
 	return rc;
 }
 
-static enum store_step
-signed_up(struct store *st, int64_t attendee, int64_t session)
-{
-	static const char	 sql[] =
-	    "SELECT 1 FROM attendee_sessions WHERE attendee_id = ?1"
-	    " AND session_id = ?2";
-	sqlite3_stmt		*s = store_stmt(st, sql);
-	enum store_step		 rc;
-
-	sqlite3_bind_int64(s, 1, attendee);
-	sqlite3_bind_int64(s, 2, session);
-	rc = store_step(st, s);
-	sqlite3_reset(s);
-	return rc;
-}
-
 struct live {
 	int64_t	 id, at, user_id;
 	char	*device;
@@ -553,7 +537,7 @@ upload_one(struct store *st, const struct upload_ctx *x,
 		result = "cancelled";
 	else if (strcmp(p.status, "waitlisted") == 0)
 		result = "waitlisted";
-	else if (x->session > 0 && (step = signed_up(st, p.id, x->session)) !=
+	else if (x->session > 0 && (step = store_signed_up(st, p.id, x->session)) !=
 	    STORE_ROW) {
 		if (step == STORE_ERROR)
 			return NULL;

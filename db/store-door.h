@@ -79,6 +79,8 @@ json_t *scan_parse(json_t *body, struct scan_input *);
 /* store-checkin.c */
 json_t *store_checkpoints(struct store *, int64_t event_id);
 int64_t store_checkpoint_parse(const char *);
+enum store_step store_signed_up(struct store *, int64_t attendee,
+	    int64_t session);
 int store_checkpoint_valid(struct store *, int64_t event_id, const char *);
 json_t *store_checkin(struct store *, const struct staff *, const char *code,
 	    int64_t attendee_id, const char *checkpoint, const char *nonce,
