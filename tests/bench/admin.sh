@@ -16,15 +16,7 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_begin admin wrk python3 sqlite3 curl
-start() {
-	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
-		--access-log "$TMP/access.log" 2>>"$TMP/techtankd.err" &
-	PID=$!
-	for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
-	echo "bench: techtankd did not start" >&2; cat "$TMP/techtankd.err" >&2; exit 1
-}
-
-start
+bench_start
 kill -TERM "$PID"; wait "$PID" || true; PID=
 # 10,000 registrations of ten attendees each, written straight into the
 # file; techtankd recounts the seat counters and makes the search keys
@@ -60,7 +52,7 @@ SELECT 1 + (n - 1) / 10, 1, 1 + ((1 + (n - 1) / 10) % 3),
     'confirmed', printf('TT-BENCH%020d', n), 1790000000, 1790000000 FROM a, w;
 SQL
 echo "bench password" | "$TECHTANKD" --db "$TMP/t.db" user add boss --role organiser >/dev/null
-start
+bench_start
 python3 - "$BASE" "$TMP" <<'PY'
 import json, sys, urllib.request
 base, tmp = sys.argv[1], sys.argv[2]

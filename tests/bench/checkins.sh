@@ -8,19 +8,11 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_begin checkin wrk python3 sqlite3
-start() {
-	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
-		--access-log "$TMP/access.log" 2>>"$TMP/techtankd.err" &
-	PID=$!
-	for _ in $(seq 150); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
-	echo "bench: techtankd did not start" >&2; cat "$TMP/techtankd.err" >&2; exit 1
-}
-
-start
+bench_start
 kill -TERM "$PID"; wait "$PID" || true; PID=
 sqlite3 "$TMP/t.db" "UPDATE events SET capacity = NULL; UPDATE ticket_types SET quota = NULL, sale_ends_at = NULL;"
 echo "bench password" | "$TECHTANKD" --db "$TMP/t.db" user add bench --role door >/dev/null
-start
+bench_start
 
 # 10,000 attendees through the API, ten to a registration.
 python3 - "$BASE" "$TMP" <<'PY'

@@ -35,18 +35,11 @@ free_port() {
 }
 port=$(free_port)
 BASE="http://127.0.0.1:$port"
-start() {
-	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
-		--access-log "$TMP/access.log" 2>>"$TMP/techtankd.err" &
-	PID=$!
-	for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
-	echo "bench: techtankd did not start" >&2; cat "$TMP/techtankd.err" >&2; exit 1
-}
 status() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$PID/status"; }
 reset_peak() { echo 5 >"/proc/$PID/clear_refs"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-start
+bench_start
 kill -TERM "$PID"; wait "$PID" || true; PID=
 echo "bench password" | "$TECHTANKD" --db "$TMP/t.db" user add boss --role organiser >/dev/null
 sqlite3 "$TMP/t.db" <<'SQL'
@@ -72,7 +65,7 @@ INSERT INTO attendee_sessions SELECT id, 9 FROM attendees WHERE id % 50 = 0;
 INSERT INTO checkins (attendee_id, checkpoint, at, user_id)
     SELECT id, 'main', 1795000000 + id, 1 FROM attendees WHERE id % 3 = 0;
 SQL
-start
+bench_start
 started_peak=$(status VmHWM)
 python3 - "$BASE" "$TMP" <<'PY'
 import json, sys, urllib.request

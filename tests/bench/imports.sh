@@ -12,20 +12,12 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_begin imports python3 sqlite3 curl
-start() {
-	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
-		--access-log "$TMP/access.log" 2>>"$TMP/techtankd.err" &
-	PID=$!
-	for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
-	echo "bench: techtankd did not start" >&2; cat "$TMP/techtankd.err" >&2; exit 1
-}
-
-start
+bench_start
 kill -TERM "$PID"; wait "$PID" || true; PID=
 echo "bench password" | "$TECHTANKD" --db "$TMP/t.db" user add boss --role organiser >/dev/null
 sqlite3 "$TMP/t.db" "UPDATE events SET capacity = NULL;
     UPDATE ticket_types SET quota = NULL; UPDATE sessions SET seats = NULL;"
-start
+bench_start
 
 # The files, and the session's cookie and CSRF token.
 python3 - "$BASE" "$TMP" <<'PY'

@@ -16,15 +16,7 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_begin releases python3 sqlite3 curl
-start() {
-	"$TECHTANKD" --listen "127.0.0.1:$port" --db "$TMP/t.db" --web-root "$ROOT/web" \
-		--access-log "$TMP/access.log" --no-demo 2>>"$TMP/techtankd.err" &
-	PID=$!
-	for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
-	echo "bench: techtankd did not start" >&2; cat "$TMP/techtankd.err" >&2; exit 1
-}
-
-start
+bench_start --no-demo
 kill -TERM "$PID"; wait "$PID" || true; PID=
 # The event, its rooms and speakers, and 200 sessions of 45 minutes, 25
 # a room over two days, written straight into the file.
@@ -51,7 +43,7 @@ INSERT INTO session_speakers (session_id, speaker_id, sort)
     SELECT id, 1 + (id + 30) % 60, 1 FROM sessions WHERE id % 2 = 0;
 SQL
 echo "bench password" | "$TECHTANKD" --db "$TMP/t.db" user add boss --role organiser >/dev/null
-start
+bench_start --no-demo
 python3 - "$BASE" "$TMP/t.db" "${BENCH_STRICT:-}" <<'PY'
 import json, sqlite3, statistics, sys, time, urllib.error, urllib.request
 
