@@ -121,7 +121,10 @@ test('offline the page decides from its copy, queues, and sends by itself with t
   const gone = await one('Björn', 'Håkansdotter', 'Blekinge Verktyg AB');
   let r = await apiCall(d.baseURL, 'DELETE', `/api/v1/registrations/${gone.token}`);
   assert.equal(r.status, 200);
-  const { context, page, problems } = await newPage(browser, d.baseURL);
+  // The door's clock is in Sweden; times are shown as on it.
+  const { context, page, problems } = await newPage(browser, d.baseURL, { timezoneId: 'Europe/Stockholm' });
+  const clock = (t) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' })
+    .format(new Date(t * 1000));
   try {
     await login(page);
     assert.match(await page.locator('#copy-age').textContent(), /^Copy on this device: \d+ passes, updated \d\d:\d\d \(just now\)$/);
@@ -143,7 +146,8 @@ test('offline the page decides from its copy, queues, and sends by itself with t
     await waitResult(page, 'unknown', '');
     await scan(page, ok.pass_code);
     await waitResult(page, 'already_checked_in', 'Åsa Lindström-Öberg');
-    assert.match(await page.locator('#result-detail').textContent(), /^First checked in at \d\d:\d\d by door-[0-9a-f]{8}$/);
+    const shown = /^First checked in at (\d\d:\d\d) by door-[0-9a-f]{8}$/.exec(await page.locator('#result-detail').textContent());
+    assert.ok(shown && [clock(before), clock(scannedAt)].includes(shown[1]), `${shown} on the door's clock`);
     await page.locator('#offline-queue').filter({ hasText: '1 check-in waiting to be sent' }).waitFor();
     assert.equal(await queueCount(page), 1);
     assert.deepEqual(checkins(ok.id), [], 'nothing reached the server yet');
@@ -180,6 +184,58 @@ test('offline the page decides from its copy, queues, and sends by itself with t
     await scan(page, ok.pass_code);
     await waitResult(page, 'already_checked_in', 'Åsa Lindström-Öberg');
     assert.match(await page.locator('#result-detail').textContent(), /^First checked in at \d\d:\d\d by anna$/);
+    assert.deepEqual(problemsOf(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** An attendee operation of the console's (reissue, substitute): the answer's body. */
+async function op(id, name, body = {}) {
+  const page = await olle.call('GET', `/api/v1/admin/attendees/${id}`);
+  const r = await olle.call('POST', `/api/v1/admin/attendees/${id}/${name}`, { ...body, version: page.body.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+test('reissued, substituted and cancelled passes reach the copy at the next sync, as a delta', async () => {
+  const reissued = await one('Rut', 'Reissue');
+  const substituted = await one('Sam', 'Substitute');
+  const cancelled = await one('Cilla', 'Cancel');
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  const asked = [];
+  page.on('request', (r) => asked.push(r.url()));
+  try {
+    await login(page);
+    const synced = await page.locator('#copy-age').getAttribute('data-synced');
+    const code = (await op(reissued.id, 'reissue')).pass_code;
+    const sub = (await op(substituted.id, 'substitute', {
+      first_name: 'Märta', last_name: 'Ångström', email: `${crypto.randomBytes(6).toString('hex')}@example.se`,
+    })).pass_code;
+    assert.equal((await apiCall(d.baseURL, 'DELETE', `/api/v1/registrations/${cancelled.token}`)).status, 200);
+    // The network lost and back: the page syncs again on its own.
+    await context.setOffline(true);
+    await page.locator('#offline-banner').waitFor();
+    await context.setOffline(false);
+    await page.waitForFunction((s) => document.querySelector('#copy-age').dataset.synced !== s, synced);
+    await context.setOffline(true);
+    await scan(page, reissued.pass_code);
+    await waitResult(page, 'unknown', '');
+    await scan(page, code);
+    await waitResult(page, 'ok', 'Rut Reissue');
+    await scan(page, substituted.pass_code);
+    await waitResult(page, 'unknown', '');
+    await scan(page, sub);
+    await waitResult(page, 'ok', 'Märta Ångström');
+    await scan(page, cancelled.pass_code);
+    await waitResult(page, 'cancelled', '');
+    await context.setOffline(false);
+    await page.locator('#offline-banner').waitFor({ state: 'hidden' });
+    assert.equal(checkins(reissued.id).length, 1);
+    assert.equal(checkins(substituted.id).length, 1);
+    const syncs = asked.filter((u) => u.includes('/sync'));
+    assert.match(syncs[0], /\/api\/v1\/checkpoints\/main\/sync$/, 'the whole copy first');
+    assert.ok(syncs.slice(1).length > 0 && syncs.slice(1).every((u) => /\/sync\?since=\d+$/.test(u)), 'then deltas');
     assert.deepEqual(problemsOf(problems), []);
   } finally {
     await context.close();
@@ -266,7 +322,7 @@ test('the page loads and decides with no server at all (its service worker)', as
     // The server gone, not just the network: nothing can come from it.
     d.proc.kill('SIGTERM');
     await new Promise((res) => d.proc.once('exit', res));
-    await context.setOffline(true);
+    // The venue's network up, the server not answering.
     await page.reload();
     await page.locator('#scan-view').waitFor();
     await page.locator('#offline-banner').waitFor();

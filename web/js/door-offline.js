@@ -208,8 +208,22 @@ function attendeeOf(entry) {
   return a;
 }
 
+/**
+ * A time made here (UTC, as uploaded) in the device's own zone, with its
+ * offset, as the server writes times: the page shows the wall clock's
+ * hours and minutes of the text.
+ */
+function shownTime(at) {
+  if (!at || !at.endsWith('Z')) return at;
+  const t = new Date(at);
+  const off = -t.getTimezoneOffset();
+  const two = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const local = new Date(t.getTime() + off * 60000).toISOString().slice(0, 19);
+  return `${local}${off < 0 ? '-' : '+'}${two(off / 60)}:${two(off % 60)}`;
+}
+
 function firstOf(v) {
-  return { at: v.at, checkpoint: here.cp, by: v.device || '' };
+  return { at: shownTime(v.at), checkpoint: here.cp, by: v.device || '' };
 }
 
 /**
@@ -293,7 +307,7 @@ export function searchNames(q, max = 50) {
     const name = fold(n.name);
     if (!words.every((w) => name.includes(w))) continue;
     const v = here.seen.get(`#${n.id}`);
-    hits.push({ id: n.id, name: n.name, checked_in_at: v ? v.at : null });
+    hits.push({ id: n.id, name: n.name, checked_in_at: v ? shownTime(v.at) : null });
     if (hits.length >= max) break;
   }
   return hits.sort((a, b) => a.name.localeCompare(b.name));

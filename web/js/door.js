@@ -585,7 +585,7 @@ async function showScan(who) {
   focusScan();
   await syncCopy();
   await showQueue();
-  if (isReachable()) flush();
+  if (isReachable() && (await offline.queueLength()) > 0) flush();
 }
 
 async function onLogin(ev) {
