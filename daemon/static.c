@@ -46,6 +46,7 @@ static const struct mime mimes[] = {
 	{ ".js", "text/javascript; charset=utf-8" },
 	{ ".mjs", "text/javascript; charset=utf-8" },
 	{ ".json", "application/json; charset=utf-8" },
+	{ ".webmanifest", "application/manifest+json; charset=utf-8" },
 	{ ".svg", "image/svg+xml" },
 	{ ".png", "image/png" },
 	{ ".ico", "image/x-icon" },

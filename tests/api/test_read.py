@@ -127,3 +127,20 @@ def test_programme_times_carry_the_stockholm_winter_offset(daemon):
     speakers = {sp["id"] for sp in p["speakers"]}
     used = {sp["id"] for s in sessions for sp in s["speakers"]}
     assert used and used <= speakers
+
+
+def test_the_door_app_files_are_served_with_their_types(daemon):
+    """The door page's manifest and service worker, as a browser takes them."""
+    r = daemon.get("/door.webmanifest")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/manifest+json; charset=utf-8"
+    assert r.json()["start_url"] == "door.html"
+    r = daemon.get("/door-sw.js")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert r.headers["Cache-Control"] == "no-cache"
+    # The page's policy lets it load both from its own origin.
+    csp = daemon.get("/door.html").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    for path in ("/door.webmanifest%00.js", "/.webmanifest", "/door.webmanifest/"):
+        assert daemon.get(path).status_code in (400, 404), path

@@ -2,9 +2,10 @@
 // Always resolves to {status, body, headers}; status 0 means the request never
 // got an answer (network down, server gone), body is null when not JSON.
 
-export async function api(method, path, { body, headers = {} } = {}) {
+export async function api(method, path, { body, headers = {}, signal } = {}) {
   const init = {
     method,
+    signal,
     headers: { Accept: 'application/json', ...headers },
     credentials: 'same-origin',
     cache: 'no-store',

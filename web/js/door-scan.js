@@ -3,8 +3,36 @@
 // {result, checkpoint, attendee, first_checkin, checkin_id}. Online the
 // server decides and records the check-in in one request (sendCheckin);
 // decideScan is the one place the page asks, so that a local decision
-// (an offline copy) can stand in for the server's here alone.
+// (the offline copy, door-offline.js) stands in for the server's here
+// alone: when the server cannot be reached, or is known not to be.
 import { api } from './api.js';
+import * as offline from './door-offline.js';
+
+const ONLINE_WAIT_MS = 5000; // a server that does not answer is as good as gone
+/** Statuses of a proxy in front of a server that is down. */
+const UNREACHABLE = [0, 502, 503, 504];
+let reachable = true;
+const listeners = [];
+
+/** Whether the server answered the last time it was asked. */
+export function isReachable() {
+  return reachable;
+}
+
+/** Say whether the server answers (a scan, a probe, a sync); fn(reachable) is told of a change. */
+export function setReachable(yes) {
+  if (yes === reachable) return;
+  reachable = yes;
+  for (const fn of listeners) fn(yes);
+}
+
+export function onReachable(fn) {
+  listeners.push(fn);
+}
+
+export function unreachable(status) {
+  return UNREACHABLE.includes(status);
+}
 
 /** A pass code as printed or typed: a prefix, then 27 characters of base32. */
 const PASS_CODE = /^[A-Z0-9]{1,6}[A-Z2-7]{27}$/;
@@ -34,13 +62,32 @@ function nonce() {
  */
 export async function sendCheckin(scan, checkpoint, csrf) {
   const body = { ...scan, checkpoint, nonce: scan.nonce || nonce() };
-  const r = await api('POST', '/api/v1/checkins', { body, headers: { 'X-CSRF-Token': csrf } });
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), ONLINE_WAIT_MS);
+  const r = await api('POST', '/api/v1/checkins', { body, headers: { 'X-CSRF-Token': csrf }, signal: timeout.signal });
+  clearTimeout(timer);
   return { status: r.status, answer: r.status === 200 && r.body ? r.body : null, response: r };
 }
 
-/** Decide a scan: today, the server's answer to the check-in. */
+/**
+ * Decide a scan: the server's answer to the check-in, or, when the server
+ * cannot be reached, the copy's (answer.offline), queued for the server.
+ * status 0 with no answer: neither could decide (no copy kept yet).
+ */
 export async function decideScan(scan, checkpoint, csrf) {
-  return sendCheckin(scan, checkpoint, csrf);
+  const withNonce = { ...scan, nonce: scan.nonce || nonce() };
+  if (reachable && navigator.onLine !== false && csrf) {
+    const sent = await sendCheckin(withNonce, checkpoint, csrf);
+    if (!unreachable(sent.status)) {
+      if (sent.answer) offline.noteOnline(withNonce, checkpoint, sent.answer).catch(() => {});
+      return sent;
+    }
+    setReachable(false);
+  } else if (reachable) {
+    setReachable(false);
+  }
+  const answer = await offline.decide(withNonce, checkpoint);
+  return { status: answer ? 200 : 0, answer, response: { status: 0, body: null } };
 }
 
 /**

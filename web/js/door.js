@@ -4,19 +4,29 @@
 // and the page is ready for the next scan at once: the focus goes back to
 // the scan field after everything, and whatever has the focus, what a
 // scanner types goes to the scan. Decisions and check-ins go through
-// door-scan.js; a tag is printed from door-tag.html.
+// door-scan.js; a tag is printed from door-tag.html. When the server
+// cannot be reached a banner says so, and scans are decided from the
+// checkpoint's copy kept on the device (door-offline.js) and sent when the
+// server answers again, with no action from the staff.
 import { api } from './api.js';
 import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear, text } from './dom.js';
 import { hhmm, datePart } from './format.js';
-import { decideScan, hitVerdict, looksLikePassCode } from './door-scan.js';
+import {
+  decideScan, hitVerdict, looksLikePassCode, isReachable, setReachable, onReachable, unreachable,
+} from './door-scan.js';
+import * as offline from './door-offline.js';
 
 const { t } = i18n;
 const RESULT_SHOWN_MS = 4000;
 const SAME_CODE_PAUSE_MS = 3000; // the camera sees a badge many times a second
 const COUNTER_POLL_MS = 5000;
 const CHECKPOINT_KEY = 'techtank.checkpoint';
+const WHO_KEY = 'techtank.door.who'; // who logged in, for a page loaded offline
+const CHECKPOINTS_KEY = 'techtank.door.checkpoints';
+const SYNC_MS = 30000; // the copy's delta, while online
+const AGE_MS = 15000; // how old the copy is, said again
 
 const $ = (id) => document.getElementById(id);
 let csrf = null;
@@ -29,6 +39,9 @@ let me = null; // { name, role } of who is logged in
 let checkpoints = []; // [{ id, name, kind }]
 let lastSearch = null; // the name search shown, to show it again after a check-in
 let searchSeq = 0; // the latest search asked for: an older answer is not shown
+let syncTimer = null;
+let ageTimer = null;
+let flushing = null; // the upload of the queue under way
 
 function alertMsg(message) {
   $('door-alert').textContent = message || '';
@@ -158,7 +171,10 @@ function showResult(answer) {
   const first = answer.first_checkin;
   const detail = $('result-detail');
   if (first && answer.result === 'already_checked_in') {
-    i18n.setText(detail, 'door.first_checkin', { time: hhmm(first.at), by: first.by });
+    if (first.by) i18n.setText(detail, 'door.first_checkin', { time: hhmm(first.at), by: first.by });
+    else i18n.setText(detail, 'door.first_checkin_time', { time: hhmm(first.at) });
+  } else if (answer.offline) {
+    i18n.setText(detail, 'door.decided_here');
   } else {
     delete detail.dataset.i18n;
     detail.textContent = '';
@@ -172,7 +188,7 @@ function showResult(answer) {
     diet.hidden = true;
   }
   const actions = clear($('result-actions'));
-  if (a && (answer.result === 'ok' || answer.result === 'already_checked_in')) {
+  if (a && !answer.offline && (answer.result === 'ok' || answer.result === 'already_checked_in')) {
     actions.append(resultButton('door.print_tag', () => printTag(a.id)));
   }
   if (isOrganiser() && answer.result === 'ok' && answer.checkin_id) {
@@ -214,6 +230,8 @@ function printTag(id) {
 
 async function refreshCounter() {
   const r = await api('GET', '/api/v1/checkins/stats');
+  // The counter's poll is also how the page learns the server is back.
+  setReachable(!unreachable(r.status));
   if (r.status !== 200 || !r.body) return;
   const cp = r.body.checkpoints.find((c) => c.id === $('checkpoint').value) || r.body.checkpoints[0];
   if (cp) $('counter').textContent = t('door.counter', { n: cp.checked_in, of: cp.expected });
@@ -234,7 +252,8 @@ async function submitScan(scan) {
   }
   alertMsg('');
   showResult(answer);
-  refreshCounter();
+  if (answer.offline) showQueue();
+  else refreshCounter();
   if (scan.attendee_id && lastSearch) runSearch(lastSearch);
 }
 
@@ -317,6 +336,89 @@ function stopCamera() {
   $('camera-status').textContent = '';
 }
 
+// --------------------------------------------------------------- offline
+
+/** How old the checkpoint's copy is, or that there is none yet. */
+function showAge() {
+  const node = $('copy-age');
+  const state = offline.copyState();
+  if (!state) {
+    i18n.setText(node, 'door.copy_none');
+    return;
+  }
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(state.synced_at)) / 60000));
+  i18n.setText(node, minutes < 1 ? 'door.copy_age_now' : 'door.copy_age',
+    { n: minutes, time: hhmm(state.synced_at), passes: state.passes });
+  node.dataset.synced = state.synced_at;
+}
+
+/** The banner's line of check-ins not yet sent. */
+async function showQueue() {
+  const n = await offline.queueLength();
+  const node = $('offline-queue');
+  if (n > 0) i18n.setText(node, 'door.queue', { n });
+  else { delete node.dataset.i18n; node.textContent = ''; }
+  node.dataset.count = String(n);
+  $('offline-banner').hidden = isReachable() && n === 0;
+  $('offline-banner').dataset.state = isReachable() ? 'sending' : 'offline';
+  i18n.setText($('offline-headline'), isReachable() ? 'door.sending' : 'door.offline_banner');
+}
+
+/** The copy of the checkpoint brought up to date, while the server answers. */
+async function syncCopy() {
+  const cp = $('checkpoint').value;
+  if (!cp || !me) return;
+  await offline.useCheckpoint(cp);
+  if (isReachable()) {
+    const status = await offline.sync(cp);
+    if (unreachable(status)) setReachable(false);
+    else if (status === 401) showLogin(t('door.session_over'));
+  }
+  if (cp === $('checkpoint').value) showAge();
+}
+
+/**
+ * The queue sent as soon as the server answers: a session first if the
+ * page was loaded offline, then the upload, then the copy's delta.
+ */
+function flush() {
+  if (!flushing) {
+    flushing = (async () => {
+      if (!csrf) {
+        const r = await api('GET', '/api/v1/session/probe');
+        if (unreachable(r.status)) { setReachable(false); return; }
+        const user = r.status === 200 && r.body ? r.body.user : null;
+        if (!user || !user.csrf_token) {
+          if ((await offline.queueLength()) > 0 || me) showLogin(t('door.session_over'));
+          return;
+        }
+        csrf = user.csrf_token;
+        me = { name: user.name, role: user.role };
+        showWho();
+      }
+      const sent = await offline.upload(csrf);
+      if (unreachable(sent.status)) setReachable(false);
+      else if (sent.status === 401) showLogin(t('door.session_over'));
+      if (sent.sent > 0) {
+        alertMsg(sent.conflicts > 0 ? t('door.sent_conflicts', { n: sent.sent, conflicts: sent.conflicts })
+          : t('door.sent', { n: sent.sent }));
+      }
+      await showQueue();
+      if (isReachable() && me) {
+        await syncCopy();
+        refreshCounter();
+      }
+    })().finally(() => { flushing = null; });
+  }
+  return flushing;
+}
+
+function onReachableChange(yes) {
+  if (!me) return;
+  showQueue();
+  if (yes) flush();
+}
+
 // ---------------------------------------------------------------- search
 
 /** What the list says of a person before any button, in the page's language. */
@@ -343,7 +445,7 @@ function searchHit(hit) {
     button.addEventListener('click', () => { focusScan(); submitScan({ attendee_id: hit.id }); });
     actions.append(button);
   }
-  if (hit.status === 'confirmed') {
+  if (hit.status === 'confirmed' && !hit.offline) {
     const print = text('button', 'door.print_tag', undefined, { type: 'button', class: 'button' });
     print.addEventListener('click', () => { printTag(hit.id); focusScan(); });
     actions.append(print);
@@ -359,8 +461,14 @@ async function runSearch(q) {
   const list = $('search-results');
   const cp = $('checkpoint').value || 'main';
   const mine = ++searchSeq;
-  const r = await api('GET', `/api/v1/attendees/search?q=${encodeURIComponent(q)}&checkpoint=${encodeURIComponent(cp)}`);
+  const r = isReachable() ? await api('GET', `/api/v1/attendees/search?q=${encodeURIComponent(q)}&checkpoint=${encodeURIComponent(cp)}`)
+    : { status: 0 };
   if (mine !== searchSeq) return; // a later search has been asked for
+  if (unreachable(r.status)) {
+    setReachable(false);
+    await offlineSearch(q, cp);
+    return;
+  }
   if (r.status === 401) {
     showLogin(t('door.session_over'));
     return;
@@ -376,6 +484,27 @@ async function runSearch(q) {
   const found = r.body.attendees || [];
   if (!found.length) list.append(text('li', 'door.search_none', undefined, { class: 'muted' }));
   for (const hit of found) list.append(searchHit(hit));
+}
+
+/**
+ * The search without the server: the names list of the copy, when the
+ * organisers enabled it; those in it may all come in here.
+ */
+async function offlineSearch(q, cp) {
+  const list = clear($('search-results'));
+  await offline.useCheckpoint(cp);
+  lastSearch = q;
+  list.dataset.shown = String(Number(list.dataset.shown || 0) + 1);
+  const state = offline.copyState();
+  if (!state || !state.names) {
+    list.append(text('li', 'door.search_offline_off', undefined, { class: 'muted' }));
+    return;
+  }
+  const found = offline.searchNames(q);
+  if (!found.length) list.append(text('li', 'door.search_none', undefined, { class: 'muted' }));
+  for (const hit of found) {
+    list.append(searchHit({ ...hit, status: 'confirmed', signed_up: true, company: '', offline: true }));
+  }
 }
 
 async function onSearch(ev) {
@@ -401,6 +530,9 @@ async function onSearch(ev) {
 function showLogin(message) {
   stopCamera();
   clearInterval(pollTimer);
+  clearInterval(syncTimer);
+  clearInterval(ageTimer);
+  $('offline-banner').hidden = true;
   hideResult();
   csrf = null;
   me = null;
@@ -416,15 +548,26 @@ function showWho() {
   i18n.setText($('whoami'), 'door.logged_in_as', { name: me.name, role: t(`door.role.${me.role}`) });
 }
 
+/** The checkpoints from the server, or as last seen when it cannot be reached. */
+async function loadCheckpoints() {
+  const r = await api('GET', '/api/v1/checkpoints');
+  if (r.status === 200 && r.body && r.body.checkpoints) {
+    try { localStorage.setItem(CHECKPOINTS_KEY, JSON.stringify(r.body.checkpoints)); } catch { /* private mode */ }
+    return r.body.checkpoints;
+  }
+  if (unreachable(r.status)) setReachable(false);
+  try { return JSON.parse(localStorage.getItem(CHECKPOINTS_KEY)) || []; } catch { return []; }
+}
+
 async function showScan(who) {
   me = { name: who.name, role: who.role };
+  try { localStorage.setItem(WHO_KEY, JSON.stringify(me)); } catch { /* private mode */ }
   $('login-form').hidden = true;
   $('scan-view').hidden = false;
   showWho();
-  const r = await api('GET', '/api/v1/checkpoints');
   const select = $('checkpoint');
+  checkpoints = await loadCheckpoints();
   clear(select);
-  checkpoints = (r.body && r.body.checkpoints) || [];
   for (const cp of checkpoints) {
     select.append(cp.id === 'main' ? text('option', 'door.main_entrance', undefined, { value: cp.id })
       : el('option', { value: cp.id }, i18n.pick(cp, 'name')));
@@ -435,7 +578,14 @@ async function showScan(who) {
   refreshCounter();
   clearInterval(pollTimer);
   pollTimer = setInterval(refreshCounter, COUNTER_POLL_MS);
+  clearInterval(syncTimer);
+  syncTimer = setInterval(syncCopy, SYNC_MS);
+  clearInterval(ageTimer);
+  ageTimer = setInterval(showAge, AGE_MS);
   focusScan();
+  await syncCopy();
+  await showQueue();
+  if (isReachable() && (await offline.queueLength()) > 0) flush();
 }
 
 async function onLogin(ev) {
@@ -459,6 +609,9 @@ async function onLogin(ev) {
 
 async function onLogout() {
   await api('DELETE', '/api/v1/session', { headers: { 'X-CSRF-Token': csrf } });
+  try { localStorage.removeItem(WHO_KEY); } catch { /* private mode */ }
+  // What a lost device would give away goes; what was scanned offline stays to be sent.
+  await offline.forget();
   showLogin('');
 }
 
@@ -473,9 +626,13 @@ async function main() {
   $('checkpoint').addEventListener('change', () => {
     try { localStorage.setItem(CHECKPOINT_KEY, $('checkpoint').value); } catch { /* private mode */ }
     refreshCounter();
+    syncCopy();
     if (lastSearch) runSearch(lastSearch);
     focusScan();
   });
+  onReachable(onReachableChange);
+  window.addEventListener('offline', () => setReachable(false));
+  window.addEventListener('online', () => refreshCounter());
   document.addEventListener('keydown', onKeyDown, true);
   // Typing into the search replaces the last name searched for, so that a
   // code a scanner types there is the code alone.
@@ -484,7 +641,11 @@ async function main() {
   window.addEventListener('focus', focusScan);
   i18n.onChange(() => {
     refreshCounter();
-    if (me) showWho();
+    if (me) {
+      showWho();
+      showAge();
+      showQueue();
+    }
     focusScan();
   });
   // The probe answers {"user": null}, not 401, to someone not signed in.
@@ -493,9 +654,25 @@ async function main() {
   if (user && user.csrf_token) {
     csrf = user.csrf_token;
     showScan(user);
+  } else if (unreachable(r.status)) {
+    // Loaded with no network: the copy kept here, for who last logged in.
+    setReachable(false);
+    let who = null;
+    try { who = JSON.parse(localStorage.getItem(WHO_KEY)); } catch { who = null; }
+    if (who && who.name) showScan(who);
+    else showLogin(t('door.offline_no_login'));
   } else {
     showLogin('');
   }
+  registerWorker();
+}
+
+/** The service worker that keeps the page's files, so that it loads offline. */
+function registerWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('door-sw.js', { scope: 'door' }).catch(() => {
+    // No worker (a private window, say): the page works, but not loaded offline.
+  });
 }
 
 main();

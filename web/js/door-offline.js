@@ -1,0 +1,378 @@
+// The door when the server cannot be reached. While online the page keeps
+// the checkpoint's copy from GET /api/v1/checkpoints/{id}/sync (whole
+// once, then what changed since its cursor) in door-store.js; offline it
+// decides a scan from it as the server would: the typed code normalised
+// as the server does (token.c), its lookup hash and entry key derived by
+// HKDF-SHA256 with the copy's salt (door-crypto.c), the entry opened with
+// AES-256-GCM. Each check-in made offline is queued with its nonce and
+// time and uploaded by POST /api/v1/checkins/batch when the server
+// answers again; the server applies them with their own times and lists
+// the conflicts for the organisers.
+import { api } from './api.js';
+import * as store from './door-store.js';
+
+const DEVICE_KEY = 'techtank.door.device';
+const BATCH_MAX = 200; // scans in one upload (DOOR_BATCH_MAX)
+const BODY_CHARS = 27; // a pass code's part after the prefix, check character included
+const enc = new TextEncoder();
+
+/** The checkpoint's copy in memory: {cp, copy, passes: Map, seen: Map, names}. */
+let here = null;
+let keyCache = null; // {salt, lookupInfo, keyInfo} as bytes, for here.copy
+
+// ------------------------------------------------------------- the code
+
+const SEPARATORS = /[\s\u00a0\u2010-\u2015\u2212-]/g;
+
+/**
+ * A code as typed, in the form it was issued, as token_pass_code_normalise()
+ * makes it: separators dropped, lower case raised, 0 and 1 read as O and I
+ * after the prefix, and the prefix's dash put back.
+ */
+export function normaliseCode(typed) {
+  const plain = String(typed).replace(SEPARATORS, '').replace(/[a-z]/g, (c) => c.toUpperCase());
+  if (plain.length <= BODY_CHARS || /[^\x00-\x7f]/.test(plain)) return plain;
+  const cut = plain.length - BODY_CHARS;
+  return `${plain.slice(0, cut)}-${plain.slice(cut).replace(/0/g, 'O').replace(/1/g, 'I')}`;
+}
+
+// ----------------------------------------------------------- the crypto
+
+function fromB64(text) {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function toB64(bytes) {
+  let bin = '';
+  for (const b of new Uint8Array(bytes)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+function keys() {
+  if (!keyCache || keyCache.copy !== here.copy) {
+    const c = here.copy.crypto;
+    keyCache = {
+      copy: here.copy,
+      salt: fromB64(c.salt),
+      lookupInfo: enc.encode(c.lookup_info),
+      keyInfo: enc.encode(c.key_info),
+      lookupBits: c.lookup_bits,
+      ivBytes: c.iv_bytes,
+    };
+  }
+  return keyCache;
+}
+
+async function codeKey(code) {
+  return crypto.subtle.importKey('raw', enc.encode(code), 'HKDF', false, ['deriveBits', 'deriveKey']);
+}
+
+/** The lookup hash of a code (base64), as the copy lists passes. */
+async function lookupHash(code) {
+  const k = keys();
+  const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: k.salt, info: k.lookupInfo },
+    await codeKey(code), k.lookupBits);
+  return toB64(bits);
+}
+
+/** A pass's sealed entry opened with its code: {i, n, c, t, d, s}, or null. */
+async function openEntry(code, sealed) {
+  const k = keys();
+  const key = await crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: k.salt, info: k.keyInfo },
+    await codeKey(code), { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
+  const raw = fromB64(sealed);
+  try {
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: raw.subarray(0, k.ivBytes) }, key,
+      raw.subarray(k.ivBytes));
+    return JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    return null;
+  }
+}
+
+// ------------------------------------------------------------ the copy
+
+/** This browser's name in the uploads (the server tells devices apart by it). */
+export function deviceName() {
+  let name = null;
+  try { name = localStorage.getItem(DEVICE_KEY); } catch { name = null; }
+  if (!name) {
+    const bytes = crypto.getRandomValues(new Uint8Array(4));
+    name = `door-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    try { localStorage.setItem(DEVICE_KEY, name); } catch { /* private mode: a new name each load */ }
+  }
+  return name;
+}
+
+function inMemory(cp, kept) {
+  here = {
+    cp,
+    copy: kept.copy,
+    passes: new Map(kept.passes.map((p) => [p.h, p])),
+    seen: new Map(kept.seen.map((v) => [v.k, v])),
+    names: new Map(kept.names.map((n) => [n.id, n])),
+  };
+}
+
+/** Take the checkpoint's copy kept here (if any) into memory. */
+export async function useCheckpoint(cp) {
+  if (here && here.cp === cp) return true;
+  here = null;
+  try {
+    const kept = await store.loadCheckpoint(cp);
+    if (kept) inMemory(cp, kept);
+  } catch {
+    here = null;
+  }
+  return here !== null;
+}
+
+/** How much the copy holds and when it was made: {passes, synced_at}, or null. */
+export function copyState() {
+  if (!here) return null;
+  return { passes: here.passes.size, synced_at: here.copy.synced_at, names: here.copy.names_enabled };
+}
+
+function seenOf(v) {
+  return { k: v.h, at: v.at, device: v.device || null };
+}
+
+/**
+ * Bring the checkpoint's copy up to date: a delta since its cursor, or the
+ * whole copy the first time, for another event or when the server does
+ * not know the cursor. Resolves to the HTTP status (0: unreachable).
+ */
+export async function sync(cp) {
+  await useCheckpoint(cp);
+  let since = here && here.copy.cursor ? here.copy.cursor : 0;
+  let r = await api('GET', `/api/v1/checkpoints/${encodeURIComponent(cp)}/sync${since ? `?since=${since}` : ''}`);
+  const stale = (b) => b && here && (b.event.id !== here.copy.event || b.crypto.salt !== here.copy.crypto.salt);
+  if (since && (r.status === 422 || (r.status === 200 && stale(r.body)))) {
+    since = 0;
+    r = await api('GET', `/api/v1/checkpoints/${encodeURIComponent(cp)}/sync`);
+  }
+  if (r.status !== 200 || !r.body) return r.status;
+  const b = r.body;
+  const whole = !b.delta;
+  const copy = {
+    event: b.event.id,
+    cursor: b.cursor,
+    synced_at: new Date().toISOString(),
+    crypto: b.crypto,
+    checkpoint: b.checkpoint,
+    ticket_types: b.ticket_types,
+    names_enabled: !!b.names_enabled,
+  };
+  const checkins = b.checkins || [];
+  const changes = {
+    copy,
+    whole,
+    passes: b.passes || [],
+    seen: checkins.filter((v) => !v.undone).map(seenOf),
+    unseen: checkins.filter((v) => v.undone).map((v) => v.h),
+    names: b.names || [],
+    namesGone: whole ? [] : (b.names_gone || []),
+  };
+  // A copy without names any more drops the names kept.
+  if (!copy.names_enabled && here) changes.namesGone = [...here.names.keys()];
+  await store.writeSync(cp, changes);
+  if (whole || !here || here.cp !== cp) {
+    here = null;
+    await useCheckpoint(cp);
+    return 200;
+  }
+  here.copy = { ...copy, cp };
+  for (const p of changes.passes) here.passes.set(p.h, { ...p, cp });
+  for (const k of changes.unseen) here.seen.delete(k);
+  for (const v of changes.seen) here.seen.set(v.k, { ...v, cp });
+  for (const id of changes.namesGone) here.names.delete(id);
+  for (const n of changes.names) here.names.set(n.id, { cp, id: n.id, name: n.name });
+  return 200;
+}
+
+// -------------------------------------------------------- the decision
+
+function nonce() {
+  return crypto.randomUUID();
+}
+
+function attendeeOf(entry) {
+  const type = (here.copy.ticket_types || []).find((t) => t.id === entry.t);
+  const a = { id: entry.i, name: entry.n, company: entry.c || '', ticket_type: type ? type.name : '',
+    role: type ? type.role : '' };
+  // Who serves the meal needs the dietary needs; no one else does.
+  if (here.copy.checkpoint && here.copy.checkpoint.kind === 'meal') a.dietary = entry.d || '';
+  return a;
+}
+
+/**
+ * A time made here (UTC, as uploaded) in the device's own zone, with its
+ * offset, as the server writes times: the page shows the wall clock's
+ * hours and minutes of the text.
+ */
+function shownTime(at) {
+  if (!at || !at.endsWith('Z')) return at;
+  const t = new Date(at);
+  const off = -t.getTimezoneOffset();
+  const two = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const local = new Date(t.getTime() + off * 60000).toISOString().slice(0, 19);
+  return `${local}${off < 0 ? '-' : '+'}${two(off / 60)}:${two(off % 60)}`;
+}
+
+function firstOf(v) {
+  return { at: shownTime(v.at), checkpoint: here.cp, by: v.device || '' };
+}
+
+/**
+ * Decide a scan at checkpoint cp from the copy, as the server would, and
+ * queue it when the person may enter: resolves to an answer shaped as the
+ * server's ({result, checkpoint, attendee, first_checkin}) with offline:
+ * true, or null when there is no copy of the checkpoint.
+ */
+export async function decide(scan, cp) {
+  if (!(await useCheckpoint(cp))) return null;
+  const at = new Date().toISOString();
+  const answer = { result: 'unknown', checkpoint: cp, attendee: null, first_checkin: null, offline: true };
+  const item = { nonce: scan.nonce || nonce(), at, device: deviceName() };
+  let seenKeys;
+  if (scan.attendee_id) {
+    // Found in the names list: only those who may enter here are in it.
+    const n = here.names.get(scan.attendee_id);
+    if (!n) return answer;
+    answer.attendee = { id: n.id, name: n.name, company: '', ticket_type: '' };
+    seenKeys = [`#${n.id}`];
+    item.attendee_id = n.id;
+  } else {
+    const code = normaliseCode(scan.code);
+    const h = await lookupHash(code);
+    const pass = here.passes.get(h);
+    if (!pass || pass.s === 'replaced') return answer;
+    if (pass.s) {
+      answer.result = pass.s;
+      return answer;
+    }
+    const entry = await openEntry(code, pass.e);
+    if (!entry) return answer;
+    answer.attendee = attendeeOf(entry);
+    seenKeys = [h, `#${entry.i}`];
+    item.hash = h;
+  }
+  const before = seenKeys.map((k) => here.seen.get(k)).find(Boolean);
+  if (before) {
+    answer.result = 'already_checked_in';
+    answer.first_checkin = firstOf(before);
+    return answer;
+  }
+  for (const k of seenKeys) here.seen.set(k, { cp, k, at, device: item.device });
+  await store.addOffline(cp, item, seenKeys);
+  answer.result = 'ok';
+  answer.first_checkin = firstOf({ at, device: item.device });
+  return answer;
+}
+
+/**
+ * An online check-in the server answered "ok": kept here too, so that the
+ * same person is "already checked in" if the network fails before the
+ * next sync brings it.
+ */
+export async function noteOnline(scan, cp, answer) {
+  if (answer.result !== 'ok' || !here || here.cp !== cp) return;
+  const keysSeen = [];
+  if (answer.attendee) keysSeen.push(`#${answer.attendee.id}`);
+  if (scan.code) keysSeen.push(await lookupHash(normaliseCode(scan.code)));
+  const at = new Date().toISOString();
+  for (const k of keysSeen) here.seen.set(k, { cp, k, at, device: null });
+}
+
+/** Folded for search: lower case, no accents, ø ł æ ß ı as ASCII. */
+export function fold(s) {
+  return String(s).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/ø/g, 'o').replace(/ł/g, 'l').replace(/æ/g, 'ae').replace(/œ/g, 'oe')
+    .replace(/ß/g, 'ss').replace(/đ/g, 'd').replace(/ı/g, 'i').replace(/þ/g, 'th');
+}
+
+/**
+ * The names list of the copy searched as the server searches: every word
+ * of q in the name, in any order, case and accents folded. Each hit says
+ * whether it was checked in here: [{id, name, checked_in_at}].
+ */
+export function searchNames(q, max = 50) {
+  if (!here) return [];
+  const words = fold(q).split(/\s+/).filter(Boolean);
+  const hits = [];
+  for (const n of here.names.values()) {
+    const name = fold(n.name);
+    if (!words.every((w) => name.includes(w))) continue;
+    const v = here.seen.get(`#${n.id}`);
+    hits.push({ id: n.id, name: n.name, checked_in_at: v ? shownTime(v.at) : null });
+    if (hits.length >= max) break;
+  }
+  return hits.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// ----------------------------------------------------------- the queue
+
+export async function queueLength() {
+  try {
+    return (await store.queued()).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** The indexes of the scans a 422 names ("scans.3.at"): they never will be taken. */
+function refused(body) {
+  const fields = (body && body.error && body.error.fields) || {};
+  return new Set(Object.keys(fields).map((f) => /^scans\.(\d+)\./.exec(f)).filter(Boolean).map((m) => Number(m[1])));
+}
+
+/**
+ * Upload the queue, oldest first, in batches of at most 200 a checkpoint.
+ * Resolves to {status, sent, conflicts}: status 200 when the queue is
+ * empty, 0 when the server could not be reached, 401 when the session
+ * ended (the queue stays for the next login).
+ */
+export async function upload(csrf) {
+  const out = { status: 200, sent: 0, conflicts: 0 };
+  let items = (await store.queued()).sort((a, b) => a.at.localeCompare(b.at));
+  while (items.length) {
+    const cp = items[0].cp;
+    const batch = items.filter((x) => x.cp === cp).slice(0, BATCH_MAX);
+    const scans = batch.map((x) => {
+      const s = { nonce: x.nonce, at: x.at };
+      if (x.hash) s.hash = x.hash;
+      else s.attendee_id = x.attendee_id;
+      return s;
+    });
+    const r = await api('POST', '/api/v1/checkins/batch', {
+      body: { checkpoint: cp, device: batch[0].device || deviceName(), scans },
+      headers: { 'X-CSRF-Token': csrf },
+    });
+    if (r.status === 200 && r.body) {
+      await store.unqueue(batch.map((x) => x.nonce));
+      out.sent += batch.length;
+      out.conflicts += r.body.results.filter((x) => x.result === 'conflict').length;
+    } else if (r.status === 422 && refused(r.body).size) {
+      // Too old, say, or for a checkpoint gone: no retry will change it.
+      const bad = refused(r.body);
+      await store.unqueue(batch.filter((x, i) => bad.has(i) || bad.has(String(i))).map((x) => x.nonce));
+    } else if (r.status === 422) {
+      await store.unqueue(batch.map((x) => x.nonce));
+    } else {
+      out.status = r.status;
+      return out;
+    }
+    items = (await store.queued()).sort((a, b) => a.at.localeCompare(b.at));
+  }
+  return out;
+}
+
+/** Forget the copies kept here (a log-out); the queue stays until sent. */
+export async function forget() {
+  here = null;
+  keyCache = null;
+  try { await store.forgetCopies(); } catch { /* nothing kept */ }
+}
