@@ -292,6 +292,14 @@ function showAlert(message) {
   alertBox.textContent = message || '';
 }
 
+/**
+ * An address already registered: whoever registered it may have lost the
+ * link, so the alert offers to have it sent again (link.html).
+ */
+function offerLink() {
+  alertBox.append(' ', el('a', { href: i18n.withLang('link.html'), id: 'taken-link' }, t('register.taken_link')));
+}
+
 function clearErrors() {
   showAlert('');
   for (const p of form.querySelectorAll('.field-error')) {
@@ -453,6 +461,7 @@ async function onSubmit(ev) {
   if (res.status === 422 && res.body && res.body.error
       && res.body.error.fields && Object.keys(res.body.error.fields).length) {
     showFieldErrors(res.body.error.fields);
+    if (Object.entries(res.body.error.fields).some(([k, c]) => /(^|\.)email$/.test(k) && c === 'taken')) offerLink();
     return;
   }
   showAlert(errorText(res));
@@ -504,6 +513,7 @@ function showBadInvitation() {
   notOpen = true;
   form.hidden = true;
   document.getElementById('register-intro').hidden = true;
+  document.getElementById('register-lost-link').hidden = true;
   document.getElementById('bad-invitation').hidden = false;
 }
 
@@ -539,6 +549,7 @@ async function main() {
     notOpen = true;
     form.hidden = true;
     document.getElementById('register-intro').hidden = true;
+    document.getElementById('register-lost-link').hidden = true;
     document.getElementById('not-open').hidden = false;
   } else {
     document.getElementById('ticket-loading').hidden = true;
