@@ -101,6 +101,11 @@ const struct config_option config_options[] = {
 	  .offset = AT(smtp_password_file), .arg = "FILE",
 	  .def_text = "$TECHTANK_SMTP_PASSWORD",
 	  .help = "file holding the SMTP password (its first line)" },
+	/* A private CA (a relay of one's own) rather than the system's. */
+	{ .name = "smtp-ca-file", .type = CONFIG_STRING,
+	  .offset = AT(smtp_ca_file), .arg = "FILE",
+	  .def_text = "the system's CA certificates",
+	  .help = "CA certificates (PEM) the mail server's is checked against" },
 	{ .name = "mail-from", .type = CONFIG_STRING, .offset = AT(mail_from),
 	  .arg = "ADDR", .def_text = "none: needed with --smtp-url",
 	  .help = "sender of the mail: ADDR or \"Name <ADDR>\"" },

@@ -51,6 +51,7 @@ static struct {
 	char		*from_name;
 	char		*from_addr;
 	char		*public_url;
+	char		*ca_file;	/* NULL: the system's CAs */
 	int		 use_ssl;	/* CURLUSESSL_* */
 	int		 timeout;
 	int		 rate;
@@ -357,6 +358,8 @@ smtp_send(const char *to, const char *data, size_t len, char **cause)
 	curl_easy_setopt(c, CURLOPT_URL, ml.url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)ml.use_ssl);
+	if (ml.ca_file != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ml.ca_file);
 	if (ml.user != NULL)
 		curl_easy_setopt(c, CURLOPT_USERNAME, ml.user);
 	if (ml.password != NULL)
@@ -572,7 +575,8 @@ parse_from(const char *from, char **cause)
 /*
  * smtp:// asks for STARTTLS. Credentials never cross the network in
  * clear: with them TLS is required, except to a relay on this machine;
- * without them TLS is used when the server offers it.
+ * so it is with --smtp-ca-file; otherwise TLS is used when the server
+ * offers it.
  */
 static int
 tls_policy(const struct config *cfg, char **cause)
@@ -592,7 +596,9 @@ tls_policy(const struct config *cfg, char **cause)
 	}
 	local = strcmp(host, "127.0.0.1") == 0 || strcmp(host, "[::1]") == 0 ||
 	    strcmp(host, "localhost") == 0;
-	if (strcmp(scheme, "smtps") == 0 || (ml.password != NULL && !local))
+	/* A CA named for the server says it speaks TLS: never without. */
+	if (strcmp(scheme, "smtps") == 0 || (ml.password != NULL && !local) ||
+	    cfg->smtp_ca_file != NULL)
 		ml.use_ssl = CURLUSESSL_ALL;
 	else
 		ml.use_ssl = CURLUSESSL_TRY;
@@ -623,12 +629,19 @@ mailer_start(const struct config *cfg, char **cause)
 		xasprintf(cause, "cannot start libcurl");
 		return -1;
 	}
+	if (cfg->smtp_ca_file != NULL && access(cfg->smtp_ca_file, R_OK) != 0) {
+		xasprintf(cause, "--smtp-ca-file %s: %s", cfg->smtp_ca_file,
+		    strerror(errno));
+		return -1;
+	}
 	if (parse_from(cfg->mail_from, cause) != 0 ||
 	    read_password(cfg, &ml.password, cause) != 0 ||
 	    tls_policy(cfg, cause) != 0)
 		return -1;
 	ml.url = xstrdup(cfg->smtp_url);
 	ml.user = cfg->smtp_user != NULL ? xstrdup(cfg->smtp_user) : NULL;
+	ml.ca_file = cfg->smtp_ca_file != NULL ? xstrdup(cfg->smtp_ca_file) :
+	    NULL;
 	ml.public_url = xstrdup(cfg->public_url);
 	ml.timeout = cfg->smtp_timeout;
 	ml.rate = cfg->mail_rate;
@@ -666,9 +679,10 @@ mailer_stop(void)
 	free(ml.password);
 	free(ml.url);
 	free(ml.user);
+	free(ml.ca_file);
 	free(ml.from_name);
 	free(ml.from_addr);
 	free(ml.public_url);
 	ml.password = ml.url = ml.user = ml.from_name = ml.from_addr = NULL;
-	ml.public_url = NULL;
+	ml.public_url = ml.ca_file = NULL;
 }

@@ -95,6 +95,7 @@ struct config {
 	char	*smtp_url;		/* NULL: mail stays in the outbox */
 	char	*smtp_user;
 	char	*smtp_password_file;	/* else TECHTANK_SMTP_PASSWORD */
+	char	*smtp_ca_file;		/* NULL: the system's CAs */
 	char	*mail_from;
 	int	 smtp_timeout;		/* seconds of one attempt at most */
 	int	 mail_rate;		/* messages a minute at most */

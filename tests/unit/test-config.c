@@ -83,6 +83,7 @@ START_TEST(every_key_is_read)
 	    "smtp-url = smtps://mail.example.se:465\n"
 	    "smtp-user = konferens\n"
 	    "smtp-password-file = /etc/techtank/smtp-password\n"
+	    "smtp-ca-file = /etc/techtank/smtp-ca.pem\n"
 	    "mail-from = Techtank <konferens@techtank.se>\n"
 	    "smtp-timeout = 15\n"
 	    "mail-rate = 120\n"
@@ -91,6 +92,7 @@ START_TEST(every_key_is_read)
 	ck_assert_str_eq(cfg.smtp_url, "smtps://mail.example.se:465");
 	ck_assert_str_eq(cfg.smtp_user, "konferens");
 	ck_assert_str_eq(cfg.smtp_password_file, "/etc/techtank/smtp-password");
+	ck_assert_str_eq(cfg.smtp_ca_file, "/etc/techtank/smtp-ca.pem");
 	ck_assert_str_eq(cfg.mail_from, "Techtank <konferens@techtank.se>");
 	ck_assert_int_eq(cfg.smtp_timeout, 15);
 	ck_assert_int_eq(cfg.mail_rate, 120);
@@ -147,7 +149,7 @@ START_TEST(the_test_above_names_every_key)
 	    "public-url", "no-demo", "threads", "max-connections",
 	    "max-body", "timeout", "header-timeout", "body-timeout",
 	    "access-log", "secure-cookies", "trusted-proxy", "smtp-url",
-	    "smtp-user", "smtp-password-file", "mail-from", "smtp-timeout",
+	    "smtp-user", "smtp-password-file", "smtp-ca-file", "mail-from", "smtp-timeout",
 	    "mail-rate", "mail-retry" };
 	const struct config_option	*o;
 	size_t				 n = 0;
