@@ -31,13 +31,17 @@ struct sync_work {
 	int64_t			 cpu_us;	/* the processor time of both */
 };
 
-/* This thread's processor time, µs: what the build costs on a busy host. */
+/*
+ * The process's processor time, µs: what the build costs on a busy host,
+ * the threads that seal a share of it included (and whatever else the
+ * process does meanwhile, so it is an upper bound).
+ */
 static int64_t
-thread_cpu_usec(void)
+process_cpu_usec(void)
 {
 	struct timespec	ts;
 
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
 		return 0;
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
@@ -63,7 +67,7 @@ sync_seal(struct job *job)
 	char			*text, *cause = NULL;
 	size_t			 len;
 	int64_t			 t0 = timefmt_now_usec(), t1;
-	int64_t			 cpu0 = thread_cpu_usec();
+	int64_t			 cpu0 = process_cpu_usec();
 
 	if ((st = store_open(sw->db_path, 0, &cause)) == NULL) {
 		log_warnx("door copy: %s", cause ? cause : "no database");
@@ -92,7 +96,7 @@ sync_seal(struct job *job)
 		store_error_set(&job->err, 500, "internal", "the door copy "
 		    "could not be made");
 	sw->seal_us = timefmt_now_usec() - t1;
-	sw->cpu_us = thread_cpu_usec() - cpu0;
+	sw->cpu_us = process_cpu_usec() - cpu0;
 }
 
 static void

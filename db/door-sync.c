@@ -7,9 +7,11 @@
  * sealed entries are base64, nothing to escape), since a JSON tree of
  * 10,000 of them costs more than sealing them.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -109,6 +111,77 @@ pass_add(struct sbuf *b, const struct door_salt *ds, const unsigned char *iv,
 	free(plain);
 	free(sealed);
 	return 0;
+}
+
+/*
+ * Sealing is most of the work of a copy, and each pass is sealed alone:
+ * a large copy is shared between threads, a part each, joined in order.
+ */
+#define SEAL_PARTS_MAX	4
+#define SEAL_PART_MIN	1000	/* passes worth a thread */
+
+struct seal_part {
+	const struct door_copy	*c;
+	const struct door_salt	*ds;
+	const unsigned char	*ivs;
+	size_t			 from, to;
+	struct sbuf		 b;
+	int			 rc;
+	int			 threaded;
+	pthread_t		 thread;
+};
+
+static void *
+seal_part(void *arg)
+{
+	struct seal_part	*sp = arg;
+
+	for (size_t i = sp->from; i < sp->to && sp->rc == 0; i++) {
+		if (i > 0)
+			sbuf_add(&sp->b, ",", 1);
+		sp->rc = pass_add(&sp->b, sp->ds, sp->ivs + i * DOOR_IV_BYTES,
+		    &sp->c->passes[i]);
+	}
+	return NULL;
+}
+
+/* The passes, sealed, into b: 0, or -1 when one could not be written. */
+static int
+seal_passes(struct sbuf *b, const struct door_copy *c,
+    const struct door_salt *ds, const unsigned char *ivs)
+{
+	struct seal_part	 parts[SEAL_PARTS_MAX];
+	long			 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t			 n = c->npasses / SEAL_PART_MIN;
+	int			 rc = 0;
+
+	if (n > (size_t)(cpus > 0 ? cpus : 1))
+		n = cpus > 0 ? (size_t)cpus : 1;
+	if (n > SEAL_PARTS_MAX)
+		n = SEAL_PARTS_MAX;
+	if (n == 0)
+		n = 1;
+	for (size_t i = 0; i < n; i++) {
+		parts[i] = (struct seal_part){ .c = c, .ds = ds, .ivs = ivs,
+		    .from = c->npasses * i / n,
+		    .to = c->npasses * (i + 1) / n };
+		/* The first part is this thread's; so is any part whose
+		 * thread cannot be made. */
+		parts[i].threaded = i > 0 && pthread_create(&parts[i].thread,
+		    NULL, seal_part, &parts[i]) == 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].threaded)
+			pthread_join(parts[i].thread, NULL);
+		else
+			seal_part(&parts[i]);
+		if (parts[i].rc != 0)
+			rc = -1;
+		if (parts[i].b.len > 0)
+			sbuf_add(b, parts[i].b.p, parts[i].b.len);
+		free(parts[i].b.p);
+	}
+	return rc;
 }
 
 static json_t *
@@ -213,13 +286,8 @@ door_copy_json(struct door_copy *c, size_t *len)
 	/* {head..., "passes": [...]} */
 	sbuf_add(&b, head, n - 1);
 	sbuf_adds(&b, ",\"passes\":[");
-	for (size_t i = 0; i < c->npasses; i++) {
-		if (i > 0)
-			sbuf_add(&b, ",", 1);
-		if (pass_add(&b, &ds, ivs + i * DOOR_IV_BYTES,
-		    &c->passes[i]) != 0)
-			goto fail;
-	}
+	if (seal_passes(&b, c, &ds, ivs) != 0)
+		goto fail;
 	for (size_t i = 0; i < c->nreplaced; i++) {
 		unsigned char	h[DOOR_LOOKUP_BYTES];
 
