@@ -118,7 +118,7 @@ pass_add(struct sbuf *b, const struct door_salt *ds, const unsigned char *iv,
  * a large copy is shared between threads, a part each, joined in order.
  */
 #define SEAL_PARTS_MAX	4
-#define SEAL_PART_MIN	1000	/* passes worth a thread */
+#define SEAL_PART_MIN	500	/* passes worth a thread */
 
 struct seal_part {
 	const struct door_copy	*c;

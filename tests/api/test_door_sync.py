@@ -398,6 +398,39 @@ def test_many_devices_upload_at_once(door):
     assert door.sql("SELECT count(*) FROM offline_scans") == [(len(people) * devices,)]
 
 
+def test_a_large_copy_sealed_in_parts_many_doors_at_once(door):
+    """A copy of 1,500 passes is sealed by several threads, a part each:
+    six doors syncing at once each get every pass once, in one order, and
+    each entry opens with its own code to its own person."""
+    door.stop()
+    door.sql("UPDATE events SET capacity = NULL")
+    door.sql("UPDATE ticket_types SET quota = NULL, sale_ends_at = NULL")
+    door.start()
+    logins = [door.login("anna") for _ in range(6)]
+    codes = {}
+    for r in range(150):
+        body = registration(attendees=[person("Åsa", f"Lindström-Öberg {r}-{i}",
+                                              email=f"p{r}.{i}@example.se") for i in range(10)])
+        got = door.register(body)
+        assert got.status_code in (200, 201), got.text
+        codes.update({a["pass_code"]: a["id"] for a in got.json()["attendees"]})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        copies = list(pool.map(lambda who: sync(door, who), logins))
+    hashes = [[p["h"] for p in c["passes"]] for c in copies]
+    mine = {lookup(copies[0], code) for code in codes}
+    for c, h in zip(copies, hashes):
+        assert len(h) == len(set(h)), "a pass is in the copy twice"
+        assert mine <= set(h)
+        assert sorted(h) == sorted(hashes[0])
+        assert [p.get("e") is not None for p in c["passes"]] == \
+            [p.get("e") is not None for p in copies[0]["passes"]]
+    for k, (code, aid) in enumerate(sorted(codes.items())):
+        if k % 25 == 0:
+            for c in (copies[0], copies[5]):
+                assert open_entry(c, code)["i"] == aid
+
+
 # ------------------------------------------------------------ hostile input
 
 
