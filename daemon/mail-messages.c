@@ -2,8 +2,10 @@
  * mail-messages.c: the words of each message the outbox sends, in Swedish
  * and English: a confirmation (the registration, its price, the link,
  * the passes and the programme attached), a place on the waiting list, a
- * seat from the waiting list, the receipt of a cancellation, and the
- * private link sent again to whoever asked for it ("send me my link"). A pure
+ * seat from the waiting list, the receipt of a cancellation, the
+ * private link sent again to whoever asked for it ("send me my link"), a
+ * change to an attendee (what changed, their sessions now) and a session
+ * of theirs moved or cancelled by a release of the programme. A pure
  * function of the registration as the API shows it (store-reg-json.c):
  * the subject, the plain text and the HTML, every text from the attendee
  * escaped in the HTML. Tested in tests/unit/test-mime.c.
@@ -29,7 +31,10 @@ enum word {
 	W_S_CONFIRMED, W_S_WAITLISTED, W_S_CANCELLED,
 	W_SUBJ_CONFIRMATION, W_SUBJ_WAITLISTED, W_SUBJ_PROMOTED,
 	W_SUBJ_CANCELLED, W_RECEIPT, W_SUBJ_LINK, W_LINK_ASKED, W_LINK_NOT_ME,
-	W_COUNT
+	W_SUBJ_CHANGED, W_CHANGED, W_CHANGED_WHAT, W_F_NAME, W_F_TICKET,
+	W_F_SESSIONS, W_SESSIONS, W_NO_SESSIONS, W_CHANGED_NOT_ME,
+	W_SUBJ_MOVED, W_MOVED, W_MOVED_TO, W_MOVED_WAS, W_MOVED_CANCELLED,
+	W_MOVED_SORRY, W_COUNT
 };
 
 /* Each word in Swedish, then English. */
@@ -97,6 +102,34 @@ static const char *const words[W_COUNT][2] = {
 	    "mejlet; ingen annan än du får länken.",
 	    "Did you not ask for it? Then you can ignore this email; no one "
 	    "but you gets the link." },
+	[W_SUBJ_CHANGED] = { "Ändrad anmälan: %s – %s",
+	    "Registration changed: %s – %s" },
+	[W_CHANGED] = { "Din anmälan till %s har ändrats.",
+	    "Your registration for %s has been changed." },
+	[W_CHANGED_WHAT] = { "Det som har ändrats: %s.", "What changed: %s." },
+	[W_F_NAME] = { "namn", "name" },
+	[W_F_TICKET] = { "biljett", "ticket" },
+	[W_F_SESSIONS] = { "programpunkter", "sessions" },
+	[W_SESSIONS] = { "Anmäld till:", "Signed up to:" },
+	[W_NO_SESSIONS] = { "Inte anmäld till någon programpunkt.",
+	    "Not signed up to any session." },
+	[W_CHANGED_NOT_ME] = { "Har du inte ändrat något? Svara på det här "
+	    "mejlet, så hjälper vi dig.",
+	    "Did you not change anything? Reply to this email and we will "
+	    "help you." },
+	[W_SUBJ_MOVED] = { "Ändring i programmet: %s – %s",
+	    "Programme change: %s – %s" },
+	[W_MOVED] = { "Programmet för %s har ändrats, och ändringen gäller "
+	    "det du är anmäld till:",
+	    "The programme of %s has changed, and the change concerns what "
+	    "you are signed up to:" },
+	[W_MOVED_TO] = { "%s: nu %s", "%s: now %s" },
+	[W_MOVED_WAS] = { "(förut %s)", "(was %s)" },
+	[W_MOVED_CANCELLED] = { "%s: inställd", "%s: cancelled" },
+	[W_MOVED_SORRY] = { "Vi ber om ursäkt för besväret. Din anmälan "
+	    "gäller i övrigt som förut.",
+	    "We are sorry for the trouble. Your registration otherwise stands "
+	    "as before." },
 };
 
 static const char *
@@ -327,6 +360,120 @@ link(struct pair *p, const char *intro, const char *url)
 	sbuf_adds(&p->html, "</a></p>\n");
 }
 
+/* "changed": what changed, and the sessions the attendee has now. */
+static void
+changed(struct pair *p, const struct mail_view *v, const json_t *one)
+{
+	static const struct { const char *key; enum word w; } fields[] = {
+		{ "name", W_F_NAME }, { "ticket_type", W_F_TICKET },
+		{ "sessions", W_F_SESSIONS },
+	};
+	const json_t	*what = json_object_get(v->params, "changed"), *x;
+	struct sbuf	 list = { 0 };
+	char		*said;
+	size_t		 i, j, len;
+
+	json_array_foreach(what, i, x) {
+		for (j = 0; j < sizeof fields / sizeof fields[0]; j++) {
+			if (!json_is_string(x) || strcmp(json_string_value(x),
+			    fields[j].key) != 0)
+				continue;
+			if (list.len > 0)
+				sbuf_adds(&list, ", ");
+			sbuf_adds(&list, word(p, fields[j].w));
+		}
+	}
+	if (list.len > 0) {
+		said = sbuf_take(&list, &len);
+		paraf(p, W_CHANGED_WHAT, said);
+		free(said);
+	}
+	if (one == NULL)
+		return;
+	what = json_object_get(one, "sessions");
+	if (json_array_size(what) == 0) {
+		para(p, word(p, W_NO_SESSIONS));
+		return;
+	}
+	sbuf_printf(&p->text, "%s\n", word(p, W_SESSIONS));
+	sbuf_printf(&p->html, "<p>%s</p>\n<ul>\n", word(p, W_SESSIONS));
+	json_array_foreach(what, i, x) {
+		sbuf_printf(&p->text, "- %s\n", str(x, "title"));
+		sbuf_adds(&p->html, "<li>");
+		html_text(&p->html, str(x, "title"));
+		sbuf_adds(&p->html, "</li>\n");
+	}
+	sbuf_adds(&p->text, "\n");
+	sbuf_adds(&p->html, "</ul>\n");
+}
+
+/* Where and when a session is: "2026-05-12 10:00–11:00, Room". */
+static char *
+place(const json_t *at)
+{
+	const char	*from = str(at, "starts_at"), *to = str(at, "ends_at");
+	const char	*room = str(json_object_get(at, "room"), "name");
+	char		*out;
+
+	/* ISO 8601 with an offset: the date, then hours and minutes. */
+	if (strlen(from) < 16 || strlen(to) < 16)
+		return xstrdup(room);
+	xasprintf(&out, "%.10s %.5s–%.5s%s%s", from, from + 11, to + 11,
+	    *room != '\0' ? ", " : "", room);
+	return out;
+}
+
+static int
+has_kind(const json_t *change, const char *kind)
+{
+	const json_t	*k;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(change, "kinds"), i, k)
+		if (json_is_string(k) && strcmp(json_string_value(k),
+		    kind) == 0)
+			return 1;
+	return 0;
+}
+
+/* "session_moved": each session of theirs moved or cancelled. */
+static void
+moved(struct pair *p, const struct mail_view *v)
+{
+	const json_t	*c;
+	char		*now, *was, *line, *tail;
+	size_t		 i;
+
+	sbuf_adds(&p->html, "<ul>\n");
+	json_array_foreach(json_object_get(v->params, "sessions"), i, c) {
+		const char	*title = in_lang(p, c, "title", "title_en");
+
+		if (has_kind(c, "cancelled") || !json_is_object(json_object_get(
+		    c, "after")))
+			line = fill(word(p, W_MOVED_CANCELLED), title, NULL);
+		else {
+			now = place(json_object_get(c, "after"));
+			was = place(json_object_get(c, "before"));
+			line = fill(word(p, W_MOVED_TO), title, now);
+			tail = fill(word(p, W_MOVED_WAS), was, NULL);
+			free(now);
+			free(was);
+			now = line;
+			xasprintf(&line, "%s %s", now, tail);
+			free(now);
+			free(tail);
+		}
+		sbuf_printf(&p->text, "- %s\n", line);
+		sbuf_adds(&p->html, "<li>");
+		html_text(&p->html, line);
+		sbuf_adds(&p->html, "</li>\n");
+		free(line);
+	}
+	sbuf_adds(&p->text, "\n");
+	sbuf_adds(&p->html, "</ul>\n");
+	para(p, word(p, W_MOVED_SORRY));
+}
+
 static enum word
 subject_word(const char *kind)
 {
@@ -338,6 +485,10 @@ subject_word(const char *kind)
 		return W_SUBJ_CANCELLED;
 	if (strcmp(kind, "link") == 0)
 		return W_SUBJ_LINK;
+	if (strcmp(kind, "changed") == 0)
+		return W_SUBJ_CHANGED;
+	if (strcmp(kind, "session_moved") == 0)
+		return W_SUBJ_MOVED;
 	return W_SUBJ_CONFIRMATION;
 }
 
@@ -353,6 +504,10 @@ intro_word(const char *kind)
 		return W_CANCELLED;
 	if (strcmp(kind, "link") == 0)
 		return W_LINK_ASKED;
+	if (strcmp(kind, "changed") == 0)
+		return W_CHANGED;
+	if (strcmp(kind, "session_moved") == 0)
+		return W_MOVED;
 	return W_THANKS;
 }
 
@@ -387,11 +542,15 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 	paraf(&p, intro_word(v->kind), event);
 	if (strcmp(v->kind, "cancelled") == 0)
 		para(&p, word(&p, W_RECEIPT));
+	if (strcmp(v->kind, "session_moved") == 0)
+		moved(&p, v);
 	if (v->dates != NULL && *v->dates != '\0')
 		paraf(&p, W_WHEN, v->dates);
 	paraf(&p, W_TICKET, in_lang(&p, json_object_get(v->reg,
 	    "ticket_type"), "name", "name_en"));
 	people(&p, v, one);
+	if (strcmp(v->kind, "changed") == 0)
+		changed(&p, v, one);
 	if (one == NULL && strcmp(v->kind, "cancelled") != 0 &&
 	    strcmp(v->kind, "link") != 0)
 		price(&p, v->reg);
@@ -406,6 +565,8 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 		para(&p, word(&p, W_CALENDAR));
 	if (strcmp(v->kind, "link") == 0)
 		para(&p, word(&p, W_LINK_NOT_ME));
+	if (strcmp(v->kind, "changed") == 0)
+		para(&p, word(&p, W_CHANGED_NOT_ME));
 	para(&p, word(&p, W_BYE));
 	sbuf_adds(&p.html, "</body>\n</html>\n");
 	out->text = sbuf_take(&p.text, &len);

@@ -237,15 +237,17 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 	struct badge_event	 ev = { 0 };
 	char			 token[TOKEN_MANAGE_LEN + 1], dates[128];
 	char			*url = NULL;
-	json_t			*reg = NULL;
+	json_t			*reg = NULL, *params = NULL;
 	int64_t			 event_id = 0;
-	int			 rc = -1, pass;
+	int			 rc = -1, pass, changed;
 
 	*out = NULL;
 	if (store_exec(ml.st, "BEGIN") != 0) {
 		xasprintf(cause, "the database could not be read");
 		return -1;
 	}
+	params = json_loads(m->params != NULL ? m->params : "{}", 0, NULL);
+	v.params = params;
 	if (m->registration_id <= 0 ||
 	    (reg = store_registration_json(ml.st, m->registration_id)) ==
 	    NULL) {
@@ -273,14 +275,17 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 		badge_event_dates_in(&ev, m->lang, dates, sizeof dates);
 		v.dates = dates;
 	}
+	/* A change may be a new name or a new pass code: the pass again. */
+	changed = strcmp(m->kind, "changed") == 0;
 	pass = strcmp(m->kind, "confirmation") == 0 ||
-	    strcmp(m->kind, "promoted") == 0;
+	    strcmp(m->kind, "promoted") == 0 || changed;
 	if (pass && ev.id > 0) {
 		if (render_passes(&files, &ev, reg, m->attendee_id,
 		    cause) != 0)
 			goto out;
 		v.passes = (int)files.n;
-		render_calendar(&files, event_id, m->lang);
+		if (!changed)
+			render_calendar(&files, event_id, m->lang);
 		v.calendar = files.n > (size_t)v.passes;
 	}
 	mail_render(&v, &t);
@@ -300,6 +305,7 @@ out:
 	render_clear(&files);
 	store_badge_event_clear(&ev);
 	json_decref(reg);
+	json_decref(params);
 	free(url);
 	return rc;
 }

@@ -21,6 +21,9 @@
  *   tag counts as not printed, and the consent to be listed is the old
  *   person's, so it is cleared. The old person's check-ins are undone (by
  *   the organiser, and kept so): the new one is let in as new.
+ *
+ * A move or a substitution is told to the attendee (and their contact) by
+ * a 'changed' message, in the same transaction (store_outbox_changed()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -433,13 +436,16 @@ store_attendee_op(struct store *st, const struct resource *res,
 {
 	json_t			*before = NULL, *after = NULL;
 	struct op_before	 b;
+	struct outbox_snap	 snap;
 	int64_t			 event = 0;
 	int			 rc = -1;
 
+	memset(&snap, 0, sizeof snap);
 	if (store_resource_at_version(st, res, op->id, op->version, &before,
 	    &event, err) != 0)
 		goto out;
-	if (op_before_read(st, op->id, before, &b) != 0) {
+	if (op_before_read(st, op->id, before, &b) != 0 ||
+	    store_outbox_snap(st, op->id, &snap) != 0) {
 		db_failed(err);
 		goto out;
 	}
@@ -456,12 +462,14 @@ store_attendee_op(struct store *st, const struct resource *res,
 	    store_resource_read(st, res, op->id, &after, NULL) != 1 ||
 	    store_resource_audit(st, res, attendee_op_verb(op->kind), ctx,
 	    op->id, store_resource_view(st, res, event, before),
-	    store_resource_view(st, res, event, after)) != 0) {
+	    store_resource_view(st, res, event, after)) != 0 ||
+	    store_outbox_changed(st, &snap) != 0) {
 		db_failed(err);
 		goto out;
 	}
 	rc = 0;
 out:
+	store_outbox_snap_clear(&snap);
 	json_decref(before);
 	json_decref(after);
 	return rc;

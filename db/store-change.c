@@ -357,13 +357,16 @@ store_change_attendee(struct store *st, const struct change_by *by,
     int64_t id, int64_t version, const struct reg_person *v,
     struct store_error *err)
 {
-	struct att_row	 r;
-	json_t		*before = NULL, *after;
-	int		 confirmed, rc = -1;
+	struct att_row		 r;
+	struct outbox_snap	 snap;
+	json_t			*before = NULL, *after;
+	int			 confirmed, rc = -1;
 
+	memset(&snap, 0, sizeof snap);
 	if (att_open(st, by, id, &r, err) != 0)
 		return -1;
-	if ((before = store_change_attendee_json(st, id)) == NULL) {
+	if ((before = store_change_attendee_json(st, id)) == NULL ||
+	    store_outbox_snap(st, id, &snap) != 0) {
 		db_failed(err);
 		goto out;
 	}
@@ -391,10 +394,12 @@ store_change_attendee(struct store *st, const struct change_by *by,
 	rc = audit(st, by, "attendee.update", json_pack("{s:I, s:I, s:O, s:o}",
 	    "id", (json_int_t)id, "registration", (json_int_t)r.registration,
 	    "before", before, "after", after));
-	if (rc != 0)
+	/* A new name is told to the attendee; a new address or company not. */
+	if (rc != 0 || (rc = store_outbox_changed(st, &snap)) != 0)
 		db_failed(err);
 out:
 	json_decref(before);
+	store_outbox_snap_clear(&snap);
 	free(r.dietary);
 	return rc;
 }
@@ -696,11 +701,13 @@ store_change_sessions(struct store *st, const struct change_by *by,
 {
 	struct signup_session	 list[REG_MAX_SESSIONS];
 	struct att_row		 r;
+	struct outbox_snap	 snap;
 	int64_t			*had = NULL;
 	size_t			 nhad = 0, i;
 	int			 confirmed, rc = -1;
 
 	memset(list, 0, sizeof list);
+	memset(&snap, 0, sizeof snap);
 	if (n > REG_MAX_SESSIONS)
 		return db_failed(err);
 	if (att_open(st, by, id, &r, err) != 0)
@@ -712,7 +719,8 @@ store_change_sessions(struct store *st, const struct change_by *by,
 	}
 	if (sessions_want(st, r.event, ids, n, list, err) != 0)
 		goto out;
-	if (store_signup_list(st, id, &had, &nhad) != 0) {
+	if (store_signup_list(st, id, &had, &nhad) != 0 ||
+	    store_outbox_snap(st, id, &snap) != 0) {
 		db_failed(err);
 		goto out;
 	}
@@ -735,7 +743,8 @@ store_change_sessions(struct store *st, const struct change_by *by,
 	if (audit(st, by, "attendee.sessions", json_pack("{s:I, s:I, s:o,"
 	    " s:o}", "id", (json_int_t)id, "registration",
 	    (json_int_t)r.registration, "before", ids_json(had, nhad),
-	    "after", ids_json(ids, n))) != 0) {
+	    "after", ids_json(ids, n))) != 0 ||
+	    store_outbox_changed(st, &snap) != 0) {
 		db_failed(err);
 		goto out;
 	}
@@ -743,6 +752,7 @@ store_change_sessions(struct store *st, const struct change_by *by,
 out:
 	for (i = 0; i < n; i++)
 		store_signup_session_free(&list[i]);
+	store_outbox_snap_clear(&snap);
 	free(had);
 	free(r.dietary);
 	return rc;

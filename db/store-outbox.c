@@ -1,7 +1,8 @@
 /*
  * store-outbox.c: the mail outbox. store_outbox_add() writes one message
  * in the transaction of the change that causes it (a registration, a
- * promotion, a cancellation), so that a change undone leaves no message
+ * promotion, a cancellation, a change to an attendee, a release of the
+ * programme that moves their sessions), so that a change undone leaves no message
  * and a change kept always has its one. The daemon's mailer takes due
  * messages on a connection of its own (claim, sent, retry later), and an
  * organiser lists them and sends a failed one again.
@@ -169,12 +170,12 @@ out:
 }
 
 /*
- * A message of kind about one attendee (a seat from the waitlist, with
- * their pass; their cancellation, a receipt): to them, and to the
- * registration's contact when that is someone else. 0, or -1.
+ * A message of kind about one attendee, with params (or NULL): to them,
+ * and to the registration's contact when that is someone else. 0, or -1.
  */
-int
-store_outbox_attendee(struct store *st, const char *kind, int64_t attendee_id)
+static int
+attendee_msg(struct store *st, const char *kind, int64_t attendee_id,
+    const json_t *params)
 {
 	static const char	 sql[] =
 	    "SELECT a.registration_id, a.first_name, a.last_name, a.email,"
@@ -204,11 +205,11 @@ store_outbox_attendee(struct store *st, const char *kind, int64_t attendee_id)
 	sqlite3_reset(s);
 	cnorm = email_normalise(cto);
 	if (store_outbox_add(st, kind, reg_id, attendee_id, to, name, lang,
-	    NULL) != 0)
+	    params) != 0)
 		goto out;
 	if (cnorm != NULL && strcmp(cnorm, norm) != 0 &&
 	    store_outbox_add(st, kind, reg_id, attendee_id, cto, cname, lang,
-	    NULL) != 0)
+	    params) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -218,6 +219,226 @@ out:
 	free(cto);
 	free(norm);
 	free(cnorm);
+	return rc;
+}
+
+/*
+ * A message of kind about one attendee (a seat from the waitlist, with
+ * their pass; their cancellation, a receipt): to them, and to the
+ * registration's contact when that is someone else. 0, or -1.
+ */
+int
+store_outbox_attendee(struct store *st, const char *kind, int64_t attendee_id)
+{
+	return attendee_msg(st, kind, attendee_id, NULL);
+}
+
+/*
+ * An attendee's name, ticket type and sessions as they are now, for
+ * store_outbox_changed() to compare with after the change: 0, or -1.
+ */
+int
+store_outbox_snap(struct store *st, int64_t attendee_id,
+    struct outbox_snap *snap)
+{
+	static const char	 sql[] =
+	    "SELECT first_name, last_name, ticket_type_id,"
+	    " (SELECT coalesce(group_concat(id), '') FROM"
+	    " (SELECT session_id AS id FROM attendee_sessions"
+	    " WHERE attendee_id = ?1 UNION SELECT session_id FROM"
+	    " session_waits WHERE attendee_id = ?1 ORDER BY 1))"
+	    " FROM attendees WHERE id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	int			 rc = -1;
+
+	memset(snap, 0, sizeof *snap);
+	sqlite3_bind_int64(s, 1, attendee_id);
+	if (store_step(st, s) == STORE_ROW) {
+		snap->attendee = attendee_id;
+		snap->first_name = xstrdup(COL_TEXT(s, 0));
+		snap->last_name = xstrdup(COL_TEXT(s, 1));
+		snap->ticket_type = sqlite3_column_int64(s, 2);
+		snap->sessions = xstrdup(COL_TEXT(s, 3));
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+void
+store_outbox_snap_clear(struct outbox_snap *snap)
+{
+	free(snap->first_name);
+	free(snap->last_name);
+	free(snap->sessions);
+	memset(snap, 0, sizeof *snap);
+}
+
+/*
+ * After a change to an attendee (by an organiser, or through a manage
+ * link), in its transaction: a 'changed' message to them (and their
+ * contact) when their name, ticket type or sessions differ from before,
+ * params {"changed": ["name", "ticket_type", "sessions"]} saying which.
+ * None when nothing they would see changed, or the attendee is
+ * cancelled now (their cancellation has its own receipt). 0, or -1.
+ */
+int
+store_outbox_changed(struct store *st, const struct outbox_snap *before)
+{
+	static const char	 status_sql[] =
+	    "SELECT status FROM attendees WHERE id = ?1";
+	struct outbox_snap	 now;
+	sqlite3_stmt		*s;
+	json_t			*what, *params;
+	enum store_step		 step;
+	int			 cancelled = 0, rc;
+
+	if (before->attendee <= 0)
+		return -1;
+	s = store_stmt(st, status_sql);
+	sqlite3_bind_int64(s, 1, before->attendee);
+	if ((step = store_step(st, s)) == STORE_ROW)
+		cancelled = strcmp(COL_TEXT(s, 0), "cancelled") == 0;
+	sqlite3_reset(s);
+	if (step != STORE_ROW)
+		return -1;
+	if (cancelled)
+		return 0;
+	if (store_outbox_snap(st, before->attendee, &now) != 0)
+		return -1;
+	what = json_array();
+	if (strcmp(now.first_name, before->first_name) != 0 ||
+	    strcmp(now.last_name, before->last_name) != 0)
+		json_array_append_new(what, json_string("name"));
+	if (now.ticket_type != before->ticket_type)
+		json_array_append_new(what, json_string("ticket_type"));
+	if (strcmp(now.sessions, before->sessions) != 0)
+		json_array_append_new(what, json_string("sessions"));
+	store_outbox_snap_clear(&now);
+	if (json_array_size(what) == 0) {
+		json_decref(what);
+		return 0;
+	}
+	params = json_pack("{s:o}", "changed", what);
+	rc = attendee_msg(st, "changed", before->attendee, params);
+	json_decref(params);
+	return rc;
+}
+
+/* Whether a release's change to a session is one its sign-ups are told. */
+static int
+change_told(const json_t *change)
+{
+	const json_t	*k;
+	const char	*kind;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(change, "kinds"), i, k) {
+		kind = json_string_value(k);
+		if (kind != NULL && (strcmp(kind, "cancelled") == 0 ||
+		    strcmp(kind, "moved") == 0 ||
+		    strcmp(kind, "room_changed") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* What a 'session_moved' message says of one session's change. */
+static json_t *
+change_said(const json_t *change)
+{
+	const json_t	*who = json_object_get(change, "session");
+	const char	*en = json_string_value(json_object_get(who,
+	    "title_en"));
+	const char	*sv = json_string_value(json_object_get(who, "title"));
+
+	return json_pack("{s:s, s:s, s:O, s:O, s:O}",
+	    "title", sv != NULL ? sv : "", "title_en", en != NULL ? en : "",
+	    "kinds", json_object_get(change, "kinds"),
+	    "before", json_object_get(change, "before"),
+	    "after", json_object_get(change, "after"));
+}
+
+/*
+ * A release of the programme just published, in its transaction: a
+ * 'session_moved' message to each live attendee who holds a seat in, or
+ * waits in line for, a session the release moved, put in another room or
+ * cancelled, listing those sessions (params {"sessions": [{"title",
+ * "title_en", "kinds", "before", "after"}]}), one message per attendee
+ * however many of their sessions changed.
+ *
+ * Who is told, and when: only what the public can see is told, so edits
+ * to the draft tell no one until they are published (an organiser may move
+ * a session back and forth before publishing). Only those signed up are
+ * told: a session without sign-ups (a keynote, a talk open to all) has no
+ * list of who means to be there, and the published programme and its
+ * calendar feed (the session's SEQUENCE raised) carry that change to
+ * everyone; mailing every attendee for each of those would bury the
+ * messages that matter. Erased attendees are not told.
+ */
+int
+store_outbox_programme(struct store *st, const json_t *changes)
+{
+	static const char	 sql[] =
+	    "SELECT a.id, a.registration_id, a.first_name, a.last_name,"
+	    " a.email, r.lang FROM attendees a"
+	    " JOIN registrations r ON r.id = a.registration_id"
+	    " WHERE a.status <> 'cancelled' AND a.erased_at IS NULL"
+	    " AND a.email <> '' AND a.id IN"
+	    " (SELECT attendee_id FROM attendee_sessions WHERE session_id = ?1"
+	    " UNION SELECT attendee_id FROM session_waits"
+	    " WHERE session_id = ?1)";
+	json_t			*told = json_object(), *one, *c, *params;
+	const char		*key;
+	sqlite3_stmt		*s;
+	enum store_step		 step = STORE_DONE;
+	char			 id[24], *name;
+	size_t			 i;
+	int			 rc = 0;
+
+	json_array_foreach(changes, i, c) {
+		if (!change_told(c))
+			continue;
+		s = store_stmt(st, sql);
+		sqlite3_bind_int64(s, 1, json_integer_value(json_object_get(
+		    json_object_get(c, "session"), "id")));
+		while ((step = store_step(st, s)) == STORE_ROW) {
+			snprintf(id, sizeof id, "%lld", (long long)
+			    sqlite3_column_int64(s, 0));
+			if ((one = json_object_get(told, id)) == NULL) {
+				name = full_name(COL_TEXT(s, 2), COL_TEXT(s, 3));
+				one = json_pack("{s:I, s:I, s:s, s:s, s:s, s:[]}",
+				    "attendee", (json_int_t)
+				    sqlite3_column_int64(s, 0), "registration",
+				    (json_int_t)sqlite3_column_int64(s, 1),
+				    "name", name, "to", COL_TEXT(s, 4),
+				    "lang", COL_TEXT(s, 5), "sessions");
+				free(name);
+				json_object_set_new(told, id, one);
+			}
+			json_array_append_new(json_object_get(one, "sessions"),
+			    change_said(c));
+		}
+		sqlite3_reset(s);
+		if (step == STORE_ERROR)
+			break;
+	}
+	if (step == STORE_ERROR)
+		rc = -1;
+	json_object_foreach(told, key, one) {
+		if (rc != 0)
+			break;
+		params = json_pack("{s:O}", "sessions",
+		    json_object_get(one, "sessions"));
+		rc = store_outbox_add(st, "session_moved", json_integer_value(
+		    json_object_get(one, "registration")), json_integer_value(
+		    json_object_get(one, "attendee")), json_string_value(
+		    json_object_get(one, "to")), json_string_value(
+		    json_object_get(one, "name")), json_string_value(
+		    json_object_get(one, "lang")), params);
+		json_decref(params);
+	}
+	json_decref(told);
 	return rc;
 }
 

@@ -525,8 +525,10 @@ store_release_publish(struct store *st, int64_t event_id, const char *who,
 		goto out;
 	}
 	/* The speakers of the sessions published get their passes with it. */
+	/* Those signed up to a session it moves or cancels are told. */
 	if (release_write(st, 0, event_id, l.number + 1, now, who, draft, text,
-	    changes) != 0 || store_speaker_passes(st, event_id) != 0)
+	    changes) != 0 || store_speaker_passes(st, event_id) != 0 ||
+	    store_outbox_programme(st, changes) != 0)
 		goto out;
 	release = release_json(l.number + 1, now, zone);
 	answer = json_pack("{s:o, s:s, s:o, s:O}", "release", release,

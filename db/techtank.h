@@ -349,7 +349,7 @@ enum store_step store_email_taken(struct store *, int64_t event_id,
 #define OUTBOX_ERROR_MAX 300	/* bytes of a failed attempt's error kept */
 struct outbox_msg {
 	int64_t	 id;
-	char	 kind[16];	/* confirmation, waitlisted, promoted, cancelled */
+	char	 kind[16];	/* confirmation, ..., changed, session_moved */
 	int64_t	 registration_id;	/* 0: none */
 	int64_t	 attendee_id;	/* 0: the whole registration, to its contact */
 	char	*recipient;
@@ -368,6 +368,18 @@ int store_outbox_attendee(struct store *, const char *kind,
 	    int64_t attendee_id);
 int store_outbox_link_request(struct store *, int64_t event_id,
 	    const char *email_norm);
+/* What a "changed" message compares of an attendee, before and after. */
+struct outbox_snap {
+	int64_t	 attendee;
+	char	*first_name, *last_name;
+	int64_t	 ticket_type;
+	char	*sessions;	/* ids signed up to or in line for: "3,7" */
+};
+int store_outbox_snap(struct store *, int64_t attendee_id,
+	    struct outbox_snap *);
+void store_outbox_snap_clear(struct outbox_snap *);
+int store_outbox_changed(struct store *, const struct outbox_snap *before);
+int store_outbox_programme(struct store *, const json_t *changes);
 int store_outbox_requeue(struct store *, int64_t before);
 enum store_step store_outbox_claim(struct store *, int64_t now,
 	    struct outbox_msg *);

@@ -443,6 +443,75 @@ START_TEST(messages_in_both_languages)
 }
 END_TEST
 
+START_TEST(changes_and_moves)
+{
+	json_t			*reg = sample_registration("Åsa"), *params;
+	struct mail_view	 v = { .kind = "changed", .lang = "sv",
+	    .reg = reg, .attendee = 2, .to_is_attendee = 1,
+	    .link = "https://x.se/manage.html#t=B" };
+	struct mail_text	 t;
+
+	params = json_pack("{s:[s, s, s, i]}", "changed", "name", "sessions",
+	    "<script>", 7);
+	v.params = params;
+	mail_render(&v, &t);
+	ck_assert_str_eq(t.subject, "Ändrad anmälan: Björn <b>Håkansdotter</b>"
+	    " – Techtank-konferensen 2026");
+	/* Only the fields it knows, in its words. */
+	ck_assert_ptr_nonnull(strstr(t.text, "Det som har ändrats: namn, "
+	    "programpunkter.\n"));
+	ck_assert_ptr_null(strstr(t.text, "script"));
+	ck_assert_ptr_nonnull(strstr(t.text, "Inte anmäld till någon "));
+	ck_assert_ptr_null(strstr(t.text, "kr"));
+	mail_text_clear(&t);
+	json_decref(params);
+
+	/* Params that are not what they should be: no list, no words. */
+	params = json_pack("{s:s}", "changed", "name");
+	v.params = params;
+	mail_render(&v, &t);
+	ck_assert_ptr_null(strstr(t.text, "Det som har ändrats"));
+	mail_text_clear(&t);
+	json_decref(params);
+	v.params = NULL;
+	mail_render(&v, &t);
+	ck_assert_ptr_nonnull(strstr(t.text, "har ändrats."));
+	mail_text_clear(&t);
+
+	v.kind = "session_moved";
+	v.lang = "en";
+	params = json_pack("{s:[{s:s, s:s, s:[s], s:{s:s, s:s, s:{s:s}},"
+	    " s:{s:s, s:s, s:n}}, {s:s, s:[s], s:o, s:n}, {s:i}, {s:s, s:[s],"
+	    " s:{s:s}, s:{s:s}}]}", "sessions",
+	    "title", "Studiebesök <i>", "title_en", "Study <visit>",
+	    "kinds", "moved",
+	    "before", "starts_at", "2027-11-30T13:00:00+01:00",
+	    "ends_at", "2027-11-30T16:00:00+01:00", "room", "name", "Sal & B",
+	    "after", "starts_at", "2027-11-30T14:00:00+01:00",
+	    "ends_at", "2027-11-30T17:00:00+01:00", "room",
+	    "title", "Middag", "kinds", "cancelled", "before", json_object(),
+	    "after",
+	    "title", 5,
+	    "title", "Kort", "kinds", "moved", "before", "starts_at", "x",
+	    "after", "starts_at", "2027");
+	v.params = params;
+	mail_render(&v, &t);
+	ck_assert_str_eq(t.subject, "Programme change: Björn "
+	    "<b>Håkansdotter</b> – Techtank Conference 2026");
+	ck_assert_ptr_nonnull(strstr(t.text, "- Study <visit>: now 2027-11-30 "
+	    "14:00–17:00 (was 2027-11-30 13:00–16:00, Sal & B)\n"));
+	ck_assert_ptr_nonnull(strstr(t.text, "- Middag: cancelled\n"));
+	ck_assert_ptr_nonnull(strstr(t.html, "Study &lt;visit&gt;"));
+	ck_assert_ptr_nonnull(strstr(t.html, "Sal &amp; B"));
+	ck_assert_ptr_null(strstr(t.html, "<visit>"));
+	/* A time cut short is left out rather than read past its end. */
+	ck_assert_ptr_nonnull(strstr(t.text, "- Kort: now  (was )\n"));
+	mail_text_clear(&t);
+	json_decref(params);
+	json_decref(reg);
+}
+END_TEST
+
 Suite *
 suite_mime(void)
 {
@@ -457,6 +526,7 @@ suite_mime(void)
 	tcase_add_test(tc, date);
 	tcase_add_test(tc, message);
 	tcase_add_test(tc, messages_in_both_languages);
+	tcase_add_test(tc, changes_and_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }

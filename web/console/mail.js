@@ -11,7 +11,7 @@ const PAGE = 50;
 export const section = { id: 'mail', navKey: 'console.nav.mail', href: () => '#/mail' };
 
 export const STATES = ['queued', 'sending', 'sent', 'failed'];
-export const KINDS = ['confirmation', 'waitlisted', 'promoted', 'cancelled', 'link'];
+export const KINDS = ['confirmation', 'waitlisted', 'promoted', 'cancelled', 'link', 'changed', 'session_moved'];
 
 /** "2027-03-01T09:05:07+01:00" -> "2027-03-01 09:05:07". */
 function when(iso) {
