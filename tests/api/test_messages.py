@@ -319,3 +319,14 @@ def test_only_organisers_preview_and_send(conf):
     assert d.olle.post(url(d, "/messages/preview", event=999), json=body,
                        timeout=10).status_code == 404
     assert d.olle.get(f"{d.url}/api/v1/admin/messages/999", timeout=10).status_code == 404
+
+
+def test_a_body_longer_in_nfc_than_typed_is_kept_whole(conf):
+    """U+0958 is two characters in NFC: the cleaned body outgrows what was
+    typed, and is still kept whole."""
+    d = conf
+    r = d.olle.post(url(d, "/messages/preview"),
+                    json={"subject": "NFC", "body": "\u0958\n" * 3000, "segment": "everyone"},
+                    timeout=30)
+    assert r.status_code == 200, r.text
+    assert "\u0915\u093c\n" * 5 in r.json()["sample"]["text"]
