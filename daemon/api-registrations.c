@@ -123,7 +123,8 @@ static const struct job_type registration_job = {
 	.done = registration_done,
 };
 
-static int
+/* An Idempotency-Key header's value: 1 to 128 printable ASCII bytes. */
+int
 idempotency_key_ok(const char *key)
 {
 	size_t	len = strlen(key);

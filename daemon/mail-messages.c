@@ -176,6 +176,13 @@ html_text(struct sbuf *out, const char *s)
 		}
 }
 
+/* html_text() for the other messages' words (mail-organiser.c). */
+void
+mail_html_text(struct sbuf *out, const char *s)
+{
+	html_text(out, s);
+}
+
 /* A paragraph of text (the attendee's words in it are escaped in HTML). */
 static void
 para(struct pair *p, const char *text)

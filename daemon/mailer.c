@@ -2,7 +2,8 @@
  * mailer.c: the thread that sends the outbox (store-outbox.c) over SMTP
  * with libcurl, on a database connection of its own. It takes the first
  * message due, renders it (mail-messages.c, mime.c; the passes drawn by
- * badges/pass.c, the programme by db/schedule-ical.c), sends it, and
+ * badges/pass.c, the programme by db/schedule-ical.c; an organiser's
+ * message by mail-organiser.c), sends it, and
  * marks it sent, or queued again after an exponential back-off (capped),
  * or failed after MAIL_ATTEMPTS_MAX attempts. At most --mail-rate
  * messages leave a minute; one attempt takes at most --smtp-timeout.
@@ -27,6 +28,7 @@
 #include "config.h"
 #include "badges.h"
 #include "schedule.h"
+#include "store-messages.h"
 #include "store-release.h"
 #include "techtankd.h"
 
@@ -221,6 +223,90 @@ to_attendee(const struct outbox_msg *m, const json_t *reg)
 	return 0;
 }
 
+/* The first name of the attendee an organiser's message goes to. */
+static char *
+attendee_first_name(int64_t id)
+{
+	static const char	 sql[] =
+	    "SELECT first_name FROM attendees WHERE id = ?1"
+	    " AND erased_at IS NULL";
+	sqlite3_stmt		*s = store_stmt(ml.st, sql);
+	char			*name = NULL;
+
+	sqlite3_bind_int64(s, 1, id);
+	if (store_step(ml.st, s) == STORE_ROW)
+		name = xstrdup(COL_TEXT(s, 0));
+	sqlite3_reset(s);
+	return name;
+}
+
+/*
+ * An organiser's message to one attendee (admin-messages.c): as render()
+ * answers.
+ */
+static int
+render_organiser(const struct outbox_msg *m, char **out, size_t *len,
+    char **cause)
+{
+	struct message_text	 msg = { 0 };
+	struct organiser_view	 v = { .lang = m->lang, .msg = &msg };
+	struct mail_text	 t = { 0 };
+	struct mime_message	 mm;
+	char			 token[TOKEN_MANAGE_LEN + 1];
+	char			*url = NULL, *first = NULL;
+	int64_t			 event_id, id;
+	json_t			*params;
+	int			 rc = -1, contact;
+
+	*out = NULL;
+	params = json_loads(m->params, 0, NULL);
+	id = json_integer_value(json_object_get(params, "message"));
+	contact = json_is_true(json_object_get(params, "contact"));
+	json_decref(params);
+	if (store_exec(ml.st, "BEGIN") != 0) {
+		xasprintf(cause, "the database could not be read");
+		return -1;
+	}
+	switch (store_message_text(ml.st, id, &msg)) {
+	case 1:
+		break;
+	case 0:
+		xasprintf(cause, "the message no longer exists");
+		rc = 1;
+		goto out;
+	default:
+		xasprintf(cause, "the database could not be read");
+		goto out;
+	}
+	if (m->attendee_id <= 0 || *m->recipient == '\0' ||
+	    (first = attendee_first_name(m->attendee_id)) == NULL) {
+		xasprintf(cause, "the attendee no longer exists");
+		rc = 1;
+		goto out;
+	}
+	v.first_name = first;
+	/* The contact's is the whole registration's link. */
+	if (store_outbox_link(ml.st, m->registration_id, contact ? 0 :
+	    m->attendee_id, &event_id, token) == 0) {
+		xasprintf(&url, "%s/manage.html#t=%s", ml.public_url, token);
+		v.link = url;
+	}
+	mail_organiser_render(&v, &t);
+	mm = (struct mime_message){ .from_name = ml.from_name,
+	    .from_addr = ml.from_addr, .to_name = m->recipient_name,
+	    .to_addr = m->recipient, .subject = t.subject,
+	    .message_id = m->message_id, .lang = m->lang,
+	    .date = time(NULL), .text = t.text, .html = t.html };
+	rc = (*out = mime_build(&mm, len, cause)) == NULL ? 1 : 0;
+out:
+	store_exec(ml.st, "COMMIT");
+	mail_text_clear(&t);
+	store_message_text_clear(&msg);
+	free(first);
+	free(url);
+	return rc;
+}
+
 /*
  * The message, ready to send: 0 with *out, 1 with *cause when it can
  * never be made (the registration is gone, an address is unusable), -1
@@ -241,6 +327,8 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 	int64_t			 event_id = 0;
 	int			 rc = -1, pass, changed;
 
+	if (strcmp(m->kind, "organiser") == 0)
+		return render_organiser(m, out, len, cause);
 	*out = NULL;
 	if (store_exec(ml.st, "BEGIN") != 0) {
 		xasprintf(cause, "the database could not be read");

@@ -394,7 +394,7 @@ struct route {
 	X(admin_attendee_ops) X(admin_imports) \
 	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule) \
 	X(api_privacy) X(admin_privacy) X(api_door) X(admin_outbox) \
-	X(api_door_tag) X(api_link)
+	X(api_door_tag) X(api_link) X(admin_messages)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -408,6 +408,7 @@ void privacy_submit_due(void);
 
 /* api-registrations.c */
 json_t *registration_manage_url(json_t *, const char *public_url);
+int idempotency_key_ok(const char *);
 void registration_reply(struct http_req *, int status, int64_t id,
 	    int64_t attendee);
 
@@ -584,6 +585,18 @@ struct mail_text {
 };
 void mail_render(const struct mail_view *, struct mail_text *);
 void mail_text_clear(struct mail_text *);
+void mail_html_text(struct sbuf *, const char *);
+
+/* mail-organiser.c: an organiser's message to one recipient */
+struct message_text;
+struct organiser_view {
+	const char			*lang;		/* "sv" or "en" */
+	const char			*first_name;	/* of the recipient */
+	const struct message_text	*msg;
+	const char			*link;		/* theirs, or NULL */
+};
+void mail_organiser_render(const struct organiser_view *,
+	    struct mail_text *);
 
 /* mailer.c: the thread that sends the outbox */
 int mailer_start(const struct config *, char **cause);

@@ -47,6 +47,7 @@ struct field_link {
 				   time (FIELD_TIME) or a token; shown */
 #define FIELD_UNIQUE	0x20	/* no two rows alike: 422 "taken" */
 #define FIELD_DETAIL	0x40	/* shown with a row, not in lists */
+#define FIELD_LINES	0x80	/* text: lines, "\n" between them */
 
 struct field {
 	const char		*name;		/* in JSON */

@@ -256,7 +256,10 @@ parse_text(const struct field *f, json_t *v, const char **error)
 		return NULL;
 	}
 	s = json_string_value(v);
-	if ((bad = text_clean(s, json_string_length(v), &clean)) != NULL &&
+	bad = (f->flags & FIELD_LINES) ? text_clean_lines(s,
+	    json_string_length(v), &clean) : text_clean(s,
+	    json_string_length(v), &clean);
+	if (bad != NULL &&
 	    (json_string_length(v) > 0 || (f->flags & FIELD_REQUIRED))) {
 		free(clean);
 		*error = "invalid";

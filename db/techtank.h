@@ -45,6 +45,7 @@ size_t utf8_count(const char *);
 int text_has_control(const char *);
 char *text_trim(const char *);
 const char *text_clean(const char *, size_t len, char **out);
+const char *text_clean_lines(const char *, size_t len, char **out);
 
 /* filename.c */
 char *filename_stem(const char *, int ascii);

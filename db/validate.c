@@ -217,6 +217,71 @@ fail:
 	return msg;
 }
 
+/*
+ * text_clean() for text of several lines (a message's body): CR LF and a
+ * lone CR become LF, a tab a space; each line is checked as a field is,
+ * in NFC, its trailing blanks dropped, and blank lines before and after
+ * the text go. Sets *out and returns NULL, or sets *out to "" and
+ * returns what is wrong.
+ */
+const char *
+text_clean_lines(const char *s, size_t len, char **out)
+{
+	struct { char *p; size_t n; } b = { NULL, 0 };
+	const char	*msg = NULL;
+	char		*nfc, *line, *next, *trimmed;
+	size_t		 n;
+
+	*out = NULL;
+	if (strlen(s) != len) {
+		msg = "must not contain control characters";
+		goto fail;
+	}
+	if (!utf8_valid(s, len)) {
+		msg = "not valid UTF-8";
+		goto fail;
+	}
+	b.p = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\r' && s[i + 1] == '\n')
+			continue;
+		b.p[b.n++] = s[i] == '\r' ? '\n' : s[i] == '\t' ? ' ' : s[i];
+	}
+	b.p[b.n] = '\0';
+	nfc = text_map(b.p, UTF8PROC_COMPOSE, NULL);
+	free(b.p);
+	/* NFC may be longer than what was typed. */
+	b.p = xmalloc(strlen(nfc) + 1);
+	b.n = 0;
+	for (next = nfc; (line = strsep(&next, "\n")) != NULL;) {
+		n = strlen(line);
+		while (n > 0 && line[n - 1] == ' ')
+			n--;
+		line[n] = '\0';
+		if (msg == NULL)
+			msg = text_check(line);
+		memcpy(b.p + b.n, line, n);
+		b.n += n;
+		if (next != NULL)
+			b.p[b.n++] = '\n';
+	}
+	b.p[b.n] = '\0';
+	free(nfc);
+	trimmed = text_trim(b.p);
+	free(b.p);
+	if (msg != NULL) {
+		free(trimmed);
+		goto fail;
+	}
+	*out = trimmed;
+	return NULL;
+
+fail:
+	*out = xstrdup("");
+	return msg;
+}
+
+
 const char *
 validate_name(const char *s)
 {

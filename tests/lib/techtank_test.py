@@ -140,6 +140,9 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        20: ("DELETE FROM outbox WHERE kind = 'organiser'",
+             "DROP INDEX organiser_messages_key", "DROP INDEX organiser_messages_event",
+             "DROP TABLE organiser_messages"),
         19: ("DELETE FROM outbox WHERE kind IN ('link', 'changed', 'session_moved')",),
         18: tuple(f"DROP TRIGGER {t}" for t in (
             "door_keys_made", "door_pass_made", "door_pass_changed", "door_pass_gone",

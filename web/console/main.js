@@ -70,8 +70,8 @@ function setTitle(key, args) {
  * A 401 means the session is over: the sign-in form comes back, and after
  * signing in again the same view opens. Always resolves like api().
  */
-async function call(method, path, body) {
-  const headers = {};
+async function call(method, path, body, extraHeaders = {}) {
+  const headers = { ...extraHeaders };
   if (method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrf_token;
   const r = await api(method, path, { body, headers });
   if (r.status === 401) showLogin('console.session_over', { keep: true });
