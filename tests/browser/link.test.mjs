@@ -55,8 +55,9 @@ async function linkMessages(to) {
 async function ask(page, addr) {
   await page.fill('#link-email', addr);
   await page.click('#link-submit');
-  await page.waitForFunction(() => document.querySelector('#link-status').textContent
-    || document.querySelector('#link-alert').textContent);
+  // The answer to this ask, not the one before it still on the page.
+  await page.waitForFunction((a) => document.querySelector('#link-status').textContent.includes(a)
+    || document.querySelector('#link-alert').textContent, addr);
   const status = await page.locator('#link-status').textContent();
   const alert = await page.locator('#link-alert').textContent();
   return { status: status.replace(addr, 'ADDRESS'), alert };

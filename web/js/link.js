@@ -66,6 +66,9 @@ async function onSubmit(ev) {
   }
   busy = true;
   submit.disabled = true;
+  // The answer to an earlier ask goes: what shows next is this one's.
+  shown = null;
+  render();
   const res = await api('POST', '/api/v1/link', { body: { email } });
   busy = false;
   submit.disabled = false;
