@@ -12,7 +12,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { startDaemon, addUser, launch, newPage, apiCall, staffLogin, real } from './harness.mjs';
+import {
+  startDaemon, addUser, launch, newPage, apiCall, staffLogin, real, axeViolations,
+} from './harness.mjs';
 
 const PASSWORD = 'door staff password';
 let d = null;
@@ -164,10 +166,14 @@ test('offline the page decides from its copy, queues, and sends by itself with t
     }
     assert.ok(!/"names":\[\{/.test(kept), 'no names list unless the organisers enable it');
 
-    // In Swedish, the banner too.
+    // In Swedish, the banner too; axe finds nothing in either language.
+    await page.locator('#result').waitFor({ state: 'hidden' });
+    assert.deepEqual(await axeViolations(page), [], 'axe, offline, en');
     await page.click('.lang-switch button[data-lang="sv"]');
     await page.locator('#offline-headline').filter({ hasText: /^Ingen kontakt med servern\./ }).waitFor();
     assert.equal(await page.locator('#offline-queue').textContent(), '1 incheckning väntar på att skickas');
+    assert.match(await page.locator('#copy-age').textContent(), /^Kopia på enheten: \d+ passerkort, uppdaterad \d\d:\d\d/);
+    assert.deepEqual(await axeViolations(page), [], 'axe, offline, sv');
     await page.click('.lang-switch button[data-lang="en"]');
 
     // Back online: sent with no one doing anything.

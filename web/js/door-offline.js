@@ -283,8 +283,9 @@ export async function noteOnline(scan, cp, answer) {
   const keysSeen = [];
   if (answer.attendee) keysSeen.push(`#${answer.attendee.id}`);
   if (scan.code) keysSeen.push(await lookupHash(normaliseCode(scan.code)));
-  const at = new Date().toISOString();
+  const at = (answer.first_checkin && answer.first_checkin.at) || new Date().toISOString();
   for (const k of keysSeen) here.seen.set(k, { cp, k, at, device: null });
+  await store.addSeen(cp, keysSeen, at);
 }
 
 /** Folded for search: lower case, no accents, ø ł æ ß ı as ASCII. */

@@ -116,6 +116,14 @@ export async function addOffline(cp, item, seenKeys) {
   return finished(tx);
 }
 
+/** A check-in the server made: seen here before the next sync brings it. */
+export async function addSeen(cp, seenKeys, at) {
+  const db = await open();
+  const tx = db.transaction('seen', 'readwrite');
+  for (const k of seenKeys) tx.objectStore('seen').put({ cp, k, at, device: null });
+  return finished(tx);
+}
+
 export async function queued() {
   const db = await open();
   return done(db.transaction('queue').objectStore('queue').getAll());
