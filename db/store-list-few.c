@@ -149,7 +149,8 @@ store_list_few(struct store *st, const struct query *q, int desc,
 	}
 	query_done(s, owned);
 	if (!odd && rc != STORE_ERROR) {
-		qsort_r(f.rows, f.n, sizeof *f.rows, few_cmp, &f);
+		if (f.n > 1)
+			qsort_r(f.rows, f.n, sizeof *f.rows, few_cmp, &f);
 		for (size_t i = (size_t)offset; i < f.n &&
 		    i < (size_t)(offset + limit) && *n < max; i++)
 			ids[(*n)++] = f.rows[i].id;

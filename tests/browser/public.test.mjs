@@ -299,7 +299,10 @@ test('the words for codes: plurals by language, the server\'s message for a code
     try {
       await p.goto('/attendees.html');
       await p.waitForFunction((l) => document.documentElement.lang === l, lang);
-      const got = await p.evaluate(async () => {
+      // The page's lang attribute is in its HTML before the words are
+      // loaded: wait for them (setLang resolves once they are).
+      const got = await p.evaluate(async (l) => {
+        await (await import('/js/i18n.js')).setLang(l, { persist: false });
         const { errorText, fieldText } = await import('/js/errors.js');
         const full = (left) => errorText({ status: 409, body: { error: { code: 'full', message: 'x', params: { left } } } });
         return {
@@ -313,7 +316,7 @@ test('the words for codes: plurals by language, the server\'s message for a code
           long150: fieldText('attendees.0.company', 'too_long', { max: 150 }),
           odd: fieldText('attendees.0.company', 'no_such_code'),
         };
-      });
+      }, lang);
       assert.ok(got.one.startsWith(one), got.one);
       assert.ok(got.two.startsWith(two), got.two);
       assert.equal(got.none, none);

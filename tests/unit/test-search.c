@@ -232,6 +232,14 @@ START_TEST(list_few_orders_as_sqlite)
 			sqlite3_finalize(s);
 		}
 	}
+	/* No row at all: an empty page and a total of 0. */
+	query_init(&q);
+	query_add(&q, "SELECT id, a, b, id FROM few WHERE id < 0");
+	ck_assert_int_eq(store_list_few(st, &q, 0, 0, 60, ids, 60, &n, &total),
+	    0);
+	query_free(&q);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(total, 0);
 	ck_assert_int_eq(store_exec(st, "UPDATE few SET a = 1.5 WHERE id = 7"),
 	    0);
 	query_init(&q);
