@@ -11,14 +11,19 @@
 
 #include "techtankd.h"
 
+/*
+ * The checkpoints, and the current event's id (null when there is none:
+ * the door then has no copy to keep).
+ */
 static void
 api_checkpoints(struct http_req *hr)
 {
-	json_t	*list = store_checkpoints(hr->w->store,
-	    store_current_event(hr->w->store));
+	int64_t	 event = store_current_event(hr->w->store);
+	json_t	*list = event == -2 ? NULL :
+	    store_checkpoints(hr->w->store, event);
 
-	http_reply_read(hr, list ? json_pack("{s:o}", "checkpoints", list) :
-	    NULL);
+	http_reply_read(hr, list ? json_pack("{s:o, s:o}", "checkpoints", list,
+	    "event", event > 0 ? json_integer(event) : json_null()) : NULL);
 }
 
 /* A scan as the door sent it, checked. */

@@ -82,8 +82,15 @@ def test_cancelled_and_waitlisted(door):
 def test_study_visit_only_for_those_signed_up(door):
     _, signed = register(door, sessions=[9])
     _, other = register(door)
-    cps = door.anna.get(door.url + "/api/v1/checkpoints").json()["checkpoints"]
+    got = door.anna.get(door.url + "/api/v1/checkpoints").json()
+    cps = got["checkpoints"]
     assert [c["id"] for c in cps] == ["main", "session-9", "session-11"]
+    assert got["event"] == int(door.sql("SELECT value FROM settings WHERE key = 'current_event'")[0][0])
+    # With no current event the door is told so (it keeps no copy then).
+    door.sql("UPDATE events SET archived = 1")
+    got = door.anna.get(door.url + "/api/v1/checkpoints").json()
+    assert got["event"] is None and [c["id"] for c in got["checkpoints"]] == ["main"]
+    door.sql("UPDATE events SET archived = 0")
     assert scan(door, door.anna, other["pass_code"], checkpoint="session-9").json()["result"] \
         == "not_registered_here"
     assert scan(door, door.anna, signed["pass_code"], checkpoint="session-9").json()["result"] == "ok"

@@ -37,6 +37,7 @@ let lastCode = { code: null, at: 0 };
 let audio = null;
 let me = null; // { name, role } of who is logged in
 let checkpoints = []; // [{ id, name, kind }]
+let currentEvent; // the server's current event id, null: none; undefined: not known
 let lastSearch = null; // the name search shown, to show it again after a check-in
 let searchSeq = 0; // the latest search asked for: an older answer is not shown
 let syncTimer = null;
@@ -367,7 +368,8 @@ async function showQueue() {
 /** The copy of the checkpoint brought up to date, while the server answers. */
 async function syncCopy() {
   const cp = $('checkpoint').value;
-  if (!cp || !me) return;
+  // With no current event there is no copy to keep.
+  if (!cp || !me || currentEvent === null) return;
   await offline.useCheckpoint(cp);
   if (isReachable()) {
     const status = await offline.sync(cp);
@@ -552,6 +554,7 @@ function showWho() {
 async function loadCheckpoints() {
   const r = await api('GET', '/api/v1/checkpoints');
   if (r.status === 200 && r.body && r.body.checkpoints) {
+    currentEvent = r.body.event ?? null;
     try { localStorage.setItem(CHECKPOINTS_KEY, JSON.stringify(r.body.checkpoints)); } catch { /* private mode */ }
     return r.body.checkpoints;
   }
