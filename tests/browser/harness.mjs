@@ -26,9 +26,10 @@ export function binary() {
 
 /**
  * Start techtankd; returns { baseURL, tmpDir, db, stop() }. With
- * demo: false the database starts empty (--no-demo): no event at all.
+ * demo: false the database starts empty (--no-demo): no event at all;
+ * args are more options for the daemon.
  */
-export async function startDaemon({ demo = true } = {}) {
+export async function startDaemon({ demo = true, args = [] } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'techtank-browser-'));
   const d = { baseURL: null, tmpDir, db: path.join(tmpDir, 't.db'), stderr: '', exited: null };
@@ -42,6 +43,7 @@ export async function startDaemon({ demo = true } = {}) {
     // The machine's own configuration file is no part of a test.
     '--config', '/dev/null',
     ...(demo ? [] : ['--no-demo']),
+    ...args,
   ], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   d.proc.stderr.on('data', (chunk) => { d.stderr = (d.stderr + chunk).slice(-20000); });
   d.proc.on('exit', (code, signal) => { d.exited = signal || `code ${code}`; });
