@@ -34,6 +34,7 @@ enum word {
 	W_SUBJ_CHANGED, W_CHANGED, W_CHANGED_WHAT, W_F_NAME, W_F_TICKET,
 	W_F_SESSIONS, W_SESSIONS, W_NO_SESSIONS, W_CHANGED_NOT_ME,
 	W_SUBJ_MOVED, W_MOVED, W_MOVED_TO, W_MOVED_WAS, W_MOVED_CANCELLED,
+	W_MOVED_BACK,
 	W_MOVED_SORRY, W_COUNT
 };
 
@@ -126,6 +127,8 @@ static const char *const words[W_COUNT][2] = {
 	[W_MOVED_TO] = { "%s: nu %s", "%s: now %s" },
 	[W_MOVED_WAS] = { "(förut %s)", "(was %s)" },
 	[W_MOVED_CANCELLED] = { "%s: inställd", "%s: cancelled" },
+	[W_MOVED_BACK] = { "%s: åter på programmet, %s",
+	    "%s: back on the programme, %s" },
 	[W_MOVED_SORRY] = { "Vi ber om ursäkt för besväret. Din anmälan "
 	    "gäller i övrigt som förut.",
 	    "We are sorry for the trouble. Your registration otherwise stands "
@@ -443,7 +446,7 @@ has_kind(const json_t *change, const char *kind)
 	return 0;
 }
 
-/* "session_moved": each session of theirs moved or cancelled. */
+/* "session_moved": each session of theirs moved, cancelled or back. */
 static void
 moved(struct pair *p, const struct mail_view *v)
 {
@@ -458,7 +461,11 @@ moved(struct pair *p, const struct mail_view *v)
 		if (has_kind(c, "cancelled") || !json_is_object(json_object_get(
 		    c, "after")))
 			line = fill(word(p, W_MOVED_CANCELLED), title, NULL);
-		else {
+		else if (has_kind(c, "new")) {
+			now = place(json_object_get(c, "after"));
+			line = fill(word(p, W_MOVED_BACK), title, now);
+			free(now);
+		} else {
 			now = place(json_object_get(c, "after"));
 			was = place(json_object_get(c, "before"));
 			line = fill(word(p, W_MOVED_TO), title, now);

@@ -325,7 +325,11 @@ store_outbox_changed(struct store *st, const struct outbox_snap *before)
 	return rc;
 }
 
-/* Whether a release's change to a session is one its sign-ups are told. */
+/*
+ * Whether a release's change to a session is one its sign-ups are told:
+ * moved, put in another room, cancelled, or back from cancelled ("new"
+ * with a before; those told of the cancellation kept their sign-ups).
+ */
 static int
 change_told(const json_t *change)
 {
@@ -337,7 +341,9 @@ change_told(const json_t *change)
 		kind = json_string_value(k);
 		if (kind != NULL && (strcmp(kind, "cancelled") == 0 ||
 		    strcmp(kind, "moved") == 0 ||
-		    strcmp(kind, "room_changed") == 0))
+		    strcmp(kind, "room_changed") == 0 ||
+		    (strcmp(kind, "new") == 0 &&
+		    json_is_object(json_object_get(change, "before")))))
 			return 1;
 	}
 	return 0;
@@ -362,8 +368,8 @@ change_said(const json_t *change)
 /*
  * A release of the programme just published, in its transaction: a
  * 'session_moved' message to each live attendee who holds a seat in, or
- * waits in line for, a session the release moved, put in another room or
- * cancelled, listing those sessions (params {"sessions": [{"title",
+ * waits in line for, a session the release moved, put in another room,
+ * cancelled or brought back, listing those sessions (params {"sessions": [{"title",
  * "title_en", "kinds", "before", "after"}]}), one message per attendee
  * however many of their sessions changed.
  *

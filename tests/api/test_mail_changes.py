@@ -3,7 +3,8 @@
 change to an attendee's name, ticket type or sessions, by an organiser or
 through the manage link, is told to the attendee (and their contact) in
 the registration's language; a release of the programme that moves or
-cancels a session is told to those signed up to it. Nothing is told for
+cancels a session, or brings a cancelled one back, is told to those
+signed up to it. Nothing is told for
 an edit that changes nothing they see, a refused change, a change rolled
 back, or a draft not yet published."""
 import time
@@ -294,6 +295,29 @@ def test_a_published_move_or_cancellation_is_told_to_those_signed_up(d):
     edit_session(d, 4, title="Annan titel")
     assert publish(d).status_code == 201
     assert len(rows(d, "session_moved")) == 2
+
+
+def test_a_session_back_from_cancelled_is_told_to_those_still_signed_up(d):
+    register(d, sessions=[DINNER])
+    register(d, lang="en", email="zoe@example.se", first="Zoë", last="Ng", sessions=[DINNER])
+    register(d, first="Björn", last="Håkansdotter", email="bjorn@example.se")
+    seen = settle(d, 3)
+    edit_session(d, DINNER, cancelled=True)
+    assert publish(d).status_code == 201
+    seen += len(new_mail(d, seen, 2))
+    edit_session(d, DINNER, cancelled=False)
+    assert publish(d).status_code == 201
+    msgs = new_mail(d, seen, 2)
+    by = {m["To"].addresses[0].addr_spec: m for m in msgs}
+    assert set(by) == {"asa@example.se", "zoe@example.se"}
+    dinner, dinner_en = d.sql("SELECT title, title_en FROM sessions WHERE id = ?", DINNER)[0]
+    text, html, _ = parts(by["asa@example.se"])
+    assert f"- {dinner}: åter på programmet, 2027-" in text
+    assert "inställd" not in text
+    assert "åter på programmet" in html
+    text, _, _ = parts(by["zoe@example.se"])
+    assert f"- {dinner_en or dinner}: back on the programme, 2027-" in text
+    assert len(rows(d, "session_moved")) == 4
 
 
 def test_a_release_rolled_back_tells_no_one(d):
