@@ -6,6 +6,7 @@ makes a repeated send send nothing; bad input, hostile text and the wrong
 role are refused."""
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -202,6 +203,21 @@ def test_a_repeated_send_with_the_same_key_sends_nothing_new(conf, sink):
     assert "idempotency_key" not in one.json() and "request_hash" not in one.json()
     # Sending is audited.
     assert d.sql("SELECT count(*) FROM audit_log WHERE action = 'message.create'") == [(3,)]
+
+
+def test_the_same_key_sent_from_many_clients_at_once_sends_once(conf, sink):
+    d = conf
+    body = dict(SV, **EN, segment="everyone")
+    key = str(uuid.uuid4())
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda _: send(d, body, key), range(20)))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [200] * 19 + [201], [r.text for r in answers]
+    assert len({r.json()["id"] for r in answers}) == 1
+    assert all(r.json()["replayed"] is True for r in answers if r.status_code == 200)
+    assert d.sql("SELECT count(*) FROM organiser_messages") == [(1,)]
+    assert len(organiser_rows(d)) == 3
+    assert len(delivered(sink, 3)) == 3
 
 
 def test_html_in_the_organisers_words_is_text(conf, sink):
