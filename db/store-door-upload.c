@@ -3,7 +3,8 @@
  * network is back (POST /api/v1/checkins/batch). Each scan carries a
  * nonce, the time it happened on the device, and the pass code, its
  * lookup hash or an attendee id; it is applied once (the same nonce again
- * is a "duplicate") with its own time. A person let in at two doors or by
+ * is a "duplicate", as is a scan the same account sent online and then
+ * queued when the answer was lost) with its own time. A person let in at two doors or by
  * two devices while offline is a conflict: the earliest check-in is kept,
  * the other recorded in door_conflicts for the organiser. It all runs in
  * the writer's transaction, so concurrent uploads see each other whole.
@@ -461,15 +462,24 @@ out:
 	return rc;
 }
 
+/*
+ * Whether this nonce was seen before: uploaded already, or sent online by
+ * the same account (the page lost the answer and queued the scan); the
+ * first answer's result in first.
+ */
 static enum store_step
-nonce_seen(struct store *st, const char *nonce, char first[24])
+nonce_seen(struct store *st, const char *nonce, int64_t user, char first[24])
 {
 	static const char	 sql[] =
-	    "SELECT result FROM offline_scans WHERE nonce = ?1";
+	    "SELECT result FROM offline_scans WHERE nonce = ?1"
+	    " UNION ALL SELECT coalesce(json_extract(answer, '$.result'),"
+	    " 'unknown') FROM scan_nonces WHERE nonce = ?1 AND user_id = ?2"
+	    " AND json_valid(answer) LIMIT 1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	enum store_step		 rc;
 
 	sqlite3_bind_text(s, 1, nonce, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, user);
 	if ((rc = store_step(st, s)) == STORE_ROW)
 		snprintf(first, 24, "%s", COL_TEXT(s, 0));
 	sqlite3_reset(s);
@@ -515,7 +525,8 @@ upload_one(struct store *st, const struct upload_ctx *x,
 	int		 kept = 0;
 	json_t		*j = NULL;
 
-	if ((step = nonce_seen(st, sc->nonce, first)) == STORE_ERROR)
+	if ((step = nonce_seen(st, sc->nonce, x->who->id, first)) ==
+	    STORE_ERROR)
 		return NULL;
 	if (step == STORE_ROW)
 		return json_pack("{s:s, s:s, s:s}", "nonce", sc->nonce,

@@ -372,6 +372,24 @@ def test_two_doors_offline_are_one_checkin_and_one_conflict(door):
         ["ok", "already_checked_in"]
 
 
+def test_an_online_scan_that_timed_out_and_was_queued_is_no_conflict(door):
+    """The page sends a scan online; the answer is lost (a time-out), so it
+    decides the scan from its copy and queues it with the same nonce. The
+    server had applied it: the upload is the same scan, not a conflict."""
+    a = register(door, "Åsa", "Lindström-Öberg")["attendees"][0]
+    n = nonce()
+    r = door.anna.post(door.url + "/api/v1/checkins",
+                       json={"code": a["pass_code"], "checkpoint": "main", "nonce": n}, timeout=10)
+    assert r.json()["result"] == "ok", r.text
+    first = live_checkins(door, a["id"])
+    res = upload(door, door.anna, [{"nonce": n, "at": iso(now() + 2), "code": a["pass_code"]}],
+                 device="Entré norr").json()["results"][0]
+    assert res["result"] == "duplicate", res
+    assert live_checkins(door, a["id"]) == first
+    assert door.olle.get(f"{door.url}/api/v1/admin/door-conflicts",
+                         timeout=10).json()["total"] == 0
+
+
 def test_many_devices_upload_at_once(door):
     people = [register(door, "Åsa", f"Lindström {i}")["attendees"][0] for i in range(10)]
     t = now() - 1800
