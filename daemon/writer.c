@@ -195,6 +195,7 @@ writer_start(const struct config *cfg, char **cause)
 		return -1;
 	if (store_begin(wr.store) != 0 || store_recount(wr.store) != 0 ||
 	    store_search_refresh(wr.store) != 0 ||
+	    store_email_keys_refresh(wr.store) != 0 ||
 	    store_commit(wr.store) != 0) {
 		store_rollback(wr.store);
 		xasprintf(cause, "cannot recount seats in %s", cfg->db_path);

@@ -462,8 +462,9 @@ store_outbox_link_request(struct store *st, int64_t event_id,
 	static const char	 sql[] =
 	    "SELECT r.id, 0, r.contact_first_name, r.contact_last_name,"
 	    " r.contact_email, r.lang FROM registrations r"
-	    " WHERE r.event_id = ?1 AND r.status <> 'cancelled'"
-	    " AND r.erased_at IS NULL AND r.contact_email <> ''"
+	    " WHERE r.event_id = ?1 AND r.contact_email_norm = ?2"
+	    " AND r.status <> 'cancelled' AND r.erased_at IS NULL"
+	    " AND r.contact_email <> ''"
 	    " UNION ALL SELECT a.registration_id, a.id, a.first_name,"
 	    " a.last_name, a.email, r.lang FROM attendees a"
 	    " JOIN registrations r ON r.id = a.registration_id"
@@ -480,17 +481,8 @@ store_outbox_link_request(struct store *st, int64_t event_id,
 	sqlite3_bind_text(s, 2, email_norm, -1, SQLITE_STATIC);
 	while ((step = store_step(st, s)) == STORE_ROW) {
 		int64_t	 att = sqlite3_column_int64(s, 1);
-		char	*norm;
-		int	 same;
 
-		if (att == 0) {
-			/* contact_email is kept as typed: compare normalised. */
-			norm = email_normalise(COL_TEXT(s, 4));
-			same = norm != NULL && strcmp(norm, email_norm) == 0;
-			free(norm);
-			if (!same)
-				continue;
-		} else if (n > 0 && hit[n - 1].reg ==
+		if (att != 0 && n > 0 && hit[n - 1].reg ==
 		    sqlite3_column_int64(s, 0) && hit[n - 1].att == 0)
 			continue;	/* the contact has the whole one */
 		if (n == sizeof hit / sizeof hit[0])

@@ -282,7 +282,7 @@ static const struct {
 /* The contact's fields: not a colleague's to read through their link. */
 static const char *const contact_columns[] = { "contact_first_name",
 	"contact_last_name", "contact_email", "contact_company",
-	"contact_phone", "manage_token", NULL };
+	"contact_phone", "contact_email_norm", "manage_token", NULL };
 
 /* The event of registration reg: > 0, 0 for none, -1 when it failed. */
 static int64_t

@@ -107,6 +107,20 @@ sql_sort_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    free);
 }
 
+/* SQL function tt_email_norm(text): email_normalise(), for look-ups. */
+static void
+sql_email_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*in = (const char *)sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (in == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, email_normalise(in), -1, free);
+}
+
 static int
 store_pragmas(struct store *st)
 {
@@ -133,6 +147,9 @@ store_pragmas(struct store *st)
 	sqlite3_create_function(st->db, "tt_fold", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_fold, NULL,
 	    NULL);
+	sqlite3_create_function(st->db, "tt_email_norm", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_email_norm,
+	    NULL, NULL);
 	sqlite3_create_function(st->db, "tt_token", 1, SQLITE_UTF8 |
 	    SQLITE_DIRECTONLY, NULL, sql_token, NULL, NULL);
 	sqlite3_create_function(st->db, "tt_sort_key", -1, SQLITE_UTF8 |
@@ -229,7 +246,8 @@ store_open(const char *path, int flags, char **cause)
 		    store_load_demo(st, cause) != 0)
 			goto fail;
 	}
-	if ((flags & STORE_WRITER) && store_search_open(st) != 0) {
+	if ((flags & STORE_WRITER) && (store_search_open(st) != 0 ||
+	    store_email_keys_open(st) != 0)) {
 		xasprintf(cause, "cannot set up %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;

@@ -224,6 +224,8 @@ int store_restore(const char *db_path, const char *from, int replace,
 #define STORE_COMPANY_KEY(company) "tt_sort_key(" company ")"
 int store_search_open(struct store *);
 int store_search_refresh(struct store *);
+int store_email_keys_open(struct store *);
+int store_email_keys_refresh(struct store *);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

@@ -46,6 +46,30 @@ def test_known_address_gets_its_link_in_its_language(sink, started):
     assert g.json()["contact"]["first_name"] == FIRST
 
 
+def test_a_contact_is_found_by_the_address_as_compared(sink, started):
+    """A contact who is no attendee, found by their address in another case;
+    and one whose address another program wrote (the sqlite3 shell: no key)
+    once techtankd has started again."""
+    d = started(*mail_flags(sink))
+    me = person(FIRST, LAST)
+    contact = person("Olof", "Ek")
+    contact["email"] = "Olof.Ek@Pressverk.example"
+    r = d.register(registration(attendees=[me], contact=contact))
+    assert r.status_code == 201, r.text
+    sink.wait(2)
+    assert ask(d, "olof.ek@PRESSVERK.EXAMPLE").status_code == 202
+    assert sink.wait(3)[2]["To"].addresses[0].addr_spec == "Olof.Ek@Pressverk.example"
+    assert d.sql("SELECT contact_email_norm FROM registrations") == [("olof.ek@pressverk.example",)]
+    d.stop()
+    d.sql("UPDATE registrations SET contact_email = 'Karin.Ny@Pressverk.example',"
+          " contact_email_norm = NULL")
+    d.start()
+    assert ask(d, "KARIN.NY@pressverk.example").status_code == 202
+    assert sink.wait(4)[3]["To"].addresses[0].addr_spec == "Karin.Ny@Pressverk.example"
+    assert [r[0] for r in outbox_links(d)] == ["Olof.Ek@Pressverk.example",
+                                               "Karin.Ny@Pressverk.example"]
+
+
 def test_swedish_colleague_gets_personal_link(sink, started):
     d = started(*mail_flags(sink))
     contact = person("Björn", "Håkansdotter")

@@ -140,6 +140,8 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        22: ("DROP INDEX registrations_contact_email",
+             "ALTER TABLE registrations DROP COLUMN contact_email_norm"),
         21: ("DROP INDEX scan_nonces_nonce",),
         20: ("DELETE FROM outbox WHERE kind = 'organiser'",
              "DROP INDEX organiser_messages_key", "DROP INDEX organiser_messages_event",
