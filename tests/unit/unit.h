@@ -25,5 +25,6 @@ Suite *suite_release(void);
 Suite *suite_schedule(void);
 Suite *suite_door_sync(void);
 Suite *suite_mime(void);
+Suite *suite_billing_ids(void);
 
 #endif
