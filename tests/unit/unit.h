@@ -26,5 +26,6 @@ Suite *suite_schedule(void);
 Suite *suite_door_sync(void);
 Suite *suite_mime(void);
 Suite *suite_billing_ids(void);
+Suite *suite_bgmax(void);
 
 #endif
