@@ -33,6 +33,8 @@ main(void)
 	srunner_add_suite(sr, suite_schedule());
 	srunner_add_suite(sr, suite_door_sync());
 	srunner_add_suite(sr, suite_mime());
+	srunner_add_suite(sr, suite_billing_ids());
+	srunner_add_suite(sr, suite_bgmax());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -25,5 +25,7 @@ Suite *suite_release(void);
 Suite *suite_schedule(void);
 Suite *suite_door_sync(void);
 Suite *suite_mime(void);
+Suite *suite_billing_ids(void);
+Suite *suite_bgmax(void);
 
 #endif
