@@ -138,6 +138,18 @@ struct reg_person {
 	size_t	 nsessions;	/* sign-ups: the dinner, study visits */
 	int64_t	 sessions[REG_MAX_SESSIONS];
 };
+/*
+ * Who pays (the "billing" object of a registration): all NULL when none
+ * was given, and the contact pays. The numbers are in their normal forms.
+ */
+struct reg_billing {
+	char	*organisation;
+	char	*org_number;	/* NNNNNN-NNNN, or "" */
+	char	*vat_number;	/* as VIES prints it, or "" */
+	char	*address;	/* lines */
+	char	*email;
+	char	*reference;	/* the buyer's reference or PO number */
+};
 struct reg_input {
 	int64_t			 ticket_type;
 	/* Field errors as codes ("required", "taken"), not sentences. */
@@ -151,6 +163,7 @@ struct reg_input {
 	char			 invitation[INVITATION_CODE_CHARS + 1];
 	/* The form's language, "sv" or "en": the registration's mail. */
 	char			 lang[3];
+	struct reg_billing	 billing;
 };
 #define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
 struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
@@ -226,6 +239,13 @@ int store_search_open(struct store *);
 int store_search_refresh(struct store *);
 int store_email_keys_open(struct store *);
 int store_email_keys_refresh(struct store *);
+/* store-invoice.c: invoices and credit notes as registrations change */
+int store_invoice_open(struct store *);
+int store_invoice_mark_event(struct store *, int64_t event);
+int store_invoice_settle(struct store *, int64_t now);
+json_t *store_invoices_json(struct store *, int64_t registration);
+int store_invoice_document(struct store *, int64_t number,
+	    int64_t registration, json_t **);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

@@ -1,0 +1,300 @@
+"""Invoices and credit notes as registrations change (store-invoice.c), on
+the real daemon and its SQLite file: none until the seller is named, then
+one invoice per registration with a line per attendee; VAT per rate, and
+none for a buyer with an EU VAT number outside Sweden (reverse charge);
+credit notes for a cancellation (all of it while cancelling is free, all
+but the fee after) and for a cheaper ticket; a supplementary invoice for
+a dearer one; one gapless series under 200 parallel registrations and a
+kill -9; documents never changed; billing details checked (422 naming
+the field)."""
+import json
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from techtank_test import person, registration
+
+SELLER = {"seller_name": "Techtank Ideell Förening", "seller_org_number": "802456-1238",
+          "seller_vat_number": "SE802456123801", "seller_address": "Box 12\n293 21 Olofström",
+          "seller_bankgiro": "5050-1055", "seller_email": "faktura@techtank.example",
+          "payment_terms_days": 30}
+MEMBER, NON_MEMBER = 250000, 450000     # the demo's prices in öre, without VAT
+
+
+def luhn_ok(digits):
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def luhn_digit(digits):
+    return next(str(d) for d in range(10) if luhn_ok(digits + str(d)))
+
+
+@pytest.fixture
+def d(daemon):
+    daemon.add_user("olle", "organiser")
+    daemon.olle = daemon.login("olle")
+    return daemon
+
+
+def patch_event(d, **values):
+    url = d.url + "/api/v1/admin/events/1"
+    ev = d.olle.get(url, timeout=10).json()
+    return d.olle.patch(url, json=dict(values, version=ev["version"]), timeout=10)
+
+
+def sell(d, **extra):
+    r = patch_event(d, **dict(SELLER, **extra))
+    assert r.status_code == 200, r.text
+
+
+def docs(d, reg_id=None):
+    rows = d.sql("SELECT document FROM invoices" +
+                 (" WHERE registration_id = ?" if reg_id else "") + " ORDER BY number",
+                 *([reg_id] if reg_id else []))
+    return [json.loads(r[0]) for r in rows]
+
+
+def register(d, n=1, ticket_type=1, **extra):
+    people = [person(f"Åsa{i}", "Lindström-Öberg") for i in range(n)]
+    body = registration(attendees=people, contact=dict(people[0]), ticket_type=ticket_type,
+                        **extra)
+    r = d.register(body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def owed(d):
+    """What the registrations owe, as the documents add it up."""
+    return d.sql("SELECT coalesce(sum(total_ore), 0) FROM invoices")[0][0]
+
+
+def test_nothing_is_billed_until_the_seller_is_named_then_all_is(d):
+    reg = register(d, 2)
+    assert d.sql("SELECT count(*) FROM invoices") == [(0,)]
+    sell(d)
+    (doc,) = docs(d)
+    assert doc["kind"] == "invoice" and doc["number"] == 1 and doc["registration"] == reg["id"]
+    assert [line["net_ore"] for line in doc["lines"]] == [MEMBER, MEMBER]
+    assert doc["lines"][0]["description"] == "Konferensavgift: Member"
+    assert doc["vat"] == [{"rate": 25, "net_ore": 2 * MEMBER, "vat_ore": 2 * MEMBER // 4}]
+    assert doc["total_ore"] == 2 * MEMBER * 5 // 4
+    assert doc["seller"]["org_number"] == "802456-1238"
+    assert doc["seller"]["bankgiro"] == "5050-1055"
+    assert doc["reverse_charge"] is False
+    # The OCR reference: the number, a length digit and a Luhn digit.
+    assert doc["ocr"] == "1" + "3" + luhn_digit("13") and luhn_ok(doc["ocr"])
+    assert doc["due"] > doc["issued"]
+    # No contact billing details: the contact's company pays, with the
+    # contact as its reference.
+    assert doc["buyer"]["name"] == "Pressverk AB"
+    assert doc["buyer"]["reference"] == "Åsa0 Lindström-Öberg"
+    # The registration's page lists it.
+    listed = d.get("/api/v1/registrations/" + reg["manage_token"]).json()["invoices"]
+    assert listed == [{"number": 1, "kind": "invoice", "issued": doc["issued"], "due": doc["due"],
+                       "ocr": doc["ocr"], "credits": None, "net_ore": 2 * MEMBER,
+                       "vat_ore": 2 * MEMBER // 4, "total_ore": doc["total_ore"]}]
+    # Naming the seller again bills nothing twice.
+    sell(d, seller_name="Techtank ek. för.")
+    assert len(docs(d)) == 1
+
+
+def test_billing_details_are_kept_and_reverse_charged_abroad(d):
+    sell(d)
+    reg = register(d, billing={"organisation": "Presswerk GmbH", "vat_number": "de 123 456 789",
+                                "address": "Hauptstraße 1\n10115 Berlin",
+                                "reference": "PO 4711"})
+    (doc,) = docs(d, reg["id"])
+    assert doc["buyer"] == {"name": "Presswerk GmbH", "org_number": "", "vat_number": "DE123456789",
+                            "address": "Hauptstraße 1\n10115 Berlin", "email": "",
+                            "reference": "PO 4711"}
+    assert doc["reverse_charge"] is True
+    assert doc["vat"] == [{"rate": 0, "net_ore": MEMBER, "vat_ore": 0}]
+    assert doc["total_ore"] == MEMBER
+    # A Swedish company pays Swedish VAT.
+    reg = register(d, billing={"organisation": "Pressverk AB", "org_number": "5560160680",
+                                "email": "faktura@pressverk.example"})
+    (doc,) = docs(d, reg["id"])
+    assert doc["buyer"]["org_number"] == "556016-0680" and doc["reverse_charge"] is False
+    assert doc["total_ore"] == MEMBER * 5 // 4
+
+
+@pytest.mark.parametrize("billing, field", [
+    ({"organisation": "X AB", "org_number": "556016-0681", "email": "a@b.se"},
+     "billing.org_number"),
+    ({"organisation": "X AB", "vat_number": "NO123456789MVA", "email": "a@b.se"},
+     "billing.vat_number"),
+    ({"organisation": "X AB", "vat_number": "DE12345", "email": "a@b.se"}, "billing.vat_number"),
+    ({"org_number": "556016-0680", "email": "a@b.se"}, "billing.organisation"),
+    ({"organisation": "X AB", "org_number": "556016-0680"}, "billing.address"),
+    ({"organisation": "X AB", "email": "not an address"}, "billing.email"),
+    ({"organisation": "X" * 151, "email": "a@b.se"}, "billing.organisation"),
+    ({"organisation": 12, "email": "a@b.se"}, "billing.organisation"),
+    ({"organisation": "X\u0000AB", "email": "a@b.se"}, "billing.organisation"),
+    ("Pressverk AB", "billing"),
+])
+def test_bad_billing_details_are_refused_and_nothing_written(d, billing, field):
+    sell(d)
+    r = d.register(registration(billing=billing))
+    assert r.status_code == 422, r.text
+    assert field in r.json()["error"]["fields"], r.text
+    assert d.sql("SELECT count(*) FROM registrations WHERE billing_organisation <> ''") == [(0,)]
+    assert d.sql("SELECT count(*) FROM invoices") == [(0,)]
+
+
+def cancel_one(d, reg, i):
+    aid = reg["attendees"][i]["id"]
+    r = d.delete(f"/api/v1/registrations/{reg['manage_token']}/attendees/{aid}")
+    assert r.status_code in (200, 204), r.text
+
+
+def test_a_cancellation_while_free_is_credited_whole(d):
+    sell(d)
+    reg = register(d, 3)
+    cancel_one(d, reg, 2)
+    invoice, credit = docs(d)
+    assert credit["kind"] == "credit" and credit["credits"] == invoice["number"]
+    assert credit["number"] == invoice["number"] + 1
+    assert [line["net_ore"] for line in credit["lines"]] == [-MEMBER]
+    assert credit["lines"][0]["description"] == "Avbokning: Member"
+    assert credit["total_ore"] == -MEMBER * 5 // 4
+    assert credit["ocr"] is None and credit["due"] is None
+    assert owed(d) == 2 * MEMBER * 5 // 4
+    # Cancelling the rest credits the rest; nothing is owed.
+    r = d.delete("/api/v1/registrations/" + reg["manage_token"])
+    assert r.status_code in (200, 204), r.text
+    assert owed(d) == 0
+    assert [x["kind"] for x in docs(d)] == ["invoice", "credit", "credit"]
+
+
+def test_a_cancellation_after_the_free_date_keeps_the_fee(d):
+    sell(d, cancel_free_until="2020-01-01T00:00:00+01:00", cancel_fee_percent=50)
+    reg = register(d, 2)
+    cancel_one(d, reg, 1)
+    credit = docs(d)[-1]
+    assert [line["net_ore"] for line in credit["lines"]] == [-MEMBER // 2]
+    assert owed(d) == (MEMBER + MEMBER // 2) * 5 // 4
+
+
+def test_a_waitlisted_attendee_is_billed_when_promoted(d):
+    sell(d)
+    d.stop()
+    d.sql("UPDATE events SET capacity = (SELECT confirmed_count FROM events WHERE id = 1) + 1")
+    d.start()
+    first = register(d)
+    waiting = register(d)
+    assert waiting["status"] == "waitlisted"
+    assert len(docs(d, waiting["id"])) == 0
+    d.delete("/api/v1/registrations/" + first["manage_token"])
+    assert d.sql("SELECT status FROM registrations WHERE id = ?", waiting["id"]) == [("confirmed",)]
+    (doc,) = docs(d, waiting["id"])
+    assert doc["kind"] == "invoice" and doc["total_ore"] == MEMBER * 5 // 4
+
+
+def move(d, aid, ticket_type):
+    url = f"{d.url}/api/v1/admin/attendees/{aid}"
+    cur = d.olle.get(url, timeout=10).json()
+    r = d.olle.post(url + "/move", json={"ticket_type": ticket_type, "version": cur["version"]},
+                    timeout=30)
+    assert r.status_code == 200, r.text
+
+
+def test_a_dearer_ticket_is_invoiced_and_a_cheaper_one_credited(d):
+    sell(d)
+    d.sql("UPDATE ticket_types SET quota = NULL")
+    reg = register(d, 2)
+    aid = reg["attendees"][0]["id"]
+    move(d, aid, 2)
+    up = docs(d)[-1]
+    assert up["kind"] == "invoice" and [x["net_ore"] for x in up["lines"]] == [NON_MEMBER - MEMBER]
+    assert up["lines"][0]["description"] == "Byte av biljett: Member → Non-member"
+    move(d, aid, 1)
+    down = docs(d)[-1]
+    assert down["kind"] == "credit" and [x["net_ore"] for x in down["lines"]] == \
+        [MEMBER - NON_MEMBER]
+    assert down["credits"] == docs(d)[0]["number"]
+    assert owed(d) == 2 * MEMBER * 5 // 4
+
+
+def test_the_totals_equal_what_the_registrations_owe(d):
+    sell(d, cancel_free_until="2020-01-01T00:00:00+01:00", cancel_fee_percent=25)
+    d.sql("UPDATE ticket_types SET quota = NULL")
+    regs = [register(d, n, ticket_type=1 + n % 2) for n in (1, 2, 3, 4)]
+    cancel_one(d, regs[2], 0)
+    cancel_one(d, regs[3], 1)
+    d.delete("/api/v1/registrations/" + regs[1]["manage_token"])
+    move(d, regs[3]["attendees"][0]["id"], 2)      # a dearer type: the difference
+    net = d.sql("SELECT sum(net_ore) FROM invoices")[0][0]
+    assert net == d.sql("SELECT sum(owed_ore) FROM invoice_state")[0][0]
+    lines = d.sql("SELECT sum(net_ore) FROM invoice_lines")[0][0]
+    assert lines == net
+    for doc in docs(d):
+        assert sum(x["net_ore"] for x in doc["lines"]) == doc["net_ore"]
+        assert doc["net_ore"] + doc["vat_ore"] == doc["total_ore"]
+    # By hand: the confirmed at their type's price, 25 % of each
+    # cancelled one's price.
+    prices = {1: MEMBER, 2: NON_MEMBER}
+    by_hand = 0
+    for a in d.sql("SELECT a.status, a.ticket_type_id, s.ticket_type_id FROM attendees a"
+                   " JOIN invoice_state s ON s.attendee_id = a.id"):
+        by_hand += prices[a[1]] if a[0] == "confirmed" else prices[a[2]] // 4
+    assert net == by_hand
+
+
+def test_one_gapless_series_under_parallel_registrations_and_a_kill(d):
+    sell(d)
+    d.sql("UPDATE ticket_types SET quota = NULL")
+    d.stop()
+    d.sql("UPDATE events SET capacity = NULL")
+    d.start()
+    killed = threading.Event()
+
+    def one(i):
+        try:
+            r = d.register(registration())
+            return r.status_code
+        except Exception:
+            return None
+
+    with ThreadPoolExecutor(16) as pool:
+        futures = [pool.submit(one, i) for i in range(200)]
+        for i, f in enumerate(futures):
+            f.result()
+            if i == 80 and not killed.is_set():
+                d.proc.send_signal(signal.SIGKILL)
+                killed.set()
+    d.stop(signal.SIGKILL)
+    d.start()
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(one, range(50)))
+    numbers = [r[0] for r in d.sql("SELECT number FROM invoices ORDER BY number")]
+    assert numbers == list(range(1, len(numbers) + 1))
+    # Exactly one invoice per confirmed registration, none for others.
+    assert d.sql("SELECT count(*) FROM registrations r WHERE status = 'confirmed' AND"
+                 " (SELECT count(*) FROM invoices i WHERE i.registration_id = r.id) <> 1") == [(0,)]
+    assert d.sql("SELECT next_number FROM invoice_series") == [(len(numbers) + 1,)]
+    assert len(numbers) >= 100
+
+
+def test_an_issued_document_is_never_changed(d):
+    sell(d)
+    register(d)
+    for statement in ("UPDATE invoices SET total_ore = 0", "DELETE FROM invoices",
+                      "UPDATE invoice_lines SET net_ore = 0", "DELETE FROM invoice_lines"):
+        with pytest.raises(Exception, match="never"):
+            d.sql(statement)
+    assert owed(d) == MEMBER * 5 // 4
+
+
+def test_seller_numbers_are_checked(d):
+    for field, value in (("seller_org_number", "802456-1234"),
+                         ("seller_vat_number", "SE802456123401"),
+                         ("seller_bankgiro", "5050-1056")):
+        r = patch_event(d, **{field: value})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["fields"] == {field: "invalid"}
