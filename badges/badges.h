@@ -51,6 +51,9 @@ PangoLayout *text_block_fit(cairo_t *, const char *text, int bold,
 	    enum text_wrap);
 PangoLayout *text_block_cut(cairo_t *, const char *text, int bold, double pt,
 	    double w, double h, int max_lines);
+PangoLayout *text_block_any(cairo_t *, const char *text, int bold,
+	    double max_pt, double min_pt, double w, double h, int max_lines,
+	    enum text_wrap from);
 void text_draw_block(cairo_t *, PangoLayout *, double x, double y, double w);
 double text_size(PangoLayout *);
 
@@ -101,6 +104,8 @@ void badge_event_dates_in(const struct badge_event *, const char *lang,
 void badge_day_title_in(const char *iso_date, const char *lang, char *,
 	    size_t);
 void badge_date_in(const char *iso_date, const char *lang, char *, size_t);
+void badge_date_range_in(const char *from_iso, const char *to_iso,
+	    const char *lang, char *, size_t);
 
 /* pass.c */
 enum badge_format { BADGE_PDF, BADGE_PNG };
