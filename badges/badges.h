@@ -122,6 +122,13 @@ int badge_programme_pdf(struct store *, const struct badge_event *,
 int badge_programme_stream(const struct badge_event *, json_t *programme,
 	    const char *lang, cairo_write_func_t, void *, char **cause);
 
+/* invoice.c */
+/* An invoice or credit note document in "sv" or English, as A4 PDF. */
+int badge_invoice_stream(const json_t *invoice, const char *lang,
+	    cairo_write_func_t, void *, char **cause);
+int badge_invoice_pdf(const json_t *invoice, const char *lang,
+	    const char *path, char **cause);
+
 /* output.c: write beside the target, rename on success, never leave half */
 char *output_begin(const char *path, char **cause);
 int output_finish(char *tmp, const char *path, int ok, char **cause);
