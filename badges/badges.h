@@ -128,6 +128,16 @@ int badge_invoice_stream(const json_t *invoice, const char *lang,
 	    cairo_write_func_t, void *, char **cause);
 int badge_invoice_pdf(const json_t *invoice, const char *lang,
 	    const char *path, char **cause);
+/* What it lays out, for the tests: points past a box or the page. */
+struct invoice_measure {
+	int	pages;
+	double	text_overflow;		/* widest text past its box */
+	double	body_overflow;		/* lowest row past the foot */
+	int	buyer_name_lines;
+	double	buyer_name_pt;
+};
+int badge_invoice_measure(const json_t *invoice, const char *lang,
+	    struct invoice_measure *, char **cause);
 
 /* output.c: write beside the target, rename on success, never leave half */
 char *output_begin(const char *path, char **cause);

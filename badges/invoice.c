@@ -472,6 +472,8 @@ struct inv {
 	struct row		 band;	/* the coloured head's fixed part */
 	struct row		 foot;	/* the seller on every page */
 	int			 page, pages;
+	double			 lowest;	/* the lowest row's foot */
+	PangoLayout		*buyer_name;
 };
 
 static const double teal[] = { 0.04, 0.33, 0.40 };
@@ -583,6 +585,8 @@ put_party(struct inv *p, struct row *r, const char *heading,
 
 	y += put_line(p, r, heading, 1, 8, x, y, w, 0, teal);
 	y += put_block(p, r, str_of(party, "name"), 1, 11, x, y, w, 3, ink);
+	if (heading == p->w->buyer)
+		p->buyer_name = r->cells[r->n - 1].l;
 	y += put_block(p, r, str_of(party, "address"), 0, 9.5, x, y, w, 6, ink);
 	if (*org != '\0') {
 		xasprintf(&line, "%s %s", p->w->org, org);
@@ -967,6 +971,7 @@ flow(struct inv *p, int draw)
 		if (draw)
 			row_draw(p, r, y);
 		y += r->h;
+		p->lowest = fmax(p->lowest, y);
 	}
 }
 
@@ -982,6 +987,36 @@ inv_clear(struct inv *p)
 }
 
 /*
+ * A checked document laid out for a surface, and its pages counted.
+ */
+static void
+inv_plan(struct inv *p, const json_t *invoice, const char *lang,
+    cairo_surface_t *surface)
+{
+	memset(p, 0, sizeof *p);
+	p->w = inv_words(lang);
+	p->doc = invoice;
+	p->currency = str_of(invoice, "currency");
+	p->credit = strcmp(str_of(invoice, "kind"), "credit") == 0;
+	p->cr = cairo_create(surface);
+	plan_band_foot(p);
+	plan_parties(p);
+	plan_head(p);
+	plan_lines(p);
+	plan_totals(p);
+	plan_pay(p);
+	flow(p, 0);
+	p->pages = p->page;
+}
+
+static void
+inv_free(struct inv *p)
+{
+	inv_clear(p);
+	cairo_destroy(p->cr);
+}
+
+/*
  * The invoice or credit note in lang ("sv", else English) as PDF through
  * write. -1 with *cause when the document is not one the store issues.
  */
@@ -990,27 +1025,16 @@ badge_invoice_stream(const json_t *invoice, const char *lang,
     cairo_write_func_t write, void *closure, char **cause)
 {
 	cairo_surface_t	*surface;
-	struct inv	 p = { .w = inv_words(lang), .doc = invoice };
+	struct inv	 p;
 	int		 rc = 0;
 
 	if (invoice_check(invoice, cause) != 0)
 		return -1;
-	p.currency = str_of(invoice, "currency");
-	p.credit = strcmp(str_of(invoice, "kind"), "credit") == 0;
 	surface = cairo_pdf_surface_create_for_stream(write, closure,
 	    MM(PAGE_W), MM(PAGE_H));
-	p.cr = cairo_create(surface);
-	plan_band_foot(&p);
-	plan_parties(&p);
-	plan_head(&p);
-	plan_lines(&p);
-	plan_totals(&p);
-	plan_pay(&p);
-	flow(&p, 0);
-	p.pages = p.page;
+	inv_plan(&p, invoice, lang, surface);
 	flow(&p, 1);
-	inv_clear(&p);
-	cairo_destroy(p.cr);
+	inv_free(&p);
 	cairo_surface_finish(surface);
 	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
 		xasprintf(cause, "cannot write the invoice: %s",
@@ -1019,6 +1043,62 @@ badge_invoice_stream(const json_t *invoice, const char *lang,
 	}
 	cairo_surface_destroy(surface);
 	return rc;
+}
+
+static cairo_status_t
+discard(void *closure, const unsigned char *data, unsigned int len)
+{
+	(void)closure;
+	(void)data;
+	(void)len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* How far a cell's text reaches past its box or the margins, in points. */
+static double
+cell_overflow(const struct cell *c)
+{
+	PangoRectangle	logical;
+	double		right;
+
+	pango_layout_get_extents(c->l, NULL, &logical);
+	right = (double)(logical.x + logical.width) / PANGO_SCALE;
+	if (pango_layout_get_width(c->l) != -1)
+		right = fmax(right, (double)pango_layout_get_width(c->l) /
+		    PANGO_SCALE);
+	return fmax(0, fmax(right - c->w, c->x + right - MM(PAGE_W -
+	    MARGIN)));
+}
+
+/* What badge_invoice_stream would lay out, measured (for the tests). */
+int
+badge_invoice_measure(const json_t *invoice, const char *lang,
+    struct invoice_measure *m, char **cause)
+{
+	cairo_surface_t	*surface;
+	struct inv	 p;
+
+	memset(m, 0, sizeof *m);
+	if (invoice_check(invoice, cause) != 0)
+		return -1;
+	surface = cairo_pdf_surface_create_for_stream(discard, NULL,
+	    MM(PAGE_W), MM(PAGE_H));
+	inv_plan(&p, invoice, lang, surface);
+	m->pages = p.pages;
+	m->body_overflow = fmax(0, p.lowest - MM(BODY_BOTTOM));
+	for (size_t i = 0; i < p.nrows; i++)
+		for (size_t j = 0; j < p.rows[i].n; j++)
+			m->text_overflow = fmax(m->text_overflow,
+			    cell_overflow(&p.rows[i].cells[j]));
+	for (size_t j = 0; j < p.foot.n; j++)
+		m->text_overflow = fmax(m->text_overflow,
+		    cell_overflow(&p.foot.cells[j]));
+	m->buyer_name_lines = pango_layout_get_line_count(
+	    p.buyer_name);
+	m->buyer_name_pt = text_size(p.buyer_name);
+	inv_free(&p);
+	cairo_surface_destroy(surface);
+	return 0;
 }
 
 /* The invoice into path, written beside it and renamed when whole. */
