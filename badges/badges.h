@@ -51,6 +51,9 @@ PangoLayout *text_block_fit(cairo_t *, const char *text, int bold,
 	    enum text_wrap);
 PangoLayout *text_block_cut(cairo_t *, const char *text, int bold, double pt,
 	    double w, double h, int max_lines);
+PangoLayout *text_block_any(cairo_t *, const char *text, int bold,
+	    double max_pt, double min_pt, double w, double h, int max_lines,
+	    enum text_wrap from);
 void text_draw_block(cairo_t *, PangoLayout *, double x, double y, double w);
 double text_size(PangoLayout *);
 
@@ -101,6 +104,8 @@ void badge_event_dates_in(const struct badge_event *, const char *lang,
 void badge_day_title_in(const char *iso_date, const char *lang, char *,
 	    size_t);
 void badge_date_in(const char *iso_date, const char *lang, char *, size_t);
+void badge_date_range_in(const char *from_iso, const char *to_iso,
+	    const char *lang, char *, size_t);
 
 /* pass.c */
 enum badge_format { BADGE_PDF, BADGE_PNG };
@@ -116,6 +121,23 @@ int badge_programme_pdf(struct store *, const struct badge_event *,
 	    char **cause);
 int badge_programme_stream(const struct badge_event *, json_t *programme,
 	    const char *lang, cairo_write_func_t, void *, char **cause);
+
+/* invoice.c */
+/* An invoice or credit note document in "sv" or English, as A4 PDF. */
+int badge_invoice_stream(const json_t *invoice, const char *lang,
+	    cairo_write_func_t, void *, char **cause);
+int badge_invoice_pdf(const json_t *invoice, const char *lang,
+	    const char *path, char **cause);
+/* What it lays out, for the tests: points past a box or the page. */
+struct invoice_measure {
+	int	pages;
+	double	text_overflow;		/* widest text past its box */
+	double	body_overflow;		/* lowest row past the foot */
+	int	buyer_name_lines;
+	double	buyer_name_pt;
+};
+int badge_invoice_measure(const json_t *invoice, const char *lang,
+	    struct invoice_measure *, char **cause);
 
 /* output.c: write beside the target, rename on success, never leave half */
 char *output_begin(const char *path, char **cause);

@@ -36,18 +36,19 @@ parse_date(const char *iso, int *y, int *m, int *d)
 		*m = 1;
 }
 
+/*
+ * Two ISO dates ("2027-11-30", "2027-12-01", or times that start so) as a
+ * range: one day, days of a month, or across months or years.
+ */
 void
-badge_event_dates_in(const struct badge_event *ev, const char *lang,
+badge_date_range_in(const char *from, const char *to, const char *lang,
     char *out, size_t len)
 {
 	const char *const	*months = is_sv(lang) ? months_sv : months_en;
-	char			 a[16], b[16];
 	int			 y1, m1, d1, y2, m2, d2;
 
-	timefmt_date(ev->starts_at, ev->timezone, a);
-	timefmt_date(ev->ends_at, ev->timezone, b);
-	parse_date(a, &y1, &m1, &d1);
-	parse_date(b, &y2, &m2, &d2);
+	parse_date(from, &y1, &m1, &d1);
+	parse_date(to, &y2, &m2, &d2);
 	if (y1 == y2 && m1 == m2 && d1 == d2)
 		snprintf(out, len, "%d %s %d", d1, months[m1 - 1], y1);
 	else if (y1 == y2 && m1 == m2)
@@ -58,6 +59,17 @@ badge_event_dates_in(const struct badge_event *ev, const char *lang,
 	else
 		snprintf(out, len, "%d %s %d – %d %s %d", d1, months[m1 - 1],
 		    y1, d2, months[m2 - 1], y2);
+}
+
+void
+badge_event_dates_in(const struct badge_event *ev, const char *lang,
+    char *out, size_t len)
+{
+	char	a[16], b[16];
+
+	timefmt_date(ev->starts_at, ev->timezone, a);
+	timefmt_date(ev->ends_at, ev->timezone, b);
+	badge_date_range_in(a, b, lang, out, len);
 }
 
 void

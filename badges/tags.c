@@ -142,13 +142,9 @@ part_fit(cairo_t *cr, const char *text, int part, double k, double scale,
 		g_object_unref(l);
 		l = one;
 	}
-	for (int wrap = TEXT_SYLLABLES; l == NULL && wrap <= TEXT_CHARS;
-	    wrap++)
-		l = text_block_fit(cr, text, ps->bold, max_pt, TEXT_MIN, w,
-		    max_h, ps->lines, wrap);
 	if (l == NULL)
-		l = text_block_cut(cr, text, ps->bold, TEXT_MIN, w, max_h,
-		    ps->lines);
+		l = text_block_any(cr, text, ps->bold, max_pt, TEXT_MIN, w,
+		    max_h, ps->lines, TEXT_SYLLABLES);
 	return l;
 }
 

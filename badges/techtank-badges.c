@@ -8,6 +8,7 @@
  *       -o FILE.pdf
  *   techtank-badges pass --db PATH --attendee ID -o FILE.pdf|FILE.png
  *   techtank-badges reissue --db PATH --attendee ID
+ *   techtank-badges invoice [--lang sv|en] [--repeat N] IN.json OUT.pdf
  *   techtank-badges layouts
  */
 #include <getopt.h>
@@ -23,6 +24,7 @@
 #include "badges.h"
 
 #define MAX_IDS		4096
+#define MAX_REPEAT	100000	/* invoice --repeat: files written at most */
 #define DEFAULT_LAYOUT	"durable-1445-02"
 
 struct args {
@@ -33,6 +35,9 @@ struct args {
 	const char	*lang;		/* the programme's: "sv" or "en" */
 	const char	*from;		/* a programme document to print */
 	int		 only_new;
+	long		 repeat;	/* invoice: render this many times */
+	char	       **files;		/* invoice: IN.json OUT.pdf */
+	int		 nfiles;
 	double		 off_x, off_y;
 	size_t		 nids;
 	int64_t		 ids[MAX_IDS];
@@ -51,11 +56,15 @@ usage(FILE *f)
 "             [--from FILE.json] -o FILE.pdf\n"
 "  pass       one attendee's pass: --attendee ID -o FILE.pdf|FILE.png\n"
 "  reissue    a new pass code for --attendee ID (the old one stops working)\n"
+"  invoice    an invoice or credit note document as A4 PDF, no --db:\n"
+"             [--lang sv|en] [--repeat N] IN.json OUT.pdf\n"
 "  layouts    the name-tag stock this program knows\n"
 "\n"
 "  --only-new      only attendees whose tags were never printed\n"
 "  --attendee ID   these attendees (repeat for several)\n"
-"  --lang sv|en    the programme's language (default en)\n"
+"  --lang sv|en    the programme's or invoice's language (default en)\n"
+"  --repeat N      invoice: render N times in this process, into OUT-1.pdf\n"
+"                  to OUT-N.pdf (for timing)\n"
 "  --from FILE.json  print this programme document (as GET /api/v1/programme\n"
 "                  answers it) instead of the database's programme\n"
 "  --offset-x MM, --offset-y MM\n"
@@ -95,7 +104,7 @@ static void
 parse_args(struct args *a, int argc, char **argv)
 {
 	enum { O_DB = 256, O_LAYOUT, O_ONLY_NEW, O_ATTENDEE, O_OFFX, O_OFFY,
-	    O_LANG, O_FROM, O_HELP, O_VERSION };
+	    O_LANG, O_FROM, O_REPEAT, O_HELP, O_VERSION };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "layout", required_argument, NULL, O_LAYOUT },
@@ -105,6 +114,7 @@ parse_args(struct args *a, int argc, char **argv)
 		{ "offset-y", required_argument, NULL, O_OFFY },
 		{ "lang", required_argument, NULL, O_LANG },
 		{ "from", required_argument, NULL, O_FROM },
+		{ "repeat", required_argument, NULL, O_REPEAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -147,6 +157,13 @@ parse_args(struct args *a, int argc, char **argv)
 		case O_FROM:
 			a->from = optarg;
 			break;
+		case O_REPEAT:
+			a->repeat = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || a->repeat < 1 ||
+			    a->repeat > MAX_REPEAT)
+				die("--repeat: a count from 1 to %d, not %s",
+				    MAX_REPEAT, optarg);
+			break;
 		case 'o':
 			a->out = optarg;
 			break;
@@ -162,11 +179,18 @@ parse_args(struct args *a, int argc, char **argv)
 			exit(2);
 		}
 	}
-	if (optind + 1 != argc) {
+	if (optind >= argc) {
 		usage(stderr);
 		exit(2);
 	}
 	a->command = argv[optind];
+	a->files = argv + optind + 1;
+	a->nfiles = argc - optind - 1;
+	/* Only invoice takes files; the others name theirs with -o. */
+	if (a->nfiles != 0 && strcmp(a->command, "invoice") != 0) {
+		usage(stderr);
+		exit(2);
+	}
 }
 
 static struct store *
@@ -314,6 +338,52 @@ cmd_reissue(struct store *st, const struct args *a)
 	return 0;
 }
 
+/* OUT.pdf as OUT-i.pdf. */
+static char *
+numbered(const char *out, long i)
+{
+	size_t	 len = strlen(out) - 4;
+	char	*path;
+
+	xasprintf(&path, "%.*s-%ld.pdf", (int)len, out, i);
+	return path;
+}
+
+static int
+cmd_invoice(const struct args *a)
+{
+	const char	*in, *out;
+	json_t		*doc;
+	json_error_t	 jerr;
+	char		*cause = NULL, *path;
+	size_t		 len;
+
+	if (a->nfiles != 2)
+		die("invoice needs IN.json and OUT.pdf%s", "");
+	in = a->files[0];
+	out = a->files[1];
+	len = strlen(out);
+	if (len <= 4 || strcmp(out + len - 4, ".pdf") != 0)
+		die("the output must end in .pdf: %s", out);
+	if ((doc = json_load_file(in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		die("%s: not JSON (line %d: %s)", in, jerr.line, jerr.text);
+	for (long i = 1; i <= (a->repeat ? a->repeat : 1); i++) {
+		path = a->repeat ? numbered(out, i) : xstrdup(out);
+		if (badge_invoice_pdf(doc, a->lang ? a->lang : "en", path,
+		    &cause) != 0)
+			die("%s: %s", in, cause);
+		free(path);
+	}
+	json_decref(doc);
+	if (a->repeat)
+		printf("invoice %ld times in %.*s-1.pdf to %.*s-%ld.pdf\n",
+		    a->repeat, (int)(len - 4), out, (int)(len - 4), out,
+		    a->repeat);
+	else
+		printf("invoice in %s\n", out);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -331,11 +401,13 @@ main(int argc, char **argv)
 			    badge_layout_per_page(l));
 		return 0;
 	}
+	if (strcmp(a.command, "invoice") == 0)
+		return cmd_invoice(&a);
 	if (strcmp(a.command, "tags") != 0 && strcmp(a.command, "pass") != 0 &&
 	    strcmp(a.command, "programme") != 0 &&
 	    strcmp(a.command, "reissue") != 0)
 		die("unknown command %s (tags, pass, programme, reissue, "
-		    "layouts)", a.command);
+		    "invoice, layouts)", a.command);
 	if (sodium_init() < 0)
 		die("libsodium could not be initialised%s", "");
 	st = open_db(a.db);

@@ -291,6 +291,25 @@ text_block_cut(cairo_t *cr, const char *text, int bold, double pt, double w,
 }
 
 /*
+ * A block that always comes back: the largest size that fits wrapped as
+ * from says, then between syllables, then anywhere in a word, and at last
+ * cut at min_pt (text_block_cut).
+ */
+PangoLayout *
+text_block_any(cairo_t *cr, const char *text, int bold, double max_pt,
+    double min_pt, double w, double h, int max_lines, enum text_wrap from)
+{
+	PangoLayout	*l = NULL;
+
+	for (int wrap = from; l == NULL && wrap <= TEXT_CHARS; wrap++)
+		l = text_block_fit(cr, text, bold, max_pt, min_pt, w, h,
+		    max_lines, wrap);
+	if (l == NULL)
+		l = text_block_cut(cr, text, bold, min_pt, w, h, max_lines);
+	return l;
+}
+
+/*
  * Draw a block at (x, y) in a column w wide. A balanced block is narrower
  * than the column: right-to-left text still ends at the column's right.
  */

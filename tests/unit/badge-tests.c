@@ -3,7 +3,8 @@
  * sheets, long names that stay inside their tags, whole and at 8 pt or
  * more where they fit (from the tag's plan, pango's measured extents),
  * right-to-left names aligned right, QR codes small enough, dates as
- * printed.
+ * printed; invoices refused whole when their document is bad, flowing
+ * onto more pages, their text inside its boxes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -323,6 +324,218 @@ START_TEST(event_dates_as_printed)
 }
 END_TEST
 
+
+START_TEST(date_ranges_as_printed)
+{
+	char	buf[96];
+
+	badge_date_range_in("2027-11-30", "2027-12-01", "sv", buf, sizeof buf);
+	ck_assert_str_eq(buf, "30 november – 1 december 2027");
+	badge_date_range_in("2027-11-30", "2027-11-30", "en", buf, sizeof buf);
+	ck_assert_str_eq(buf, "30 November 2027");
+	badge_date_range_in("2027-12-30", "2028-01-02", "en", buf, sizeof buf);
+	ck_assert_str_eq(buf, "30 December 2027 – 2 January 2028");
+}
+END_TEST
+
+/* A three-line invoice as the store issues it; OCR 100164 for 1001. */
+static const char invoice_doc[] =
+    "{\"kind\": \"invoice\", \"number\": 1001, \"credits\": null,"
+    " \"issued\": \"2027-10-01\", \"due\": \"2027-10-31\","
+    " \"currency\": \"SEK\","
+    " \"event\": {\"name\": \"Techtank-konferensen 2027\","
+    "  \"name_en\": \"Techtank Conference 2027\", \"starts\": \"2027-11-30\","
+    "  \"ends\": \"2027-12-01\", \"venue\": \"Ronneby Brunn, Ronneby\"},"
+    " \"seller\": {\"name\": \"Techtank Ekonomisk Förening\","
+    "  \"org_number\": \"556677-8899\", \"vat_number\": \"SE556677889901\","
+    "  \"address\": \"Box 123\\n372 25 Ronneby\", \"bankgiro\": \"5050-1055\","
+    "  \"email\": \"faktura@techtank.se\", \"payment_terms_days\": 30},"
+    " \"buyer\": {\"name\": \"Pressverk AB\", \"org_number\": \"556016-0680\","
+    "  \"vat_number\": \"\", \"address\": \"Industrigatan 4\\n371 34 Karlskrona\","
+    "  \"email\": \"ekonomi@pressverk.se\", \"reference\": \"PO-4711\"},"
+    " \"reverse_charge\": false,"
+    " \"lines\": ["
+    "  {\"description\": \"Konferensbiljett\", \"description_en\": \"Ticket\","
+    "   \"quantity\": 2, \"unit_ore\": 450000, \"vat_rate\": 25,"
+    "   \"net_ore\": 900000, \"vat_ore\": 225000},"
+    "  {\"description\": \"Middag\", \"quantity\": 2, \"unit_ore\": 50000,"
+    "   \"vat_rate\": 25, \"net_ore\": 100000, \"vat_ore\": 25000},"
+    "  {\"description\": \"Studiebesök\", \"quantity\": 1, \"unit_ore\": 0,"
+    "   \"vat_rate\": 25, \"net_ore\": 0, \"vat_ore\": 0}],"
+    " \"vat\": [{\"rate\": 25, \"net_ore\": 1000000, \"vat_ore\": 250000}],"
+    " \"net_ore\": 1000000, \"vat_ore\": 250000, \"total_ore\": 1250000,"
+    " \"ocr\": \"100164\"}";
+
+static json_t *
+invoice_load(void)
+{
+	json_error_t	 err;
+	json_t		*doc = json_loads(invoice_doc, 0, &err);
+
+	ck_assert_msg(doc != NULL, "%s", err.text);
+	return doc;
+}
+
+/* The invoice refused, with a cause that names what. */
+static void
+assert_refused(json_t *doc, const char *names)
+{
+	struct invoice_measure	 m;
+	char			*cause = NULL;
+
+	ck_assert_int_eq(badge_invoice_stream(doc, "sv", discard, NULL,
+	    &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, names) != NULL, "\"%s\" does not say %s",
+	    cause, names);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(badge_invoice_measure(doc, "en", &m, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	free(cause);
+	json_decref(doc);
+}
+
+START_TEST(bad_invoices_are_refused_with_a_cause)
+{
+	json_t	*doc;
+	char	*cause = NULL;
+
+	doc = invoice_load();
+	ck_assert_int_eq(badge_invoice_stream(doc, "sv", discard, NULL,
+	    &cause), 0);
+	ck_assert_ptr_null(cause);
+	json_decref(doc);
+
+	assert_refused(json_string("an invoice"), "not an object");
+	doc = invoice_load();
+	json_object_del(doc, "number");
+	assert_refused(doc, "number is missing");
+	doc = invoice_load();
+	json_object_set_new(doc, "number", json_string("1001"));
+	assert_refused(doc, "number has the wrong type");
+	doc = invoice_load();
+	json_object_set_new(json_object_get(doc, "buyer"), "name",
+	    json_integer(7));
+	assert_refused(doc, "buyer.name");
+	doc = invoice_load();
+	json_object_del(json_object_get(doc, "seller"), "vat_number");
+	assert_refused(doc, "seller.vat_number");
+	doc = invoice_load();
+	json_object_set_new(json_array_get(json_object_get(doc, "lines"), 1),
+	    "quantity", json_real(1.5));
+	assert_refused(doc, "lines[1].quantity");
+	doc = invoice_load();
+	json_object_set_new(doc, "lines", json_array());
+	assert_refused(doc, "lines");
+	doc = invoice_load();
+	json_object_set_new(doc, "issued", json_string("1 October 2027"));
+	assert_refused(doc, "issued");
+	doc = invoice_load();
+	json_object_set_new(doc, "kind", json_string("receipt"));
+	assert_refused(doc, "kind");
+	doc = invoice_load();
+	json_object_set_new(doc, "total_ore", json_integer(1250001));
+	assert_refused(doc, "total_ore");
+	doc = invoice_load();
+	json_object_set_new(doc, "ocr", json_string("100163"));
+	assert_refused(doc, "ocr");
+	doc = invoice_load();
+	json_object_set_new(doc, "due", json_null());
+	assert_refused(doc, "due date");
+	doc = invoice_load();
+	json_object_set_new(doc, "kind", json_string("credit"));
+	assert_refused(doc, "credits");
+	/* Reverse charge: no VAT, and the buyer's VAT number printed. */
+	doc = invoice_load();
+	json_object_set_new(doc, "reverse_charge", json_true());
+	json_object_set_new(json_object_get(doc, "buyer"), "vat_number",
+	    json_string("DE123456789"));
+	assert_refused(doc, "reverse charge");
+	doc = invoice_load();
+	json_object_set_new(json_array_get(json_object_get(doc, "lines"), 0),
+	    "net_ore", json_integer(INT64_MAX));
+	assert_refused(doc, "too large");
+}
+END_TEST
+
+START_TEST(many_lines_flow_onto_more_pages)
+{
+	json_t			*doc = invoice_load(), *lines, *line;
+	struct invoice_measure	 m;
+	char			*cause = NULL;
+	int			 last = 0;
+
+	ck_assert_int_eq(badge_invoice_measure(doc, "sv", &m, &cause), 0);
+	ck_assert_int_eq(m.pages, 1);
+	lines = json_object_get(doc, "lines");
+	line = json_deep_copy(json_array_get(lines, 2));
+	/* Free lines keep the sums; every 20 more need more pages. */
+	for (int n = 0; n < 120; n++) {
+		json_array_append(lines, line);
+		if (n % 20 != 19)
+			continue;
+		ck_assert_int_eq(badge_invoice_measure(doc, "en", &m, &cause),
+		    0);
+		ck_assert_int_gt(m.pages, 1);
+		ck_assert_int_ge(m.pages, last);
+		ck_assert_double_le(m.body_overflow, 0);
+		ck_assert_double_le(m.text_overflow, 0.01);
+		last = m.pages;
+	}
+	ck_assert_int_ge(last, 3);
+	json_decref(line);
+	json_decref(doc);
+}
+END_TEST
+
+START_TEST(long_buyer_names_wrap_inside_their_box)
+{
+	static const char *const names[] = {
+		"Aktiebolaget Sydsvenska Presshärdnings- och "
+		    "Lättviktskonstruktioner i Blekinge med Filialer",
+		"Sjukvårdsinformationssystemutvecklingsaktiebolaget"
+		    "Sjukvårdsinformationssystemutveckling",
+		"شركة الضغط الساخن للصناعات المتقدمة والمواد الخفيفة "
+		    "في جنوب السويد المحدودة",
+		"<b>Zoë</b> & \"Ødegård-Łukasiewicz\" von Håkansdotter "
+		    "Pressteknik Konsult Aktiebolag i likvidation",
+	};
+	json_t			*doc = invoice_load();
+	struct invoice_measure	 m;
+	char			*cause = NULL, *huge;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		json_object_set_new(json_object_get(doc, "buyer"), "name",
+		    json_string(names[i]));
+		ck_assert_int_eq(badge_invoice_measure(doc, "sv", &m, &cause),
+		    0);
+		ck_assert_msg(m.buyer_name_lines > 1, "%s on one line",
+		    names[i]);
+		ck_assert_int_le(m.buyer_name_lines, 3);
+		ck_assert_double_le(m.text_overflow, 0.01);
+		ck_assert_double_le(m.body_overflow, 0);
+		ck_assert_int_eq(m.pages, 1);
+	}
+	/* Far too long for any box: cut, still inside. */
+	huge = xmalloc(100001);
+	memset(huge, 'W', 100000);
+	huge[100000] = '\0';
+	json_object_set_new(json_object_get(doc, "buyer"), "name",
+	    json_string(huge));
+	json_object_set_new(json_object_get(doc, "buyer"), "address",
+	    json_string(huge));
+	json_object_set_new(json_array_get(json_object_get(doc, "lines"), 0),
+	    "description", json_string(huge));
+	ck_assert_int_eq(badge_invoice_measure(doc, "en", &m, &cause), 0);
+	ck_assert_int_le(m.buyer_name_lines, 3);
+	ck_assert_double_le(m.text_overflow, 0.01);
+	ck_assert_double_le(m.body_overflow, 0);
+	free(huge);
+	json_decref(doc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -343,6 +556,10 @@ main(void)
 	tcase_add_test(tc, soft_hyphens_between_syllables_only);
 	tcase_add_test(tc, pass_codes_fit_small_qr_codes);
 	tcase_add_test(tc, event_dates_as_printed);
+	tcase_add_test(tc, date_ranges_as_printed);
+	tcase_add_test(tc, bad_invoices_are_refused_with_a_cause);
+	tcase_add_test(tc, many_lines_flow_onto_more_pages);
+	tcase_add_test(tc, long_buyer_names_wrap_inside_their_box);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
