@@ -470,6 +470,8 @@ issue(struct store *st, int64_t reg, const struct seller *sel,
 	    json_string(ocr));
 	if (doc == NULL)
 		return -1;
+	json_object_set_new(doc, "f_tax", json_boolean(json_is_true(
+	    json_object_get(json_object_get(doc, "seller"), "f_tax"))));
 	totals(doc, l, n, reverse, &net, &vat);
 	text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
@@ -637,4 +639,81 @@ store_invoice_document(struct store *st, int64_t number, int64_t reg,
 	if (rc == STORE_ROW)
 		return *doc != NULL ? 1 : -1;
 	return rc == STORE_DONE ? 0 : -1;
+}
+
+/*
+ * An event's documents for organisers, newest first, paged: each with its
+ * registration, buyer, dates and amounts; {"items", "total"}. NULL: -1.
+ */
+json_t *
+store_invoices_event_json(struct store *st, int64_t event, int64_t limit,
+    int64_t offset)
+{
+	static const char	 sql[] =
+	    "SELECT i.number, i.kind, i.registration_id,"
+	    " json_extract(i.document, '$.buyer.name'),"
+	    " json_extract(i.document, '$.issued'),"
+	    " json_extract(i.document, '$.due'), i.ocr, i.net_ore, i.vat_ore,"
+	    " i.total_ore, c.number, count(*) OVER ()"
+	    " FROM invoices i LEFT JOIN invoices c ON c.id = i.credits_id"
+	    " WHERE i.event_id = ?1 ORDER BY i.number DESC LIMIT ?2 OFFSET ?3";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*items = json_array(), *one;
+	enum store_step		 rc;
+	int64_t			 total = 0;
+
+	sqlite3_bind_int64(s, 1, event);
+	sqlite3_bind_int64(s, 2, limit);
+	sqlite3_bind_int64(s, 3, offset);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		one = json_pack("{s:I, s:s, s:I, s:s, s:s, s:I, s:I, s:I}",
+		    "number", (json_int_t)sqlite3_column_int64(s, 0),
+		    "kind", COL_TEXT(s, 1), "registration",
+		    (json_int_t)sqlite3_column_int64(s, 2), "buyer",
+		    COL_TEXT(s, 3) ? COL_TEXT(s, 3) : "", "issued",
+		    COL_TEXT(s, 4) ? COL_TEXT(s, 4) : "", "net_ore",
+		    (json_int_t)sqlite3_column_int64(s, 7), "vat_ore",
+		    (json_int_t)sqlite3_column_int64(s, 8), "total_ore",
+		    (json_int_t)sqlite3_column_int64(s, 9));
+		json_object_set_new(one, "due", sqlite3_column_type(s, 5) ==
+		    SQLITE_NULL ? json_null() : json_string(COL_TEXT(s, 5)));
+		json_object_set_new(one, "ocr", sqlite3_column_type(s, 6) ==
+		    SQLITE_NULL ? json_null() : json_string(COL_TEXT(s, 6)));
+		json_object_set_new(one, "credits", sqlite3_column_type(s, 10)
+		    == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(s, 10)));
+		total = sqlite3_column_int64(s, 11);
+		json_array_append_new(items, one);
+	}
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR) {
+		json_decref(items);
+		return NULL;
+	}
+	if (json_array_size(items) == 0 && offset > 0) {
+		/* Past the end: the total still, from a count of its own. */
+		s = store_stmt(st, "SELECT count(*) FROM invoices"
+		    " WHERE event_id = ?1");
+		sqlite3_bind_int64(s, 1, event);
+		if (store_step(st, s) == STORE_ROW)
+			total = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	return json_pack("{s:o, s:I}", "items", items, "total",
+	    (json_int_t)total);
+}
+
+/* The language a registration was made in, into lang: 0, or -1. */
+int
+store_registration_lang(struct store *st, int64_t reg, char lang[3])
+{
+	sqlite3_stmt	*s = store_stmt(st, "SELECT lang FROM registrations"
+	    " WHERE id = ?1");
+	enum store_step	 rc;
+
+	sqlite3_bind_int64(s, 1, reg);
+	if ((rc = store_step(st, s)) == STORE_ROW)
+		snprintf(lang, 3, "%s", COL_TEXT(s, 0));
+	sqlite3_reset(s);
+	return rc == STORE_ERROR ? -1 : 0;
 }

@@ -246,6 +246,10 @@ int store_invoice_settle(struct store *, int64_t now);
 json_t *store_invoices_json(struct store *, int64_t registration);
 int store_invoice_document(struct store *, int64_t number,
 	    int64_t registration, json_t **);
+json_t *store_invoices_event_json(struct store *, int64_t event,
+	    int64_t limit, int64_t offset);
+int store_registration_lang(struct store *, int64_t registration,
+	    char lang[3]);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

@@ -298,3 +298,77 @@ def test_seller_numbers_are_checked(d):
         r = patch_event(d, **{field: value})
         assert r.status_code == 422, r.text
         assert r.json()["error"]["fields"] == {field: "invalid"}
+
+
+def pdf_text(data):
+    import subprocess
+    r = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                       check=True)
+    return r.stdout.decode()
+
+
+def test_the_pdf_for_the_contact_and_the_organiser_only(d):
+    sell(d)
+    reg = register(d, 2, billing={"organisation": "Pressverk AB", "org_number": "556016-0680",
+                                   "address": "Verkstadsgatan 4\n293 38 Olofström",
+                                   "reference": "PO 77"})
+    other = register(d)
+    (doc,) = docs(d, reg["id"])
+    base = f"/api/v1/registrations/{reg['manage_token']}/invoices"
+    r = d.get(f"{base}/{doc['number']}.pdf")
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"] == "application/pdf"
+    assert r.headers["Cache-Control"] == "no-store"
+    assert "faktura" in r.headers["Content-Disposition"]
+    text = pdf_text(r.content)
+    for needle in ("Faktura", "Pressverk AB", "556016-0680", "PO 77", "Techtank Ideell Förening",
+                   "SE802456123801", "5050-1055", doc["ocr"], doc["issued"], doc["due"],
+                   "6 250,00"):
+        assert needle in text, (needle, text)
+    assert "F-skatt" not in text
+    en = pdf_text(d.get(f"{base}/{doc['number']}.pdf?lang=en").content)
+    assert "Invoice" in en and "6,250.00" in en
+    assert d.get(f"{base}/{doc['number']}.pdf?lang=fi").status_code == 422
+    # Another registration's number, a colleague's link, a bad name: none.
+    (theirs,) = docs(d, other["id"])
+    assert d.get(f"{base}/{theirs['number']}.pdf").status_code == 404
+    for bad in ("0.pdf", "1.png", "01.pdf", "1.pdf.pdf", "-1.pdf", "99999999999999999999.pdf"):
+        assert d.get(f"{base}/{bad}").status_code == 404, bad
+    colleague = d.sql("SELECT manage_token FROM attendees WHERE id = ?",
+                      reg["attendees"][1]["id"])[0][0]
+    assert d.get(f"/api/v1/registrations/{colleague}/invoices/{doc['number']}.pdf") \
+        .status_code == 404
+    # The organiser: the list, newest first, and any document.
+    listed = d.olle.get(d.url + "/api/v1/admin/events/1/invoices", timeout=10).json()
+    assert listed["total"] == 2
+    assert [x["number"] for x in listed["items"]] == [theirs["number"], doc["number"]]
+    assert listed["items"][1]["buyer"] == "Pressverk AB"
+    assert listed["items"][1]["registration"] == reg["id"]
+    r = d.olle.get(f"{d.url}/api/v1/admin/invoices/{theirs['number']}.pdf", timeout=30)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert d.olle.get(f"{d.url}/api/v1/admin/invoices/99.pdf", timeout=10).status_code == 404
+    assert d.get("/api/v1/admin/invoices/1.pdf").status_code == 401
+    assert d.get("/api/v1/admin/events/1/invoices").status_code == 401
+
+
+def test_f_tax_is_printed_when_the_seller_has_it(d):
+    sell(d, seller_f_tax=True)
+    reg = register(d)
+    (doc,) = docs(d, reg["id"])
+    assert doc["f_tax"] is True
+    r = d.get(f"/api/v1/registrations/{reg['manage_token']}/invoices/{doc['number']}.pdf")
+    assert "Godkänd för F-skatt" in pdf_text(r.content)
+
+
+def test_many_pdfs_at_once(d):
+    """The slow thread draws them one after another; none is lost or mixed."""
+    sell(d)
+    regs = [register(d) for _ in range(6)]
+    urls = [f"/api/v1/registrations/{r['manage_token']}/invoices/{docs(d, r['id'])[0]['number']}.pdf"
+            for r in regs]
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(lambda u: d.get(u), urls * 3))
+    assert {a.status_code for a in answers} == {200}
+    for u, a in zip(urls * 3, answers):
+        number = u.rsplit("/", 1)[1].split(".")[0]
+        assert f"{number}" in pdf_text(a.content)
