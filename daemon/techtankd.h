@@ -578,6 +578,8 @@ struct mail_view {
 	const char	*dates;		/* the event's days in lang, or NULL */
 	int		 passes;	/* passes attached */
 	int		 calendar;	/* the programme attached */
+	int		 invoices;	/* invoices attached */
+	int		 credits;	/* credit notes attached */
 	const json_t	*params;	/* the outbox row's, per kind, or NULL */
 };
 struct mail_text {

@@ -17,7 +17,9 @@
  *     all of it until the event's cancel_free_until, after it all but
  *     cancel_fee_percent of it.
  * One registration's increases make one invoice, its decreases one credit
- * note referring to its first invoice. Nothing is issued for an event
+ * note referring to its first invoice; the messages the job queued about
+ * the registration (its confirmation, a receipt) name them, and carry
+ * them to whoever pays. Nothing is issued for an event
  * whose seller has no name yet; naming the seller settles the event's
  * registrations then (store_invoice_mark_event()).
  *
@@ -54,7 +56,15 @@ store_invoice_open(struct store *st)
 	    "CREATE TEMP TRIGGER IF NOT EXISTS invoice_mark_changed"
 	    " AFTER UPDATE OF status, ticket_type_id ON main.attendees"
 	    " BEGIN INSERT OR IGNORE INTO invoice_marks"
-	    "  VALUES (new.registration_id); END;";
+	    "  VALUES (new.registration_id); END;"
+	    /* The job's messages that may carry what it issued. */
+	    "CREATE TEMP TABLE IF NOT EXISTS invoice_mail"
+	    " (outbox_id INTEGER PRIMARY KEY);"
+	    "CREATE TEMP TRIGGER IF NOT EXISTS invoice_mail_queued"
+	    " AFTER INSERT ON main.outbox WHEN new.registration_id IS NOT NULL"
+	    "  AND new.kind IN ('confirmation', 'promoted', 'cancelled',"
+	    "  'changed')"
+	    " BEGIN INSERT OR IGNORE INTO invoice_mail VALUES (new.id); END;";
 
 	return store_exec(st, sql);
 }
@@ -425,7 +435,7 @@ totals(json_t *doc, const struct line *l, int n, int reverse,
 /* Issue one document of n lines for the registration: 0, or -1. */
 static int
 issue(struct store *st, int64_t reg, const struct seller *sel,
-    int credit, const struct line *l, int n, int64_t now)
+    int credit, const struct line *l, int n, int64_t now, json_t *issued_nos)
 {
 	static const char	 sql[] =
 	    "INSERT INTO invoices (number, kind, event_id, registration_id,"
@@ -510,9 +520,32 @@ issue(struct store *st, int64_t reg, const struct seller *sel,
 		if (store_step_done(st, s) != 0)
 			goto out;
 	}
+	json_array_append_new(issued_nos, json_integer(number));
 	rc = 0;
 out:
 	return rc;
+}
+
+/*
+ * The documents just issued, named in the params of the messages the job
+ * queued about the registration, for the mailer to attach (to the mail
+ * that goes to whoever pays: mailer.c). 0, or -1.
+ */
+static int
+mail_with(struct store *st, int64_t reg, const json_t *numbers)
+{
+	static const char	 sql[] =
+	    "UPDATE outbox SET params = json_set(params, '$.invoices',"
+	    " json(?2)) WHERE registration_id = ?1"
+	    " AND id IN (SELECT outbox_id FROM invoice_mail)";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	char			*text = json_dumps(numbers, JSON_COMPACT);
+
+	if (text == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, reg);
+	sqlite3_bind_text(s, 2, text, -1, free);
+	return store_step_done(st, s);
 }
 
 /* Settle one registration: 0, or -1. */
@@ -522,10 +555,13 @@ settle(struct store *st, int64_t reg, int64_t now)
 	struct line	 lines[INVOICE_LINES_MAX], up[INVOICE_LINES_MAX];
 	struct line	 down[INVOICE_LINES_MAX];
 	struct seller	 sel;
+	json_t		*numbers = json_array();
 	int		 n, nup = 0, ndown = 0, rc;
 
-	if ((rc = seller_read(st, reg, &sel)) != 0)
+	if ((rc = seller_read(st, reg, &sel)) != 0) {
+		json_decref(numbers);
 		return rc < 0 ? -1 : 0;
+	}
 	n = changes_find(st, reg, &sel, now, lines);
 	rc = n < 0 ? -1 : 0;
 	for (int i = 0; i < n; i++) {
@@ -536,11 +572,14 @@ settle(struct store *st, int64_t reg, int64_t now)
 	}
 	/* An invoice first: a credit note refers to it. */
 	if (rc == 0 && nup > 0)
-		rc = issue(st, reg, &sel, 0, up, nup, now);
+		rc = issue(st, reg, &sel, 0, up, nup, now, numbers);
 	if (rc == 0 && ndown > 0)
-		rc = issue(st, reg, &sel, 1, down, ndown, now);
+		rc = issue(st, reg, &sel, 1, down, ndown, now, numbers);
+	if (rc == 0 && json_array_size(numbers) > 0)
+		rc = mail_with(st, reg, numbers);
 	for (int i = 0; i < n; i++)
 		json_decref(lines[i].desc);
+	json_decref(numbers);
 	seller_free(&sel);
 	return rc;
 }
@@ -566,8 +605,10 @@ store_invoice_settle(struct store *st, int64_t now)
 		if ((rc = store_step(st, s)) == STORE_ROW)
 			reg = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
+		if (rc == STORE_DONE)
+			return store_run(st, "DELETE FROM invoice_mail");
 		if (rc != STORE_ROW)
-			return rc == STORE_DONE ? 0 : -1;
+			return -1;
 		if (settle(st, reg, now) != 0)
 			return -1;
 		s = store_stmt(st, done_sql);

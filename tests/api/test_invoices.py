@@ -9,12 +9,14 @@ kill -9; documents never changed; billing details checked (422 naming
 the field)."""
 import json
 import signal
+import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from techtank_test import person, registration
+from test_mail import mail_flags, parts, sink, started  # noqa: F401
 
 SELLER = {"seller_name": "Techtank Ideell Förening", "seller_org_number": "802456-1238",
           "seller_vat_number": "SE802456123801", "seller_address": "Box 12\n293 21 Olofström",
@@ -301,7 +303,6 @@ def test_seller_numbers_are_checked(d):
 
 
 def pdf_text(data):
-    import subprocess
     r = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
                        check=True)
     return r.stdout.decode()
@@ -372,3 +373,33 @@ def test_many_pdfs_at_once(d):
     for u, a in zip(urls * 3, answers):
         number = u.rsplit("/", 1)[1].split(".")[0]
         assert f"{number}" in pdf_text(a.content)
+
+
+def test_the_payer_gets_the_invoice_and_the_credit_note_by_mail(sink, started):  # noqa: F811
+    d = started(*mail_flags(sink))
+    d.add_user("olle", "organiser")
+    d.olle = d.login("olle")
+    sell(d)
+    contact = person("Björn", "Håkansdotter")
+    colleague = person("Zoë", "Ødegård-Łukasiewicz")
+    reg = d.register(registration(attendees=[dict(contact), colleague], contact=contact,
+                                  billing={"organisation": "Pressverk AB",
+                                           "email": "faktura@pressverk.example"})).json()
+    by = {m["To"].addresses[0].addr_spec: m for m in sink.wait(2)}
+    _, _, files = parts(by[contact["email"]])
+    names = [f[0] for f in files]
+    assert "faktura-1.pdf" in names, names
+    invoice = next(f[2] for f in files if f[0] == "faktura-1.pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=invoice, capture_output=True,
+                          check=True).stdout.decode()
+    assert "Faktura" in text and "Pressverk AB" in text
+    assert "Fakturan är bifogad" in parts(by[contact["email"]])[0]
+    # The colleague's own mail carries their pass, not the company's bill.
+    assert [f[0] for f in parts(by[colleague["email"]])[2] if "faktura" in f[0]] == []
+    aid = next(a["id"] for a in reg["attendees"] if a["email"] == colleague["email"])
+    d.delete(f"/api/v1/registrations/{reg['manage_token']}/attendees/{aid}")
+    by = {m["To"].addresses[0].addr_spec: m for m in sink.wait(4)[2:]}
+    text, _, files = parts(by[contact["email"]])
+    assert [f[0] for f in files] == ["kreditfaktura-2.pdf"]
+    assert "Kreditfakturan är bifogad" in text
+    assert [f for f in parts(by[colleague["email"]])[2]] == []
