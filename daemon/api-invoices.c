@@ -3,19 +3,34 @@
  *	GET /api/v1/registrations/{token}/invoices/{number}.pdf[?lang=en]
  *	     a document of the registration, for the holder of its link (the
  *	     contact's: a colleague's personal link shows no one's invoice);
- *	GET /api/v1/admin/events/{id}/invoices
- *	     the event's documents, newest first, paged (limit, offset);
+ *	GET /api/v1/admin/events/{id}/invoices[?state=unpaid|overdue|paid|
+ *	     overpaid|credit]
+ *	     the event's documents, newest first, paged (limit, offset),
+ *	     with what was paid of each and what it still wants;
  *	GET /api/v1/admin/invoices/{number}.pdf[?lang=en]
- *	     any document, for organisers.
+ *	     any document, for organisers;
+ *	POST /api/v1/admin/invoices/{number}/payments
+ *	     {"amount_ore"?, "paid_on"?}: marked paid by hand (by default,
+ *	     what it still wants, today);
+ *	POST /api/v1/admin/bank-files
+ *	     the bank's BgMax file (text/plain or application/octet-stream),
+ *	     read whole or refused whole (422 naming the line and field), each
+ *	     payment matched by its OCR reference; the same file again books
+ *	     nothing;
+ *	GET /api/v1/admin/payments/unmatched
+ *	     payments that matched no invoice.
  * The PDF is drawn on the slow thread (badges/invoice.c) from the document
  * as it was issued, in the registration's language unless ?lang= says.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
 #include "badges.h"
+#include "bgmax.h"
 #include "resource.h"
 #include "store-change.h"
 #include "techtankd.h"
@@ -169,27 +184,226 @@ admin_invoice_pdf(struct http_req *hr)
 	invoice_reply(hr, pdf_number(hr->args[0]), 0, "sv");
 }
 
+static const char *const invoice_states[] = { "unpaid", "overdue", "paid",
+	"overpaid", "credit", NULL };
+
 static void
 admin_invoices(struct http_req *hr)
 {
 	int64_t		 limit = http_query_int(hr, "limit",
 	    RESOURCE_PAGE_DEFAULT, RESOURCE_PAGE_MAX);
 	int64_t		 offset = http_query_int(hr, "offset", 0, INT32_MAX);
-	char		*end;
-	long long	 event = strtoll(hr->args[0], &end, 10);
+	int64_t		 event = resource_id(hr->args[0]);
+	char		 buf[16];
+	const char	*state = http_query_value(hr, "state", buf, sizeof buf);
+	json_t		*errors = json_object();
+	size_t		 i;
 
-	if (*hr->args[0] < '1' || *hr->args[0] > '9' || *end != '\0') {
+	if (event <= 0) {
+		json_decref(errors);
 		http_reply_error(hr, 404, "not_found", "no such event", NULL);
 		return;
 	}
-	if (limit <= 0 || offset < 0) {
+	if (limit <= 0)
+		json_object_set_new(errors, "limit", json_string("out_of_range"));
+	if (offset < 0)
+		json_object_set_new(errors, "offset",
+		    json_string("out_of_range"));
+	if (state != NULL) {
+		for (i = 0; invoice_states[i] != NULL; i++)
+			if (strcmp(invoice_states[i], state) == 0)
+				break;
+		if (invoice_states[i] == NULL)
+			json_object_set_new(errors, "state",
+			    json_string("not_a_choice"));
+	}
+	if (json_object_size(errors) > 0) {
 		http_reply_error(hr, 422, "validation_failed", "some filters "
-		    "need attention", json_pack("{s:s}", limit <= 0 ? "limit" :
-		    "offset", "out_of_range"));
+		    "need attention", errors);
 		return;
 	}
+	json_decref(errors);
 	http_reply_read(hr, store_invoices_event_json(hr->w->store, event,
-	    limit, offset));
+	    state, (int64_t)time(NULL), limit, offset));
+}
+
+/* An invoice marked paid, on the writer. */
+struct paid_req {
+	int64_t		 number;
+	int64_t		 amount;
+	char		 paid_on[16];	/* "": today */
+	char		*zone;
+	struct staff	 who;
+	char		 address[64];
+};
+
+static void
+paid_req_free(void *arg)
+{
+	struct paid_req	*p = arg;
+
+	free(p->zone);
+	free(p);
+}
+
+static int
+paid_run(struct store *st, struct job *job)
+{
+	struct paid_req	*p = job->data;
+
+	return store_payment_mark(st, p->number, p->amount, *p->paid_on ?
+	    p->paid_on : NULL, p->zone, &p->who, p->address,
+	    (int64_t)time(NULL), &job->answer, &job->err);
+}
+
+static const struct job_type paid_job = {
+	.name = "invoice.paid",
+	.run = paid_run,
+};
+
+static void
+admin_invoice_paid(struct http_req *hr)
+{
+	int64_t		 number = resource_id(hr->args[0]);
+	const unsigned char *bytes;
+	size_t		 len;
+	json_t		*body, *v;
+	struct paid_req	*p;
+
+	if (number <= 0) {
+		http_reply_error(hr, 404, "not_found", "no such invoice", NULL);
+		return;
+	}
+	if ((body = http_body_json(hr, &bytes, &len)) == NULL)
+		return;
+	p = xcalloc(1, sizeof *p);
+	p->number = number;
+	v = json_object_get(body, "amount_ore");
+	if (v != NULL && !json_is_null(v) && (!json_is_integer(v) ||
+	    json_integer_value(v) <= 0 || json_integer_value(v) > INT32_MAX)) {
+		json_decref(body);
+		paid_req_free(p);
+		http_reply_error(hr, 422, "validation_failed", "amount_ore is a "
+		    "whole number of öre above zero", json_pack("{s:s}",
+		    "amount_ore", "out_of_range"));
+		return;
+	}
+	p->amount = json_integer_value(v);
+	v = json_object_get(body, "paid_on");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_string(v) || json_string_length(v) >= sizeof
+		    p->paid_on || json_string_length(v) == 0) {
+			json_decref(body);
+			paid_req_free(p);
+			http_reply_error(hr, 422, "validation_failed", "paid_on "
+			    "is a date, YYYY-MM-DD", json_pack("{s:s}",
+			    "paid_on", "invalid"));
+			return;
+		}
+		snprintf(p->paid_on, sizeof p->paid_on, "%s",
+		    json_string_value(v));
+	}
+	json_decref(body);
+	p->zone = store_local_zone(hr->w->store);
+	p->who = hr->who;
+	http_client_address(hr, p->address, sizeof p->address);
+	job_submit(hr, &paid_job, p, paid_req_free);
+}
+
+/* A bank file read on the worker, booked on the writer. */
+struct bank_req {
+	struct bgmax_file	*file;
+	struct staff		 who;
+	char			 address[64];
+};
+
+static void
+bank_req_free(void *arg)
+{
+	struct bank_req	*b = arg;
+
+	bgmax_free(b->file);
+	free(b);
+}
+
+static int
+bank_run(struct store *st, struct job *job)
+{
+	struct bank_req	*b = job->data;
+	int		 rc;
+
+	rc = store_bank_file_book(st, b->file, &b->who, b->address,
+	    (int64_t)time(NULL), &job->answer, &job->err);
+	if (rc == 0 && !json_is_true(json_object_get(job->answer,
+	    "duplicate")))
+		job->status = 201;
+	return rc;
+}
+
+static const struct job_type bank_job = {
+	.name = "bank_file",
+	.run = bank_run,
+};
+
+static int
+bank_type(const char *type)
+{
+	static const char *const ok[] = { "text/plain",
+		"application/octet-stream", NULL };
+
+	if (type == NULL)
+		return 0;
+	for (size_t i = 0; ok[i] != NULL; i++) {
+		size_t	n = strlen(ok[i]);
+
+		if (strncasecmp(type, ok[i], n) == 0 && (type[n] == '\0' ||
+		    type[n] == ';' || type[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+admin_bank_file(struct http_req *hr)
+{
+	struct evbuffer		*in = evhttp_request_get_input_buffer(hr->req);
+	size_t			 len = evbuffer_get_length(in);
+	struct bgmax_error	 err = { 0 };
+	struct bank_req		*b;
+	struct bgmax_file	*f;
+
+	if (!bank_type(http_input_header(hr, "Content-Type"))) {
+		http_reply_error(hr, 415, "unsupported_media_type", "send the "
+		    "file as text/plain or application/octet-stream", NULL);
+		return;
+	}
+	if (len > BGMAX_FILE_MAX) {
+		http_reply_error(hr, 413, "payload_too_large", "the file is "
+		    "larger than 16 MB", NULL);
+		return;
+	}
+	if ((f = bgmax_parse(evbuffer_pullup(in, -1), len, &err)) == NULL) {
+		json_t	*fields = json_pack("{s:s, s:I}", "code", err.code,
+		    "line", (json_int_t)err.line);
+
+		if (err.field != NULL)
+			json_object_set_new(fields, "field",
+			    json_string(err.field));
+		http_reply_error(hr, 422, err.code, "the file is not a whole "
+		    "BgMax file: nothing was booked", fields);
+		return;
+	}
+	b = xcalloc(1, sizeof *b);
+	b->file = f;
+	b->who = hr->who;
+	http_client_address(hr, b->address, sizeof b->address);
+	job_submit(hr, &bank_job, b, bank_req_free);
+}
+
+static void
+admin_unmatched(struct http_req *hr)
+{
+	http_reply_read(hr, store_payments_unmatched(hr->w->store));
 }
 
 const struct route api_invoices_routes[] = {
@@ -199,5 +413,11 @@ const struct route api_invoices_routes[] = {
 	  .auth = AUTH_ORGANISER, .handler = admin_invoices },
 	{ .path = "/api/v1/admin/invoices/*", .methods = M_GET,
 	  .auth = AUTH_ORGANISER, .handler = admin_invoice_pdf },
+	{ .path = "/api/v1/admin/invoices/*/payments", .methods = M_POST,
+	  .auth = AUTH_ORGANISER, .handler = admin_invoice_paid },
+	{ .path = "/api/v1/admin/bank-files", .methods = M_POST,
+	  .auth = AUTH_ORGANISER, .handler = admin_bank_file },
+	{ .path = "/api/v1/admin/payments/unmatched", .methods = M_GET,
+	  .auth = AUTH_ORGANISER, .handler = admin_unmatched },
 	{ .path = NULL }
 };

@@ -684,20 +684,38 @@ store_invoice_document(struct store *st, int64_t number, int64_t reg,
 
 /*
  * An event's documents for organisers, newest first, paged: each with its
- * registration, buyer, dates and amounts; {"items", "total"}. NULL: -1.
+ * registration, buyer, dates, amounts, what was paid and what it still
+ * wants, and its state: "paid", "unpaid", "overdue" (unpaid after its due
+ * date), "overpaid", or "credit" for a credit note; only those of state
+ * (unpaid: overdue ones too) when it is not NULL. {"items", "total"}, or
+ * NULL when the database failed.
  */
 json_t *
-store_invoices_event_json(struct store *st, int64_t event, int64_t limit,
-    int64_t offset)
+store_invoices_event_json(struct store *st, int64_t event, const char *state,
+    int64_t now, int64_t limit, int64_t offset)
 {
-	static const char	 sql[] =
-	    "SELECT i.number, i.kind, i.registration_id,"
-	    " json_extract(i.document, '$.buyer.name'),"
-	    " json_extract(i.document, '$.issued'),"
-	    " json_extract(i.document, '$.due'), i.ocr, i.net_ore, i.vat_ore,"
-	    " i.total_ore, c.number, count(*) OVER ()"
-	    " FROM invoices i LEFT JOIN invoices c ON c.id = i.credits_id"
-	    " WHERE i.event_id = ?1 ORDER BY i.number DESC LIMIT ?2 OFFSET ?3";
+#define INVOICES_OF_STATE \
+	    "SELECT * FROM (SELECT i.number, i.kind, i.registration_id," \
+	    " json_extract(i.document, '$.buyer.name')," \
+	    " json_extract(i.document, '$.issued')," \
+	    " json_extract(i.document, '$.due'), i.ocr, i.net_ore, i.vat_ore," \
+	    " i.total_ore, c.number," \
+	    " coalesce((SELECT sum(p.amount_ore) FROM payments p" \
+	    "  WHERE p.invoice_id = i.id), 0)," \
+	    " " INVOICE_BALANCE("i") " AS balance," \
+	    " CASE WHEN i.kind = 'credit' THEN 'credit'" \
+	    "  WHEN " INVOICE_BALANCE("i") " < 0 THEN 'overpaid'" \
+	    "  WHEN " INVOICE_BALANCE("i") " = 0 THEN 'paid'" \
+	    "  WHEN i.due_at < ?4 THEN 'overdue' ELSE 'unpaid' END AS state" \
+	    " FROM invoices i LEFT JOIN invoices c ON c.id = i.credits_id" \
+	    " WHERE i.event_id = ?1)" \
+	    " WHERE ?5 IS NULL OR state = ?5 OR (?5 = 'unpaid' AND" \
+	    " state = 'overdue')"
+	static const char	 sql[] = INVOICES_OF_STATE
+	    " ORDER BY number DESC LIMIT ?2 OFFSET ?3";
+	static const char	 count_sql[] = "SELECT count(*) FROM ("
+	    INVOICES_OF_STATE ")";
+#undef INVOICES_OF_STATE
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*items = json_array(), *one;
 	enum store_step		 rc;
@@ -706,8 +724,12 @@ store_invoices_event_json(struct store *st, int64_t event, int64_t limit,
 	sqlite3_bind_int64(s, 1, event);
 	sqlite3_bind_int64(s, 2, limit);
 	sqlite3_bind_int64(s, 3, offset);
+	sqlite3_bind_int64(s, 4, now);
+	if (state != NULL)
+		sqlite3_bind_text(s, 5, state, -1, SQLITE_STATIC);
 	while ((rc = store_step(st, s)) == STORE_ROW) {
-		one = json_pack("{s:I, s:s, s:I, s:s, s:s, s:I, s:I, s:I}",
+		one = json_pack("{s:I, s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I,"
+		    " s:I, s:s}",
 		    "number", (json_int_t)sqlite3_column_int64(s, 0),
 		    "kind", COL_TEXT(s, 1), "registration",
 		    (json_int_t)sqlite3_column_int64(s, 2), "buyer",
@@ -715,7 +737,10 @@ store_invoices_event_json(struct store *st, int64_t event, int64_t limit,
 		    COL_TEXT(s, 4) ? COL_TEXT(s, 4) : "", "net_ore",
 		    (json_int_t)sqlite3_column_int64(s, 7), "vat_ore",
 		    (json_int_t)sqlite3_column_int64(s, 8), "total_ore",
-		    (json_int_t)sqlite3_column_int64(s, 9));
+		    (json_int_t)sqlite3_column_int64(s, 9), "paid_ore",
+		    (json_int_t)sqlite3_column_int64(s, 11), "balance_ore",
+		    (json_int_t)sqlite3_column_int64(s, 12), "state",
+		    COL_TEXT(s, 13));
 		json_object_set_new(one, "due", sqlite3_column_type(s, 5) ==
 		    SQLITE_NULL ? json_null() : json_string(COL_TEXT(s, 5)));
 		json_object_set_new(one, "ocr", sqlite3_column_type(s, 6) ==
@@ -723,7 +748,6 @@ store_invoices_event_json(struct store *st, int64_t event, int64_t limit,
 		json_object_set_new(one, "credits", sqlite3_column_type(s, 10)
 		    == SQLITE_NULL ? json_null() :
 		    json_integer(sqlite3_column_int64(s, 10)));
-		total = sqlite3_column_int64(s, 11);
 		json_array_append_new(items, one);
 	}
 	sqlite3_reset(s);
@@ -731,15 +755,14 @@ store_invoices_event_json(struct store *st, int64_t event, int64_t limit,
 		json_decref(items);
 		return NULL;
 	}
-	if (json_array_size(items) == 0 && offset > 0) {
-		/* Past the end: the total still, from a count of its own. */
-		s = store_stmt(st, "SELECT count(*) FROM invoices"
-		    " WHERE event_id = ?1");
-		sqlite3_bind_int64(s, 1, event);
-		if (store_step(st, s) == STORE_ROW)
-			total = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-	}
+	s = store_stmt(st, count_sql);
+	sqlite3_bind_int64(s, 1, event);
+	sqlite3_bind_int64(s, 4, now);
+	if (state != NULL)
+		sqlite3_bind_text(s, 5, state, -1, SQLITE_STATIC);
+	if (store_step(st, s) == STORE_ROW)
+		total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
 	return json_pack("{s:o, s:I}", "items", items, "total",
 	    (json_int_t)total);
 }

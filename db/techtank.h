@@ -239,6 +239,11 @@ int store_search_open(struct store *);
 int store_search_refresh(struct store *);
 int store_email_keys_open(struct store *);
 int store_email_keys_refresh(struct store *);
+/* The SQL of what invoice i (an alias) still wants, in öre. */
+#define INVOICE_BALANCE(i) \
+	"(" i ".total_ore + coalesce((SELECT sum(c.total_ore) FROM invoices c" \
+	" WHERE c.credits_id = " i ".id), 0) - coalesce((SELECT" \
+	" sum(p.amount_ore) FROM payments p WHERE p.invoice_id = " i ".id), 0))"
 /* store-invoice.c: invoices and credit notes as registrations change */
 int store_invoice_open(struct store *);
 int store_invoice_mark_event(struct store *, int64_t event);
@@ -246,10 +251,23 @@ int store_invoice_settle(struct store *, int64_t now);
 json_t *store_invoices_json(struct store *, int64_t registration);
 int store_invoice_document(struct store *, int64_t number,
 	    int64_t registration, json_t **);
+/* state: NULL (all), "unpaid", "overdue" or "paid" */
 json_t *store_invoices_event_json(struct store *, int64_t event,
-	    int64_t limit, int64_t offset);
+	    const char *state, int64_t now, int64_t limit, int64_t offset);
 int store_registration_lang(struct store *, int64_t registration,
 	    char lang[3]);
+/* store-payment.c: what was paid, by hand or from the bank's file */
+struct staff;
+struct bgmax_file;
+struct store_error;
+int store_payment_mark(struct store *, int64_t number, int64_t amount,
+	    const char *paid_on, const char *zone, const struct staff *,
+	    const char *address, int64_t now, json_t **answer,
+	    struct store_error *);
+int store_bank_file_book(struct store *, const struct bgmax_file *,
+	    const struct staff *, const char *address, int64_t now,
+	    json_t **answer, struct store_error *);
+json_t *store_payments_unmatched(struct store *);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

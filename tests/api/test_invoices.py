@@ -403,3 +403,152 @@ def test_the_payer_gets_the_invoice_and_the_credit_note_by_mail(sink, started): 
     assert [f[0] for f in files] == ["kreditfaktura-2.pdf"]
     assert "Kreditfakturan är bifogad" in text
     assert [f for f in parts(by[colleague["email"]])[2]] == []
+
+
+# ------------------------------------------------------------ payments
+
+
+def bgmax(payments, test=False, seventy=None, extra=(), timestamp="20271015120000000000"):
+    """A BgMax file as Bankgirot writes it: 80-character records, Latin-1."""
+    def rec(*fields):
+        line = "".join(fields)
+        assert len(line) <= 80, line
+        return line.ljust(80)
+    lines = [rec("01", "BGMAX".ljust(20), "01", timestamp, "T" if test else "P"),
+             rec("05", "0050501055", " " * 10, "SEK")]
+    for serial, (ref, amount, name) in enumerate(payments, 1):
+        lines.append(rec("20", "0003783511", ref.rjust(25), f"{amount:018d}", "2", "1",
+                         f"{serial:012d}", "0"))
+        lines.append(rec("26", name.ljust(35)))
+    lines += list(extra)
+    total = sum(p[1] for p in payments)
+    lines.append(rec("15", "0" * 35, "20271015", "00001", f"{total:018d}", "SEK",
+                     f"{len(payments):08d}"))
+    lines.append(rec("70", seventy or f"{len(payments):08d}{0:08d}{0:08d}{1:08d}"))
+    return ("\r\n".join(lines) + "\r\n").encode("latin-1")
+
+
+def upload(d, data, content_type="text/plain"):
+    return d.olle.post(d.url + "/api/v1/admin/bank-files", data=data,
+                       headers={"Content-Type": content_type}, timeout=30)
+
+
+def listing(d, state=None):
+    r = d.olle.get(d.url + "/api/v1/admin/events/1/invoices", timeout=10,
+                   params={"state": state} if state else {})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def three_invoices(d):
+    sell(d)
+    regs = [register(d) for _ in range(3)]
+    return [docs(d, r["id"])[0] for r in regs]
+
+
+def test_a_bank_file_pays_the_invoices_by_their_ocr(d):
+    a, b, c = three_invoices(d)
+    some_ocr = "9" + "3" + luhn_digit("93")     # valid, of no invoice
+    data = bgmax([(a["ocr"], a["total_ore"], "Pressverk AB Älmhult"),
+                  (b["ocr"], b["total_ore"] - 100000, "Blekinge Stans AB"),
+                  (c["ocr"], c["total_ore"] + 50, "Gestamp HardTech"),
+                  (some_ocr, 12300, "Okänd Betalare"),
+                  ("FAKTURA 12", 4500, "Någon")])
+    r = upload(d, data)
+    assert r.status_code == 201, r.text
+    got = r.json()
+    assert got["duplicate"] is False and got["payments"] == 5 and got["matched"] == 3
+    assert [u["reference"] for u in got["unmatched"]] == [some_ocr, "FAKTURA 12"]
+    assert got["unmatched"][0]["payer"] == "Okänd Betalare"
+    assert got["partial"] == [{"invoice": b["number"], "balance_ore": 100000}]
+    assert got["overpaid"] == [{"invoice": c["number"], "balance_ore": -50}]
+    assert [x["number"] for x in listing(d, "paid")["items"]] == [a["number"]]
+    assert [x["number"] for x in listing(d, "unpaid")["items"]] == [b["number"]]
+    assert [x["number"] for x in listing(d, "overpaid")["items"]] == [c["number"]]
+    one = next(x for x in listing(d)["items"] if x["number"] == b["number"])
+    assert one["paid_ore"] == b["total_ore"] - 100000 and one["balance_ore"] == 100000
+    unmatched = d.olle.get(d.url + "/api/v1/admin/payments/unmatched", timeout=10).json()
+    assert [u["amount_ore"] for u in unmatched["items"]] == [4500, 12300]
+    # The same file again, even with other line ends, books nothing.
+    before = d.sql("SELECT count(*), sum(amount_ore) FROM payments")
+    again = upload(d, data.replace(b"\r\n", b"\n"))
+    assert again.status_code == 200, again.text
+    assert again.json() == {"duplicate": True, "file": got["file"]}
+    assert d.sql("SELECT count(*), sum(amount_ore) FROM payments") == before
+    assert d.sql("SELECT count(*) FROM audit_log WHERE action = 'bank_file.booked'") == [(1,)]
+
+
+@pytest.mark.parametrize("mangle, code", [
+    (lambda f: f.rsplit(b"70", 1)[0], "bgmax_truncated"),               # no end record
+    (lambda f: f.replace(b"\r\n70000000010", b"\r\n70000000020"), None),  # wrong count
+    (lambda f: f.replace(b"\r\n26", b"\r\n99", 1), None),                # unknown record
+    (lambda f: f.replace(b"0000000125000", b"00000001250X0", 1), None),  # a letter
+    (lambda f: f[:-2] + b"X" * 90 + b"\r\n", None),                    # too long
+    (lambda f: b"", None),
+])
+def test_a_bad_bank_file_is_refused_whole(d, mangle, code):
+    sell(d)
+    inv = docs(d, register(d)["id"])[0]
+    good = bgmax([(inv["ocr"], 125000, "Pressverk AB")])
+    bad = mangle(good)
+    assert bad != good
+    r = upload(d, bad)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"].startswith("bgmax_"), err
+    if code:
+        assert err["code"] == code, err
+    assert "line" in err["fields"]
+    assert d.sql("SELECT count(*) FROM payments") == [(0,)]
+    assert d.sql("SELECT count(*) FROM bank_files") == [(0,)]
+
+
+def test_test_files_other_types_and_roles_are_refused(d):
+    inv = three_invoices(d)[0]
+    good = bgmax([(inv["ocr"], 10, "X")])
+    r = upload(d, bgmax([(inv["ocr"], 10, "X")], test=True))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bgmax_test_file", r.text
+    assert upload(d, good, "application/json").status_code == 415
+    assert upload(d, good, "application/octet-stream").status_code == 201
+    assert d.post("/api/v1/admin/bank-files", {}).status_code == 401
+    d.add_user("anna", "door")
+    anna = d.login("anna")
+    r = anna.post(d.url + "/api/v1/admin/bank-files", data=good,
+                  headers={"Content-Type": "text/plain"}, timeout=10)
+    assert r.status_code == 403
+    assert d.sql("SELECT count(*) FROM payments") == [(1,)]
+
+
+def test_an_invoice_marked_paid_by_hand(d):
+    a, b, _ = three_invoices(d)
+    url = f"{d.url}/api/v1/admin/invoices/{a['number']}/payments"
+    r = d.olle.post(url, json={"amount_ore": 100, "paid_on": "2027-10-01"}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"invoice": a["number"], "amount_ore": 100,
+                        "balance_ore": a["total_ore"] - 100}
+    r = d.olle.post(url, json={}, timeout=10)
+    assert r.json()["balance_ore"] == 0
+    assert d.olle.post(url, json={}, timeout=10).status_code == 409
+    assert [x["number"] for x in listing(d, "paid")["items"]] == [a["number"]]
+    for bad in ({"amount_ore": 0}, {"amount_ore": -5}, {"amount_ore": "100"},
+                {"paid_on": "2027-02-30"}, {"paid_on": "igår"}, {"paid_on": 5}):
+        r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{b['number']}/payments", json=bad,
+                        timeout=10)
+        assert r.status_code == 422, (bad, r.text)
+    assert d.olle.post(f"{d.url}/api/v1/admin/invoices/999/payments", json={},
+                       timeout=10).status_code == 404
+    assert d.sql("SELECT count(*) FROM payments") == [(2,)]
+    assert d.sql("SELECT paid_on FROM payments ORDER BY id") == [("2027-10-01",),
+                                                                 (d.sql("SELECT date('now')")[0][0],)]
+
+
+def test_an_unpaid_invoice_past_its_due_date_is_overdue(d):
+    import time
+    sell(d, payment_terms_days=0)
+    inv = docs(d, register(d)["id"])[0]
+    time.sleep(1.1)
+    assert [x["number"] for x in listing(d, "overdue")["items"]] == [inv["number"]]
+    assert [x["number"] for x in listing(d, "unpaid")["items"]] == [inv["number"]]
+    assert listing(d, "overdue")["total"] == 1
+    r = d.olle.get(d.url + "/api/v1/admin/events/1/invoices?state=late", timeout=10)
+    assert r.status_code == 422
