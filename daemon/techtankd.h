@@ -394,7 +394,8 @@ struct route {
 	X(admin_attendee_ops) X(admin_imports) \
 	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule) \
 	X(api_privacy) X(admin_privacy) X(api_door) X(admin_outbox) \
-	X(api_door_tag) X(api_link) X(admin_messages) X(api_invoices)
+	X(api_door_tag) X(api_link) X(admin_messages) X(api_invoices) \
+	X(export_sie)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);

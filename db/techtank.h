@@ -268,6 +268,24 @@ int store_bank_file_book(struct store *, const struct bgmax_file *,
 	    const struct staff *, const char *address, int64_t now,
 	    json_t **answer, struct store_error *);
 json_t *store_payments_unmatched(struct store *);
+/* store-sie.c: an event's bookkeeping as SIE verifications, in batches */
+enum { SIE_RECEIVABLE, SIE_REVENUE, SIE_VAT, SIE_BANK, SIE_ACCOUNTS };
+struct sie_company {
+	char	 name[600];		/* the seller's */
+	char	 orgno[24];
+	char	 account[SIE_ACCOUNTS][8];
+	char	 year_start[9], year_end[9];	/* YYYYMMDD */
+};
+struct sie_key {
+	char	 date[16];
+	char	 series[2];
+	int64_t	 number;
+};
+struct sie_ver;
+int store_sie_company(struct store *, int64_t event, struct sie_company *);
+int store_sie_batch(struct store *, int64_t event, const struct sie_company *,
+	    struct sie_key *, int limit,
+	    int (*each)(void *, const struct sie_ver *), void *);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

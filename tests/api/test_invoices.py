@@ -7,7 +7,10 @@ but the fee after) and for a cheaper ticket; a supplementary invoice for
 a dearer one; one gapless series under 200 parallel registrations and a
 kill -9; documents never changed; billing details checked (422 naming
 the field)."""
+import csv
+import io
 import json
+import re
 import signal
 import subprocess
 import threading
@@ -552,3 +555,98 @@ def test_an_unpaid_invoice_past_its_due_date_is_overdue(d):
     assert listing(d, "overdue")["total"] == 1
     r = d.olle.get(d.url + "/api/v1/admin/events/1/invoices?state=late", timeout=10)
     assert r.status_code == 422
+
+
+# ------------------------------------------------------------ the accountant
+
+
+def read_sie(data):
+    """A small SIE 4 reader of its own: the header's tags and each #VER
+    with its #TRANS rows, amounts in öre."""
+    text = data.decode("cp437")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    tags, vers, cur = {}, [], None
+    for line in text.split("\r\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if line == "{":
+            assert cur is not None
+        elif line == "}":
+            vers.append(cur)
+            cur = None
+        elif line.startswith("#VER "):
+            m = re.match(r'#VER "(\w+)" (\d+) (\d{8}) "((?:[^"\\]|\\.)*)"$', line)
+            assert m, line
+            cur = {"series": m[1], "number": int(m[2]), "date": m[3], "text": m[4], "trans": []}
+        elif line.startswith("#TRANS "):
+            m = re.match(r"#TRANS (\d+) \{\} (-?\d+)\.(\d\d)$", line)
+            assert m and cur is not None, line
+            sign = -1 if m[2].startswith("-") else 1
+            cur["trans"].append((m[1], sign * (abs(int(m[2])) * 100 + int(m[3]))))
+        else:
+            tag, _, rest = line.partition(" ")
+            tags.setdefault(tag, []).append(rest)
+    return tags, vers
+
+
+def test_the_bookkeeping_file_balances_and_adds_up(d):
+    sell(d, cancel_free_until="2020-01-01T00:00:00+01:00", cancel_fee_percent=50)
+    a, b, c = (docs(d, register(d)["id"])[0] for _ in range(3))
+    abroad = register(d, billing={"organisation": "Presswerk GmbH", "vat_number": "DE123456789",
+                                  "email": "rechnung@presswerk.example"})
+    group = register(d, 2)
+    cancel_one(d, group, 1)
+    upload(d, bgmax([(a["ocr"], a["total_ore"], "Pressverk AB"),
+                     (b["ocr"], 1000, "Blekinge AB"), ("12345", 500, "Okänd")]))
+    r = d.olle.get(d.url + "/api/v1/admin/events/1/exports/bookkeeping.se", timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"] == "text/plain; charset=IBM437"
+    tags, vers = read_sie(r.content)
+    assert tags["#SIETYP"] == ["4"] and tags["#FORMAT"] == ["PC8"]
+    assert tags["#FNAMN"] == ['"Techtank Ideell Förening"']
+    assert tags["#ORGNR"] == ["802456-1238"]
+    assert sorted(k.split()[0] for k in tags["#KONTO"]) == ["1510", "1930", "2611", "3001"]
+    # Every verification balances.
+    for v in vers:
+        assert sum(amount for _, amount in v["trans"]) == 0, v
+    # One per document and per matched payment; none for the unmatched.
+    documents = docs(d)
+    assert [(v["series"], v["number"]) for v in vers if v["series"] == "F"] == \
+        [("F", x["number"]) for x in documents]
+    assert len([v for v in vers if v["series"] == "B"]) == 2
+    # The accounts add up to the documents and the payments.
+    by = {}
+    for v in vers:
+        for account, amount in v["trans"]:
+            by[account] = by.get(account, 0) + amount
+    paid = d.sql("SELECT sum(amount_ore) FROM payments WHERE invoice_id IS NOT NULL")[0][0]
+    assert by["3001"] == -sum(x["net_ore"] for x in documents)
+    assert by["2611"] == -sum(x["vat_ore"] for x in documents)
+    assert by["1930"] == paid == a["total_ore"] + 1000
+    assert by["1510"] == sum(x["total_ore"] for x in documents) - paid
+    # Reverse charge: no VAT row at all.
+    (rc,) = [v for v in vers if v["series"] == "F" and
+             v["number"] == docs(d, abroad["id"])[0]["number"]]
+    assert [a for a, _ in rc["trans"]] == ["1510", "3001"]
+    assert "Presswerk GmbH" in rc["text"]
+    assert d.get("/api/v1/admin/events/1/exports/bookkeeping.se").status_code == 401
+    assert d.olle.get(d.url + "/api/v1/admin/events/9/exports/bookkeeping.se",
+                      timeout=10).status_code == 404
+
+
+def test_the_invoice_list_as_csv_for_anyone_else(d):
+    sell(d)
+    inv = docs(d, register(d, billing={"organisation": "=HYPERLINK(\"x\")",
+                                       "email": "a@b.se"})["id"])[0]
+    r = d.olle.get(d.url + "/api/v1/admin/events/1/exports/invoices.csv", timeout=30)
+    assert r.status_code == 200, r.text
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Nummer", "Typ", "Avser faktura"]
+    assert rows[1][0] == str(inv["number"]) and rows[1][1] == "faktura"
+    assert rows[1][4].startswith("'=")        # neutralised against formulas
+    assert rows[1][13] == "3125,00" and rows[1][15] == "3125,00"
+    r = d.olle.get(d.url + "/api/v1/admin/events/1/exports/invoices.csv?sep=comma&lang=en",
+                   timeout=30)
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Number" and rows[1][13] == "3125.00"
