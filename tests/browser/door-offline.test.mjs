@@ -315,6 +315,54 @@ test('with the names list enabled, someone without a badge is found and let in o
   }
 });
 
+test('scans decided at once are all queued, even with the page reloaded as the last answer shows', async () => {
+  const people = [await one('Ebba', 'Ek'), await one('Nils', 'Nilsson'), await one('Li', 'Lind')];
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  try {
+    await login(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    // A scanner's burst: each code the moment the last answer shows (the
+    // answer does not wait for its write to the queue), and the page
+    // reloaded in the same moment as the last one's.
+    const shown = await page.evaluate((codes) => new Promise((resolve) => {
+      const box = document.querySelector('#result');
+      const input = document.querySelector('#scan-input');
+      const results = [];
+      box.dataset.result = 'seen';
+      const mo = new MutationObserver(() => {
+        if (box.hidden || box.dataset.result === 'seen') return;
+        results.push(box.dataset.result);
+        box.dataset.result = 'seen';
+        if (results.length === codes.length) {
+          mo.disconnect();
+          resolve(results);
+          setTimeout(() => location.reload(), 0);
+          return;
+        }
+        input.value = codes[results.length];
+        document.querySelector('#scan-form').requestSubmit();
+      });
+      mo.observe(box, { attributes: true, childList: true, subtree: true });
+      input.value = codes[0];
+      document.querySelector('#scan-form').requestSubmit();
+    }), people.map((a) => a.pass_code));
+    assert.deepEqual(shown, ['ok', 'ok', 'ok']);
+    await page.waitForLoadState('load');
+    await page.locator('#scan-view').waitFor();
+    await page.locator('#offline-queue').filter({ hasText: '3 check-ins waiting to be sent' }).waitFor();
+    // After the reload the copy still knows them.
+    await scan(page, people[1].pass_code);
+    await waitResult(page, 'already_checked_in', 'Nils Nilsson');
+    await context.setOffline(false);
+    await page.locator('#door-alert').filter({ hasText: '3 check-ins made offline were sent.' }).waitFor();
+    for (const a of people) assert.equal(checkins(a.id).length, 1, a.first_name);
+    assert.deepEqual(problemsOf(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the page loads and decides with no server at all (its service worker)', async () => {
   const per = await one('Per', 'Persson');
   const { context, page, problems } = await newPage(browser, d.baseURL);

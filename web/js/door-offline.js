@@ -3,13 +3,26 @@
 // once, then what changed since its cursor) in door-store.js; offline it
 // decides a scan from it as the server would: the typed code normalised
 // as the server does (token.c), its lookup hash and entry key derived by
-// HKDF-SHA256 with the copy's salt (door-crypto.c), the entry opened with
-// AES-256-GCM. Each check-in made offline is queued with its nonce and
-// time and uploaded by POST /api/v1/checkins/batch when the server
-// answers again; the server applies them with their own times and lists
-// the conflicts for the organisers.
+// HKDF-SHA256 with the copy's salt (door-crypto.c, door-hkdf.js), the
+// entry opened with AES-256-GCM. Each check-in made offline is queued with
+// its nonce and time and uploaded by POST /api/v1/checkins/batch when the
+// server answers again; the server applies them with their own times and
+// lists the conflicts for the organisers.
+//
+// A decision is shown as soon as it is made: the copy is in memory (maps
+// by hash, by id, and the check-ins seen, which are updated before the
+// answer), and the check-in's write to the queue is started at once but
+// not waited for. Nor does the next decision wait for it: it reads the
+// memory, and IndexedDB runs the writes in the order they were started,
+// which is once the answer is painted, or when the page is left, if that
+// comes first. A write asks for strict durability (flushed to disk, not only handed to
+// the system), which takes longer than a scan should wait but far less
+// than the next person takes to step up; the count of the queue and an
+// upload wait for every write started. A write that fails is kept in
+// memory, sent from there, and tried again at the next count.
 import { api } from './api.js';
 import * as store from './door-store.js';
+import { hkdf, hkdfSalt } from './door-hkdf.js';
 
 const DEVICE_KEY = 'techtank.door.device';
 const BATCH_MAX = 200; // scans in one upload (DOOR_BATCH_MAX)
@@ -19,6 +32,13 @@ const enc = new TextEncoder();
 /** The checkpoint's copy in memory: {cp, copy, passes: Map, seen: Map, names}. */
 let here = null;
 let keyCache = null; // {salt, lookupInfo, keyInfo} as bytes, for here.copy
+let device = null; // deviceName(), once read
+let writing = Promise.resolve(); // the last check-in's write to the queue
+const unwritten = []; // [cp, item, seenKeys] whose write failed
+const toStart = []; // the writes waiting for their answer to be painted
+
+/** How long the parts of the last decision took, ms (for the benchmark). */
+export const lastDecision = {};
 
 // ------------------------------------------------------------- the code
 
@@ -56,40 +76,39 @@ function keys() {
     const c = here.copy.crypto;
     keyCache = {
       copy: here.copy,
-      salt: fromB64(c.salt),
-      lookupInfo: enc.encode(c.lookup_info),
-      keyInfo: enc.encode(c.key_info),
-      lookupBits: c.lookup_bits,
+      salt: hkdfSalt(fromB64(c.salt)),
+      infos: [enc.encode(c.lookup_info), enc.encode(c.key_info)],
+      bytes: [c.lookup_bits / 8, 32],
       ivBytes: c.iv_bytes,
     };
   }
   return keyCache;
 }
 
-async function codeKey(code) {
-  return crypto.subtle.importKey('raw', enc.encode(code), 'HKDF', false, ['deriveBits', 'deriveKey']);
+/** A code's lookup hash (base64, as the copy lists passes) and its entry's key (bytes). */
+function derive(code) {
+  const k = keys();
+  const [lookup, key] = hkdf(k.salt, enc.encode(code), k.infos, k.bytes);
+  return { h: toB64(lookup), key };
 }
 
-/** The lookup hash of a code (base64), as the copy lists passes. */
-async function lookupHash(code) {
-  const k = keys();
-  const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: k.salt, info: k.lookupInfo },
-    await codeKey(code), k.lookupBits);
-  return toB64(bits);
+function lookupHash(code) {
+  return derive(code).h;
 }
 
-/** A pass's sealed entry opened with its code: {i, n, c, t, d, s}, or null. */
-async function openEntry(code, sealed) {
+/** A pass's sealed entry opened with its key: {i, n, c, t, d, s}, or null. */
+async function openEntry(keyBytes, sealed) {
   const k = keys();
-  const key = await crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: k.salt, info: k.keyInfo },
-    await codeKey(code), { name: 'AES-GCM', length: 256 }, false, ['decrypt']);
   const raw = fromB64(sealed);
   try {
+    const key = await crypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['decrypt']);
     const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: raw.subarray(0, k.ivBytes) }, key,
       raw.subarray(k.ivBytes));
     return JSON.parse(new TextDecoder().decode(plain));
   } catch {
     return null;
+  } finally {
+    keyBytes.fill(0);
   }
 }
 
@@ -97,6 +116,7 @@ async function openEntry(code, sealed) {
 
 /** This browser's name in the uploads (the server tells devices apart by it). */
 export function deviceName() {
+  if (device) return device;
   let name = null;
   try { name = localStorage.getItem(DEVICE_KEY); } catch { name = null; }
   if (!name) {
@@ -104,6 +124,7 @@ export function deviceName() {
     name = `door-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
     try { localStorage.setItem(DEVICE_KEY, name); } catch { /* private mode: a new name each load */ }
   }
+  device = name;
   return name;
 }
 
@@ -233,6 +254,9 @@ function firstOf(v) {
  * true, or null when there is no copy of the checkpoint.
  */
 export async function decide(scan, cp) {
+  const t1 = performance.now();
+  let t2 = t1;
+  let t3 = t1;
   if (!(await useCheckpoint(cp))) return null;
   const at = new Date().toISOString();
   const answer = { result: 'unknown', checkpoint: cp, attendee: null, first_checkin: null, offline: true };
@@ -246,15 +270,16 @@ export async function decide(scan, cp) {
     seenKeys = [`#${n.id}`];
     item.attendee_id = n.id;
   } else {
-    const code = normaliseCode(scan.code);
-    const h = await lookupHash(code);
+    const { h, key } = derive(normaliseCode(scan.code));
+    t2 = performance.now();
     const pass = here.passes.get(h);
     if (!pass || pass.s === 'replaced') return answer;
     if (pass.s) {
       answer.result = pass.s;
       return answer;
     }
-    const entry = await openEntry(code, pass.e);
+    const entry = await openEntry(key, pass.e);
+    t3 = performance.now();
     if (!entry) return answer;
     answer.attendee = attendeeOf(entry);
     seenKeys = [h, `#${entry.i}`];
@@ -267,10 +292,60 @@ export async function decide(scan, cp) {
     return answer;
   }
   for (const k of seenKeys) here.seen.set(k, { cp, k, at, device: item.device });
-  await store.addOffline(cp, item, seenKeys);
+  queueWrite(cp, item, seenKeys);
   answer.result = 'ok';
   answer.first_checkin = firstOf({ at, device: item.device });
+  const t4 = performance.now();
+  Object.assign(lastDecision, { hash: t2 - t1, open: t3 - t2, rest: t4 - t3 });
   return answer;
+}
+
+/**
+ * Write a check-in to the queue once its answer is painted (making the
+ * transaction alone costs milliseconds on a slow phone), or at once when
+ * the page is left before that; settle() waits for it.
+ */
+function queueWrite(cp, item, seenKeys) {
+  const write = new Promise((resolve) => { toStart.push(resolve); })
+    .then(() => {
+      const t = performance.now();
+      return store.addOffline(cp, item, seenKeys).then(() => { lastDecision.write = performance.now() - t; });
+    })
+    .catch(() => { unwritten.push([cp, item, seenKeys]); });
+  writing = Promise.all([writing, write]);
+  if (toStart.length > 1) return;
+  // After the next frame; a hidden page paints none.
+  if (document.hidden || typeof requestAnimationFrame !== 'function') setTimeout(startWrites, 0);
+  else requestAnimationFrame(() => setTimeout(startWrites, 0));
+}
+
+function startWrites() {
+  for (const start of toStart.splice(0)) start();
+}
+
+// A page closed or hidden right after an answer starts its write then.
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', startWrites);
+  document.addEventListener('visibilitychange', () => { if (document.hidden) startWrites(); });
+}
+
+/**
+ * Wait until the check-ins decided so far are in the queue on disk; a
+ * write that failed is tried again (and kept in memory, to be sent from
+ * there, if it fails again).
+ */
+async function settle() {
+  startWrites();
+  await writing;
+  while (unwritten.length) {
+    const [cp, item, seenKeys] = unwritten[0];
+    try {
+      await store.addOffline(cp, item, seenKeys);
+    } catch {
+      break;
+    }
+    unwritten.shift();
+  }
 }
 
 /**
@@ -317,11 +392,28 @@ export function searchNames(q, max = 50) {
 // ----------------------------------------------------------- the queue
 
 export async function queueLength() {
+  await settle();
   try {
-    return (await store.queued()).length;
+    return (await store.queuedCount()) + unwritten.length;
   } catch {
-    return 0;
+    return unwritten.length;
   }
+}
+
+/** The queue, oldest first: what is on disk and what could not be written. */
+async function queuedAll() {
+  await settle();
+  const kept = await store.queued();
+  const have = new Set(kept.map((x) => x.nonce));
+  for (const [cp, item] of unwritten) if (!have.has(item.nonce)) kept.push({ ...item, cp });
+  return kept.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Take sent scans off the queue, on disk and in memory. */
+async function unqueue(nonces) {
+  const gone = new Set(nonces);
+  for (let i = unwritten.length - 1; i >= 0; i--) if (gone.has(unwritten[i][1].nonce)) unwritten.splice(i, 1);
+  await store.unqueue(nonces);
 }
 
 /** The indexes of the scans a 422 names ("scans.3.at"): they never will be taken. */
@@ -338,7 +430,7 @@ function refused(body) {
  */
 export async function upload(csrf) {
   const out = { status: 200, sent: 0, conflicts: 0 };
-  let items = (await store.queued()).sort((a, b) => a.at.localeCompare(b.at));
+  let items = await queuedAll();
   while (items.length) {
     const cp = items[0].cp;
     const batch = items.filter((x) => x.cp === cp).slice(0, BATCH_MAX);
@@ -353,20 +445,20 @@ export async function upload(csrf) {
       headers: { 'X-CSRF-Token': csrf },
     });
     if (r.status === 200 && r.body) {
-      await store.unqueue(batch.map((x) => x.nonce));
+      await unqueue(batch.map((x) => x.nonce));
       out.sent += batch.length;
       out.conflicts += r.body.results.filter((x) => x.result === 'conflict').length;
     } else if (r.status === 422 && refused(r.body).size) {
       // Too old, say, or for a checkpoint gone: no retry will change it.
       const bad = refused(r.body);
-      await store.unqueue(batch.filter((x, i) => bad.has(i) || bad.has(String(i))).map((x) => x.nonce));
+      await unqueue(batch.filter((x, i) => bad.has(i) || bad.has(String(i))).map((x) => x.nonce));
     } else if (r.status === 422) {
-      await store.unqueue(batch.map((x) => x.nonce));
+      await unqueue(batch.map((x) => x.nonce));
     } else {
       out.status = r.status;
       return out;
     }
-    items = (await store.queued()).sort((a, b) => a.at.localeCompare(b.at));
+    items = await queuedAll();
   }
   return out;
 }
