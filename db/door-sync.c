@@ -531,6 +531,86 @@ parts_free(struct build *bd)
 
 /* --------------------------------------------------------------- head */
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The fold table of the names list: each character of printable ASCII
+ * and each other one in a name, with its fold (text_fold_char()), so
+ * that the page folds names and what is typed as the server does. A
+ * character is its UTF-8 bytes packed from the top of 32 bits.
+ */
+static void
+fold_table_add(struct sbuf *b, const struct door_copy *c)
+{
+	uint32_t	*chars = NULL;
+	size_t		 n = 0, room = 0, kept = 0;
+	int		 first = 1;
+
+	for (uint32_t a = 0x20; a < 0x7f; a++) {
+		if (n == room) {
+			room = room ? room * 2 : 256;
+			chars = xreallocarray(chars, room, sizeof *chars);
+		}
+		chars[n++] = a << 24;
+	}
+	for (size_t i = 0; i < c->npasses; i++) {
+		const unsigned char	*p;
+
+		if (c->passes[i].state != NULL || c->passes[i].name == NULL)
+			continue;
+		for (p = (const unsigned char *)c->passes[i].name; *p; ) {
+			size_t		len = *p < 0xc0 ? 1 : *p < 0xe0 ? 2 :
+			    *p < 0xf0 ? 3 : 4, j;
+			uint32_t	ch = 0;
+
+			if (*p < 0x80) {
+				p++;
+				continue;	/* all of ASCII is there */
+			}
+			for (j = 0; j < len && p[j] != '\0'; j++)
+				ch |= (uint32_t)p[j] << (24 - 8 * j);
+			p += j;
+			if (n == room) {
+				room *= 2;
+				chars = xreallocarray(chars, room,
+				    sizeof *chars);
+			}
+			chars[n++] = ch;
+		}
+	}
+	qsort(chars, n, sizeof *chars, cmp_u32);
+	sbuf_adds(b, ",\"fold\":{");
+	for (size_t i = 0; i < n; i++) {
+		char	 ch[5], *f;
+		size_t	 len = 0;
+
+		if (kept > 0 && chars[i] == chars[kept - 1])
+			continue;
+		chars[kept++] = chars[i];
+		while (len < 4 && (chars[i] >> (24 - 8 * len) & 0xff) != 0) {
+			ch[len] = (char)(chars[i] >> (24 - 8 * len));
+			len++;
+		}
+		ch[len] = '\0';
+		f = text_fold_char(ch, len);
+		if (!first)
+			sbuf_add(b, ",", 1);
+		str_add(b, ch);
+		sbuf_add(b, ":", 1);
+		str_add(b, f);
+		free(f);
+		first = 0;
+	}
+	sbuf_add(b, "}", 1);
+	free(chars);
+}
+
 static json_t *
 crypto_json(const struct door_copy *c)
 {
@@ -614,6 +694,7 @@ head_add(struct sbuf *b, struct door_copy *c, const struct door_salt *ds)
 			first = 0;
 		}
 		sbuf_add(b, "]", 1);
+		fold_table_add(b, c);
 		/* A delta's passes that left the list. */
 		if (c->since > 0) {
 			first = 1;

@@ -60,6 +60,7 @@ char *text_map(const char *, int utf8proc_options,
 /* fold.c: the search fold and the Swedish sort key */
 #define FOLD_VERSION	1	/* raise when either changes: keys are remade */
 char *text_fold(const char *);
+char *text_fold_char(const char *, size_t);
 int text_fold_words(const char *, char **buf, char **words, int max);
 char *text_sort_key(const char *const *parts, size_t nparts);
 

@@ -219,6 +219,15 @@ def test_the_names_list_comes_only_when_the_organiser_enables_it(door):
     copy = sync(door, door.anna)
     assert {"id": a["id"], "name": "Björn Håkansdotter"} in copy["names"]
     assert all(set(n) == {"id", "name"} for n in copy["names"])
+    # The server's fold of each character of the names, and of ASCII, for
+    # the page to fold names and what is typed as the server does.
+    fold = copy["fold"]
+    assert fold["ö"] == "o" and fold["å"] == "a" and fold["B"] == "b" and fold["-"] == " "
+    assert fold["'"] == "" and fold["7"] == "7"
+    assert set(fold) == {chr(c) for c in range(0x20, 0x7f)} | {"ö", "å"}
+    register(door, "Guðrún", "Jónsdóttir")
+    delta = sync(door, door.anna, since=copy["cursor"])
+    assert delta["fold"]["ð"] == "d" and delta["fold"]["ó"] == "o" and "ö" not in delta["fold"]
 
 
 # ------------------------------------------------------------ the delta

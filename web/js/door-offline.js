@@ -11,15 +11,18 @@
 //
 // A decision is shown as soon as it is made: the copy is in memory (maps
 // by hash, by id, and the check-ins seen, which are updated before the
-// answer), and the check-in's write to the queue is started at once but
-// not waited for. Nor does the next decision wait for it: it reads the
-// memory, and IndexedDB runs the writes in the order they were started,
-// which is once the answer is painted, or when the page is left, if that
-// comes first. A write asks for strict durability (flushed to disk, not only handed to
-// the system), which takes longer than a scan should wait but far less
-// than the next person takes to step up; the count of the queue and an
-// upload wait for every write started. A write that fails is kept in
-// memory, sent from there, and tried again at the next count.
+// answer). The check-in's write to the queue starts once the answer is
+// painted (making the transaction costs milliseconds on a slow phone), or
+// when the page is left, if that comes first, and no decision waits for
+// it: the next one reads the memory, and IndexedDB runs the writes in the
+// order they were started. A write asks for strict durability (flushed to
+// disk, not only handed to the system), which takes longer than a scan
+// should wait but far less than the next person takes to step up; the
+// count of the queue and an upload wait for every write started. Until
+// its write is done a check-in is also in localStorage, which keeps it at
+// once, so that a page reloaded or killed right after an answer writes it
+// when it loads again. A write that fails is kept in memory, sent from
+// there, and tried again at the next count.
 import { api } from './api.js';
 import * as store from './door-store.js';
 import { hkdf, hkdfSalt } from './door-hkdf.js';
@@ -28,6 +31,9 @@ const DEVICE_KEY = 'techtank.door.device';
 const BATCH_MAX = 200; // scans in one upload (DOOR_BATCH_MAX)
 const BODY_CHARS = 27; // a pass code's part after the prefix, check character included
 const enc = new TextEncoder();
+
+const PENDING = 'techtank.door.pending.'; // localStorage: a check-in until it is in the queue
+let replayed = false;
 
 /** The checkpoint's copy in memory: {cp, copy, passes: Map, seen: Map, names}. */
 let here = null;
@@ -138,11 +144,40 @@ function inMemory(cp, kept) {
   };
 }
 
+/**
+ * The check-ins an earlier load of the page decided but did not write to
+ * the queue (reloaded or killed at once), written now, once a load.
+ */
+async function replayPending() {
+  if (replayed) return;
+  replayed = true;
+  const keys = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (k && k.startsWith(PENDING)) keys.push(k);
+    }
+  } catch {
+    return;
+  }
+  for (const k of keys) {
+    let e = null;
+    try { e = JSON.parse(localStorage.getItem(k)); } catch { e = null; }
+    try {
+      if (e && e.item && e.cp) await store.addOffline(e.cp, e.item, e.seenKeys || []);
+      localStorage.removeItem(k);
+    } catch {
+      // Kept for the next load.
+    }
+  }
+}
+
 /** Take the checkpoint's copy kept here (if any) into memory. */
 export async function useCheckpoint(cp) {
   if (here && here.cp === cp) return true;
   here = null;
   try {
+    await replayPending();
     const kept = await store.loadCheckpoint(cp);
     if (kept) inMemory(cp, kept);
   } catch {
@@ -168,7 +203,9 @@ function seenOf(v) {
  */
 export async function sync(cp) {
   await useCheckpoint(cp);
-  let since = here && here.copy.cursor ? here.copy.cursor : 0;
+  // A names list kept without the server's fold table (an older page's) comes again whole.
+  const foldless = here && here.copy.names_enabled && !here.copy.fold;
+  let since = here && here.copy.cursor && !foldless ? here.copy.cursor : 0;
   let r = await api('GET', `/api/v1/checkpoints/${encodeURIComponent(cp)}/sync${since ? `?since=${since}` : ''}`);
   const stale = (b) => b && here && (b.event.id !== here.copy.event || b.crypto.salt !== here.copy.crypto.salt);
   if (since && (r.status === 422 || (r.status === 200 && stale(r.body)))) {
@@ -186,6 +223,8 @@ export async function sync(cp) {
     checkpoint: b.checkpoint,
     ticket_types: b.ticket_types,
     names_enabled: !!b.names_enabled,
+    // The server's fold of each character of the names (a delta's adds to the kept one's).
+    fold: b.names_enabled ? { ...(!whole && here && here.copy.fold ? here.copy.fold : {}), ...(b.fold || {}) } : null,
   };
   const checkins = b.checkins || [];
   const changes = {
@@ -303,14 +342,22 @@ export async function decide(scan, cp) {
 /**
  * Write a check-in to the queue once its answer is painted (making the
  * transaction alone costs milliseconds on a slow phone), or at once when
- * the page is left before that; settle() waits for it.
+ * the page is left before that; settle() waits for it. Until it is
+ * written it is in localStorage too, which takes it at once: a page
+ * reloaded or killed before the write writes it when it loads again.
  */
 function queueWrite(cp, item, seenKeys) {
+  try {
+    localStorage.setItem(PENDING + item.nonce, JSON.stringify({ cp, item, seenKeys }));
+  } catch {
+    // No localStorage (private mode): the write is all there is.
+  }
   const write = new Promise((resolve) => { toStart.push(resolve); })
     .then(() => {
       const t = performance.now();
       return store.addOffline(cp, item, seenKeys).then(() => { lastDecision.write = performance.now() - t; });
     })
+    .then(() => { try { localStorage.removeItem(PENDING + item.nonce); } catch { /* none kept */ } })
     .catch(() => { unwritten.push([cp, item, seenKeys]); });
   writing = Promise.all([writing, write]);
   if (toStart.length > 1) return;
@@ -363,25 +410,50 @@ export async function noteOnline(scan, cp, answer) {
   await store.addSeen(cp, keysSeen, at);
 }
 
-/** Folded for search: lower case, no accents, ø ł æ ß ı as ASCII. */
-export function fold(s) {
-  return String(s).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/ø/g, 'o').replace(/ł/g, 'l').replace(/æ/g, 'ae').replace(/œ/g, 'oe')
-    .replace(/ß/g, 'ss').replace(/đ/g, 'd').replace(/ı/g, 'i').replace(/þ/g, 'th');
+/**
+ * The words of s folded as the server folds them (db/fold.c), with the
+ * copy's table of the fold of each character of the names and of ASCII.
+ * A character no name has is taken apart (NFKD) and its pieces looked up
+ * in turn; a piece not there either is kept when it is a letter or digit.
+ */
+export function foldWords(s, table) {
+  let out = '';
+  for (const ch of String(s)) {
+    let f = table[ch];
+    if (f === undefined) {
+      f = '';
+      for (const c of ch.normalize('NFKD').toLowerCase()) {
+        const g = table[c];
+        if (g !== undefined) f += g;
+        else if (/\p{M}/u.test(c)) f += '';
+        else f += /[\p{L}\p{N}]/u.test(c) ? c : ' ';
+      }
+    }
+    out += f;
+  }
+  return out.split(' ').filter(Boolean);
+}
+
+/** The folded words of a kept name, made once. */
+function nameWords(n) {
+  if (!n.words) n.words = foldWords(n.name, here.copy.fold || {});
+  return n.words;
 }
 
 /**
  * The names list of the copy searched as the server searches: every word
- * of q in the name, in any order, case and accents folded. Each hit says
- * whether it was checked in here: [{id, name, checked_in_at}].
+ * of q starts a word of the name, in any order, folded as the server
+ * folds. Each hit says whether it was checked in here: [{id, name,
+ * checked_in_at}].
  */
 export function searchNames(q, max = 50) {
   if (!here) return [];
-  const words = fold(q).split(/\s+/).filter(Boolean);
+  const words = foldWords(q, here.copy.fold || {});
+  if (!words.length) return [];
   const hits = [];
   for (const n of here.names.values()) {
-    const name = fold(n.name);
-    if (!words.every((w) => name.includes(w))) continue;
+    const name = nameWords(n);
+    if (!words.every((w) => name.some((part) => part.startsWith(w)))) continue;
     const v = here.seen.get(`#${n.id}`);
     hits.push({ id: n.id, name: n.name, checked_in_at: v ? shownTime(v.at) : null });
     if (hits.length >= max) break;
