@@ -219,7 +219,6 @@ struct door_cache {
 	struct cached	*buckets[CACHE_BUCKETS];
 	size_t		 bytes, count;
 	uint64_t	 builds;
-	uint64_t	 hits, misses;	/* parts, since it was made */
 };
 
 struct door_cache *
@@ -254,16 +253,6 @@ door_cache_free(struct door_cache *dc)
 	free(dc);
 }
 
-/* Parts taken from the cache and parts made, since it was made. */
-void
-door_cache_stats(struct door_cache *dc, uint64_t *hits, uint64_t *misses)
-{
-	pthread_mutex_lock(&dc->lock);
-	*hits = dc->hits;
-	*misses = dc->misses;
-	pthread_mutex_unlock(&dc->lock);
-}
-
 static size_t
 bucket_of(const unsigned char *digest)
 {
@@ -286,9 +275,7 @@ cache_get(struct door_cache *dc, uint64_t build, const unsigned char *digest,
 		gz->z = xmalloc(e->gz.zlen);
 		memcpy(gz->z, e->gz.z, e->gz.zlen);
 		e->used = build;
-		dc->hits++;
-	} else
-		dc->misses++;
+	}
 	pthread_mutex_unlock(&dc->lock);
 	return e != NULL;
 }

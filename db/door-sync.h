@@ -98,7 +98,6 @@ void door_copy_free(struct door_copy *);
 struct door_cache;
 struct door_cache *door_cache_create(void);
 void door_cache_free(struct door_cache *);
-void door_cache_stats(struct door_cache *, uint64_t *hits, uint64_t *misses);
 char *door_copy_json(struct door_copy *, size_t *len);
 unsigned char *door_copy_gzip(struct door_copy *, struct door_cache *,
 	    size_t *len);

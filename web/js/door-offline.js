@@ -382,7 +382,7 @@ if (typeof window !== 'undefined') {
  * there, if it fails again).
  */
 async function settle() {
-  startWrites();
+  // Not started here: the answer shown now is painted first.
   await writing;
   while (unwritten.length) {
     const [cp, item, seenKeys] = unwritten[0];
