@@ -37,7 +37,7 @@ let replayed = false;
 
 /** The checkpoint's copy in memory: {cp, copy, passes: Map, seen: Map, names}. */
 let here = null;
-let keyCache = null; // {salt, lookupInfo, keyInfo} as bytes, for here.copy
+let keyCache = null; // the salt's HMAC state, the infos as bytes, for here.copy
 let device = null; // deviceName(), once read
 let writing = Promise.resolve(); // the last check-in's write to the queue
 const unwritten = []; // [cp, item, seenKeys] whose write failed
@@ -485,6 +485,8 @@ async function queuedAll() {
 async function unqueue(nonces) {
   const gone = new Set(nonces);
   for (let i = unwritten.length - 1; i >= 0; i--) if (gone.has(unwritten[i][1].nonce)) unwritten.splice(i, 1);
+  // Sent: a later load has nothing to write again (one whose write failed).
+  for (const n of nonces) try { localStorage.removeItem(PENDING + n); } catch { /* none kept */ }
   await store.unqueue(nonces);
 }
 
