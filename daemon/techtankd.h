@@ -222,6 +222,7 @@ struct server {
 	struct event		*sigint_ev;
 	struct event		*sighup_ev;
 	int			 port;		/* the one bound */
+	struct door_cache	*door_cache;	/* the door copies' parts */
 };
 
 /* A request in flight: answered exactly once by one of the http_reply_*. */

@@ -60,6 +60,7 @@ char *text_map(const char *, int utf8proc_options,
 /* fold.c: the search fold and the Swedish sort key */
 #define FOLD_VERSION	1	/* raise when either changes: keys are remade */
 char *text_fold(const char *);
+char *text_fold_char(const char *, size_t);
 int text_fold_words(const char *, char **buf, char **words, int max);
 char *text_sort_key(const char *const *parts, size_t nparts);
 
@@ -114,6 +115,19 @@ int tzfile_rule(const struct tzfile *, struct tzfile_rule *);
 /* gzip.c */
 int gzip_accepted(const char *accept_encoding);
 unsigned char *gzip_compress(const void *, size_t, size_t *out_len);
+struct gzip_deflater;
+struct gzip_part {
+	unsigned char	*z;		/* raw deflate */
+	size_t		 zlen;
+	uint32_t	 crc;		/* of the text */
+	size_t		 len;
+};
+struct gzip_deflater *gzip_deflater_create(void);
+void gzip_deflater_free(struct gzip_deflater *);
+int gzip_part_make(struct gzip_deflater *, const void *, size_t, int last,
+	    struct gzip_part *);
+unsigned char *gzip_parts_join(const struct gzip_part *, size_t,
+	    size_t *out_len);
 
 /* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
 int timefmt_iso(time_t, const char *zone, char out[32]);
