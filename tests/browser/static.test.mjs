@@ -102,6 +102,10 @@ test('every word the console builds from its field tables and codes exists', asy
   const mail = await import(url('mail.js'));
   for (const s of mail.STATES) used.push(`console.mail.state.${s}`);
   for (const k of mail.KINDS) used.push(`console.mail.kind.${k}`);
+  const invoices = await import(url('invoices.js'));
+  used.push(invoices.section.navKey);
+  for (const s of invoices.STATES) used.push(`console.invoices.state.${s}`);
+  for (const c of invoices.BANK_ERRORS) used.push(`console.invoices.bank.error.${c}`);
   const audit = await import(url('audit.js'));
   for (const a of audit.ACTIONS) used.push(`console.audit.action.${a}`);
   for (const k of audit.KINDS) used.push(audit.kindKey(k));

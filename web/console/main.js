@@ -20,11 +20,12 @@ import * as printSection from './print.js';
 import * as importsSection from './imports.js';
 import * as programme from './programme.js';
 import * as doorConflicts from './door-conflicts.js';
+import * as invoices from './invoices.js';
 import { changeOwnPassword } from './password.js';
 
 const { t } = i18n;
 const SECTIONS = [dashboard, events, ticketTypes, programme, attendees, registrations, exportsSection,
-  importsSection, printSection, doorConflicts, team, audit, mail];
+  importsSection, printSection, invoices, doorConflicts, team, audit, mail];
 const DEFAULT_ROUTE = '#/events';
 
 const $ = (id) => document.getElementById(id);
