@@ -58,7 +58,7 @@ test('an organiser downloads the exports through their links', async () => {
     await page.locator('#export-list').waitFor();
     assert.match(page.url(), /#\/events\/1\/exports$/);
     assert.deepEqual(await page.locator('#export-list > li').evaluateAll((lis) => lis.map((li) => li.dataset.exportKind)),
-      ['attendees', 'catering', 'checkins', 'signups', 'signups']);
+      ['attendees', 'catering', 'checkins', 'invoices', 'signups', 'signups']);
     assert.match(await page.locator('[data-session-id="9"] h2').textContent(), /^Sign-up list: Studiebesök/);
 
     // In English by default (the console's language), with semicolons.

@@ -405,7 +405,11 @@ function collect() {
     attendees,
   };
   if (invitationCode !== null) body.invitation = invitationCode;
-  if (!document.getElementById('billing-fieldset').hidden) body.billing = billingBody();
+  // Nothing typed about who pays: the contact's company does, by email.
+  if (!document.getElementById('billing-fieldset').hidden) {
+    const billing = billingBody();
+    if (Object.keys(billing).length) body.billing = billing;
+  }
   return body;
 }
 
@@ -426,7 +430,6 @@ function showBilling() {
   const checked = form.querySelector('input[name="ticket_type"]:checked');
   const paid = Boolean(checked && Number(checked.dataset.price) > 0);
   document.getElementById('billing-fieldset').hidden = !paid;
-  document.getElementById('billing-organisation').required = paid;
 }
 
 /** What the page offers: the current event, or what an invitation opens. */
