@@ -74,7 +74,7 @@ static const struct inv_words words[] = {
 	  "Description", "Qty", "Unit price", "VAT", "Amount",
 	  "VAT rate", "Net amount", "VAT", "Total excl. VAT", "Total VAT",
 	  "Total amount due", "Total credited",
-	  "Reverse charge (Omvänd betalningsskyldighet)",
+	  "Reverse charge\nOmvänd betalningsskyldighet",
 	  "VAT to be accounted for by the buyer (Article 196, Council "
 	  "Directive 2006/112/EC).", "Buyer's VAT reg. no.",
 	  "Amount to pay", "Bankgiro", "OCR reference",
@@ -940,8 +940,8 @@ page_start(struct inv *p, int draw)
 
 /*
  * The rows onto pages: a row that does not fit starts a page; lines on a
- * new page get the column heads again, and the heads never stand alone at
- * a page's foot. Draws when draw is set; counts the pages either way.
+ * new page get the column heads again, the heads never stand alone at a
+ * page's foot, and the totals never part from the payment box. Draws when draw is set; counts the pages either way.
  */
 static void
 flow(struct inv *p, int draw)
@@ -956,6 +956,10 @@ flow(struct inv *p, int draw)
 		    (i == 0 || p->rows[i - 1].kind != ROW_LINE);
 		double			 need = r->h + (first_line ?
 		    p->head.h : 0);
+
+		/* The totals stay with the payment box that follows. */
+		if (r->kind == ROW_TOTALS && i + 1 < p->nrows)
+			need += p->rows[i + 1].h;
 
 		if (y + need > bottom && y > MM(BODY_TOP)) {
 			page_start(p, draw);
