@@ -377,4 +377,20 @@ def test_repeat_writes_numbered_files(tmp_path):
         assert "Faktura 1001" in text_of(str(tmp_path / f"x-{i}.pdf"))
     assert not os.path.exists(tmp_path / "x.pdf")
     assert not os.path.exists(tmp_path / "x-4.pdf")
+    # Shared among processes: every file once, each whole.
+    r = run_badges("invoice", "--repeat", "7", "--jobs", "3", str(src), str(tmp_path / "j.pdf"))
+    for i in range(1, 8):
+        assert "Invoice 1001" in text_of(str(tmp_path / f"j-{i}.pdf"))
+    assert not os.path.exists(tmp_path / "j-8.pdf")
+    assert [p for p in os.listdir(tmp_path) if ".tmp" in p] == []
+    r = run_badges("invoice", "--jobs", "2", str(src), str(tmp_path / "k.pdf"), check=False)
+    assert r.returncode == 1 and "--repeat" in r.stderr
 
+
+def test_a_failing_job_fails_the_run(tmp_path):
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(invoice(ocr="12")))
+    r = run_badges("invoice", "--repeat", "4", "--jobs", "2", str(src), str(tmp_path / "x.pdf"),
+                   check=False)
+    assert r.returncode == 1 and "ocr" in r.stderr
+    assert os.listdir(tmp_path) == ["in.json"]
