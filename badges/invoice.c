@@ -229,11 +229,18 @@ field_ok(json_t *v, enum field_type type)
 	return 0;
 }
 
-/* Whether obj has every field of its table, each of its type. */
+/*
+ * Whether obj has every field of its table, each of its type, and text as
+ * the store takes it (text_clean_lines): no controls but line breaks, no
+ * bidi controls that would make a name read otherwise than it is.
+ */
 static int
 check_fields(const json_t *obj, const char *where, const struct field *f,
     char **cause)
 {
+	const char	*msg;
+	char		*clean = NULL;
+
 	if (!json_is_object(obj)) {
 		xasprintf(cause, "invoice: %s is not an object", *where ?
 		    where : "the document");
@@ -253,6 +260,16 @@ check_fields(const json_t *obj, const char *where, const struct field *f,
 			    type_names[f->type]);
 			return -1;
 		}
+		if (f->type == F_STRING && (msg = text_clean_lines(
+		    json_string_value(v), json_string_length(v), &clean)) !=
+		    NULL) {
+			xasprintf(cause, "invoice: %s%s%s %s", where, *where ?
+			    "." : "", f->name, msg);
+			free(clean);
+			return -1;
+		}
+		free(clean);
+		clean = NULL;
 	}
 	return 0;
 }

@@ -331,6 +331,13 @@ BAD = [
     ("due date", lambda d: d.update(due=None)),
     ("reverse_charge", lambda d: d.update(reverse_charge="no")),
     ("too large", lambda d: d["lines"][0].update(net_ore=2**63 - 1)),
+    # Text as the store takes it: what would read otherwise than it is.
+    ("buyer.name must not contain text direction controls",
+     lambda d: d["buyer"].update(name="Pressverk \u202eBA kerevsserP")),
+    ("lines[0].description must not contain control characters",
+     lambda d: d["lines"][0].update(description="Biljett\u0007\u001b[31m")),
+    ("seller.address must not contain text direction controls",
+     lambda d: d["seller"].update(address="Box 123\n\u2067372 25 Ronneby")),
 ]
 
 
