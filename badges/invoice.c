@@ -33,6 +33,7 @@
 #define TEXT_MIN	6.0	/* points: nothing is set smaller */
 #define TEXT_CUT	2000	/* bytes of one field laid out; no box holds more */
 #define LINES_MAX	10000	/* invoice lines in one document */
+#define VAT_ROWS_MAX	8	/* VAT rates; Sweden has four */
 #define DESC_LINES	6	/* a line's description, at most */
 
 /* The table's columns, mm from the left margin: description, quantity,
@@ -351,8 +352,8 @@ invoice_check(const json_t *doc, char **cause)
 		xasprintf(cause, "invoice: ocr is not a valid OCR reference");
 		return -1;
 	}
-	if (*str_of(doc, "currency") == '\0' || strlen(str_of(doc,
-	    "currency")) > 3) {
+	if (strlen(str_of(doc, "currency")) != 3 || strspn(str_of(doc,
+	    "currency"), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
 		xasprintf(cause, "invoice: currency is not a currency code");
 		return -1;
 	}
@@ -371,8 +372,10 @@ invoice_check(const json_t *doc, char **cause)
 			goto overflow;
 	}
 	vat = json_object_get(doc, "vat");
-	if (json_array_size(vat) == 0) {
-		xasprintf(cause, "invoice: vat must hold a row per VAT rate");
+	if (json_array_size(vat) == 0 || json_array_size(vat) >
+	    VAT_ROWS_MAX) {
+		xasprintf(cause, "invoice: vat must hold a row per VAT rate, "
+		    "1 to %d", VAT_ROWS_MAX);
 		return -1;
 	}
 	json_array_foreach(vat, i, v) {
