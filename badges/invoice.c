@@ -528,9 +528,9 @@ cell_add(struct row *r, PangoLayout *l, double x, double y, double w,
 }
 
 /*
- * Text that wraps (names, addresses, descriptions) at x, y in mm within w
- * mm: as large as pt, down to TEXT_MIN, in at most lines lines, cut after
- * that. Its height in points.
+ * Text that wraps (names, addresses, descriptions), x and w in mm, y in
+ * points from the row's top: as large as pt, down to TEXT_MIN, in at most
+ * lines lines, cut after that. Its height in points.
  */
 static double
 put_block(struct inv *p, struct row *r, const char *text, int bold,
@@ -544,7 +544,7 @@ put_block(struct inv *p, struct row *r, const char *text, int bold,
 	return cell_add(r, l, MM(x), y, MM(w), 0, rgb);
 }
 
-/* A single line (numbers, labels), shrunk to fit w mm. */
+/* A single line (numbers, labels), shrunk to fit w mm; placed as above. */
 static double
 put_line(struct inv *p, struct row *r, const char *text, int bold,
     double pt, double x, double y, double w, int right, const double *rgb)
