@@ -202,6 +202,9 @@ parse_args(struct args *a, int argc, char **argv)
 	a->command = argv[optind];
 	if (a->jobs > 0 && a->repeat == 0)
 		die("--jobs goes with --repeat%s", "");
+	if (a->repeat > 0 && strcmp(a->command, "pass") != 0 &&
+	    strcmp(a->command, "invoice") != 0)
+		die("--repeat goes with pass or invoice, not %s", a->command);
 	a->files = argv + optind + 1;
 	a->nfiles = argc - optind - 1;
 	/* Only invoice takes files; the others name theirs with -o. */

@@ -375,6 +375,9 @@ def test_not_json_and_bad_arguments(tmp_path):
     assert r.returncode == 1 and "--repeat" in r.stderr
     r = run_badges("tags", str(src), check=False)
     assert r.returncode == 2
+    r = run_badges("tags", "--repeat", "2", "--db", str(src), "-o", str(tmp_path / "t.pdf"),
+                   check=False)
+    assert r.returncode == 1 and "--repeat goes with pass or invoice" in r.stderr
     assert not os.path.exists(tmp_path / "o.pdf")
 
 
