@@ -12,7 +12,33 @@
 #include <event2/buffer.h>
 
 #include "techtankd.h"
+#include "billing-ids.h"
 #include "resource.h"
+
+/* The seller's numbers: empty (not set yet), or well formed. */
+static int
+orgno_ok(const char *s)
+{
+	char	out[ORGNO_LEN + 1];
+
+	return *s == '\0' || orgno_normalise(s, out) == NULL;
+}
+
+static int
+vat_ok(const char *s)
+{
+	char	out[VAT_MAX + 1];
+
+	return *s == '\0' || vat_normalise(s, out) == NULL;
+}
+
+static int
+bankgiro_ok(const char *s)
+{
+	char	out[BANKGIRO_LEN + 1];
+
+	return *s == '\0' || bankgiro_normalise(s, out) == NULL;
+}
 
 static const struct field fields[] = {
 	{ .name = "slug", .column = "slug", .type = FIELD_SLUG,
@@ -73,6 +99,35 @@ static const struct field fields[] = {
 	/* The door's offline copy carries the names of the confirmed. */
 	{ .name = "door_offline_names", .column = "door_offline_names",
 	  .type = FIELD_BOOL },
+	/* The seller on the invoices (store-invoice.c); none until named. */
+	{ .name = "seller_name", .column = "seller_name", .type = FIELD_TEXT,
+	  .max = 150 },
+	{ .name = "seller_org_number", .column = "seller_org_number",
+	  .type = FIELD_TEXT, .max = 20, .valid = orgno_ok },
+	{ .name = "seller_vat_number", .column = "seller_vat_number",
+	  .type = FIELD_TEXT, .max = 20, .valid = vat_ok },
+	{ .name = "seller_address", .column = "seller_address",
+	  .type = FIELD_TEXT, .flags = FIELD_LINES, .max = 300 },
+	{ .name = "seller_bankgiro", .column = "seller_bankgiro",
+	  .type = FIELD_TEXT, .max = 12, .valid = bankgiro_ok },
+	{ .name = "seller_email", .column = "seller_email",
+	  .type = FIELD_EMAIL, .max = 254 },
+	{ .name = "seller_f_tax", .column = "seller_f_tax", .type = FIELD_BOOL },
+	{ .name = "payment_terms_days", .column = "payment_terms_days",
+	  .type = FIELD_INT, .min = 0, .max = 365, .def = 30 },
+	/* Cancelling is free until then (null: always), then costs a share. */
+	{ .name = "cancel_free_until", .column = "cancel_free_until",
+	  .type = FIELD_TIME, .flags = FIELD_NULL },
+	{ .name = "cancel_fee_percent", .column = "cancel_fee_percent",
+	  .type = FIELD_INT, .min = 0, .max = 100 },
+	{ .name = "account_receivable", .column = "account_receivable",
+	  .type = FIELD_INT, .min = 1000, .max = 9999, .def = 1510 },
+	{ .name = "account_revenue", .column = "account_revenue",
+	  .type = FIELD_INT, .min = 1000, .max = 9999, .def = 3001 },
+	{ .name = "account_vat", .column = "account_vat", .type = FIELD_INT,
+	  .min = 1000, .max = 9999, .def = 2611 },
+	{ .name = "account_bank", .column = "account_bank", .type = FIELD_INT,
+	  .min = 1000, .max = 9999, .def = 1930 },
 	{ .name = "confirmed", .column = "confirmed_count", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
 	{ .name = NULL }
@@ -115,6 +170,15 @@ event_check(struct store *st, int64_t parent, json_t *row,
 	return 0;
 }
 
+/* A text field of a row; "" when it has none. */
+static const char *
+str(const json_t *row, const char *name)
+{
+	const char	*v = json_string_value(json_object_get(row, name));
+
+	return v != NULL ? v : "";
+}
+
 static int
 event_after(struct store *st, int64_t id, int64_t parent, const json_t *row,
     const json_t *before, struct store_error *err)
@@ -129,6 +193,11 @@ event_after(struct store *st, int64_t id, int64_t parent, const json_t *row,
 	    resource_int(before, "erase_after_days", 0) ||
 	    resource_int(row, "ends_at", 0) != resource_int(before, "ends_at", 0))
 		privacy_submit_due();
+	/* A seller named at last: the event's registrations are billed. */
+	if (*str(row, "seller_name") != '\0' && (before == NULL ||
+	    *str(before, "seller_name") == '\0') &&
+	    store_invoice_mark_event(st, id) != 0)
+		return -1;
 	/* Speakers in or out of the capacity: the seats are counted again. */
 	if (before != NULL && resource_int(row, "speakers_in_capacity", 0) !=
 	    resource_int(before, "speakers_in_capacity", 0))

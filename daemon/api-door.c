@@ -24,6 +24,7 @@ struct sync_work {
 	char			*checkpoint;
 	int64_t			 since;
 	int			 gzip;
+	struct door_cache	*cache;		/* the server's */
 	unsigned char		*out;
 	size_t			 len;
 	int64_t			 read_us;	/* the reading */
@@ -64,8 +65,7 @@ sync_seal(struct job *job)
 	struct sync_work	*sw = job->data;
 	struct door_copy	*copy;
 	struct store		*st;
-	char			*text, *cause = NULL;
-	size_t			 len;
+	char			*cause = NULL;
 	int64_t			 t0 = timefmt_now_usec(), t1;
 	int64_t			 cpu0 = process_cpu_usec();
 
@@ -83,15 +83,11 @@ sync_seal(struct job *job)
 		return;		/* job->err is the answer */
 	t1 = timefmt_now_usec();
 	sw->read_us = t1 - t0;
-	text = door_copy_json(copy, &len);
+	if (sw->gzip)
+		sw->out = door_copy_gzip(copy, sw->cache, &sw->len);
+	else
+		sw->out = (unsigned char *)door_copy_json(copy, &sw->len);
 	door_copy_free(copy);
-	if (text != NULL && sw->gzip) {
-		sw->out = gzip_compress(text, len, &sw->len);
-		free(text);
-	} else if (text != NULL) {
-		sw->out = (unsigned char *)text;
-		sw->len = len;
-	}
 	if (sw->out == NULL)
 		store_error_set(&job->err, 500, "internal", "the door copy "
 		    "could not be made");
@@ -183,6 +179,7 @@ api_door_sync(struct http_req *hr)
 	sw->checkpoint = xstrdup(hr->args[0]);
 	sw->since = since;
 	sw->gzip = gzip_accepted(http_input_header(hr, "Accept-Encoding"));
+	sw->cache = hr->w->srv->door_cache;
 	job_submit(hr, &sync_job, sw, sync_work_free);
 }
 

@@ -94,6 +94,17 @@ add_cell(struct csv_export *x, sqlite3_stmt *row, int i)
 		x->len += (size_t)snprintf(line_room(x, CSV_NUMBER_MAX),
 		    CSV_NUMBER_MAX, "%lld", sqlite3_column_int64(row, i));
 		break;
+	case EXPORT_MONEY: {
+		/* Kronor; the decimal comma where ';' separates the cells. */
+		int64_t	ore = sqlite3_column_int64(row, i);
+
+		x->len += (size_t)snprintf(line_room(x, CSV_NUMBER_MAX),
+		    CSV_NUMBER_MAX, "%s%lld%c%02lld", ore < 0 ? "-" : "",
+		    (long long)(ore < 0 ? -ore : ore) / 100,
+		    x->rq->sep == ';' ? ',' : '.',
+		    (long long)(ore < 0 ? -ore : ore) % 100);
+		break;
+	}
 	case EXPORT_TIME:
 		t = (time_t)sqlite3_column_int64(row, i);
 		timefmt_local(t, x->rq->of.zone, &tm);

@@ -56,7 +56,7 @@ struct xlsx_export {
 	size_t				 ncols;
 	lxw_workbook			*wb;
 	lxw_worksheet			*ws;
-	lxw_format			*head, *when, *text;
+	lxw_format			*head, *when, *text, *money;
 	char				*path;		/* until unlinked */
 	lxw_row_t			 row;		/* the next to write */
 	int				 complete;	/* closed, in fd */
@@ -118,6 +118,8 @@ xlsx_formats(struct xlsx_export *x)
 	format_set_num_format(x->when, "yyyy-mm-dd hh:mm");
 	x->text = workbook_add_format(x->wb);
 	format_set_num_format(x->text, "@");
+	x->money = workbook_add_format(x->wb);
+	format_set_num_format(x->money, "#,##0.00");
 }
 
 /* The sheet's name: the export's word, capitalised ("Deltagare"). */
@@ -233,6 +235,9 @@ xlsx_cell(struct xlsx_export *x, sqlite3_stmt *row, int i)
 	case EXPORT_INT:
 		return worksheet_write_number(x->ws, x->row, c,
 		    (double)sqlite3_column_int64(row, i), NULL);
+	case EXPORT_MONEY:
+		return worksheet_write_number(x->ws, x->row, c,
+		    (double)sqlite3_column_int64(row, i) / 100.0, x->money);
 	case EXPORT_TIME:
 		timefmt_local((time_t)sqlite3_column_int64(row, i),
 		    x->rq->of.zone, &tm);

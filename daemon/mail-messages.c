@@ -27,7 +27,7 @@ struct pair {
 enum word {
 	W_HELLO, W_THANKS, W_WAITLISTED, W_PROMOTED, W_CANCELLED, W_TICKET,
 	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_LINK,
-	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_BYE, W_WHEN,
+	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_INVOICE, W_CREDIT, W_BYE, W_WHEN,
 	W_S_CONFIRMED, W_S_WAITLISTED, W_S_CANCELLED,
 	W_SUBJ_CONFIRMATION, W_SUBJ_WAITLISTED, W_SUBJ_PROMOTED,
 	W_SUBJ_CANCELLED, W_RECEIPT, W_SUBJ_LINK, W_LINK_ASKED, W_LINK_NOT_ME,
@@ -83,6 +83,14 @@ static const char *const words[W_COUNT][2] = {
 	    "on your phone or printed." },
 	[W_CALENDAR] = { "Programmet är bifogat som kalenderfil (.ics).",
 	    "The programme is attached as a calendar file (.ics)." },
+	[W_INVOICE] = { "Fakturan är bifogad som PDF. Ange OCR-numret när ni "
+	    "betalar.",
+	    "The invoice is attached as PDF. Give its OCR number when you "
+	    "pay." },
+	[W_CREDIT] = { "Kreditfakturan är bifogad som PDF: den minskar det "
+	    "som ska betalas för fakturan den avser.",
+	    "The credit note is attached as PDF: it lowers what is to be paid "
+	    "for the invoice it refers to." },
 	[W_BYE] = { "Välkommen!\nTechtank", "Welcome!\nTechtank" },
 	[W_S_CONFIRMED] = { "bekräftad", "confirmed" },
 	[W_S_WAITLISTED] = { "på väntelistan", "on the waiting list" },
@@ -577,6 +585,10 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 		para(&p, word(&p, W_PASS));
 	if (v->calendar)
 		para(&p, word(&p, W_CALENDAR));
+	if (v->invoices > 0)
+		para(&p, word(&p, W_INVOICE));
+	if (v->credits > 0)
+		para(&p, word(&p, W_CREDIT));
 	if (strcmp(v->kind, "link") == 0)
 		para(&p, word(&p, W_LINK_NOT_ME));
 	if (strcmp(v->kind, "changed") == 0)

@@ -186,6 +186,58 @@ out:
 	return rc;
 }
 
+/*
+ * The invoices and credit notes the message names (params "invoices",
+ * store-invoice.c), as PDF, when it goes to the registration's contact:
+ * the company's bill is not a colleague's mail. 0, or -1 with *cause.
+ */
+static int
+render_invoices(struct render *r, const struct outbox_msg *m,
+    const json_t *params, const json_t *reg, struct mail_view *v,
+    char **cause)
+{
+	const char	*contact = json_string_value(json_object_get(
+	    json_object_get(reg, "contact"), "email"));
+	const json_t	*n;
+	size_t		 i;
+
+	if (contact == NULL || strcasecmp(contact, m->recipient) != 0)
+		return 0;
+	json_array_foreach(json_object_get(params, "invoices"), i, n) {
+		struct sbuf	 pdf = { 0 };
+		json_t		*doc;
+		const char	*kind;
+		char		*name, *body;
+		size_t		 len;
+
+		if (store_invoice_document(ml.st, json_integer_value(n),
+		    m->registration_id, &doc) != 1) {
+			xasprintf(cause, "invoice %lld cannot be read",
+			    (long long)json_integer_value(n));
+			return -1;
+		}
+		if (badge_invoice_stream(doc, m->lang, sbuf_write, &pdf,
+		    cause) != 0) {
+			json_decref(doc);
+			free(pdf.p);
+			return -1;
+		}
+		kind = json_string_value(json_object_get(doc, "kind"));
+		if (kind != NULL && strcmp(kind, "credit") == 0)
+			v->credits++;
+		else
+			v->invoices++;
+		xasprintf(&name, "%s-%lld.pdf", kind != NULL &&
+		    strcmp(kind, "credit") == 0 ? (strcmp(m->lang, "sv") == 0 ?
+		    "kreditfaktura" : "credit-note") : (strcmp(m->lang, "sv") ==
+		    0 ? "faktura" : "invoice"), (long long)json_integer_value(n));
+		json_decref(doc);
+		body = sbuf_take(&pdf, &len);
+		render_add(r, name, "application/pdf", body, len);
+	}
+	return 0;
+}
+
 /* The programme as it is published, as an .ics file (none: nothing). */
 static void
 render_calendar(struct render *r, int64_t event_id, const char *lang)
@@ -376,6 +428,8 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 			render_calendar(&files, event_id, m->lang);
 		v.calendar = files.n > (size_t)v.passes;
 	}
+	if (render_invoices(&files, m, params, reg, &v, cause) != 0)
+		goto out;
 	mail_render(&v, &t);
 	mm = (struct mime_message){ .from_name = ml.from_name,
 	    .from_addr = ml.from_addr, .to_name = m->recipient_name,

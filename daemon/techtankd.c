@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "techtankd.h"
+#include "door-sync.h"
 
 static void
 usage(FILE *f)
@@ -170,6 +171,7 @@ main(int argc, char **argv)
 		return rc;
 	}
 	notify_init();
+	srv.door_cache = door_cache_create();
 	if (static_open_root(srv.cfg.web_root, &cause) != 0)
 		fatalx("%s", cause);
 	if (writer_start(&srv.cfg, &cause) != 0 || auth_init(&cause) != 0 ||
@@ -198,6 +200,7 @@ main(int argc, char **argv)
 	print_stop();
 	writer_stop();
 	worker_free_all(&srv);
+	door_cache_free(srv.door_cache);
 	accesslog_stop();
 	log_info("stopped");
 	notify_close();

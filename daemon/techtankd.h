@@ -222,6 +222,7 @@ struct server {
 	struct event		*sigint_ev;
 	struct event		*sighup_ev;
 	int			 port;		/* the one bound */
+	struct door_cache	*door_cache;	/* the door copies' parts */
 };
 
 /* A request in flight: answered exactly once by one of the http_reply_*. */
@@ -394,7 +395,8 @@ struct route {
 	X(admin_attendee_ops) X(admin_imports) \
 	X(admin_programme) X(admin_releases) X(api_changes) X(api_schedule) \
 	X(api_privacy) X(admin_privacy) X(api_door) X(admin_outbox) \
-	X(api_door_tag) X(api_link) X(admin_messages)
+	X(api_door_tag) X(api_link) X(admin_messages) X(api_invoices) \
+	X(export_sie)
 #define ROUTE_TABLE_DECLARE(name) extern const struct route name##_routes[];
 ROUTE_TABLES(ROUTE_TABLE_DECLARE)
 void router_dispatch(struct http_req *);
@@ -578,6 +580,8 @@ struct mail_view {
 	const char	*dates;		/* the event's days in lang, or NULL */
 	int		 passes;	/* passes attached */
 	int		 calendar;	/* the programme attached */
+	int		 invoices;	/* invoices attached */
+	int		 credits;	/* credit notes attached */
 	const json_t	*params;	/* the outbox row's, per kind, or NULL */
 };
 struct mail_text {

@@ -69,6 +69,13 @@ job_in_savepoint(struct store *st, struct job *j)
 	if (store_run(st, "SAVEPOINT job") != 0)
 		return -1;
 	rc = j->type->run(st, j);
+	/* What the job changed is billed in the job (store-invoice.c). */
+	if (rc == 0 && !sqlite3_get_autocommit(store_db(st)) &&
+	    store_invoice_settle(st, time(NULL)) != 0) {
+		store_error_set(&j->err, 500, "internal",
+		    "the invoices could not be issued");
+		rc = -1;
+	}
 	/*
 	 * Some errors (an interrupt, I/O, out of memory, busy) make SQLite
 	 * undo the whole transaction: the next statements would each commit

@@ -280,7 +280,7 @@ rec_payment(struct parser *p, int code)
 }
 
 static int
-rec_extra_ref(struct parser *p)
+rec_extra_ref(struct parser *p, int code)
 {
 	struct bgmax_payment	*pay = p->cur;
 	char			 bg[11], serial[13];
@@ -299,7 +299,9 @@ rec_extra_ref(struct parser *p)
 		pay->extra_refs = xreallocarray(pay->extra_refs, p->cap_refs,
 		    sizeof *pay->extra_refs);
 	}
-	text_into(p, 13, 37, pay->extra_refs[pay->nextra_refs++]);
+	text_into(p, 13, 37, pay->extra_refs[pay->nextra_refs].reference);
+	pay->extra_refs[pay->nextra_refs++].amount = code == 22 ? amount :
+	    -amount;
 	p->f->nextra_refs++;
 	return 0;
 }
@@ -373,7 +375,7 @@ rec_about(struct parser *p, int code)
 	switch (code) {
 	case 22:
 	case 23:
-		return rec_extra_ref(p);
+		return rec_extra_ref(p, code);
 	case 25:
 		text_join(&pay->information, text(p, 3, 52), "\n");
 		break;

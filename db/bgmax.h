@@ -28,6 +28,9 @@
  * eight (an editor's tabs). Lines end in LF or CR LF.
  * Text (names, addresses, information) is ISO 8859-1 in the file and is
  * handed out as UTF-8, trailing blanks cut; control characters become '?'.
+ * The currency is read, not judged: Bankgirot has reported only SEK since
+ * October 2016, so the matcher should set aside a deposit in any other.
+ * A deposit's type (position 80 of its 15 record) is not read.
  */
 #ifndef BGMAX_H
 #define BGMAX_H
@@ -55,12 +58,18 @@ enum bgmax_kind {
 struct bgmax_deposit {
 	char	 payee_bankgiro[11];	/* leading zeros kept, digits */
 	char	 payee_plusgiro[11];	/* digits, or empty */
-	char	 currency[4];		/* SEK */
+	char	 currency[4];		/* SEK; older files also EUR */
 	char	 account[36];		/* the payee's bank account, digits */
 	char	 date[9];		/* the payment date, YYYYMMDD */
 	char	 serial[6];		/* Bankgirot's deposit serial number */
 	int64_t	 amount;		/* öre; the sum of its payments */
 	size_t	 npayments;		/* its 20 and 21 records */
+};
+
+/* A 22 (positive) or 23 (negative) record: one more reference paid. */
+struct bgmax_extra_ref {
+	char		 reference[51];	/* UTF-8, blanks cut */
+	int64_t		 amount;	/* öre, below zero for 23; often 0 */
 };
 
 struct bgmax_payment {
@@ -76,7 +85,7 @@ struct bgmax_payment {
 	int		 deduction_code; /* 21 only */
 	char		 payer_bankgiro[11];	/* digits, "0000000000" if none */
 	/* From the records after it (22, 23, 25-29): UTF-8, never NULL. */
-	char		 (*extra_refs)[51];	/* of its 22 and 23 records */
+	struct bgmax_extra_ref	*extra_refs;	/* its 22 and 23 records */
 	size_t		 nextra_refs;
 	char		*information;	/* 25 records, joined by '\n' */
 	char		*name;		/* 26 */

@@ -286,3 +286,29 @@ ocr_valid(const char *ref)
 		return 0;
 	return ref[n - 2] - '0' == (int)(n % 10);
 }
+
+const char *
+bankgiro_normalise(const char *in, char out[BANKGIRO_LEN + 1])
+{
+	char		 d[8];
+	size_t		 n, k = 0;
+	const char	*s = trimmed(in, &n);
+
+	/* NNN-NNNN or NNNN-NNNN, or the digits alone. */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-' && (i == n - 5) && k >= 3)
+			continue;
+		if (!isdigit((unsigned char)s[i]) || k == sizeof d)
+			return "bankgiro_format";
+		d[k++] = s[i];
+	}
+	if (k < 7)
+		return "bankgiro_format";
+	if (!luhn_valid(d, k))
+		return "bankgiro_check_digit";
+	memcpy(out, d, k - 4);
+	out[k - 4] = '-';
+	memcpy(out + k - 3, d + k - 4, 4);
+	out[k + 1] = '\0';
+	return NULL;
+}

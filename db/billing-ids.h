@@ -66,4 +66,12 @@ int ocr_make_u64(uint64_t number, char out[OCR_MAX + 1]);
 /* 1 when ref (digits only) has a valid length digit and Luhn digit. */
 int ocr_valid(const char *ref);
 
+/*
+ * Bankgiro numbers: 7 or 8 digits, the last the Luhn digit of those
+ * before, written NNN-NNNN or NNNN-NNNN (the dash may be left out). The
+ * normalised form has the dash.
+ */
+#define BANKGIRO_LEN	9	/* NNNN-NNNN */
+const char *bankgiro_normalise(const char *in, char out[BANKGIRO_LEN + 1]);
+
 #endif

@@ -33,6 +33,9 @@
 #define DOOR_FUTURE_MAX		300	/* seconds a device's clock may be ahead */
 #define DOOR_PAST_MAX		(7 * 86400)	/* an offline scan older: refused */
 #define DOOR_CONFLICTS_PAGE	200	/* conflicts listed at most at once */
+#define DOOR_PART_IDS		256	/* attendee ids a part of the passes spans */
+#define DOOR_CACHE_BYTES	(32 * 1024 * 1024)	/* compressed parts kept:
+				   a copy of 10,000 passes is 1.4 MB */
 
 /* door-crypto.c */
 struct door_keys {
@@ -92,7 +95,12 @@ struct door_copy *store_door_copy(struct store *, int64_t event_id,
 void door_copy_free(struct door_copy *);
 
 /* door-sync.c: the copy as JSON, sealed (on the slow thread) */
+struct door_cache;
+struct door_cache *door_cache_create(void);
+void door_cache_free(struct door_cache *);
 char *door_copy_json(struct door_copy *, size_t *len);
+unsigned char *door_copy_gzip(struct door_copy *, struct door_cache *,
+	    size_t *len);
 
 /* store-door-upload.c */
 struct door_scan {

@@ -18,6 +18,7 @@ enum export_type {
 	EXPORT_INT,		/* a number */
 	EXPORT_TIME,		/* UTC seconds, shown in the event's zone */
 	EXPORT_WORD,		/* a code (no_show) shown as a word */
+	EXPORT_MONEY,		/* öre, shown as kronor with two decimals */
 };
 
 struct export_column {
@@ -32,6 +33,7 @@ extern const struct export_kind export_attendees;
 extern const struct export_kind export_catering;
 extern const struct export_kind export_signups;	/* of one session */
 extern const struct export_kind export_checkins;
+extern const struct export_kind export_invoices;
 
 /* csv.c */
 #define CSV_BOM			"\xef\xbb\xbf"

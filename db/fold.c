@@ -176,6 +176,36 @@ text_fold(const char *s)
 }
 
 /*
+ * The fold of one character (len bytes at ch) as text_fold() folds it
+ * inside a word: its letters ("Ö" is "o", "ß" is "ss"), "" when it is
+ * left out (an apostrophe, a mark), or " " when it ends a word. The door
+ * page folds what is typed offline with a table of these (door-sync.c),
+ * so that it folds as the server does. The caller frees the result.
+ */
+char *
+text_fold_char(const char *ch, size_t len)
+{
+	char	*in, *f, *out;
+	size_t	 n;
+
+	/* Between two letters, as in a word: "a-a" is "a a", "a'a" "aa". */
+	in = xmalloc(len + 3);
+	in[0] = 'a';
+	memcpy(in + 1, ch, len);
+	in[len + 1] = 'a';
+	in[len + 2] = '\0';
+	f = text_fold(in);
+	free(in);
+	n = strlen(f);
+	if (n < 2 || f[0] != 'a' || f[n - 1] != 'a')
+		out = xstrdup(" ");	/* cannot be: invalid UTF-8 */
+	else
+		out = xstrndup(f + 1, n - 2);
+	free(f);
+	return out;
+}
+
+/*
  * The words of a search: the fold of query split at its spaces, at most
  * max of them, in words (pointers into *buf, which the caller frees).
  * Returns how many, or -1 when there are more than max.

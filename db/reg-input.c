@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "techtank.h"
+#include "billing-ids.h"
 
 static void person_free(struct reg_person *);
 
@@ -53,6 +54,9 @@ struct errors {
 	json_t	*fields;
 	int	 codes;
 };
+
+static void billing_parse(json_t *, struct reg_billing *, struct errors *);
+static void billing_free(struct reg_billing *);
 
 static void
 field_error(struct errors *e, const char *path, const char *code,
@@ -432,6 +436,7 @@ reg_input_parse(json_t *body, int flags, json_t **fields_out)
 	}
 
 	attendees_parse(json_object_get(body, "attendees"), in, &e);
+	billing_parse(json_object_get(body, "billing"), &in->billing, &e);
 
 	if (json_object_size(e.fields) > 0) {
 		reg_input_free(in);
@@ -441,6 +446,113 @@ reg_input_parse(json_t *body, int flags, json_t **fields_out)
 	json_decref(e.fields);
 	*fields_out = NULL;
 	return in;
+}
+
+#define BILLING_ORG_MAX_CHARS	150
+#define BILLING_ADDRESS_MAX_CHARS	300
+#define BILLING_REF_MAX_CHARS	100
+
+/* One text of the billing object: cleaned, "" when left out; 0 or -1. */
+static int
+billing_text(json_t *obj, const char *key, size_t max, int lines,
+    char **dst, struct errors *e)
+{
+	json_t		*v = json_object_get(obj, key);
+	const char	*msg;
+	char		 path[32];
+
+	snprintf(path, sizeof path, "billing.%s", key);
+	*dst = NULL;
+	if (v == NULL || json_is_null(v)) {
+		*dst = xstrdup("");
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		field_error(e, path, "invalid", "must be text");
+		return -1;
+	}
+	msg = (lines ? text_clean_lines : text_clean)(json_string_value(v),
+	    json_string_length(v), dst);
+	if (msg == NULL && utf8_count(*dst) > max)
+		msg = "too long";
+	if (msg != NULL) {
+		field_error(e, path, *dst != NULL && utf8_count(*dst) > max ?
+		    "too_long" : "invalid", msg);
+		free(*dst);
+		*dst = xstrdup("");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The billing object: the paying organisation, its Swedish organisation
+ * number or, for a company in another EU country, its VAT number (either
+ * or both), an invoice address or an invoice email (one at least), and
+ * the buyer's reference. Left out: the contact pays.
+ */
+static void
+billing_parse(json_t *obj, struct reg_billing *b, struct errors *e)
+{
+	char		 orgno[ORGNO_LEN + 1], vat[VAT_MAX + 1];
+	const char	*code;
+	int		 bad = 0;
+
+	if (obj == NULL || json_is_null(obj))
+		return;
+	if (!json_is_object(obj)) {
+		field_error(e, "billing", "invalid", "must be an object");
+		return;
+	}
+	bad |= billing_text(obj, "organisation", BILLING_ORG_MAX_CHARS, 0,
+	    &b->organisation, e);
+	bad |= billing_text(obj, "org_number", 20, 0, &b->org_number, e);
+	bad |= billing_text(obj, "vat_number", 20, 0, &b->vat_number, e);
+	bad |= billing_text(obj, "address", BILLING_ADDRESS_MAX_CHARS, 1,
+	    &b->address, e);
+	bad |= billing_text(obj, "email", EMAIL_MAX_BYTES, 0, &b->email, e);
+	bad |= billing_text(obj, "reference", BILLING_REF_MAX_CHARS, 0,
+	    &b->reference, e);
+	if (bad)
+		return;
+	if (*b->organisation == '\0')
+		field_error(e, "billing.organisation", "required", "required");
+	if (*b->org_number != '\0') {
+		if ((code = orgno_normalise(b->org_number, orgno)) != NULL)
+			field_error(e, "billing.org_number", code,
+			    "not a valid Swedish organisation number");
+		else {
+			free(b->org_number);
+			b->org_number = xstrdup(orgno);
+		}
+	}
+	if (*b->vat_number != '\0') {
+		if ((code = vat_normalise(b->vat_number, vat)) != NULL)
+			field_error(e, "billing.vat_number", code,
+			    "not a valid EU VAT number");
+		else {
+			free(b->vat_number);
+			b->vat_number = xstrdup(vat);
+		}
+	}
+	if (*b->email != '\0' && validate_email(b->email) != NULL)
+		field_error(e, "billing.email", "invalid",
+		    validate_email(b->email));
+	if (*b->address == '\0' && *b->email == '\0')
+		field_error(e, "billing.address", "required",
+		    "an invoice address or an invoice email is needed");
+}
+
+static void
+billing_free(struct reg_billing *b)
+{
+	free(b->organisation);
+	free(b->org_number);
+	free(b->vat_number);
+	free(b->address);
+	free(b->email);
+	free(b->reference);
+	memset(b, 0, sizeof *b);
 }
 
 static void
@@ -464,6 +576,7 @@ reg_input_free(struct reg_input *in)
 	person_free(&in->contact);
 	for (size_t i = 0; i < REG_MAX_ATTENDEES; i++)
 		person_free(&in->attendees[i]);
+	billing_free(&in->billing);
 	free(in);
 }
 

@@ -70,6 +70,10 @@ static const struct {
 	{ "no_show", { "uteblev", "no-show" } },
 	{ "main", { "Huvudentré", "Main entrance" } },
 	{ "none", { "Ingen specialkost", "No special diet" } },
+	{ "invoice", { "faktura", "invoice" } },
+	{ "credit", { "kreditfaktura", "credit note" } },
+	{ "yes", { "ja", "yes" } },
+	{ "no", { "nej", "no" } },
 };
 
 /* ------------------------------------------------------------ attendees */
@@ -274,6 +278,64 @@ const struct export_kind export_checkins = {
 	.columns = checkin_columns,
 	.ncolumns = sizeof checkin_columns / sizeof checkin_columns[0],
 	.segments = checkin_segments,
+};
+
+/* ------------------------------------- invoices, for the accountant */
+
+static const struct export_column invoice_columns[] = {
+	{ { "Nummer", "Number" }, EXPORT_INT, 10, NULL },
+	{ { "Typ", "Kind" }, EXPORT_WORD, 14, NULL },
+	{ { "Avser faktura", "Credits invoice" }, EXPORT_INT, 12, NULL },
+	{ { "Anmälan", "Registration" }, EXPORT_INT, 12, NULL },
+	{ { "Köpare", "Buyer" }, EXPORT_TEXT, 28, NULL },
+	{ { "Organisationsnummer", "Organisation number" }, EXPORT_TEXT, 14,
+	  NULL },
+	{ { "Momsregistreringsnummer", "VAT number" }, EXPORT_TEXT, 16, NULL },
+	{ { "Er referens", "Buyer's reference" }, EXPORT_TEXT, 20, NULL },
+	{ { "Fakturadatum", "Issued" }, EXPORT_TEXT, 12, NULL },
+	{ { "Förfallodatum", "Due" }, EXPORT_TEXT, 12, NULL },
+	{ { "OCR", "OCR" }, EXPORT_TEXT, 14, NULL },
+	{ { "Netto", "Net" }, EXPORT_MONEY, 12, NULL },
+	{ { "Moms", "VAT" }, EXPORT_MONEY, 12, NULL },
+	{ { "Summa", "Total" }, EXPORT_MONEY, 12, NULL },
+	{ { "Betalt", "Paid" }, EXPORT_MONEY, 12, NULL },
+	{ { "Kvar att betala", "Still to pay" }, EXPORT_MONEY, 12, NULL },
+	{ { "Omvänd betalningsskyldighet", "Reverse charge" }, EXPORT_WORD, 10,
+	  NULL },
+};
+
+static const char invoices_sql[] =
+    "SELECT i.number, i.kind, c.number, i.registration_id,"
+    " json_extract(i.document, '$.buyer.name'),"
+    " json_extract(i.document, '$.buyer.org_number'),"
+    " json_extract(i.document, '$.buyer.vat_number'),"
+    " json_extract(i.document, '$.buyer.reference'),"
+    " json_extract(i.document, '$.issued'), json_extract(i.document, '$.due'),"
+    " i.ocr, i.net_ore, i.vat_ore, i.total_ore,"
+    " coalesce((SELECT sum(p.amount_ore) FROM payments p"
+    "  WHERE p.invoice_id = i.id), 0),"
+    " CASE WHEN i.kind = 'invoice' THEN " INVOICE_BALANCE("i") " END,"
+    " CASE WHEN json_extract(i.document, '$.reverse_charge') THEN 'yes'"
+    "  ELSE 'no' END, i.number"
+    " FROM invoices i LEFT JOIN invoices c ON c.id = i.credits_id"
+    " WHERE i.event_id = ?1 AND i.number > coalesce(?3, 0)"
+    " ORDER BY i.number LIMIT ?4";
+
+static int
+invoice_segments(struct store *st, const struct export_of *of,
+    struct export_segment **segs, size_t *n)
+{
+	(void)st;
+	(void)of;
+	return one_segment(invoices_sql, 0, segs, n);
+}
+
+const struct export_kind export_invoices = {
+	.name = "invoices",
+	.file = { "fakturor", "invoices" },
+	.columns = invoice_columns,
+	.ncolumns = sizeof invoice_columns / sizeof invoice_columns[0],
+	.segments = invoice_segments,
 };
 
 /* ----------------------------------------- the caterer: needs per meal */
@@ -496,7 +558,7 @@ store_exports_json(struct store *st, int64_t event_id, int *found)
 	    " ON s.event_id = e.id AND s.signup = 1 WHERE e.id = ?1"
 	    " ORDER BY s.starts_at, s.id";
 	static const struct export_kind *const whole[] = { &export_attendees,
-	    &export_catering, &export_checkins };
+	    &export_catering, &export_checkins, &export_invoices };
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array(), *answer = NULL, *item;
 	enum store_step		 rc;

@@ -74,6 +74,9 @@ static const struct scrub scrubs[] = {
 	  "UPDATE registrations SET contact_first_name = '',"
 	  " contact_last_name = '', contact_email = '', contact_company = '',"
 	  " contact_phone = '', manage_token = 'erased-' || id,"
+	  " billing_organisation = '', billing_org_number = '',"
+	  " billing_vat_number = '', billing_address = '', billing_email = '',"
+	  " billing_reference = '',"
 	  " version = version + 1, erased_at = ?4"
 	  " WHERE id IN (" REG_SCOPE ") AND erased_at IS NULL" },
 	/* A retried registration's key and the hash of what it sent. */
@@ -272,6 +275,10 @@ static const struct {
 	  " AND status = 'confirmed' ORDER BY id" },
 	{ "idempotency_keys", "SELECT * FROM idempotency_keys"
 	  " WHERE registration_id IN (" REG_SCOPE ")" },
+	/* Kept whole after an erasure: the bookkeeping law's, for 7 years. */
+	{ "invoices", "SELECT number, kind, issued_at, total_ore, document"
+	  " FROM invoices WHERE registration_id IN (" REG_SCOPE ")"
+	  " ORDER BY number" },
 	{ "outbox", "SELECT id, kind, registration_id, attendee_id, recipient,"
 	  " recipient_name, lang, message_id, state, attempts, created_at,"
 	  " sent_at FROM outbox WHERE " OUTBOX_ABOUT " ORDER BY id" },
@@ -279,10 +286,15 @@ static const struct {
 	  " ORDER BY id" },
 };
 
-/* The contact's fields: not a colleague's to read through their link. */
+/*
+ * The contact's and the payer's fields: not a colleague's to read through
+ * their link.
+ */
 static const char *const contact_columns[] = { "contact_first_name",
 	"contact_last_name", "contact_email", "contact_company",
-	"contact_phone", "contact_email_norm", "manage_token", NULL };
+	"contact_phone", "contact_email_norm", "manage_token",
+	"billing_organisation", "billing_org_number", "billing_vat_number",
+	"billing_address", "billing_email", "billing_reference", NULL };
 
 /* The event of registration reg: > 0, 0 for none, -1 when it failed. */
 static int64_t

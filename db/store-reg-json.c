@@ -122,7 +122,7 @@ store_registration_json(struct store *st, int64_t id)
 	    " FROM registrations r JOIN events e ON e.id = r.event_id"
 	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*r, *attendees;
+	json_t			*r, *attendees, *invoices;
 	char			 created[32];
 
 	sqlite3_bind_int64(s, 1, id);
@@ -152,5 +152,10 @@ store_registration_json(struct store *st, int64_t id)
 		return NULL;
 	}
 	json_object_set_new(r, "attendees", attendees);
+	if ((invoices = store_invoices_json(st, id)) == NULL) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "invoices", invoices);
 	return r;
 }

@@ -90,9 +90,16 @@ store_registration_insert(struct store *st, const struct reg_input *in,
 	    "INSERT INTO registrations (id, event_id, ticket_type_id, status,"
 	    " manage_token, contact_first_name, contact_last_name,"
 	    " contact_email, contact_company, contact_phone,"
-	    " privacy_accepted_at, created_at, lang)"
+	    " privacy_accepted_at, created_at, lang, billing_organisation,"
+	    " billing_org_number, billing_vat_number, billing_address,"
+	    " billing_email, billing_reference)"
 	    " VALUES (?10, ?1, ?2, 'waitlisted', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9,"
-	    " coalesce(?11, 'sv'))";
+	    " coalesce(?11, 'sv'), coalesce(?12, ''), coalesce(?13, ''),"
+	    " coalesce(?14, ''), coalesce(?15, ''), coalesce(?16, ''),"
+	    " coalesce(?17, ''))";
+	const struct reg_billing *b = &in->billing;
+	const char		*billing[] = { b->organisation, b->org_number,
+	    b->vat_number, b->address, b->email, b->reference };
 	sqlite3_stmt		*s = store_stmt(st, next_sql);
 	char			 token[TOKEN_MANAGE_LEN + 1];
 	int64_t			 id;
@@ -118,6 +125,10 @@ store_registration_insert(struct store *st, const struct reg_input *in,
 	sqlite3_bind_int64(s, 10, id);
 	if (in->lang[0] != '\0')
 		sqlite3_bind_text(s, 11, in->lang, -1, SQLITE_STATIC);
+	for (int i = 0; i < 6; i++)
+		if (billing[i] != NULL)
+			sqlite3_bind_text(s, 12 + i, billing[i], -1,
+			    SQLITE_STATIC);
 	if (store_step_done(st, s) != 0 ||
 	    store_count_registration_day(st, event_id, now) != 0)
 		return -1;

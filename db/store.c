@@ -247,7 +247,7 @@ store_open(const char *path, int flags, char **cause)
 			goto fail;
 	}
 	if ((flags & STORE_WRITER) && (store_search_open(st) != 0 ||
-	    store_email_keys_open(st) != 0)) {
+	    store_email_keys_open(st) != 0 || store_invoice_open(st) != 0)) {
 		xasprintf(cause, "cannot set up %s: %s", path,
 		    sqlite3_errmsg(st->db));
 		goto fail;

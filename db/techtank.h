@@ -60,6 +60,7 @@ char *text_map(const char *, int utf8proc_options,
 /* fold.c: the search fold and the Swedish sort key */
 #define FOLD_VERSION	1	/* raise when either changes: keys are remade */
 char *text_fold(const char *);
+char *text_fold_char(const char *, size_t);
 int text_fold_words(const char *, char **buf, char **words, int max);
 char *text_sort_key(const char *const *parts, size_t nparts);
 
@@ -114,6 +115,19 @@ int tzfile_rule(const struct tzfile *, struct tzfile_rule *);
 /* gzip.c */
 int gzip_accepted(const char *accept_encoding);
 unsigned char *gzip_compress(const void *, size_t, size_t *out_len);
+struct gzip_deflater;
+struct gzip_part {
+	unsigned char	*z;		/* raw deflate */
+	size_t		 zlen;
+	uint32_t	 crc;		/* of the text */
+	size_t		 len;
+};
+struct gzip_deflater *gzip_deflater_create(void);
+void gzip_deflater_free(struct gzip_deflater *);
+int gzip_part_make(struct gzip_deflater *, const void *, size_t, int last,
+	    struct gzip_part *);
+unsigned char *gzip_parts_join(const struct gzip_part *, size_t,
+	    size_t *out_len);
 
 /* timefmt.c: 0, or -1 when the zone is unknown and UTC is shown */
 int timefmt_iso(time_t, const char *zone, char out[32]);
@@ -138,6 +152,18 @@ struct reg_person {
 	size_t	 nsessions;	/* sign-ups: the dinner, study visits */
 	int64_t	 sessions[REG_MAX_SESSIONS];
 };
+/*
+ * Who pays (the "billing" object of a registration): all NULL when none
+ * was given, and the contact pays. The numbers are in their normal forms.
+ */
+struct reg_billing {
+	char	*organisation;
+	char	*org_number;	/* NNNNNN-NNNN, or "" */
+	char	*vat_number;	/* as VIES prints it, or "" */
+	char	*address;	/* lines */
+	char	*email;
+	char	*reference;	/* the buyer's reference or PO number */
+};
 struct reg_input {
 	int64_t			 ticket_type;
 	/* Field errors as codes ("required", "taken"), not sentences. */
@@ -151,6 +177,7 @@ struct reg_input {
 	char			 invitation[INVITATION_CODE_CHARS + 1];
 	/* The form's language, "sv" or "en": the registration's mail. */
 	char			 lang[3];
+	struct reg_billing	 billing;
 };
 #define REG_CODES 0x1	/* field errors as codes, as the organiser API's */
 struct reg_input *reg_input_parse(json_t *, int flags, json_t **fields);
@@ -226,6 +253,53 @@ int store_search_open(struct store *);
 int store_search_refresh(struct store *);
 int store_email_keys_open(struct store *);
 int store_email_keys_refresh(struct store *);
+/* The SQL of what invoice i (an alias) still wants, in öre. */
+#define INVOICE_BALANCE(i) \
+	"(" i ".total_ore + coalesce((SELECT sum(c.total_ore) FROM invoices c" \
+	" WHERE c.credits_id = " i ".id), 0) - coalesce((SELECT" \
+	" sum(p.amount_ore) FROM payments p WHERE p.invoice_id = " i ".id), 0))"
+/* store-invoice.c: invoices and credit notes as registrations change */
+int store_invoice_open(struct store *);
+int store_invoice_mark_event(struct store *, int64_t event);
+int store_invoice_settle(struct store *, int64_t now);
+json_t *store_invoices_json(struct store *, int64_t registration);
+int store_invoice_document(struct store *, int64_t number,
+	    int64_t registration, json_t **);
+/* state: NULL (all), "unpaid", "overdue" or "paid" */
+json_t *store_invoices_event_json(struct store *, int64_t event,
+	    const char *state, int64_t now, int64_t limit, int64_t offset);
+int store_registration_lang(struct store *, int64_t registration,
+	    char lang[3]);
+/* store-payment.c: what was paid, by hand or from the bank's file */
+struct staff;
+struct bgmax_file;
+struct store_error;
+int store_payment_mark(struct store *, int64_t number, int64_t amount,
+	    const char *paid_on, const char *zone, const struct staff *,
+	    const char *address, int64_t now, json_t **answer,
+	    struct store_error *);
+int store_bank_file_book(struct store *, const struct bgmax_file *,
+	    const struct staff *, const char *address, int64_t now,
+	    json_t **answer, struct store_error *);
+json_t *store_payments_unmatched(struct store *);
+/* store-sie.c: an event's bookkeeping as SIE verifications, in batches */
+enum { SIE_RECEIVABLE, SIE_REVENUE, SIE_VAT, SIE_BANK, SIE_ACCOUNTS };
+struct sie_company {
+	char	 name[600];		/* the seller's */
+	char	 orgno[24];
+	char	 account[SIE_ACCOUNTS][8];
+	char	 year_start[9], year_end[9];	/* YYYYMMDD */
+};
+struct sie_key {
+	char	 date[16];
+	char	 series[2];
+	int64_t	 number;
+};
+struct sie_ver;
+int store_sie_company(struct store *, int64_t event, struct sie_company *);
+int store_sie_batch(struct store *, int64_t event, const struct sie_company *,
+	    struct sie_key *, int limit,
+	    int (*each)(void *, const struct sie_ver *), void *);
 
 /* store-migrate.c; the SQL is embedded by db/embed-sql.sh */
 struct embedded_sql {

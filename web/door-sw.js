@@ -8,7 +8,7 @@ const CACHE = 'techtank-door-v1';
 const NETWORK_WAIT_MS = 3000; // a server that does not answer is as good as gone
 const FILES = [
   'door.html', 'door.webmanifest', 'css/site.css', 'vendor/jsqr/jsQR.js',
-  'js/door.js', 'js/door-scan.js', 'js/door-offline.js', 'js/door-store.js',
+  'js/door.js', 'js/door-scan.js', 'js/door-offline.js', 'js/door-store.js', 'js/door-hkdf.js',
   'js/api.js', 'js/errors.js', 'js/i18n.js', 'js/dom.js', 'js/format.js',
   'i18n/en.json', 'i18n/sv.json', 'icons/door.svg',
 ];

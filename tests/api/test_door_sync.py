@@ -219,6 +219,15 @@ def test_the_names_list_comes_only_when_the_organiser_enables_it(door):
     copy = sync(door, door.anna)
     assert {"id": a["id"], "name": "Björn Håkansdotter"} in copy["names"]
     assert all(set(n) == {"id", "name"} for n in copy["names"])
+    # The server's fold of each character of the names, and of ASCII, for
+    # the page to fold names and what is typed as the server does.
+    fold = copy["fold"]
+    assert fold["ö"] == "o" and fold["å"] == "a" and fold["B"] == "b" and fold["-"] == " "
+    assert fold["'"] == "" and fold["7"] == "7"
+    assert set(fold) == {chr(c) for c in range(0x20, 0x7f)} | {"ö", "å"}
+    register(door, "Guðrún", "Jónsdóttir")
+    delta = sync(door, door.anna, since=copy["cursor"])
+    assert delta["fold"]["ð"] == "d" and delta["fold"]["ó"] == "o" and "ö" not in delta["fold"]
 
 
 # ------------------------------------------------------------ the delta
@@ -447,6 +456,121 @@ def test_a_large_copy_sealed_in_parts_many_doors_at_once(door):
         if k % 25 == 0:
             for c in (copies[0], copies[5]):
                 assert open_entry(c, code)["i"] == aid
+
+
+def test_a_whole_copy_kept_in_parts_learns_every_change(door):
+    """The server keeps a whole copy's parts, sealed and compressed, and
+    sends a part again as it was while none of its passes changed: every
+    kind of change still reaches the next whole copy, in whichever part it
+    falls, for every checkpoint, and after a restart."""
+    door.stop()
+    door.sql("UPDATE events SET capacity = NULL")
+    door.sql("UPDATE ticket_types SET quota = NULL, sale_ends_at = NULL")
+    door.start()
+    door.anna = door.login("anna")
+    door.olle = door.login("olle")
+    regs = []
+    for r in range(130):
+        body = registration(attendees=[person("Åsa", f"Lindström-Öberg {r}-{i}",
+                                              email=f"k{r}.{i}@example.se") for i in range(10)])
+        got = door.register(body)
+        assert got.status_code in (200, 201), got.text
+        regs.append(got.json())
+    people = [a for reg in regs for a in reg["attendees"]]
+    ids = [a["id"] for a in people]
+    assert max(ids) // 256 - min(ids) // 256 >= 4, "the test needs five parts"
+    first = sync(door, door.anna)
+    again = sync(door, door.anna)
+    # Nothing changed: the same sealed bytes, taken from what was kept.
+    assert again["passes"] == first["passes"]
+
+    def part(a):
+        return a["id"] // 256
+    by_part = {}
+    for a in people:
+        by_part.setdefault(part(a), []).append(a)
+    parts = sorted(by_part)
+    low, mid, high = by_part[parts[0]], by_part[parts[1]], by_part[parts[-1]]
+    cancelled = regs[1]  # in the first part
+    door.delete("/api/v1/registrations/" + cancelled["manage_token"])
+    reissued = mid[3]
+    new_code = op(door, reissued["id"], "reissue")["pass_code"]
+    substituted = high[-2]
+    sub_code = op(door, substituted["id"], "substitute", person("Märta", "Ångström"))["pass_code"]
+    renamed = by_part[parts[2]][7]  # alone in its part
+    r = door.olle.patch(f"{door.url}/api/v1/admin/attendees/{renamed['id']}", timeout=10,
+                        json={"version": attendee_page(door, renamed["id"])["version"],
+                              "first_name": "Zoë"})
+    assert r.status_code == 200, r.text
+    # Even a change the door's own change log never hears of.
+    edited = low[-1]
+    door.sql("UPDATE attendees SET dietary = 'laktosfri' WHERE id = ?", edited["id"])
+
+    third = sync(door, door.anna)
+    h = by_hash(third)
+    for a in cancelled["attendees"]:
+        assert h[lookup(third, a["pass_code"])]["s"] == "cancelled"
+    assert h[lookup(third, reissued["pass_code"])]["s"] == "replaced"
+    assert open_entry(third, new_code)["i"] == reissued["id"]
+    assert h[lookup(third, substituted["pass_code"])]["s"] == "replaced"
+    assert open_entry(third, sub_code)["n"] == "Märta Ångström"
+    got = open_entry(third, renamed["pass_code"])
+    assert got["n"].startswith("Zoë ")
+    assert open_entry(third, edited["pass_code"])["d"] == "laktosfri"
+    # Every other pass still opens to its own person.
+    changed = {a["id"] for a in cancelled["attendees"]} | {
+        reissued["id"], substituted["id"], renamed["id"], edited["id"]}
+    for a in people:
+        if a["id"] not in changed:
+            assert open_entry(third, a["pass_code"])["i"] == a["id"]
+    # The parts with no change came as they were, the others made anew.
+    untouched = [p for p in parts if p not in {part(x) for x in (
+        cancelled["attendees"][0], reissued, substituted, renamed, edited)}]
+    assert untouched
+    old = by_hash(first)
+    for p in untouched:
+        for a in by_part[p]:
+            k = lookup(third, a["pass_code"])
+            assert h[k] == old[k]
+    k = lookup(third, mid[0]["pass_code"])
+    assert h[k]["e"] != old[k]["e"] and open_entry(third, mid[0]["pass_code"])["i"] == mid[0]["id"]
+    # The same passes at another checkpoint are other parts.
+    visit = sync(door, door.anna, "session-9")
+    hv = by_hash(visit)
+    assert all(hv[lookup(visit, a["pass_code"])]["s"] == "not_registered_here"
+               for a in people if a["id"] not in changed)
+    assert by_hash(sync(door, door.anna))[k] == h[k]
+    # The names list, once enabled, comes with the kept parts.
+    ev = door.olle.get(f"{door.url}/api/v1/admin/events/1", timeout=10).json()
+    r = door.olle.patch(f"{door.url}/api/v1/admin/events/1", timeout=10,
+                        json={"version": ev["version"], "door_offline_names": True})
+    assert r.status_code == 200, r.text
+    named = sync(door, door.anna)
+    assert {"id": renamed["id"], "name": got["n"]} in named["names"]
+    assert not any(n["id"] == cancelled["attendees"][0]["id"] for n in named["names"])
+    # Nothing kept survives a restart, and nothing needs to.
+    door.stop()
+    door.start()
+    after = sync(door, door.login("anna"))
+    assert open_entry(after, new_code)["i"] == reissued["id"]
+    assert open_entry(after, mid[0]["pass_code"])["i"] == mid[0]["id"]
+
+
+def test_a_copy_without_gzip_is_the_same_copy(door):
+    """Written without a JSON library: quotes, backslashes and controls
+    escaped, and the same copy whether compressed or not."""
+    a = register(door, "Zoë", "Ødegård-Łukasiewicz")
+    # What validation keeps out of a form, written as JSON all the same.
+    door.sql("UPDATE attendees SET dietary = ? WHERE id = ?",
+             'Tab\there, "citat" \\ och \u0001', a["attendees"][0]["id"])
+    zipped = sync(door, door.anna)
+    plain = sync(door, door.anna, headers={"Accept-Encoding": "identity"})
+    for copy in (zipped, plain):
+        entry = open_entry(copy, a["attendees"][0]["pass_code"])
+        assert entry["d"] == 'Tab\there, "citat" \\ och \u0001'
+    assert {k: v for k, v in zipped.items() if k != "passes"} == \
+        {k: v for k, v in plain.items() if k != "passes"}
+    assert [p["h"] for p in zipped["passes"]] == [p["h"] for p in plain["passes"]]
 
 
 # ------------------------------------------------------------ hostile input

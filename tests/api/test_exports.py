@@ -25,7 +25,7 @@ from techtank_test import person, registration
 BOM = b"\xef\xbb\xbf"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORTS = ["attendees", "catering", "checkins", "sessions/9/signups"]
+EXPORTS = ["attendees", "catering", "checkins", "invoices", "sessions/9/signups"]
 ATTENDEE_HEAD_SV = ["ID", "Anmälan", "Förnamn", "Efternamn", "E-post", "Telefon (kontaktperson)",
                     "Företag", "Befattning", "Biljettyp", "Status", "Anmäld", "Specialkost",
                     "Anmäld till", "Incheckad", "Passkod", "Kontaktperson"]
@@ -137,7 +137,7 @@ def test_the_list_of_exports(org):
     assert body["event"] == 1 and body["name"] == "Techtank Conference 2027"
     kinds = [(e["export"], e.get("session", {}).get("id")) for e in body["exports"]]
     assert kinds == [("attendees", None), ("catering", None), ("checkins", None),
-                     ("signups", 9), ("signups", 11)]
+                     ("invoices", None), ("signups", 9), ("signups", 11)]
     for e in body["exports"]:
         for fmt in ("csv", "xlsx"):
             assert org.olle.get(org.url + e[fmt], timeout=30).status_code == 200

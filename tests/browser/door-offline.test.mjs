@@ -315,6 +315,113 @@ test('with the names list enabled, someone without a badge is found and let in o
   }
 });
 
+test('offline the names list finds the same people as the server, folded by the server\'s table', async () => {
+  const ev = await olle.call('GET', '/api/v1/admin/events/1');
+  let r = await olle.call('PATCH', '/api/v1/admin/events/1', { version: ev.body.version, door_offline_names: true });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const people = {};
+  for (const [first, last] of [['Björn', 'Håkansdotter'], ['Bjørn', 'Asplund'], ['Zoë', 'Ødegård-Łukasiewicz'],
+    ['Zoe', 'Åkesson'], ['Åsa', 'Lindström-Öberg'], ['Åsa', 'Lind'], ['Asad', 'Lindén'], ['Anna', 'Lindqvist'],
+    ['Karin', 'Lindström'], ['Ｚｏë', 'Çelik'], ['Γιώργος', 'Παπαδόπουλος'], ['Guðrún', 'Jónsdóttir']]) {
+    people[`${first} ${last}`] = await one(first, last, 'Namn AB');
+  }
+  const gone = await one('Björn', 'Borg', 'Namn AB');
+  r = await apiCall(d.baseURL, 'DELETE', `/api/v1/registrations/${gone.token}`);
+  assert.equal(r.status, 200);
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  /** The people a search lists who may come in, by name, and those who may not. */
+  async function search(q) {
+    const list = page.locator('#search-results');
+    const shown = Number(await list.getAttribute('data-shown') || 0);
+    await page.fill('#search-input', q);
+    await page.press('#search-input', 'Enter');
+    await page.waitForFunction((n) => Number(document.querySelector('#search-results').dataset.shown || 0) > n, shown);
+    const hits = await page.locator('#search-results .search-hit').evaluateAll((els) => els.map((e) => ({
+      name: e.querySelector('.search-name').textContent, verdict: e.dataset.verdict })));
+    const refused = ['cancelled', 'waitlisted', 'not_registered_here'];
+    return {
+      in: hits.filter((h) => !refused.includes(h.verdict)).map((h) => h.name).sort(),
+      out: hits.filter((h) => refused.includes(h.verdict)).map((h) => h.name).sort(),
+    };
+  }
+  const queries = ['Bjorn', 'Zoe', 'lindstrom', 'Asa Lind', 'Lindström Åsa', 'ZOË', 'odegard lukasiewicz',
+    'γιωργος', 'celik', 'lind asa', 'gudrun', 'kesson'];
+  try {
+    await login(page);
+    const online = {};
+    for (const q of queries) online[q] = await search(q);
+    await context.setOffline(true);
+    for (const q of queries) {
+      const offline = await search(q);
+      assert.deepEqual(offline.in, online[q].in, `"${q}": offline as online`);
+      assert.deepEqual(offline.out, [], `"${q}": only those who may come in are in the list offline`);
+    }
+    assert.deepEqual(online.Bjorn.in.filter((n, i, all) => people[n] && all.indexOf(n) === i), ['Björn Håkansdotter', 'Bjørn Asplund']);
+    assert.ok(online.Bjorn.out.includes('Björn Borg') && !online.Bjorn.in.includes('Björn Borg'));
+    assert.deepEqual(online.Zoe.in.filter((n, i, all) => people[n] && all.indexOf(n) === i), ['Zoe Åkesson', 'Zoë Ødegård-Łukasiewicz', 'Ｚｏë Çelik']);
+    assert.deepEqual(online['Asa Lind'].in.filter((n, i, all) => people[n] && all.indexOf(n) === i), ['Asad Lindén', 'Åsa Lind', 'Åsa Lindström-Öberg']);
+    assert.deepEqual(online['Lindström Åsa'].in.filter((n, i, all) => people[n] && all.indexOf(n) === i), ['Åsa Lindström-Öberg']);
+    assert.ok(online.lindstrom.in.includes('Karin Lindström') && !online.lindstrom.in.includes('Åsa Lind'));
+    assert.deepEqual(online['γιωργος'].in, ['Γιώργος Παπαδόπουλος']);
+    // ð is spelt d, as the server spells it; a word is found by its start only.
+    assert.deepEqual(online.gudrun.in, ['Guðrún Jónsdóttir']);
+    assert.deepEqual(online.kesson.in, []);
+    assert.deepEqual(problemsOf(problems), []);
+  } finally {
+    r = await olle.call('GET', '/api/v1/admin/events/1');
+    await olle.call('PATCH', '/api/v1/admin/events/1', { version: r.body.version, door_offline_names: false });
+    await context.close();
+  }
+});
+
+test('scans decided at once are all queued, even with the page reloaded as the last answer shows', async () => {
+  const people = [await one('Ebba', 'Ek'), await one('Nils', 'Nilsson'), await one('Li', 'Lind')];
+  const { context, page, problems } = await newPage(browser, d.baseURL);
+  try {
+    await login(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.setOffline(true);
+    // A scanner's burst: each code the moment the last answer shows (the
+    // answer does not wait for its write to the queue), and the page
+    // reloaded in the same moment as the last one's.
+    const shown = await page.evaluate((codes) => new Promise((resolve) => {
+      const box = document.querySelector('#result');
+      const input = document.querySelector('#scan-input');
+      const results = [];
+      box.dataset.result = 'seen';
+      const mo = new MutationObserver(() => {
+        if (box.hidden || box.dataset.result === 'seen') return;
+        results.push(box.dataset.result);
+        box.dataset.result = 'seen';
+        if (results.length === codes.length) {
+          mo.disconnect();
+          resolve(results);
+          location.reload();
+          return;
+        }
+        input.value = codes[results.length];
+        document.querySelector('#scan-form').requestSubmit();
+      });
+      mo.observe(box, { attributes: true, childList: true, subtree: true });
+      input.value = codes[0];
+      document.querySelector('#scan-form').requestSubmit();
+    }), people.map((a) => a.pass_code));
+    assert.deepEqual(shown, ['ok', 'ok', 'ok']);
+    await page.waitForLoadState('load');
+    await page.locator('#scan-view').waitFor();
+    await page.locator('#offline-queue').filter({ hasText: '3 check-ins waiting to be sent' }).waitFor();
+    // After the reload the copy still knows them.
+    await scan(page, people[1].pass_code);
+    await waitResult(page, 'already_checked_in', 'Nils Nilsson');
+    await context.setOffline(false);
+    await page.locator('#door-alert').filter({ hasText: '3 check-ins made offline were sent.' }).waitFor();
+    for (const a of people) assert.equal(checkins(a.id).length, 1, a.first_name);
+    assert.deepEqual(problemsOf(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the page loads and decides with no server at all (its service worker)', async () => {
   const per = await one('Per', 'Persson');
   const { context, page, problems } = await newPage(browser, d.baseURL);

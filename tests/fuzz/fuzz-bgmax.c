@@ -80,7 +80,7 @@ file_check(const struct bgmax_file *f)
 		digits_check(p->serial, 12);
 		CHECK(p->reference_code >= 0 && p->reference_code <= 9);
 		for (size_t j = 0; j < p->nextra_refs; j++)
-			text_check(p->extra_refs[j]);
+			text_check(p->extra_refs[j].reference);
 		extra += p->nextra_refs;
 		text_check_lines(p->information, 1);
 		text_check(p->name);

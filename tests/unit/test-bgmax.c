@@ -221,9 +221,10 @@ START_TEST(example_file)
 	p = &f->payments[2];
 	ck_assert_str_eq(p->reference, "657866 658765 657767");
 	ck_assert_uint_eq(p->nextra_refs, 4);
-	ck_assert_str_eq(p->extra_refs[0], "657866");
-	ck_assert_str_eq(p->extra_refs[2], "657767");
-	ck_assert_str_eq(p->extra_refs[3], "657965");
+	ck_assert_str_eq(p->extra_refs[0].reference, "657866");
+	ck_assert_int_eq(p->extra_refs[0].amount, 0);
+	ck_assert_str_eq(p->extra_refs[2].reference, "657767");
+	ck_assert_str_eq(p->extra_refs[3].reference, "657965");
 	ck_assert_str_eq(p->information, "Betalning med extra refnr 657965");
 
 	p = &f->payments[3];
@@ -534,6 +535,25 @@ START_TEST(test_file_and_sums)
 }
 END_TEST
 
+START_TEST(negative_extra_reference)
+{
+	struct bgmax_error	 err;
+	struct bgmax_file	*f;
+
+	/* A 23 record: a reference with a negative amount (a deduction). */
+	f = parse_changed(14, "230003783511                   65786600000000"
+	    "0000000100220000000000140", &err);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->payments[2].nextra_refs, 4);
+	ck_assert_str_eq(f->payments[2].extra_refs[0].reference, "657866");
+	ck_assert_int_eq(f->payments[2].extra_refs[0].amount, -100);
+	ck_assert_int_eq(f->payments[2].extra_refs[1].amount, 0);
+	/* Its amount is not a payment's: the deposit's sum is unchanged. */
+	ck_assert_int_eq(f->deposits[0].amount, 190000);
+	bgmax_free(f);
+}
+END_TEST
+
 Suite *
 suite_bgmax(void)
 {
@@ -549,6 +569,7 @@ suite_bgmax(void)
 	tcase_add_test(tc, after_the_end);
 	tcase_add_test(tc, text_bytes);
 	tcase_add_test(tc, test_file_and_sums);
+	tcase_add_test(tc, negative_extra_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -186,6 +186,33 @@ START_TEST(ocr_known_references)
 }
 END_TEST
 
+START_TEST(bankgiro_forms)
+{
+	/* 5050-1055 is Bankgirot's own number as printed on its forms. */
+	static const char *const in[][2] = {
+		{ "5050-1055", "5050-1055" }, { "50501055", "5050-1055" },
+		{ " 991-2346 ", "991-2346" }, { "9912346", "991-2346" },
+	};
+	char	out[BANKGIRO_LEN + 1];
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		ck_assert_msg(bankgiro_normalise(in[i][0], out) == NULL, "%s",
+		    in[i][0]);
+		ck_assert_str_eq(out, in[i][1]);
+	}
+	ck_assert_str_eq(bankgiro_normalise("5050-1056", out),
+	    "bankgiro_check_digit");
+	ck_assert_str_eq(bankgiro_normalise("505-01055", out),
+	    "bankgiro_format");
+	ck_assert_str_eq(bankgiro_normalise("123456", out), "bankgiro_format");
+	ck_assert_str_eq(bankgiro_normalise("123456789", out),
+	    "bankgiro_format");
+	ck_assert_str_eq(bankgiro_normalise("5050 1055", out),
+	    "bankgiro_format");
+	ck_assert_str_eq(bankgiro_normalise("", out), "bankgiro_format");
+}
+END_TEST
+
 START_TEST(ocr_lengths)
 {
 	char	out[OCR_MAX + 1], number[OCR_NUMBER_MAX + 2];
@@ -239,6 +266,7 @@ suite_billing_ids(void)
 	tcase_add_test(tc, vat_refused);
 	tcase_add_test(tc, ocr_known_references);
 	tcase_add_test(tc, ocr_lengths);
+	tcase_add_test(tc, bankgiro_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -140,6 +140,51 @@ START_TEST(gzip_round_trip)
 }
 END_TEST
 
+/* Parts compressed apart and joined are one gzip stream of their texts. */
+START_TEST(gzip_parts_join_as_one_stream)
+{
+	static const char	*texts[] = { "{\"passes\":[", "",
+	    "\"Åsa\",\"Zoë\",", "\"Björn\"]}" };
+	struct gzip_part	 parts[4];
+	struct gzip_deflater	*d = gzip_deflater_create();
+	unsigned char		*z, back[256];
+	size_t			 n;
+	z_stream		 s;
+
+	ck_assert_ptr_nonnull(d);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(gzip_part_make(d, texts[i], strlen(texts[i]),
+		    i == 3, &parts[i]), 0);
+	z = gzip_parts_join(parts, 4, &n);
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(inflateInit2(&s, 15 + 16), Z_OK);
+	s.next_in = z;
+	s.avail_in = (uInt)n;
+	s.next_out = back;
+	s.avail_out = sizeof back;
+	/* The CRC and length at the end are checked too. */
+	ck_assert_int_eq(inflate(&s, Z_FINISH), Z_STREAM_END);
+	ck_assert_uint_eq(s.avail_in, 0);
+	back[s.total_out] = '\0';
+	ck_assert_str_eq((char *)back,
+	    "{\"passes\":[\"Åsa\",\"Zoë\",\"Björn\"]}");
+	inflateEnd(&s);
+	z[n - 8] ^= 1;		/* a CRC off: refused */
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(inflateInit2(&s, 15 + 16), Z_OK);
+	s.next_in = z;
+	s.avail_in = (uInt)n;
+	s.next_out = back;
+	s.avail_out = sizeof back;
+	ck_assert_int_eq(inflate(&s, Z_FINISH), Z_DATA_ERROR);
+	inflateEnd(&s);
+	for (int i = 0; i < 4; i++)
+		free(parts[i].z);
+	free(z);
+	gzip_deflater_free(d);
+}
+END_TEST
+
 static int
 parse(const char *json, int64_t now, struct door_upload *u, json_t **fields)
 {
@@ -200,6 +245,7 @@ suite_door_sync(void)
 	tcase_add_test(tc, base64_is_read_back_exactly);
 	tcase_add_test(tc, accept_encoding);
 	tcase_add_test(tc, gzip_round_trip);
+	tcase_add_test(tc, gzip_parts_join_as_one_stream);
 	tcase_add_test(tc, upload_times_and_nonces);
 	suite_add_tcase(s, tc);
 	return s;

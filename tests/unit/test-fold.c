@@ -213,6 +213,58 @@ by_key(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One character folded alone as within a word: the door page's table. */
+START_TEST(fold_one_character)
+{
+	static const struct {
+		const char	*ch, *fold;
+	} cases[] = {
+		{ "\xc3\x96", "o" },		/* Ö */
+		{ "\xc3\xa5", "a" },		/* å */
+		{ "\xc3\x98", "o" },		/* Ø */
+		{ "\xc5\x81", "l" },		/* Ł */
+		{ "\xc3\x9f", "ss" },		/* ß */
+		{ "\xc3\xb0", "d" },		/* ð */
+		{ "\xef\xbc\xba", "z" },	/* Ｚ */
+		{ "\xce\x8e", "\xcf\x85" },	/* Ύ: υ */
+		{ "A", "a" },
+		{ "7", "7" },
+		{ "-", " " },
+		{ " ", " " },
+		{ ",", " " },
+		{ "'", "" },			/* O'Brien is obrien */
+		{ "\xcc\x88", "" },		/* a combining diaeresis */
+		{ "\xd9\x80", "" },		/* tatweel */
+	};
+	char	*f;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		f = text_fold_char(cases[i].ch, strlen(cases[i].ch));
+		ck_assert_msg(strcmp(f, cases[i].fold) == 0, "%s: \"%s\"",
+		    cases[i].ch, f);
+		free(f);
+	}
+	/* Folding each character of a name alone is folding the name. */
+	{
+		const char	*name = "Lindstr\xc3\xb6m-\xc3\x96" "berg, \xc3\x85" "sa";
+		char		 out[64] = "";
+		char		*whole = text_fold(name);
+
+		for (const char *p = name; *p != '\0'; ) {
+			size_t	n = (unsigned char)*p < 0x80 ? 1 : 2;
+
+			f = text_fold_char(p, n);
+			strcat(out, f);
+			free(f);
+			p += n;
+		}
+		ck_assert_str_eq(out, "lindstrom oberg  asa");
+		ck_assert_str_eq(whole, "lindstrom oberg asa");
+		free(whole);
+	}
+}
+END_TEST
+
 START_TEST(sort_key_is_swedish)
 {
 	/* Family name, given name: in the order a Swedish list has them. */
@@ -297,6 +349,7 @@ suite_fold(void)
 	tcase_add_test(tc, fold_overlong_input);
 	tcase_add_test(tc, fold_finds_people);
 	tcase_add_test(tc, fold_words_counted);
+	tcase_add_test(tc, fold_one_character);
 	tcase_add_test(tc, sort_key_is_swedish);
 	tcase_add_test(tc, sort_key_ties_and_bad_input);
 	suite_add_tcase(s, tc);

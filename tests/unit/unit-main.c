@@ -35,6 +35,7 @@ main(void)
 	srunner_add_suite(sr, suite_mime());
 	srunner_add_suite(sr, suite_billing_ids());
 	srunner_add_suite(sr, suite_bgmax());
+	srunner_add_suite(sr, suite_sie());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

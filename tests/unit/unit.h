@@ -27,5 +27,6 @@ Suite *suite_door_sync(void);
 Suite *suite_mime(void);
 Suite *suite_billing_ids(void);
 Suite *suite_bgmax(void);
+Suite *suite_sie(void);
 
 #endif

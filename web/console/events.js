@@ -41,8 +41,22 @@ const FIELDS = [
   { name: 'erase_after_days', type: 'int', nullable: true, hint: true, group: 'privacy' },
   { name: 'privacy_notice', type: 'textarea', max: 10000, lang: 'sv', group: 'privacy' },
   { name: 'privacy_notice_en', type: 'textarea', max: 10000, lang: 'en', group: 'privacy' },
+  { name: 'seller_name', type: 'text', max: 150, hint: true, group: 'invoicing' },
+  { name: 'seller_org_number', type: 'text', max: 20, hint: true, group: 'invoicing' },
+  { name: 'seller_vat_number', type: 'text', max: 20, group: 'invoicing' },
+  { name: 'seller_address', type: 'textarea', max: 300, rows: 3, group: 'invoicing' },
+  { name: 'seller_bankgiro', type: 'text', max: 12, group: 'invoicing' },
+  { name: 'seller_email', type: 'email', max: 254, group: 'invoicing' },
+  { name: 'seller_f_tax', type: 'bool', group: 'invoicing' },
+  { name: 'payment_terms_days', type: 'int', group: 'invoicing' },
+  { name: 'cancel_free_until', type: 'time', nullable: true, hint: true, group: 'invoicing' },
+  { name: 'cancel_fee_percent', type: 'int', hint: true, group: 'invoicing' },
+  { name: 'account_receivable', type: 'int', group: 'accounts' },
+  { name: 'account_revenue', type: 'int', group: 'accounts' },
+  { name: 'account_vat', type: 'int', group: 'accounts' },
+  { name: 'account_bank', type: 'int', group: 'accounts' },
 ];
-const GROUPS = ['about', 'when', 'where', 'registration', 'contact', 'privacy'];
+const GROUPS = ['about', 'when', 'where', 'registration', 'contact', 'privacy', 'invoicing', 'accounts'];
 /** "Copy to next year" may name the copy's address and name. */
 const COPY_FIELDS = [
   { name: 'slug', type: 'slug', max: 60, hint: true },
@@ -58,6 +72,9 @@ const DEFAULTS = {
   starts_at: null, ends_at: null, venue_name: '', venue_address: '', venue_city: '', capacity: null,
   speakers_in_capacity: false, door_offline_names: false, registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
   organiser_name: '', erase_after_days: null, privacy_notice: '', privacy_notice_en: '',
+  seller_name: '', seller_org_number: '', seller_vat_number: '', seller_address: '', seller_bankgiro: '',
+  seller_email: '', seller_f_tax: false, payment_terms_days: 30, cancel_free_until: null, cancel_fee_percent: 0,
+  account_receivable: 1510, account_revenue: 3001, account_vat: 2611, account_bank: 1930,
 };
 /** The tables an erasure touches, as the dry run names them. */
 const ERASE_TABLES = ['attendees', 'registrations', 'idempotency_keys', 'scan_nonces', 'audit_log', 'event_dietary_counts'];

@@ -18,6 +18,7 @@ const KINDS = {
   attendees: { name: 'console.exports.attendees', about: 'console.exports.attendees_about' },
   catering: { name: 'console.exports.catering', about: 'console.exports.catering_about' },
   checkins: { name: 'console.exports.checkins', about: 'console.exports.checkins_about' },
+  invoices: { name: 'console.exports.invoices', about: 'console.exports.invoices_about' },
   signups: { name: 'console.exports.signups', about: 'console.exports.signups_about' },
 };
 

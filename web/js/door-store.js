@@ -110,7 +110,8 @@ export async function writeSync(cp, changes) {
 /** A check-in made here while offline: seen at once, queued for the server. */
 export async function addOffline(cp, item, seenKeys) {
   const db = await open();
-  const tx = db.transaction(['seen', 'queue'], 'readwrite');
+  // Strict: on disk when it completes, not only handed to the system.
+  const tx = db.transaction(['seen', 'queue'], 'readwrite', { durability: 'strict' });
   tx.objectStore('queue').put({ ...item, cp });
   for (const k of seenKeys) tx.objectStore('seen').put({ cp, k, at: item.at, device: item.device });
   return finished(tx);
@@ -127,6 +128,11 @@ export async function addSeen(cp, seenKeys, at) {
 export async function queued() {
   const db = await open();
   return done(db.transaction('queue').objectStore('queue').getAll());
+}
+
+export async function queuedCount() {
+  const db = await open();
+  return done(db.transaction('queue').objectStore('queue').count());
 }
 
 export async function unqueue(nonces) {

@@ -50,7 +50,9 @@ function alertMsg(message) {
 
 /** Back to the scan field: the next scan must go there, whatever was used last. */
 function focusScan() {
-  if (!$('scan-view').hidden) $('scan-input').focus({ preventScroll: true });
+  const input = $('scan-input');
+  // Where it is already, focusing again would only cost a layout.
+  if (!$('scan-view').hidden && document.activeElement !== input) input.focus({ preventScroll: true });
 }
 
 function isTextField(node) {
@@ -78,8 +80,7 @@ function onKeyDown(ev) {
     focusScan();
   } else if (ev.key === 'Enter' && typing) {
     ev.preventDefault();
-    focusScan();
-    $('scan-form').requestSubmit();
+    takeScan();
   }
 }
 
@@ -258,13 +259,29 @@ async function submitScan(scan) {
   if (scan.attendee_id && lastSearch) runSearch(lastSearch);
 }
 
-function onScanSubmit(ev) {
-  ev.preventDefault();
+/** The code in the scan field, sent: the field is empty for the next one at once. */
+function takeScan() {
   const input = $('scan-input');
   const code = input.value.trim();
   input.value = '';
   focusScan();
   if (code) submitScan({ code });
+}
+
+function onScanSubmit(ev) {
+  ev.preventDefault();
+  takeScan();
+}
+
+/**
+ * A scanner's Enter, taken as it is pressed: the form's own submission
+ * would first bring the whole page's layout up to date, a few
+ * milliseconds a scan on a slow phone. The button still submits the form.
+ */
+function onScanKey(ev) {
+  if (ev.key !== 'Enter' || ev.isComposing || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+  ev.preventDefault();
+  takeScan();
 }
 
 // ---------------------------------------------------------------- camera
@@ -622,6 +639,7 @@ async function main() {
   await i18n.init();
   $('login-form').addEventListener('submit', onLogin);
   $('scan-form').addEventListener('submit', onScanSubmit);
+  $('scan-input').addEventListener('keydown', onScanKey);
   $('search-form').addEventListener('submit', onSearch);
   $('logout').addEventListener('click', onLogout);
   $('result').addEventListener('click', () => { hideResult(); focusScan(); });

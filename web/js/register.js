@@ -57,8 +57,9 @@ function ticketOption(tt, selectedId) {
   const input = el('input', {
     type: 'radio', name: 'ticket_type', id, value: String(tt.id),
     'data-field': 'ticket_type', disabled: soldOut,
-    'aria-describedby': 'ticket_type-error',
+    'aria-describedby': 'ticket_type-error', 'data-price': String(tt.price_ore || 0),
   });
+  input.addEventListener('change', showBilling);
   if (String(tt.id) === selectedId && !soldOut) input.checked = true;
   const label = el('label', { for: id },
     el('span', { class: 'ticket-head' },
@@ -85,6 +86,7 @@ function renderTickets() {
   // An invitation's one ticket type is chosen already.
   const chosen = selectedId || (invitationCode !== null && types.length === 1 ? String(types[0].id) : null);
   for (const tt of types) list.append(ticketOption(tt, chosen));
+  showBilling();
 }
 
 function renderEventSummary() {
@@ -403,7 +405,28 @@ function collect() {
     attendees,
   };
   if (invitationCode !== null) body.invitation = invitationCode;
+  if (!document.getElementById('billing-fieldset').hidden) body.billing = billingBody();
   return body;
+}
+
+const BILLING_FIELDS = ['organisation', 'org_number', 'vat_number', 'address', 'email', 'reference'];
+
+/** The billing details typed, those left empty left out. */
+function billingBody() {
+  const b = {};
+  for (const f of BILLING_FIELDS) {
+    const v = value(`billing-${f}`);
+    if (v) b[f] = v;
+  }
+  return b;
+}
+
+/** Who pays is asked only when the ticket chosen costs something. */
+function showBilling() {
+  const checked = form.querySelector('input[name="ticket_type"]:checked');
+  const paid = Boolean(checked && Number(checked.dataset.price) > 0);
+  document.getElementById('billing-fieldset').hidden = !paid;
+  document.getElementById('billing-organisation').required = paid;
 }
 
 /** What the page offers: the current event, or what an invitation opens. */
