@@ -33,6 +33,7 @@
 #define TEXT_MIN	6.0	/* points: nothing is set smaller */
 #define TEXT_CUT	2000	/* bytes of one field laid out; no box holds more */
 #define LINES_MAX	10000	/* invoice lines in one document */
+#define VAT_ROWS_MAX	8	/* VAT rates; Sweden has four */
 #define DESC_LINES	6	/* a line's description, at most */
 
 /* The table's columns, mm from the left margin: description, quantity,
@@ -74,7 +75,7 @@ static const struct inv_words words[] = {
 	  "Description", "Qty", "Unit price", "VAT", "Amount",
 	  "VAT rate", "Net amount", "VAT", "Total excl. VAT", "Total VAT",
 	  "Total amount due", "Total credited",
-	  "Reverse charge (Omvänd betalningsskyldighet)",
+	  "Reverse charge\nOmvänd betalningsskyldighet",
 	  "VAT to be accounted for by the buyer (Article 196, Council "
 	  "Directive 2006/112/EC).", "Buyer's VAT reg. no.",
 	  "Amount to pay", "Bankgiro", "OCR reference",
@@ -229,11 +230,18 @@ field_ok(json_t *v, enum field_type type)
 	return 0;
 }
 
-/* Whether obj has every field of its table, each of its type. */
+/*
+ * Whether obj has every field of its table, each of its type, and text as
+ * the store takes it (text_clean_lines): no controls but line breaks, no
+ * bidi controls that would make a name read otherwise than it is.
+ */
 static int
 check_fields(const json_t *obj, const char *where, const struct field *f,
     char **cause)
 {
+	const char	*msg;
+	char		*clean = NULL;
+
 	if (!json_is_object(obj)) {
 		xasprintf(cause, "invoice: %s is not an object", *where ?
 		    where : "the document");
@@ -253,6 +261,16 @@ check_fields(const json_t *obj, const char *where, const struct field *f,
 			    type_names[f->type]);
 			return -1;
 		}
+		if (f->type == F_STRING && (msg = text_clean_lines(
+		    json_string_value(v), json_string_length(v), &clean)) !=
+		    NULL) {
+			xasprintf(cause, "invoice: %s%s%s %s", where, *where ?
+			    "." : "", f->name, msg);
+			free(clean);
+			return -1;
+		}
+		free(clean);
+		clean = NULL;
 	}
 	return 0;
 }
@@ -334,8 +352,8 @@ invoice_check(const json_t *doc, char **cause)
 		xasprintf(cause, "invoice: ocr is not a valid OCR reference");
 		return -1;
 	}
-	if (*str_of(doc, "currency") == '\0' || strlen(str_of(doc,
-	    "currency")) > 3) {
+	if (strlen(str_of(doc, "currency")) != 3 || strspn(str_of(doc,
+	    "currency"), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
 		xasprintf(cause, "invoice: currency is not a currency code");
 		return -1;
 	}
@@ -354,8 +372,10 @@ invoice_check(const json_t *doc, char **cause)
 			goto overflow;
 	}
 	vat = json_object_get(doc, "vat");
-	if (json_array_size(vat) == 0) {
-		xasprintf(cause, "invoice: vat must hold a row per VAT rate");
+	if (json_array_size(vat) == 0 || json_array_size(vat) >
+	    VAT_ROWS_MAX) {
+		xasprintf(cause, "invoice: vat must hold a row per VAT rate, "
+		    "1 to %d", VAT_ROWS_MAX);
 		return -1;
 	}
 	json_array_foreach(vat, i, v) {
@@ -508,9 +528,9 @@ cell_add(struct row *r, PangoLayout *l, double x, double y, double w,
 }
 
 /*
- * Text that wraps (names, addresses, descriptions) at x, y in mm within w
- * mm: as large as pt, down to TEXT_MIN, in at most lines lines, cut after
- * that. Its height in points.
+ * Text that wraps (names, addresses, descriptions), x and w in mm, y in
+ * points from the row's top: as large as pt, down to TEXT_MIN, in at most
+ * lines lines, cut after that. Its height in points.
  */
 static double
 put_block(struct inv *p, struct row *r, const char *text, int bold,
@@ -524,7 +544,7 @@ put_block(struct inv *p, struct row *r, const char *text, int bold,
 	return cell_add(r, l, MM(x), y, MM(w), 0, rgb);
 }
 
-/* A single line (numbers, labels), shrunk to fit w mm. */
+/* A single line (numbers, labels), shrunk to fit w mm; placed as above. */
 static double
 put_line(struct inv *p, struct row *r, const char *text, int bold,
     double pt, double x, double y, double w, int right, const double *rgb)
@@ -940,8 +960,8 @@ page_start(struct inv *p, int draw)
 
 /*
  * The rows onto pages: a row that does not fit starts a page; lines on a
- * new page get the column heads again, and the heads never stand alone at
- * a page's foot. Draws when draw is set; counts the pages either way.
+ * new page get the column heads again, the heads never stand alone at a
+ * page's foot, and the totals never part from the payment box. Draws when draw is set; counts the pages either way.
  */
 static void
 flow(struct inv *p, int draw)
@@ -956,6 +976,10 @@ flow(struct inv *p, int draw)
 		    (i == 0 || p->rows[i - 1].kind != ROW_LINE);
 		double			 need = r->h + (first_line ?
 		    p->head.h : 0);
+
+		/* The totals stay with the payment box that follows. */
+		if (r->kind == ROW_TOTALS && i + 1 < p->nrows)
+			need += p->rows[i + 1].h;
 
 		if (y + need > bottom && y > MM(BODY_TOP)) {
 			page_start(p, draw);

@@ -7,16 +7,20 @@
  *   techtank-badges programme --db PATH [--lang sv|en] [--from FILE.json]
  *       -o FILE.pdf
  *   techtank-badges pass --db PATH --attendee ID -o FILE.pdf|FILE.png
+ *       [--repeat N [--jobs J]]
  *   techtank-badges reissue --db PATH --attendee ID
- *   techtank-badges invoice [--lang sv|en] [--repeat N] IN.json OUT.pdf
+ *   techtank-badges invoice [--lang sv|en] [--repeat N [--jobs J]] IN.json
+ *       OUT.pdf
  *   techtank-badges layouts
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <sodium.h>
 
@@ -24,7 +28,8 @@
 #include "badges.h"
 
 #define MAX_IDS		4096
-#define MAX_REPEAT	100000	/* invoice --repeat: files written at most */
+#define MAX_REPEAT	100000	/* --repeat: files written at most */
+#define MAX_JOBS	64	/* --jobs: processes sharing a --repeat */
 #define DEFAULT_LAYOUT	"durable-1445-02"
 
 struct args {
@@ -35,7 +40,8 @@ struct args {
 	const char	*lang;		/* the programme's: "sv" or "en" */
 	const char	*from;		/* a programme document to print */
 	int		 only_new;
-	long		 repeat;	/* invoice: render this many times */
+	long		 repeat;	/* render this many times (timing) */
+	long		 jobs;		/* in this many processes */
 	char	       **files;		/* invoice: IN.json OUT.pdf */
 	int		 nfiles;
 	double		 off_x, off_y;
@@ -55,16 +61,18 @@ usage(FILE *f)
 "  programme  the printed programme, A4 PDF: [--lang sv|en]\n"
 "             [--from FILE.json] -o FILE.pdf\n"
 "  pass       one attendee's pass: --attendee ID -o FILE.pdf|FILE.png\n"
+"             [--repeat N [--jobs J]]\n"
 "  reissue    a new pass code for --attendee ID (the old one stops working)\n"
 "  invoice    an invoice or credit note document as A4 PDF, no --db:\n"
-"             [--lang sv|en] [--repeat N] IN.json OUT.pdf\n"
+"             [--lang sv|en] [--repeat N [--jobs J]] IN.json OUT.pdf\n"
 "  layouts    the name-tag stock this program knows\n"
 "\n"
 "  --only-new      only attendees whose tags were never printed\n"
 "  --attendee ID   these attendees (repeat for several)\n"
 "  --lang sv|en    the programme's or invoice's language (default en)\n"
-"  --repeat N      invoice: render N times in this process, into OUT-1.pdf\n"
-"                  to OUT-N.pdf (for timing)\n"
+"  --repeat N      pass, invoice: render N times, into OUT-1.pdf to\n"
+"                  OUT-N.pdf (for timing)\n"
+"  --jobs J        share --repeat among J processes (default 1)\n"
 "  --from FILE.json  print this programme document (as GET /api/v1/programme\n"
 "                  answers it) instead of the database's programme\n"
 "  --offset-x MM, --offset-y MM\n"
@@ -104,7 +112,7 @@ static void
 parse_args(struct args *a, int argc, char **argv)
 {
 	enum { O_DB = 256, O_LAYOUT, O_ONLY_NEW, O_ATTENDEE, O_OFFX, O_OFFY,
-	    O_LANG, O_FROM, O_REPEAT, O_HELP, O_VERSION };
+	    O_LANG, O_FROM, O_REPEAT, O_JOBS, O_HELP, O_VERSION };
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, O_DB },
 		{ "layout", required_argument, NULL, O_LAYOUT },
@@ -115,6 +123,7 @@ parse_args(struct args *a, int argc, char **argv)
 		{ "lang", required_argument, NULL, O_LANG },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "repeat", required_argument, NULL, O_REPEAT },
+		{ "jobs", required_argument, NULL, O_JOBS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -164,6 +173,13 @@ parse_args(struct args *a, int argc, char **argv)
 				die("--repeat: a count from 1 to %d, not %s",
 				    MAX_REPEAT, optarg);
 			break;
+		case O_JOBS:
+			a->jobs = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || a->jobs < 1 ||
+			    a->jobs > MAX_JOBS)
+				die("--jobs: a count from 1 to %d, not %s",
+				    MAX_JOBS, optarg);
+			break;
 		case 'o':
 			a->out = optarg;
 			break;
@@ -184,6 +200,11 @@ parse_args(struct args *a, int argc, char **argv)
 		exit(2);
 	}
 	a->command = argv[optind];
+	if (a->jobs > 0 && a->repeat == 0)
+		die("--jobs goes with --repeat%s", "");
+	if (a->repeat > 0 && strcmp(a->command, "pass") != 0 &&
+	    strcmp(a->command, "invoice") != 0)
+		die("--repeat goes with pass or invoice, not %s", a->command);
 	a->files = argv + optind + 1;
 	a->nfiles = argc - optind - 1;
 	/* Only invoice takes files; the others name theirs with -o. */
@@ -270,29 +291,96 @@ cmd_tags(struct store *st, const struct badge_event *ev,
 	return 0;
 }
 
+/* OUT.pdf as OUT-i.pdf (or .png). */
+static char *
+numbered(const char *out, long i)
+{
+	size_t	 len = strlen(out) - 4;
+	char	*path;
+
+	xasprintf(&path, "%.*s-%ld%s", (int)len, out, i, out + len);
+	return path;
+}
+
+/*
+ * Renders into out once, or with --repeat N times into OUT-1 to OUT-N,
+ * shared among --jobs processes (the i-th file by process i mod J).
+ * render dies on failure; so does this when a process failed.
+ */
+static void
+repeat_run(const struct args *a, const char *out,
+    void (*render)(const char *path, void *), void *arg)
+{
+	long	 jobs = a->jobs > 0 ? a->jobs : 1, i, j;
+	pid_t	 pids[MAX_JOBS];
+	char	*path;
+	int	 status, failed = 0;
+
+	if (a->repeat == 0) {
+		render(out, arg);
+		return;
+	}
+	fflush(stdout);
+	for (j = 0; j < jobs; j++) {
+		if (jobs > 1 && (pids[j] = fork()) == -1)
+			die("cannot start a job: %s", strerror(errno));
+		if (jobs > 1 && pids[j] != 0)
+			continue;
+		for (i = j + 1; i <= a->repeat; i += jobs) {
+			path = numbered(out, i);
+			render(path, arg);
+			free(path);
+		}
+		if (jobs > 1)
+			_exit(0);
+	}
+	for (j = 0; jobs > 1 && j < jobs; j++)
+		if (waitpid(pids[j], &status, 0) == -1 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			failed = 1;
+	if (failed)
+		die("a job of --jobs %ld failed", jobs);
+}
+
+struct pass_job {
+	const struct badge_event	*ev;
+	const struct badge_person	*person;
+	enum badge_format		 fmt;
+};
+
+static void
+pass_render(const char *path, void *arg)
+{
+	struct pass_job	*job = arg;
+	char		*cause = NULL, *tmp;
+	int		 ok;
+
+	if ((tmp = output_begin(path, &cause)) == NULL)
+		die("%s", cause);
+	ok = badge_pass_file(job->ev, job->person, job->fmt, tmp, &cause) == 0;
+	if (output_finish(tmp, path, ok, &cause) != 0)
+		die("%s", cause);
+}
+
 static int
 cmd_pass(struct store *st, const struct badge_event *ev, const struct args *a)
 {
 	struct badge_people	 people;
 	const char		*out = need_output(a, ".pdf", ".png");
-	enum badge_format	 fmt;
-	char			*cause = NULL, *tmp;
-	int			 ok;
+	struct pass_job		 job = { .ev = ev };
+	char			*cause = NULL;
 
 	if (a->nids != 1)
 		die("pass needs exactly one --attendee ID%s", "");
-	fmt = strcmp(out + strlen(out) - 4, ".png") == 0 ? BADGE_PNG :
+	job.fmt = strcmp(out + strlen(out) - 4, ".png") == 0 ? BADGE_PNG :
 	    BADGE_PDF;
 	if (store_badge_people(st, ev->id, BADGE_IDS, a->ids, 1, &people,
 	    &cause) != 0)
 		die("%s", cause);
-	if ((tmp = output_begin(out, &cause)) == NULL)
-		die("%s", cause);
-	ok = badge_pass_file(ev, &people.v[0], fmt, tmp, &cause) == 0;
-	if (output_finish(tmp, out, ok, &cause) != 0)
-		die("%s", cause);
-	printf("pass for %s %s in %s\n", people.v[0].first_name,
-	    people.v[0].last_name, out);
+	job.person = &people.v[0];
+	repeat_run(a, out, pass_render, &job);
+	printf("pass for %s %s in %s%s\n", people.v[0].first_name,
+	    people.v[0].last_name, out, a->repeat ? " (numbered)" : "");
 	store_badge_people_clear(&people);
 	return 0;
 }
@@ -338,43 +426,42 @@ cmd_reissue(struct store *st, const struct args *a)
 	return 0;
 }
 
-/* OUT.pdf as OUT-i.pdf. */
-static char *
-numbered(const char *out, long i)
-{
-	size_t	 len = strlen(out) - 4;
-	char	*path;
+struct invoice_job {
+	json_t		*doc;
+	const char	*in, *lang;
+};
 
-	xasprintf(&path, "%.*s-%ld.pdf", (int)len, out, i);
-	return path;
+static void
+invoice_render(const char *path, void *arg)
+{
+	struct invoice_job	*job = arg;
+	char			*cause = NULL;
+
+	if (badge_invoice_pdf(job->doc, job->lang, path, &cause) != 0)
+		die("%s: %s", job->in, cause);
 }
 
 static int
 cmd_invoice(const struct args *a)
 {
-	const char	*in, *out;
-	json_t		*doc;
-	json_error_t	 jerr;
-	char		*cause = NULL, *path;
-	size_t		 len;
+	struct invoice_job	 job = { .lang = a->lang ? a->lang : "en" };
+	const char		*out;
+	json_error_t		 jerr;
+	size_t			 len;
 
 	if (a->nfiles != 2)
 		die("invoice needs IN.json and OUT.pdf%s", "");
-	in = a->files[0];
+	job.in = a->files[0];
 	out = a->files[1];
 	len = strlen(out);
 	if (len <= 4 || strcmp(out + len - 4, ".pdf") != 0)
 		die("the output must end in .pdf: %s", out);
-	if ((doc = json_load_file(in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		die("%s: not JSON (line %d: %s)", in, jerr.line, jerr.text);
-	for (long i = 1; i <= (a->repeat ? a->repeat : 1); i++) {
-		path = a->repeat ? numbered(out, i) : xstrdup(out);
-		if (badge_invoice_pdf(doc, a->lang ? a->lang : "en", path,
-		    &cause) != 0)
-			die("%s: %s", in, cause);
-		free(path);
-	}
-	json_decref(doc);
+	if ((job.doc = json_load_file(job.in, JSON_REJECT_DUPLICATES,
+	    &jerr)) == NULL)
+		die("%s: not JSON (line %d: %s)", job.in, jerr.line,
+		    jerr.text);
+	repeat_run(a, out, invoice_render, &job);
+	json_decref(job.doc);
 	if (a->repeat)
 		printf("invoice %ld times in %.*s-1.pdf to %.*s-%ld.pdf\n",
 		    a->repeat, (int)(len - 4), out, (int)(len - 4), out,

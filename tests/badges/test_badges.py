@@ -83,6 +83,19 @@ def test_pass_pdf_and_png_from_the_cli(filled, tmp_path):
     assert "30 November – 1 December 2027" in text
 
 
+def test_pass_repeat_writes_numbered_passes(filled, tmp_path):
+    """--repeat (the invoice benchmark's reference): the same pass, each
+    file whole, shared among --jobs processes."""
+    p = filled.people[0]
+    d = tmp_path / "r"
+    d.mkdir()
+    run_badges("pass", "--db", filled.db, "--attendee", str(p["id"]), "--repeat", "3",
+               "--jobs", "2", "-o", str(d / "pass.png"))
+    assert sorted(os.listdir(d)) == ["pass-1.png", "pass-2.png", "pass-3.png"]
+    for i in (1, 2, 3):
+        assert qr_codes(str(d / f"pass-{i}.png"), str(tmp_path)) == [p["pass_code"]]
+
+
 def test_pass_over_http(filled, tmp_path):
     p, other = filled.people[0], filled.people[1]
     base = f"{filled.url}/api/v1/registrations/{p['token']}/attendees"

@@ -99,7 +99,7 @@ def test_every_command_is_in_the_pages(pages):
     with open(pages["techtank-badges"][0], encoding="utf-8") as f:
         badges_page = f.read()
     commands = set(re.findall(r"^  ([a-z]+)  ", help_text(TECHTANK_BADGES), re.M))
-    assert commands == {"tags", "programme", "pass", "reissue", "layouts"}, commands
+    assert commands == {"tags", "programme", "pass", "reissue", "invoice", "layouts"}, commands
     for command in commands:
         assert f".It Cm {command}\n" in badges_page, command
     page_commands = set(re.findall(r"^\.It Cm (\w+)$", badges_page, re.M))

@@ -419,6 +419,10 @@ START_TEST(bad_invoices_are_refused_with_a_cause)
 	    json_integer(7));
 	assert_refused(doc, "buyer.name");
 	doc = invoice_load();
+	json_object_set_new(json_object_get(doc, "buyer"), "name",
+	    json_string("Pressverk \u202e" "BA"));
+	assert_refused(doc, "buyer.name must not contain text direction");
+	doc = invoice_load();
 	json_object_del(json_object_get(doc, "seller"), "vat_number");
 	assert_refused(doc, "seller.vat_number");
 	doc = invoice_load();
