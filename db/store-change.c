@@ -877,8 +877,7 @@ manage_personal(json_t *r, int64_t attendee)
  * json() with each attendee's version and personal manage_token, the
  * registration's version, "changes_until", "changes_open", the event's
  * "signup_sessions" and "link": "registration" or "attendee"); a
- * personal link sees its attendee
- * alone. NULL when there is none or the database failed.
+ * personal link sees its attendee alone, and no invoices. NULL when there is none or the database failed.
  */
 json_t *
 store_manage_json(struct store *st, const struct manage_link *link)
@@ -894,7 +893,10 @@ store_manage_json(struct store *st, const struct manage_link *link)
 	}
 	json_object_set_new(r, "link", json_string(link->attendee != 0 ?
 	    "attendee" : "registration"));
-	if (link->attendee != 0)
+	if (link->attendee != 0) {
 		manage_personal(r, link->attendee);
+		/* The company's bills are its contact's, not a colleague's. */
+		json_object_del(r, "invoices");
+	}
 	return r;
 }

@@ -340,6 +340,8 @@ def test_the_pdf_for_the_contact_and_the_organiser_only(d):
         assert d.get(f"{base}/{bad}").status_code == 404, bad
     colleague = d.sql("SELECT manage_token FROM attendees WHERE id = ?",
                       reg["attendees"][1]["id"])[0][0]
+    assert "invoices" not in d.get(f"/api/v1/registrations/{colleague}").json()
+    assert len(d.get(f"/api/v1/registrations/{reg['manage_token']}").json()["invoices"]) == 1
     assert d.get(f"/api/v1/registrations/{colleague}/invoices/{doc['number']}.pdf") \
         .status_code == 404
     # The organiser: the list, newest first, and any document.

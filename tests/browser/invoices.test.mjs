@@ -68,6 +68,7 @@ async function signIn(page) {
 test('a company registers three with its organisation number; the organiser reads in the bank file and sees the invoice paid', async () => {
   const visitor = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
   const tag = crypto.randomBytes(4).toString('hex');
+  let manageUrl = null;
   try {
     const page = visitor.page;
     await page.goto('/register.html');
@@ -103,6 +104,7 @@ test('a company registers three with its organisation number; the organiser read
     assert.match(await err.textContent(), /organisationsnumret finns inte/);
     await page.fill('#billing-org_number', '556016-0680');
     await Promise.all([page.waitForURL(/\/manage\.html#t=/), page.click('#submit-button')]);
+    manageUrl = page.url();
     assert.deepEqual(real(visitor.problems, 422), []);
   } finally {
     await visitor.context.close();
@@ -112,6 +114,24 @@ test('a company registers three with its organisation number; the organiser read
   const inv = listed.body.items.find((x) => x.buyer === 'Pressverk AB');
   assert.ok(inv, JSON.stringify(listed.body));
   assert.equal(inv.total_ore, 3 * 250000 * 1.25);
+
+  // The contact finds it on "my registration", as a PDF.
+  const contact = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
+  try {
+    const page = contact.page;
+    await page.goto(manageUrl.replace(/&new=1$/, ''));
+    await setLang(page, 'sv');
+    const item = page.locator(`#invoice-panel li[data-invoice="${inv.number}"]`);
+    await item.waitFor();
+    assert.match(await item.textContent(), new RegExp(`Faktura ${inv.number} \\(PDF\\).*9 375 kr.*OCR-nummer ${inv.ocr}`));
+    const href = await item.locator('a').getAttribute('href');
+    const pdf = await fetch(new URL(href, d.baseURL));
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.deepEqual(await axeViolations(page), []);
+  } finally {
+    await contact.context.close();
+  }
 
   const org = await newPage(browser, d.baseURL, { locale: 'sv-SE' });
   try {

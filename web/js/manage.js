@@ -527,6 +527,23 @@ function cancelPanel() {
     el('p', {}, open));
 }
 
+/** The registration's invoices and credit notes, each a PDF; null: none. */
+function invoicePanel() {
+  const docs = Array.isArray(reg.invoices) ? reg.invoices : [];
+  if (!docs.length) return null;
+  const lang = i18n.getLang();
+  const base = `/api/v1/registrations/${encodeURIComponent(token)}/invoices`;
+  const items = docs.map((d) => el('li', { 'data-invoice': String(d.number) },
+    el('a', { href: `${base}/${d.number}.pdf?lang=${lang}`, target: '_blank', rel: 'noopener' },
+      t(d.kind === 'credit' ? 'manage.invoice_credit' : 'manage.invoice', { n: d.number })),
+    ' ', el('span', { class: 'muted' }, d.kind === 'credit'
+      ? t('manage.invoice_credit_about', { date: d.issued, amount: formatPrice(d.total_ore, lang), invoice: d.credits })
+      : t('manage.invoice_about', { date: d.issued, amount: formatPrice(d.total_ore, lang), due: d.due, ocr: d.ocr }))));
+  return el('section', { class: 'panel', 'aria-labelledby': 'invoices-heading', id: 'invoice-panel' },
+    el('h2', { id: 'invoices-heading' }, t('manage.invoices_heading')),
+    el('ul', { class: 'invoice-list' }, items));
+}
+
 /**
  * The person's data: a download of everything stored (the server names
  * the file), the privacy notice, and the erasure, asked first.
@@ -649,6 +666,9 @@ function render() {
       dlRow('field.email', c.email),
       dlRow('field.company', c.company),
       dlRow('field.phone', c.phone))));
+
+  const bills = invoicePanel();
+  if (bills) content.append(bills);
 
   if (!cancelled && changesOpen() && reg.link === 'registration') content.append(addPanel());
   if (!cancelled) content.append(linkPanel(link));
