@@ -12,6 +12,8 @@
  *	POST /api/v1/admin/invoices/{number}/payments
  *	     {"amount_ore"?, "paid_on"?}: marked paid by hand (by default,
  *	     what it still wants, today);
+ *	POST /api/v1/admin/invoices/{number}/reminder
+ *	     a reminder of an unpaid invoice mailed to the payer (the outbox);
  *	POST /api/v1/admin/bank-files
  *	     the bank's BgMax file (text/plain or application/octet-stream),
  *	     read whole or refused whole (422 naming the line and field), each
@@ -310,6 +312,44 @@ admin_invoice_paid(struct http_req *hr)
 	job_submit(hr, &paid_job, p, paid_req_free);
 }
 
+/* A reminder queued on the writer. */
+struct remind_req {
+	int64_t		 number;
+	struct staff	 who;
+	char		 address[64];
+};
+
+static int
+remind_run(struct store *st, struct job *job)
+{
+	struct remind_req	*r = job->data;
+
+	return store_invoice_remind(st, r->number, &r->who, r->address,
+	    (int64_t)time(NULL), &job->answer, &job->err);
+}
+
+static const struct job_type remind_job = {
+	.name = "invoice.reminder",
+	.run = remind_run,
+};
+
+static void
+admin_invoice_remind(struct http_req *hr)
+{
+	struct remind_req	*r;
+	int64_t			 number = resource_id(hr->args[0]);
+
+	if (number <= 0) {
+		http_reply_error(hr, 404, "not_found", "no such invoice", NULL);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->number = number;
+	r->who = hr->who;
+	http_client_address(hr, r->address, sizeof r->address);
+	job_submit(hr, &remind_job, r, free);
+}
+
 /* A bank file read on the worker, booked on the writer. */
 struct bank_req {
 	struct bgmax_file	*file;
@@ -415,6 +455,8 @@ const struct route api_invoices_routes[] = {
 	  .auth = AUTH_ORGANISER, .handler = admin_invoice_pdf },
 	{ .path = "/api/v1/admin/invoices/*/payments", .methods = M_POST,
 	  .auth = AUTH_ORGANISER, .handler = admin_invoice_paid },
+	{ .path = "/api/v1/admin/invoices/*/reminder", .methods = M_POST,
+	  .auth = AUTH_ORGANISER, .handler = admin_invoice_remind },
 	{ .path = "/api/v1/admin/bank-files", .methods = M_POST,
 	  .auth = AUTH_ORGANISER, .handler = admin_bank_file },
 	{ .path = "/api/v1/admin/payments/unmatched", .methods = M_GET,

@@ -27,7 +27,8 @@ struct pair {
 enum word {
 	W_HELLO, W_THANKS, W_WAITLISTED, W_PROMOTED, W_CANCELLED, W_TICKET,
 	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_LINK,
-	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_INVOICE, W_CREDIT, W_BYE, W_WHEN,
+	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_INVOICE, W_CREDIT, W_SUBJ_REMINDER, W_REMINDER,
+	W_REMIND_OWED, W_REMIND_PAY, W_REMIND_PAID, W_DUE, W_BYE, W_WHEN,
 	W_S_CONFIRMED, W_S_WAITLISTED, W_S_CANCELLED,
 	W_SUBJ_CONFIRMATION, W_SUBJ_WAITLISTED, W_SUBJ_PROMOTED,
 	W_SUBJ_CANCELLED, W_RECEIPT, W_SUBJ_LINK, W_LINK_ASKED, W_LINK_NOT_ME,
@@ -91,6 +92,20 @@ static const char *const words[W_COUNT][2] = {
 	    "som ska betalas för fakturan den avser.",
 	    "The credit note is attached as PDF: it lowers what is to be paid "
 	    "for the invoice it refers to." },
+	[W_SUBJ_REMINDER] = { "Påminnelse, obetald faktura: %s – %s",
+	    "Reminder, unpaid invoice: %s – %s" },
+	[W_REMINDER] = { "Vi har ännu inte fått betalt för fakturan för %s. "
+	    "Den är bifogad igen.",
+	    "We have not yet been paid for the invoice for %s. It is attached "
+	    "again." },
+	[W_REMIND_OWED] = { "Faktura %s: %s att betala.",
+	    "Invoice %s: %s to pay." },
+	[W_REMIND_PAY] = { "Betala till bankgiro %s med OCR-nummer %s.",
+	    "Pay to bankgiro %s with the OCR number %s." },
+	[W_REMIND_PAID] = { "Har ni redan betalat? Då kan ni bortse från den "
+	    "här påminnelsen.",
+	    "Paid already? Then please ignore this reminder." },
+	[W_DUE] = { "Den förföll %s.", "It was due on %s." },
 	[W_BYE] = { "Välkommen!\nTechtank", "Welcome!\nTechtank" },
 	[W_S_CONFIRMED] = { "bekräftad", "confirmed" },
 	[W_S_WAITLISTED] = { "på väntelistan", "on the waiting list" },
@@ -511,6 +526,8 @@ subject_word(const char *kind)
 		return W_SUBJ_CHANGED;
 	if (strcmp(kind, "session_moved") == 0)
 		return W_SUBJ_MOVED;
+	if (strcmp(kind, "reminder") == 0)
+		return W_SUBJ_REMINDER;
 	return W_SUBJ_CONFIRMATION;
 }
 
@@ -530,7 +547,30 @@ intro_word(const char *kind)
 		return W_CHANGED;
 	if (strcmp(kind, "session_moved") == 0)
 		return W_MOVED;
+	if (strcmp(kind, "reminder") == 0)
+		return W_REMINDER;
 	return W_THANKS;
+}
+
+/* "reminder": what is owed on the invoice, and how to pay it. */
+static void
+reminder(struct pair *p, const struct mail_view *v)
+{
+	char	 number[24], owed[64], *line;
+
+	snprintf(number, sizeof number, "%lld", (long long)json_integer_value(
+	    json_object_get(v->params, "number")));
+	money(p, json_integer_value(json_object_get(v->params, "balance_ore")),
+	    owed);
+	line = fill(word(p, W_REMIND_OWED), number, owed);
+	para(p, line);
+	free(line);
+	paraf(p, W_DUE, str(v->params, "due"));
+	line = fill(word(p, W_REMIND_PAY), str(v->params, "bankgiro"),
+	    str(v->params, "ocr"));
+	para(p, line);
+	free(line);
+	para(p, word(p, W_REMIND_PAID));
 }
 
 /* The subject, the text and the HTML of the message v describes. */
@@ -566,6 +606,11 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 		para(&p, word(&p, W_RECEIPT));
 	if (strcmp(v->kind, "session_moved") == 0)
 		moved(&p, v);
+	if (strcmp(v->kind, "reminder") == 0) {
+		reminder(&p, v);
+		para(&p, word(&p, W_BYE));
+		goto end;
+	}
 	if (v->dates != NULL && *v->dates != '\0')
 		paraf(&p, W_WHEN, v->dates);
 	paraf(&p, W_TICKET, in_lang(&p, json_object_get(v->reg,
@@ -594,6 +639,7 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 	if (strcmp(v->kind, "changed") == 0)
 		para(&p, word(&p, W_CHANGED_NOT_ME));
 	para(&p, word(&p, W_BYE));
+end:
 	sbuf_adds(&p.html, "</body>\n</html>\n");
 	out->text = sbuf_take(&p.text, &len);
 	out->html = sbuf_take(&p.html, &len);

@@ -201,7 +201,9 @@ render_invoices(struct render *r, const struct outbox_msg *m,
 	const json_t	*n;
 	size_t		 i;
 
-	if (contact == NULL || strcasecmp(contact, m->recipient) != 0)
+	/* A reminder is addressed to whoever pays by the store. */
+	if (strcmp(m->kind, "reminder") != 0 && (contact == NULL ||
+	    strcasecmp(contact, m->recipient) != 0))
 		return 0;
 	json_array_foreach(json_object_get(params, "invoices"), i, n) {
 		struct sbuf	 pdf = { 0 };

@@ -342,3 +342,88 @@ store_payments_unmatched(struct store *st)
 	}
 	return json_pack("{s:o}", "items", items);
 }
+
+/*
+ * A reminder of an invoice still unpaid, through the outbox: to the
+ * invoice's email (the payer's), else the registration's contact, in the
+ * registration's language, with the invoice attached again and what it
+ * still wants. 0 with *answer, or -1 with err (409 when nothing is owed).
+ */
+int
+store_invoice_remind(struct store *st, int64_t number,
+    const struct staff *who, const char *address, int64_t now,
+    json_t **answer, struct store_error *err)
+{
+	static const char	 sql[] =
+	    "SELECT i.registration_id, " INVOICE_BALANCE("i") ","
+	    " json_extract(i.document, '$.buyer.email'),"
+	    " json_extract(i.document, '$.buyer.name'),"
+	    " json_extract(i.document, '$.due'), i.ocr,"
+	    " json_extract(i.document, '$.seller.bankgiro'),"
+	    " r.contact_email, r.contact_first_name || ' ' ||"
+	    " r.contact_last_name, r.lang, r.erased_at"
+	    " FROM invoices i JOIN registrations r ON r.id = i.registration_id"
+	    " WHERE i.number = ?1 AND i.kind = 'invoice'";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 rc;
+	char			 detail[96], *to = NULL, *to_name = NULL;
+	char			 lang[3] = "sv";
+	json_t			*params = NULL;
+	int64_t			 reg = 0, balance = 0;
+	int			 erased = 0, ret = -1;
+
+	sqlite3_bind_int64(s, 1, number);
+	if ((rc = store_step(st, s)) == STORE_ROW) {
+		const char	*billing = COL_TEXT(s, 2);
+		int		 own = billing != NULL && *billing != '\0';
+
+		reg = sqlite3_column_int64(s, 0);
+		balance = sqlite3_column_int64(s, 1);
+		to = xstrdup(own ? billing : COL_TEXT(s, 7));
+		to_name = xstrdup(own ? COL_TEXT(s, 3) : COL_TEXT(s, 8));
+		snprintf(lang, sizeof lang, "%s", COL_TEXT(s, 9));
+		erased = sqlite3_column_type(s, 10) != SQLITE_NULL;
+		params = json_pack("{s:[I], s:I, s:I, s:s, s:s, s:s}",
+		    "invoices", (json_int_t)number, "number",
+		    (json_int_t)number, "balance_ore", (json_int_t)balance,
+		    "due", COL_TEXT(s, 4) ? COL_TEXT(s, 4) : "", "ocr",
+		    COL_TEXT(s, 5) ? COL_TEXT(s, 5) : "", "bankgiro",
+		    COL_TEXT(s, 6) ? COL_TEXT(s, 6) : "");
+	}
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR)
+		goto failed;
+	if (rc == STORE_DONE) {
+		store_error_set(err, 404, "not_found", "no such invoice");
+		goto out;
+	}
+	if (balance <= 0) {
+		store_error_set(err, 409, "nothing_to_pay", "the invoice has "
+		    "nothing left to pay");
+		goto out;
+	}
+	if (erased || *to == '\0') {
+		store_error_set(err, 409, "no_address", "the invoice has no "
+		    "address to remind");
+		goto out;
+	}
+	if (store_outbox_add(st, "reminder", reg, 0, to, to_name, lang,
+	    params) != 0)
+		goto failed;
+	snprintf(detail, sizeof detail, "{\"invoice\": %lld}",
+	    (long long)number);
+	if (store_audit(st, who, NULL, "invoice.reminder", detail, address,
+	    now) != 0)
+		goto failed;
+	*answer = json_pack("{s:I, s:s, s:I}", "invoice", (json_int_t)number,
+	    "to", to, "balance_ore", (json_int_t)balance);
+	ret = 0;
+	goto out;
+failed:
+	db_failed(err);
+out:
+	json_decref(params);
+	free(to);
+	free(to_name);
+	return ret;
+}

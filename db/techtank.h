@@ -282,6 +282,9 @@ int store_bank_file_book(struct store *, const struct bgmax_file *,
 	    const struct staff *, const char *address, int64_t now,
 	    json_t **answer, struct store_error *);
 json_t *store_payments_unmatched(struct store *);
+int store_invoice_remind(struct store *, int64_t number, const struct staff *,
+	    const char *address, int64_t now, json_t **answer,
+	    struct store_error *);
 /* store-sie.c: an event's bookkeeping as SIE verifications, in batches */
 enum { SIE_RECEIVABLE, SIE_REVENUE, SIE_VAT, SIE_BANK, SIE_ACCOUNTS };
 struct sie_company {

@@ -652,3 +652,33 @@ def test_the_invoice_list_as_csv_for_anyone_else(d):
                    timeout=30)
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Number" and rows[1][13] == "3125.00"
+
+
+def test_a_reminder_of_an_unpaid_invoice_goes_to_the_payer(sink, started):  # noqa: F811
+    d = started(*mail_flags(sink))
+    d.add_user("olle", "organiser")
+    d.olle = d.login("olle")
+    sell(d)
+    reg = d.register(registration(lang="en", billing={
+        "organisation": "Pressverk AB", "email": "ap@pressverk.example"})).json()
+    (inv,) = docs(d, reg["id"])
+    sink.wait(1)
+    r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/reminder", timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"invoice": inv["number"], "to": "ap@pressverk.example",
+                        "balance_ore": inv["total_ore"]}
+    msg = sink.wait(2)[1]
+    assert msg["To"].addresses[0].addr_spec == "ap@pressverk.example"
+    assert msg["Subject"].startswith("Reminder, unpaid invoice: ")
+    text, _, files = parts(msg)
+    assert f"Invoice {inv['number']}: SEK 3,125.00 to pay." in text
+    assert f"Pay to bankgiro 5050-1055 with the OCR number {inv['ocr']}." in text
+    assert [f[0] for f in files] == [f"invoice-{inv['number']}.pdf"]
+    assert d.sql("SELECT count(*) FROM audit_log WHERE action = 'invoice.reminder'") == [(1,)]
+    # Paid: nothing to remind of; a credit note or none: not found.
+    d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/payments", json={}, timeout=10)
+    r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/reminder", timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "nothing_to_pay"
+    assert d.olle.post(f"{d.url}/api/v1/admin/invoices/77/reminder",
+                       timeout=10).status_code == 404
+    assert d.sql("SELECT count(*) FROM outbox WHERE kind = 'reminder'") == [(1,)]

@@ -27,6 +27,7 @@ export const ACTION_CHOICES = [
   'user.', 'user.create', 'user.update', 'user.password_reset', 'user.password_change',
   'registration.on_behalf', 'login', 'login_failed', 'logout', 'checkin', 'checkin_undo',
   'print.create', 'print.download', 'outbox.retry',
+  'invoice.paid', 'invoice.reminder', 'bank_file.booked',
 ];
 /** Every action with words of its own; any other shows its code. */
 export const ACTIONS = ACTION_CHOICES.filter((a) => !KINDS.includes(a)).concat(['event.delete', 'event.copy',

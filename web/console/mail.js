@@ -17,7 +17,7 @@ export const section = { id: 'mail', navKey: 'console.nav.mail', href: () => '#/
 
 export const STATES = ['queued', 'sending', 'sent', 'failed'];
 export const KINDS = ['confirmation', 'waitlisted', 'promoted', 'cancelled', 'link', 'changed',
-  'session_moved', 'organiser'];
+  'session_moved', 'organiser', 'reminder'];
 export const SEGMENTS = ['everyone', 'ticket_type', 'session', 'not_checked_in'];
 const MESSAGE_ERRORS = ['not_allowed', 'no_recipients'];
 
