@@ -15,7 +15,8 @@
  *	POST /api/v1/admin/invoices/{number}/reminder
  *	     a reminder of an unpaid invoice mailed to the payer (the outbox);
  *	POST /api/v1/admin/bank-files
- *	     the bank's BgMax file (text/plain or application/octet-stream),
+ *	     the bank's BgMax file (text/plain or application/octet-stream,
+ *	     up to BGMAX_FILE_MAX: the body limit is raised for this path),
  *	     read whole or refused whole (422 naming the line and field), each
  *	     payment matched by its OCR reference; the same file again books
  *	     nothing;
@@ -350,6 +351,18 @@ admin_invoice_remind(struct http_req *hr)
 	job_submit(hr, &remind_job, r, free);
 }
 
+#define BANK_FILE_PATH	"/api/v1/admin/bank-files"
+
+/* Whether a request target is the bank file's upload (conn.c's limit). */
+int
+bank_file_path(const char *target)
+{
+	size_t	n = strlen(BANK_FILE_PATH);
+
+	return target != NULL && strncmp(target, BANK_FILE_PATH, n) == 0 &&
+	    (target[n] == ' ' || target[n] == '?' || target[n] == '\0');
+}
+
 /* A bank file read on the worker, booked on the writer. */
 struct bank_req {
 	struct bgmax_file	*file;
@@ -457,7 +470,7 @@ const struct route api_invoices_routes[] = {
 	  .auth = AUTH_ORGANISER, .handler = admin_invoice_paid },
 	{ .path = "/api/v1/admin/invoices/*/reminder", .methods = M_POST,
 	  .auth = AUTH_ORGANISER, .handler = admin_invoice_remind },
-	{ .path = "/api/v1/admin/bank-files", .methods = M_POST,
+	{ .path = BANK_FILE_PATH, .methods = M_POST,
 	  .auth = AUTH_ORGANISER, .handler = admin_bank_file },
 	{ .path = "/api/v1/admin/payments/unmatched", .methods = M_GET,
 	  .auth = AUTH_ORGANISER, .handler = admin_unmatched },

@@ -23,6 +23,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
+#include "bgmax.h"
 #include "techtankd.h"
 #include "import.h"
 
@@ -165,17 +166,20 @@ deadline_arm(struct conn *c)
 
 /*
  * The largest body of the request whose line is line: --max-body, or a
- * whole CSV file for an import (admin-imports.c).
+ * whole file for an upload: an import's CSV (admin-imports.c), the bank's
+ * BgMax file (api-invoices.c).
  */
 static ev_ssize_t
 body_max(const struct config *cfg, const char *line)
 {
 	const char	*target = strchr(line, ' ');
+	ev_ssize_t	 file = 0;
 
-	if (target != NULL && import_path(target + 1) &&
-	    cfg->max_body < CSV_FILE_MAX)
-		return CSV_FILE_MAX;
-	return cfg->max_body;
+	if (target != NULL && import_path(target + 1))
+		file = CSV_FILE_MAX;
+	else if (target != NULL && bank_file_path(target + 1))
+		file = BGMAX_FILE_MAX;
+	return file > cfg->max_body ? file : cfg->max_body;
 }
 
 /*

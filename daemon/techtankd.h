@@ -335,6 +335,7 @@ int listen_socket(const char *host, int port, int first, int *bound_port,
 
 /* admin-imports.c */
 int import_path(const char *target);
+int bank_file_path(const char *target);
 
 /* worker.c */
 int worker_start_all(struct server *, char **cause);

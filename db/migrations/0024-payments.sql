@@ -28,6 +28,10 @@ CREATE TABLE payments (
 	user_id		INTEGER REFERENCES users(id)
 );
 CREATE INDEX payments_invoice ON payments(invoice_id);
+CREATE INDEX payments_file ON payments(bank_file_id);
+-- What an invoice still wants counts the credit notes referring to it.
+CREATE INDEX invoices_credits ON invoices(credits_id)
+	WHERE credits_id IS NOT NULL;
 CREATE INDEX payments_unmatched ON payments(id) WHERE invoice_id IS NULL;
 
 CREATE TABLE outbox_new (

@@ -682,3 +682,23 @@ def test_a_reminder_of_an_unpaid_invoice_goes_to_the_payer(sink, started):  # no
     assert d.olle.post(f"{d.url}/api/v1/admin/invoices/77/reminder",
                        timeout=10).status_code == 404
     assert d.sql("SELECT count(*) FROM outbox WHERE kind = 'reminder'") == [(1,)]
+
+
+def test_a_bank_file_larger_than_max_body_is_taken_and_one_too_large_is_not(d):
+    sell(d)
+    inv = docs(d, register(d)["id"])[0]
+    # 400 payments: about 65 KB of records, beyond --max-body's 64 KB.
+    payments = [(inv["ocr"] if i == 0 else "", 100, f"Betalare {i}") for i in range(400)]
+    data = bgmax(payments)
+    assert len(data) > 65536
+    r = upload(d, data)
+    assert r.status_code == 201, r.text
+    assert r.json()["matched"] == 1 and len(r.json()["unmatched"]) == 399
+    r = d.olle.post(d.url + "/api/v1/admin/bank-files", data=b"01" + b" " * (17 * 1024 * 1024),
+                    headers={"Content-Type": "text/plain"}, timeout=60)
+    assert r.status_code == 413
+    # JSON bodies elsewhere keep --max-body.
+    r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/payments",
+                    data=b'{"x": "' + b"a" * 70000 + b'"}',
+                    headers={"Content-Type": "application/json"}, timeout=10)
+    assert r.status_code == 413

@@ -140,7 +140,8 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
-        24: ("DELETE FROM outbox WHERE kind = 'reminder'", "DROP TABLE payments",
+        24: ("DELETE FROM outbox WHERE kind = 'reminder'", "DROP INDEX invoices_credits",
+             "DROP TABLE payments",
              "DROP TABLE bank_files"),
         23: ("DROP TRIGGER invoices_never_changed",
              "DROP TRIGGER invoices_never_deleted",
