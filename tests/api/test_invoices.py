@@ -702,3 +702,22 @@ def test_a_bank_file_larger_than_max_body_is_taken_and_one_too_large_is_not(d):
                     data=b'{"x": "' + b"a" * 70000 + b'"}',
                     headers={"Content-Type": "application/json"}, timeout=10)
     assert r.status_code == 413
+
+
+def test_erasure_keeps_the_invoices_as_issued_and_the_payer_details_go(d):
+    sell(d)
+    reg = register(d, 2, billing={"organisation": "Pressverk AB", "org_number": "556016-0680",
+                                   "email": "ap@pressverk.example", "reference": "PO 99"})
+    before = docs(d, reg["id"])
+    r = d.delete(f"/api/v1/registrations/{reg['manage_token']}/data")
+    assert r.status_code == 200, r.text
+    # The bookkeeping law's: the documents stay whole, and nothing new is
+    # issued by the erasure beyond the credit for the seats freed.
+    after = docs(d, reg["id"])
+    assert after[:len(before)] == before
+    assert sum(x["total_ore"] for x in after) == 0
+    assert d.sql("SELECT billing_organisation, billing_org_number, billing_email,"
+                 " billing_reference FROM registrations WHERE id = ?", reg["id"]) == [("", "", "", "")]
+    # The attendees' names were never on an invoice.
+    for doc in after:
+        assert "Lindström" not in json.dumps(doc, ensure_ascii=False)
