@@ -721,3 +721,20 @@ def test_erasure_keeps_the_invoices_as_issued_and_the_payer_details_go(d):
     # The attendees' names were never on an invoice.
     for doc in after:
         assert "Lindström" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_a_cheaper_ticket_after_the_free_date_credits_all_but_the_fee(d):
+    sell(d, cancel_free_until="2020-01-01T00:00:00+01:00", cancel_fee_percent=50)
+    d.sql("UPDATE ticket_types SET quota = NULL")
+    reg = register(d, ticket_type=2)
+    move(d, reg["attendees"][0]["id"], 1)
+    invoice, credit = docs(d)
+    assert [x["net_ore"] for x in invoice["lines"]] == [NON_MEMBER]
+    assert credit["kind"] == "credit" and credit["credits"] == invoice["number"]
+    assert [x["net_ore"] for x in credit["lines"]] == [-(NON_MEMBER - MEMBER) // 2]
+    assert credit["lines"][0]["description"] == "Byte av biljett: Non-member → Member"
+    assert owed(d) == (MEMBER + (NON_MEMBER - MEMBER) // 2) * 5 // 4
+    # Back to the dearer one: the difference to its price is invoiced again.
+    move(d, reg["attendees"][0]["id"], 2)
+    assert docs(d)[-1]["kind"] == "invoice"
+    assert owed(d) == NON_MEMBER * 5 // 4
