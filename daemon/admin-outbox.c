@@ -53,16 +53,10 @@ admin_outbox_list(struct http_req *hr)
 	free(zone);
 }
 
-struct retry_req {
-	int64_t		id;
-	struct staff	who;
-	char		address[64];
-};
-
 static int
 retry_run(struct store *st, struct job *job)
 {
-	struct retry_req	*r = job->data;
+	struct staff_op		*r = job->data;
 	char			 detail[32];
 
 	if (store_outbox_retry(st, r->id, &job->err) != 0)
@@ -87,18 +81,13 @@ static const struct job_type retry_job = {
 static void
 admin_outbox_retry(struct http_req *hr)
 {
-	struct retry_req	*r;
-	int64_t			 id = resource_id(hr->args[0]);
+	int64_t	 id = resource_id(hr->args[0]);
 
 	if (id <= 0) {
 		http_reply_error(hr, 404, "not_found", "no such message", NULL);
 		return;
 	}
-	r = xcalloc(1, sizeof *r);
-	r->id = id;
-	r->who = hr->who;
-	http_client_address(hr, r->address, sizeof r->address);
-	job_submit(hr, &retry_job, r, free);
+	job_submit(hr, &retry_job, staff_op_new(hr, id), free);
 }
 
 const struct route admin_outbox_routes[] = {

@@ -313,19 +313,13 @@ admin_invoice_paid(struct http_req *hr)
 	job_submit(hr, &paid_job, p, paid_req_free);
 }
 
-/* A reminder queued on the writer. */
-struct remind_req {
-	int64_t		 number;
-	struct staff	 who;
-	char		 address[64];
-};
-
+/* A reminder queued on the writer (a staff_op of the invoice number). */
 static int
 remind_run(struct store *st, struct job *job)
 {
-	struct remind_req	*r = job->data;
+	struct staff_op	*r = job->data;
 
-	return store_invoice_remind(st, r->number, &r->who, r->address,
+	return store_invoice_remind(st, r->id, &r->who, r->address,
 	    (int64_t)time(NULL), &job->answer, &job->err);
 }
 
@@ -337,18 +331,13 @@ static const struct job_type remind_job = {
 static void
 admin_invoice_remind(struct http_req *hr)
 {
-	struct remind_req	*r;
-	int64_t			 number = resource_id(hr->args[0]);
+	int64_t	 number = resource_id(hr->args[0]);
 
 	if (number <= 0) {
 		http_reply_error(hr, 404, "not_found", "no such invoice", NULL);
 		return;
 	}
-	r = xcalloc(1, sizeof *r);
-	r->number = number;
-	r->who = hr->who;
-	http_client_address(hr, r->address, sizeof r->address);
-	job_submit(hr, &remind_job, r, free);
+	job_submit(hr, &remind_job, staff_op_new(hr, number), free);
 }
 
 #define BANK_FILE_PATH	"/api/v1/admin/bank-files"

@@ -74,6 +74,18 @@ http_client_address(struct http_req *hr, char *out, size_t len)
 	    evhttp_request_get_input_headers(hr->req), out, len);
 }
 
+/* A job's request on row id by the signed-in staff (free it with free()). */
+struct staff_op *
+staff_op_new(struct http_req *hr, int64_t id)
+{
+	struct staff_op	*op = xcalloc(1, sizeof *op);
+
+	op->id = id;
+	op->who = hr->who;
+	http_client_address(hr, op->address, sizeof op->address);
+	return op;
+}
+
 static void
 access_log(struct http_req *hr, int status, size_t bytes)
 {

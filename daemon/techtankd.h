@@ -265,6 +265,13 @@ char *http_disposition_value(const char *disposition, const char *name,
 json_t *http_body_json(struct http_req *, const unsigned char **, size_t *);
 const char *http_input_header(struct http_req *, const char *);
 void http_client_address(struct http_req *, char *, size_t);
+/* What a writer job on one row needs of its request: the row, who, where. */
+struct staff_op {
+	int64_t		 id;
+	struct staff	 who;
+	char		 address[64];
+};
+struct staff_op *staff_op_new(struct http_req *, int64_t id);
 const char *http_status_text(int);
 const char *http_method_name(enum evhttp_cmd_type);
 
