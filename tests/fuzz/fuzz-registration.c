@@ -7,13 +7,15 @@
  * and admin-changes.c read theirs), as a colleague added
  * (reg_person_parse()) and as a choice of sessions (reg_sessions_parse()):
  * what they accept is clean text, the sessions at most REG_MAX_SESSIONS
- * distinct positive ids.
+ * distinct positive ids; the payer's details accepted are clean text, the
+ * organisation and VAT numbers in their normal forms.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing-ids.h"
 #include "techtank.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -44,6 +46,30 @@ sessions_check(const struct reg_person *p)
 			if (p->sessions[i] == p->sessions[j])
 				abort();
 	}
+}
+
+/* The billing object accepted: clean, the numbers normal (or none). */
+static void
+billing_check(const struct reg_billing *b)
+{
+	const char	*v[] = { b->organisation, b->org_number, b->vat_number,
+	    b->email, b->reference };
+	char		 orgno[ORGNO_LEN + 1], vat[VAT_MAX + 1];
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i] != NULL && (!utf8_valid(v[i], strlen(v[i])) ||
+		    text_has_control(v[i])))
+			abort();
+	if (b->address != NULL && !utf8_valid(b->address, strlen(b->address)))
+		abort();
+	if (b->org_number != NULL && *b->org_number != '\0' &&
+	    (orgno_normalise(b->org_number, orgno) != NULL ||
+	    strcmp(orgno, b->org_number) != 0))
+		abort();
+	if (b->vat_number != NULL && *b->vat_number != '\0' &&
+	    (vat_normalise(b->vat_number, vat) != NULL ||
+	    strcmp(vat, b->vat_number) != 0))
+		abort();
 }
 
 static void
@@ -88,6 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (int flags = 0; flags <= REG_CODES; flags += REG_CODES) {
 		in = reg_input_parse(body, flags, &fields);
+		if (in != NULL)
+			billing_check(&in->billing);
 		json_decref(fields);
 		reg_input_free(in);
 	}
