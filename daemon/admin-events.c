@@ -113,6 +113,9 @@ static const struct field fields[] = {
 	{ .name = "seller_email", .column = "seller_email",
 	  .type = FIELD_EMAIL, .max = 254 },
 	{ .name = "seller_f_tax", .column = "seller_f_tax", .type = FIELD_BOOL },
+	/* Off: admission is taxed where the event is (VAT Directive art. 53). */
+	{ .name = "reverse_charge_eu", .column = "reverse_charge_eu",
+	  .type = FIELD_BOOL },
 	{ .name = "payment_terms_days", .column = "payment_terms_days",
 	  .type = FIELD_INT, .min = 0, .max = 365, .def = 30 },
 	/* Cancelling is free until then (null: always), then costs a share. */

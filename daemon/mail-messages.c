@@ -28,7 +28,8 @@ enum word {
 	W_HELLO, W_THANKS, W_WAITLISTED, W_PROMOTED, W_CANCELLED, W_TICKET,
 	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_LINK,
 	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_INVOICE, W_CREDIT, W_SUBJ_REMINDER, W_REMINDER,
-	W_REMIND_OWED, W_REMIND_PAY, W_REMIND_PAID, W_DUE, W_BYE, W_WHEN,
+	W_REMIND_OWED, W_REMIND_PAY, W_REMIND_PAID, W_DUE, W_REGARDS,
+	W_CANCELLED_ONE, W_BYE, W_WHEN,
 	W_S_CONFIRMED, W_S_WAITLISTED, W_S_CANCELLED,
 	W_SUBJ_CONFIRMATION, W_SUBJ_WAITLISTED, W_SUBJ_PROMOTED,
 	W_SUBJ_CANCELLED, W_RECEIPT, W_SUBJ_LINK, W_LINK_ASKED, W_LINK_NOT_ME,
@@ -57,6 +58,10 @@ static const char *const words[W_COUNT][2] = {
 	    "registration is now confirmed." },
 	[W_CANCELLED] = { "Din anmälan till %s är avbokad.",
 	    "Your registration for %s has been cancelled." },
+	[W_CANCELLED_ONE] = { "En deltagare i din anmälan till %s är avbokad; "
+	    "de andra behåller sina platser.",
+	    "One attendee of your registration for %s has been cancelled; the "
+	    "others keep their seats." },
 	[W_RECEIPT] = { "Detta är ditt kvitto på avbokningen. Du behöver "
 	    "inte göra något mer.",
 	    "This is your receipt of the cancellation. There is nothing more "
@@ -106,6 +111,8 @@ static const char *const words[W_COUNT][2] = {
 	    "här påminnelsen.",
 	    "Paid already? Then please ignore this reminder." },
 	[W_DUE] = { "Den förföll %s.", "It was due on %s." },
+	[W_REGARDS] = { "Vänliga hälsningar\nTechtank",
+	    "Kind regards\nTechtank" },
 	[W_BYE] = { "Välkommen!\nTechtank", "Welcome!\nTechtank" },
 	[W_S_CONFIRMED] = { "bekräftad", "confirmed" },
 	[W_S_WAITLISTED] = { "på väntelistan", "on the waiting list" },
@@ -585,12 +592,16 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 	const char	*first;
 	char		*hello, *name;
 	size_t		 len;
+	int		 one_gone;
 
 	memset(out, 0, sizeof *out);
 	first = one != NULL && v->to_is_attendee ? str(one, "first_name") :
 	    str(contact, "first_name");
-	name = one != NULL && v->to_is_attendee ? person_name(one) :
-	    person_name(contact);
+	/* One colleague cancelled, told to the contact: named, not them. */
+	one_gone = one != NULL && !v->to_is_attendee &&
+	    strcmp(v->kind, "cancelled") == 0;
+	name = one != NULL && (v->to_is_attendee || one_gone) ?
+	    person_name(one) : person_name(contact);
 	out->subject = fill(word(&p, subject_word(v->kind)), name, event);
 	free(name);
 
@@ -601,14 +612,14 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 	hello = fill(word(&p, W_HELLO), first, NULL);
 	para(&p, hello);
 	free(hello);
-	paraf(&p, intro_word(v->kind), event);
+	paraf(&p, one_gone ? W_CANCELLED_ONE : intro_word(v->kind), event);
 	if (strcmp(v->kind, "cancelled") == 0)
 		para(&p, word(&p, W_RECEIPT));
 	if (strcmp(v->kind, "session_moved") == 0)
 		moved(&p, v);
 	if (strcmp(v->kind, "reminder") == 0) {
 		reminder(&p, v);
-		para(&p, word(&p, W_BYE));
+		para(&p, word(&p, W_REGARDS));
 		goto end;
 	}
 	if (v->dates != NULL && *v->dates != '\0')
@@ -621,7 +632,7 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 	if (one == NULL && strcmp(v->kind, "cancelled") != 0 &&
 	    strcmp(v->kind, "link") != 0)
 		price(&p, v->reg);
-	if (v->link != NULL && strcmp(v->kind, "cancelled") != 0)
+	if (v->link != NULL && (strcmp(v->kind, "cancelled") != 0 || one_gone))
 		link(&p, word(&p, strcmp(v->kind, "waitlisted") == 0 ?
 		    W_LINK_WAIT : W_LINK), v->link);
 	if (v->passes > 1)

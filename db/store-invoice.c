@@ -30,7 +30,8 @@
  * (the schema's triggers refuse it). Amounts are in öre, without VAT;
  * the VAT is worked out per rate on each document's total, rounded to
  * the öre, half away from zero. A buyer with an EU VAT number outside
- * Sweden pays no Swedish VAT (reverse charge).
+ * Sweden pays Swedish VAT all the same (admission to an event is taxed
+ * where it takes place), unless the event turns on reverse charge.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@ struct seller {
 	int64_t	 terms_days;
 	int64_t	 free_until;	/* -1: cancelling is always free */
 	int64_t	 fee_percent;
+	int	 reverse_eu;	/* EU businesses abroad: reverse charge */
 	char	*event_json;	/* the event object, as issued */
 };
 
@@ -125,7 +127,8 @@ seller_read(struct store *st, int64_t reg, struct seller *out)
 	    " e.seller_email, e.seller_f_tax, e.payment_terms_days,"
 	    " e.cancel_free_until, e.cancel_fee_percent, e.timezone, e.name,"
 	    " e.name_en, e.starts_at, e.ends_at,"
-	    " trim(e.venue_name || ', ' || e.venue_city, ', ')"
+	    " trim(e.venue_name || ', ' || e.venue_city, ', '),"
+	    " e.reverse_charge_eu"
 	    " FROM registrations r JOIN events e ON e.id = r.event_id"
 	    " WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -150,6 +153,7 @@ seller_read(struct store *st, int64_t reg, struct seller *out)
 	out->free_until = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(s, 9);
 	out->fee_percent = sqlite3_column_int64(s, 10);
+	out->reverse_eu = sqlite3_column_int(s, 17);
 	/* Stored as typed (checked when saved): printed in normal form. */
 	if (orgno_normalise(COL_TEXT(s, 2), orgno) != NULL)
 		snprintf(orgno, sizeof orgno, "%s", COL_TEXT(s, 2));
@@ -462,7 +466,7 @@ issue(struct store *st, int64_t reg, const struct seller *sel,
 		json_decref(buyer);
 		return -1;
 	}
-	reverse = reverse_charge(buyer);
+	reverse = sel->reverse_eu && reverse_charge(buyer);
 	ocr_make_u64((uint64_t)number, ocr);
 	timefmt_date(now, sel->zone, issued);
 	timefmt_date(due, sel->zone, due_s);

@@ -344,7 +344,8 @@ store_payments_unmatched(struct store *st)
 }
 
 /*
- * A reminder of an invoice still unpaid, through the outbox: to the
+ * A reminder of an invoice still unpaid after its due date (409 not_due
+ * before), through the outbox: to the
  * invoice's email (the payer's), else the registration's contact, in the
  * registration's language, with the invoice attached again and what it
  * still wants. 0 with *answer, or -1 with err (409 when nothing is owed).
@@ -361,7 +362,7 @@ store_invoice_remind(struct store *st, int64_t number,
 	    " json_extract(i.document, '$.due'), i.ocr,"
 	    " json_extract(i.document, '$.seller.bankgiro'),"
 	    " r.contact_email, r.contact_first_name || ' ' ||"
-	    " r.contact_last_name, r.lang, r.erased_at"
+	    " r.contact_last_name, r.lang, r.erased_at, i.due_at"
 	    " FROM invoices i JOIN registrations r ON r.id = i.registration_id"
 	    " WHERE i.number = ?1 AND i.kind = 'invoice'";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -369,7 +370,7 @@ store_invoice_remind(struct store *st, int64_t number,
 	char			 detail[96], *to = NULL, *to_name = NULL;
 	char			 lang[3] = "sv";
 	json_t			*params = NULL;
-	int64_t			 reg = 0, balance = 0;
+	int64_t			 reg = 0, balance = 0, due = 0;
 	int			 erased = 0, ret = -1;
 
 	sqlite3_bind_int64(s, 1, number);
@@ -383,6 +384,7 @@ store_invoice_remind(struct store *st, int64_t number,
 		to_name = xstrdup(own ? COL_TEXT(s, 3) : COL_TEXT(s, 8));
 		snprintf(lang, sizeof lang, "%s", COL_TEXT(s, 9));
 		erased = sqlite3_column_type(s, 10) != SQLITE_NULL;
+		due = sqlite3_column_int64(s, 11);
 		params = json_pack("{s:[I], s:I, s:I, s:s, s:s, s:s}",
 		    "invoices", (json_int_t)number, "number",
 		    (json_int_t)number, "balance_ore", (json_int_t)balance,
@@ -400,6 +402,11 @@ store_invoice_remind(struct store *st, int64_t number,
 	if (balance <= 0) {
 		store_error_set(err, 409, "nothing_to_pay", "the invoice has "
 		    "nothing left to pay");
+		goto out;
+	}
+	if (due >= now) {
+		store_error_set(err, 409, "not_due", "the invoice is not due "
+		    "yet");
 		goto out;
 	}
 	if (erased || *to == '\0') {

@@ -3,6 +3,13 @@
 -- their identity, so that the same file uploaded twice books nothing the
 -- second time. A payment whose reference matches no invoice is kept
 -- unmatched, for the organiser. The outbox takes a payment reminder.
+--
+-- Admission to a conference is taxed where it takes place, for businesses
+-- from other EU countries too (VAT Directive art. 53): Swedish VAT, no
+-- reverse charge. An event whose services are taxed where the buyer is
+-- (art. 44: an event followed online) turns reverse charge on.
+ALTER TABLE events ADD COLUMN reverse_charge_eu INTEGER NOT NULL DEFAULT 0
+	CHECK (reverse_charge_eu IN (0, 1));
 
 CREATE TABLE bank_files (
 	id		INTEGER PRIMARY KEY,

@@ -1,7 +1,8 @@
 """Invoices and credit notes as registrations change (store-invoice.c), on
 the real daemon and its SQLite file: none until the seller is named, then
 one invoice per registration with a line per attendee; VAT per rate, and
-none for a buyer with an EU VAT number outside Sweden (reverse charge);
+none for a buyer with an EU VAT number outside Sweden only when the
+event turns reverse charge on (admission is taxed where the event is);
 credit notes for a cancellation (all of it while cancelling is free, all
 but the fee after) and for a cheaper ticket; a supplementary invoice for
 a dearer one; one gapless series under 200 parallel registrations and a
@@ -13,6 +14,7 @@ import json
 import re
 import signal
 import subprocess
+import time
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -109,11 +111,18 @@ def test_nothing_is_billed_until_the_seller_is_named_then_all_is(d):
     assert len(docs(d)) == 1
 
 
-def test_billing_details_are_kept_and_reverse_charged_abroad(d):
+def test_a_business_abroad_pays_swedish_vat_for_admission_unless_reverse_charge_is_on(d):
+    """Admission to an event is taxed where it takes place (VAT Directive
+    art. 53): Swedish VAT for an EU business too, unless the event turns
+    reverse charge on (a service taxed where the buyer is)."""
     sell(d)
-    reg = register(d, billing={"organisation": "Presswerk GmbH", "vat_number": "de 123 456 789",
-                                "address": "Hauptstraße 1\n10115 Berlin",
-                                "reference": "PO 4711"})
+    abroad = {"organisation": "Presswerk GmbH", "vat_number": "de 123 456 789",
+              "address": "Hauptstraße 1\n10115 Berlin", "reference": "PO 4711"}
+    (doc,) = docs(d, register(d, billing=abroad)["id"])
+    assert doc["reverse_charge"] is False and doc["total_ore"] == MEMBER * 5 // 4
+    assert doc["buyer"]["vat_number"] == "DE123456789"
+    sell(d, reverse_charge_eu=True)
+    reg = register(d, billing=abroad)
     (doc,) = docs(d, reg["id"])
     assert doc["buyer"] == {"name": "Presswerk GmbH", "org_number": "", "vat_number": "DE123456789",
                             "address": "Hauptstraße 1\n10115 Berlin", "email": "",
@@ -548,7 +557,6 @@ def test_an_invoice_marked_paid_by_hand(d):
 
 
 def test_an_unpaid_invoice_past_its_due_date_is_overdue(d):
-    import time
     sell(d, payment_terms_days=0)
     inv = docs(d, register(d)["id"])[0]
     time.sleep(1.1)
@@ -593,7 +601,8 @@ def read_sie(data):
 
 
 def test_the_bookkeeping_file_balances_and_adds_up(d):
-    sell(d, cancel_free_until="2020-01-01T00:00:00+01:00", cancel_fee_percent=50)
+    sell(d, cancel_free_until="2020-01-01T00:00:00+01:00", cancel_fee_percent=50,
+         reverse_charge_eu=True)
     a, b, c = (docs(d, register(d)["id"])[0] for _ in range(3))
     abroad = register(d, billing={"organisation": "Presswerk GmbH", "vat_number": "DE123456789",
                                   "email": "rechnung@presswerk.example"})
@@ -658,11 +667,15 @@ def test_a_reminder_of_an_unpaid_invoice_goes_to_the_payer(sink, started):  # no
     d = started(*mail_flags(sink))
     d.add_user("olle", "organiser")
     d.olle = d.login("olle")
-    sell(d)
+    sell(d, payment_terms_days=0)
     reg = d.register(registration(lang="en", billing={
         "organisation": "Pressverk AB", "email": "ap@pressverk.example"})).json()
     (inv,) = docs(d, reg["id"])
     sink.wait(1)
+    # Not due yet: no reminder.
+    r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/reminder", timeout=10)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_due", r.text
+    time.sleep(1.1)
     r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/reminder", timeout=10)
     assert r.status_code == 200, r.text
     assert r.json() == {"invoice": inv["number"], "to": "ap@pressverk.example",
@@ -674,6 +687,7 @@ def test_a_reminder_of_an_unpaid_invoice_goes_to_the_payer(sink, started):  # no
     assert f"Invoice {inv['number']}: SEK 3,125.00 to pay." in text
     assert f"Pay to bankgiro 5050-1055 with the OCR number {inv['ocr']}." in text
     assert [f[0] for f in files] == [f"invoice-{inv['number']}.pdf"]
+    assert text.rstrip().endswith("Kind regards\r\nTechtank")
     assert d.sql("SELECT count(*) FROM audit_log WHERE action = 'invoice.reminder'") == [(1,)]
     # Paid: nothing to remind of; a credit note or none: not found.
     d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/payments", json={}, timeout=10)

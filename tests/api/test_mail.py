@@ -655,5 +655,12 @@ def test_one_colleague_cancelled_gets_a_receipt(sink, started):
     assert sorted(m["To"].addresses[0].addr_spec for m in msgs) == \
         sorted([contact["email"], colleague["email"]])
     for m in msgs:
-        assert m["Subject"].startswith("Avbokad: ")
+        assert m["Subject"].startswith("Avbokad: Zoë Ødegård-Łukasiewicz – ")
         assert "Zoë Ødegård-Łukasiewicz (avbokad)" in parts(m)[0]
+    # The contact is told one attendee went, the others stay, and keeps
+    # the link of the registration still running.
+    to_contact = next(m for m in msgs if m["To"].addresses[0].addr_spec == contact["email"])
+    text = parts(to_contact)[0]
+    assert "En deltagare i din anmälan till " in text and "andra behåller" in text
+    assert "är avbokad." not in text.split("\n")[2]
+    assert "/manage.html#t=" in text

@@ -124,6 +124,7 @@ test('a company registers three with its organisation number; the organiser read
     const item = page.locator(`#invoice-panel li[data-invoice="${inv.number}"]`);
     await item.waitFor();
     assert.match(await item.textContent(), new RegExp(`Faktura ${inv.number} \\(PDF\\).*9 375 kr.*OCR-nummer ${inv.ocr}`));
+    assert.match(await page.textContent('#invoice-owed'), /9 375 kr inklusive moms/);
     const href = await item.locator('a').getAttribute('href');
     const pdf = await fetch(new URL(href, d.baseURL));
     assert.equal(pdf.status, 200);

@@ -142,7 +142,7 @@ class Daemon:
     MIGRATION_UNDO = {
         24: ("DELETE FROM outbox WHERE kind = 'reminder'", "DROP INDEX invoices_credits",
              "DROP TABLE payments",
-             "DROP TABLE bank_files"),
+             "DROP TABLE bank_files", "ALTER TABLE events DROP COLUMN reverse_charge_eu"),
         23: ("DROP TRIGGER invoices_never_changed",
              "DROP TRIGGER invoices_never_deleted",
              "DROP TRIGGER invoice_lines_never_changed",

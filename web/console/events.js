@@ -48,6 +48,7 @@ const FIELDS = [
   { name: 'seller_bankgiro', type: 'text', max: 12, group: 'invoicing' },
   { name: 'seller_email', type: 'email', max: 254, group: 'invoicing' },
   { name: 'seller_f_tax', type: 'bool', group: 'invoicing' },
+  { name: 'reverse_charge_eu', type: 'bool', hint: true, group: 'invoicing' },
   { name: 'payment_terms_days', type: 'int', group: 'invoicing' },
   { name: 'cancel_free_until', type: 'time', nullable: true, hint: true, group: 'invoicing' },
   { name: 'cancel_fee_percent', type: 'int', hint: true, group: 'invoicing' },
@@ -73,7 +74,7 @@ const DEFAULTS = {
   speakers_in_capacity: false, door_offline_names: false, registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
   organiser_name: '', erase_after_days: null, privacy_notice: '', privacy_notice_en: '',
   seller_name: '', seller_org_number: '', seller_vat_number: '', seller_address: '', seller_bankgiro: '',
-  seller_email: '', seller_f_tax: false, payment_terms_days: 30, cancel_free_until: null, cancel_fee_percent: 0,
+  seller_email: '', seller_f_tax: false, reverse_charge_eu: false, payment_terms_days: 30, cancel_free_until: null, cancel_fee_percent: 0,
   account_receivable: 1510, account_revenue: 3001, account_vat: 2611, account_bank: 1930,
 };
 /** The tables an erasure touches, as the dry run names them. */

@@ -23,7 +23,7 @@ export const ERROR_CODES = ['required', 'invalid', 'too_long', 'out_of_range', '
 export const API_CODES = ['not_found', 'forbidden', 'csrf', 'archived', 'in_use', 'conflict',
   'validation_failed', 'bad_request', 'payload_too_large', 'unsupported_media_type', 'internal',
   'unavailable', 'capacity_below_confirmed', 'quota_below_confirmed', 'too_many_attempts', 'last_organiser', 'clash',
-  'not_retryable', 'nothing_to_pay', 'no_address'];
+  'not_retryable', 'nothing_to_pay', 'no_address', 'not_due'];
 
 /** The message (key and arguments) for an answer that went wrong. */
 export function apiErrorText(r) {

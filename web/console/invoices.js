@@ -1,8 +1,8 @@
 // Console section: the chosen event's invoices and credit notes, newest
 // first, paged on the server and filtered by state (unpaid, overdue, paid,
 // overpaid, credit notes), each with what was paid and what it still
-// wants, its PDF, and "mark paid" and a reminder by mail for one still
-// unpaid; the bank's BgMax
+// wants, its PDF, "mark paid" for one still unpaid and a reminder by
+// mail for one overdue; the bank's BgMax
 // file read in (what matched, what did not, what was paid in part or too
 // much); the payments no invoice matched; and the accountant's files: the
 // bookkeeping as SIE 4 and the invoices as CSV or XLSX.
@@ -199,9 +199,11 @@ async function listView(ctx, eventIdText) {
           const b = text('button', 'console.invoices.mark_paid', undefined, { type: 'button', class: 'button', 'data-pay': String(inv.number) });
           b.addEventListener('click', () => markPaid(inv, b));
           action.append(b);
-          const rb = text('button', 'console.invoices.remind', undefined, { type: 'button', class: 'button', 'data-remind': String(inv.number) });
-          rb.addEventListener('click', () => remind(inv, rb));
-          action.append(' ', rb);
+          if (inv.state === 'overdue') {
+            const rb = text('button', 'console.invoices.remind', undefined, { type: 'button', class: 'button', 'data-remind': String(inv.number) });
+            rb.addEventListener('click', () => remind(inv, rb));
+            action.append(' ', rb);
+          }
         }
         const cell = (k, content) => el('td', { 'data-label': t(`console.invoices.col.${k}`) }, content);
         return el('tr', { 'data-invoice': String(inv.number), 'data-state': inv.state },

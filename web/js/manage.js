@@ -539,9 +539,11 @@ function invoicePanel() {
     ' ', el('span', { class: 'muted' }, d.kind === 'credit'
       ? t('manage.invoice_credit_about', { date: d.issued, amount: formatPrice(d.total_ore, lang), invoice: d.credits })
       : t('manage.invoice_about', { date: d.issued, amount: formatPrice(d.total_ore, lang), due: d.due, ocr: d.ocr }))));
+  const owed = docs.reduce((sum, d) => sum + d.total_ore, 0);
   return el('section', { class: 'panel', 'aria-labelledby': 'invoices-heading', id: 'invoice-panel' },
     el('h2', { id: 'invoices-heading' }, t('manage.invoices_heading')),
-    el('ul', { class: 'invoice-list' }, items));
+    el('ul', { class: 'invoice-list' }, items),
+    el('p', { id: 'invoice-owed' }, el('strong', {}, t('manage.invoices_owed', { amount: formatPrice(owed, lang) }))));
 }
 
 /**
@@ -646,7 +648,8 @@ function render() {
       dlRow('manage.ticket_type', i18n.pick(reg.ticket_type, 'name')),
       dlRow('manage.registered_at', reg.created_at ? formatDateTime(reg.created_at, i18n.getLang()) : '')));
   content.append(summary);
-  const price = pricePanel();
+  // Once invoiced, the documents say what is owed (fees kept included).
+  const price = (reg.invoices || []).length ? null : pricePanel();
   if (price) content.append(price);
   const notice = deadlineNotice();
   if (notice) content.append(notice);
