@@ -121,7 +121,8 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	    " description, description_en, registration_opens_at,"
 	    " registration_closes_at, " STORE_EVENT_OPEN ", organiser_name,"
 	    " contact_email, erase_after_days, privacy_notice,"
-	    " privacy_notice_en FROM events e WHERE id = ?1";
+	    " privacy_notice_en, seller_name <> '', cancel_free_until,"
+	    " cancel_fee_percent FROM events e WHERE id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*ev = NULL, *types;
 	char			 starts[32], ends[32];
@@ -161,6 +162,12 @@ event_json(struct store *st, int64_t event_id, int64_t only)
 	    COL_TEXT(s, 17), "erase_after_days", sqlite3_column_type(s, 18) ==
 	    SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(s,
 	    18)), "notice", COL_TEXT(s, 19), "notice_en", COL_TEXT(s, 20)));
+	/* Whether a paid ticket is invoiced, and what cancelling costs. */
+	json_object_set_new(ev, "invoicing", json_boolean(sqlite3_column_int(s,
+	    21)));
+	json_object_set_new(ev, "cancellation", json_pack("{s:o, s:I}",
+	    "free_until", store_time_json(s, 22, COL_TEXT(s, 2)), "fee_percent",
+	    (json_int_t)sqlite3_column_int64(s, 23)));
 	sqlite3_reset(s);
 	if ((types = ticket_types_json(st, event_id, left, only,
 	    &bookable)) == NULL) {

@@ -70,6 +70,27 @@ store_invoice_open(struct store *st)
 	return store_exec(st, sql);
 }
 
+/*
+ * Whether a registration on ticket_type is invoiced (it costs something
+ * and its event names the seller), so must say who pays: 1, 0, or -1.
+ */
+int
+store_invoicing(struct store *st, int64_t ticket_type)
+{
+	static const char	 sql[] =
+	    "SELECT t.price_ore > 0 AND e.seller_name <> '' FROM ticket_types t"
+	    " JOIN events e ON e.id = t.event_id WHERE t.id = ?1";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	enum store_step		 rc;
+	int			 yes = 0;
+
+	sqlite3_bind_int64(s, 1, ticket_type);
+	if ((rc = store_step(st, s)) == STORE_ROW)
+		yes = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return rc == STORE_ERROR ? -1 : yes;
+}
+
 /* Every registration of an event, to settle at the job's end: 0, -1. */
 int
 store_invoice_mark_event(struct store *st, int64_t event)

@@ -327,6 +327,20 @@ store_register(struct store *st, const struct reg_input *in,
 		    "not on sale");
 		return -1;
 	}
+	/* Invoiced: who pays, for the invoice's buyer and its address. */
+	if (in->billing.organisation == NULL && !in->on_behalf) {
+		int	invoiced = store_invoicing(st, in->ticket_type);
+
+		if (invoiced < 0)
+			goto fail;
+		if (invoiced) {
+			store_error_set(err, 422, "validation_failed",
+			    "say who pays: the ticket is invoiced");
+			reg_field_error(in, err, "billing.organisation",
+			    "required", "required");
+			return -1;
+		}
+	}
 	for (size_t i = 0; i < in->nattendees; i++) {
 		step = store_email_taken(st, seats.event_id,
 		    in->attendees[i].email_norm);

@@ -260,6 +260,7 @@ int store_email_keys_refresh(struct store *);
 	" sum(p.amount_ore) FROM payments p WHERE p.invoice_id = " i ".id), 0))"
 /* store-invoice.c: invoices and credit notes as registrations change */
 int store_invoice_open(struct store *);
+int store_invoicing(struct store *, int64_t ticket_type);
 int store_invoice_mark_event(struct store *, int64_t event);
 int store_invoice_settle(struct store *, int64_t now);
 json_t *store_invoices_json(struct store *, int64_t registration);

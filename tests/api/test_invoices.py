@@ -67,8 +67,15 @@ def docs(d, reg_id=None):
     return [json.loads(r[0]) for r in rows]
 
 
-def register(d, n=1, ticket_type=1, **extra):
+PAYER = {"organisation": "Pressverk AB", "address": "Verkstadsgatan 4\n293 38 Olofström",
+         "email": "faktura@pressverk.example"}
+
+
+def register(d, n=1, ticket_type=1, billing=PAYER, **extra):
+    """n attendees on ticket_type; who pays (PAYER, or None: nobody said)."""
     people = [person(f"Åsa{i}", "Lindström-Öberg") for i in range(n)]
+    if billing is not None:
+        extra["billing"] = billing
     body = registration(attendees=people, contact=dict(people[0]), ticket_type=ticket_type,
                         **extra)
     r = d.register(body)
@@ -82,7 +89,8 @@ def owed(d):
 
 
 def test_nothing_is_billed_until_the_seller_is_named_then_all_is(d):
-    reg = register(d, 2)
+    # Registered before invoicing began: nobody said who pays.
+    reg = register(d, 2, billing=None)
     assert d.sql("SELECT count(*) FROM invoices") == [(0,)]
     sell(d)
     (doc,) = docs(d)
@@ -97,8 +105,8 @@ def test_nothing_is_billed_until_the_seller_is_named_then_all_is(d):
     # The OCR reference: the number, a length digit and a Luhn digit.
     assert doc["ocr"] == "1" + "3" + luhn_digit("13") and luhn_ok(doc["ocr"])
     assert doc["due"] > doc["issued"]
-    # No contact billing details: the contact's company pays, with the
-    # contact as its reference.
+    # No billing details (it was free to register without them then): the
+    # contact's company pays, with the contact as its reference.
     assert doc["buyer"]["name"] == "Pressverk AB"
     assert doc["buyer"]["reference"] == "Åsa0 Lindström-Öberg"
     # The registration's page lists it.
@@ -159,6 +167,23 @@ def test_bad_billing_details_are_refused_and_nothing_written(d, billing, field):
     assert field in r.json()["error"]["fields"], r.text
     assert d.sql("SELECT count(*) FROM registrations WHERE billing_organisation <> ''") == [(0,)]
     assert d.sql("SELECT count(*) FROM invoices") == [(0,)]
+
+
+def test_an_invoiced_ticket_needs_who_pays(d):
+    """Once the seller is named, a paid ticket needs the payer (the invoice's
+    buyer and address); a free one, or an event that invoices nothing, not."""
+    r = d.register(registration())
+    assert r.status_code == 201, r.text         # no seller: no invoice
+    sell(d)
+    r = d.register(registration())
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["fields"] == {"billing.organisation": "required"}
+    d.sql("UPDATE ticket_types SET price_ore = 0 WHERE id = 3")
+    assert d.register(registration(ticket_type=3)).status_code == 201
+    assert d.register(registration(billing=PAYER)).status_code == 201
+    ev = d.get("/api/v1/event").json()
+    assert ev["invoicing"] is True
+    assert ev["cancellation"] == {"free_until": None, "fee_percent": 0}
 
 
 def cancel_one(d, reg, i):
@@ -270,7 +295,7 @@ def test_one_gapless_series_under_parallel_registrations_and_a_kill(d):
 
     def one(i):
         try:
-            r = d.register(registration())
+            r = d.register(registration(billing=PAYER))
             return r.status_code
         except Exception:
             return None

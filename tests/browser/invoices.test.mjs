@@ -78,6 +78,7 @@ test('a company registers three with its organisation number; the organiser read
     assert.equal(await page.locator('#billing-fieldset').isVisible(), false, 'no billing before a ticket is chosen');
     await ticket.check();
     await page.locator('#billing-fieldset').waitFor();
+    assert.equal(await page.textContent('#cancel-policy'), 'Avbokning är kostnadsfri.');
     await page.fill('#contact-first_name', 'Åsa');
     await page.fill('#contact-last_name', 'Lindström-Öberg');
     await page.fill('#contact-email', `asa.${tag}@pressverk.example`);

@@ -405,11 +405,7 @@ function collect() {
     attendees,
   };
   if (invitationCode !== null) body.invitation = invitationCode;
-  // Nothing typed about who pays: the contact's company does, by email.
-  if (!document.getElementById('billing-fieldset').hidden) {
-    const billing = billingBody();
-    if (Object.keys(billing).length) body.billing = billing;
-  }
+  if (!document.getElementById('billing-fieldset').hidden) body.billing = billingBody();
   return body;
 }
 
@@ -425,11 +421,24 @@ function billingBody() {
   return b;
 }
 
-/** Who pays is asked only when the ticket chosen costs something. */
+/**
+ * Who pays is asked when the ticket chosen is invoiced: it costs something
+ * and the event invoices. With it, what cancelling costs.
+ */
 function showBilling() {
   const checked = form.querySelector('input[name="ticket_type"]:checked');
-  const paid = Boolean(checked && Number(checked.dataset.price) > 0);
+  const paid = Boolean(checked && Number(checked.dataset.price) > 0 && event && event.invoicing);
   document.getElementById('billing-fieldset').hidden = !paid;
+  document.getElementById('billing-organisation').required = paid;
+  const policy = document.getElementById('cancel-policy');
+  const c = (event && event.cancellation) || {};
+  const lang = i18n.getLang();
+  if (!c.free_until) policy.textContent = t('register.cancel_free');
+  else {
+    policy.textContent = t('register.cancel_fee', {
+      date: formatDay(datePart(c.free_until), lang, { weekday: false }), n: c.fee_percent || 0,
+    });
+  }
 }
 
 /** What the page offers: the current event, or what an invitation opens. */
