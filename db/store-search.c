@@ -118,27 +118,29 @@ search_free(struct search *sr)
 }
 
 /*
- * Conditions: every word starts a word of the key column (a search key,
- * whose words are separated by single spaces): the key starts with it,
- * or has it after a space; all but the word whose range the rows came
- * from, which their words begin with. The words have no GLOB wildcards.
+ * The condition that every word starts a word of the key column (a
+ * search key, whose words are separated by single spaces), all but the
+ * words whose ranges the rows came from, which their words begin with:
+ * one call of tt_has_words() with those words.
  */
 void
 search_where(struct query *q, const struct search *sr, const char *key)
 {
-	char	*w;
+	char	*words = xstrdup(""), *next;
 
 	for (int i = 0; i < sr->nwords; i++) {
 		if (sr->in_ids & (1u << i))
 			continue;
-		query_add(q, " AND (%s GLOB ? OR instr(%s, ?) > 0)", key, key);
-		xasprintf(&w, "%s*", sr->words[i]);
-		query_text(q, w);
-		free(w);
-		xasprintf(&w, " %s", sr->words[i]);
-		query_text(q, w);
-		free(w);
+		xasprintf(&next, "%s%s%s", words, *words ? " " : "",
+		    sr->words[i]);
+		free(words);
+		words = next;
 	}
+	if (*words != '\0') {
+		query_add(q, " AND tt_has_words(%s, ?)", key);
+		query_text(q, words);
+	}
+	free(words);
 }
 
 /* The ids of the rows under parent with a word that begins with w. */

@@ -63,6 +63,8 @@ char *text_fold(const char *);
 char *text_fold_char(const char *, size_t);
 int text_fold_words(const char *, char **buf, char **words, int max);
 char *text_sort_key(const char *const *parts, size_t nparts);
+int text_key_has_words(const char *key, size_t klen, const char *words,
+	    size_t wlen);
 
 /* jsonw.c: JSON written as text, as json_dumps(JSON_COMPACT) writes it */
 struct jsonw {
