@@ -88,10 +88,15 @@ put_escaped(struct jsonw *w, const char *s)
 	const char	*run = s;
 	char		 esc[8];
 
-	for (; *s != '\0'; s++) {
+	for (;; s++) {
 		unsigned char	c = (unsigned char)*s;
-		const char	*e = NULL;
+		const char	*e;
 
+		/* Most bytes need no escape. */
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (c == '\0')
+			break;
 		switch (c) {
 		case '"':	e = "\\\""; break;
 		case '\\':	e = "\\\\"; break;
@@ -101,8 +106,6 @@ put_escaped(struct jsonw *w, const char *s)
 		case '\r':	e = "\\r"; break;
 		case '\t':	e = "\\t"; break;
 		default:
-			if (c >= 0x20)
-				continue;
 			snprintf(esc, sizeof esc, "\\u%04X", c);
 			e = esc;
 		}
@@ -140,10 +143,18 @@ jsonw_str(struct jsonw *w, const char *s)
 void
 jsonw_int(struct jsonw *w, int64_t v)
 {
-	char	n[24];
+	char		 n[24], *p = n + sizeof n;
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
+	/* Written backwards from the last digit; no printf per number. */
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
 	next(w);
-	put(w, n, (size_t)snprintf(n, sizeof n, "%lld", (long long)v));
+	put(w, p, (size_t)(n + sizeof n - p));
 }
 
 void
