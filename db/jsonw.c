@@ -4,7 +4,8 @@
  * jansson tree of every row only to print it costs about as much as
  * reading the rows. The text is what json_dumps(JSON_COMPACT) would give
  * for the same values: strings escaped as jansson escapes them, keys in
- * the order written.
+ * the order written. Keys are the program's own names (fields'), which
+ * have nothing to escape.
  *
  * A comma goes before every value or key but the first of its object or
  * array; jsonw_key() takes the comma for the value that follows it.
@@ -44,14 +45,21 @@ jsonw_take(struct jsonw *w)
 	return text;
 }
 
+/* Room for n more bytes and the NUL after them. */
 static void
-put(struct jsonw *w, const char *p, size_t n)
+room(struct jsonw *w, size_t n)
 {
 	if (w->len + n + 1 > w->size) {
 		while (w->len + n + 1 > w->size)
 			w->size *= 2;
 		w->buf = xreallocarray(w->buf, w->size, 1);
 	}
+}
+
+static void
+put(struct jsonw *w, const char *p, size_t n)
+{
+	room(w, n);
 	memcpy(w->buf + w->len, p, n);
 	w->len += n;
 	w->buf[w->len] = '\0';
@@ -116,13 +124,23 @@ put_escaped(struct jsonw *w, const char *s)
 	put(w, run, (size_t)(s - run));
 }
 
+/* A key: a name of the program's own (a field's), with nothing to escape. */
 void
 jsonw_key(struct jsonw *w, const char *name)
 {
-	next(w);
-	put(w, "\"", 1);
-	put_escaped(w, name);
-	put(w, "\":", 2);
+	size_t	 n = strlen(name);
+	char	*p;
+
+	if (w->sep)
+		put(w, ",", 1);
+	room(w, n + 3);
+	p = w->buf + w->len;
+	p[0] = '"';
+	memcpy(p + 1, name, n);
+	p[n + 1] = '"';
+	p[n + 2] = ':';
+	p[n + 3] = '\0';
+	w->len += n + 3;
 	w->sep = 0;
 }
 

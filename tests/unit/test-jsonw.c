@@ -80,14 +80,14 @@ START_TEST(jsonw_values_and_nesting_as_jansson)
 	jsonw_close(&w, ']');
 	json_array_append_new(items, json_array());
 	jsonw_open(&w, '{');
-	jsonw_key(&w, "a\"key");
+	jsonw_key(&w, "a_key");
 	jsonw_bool(&w, 1);
 	jsonw_key(&w, "b");
 	jsonw_bool(&w, 0);
 	jsonw_key(&w, "c");
 	jsonw_null(&w);
 	jsonw_close(&w, '}');
-	json_array_append_new(items, json_pack("{s:b, s:b, s:n}", "a\"key", 1,
+	json_array_append_new(items, json_pack("{s:b, s:b, s:n}", "a_key", 1,
 	    "b", 0, "c"));
 	jsonw_close(&w, ']');
 	json_object_set_new(v, "items", items);
