@@ -69,8 +69,11 @@ static const struct list_filter filters[] = {
 	{ .name = "ticket_type", .type = FILTER_ID,
 	  .where = "attendees.ticket_type_id = ?",
 	  .known = "SELECT 1 FROM ticket_types WHERE id = ? AND event_id = ?" },
+	/* "+?": the value is not compared with the partial indexes' "status
+	 * = 'waitlisted'", which would prepare the statement again at every
+	 * value bound. */
 	{ .name = "status", .type = FILTER_CHOICE, .choices = statuses,
-	  .where = "attendees.status = ?" },
+	  .where = "attendees.status = +?" },
 	/* One company however its case is typed; "" is no company. */
 	{ .name = "company", .type = FILTER_TEXT, .max = 600,
 	  .where = "attendees.company_key = tt_sort_key(?)" },
@@ -90,7 +93,8 @@ static const struct list_filter filters[] = {
 	{ .name = NULL }
 };
 
-/* Each order is an index's (0010-search.sql), ending in the id. */
+/* Each order is an index's (0010-search.sql, 0025-company-order.sql),
+ * ending in the id. */
 static const struct list_sort sorts[] = {
 	{ .name = "name", .order = "attendees.name_key, attendees.id",
 	  .order_desc = "attendees.name_key DESC, attendees.id DESC" },

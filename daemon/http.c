@@ -202,13 +202,12 @@ http_reply_data(struct http_req *hr, int status, const char *type,
 		evbuffer_free(body);
 }
 
+/* Send status with JSON text (taken; NULL: it could not be written). */
 void
-http_reply_json(struct http_req *hr, int status, json_t *body)
+http_reply_json_text(struct http_req *hr, int status, char *text)
 {
 	struct evbuffer	*buf = evbuffer_new();
-	char		*text = json_dumps(body, JSON_COMPACT);
 
-	json_decref(body);
 	if (text == NULL) {
 		/* Out of memory, or a value jansson cannot write. */
 		log_warnx("%s: the answer could not be written as JSON",
@@ -224,6 +223,15 @@ http_reply_json(struct http_req *hr, int status, json_t *body)
 }
 
 void
+http_reply_json(struct http_req *hr, int status, json_t *body)
+{
+	char	*text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	http_reply_json_text(hr, status, text);
+}
+
+void
 http_reply_error(struct http_req *hr, int status, const char *code,
     const char *message, json_t *fields)
 {
@@ -235,16 +243,33 @@ http_reply_error(struct http_req *hr, int status, const char *code,
 	http_reply_json(hr, status, json_pack("{s:o}", "error", err));
 }
 
+static void
+read_failed(struct http_req *hr)
+{
+	http_reply_error(hr, 500, "internal", "the database could not be read;"
+	    " please try again", NULL);
+}
+
 /* 200 with what the store read, or 500 when it could not be read (NULL). */
 void
 http_reply_read(struct http_req *hr, json_t *body)
 {
 	if (body == NULL) {
-		http_reply_error(hr, 500, "internal", "the database could not "
-		    "be read; please try again", NULL);
+		read_failed(hr);
 		return;
 	}
 	http_reply_json(hr, 200, body);
+}
+
+/* The same for JSON text the store wrote (taken). */
+void
+http_reply_read_text(struct http_req *hr, char *text)
+{
+	if (text == NULL) {
+		read_failed(hr);
+		return;
+	}
+	http_reply_json_text(hr, 200, text);
 }
 
 /* The one way a store error becomes an answer; takes its fields. */

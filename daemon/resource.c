@@ -311,8 +311,8 @@ resource_list(struct http_req *hr)
 	if (res->filters != NULL) {
 		if (resource_list_query(hr, res, res->sorts, parent, &lq) != 0)
 			return;
-		http_reply_read(hr, store_resource_query(hr->w->store, res,
-		    parent, &lq));
+		http_reply_read_text(hr, store_resource_query(hr->w->store,
+		    res, parent, &lq));
 		list_query_free(&lq);
 		return;
 	}

@@ -247,10 +247,12 @@ void http_req_free(struct http_req *);
 void http_reply_headers(struct http_req *, const char *type);
 void http_reply_done(struct http_req *, int status, size_t bytes);
 void http_reply_json(struct http_req *, int status, json_t *body);
+void http_reply_json_text(struct http_req *, int status, char *text);
 void http_reply_error(struct http_req *, int status, const char *code,
 	    const char *message, json_t *fields);
 void http_reply_store_error(struct http_req *, struct store_error *);
 void http_reply_read(struct http_req *, json_t *);
+void http_reply_read_text(struct http_req *, char *);
 void http_reply_qr_svg(struct http_req *, const char *code); /* api-passes.c */
 void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);

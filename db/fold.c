@@ -229,6 +229,36 @@ text_fold_words(const char *query, char **buf, char **words, int max)
 }
 
 /*
+ * Whether every word of words (a search's words, one space between them)
+ * starts a word of key (a search key: words of letters and digits, one
+ * space between them), as a search finds people: the key begins with
+ * the word, or has it after a space.
+ */
+int
+text_key_has_words(const char *key, size_t klen, const char *words,
+    size_t wlen)
+{
+	const char	*w = words, *wend = words + wlen, *end = key + klen;
+
+	while (w < wend) {
+		const char	*sp = memchr(w, ' ', (size_t)(wend - w));
+		size_t		 n = (size_t)((sp ? sp : wend) - w);
+		const char	*k = key;
+		int		 found = 0;
+
+		while (!found && k != NULL && (size_t)(end - k) >= n) {
+			found = memcmp(k, w, n) == 0;
+			if ((k = memchr(k, ' ', (size_t)(end - k))) != NULL)
+				k++;
+		}
+		if (!found)
+			return 0;
+		w += n + 1;
+	}
+	return 1;
+}
+
+/*
  * Where Swedish puts a letter that the plain Latin alphabet lacks: å, ä
  * and ö after z (as '{', '|' and '}', the bytes after 'z'), æ and ę with
  * ä, ø, ő, œ and ô with ö, ü and ű with y. Other marked letters go with

@@ -272,7 +272,7 @@ int store_list_from(struct store *, const struct resource *, int64_t parent,
 json_t *store_list_page(struct store *, const struct resource *,
 	    int64_t parent, const struct list_sql *, json_t *items,
 	    const struct list_query *);
-json_t *store_resource_query(struct store *, const struct resource *,
+char *store_resource_query(struct store *, const struct resource *,
 	    int64_t parent, const struct list_query *);
 /* store-list-few.c */
 int store_list_few(struct store *, const struct query *, int desc,

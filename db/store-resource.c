@@ -1230,21 +1230,24 @@ store_list_page(struct store *st, const struct resource *res, int64_t parent,
 }
 
 /* A row of a list as the API shows it, from its columns (select). */
-static json_t *
-list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
-    const char *zone)
+static void
+list_row(struct jsonw *w, const struct resource *res, sqlite3_stmt *s,
+    int64_t parent, const char *zone)
 {
-	json_t	*view = json_object(), *v;
 	int	 col = COL_FIRST_FIELD;
 	char	 iso[32];
 
-	json_object_set_new(view, "id", json_integer(sqlite3_column_int64(s,
-	    0)));
-	if (!res->unversioned)
-		json_object_set_new(view, "version", json_integer(
-		    sqlite3_column_int64(s, 1)));
-	if (res->parent != NULL)
-		json_object_set_new(view, "event_id", json_integer(parent));
+	jsonw_open(w, '{');
+	jsonw_key(w, "id");
+	jsonw_int(w, sqlite3_column_int64(s, 0));
+	if (!res->unversioned) {
+		jsonw_key(w, "version");
+		jsonw_int(w, sqlite3_column_int64(s, 1));
+	}
+	if (res->parent != NULL) {
+		jsonw_key(w, "event_id");
+		jsonw_int(w, parent);
+	}
 	for (const struct field *f = res->fields; f->name != NULL; f++) {
 		if ((f->flags & FIELD_DETAIL) || f->type == FIELD_IDS)
 			continue;
@@ -1252,22 +1255,22 @@ list_row(const struct resource *res, sqlite3_stmt *s, int64_t parent,
 			col++;
 			continue;
 		}
+		jsonw_key(w, f->name);
 		if (sqlite3_column_type(s, col) == SQLITE_NULL)
-			v = json_null();
+			jsonw_null(w);
 		else if (f->type == FIELD_BOOL)
-			v = json_boolean(sqlite3_column_int(s, col));
+			jsonw_bool(w, sqlite3_column_int(s, col));
 		else if (f->type == FIELD_TIME) {
 			timefmt_iso((time_t)sqlite3_column_int64(s, col), zone,
 			    iso);
-			v = json_string(iso);
+			jsonw_str(w, iso);
 		} else if (f->type == FIELD_INT)
-			v = json_integer(sqlite3_column_int64(s, col));
+			jsonw_int(w, sqlite3_column_int64(s, col));
 		else
-			v = json_string(COL_TEXT(s, col));
-		json_object_set_new(view, f->name, v);
+			jsonw_str(w, COL_TEXT(s, col));
 		col++;
 	}
-	return view;
+	jsonw_close(w, '}');
 }
 
 /*
@@ -1315,60 +1318,74 @@ page_ids(struct store *st, const struct resource *res,
 }
 
 /*
- * A page of a list with filters and an order: {"items", "total",
- * "total_exact", "limit", "offset"}, each row with the fields lists show
- * (not FIELD_DETAIL), times in the parent's zone; NULL when the database
- * failed. The page's ids are found first, in order, and only their rows
- * read: a row's columns (some of them queries of their own) are made for
- * the rows shown, not for every row sorted.
+ * A page of a list with filters and an order, as JSON text: {"items",
+ * "total", "total_exact", "limit", "offset"}, each row with the fields
+ * lists show (not FIELD_DETAIL), times in the parent's zone; NULL when
+ * the database failed. The page's ids are found first, in order, and
+ * only their rows read: a row's columns (some of them queries of their
+ * own) are made for the rows shown, not for every row sorted. The rows
+ * are written as text as they are read (jsonw.c).
  */
-static json_t *
+static char *
 resource_query(struct store *st, const struct resource *res,
     int64_t parent, const struct list_query *lq)
 {
 	const struct resource_sql	*rs = resource_sql(res);
 	struct list_sql			 ls;
+	struct jsonw			 w;
 	sqlite3_stmt			*s;
-	json_t				*items = json_array();
 	enum store_step			 rc = STORE_DONE;
-	int64_t				 ids[RESOURCE_PAGE_MAX];
+	int64_t				 ids[RESOURCE_PAGE_MAX], total = 0;
 	size_t				 n = 0;
+	int				 exact = 1;
 	char				*zone;
 
 	if (store_list_from(st, res, parent, lq, &ls) != 0) {
 		list_sql_free(&ls);
-		json_decref(items);
 		return NULL;
 	}
-	if (ls.none) {
-		list_sql_free(&ls);
-		return store_list_page(st, res, parent, NULL, items, lq);
-	}
-	if (page_ids(st, res, lq, &ls, ids, &n) != 0)
+	jsonw_init(&w);
+	jsonw_open(&w, '{');
+	jsonw_key(&w, "items");
+	jsonw_open(&w, '[');
+	if (!ls.none && page_ids(st, res, lq, &ls, ids, &n) != 0)
 		rc = STORE_ERROR;
-	zone = row_zone(st, res, parent, NULL);
+	zone = n > 0 ? row_zone(st, res, parent, NULL) : NULL;
 	for (size_t i = 0; i < n && rc != STORE_ERROR; i++) {
 		s = store_stmt(st, rs->list_row);
 		sqlite3_bind_int64(s, 1, ids[i]);
 		if ((rc = store_step(st, s)) == STORE_ROW)
-			json_array_append_new(items, list_row(res, s, parent,
-			    zone));
+			list_row(&w, res, s, parent, zone);
 		sqlite3_reset(s);
 	}
 	free(zone);
-	if ((items = store_list_end(items, rc)) != NULL)
-		items = store_list_page(st, res, parent, &ls, items, lq);
+	jsonw_close(&w, ']');
+	if (rc != STORE_ERROR && !ls.none)
+		total = list_total(st, res, parent, &ls, lq, &exact);
 	list_sql_free(&ls);
-	return items;
+	if (rc == STORE_ERROR || total < 0) {
+		jsonw_free(&w);
+		return NULL;
+	}
+	jsonw_key(&w, "total");
+	jsonw_int(&w, total);
+	jsonw_key(&w, "limit");
+	jsonw_int(&w, lq->limit);
+	jsonw_key(&w, "offset");
+	jsonw_int(&w, lq->offset);
+	jsonw_key(&w, "total_exact");
+	jsonw_bool(&w, exact);
+	jsonw_close(&w, '}');
+	return jsonw_take(&w);
 }
 
 /* The page and its total, read in one snapshot. */
-json_t *
+char *
 store_resource_query(struct store *st, const struct resource *res,
     int64_t parent, const struct list_query *lq)
 {
 	int	 began = store_read_begin(st);
-	json_t	*page = resource_query(st, res, parent, lq);
+	char	*page = resource_query(st, res, parent, lq);
 
 	store_read_end(st, began);
 	return page;

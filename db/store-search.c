@@ -118,27 +118,29 @@ search_free(struct search *sr)
 }
 
 /*
- * Conditions: every word starts a word of the key column (a search key,
- * whose words are separated by single spaces): the key starts with it,
- * or has it after a space; all but the word whose range the rows came
- * from, which their words begin with. The words have no GLOB wildcards.
+ * The condition that every word starts a word of the key column (a
+ * search key, whose words are separated by single spaces), all but the
+ * words whose ranges the rows came from, which their words begin with:
+ * one call of tt_has_words() with those words.
  */
 void
 search_where(struct query *q, const struct search *sr, const char *key)
 {
-	char	*w;
+	char	*words = xstrdup(""), *next;
 
 	for (int i = 0; i < sr->nwords; i++) {
 		if (sr->in_ids & (1u << i))
 			continue;
-		query_add(q, " AND (%s GLOB ? OR instr(%s, ?) > 0)", key, key);
-		xasprintf(&w, "%s*", sr->words[i]);
-		query_text(q, w);
-		free(w);
-		xasprintf(&w, " %s", sr->words[i]);
-		query_text(q, w);
-		free(w);
+		xasprintf(&next, "%s%s%s", words, *words ? " " : "",
+		    sr->words[i]);
+		free(words);
+		words = next;
 	}
+	if (*words != '\0') {
+		query_add(q, " AND tt_has_words(%s, ?)", key);
+		query_text(q, words);
+	}
+	free(words);
 }
 
 /* The ids of the rows under parent with a word that begins with w. */
@@ -177,49 +179,161 @@ search_few(struct store *st, const struct query *ids)
 	return n < 0 ? -1 : n <= SEARCH_FEW_MAX;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The ids of the rows under parent with a word that begins with w (few):
+ * sorted, each once, in *ids (*n of them; the caller frees it). 0, or -1
+ * on errors.
+ */
+static int
+search_range_ids(struct store *st, const char *w, int64_t parent,
+    const char *ids_sql, int64_t **ids, size_t *n)
+{
+	struct query	 q;
+	sqlite3_stmt	*s;
+	enum store_step	 rc = STORE_DONE;
+	size_t		 k = 0;
+	int		 owned;
+
+	*ids = xreallocarray(NULL, SEARCH_FEW_MAX, sizeof **ids);
+	*n = 0;
+	query_init(&q);
+	search_range(&q, w, parent, ids_sql);
+	query_add(&q, " LIMIT ?");
+	query_int(&q, SEARCH_FEW_MAX);
+	if ((s = query_prepare(st, &q, &owned)) == NULL)
+		rc = STORE_ERROR;
+	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW)
+		(*ids)[k++] = sqlite3_column_int64(s, 0);
+	if (s != NULL)
+		query_done(s, owned);
+	query_free(&q);
+	if (rc == STORE_ERROR) {
+		free(*ids);
+		*ids = NULL;
+		return -1;
+	}
+	/* A row has a word twice in the range ("lind", "lindstrom"). */
+	qsort(*ids, k, sizeof **ids, id_cmp);
+	for (size_t i = 0; i < k; i++)
+		if (*n == 0 || (*ids)[*n - 1] != (*ids)[i])
+			(*ids)[(*n)++] = (*ids)[i];
+	return 0;
+}
+
+/* Whether few words begin with w: 1, 0, or -1 on errors. */
+static int
+search_range_few(struct store *st, const char *w, int64_t parent,
+    const char *ids_sql)
+{
+	struct query	 range;
+	int64_t		 n;
+
+	query_init(&range);
+	query_add(&range, "SELECT count(*) FROM (");
+	search_range(&range, w, parent, ids_sql);
+	query_add(&range, " LIMIT ?)");
+	query_int(&range, SEARCH_FEW_MAX + 1);
+	n = query_count(st, &range);
+	query_free(&range);
+	return n < 0 ? -1 : n <= SEARCH_FEW_MAX;
+}
+
+/* The ids in both a and b (sorted, each once), kept in a. */
+static size_t
+ids_intersect(int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+	size_t	i = 0, j = 0, n = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			a[n++] = a[i++];
+			j++;
+		}
+	}
+	return n;
+}
+
 /*
  * Where a search starts: in ids, the rows under parent that have, for
  * each word of the search that few words begin with, a word beginning
  * with it (ids_sql: SQL with three "?", the parent and the range of
- * words; the ranges are intersected), so that only the rows that match
- * those words are read; the caller checks the other words on the rows
- * (sr->in_ids says which the ids keep). 1 when it starts from ids, 0
- * when every word is common (ids then has, for a search of one word,
- * whom it finds all the same, to count), -1 on errors. sr->ids_exact is
- * set when ids are whom the search finds, no more.
+ * words), so that only the rows that match those words are read; the
+ * caller checks the other words on the rows (sr->in_ids says which the
+ * ids keep). One such range is given as it is; the ranges of several
+ * are read and intersected here, and ids gives the ids left, a JSON
+ * array of them (SQLite's INTERSECT would copy every range into a
+ * b-tree first). 1 when it starts from ids, 0 when every word is common
+ * (ids then has, for a search of one word, whom it finds all the same,
+ * to count), -1 on errors. sr->ids_exact is set when ids are whom the
+ * search finds, no more.
  */
 int
 search_driver(struct store *st, struct search *sr, int64_t parent,
     const char *ids_sql, struct query *ids)
 {
-	struct query	 range;
-	int64_t		 n;
-	int		 taken = 0;
+	struct jsonw	 w;
+	int64_t		*found = NULL, *more;
+	size_t		 n = 0, nmore;
+	int		 taken = 0, few, first = 0, rc = -1;
 
 	sr->in_ids = 0;
 	for (int i = 0; i < sr->nwords; i++) {
-		query_init(&range);
-		query_add(&range, "SELECT count(*) FROM (");
-		search_range(&range, sr->words[i], parent, ids_sql);
-		query_add(&range, " LIMIT ?)");
-		query_int(&range, SEARCH_FEW_MAX + 1);
-		n = query_count(st, &range);
-		query_free(&range);
-		if (n < 0)
+		if ((few = search_range_few(st, sr->words[i], parent,
+		    ids_sql)) < 0)
 			return -1;
-		if (n > SEARCH_FEW_MAX)
-			continue;
-		if (taken++ > 0)
-			query_add(ids, " INTERSECT ");
-		search_range(ids, sr->words[i], parent, ids_sql);
-		sr->in_ids |= 1u << i;
+		if (few && taken++ == 0)
+			first = i;
+		if (few)
+			sr->in_ids |= 1u << i;
 	}
-	if (taken == 0 && sr->nwords == 1)
-		search_range(ids, sr->words[0], parent, ids_sql);
 	sr->ids_exact = sr->nwords == 1 || taken == sr->nwords;
-	if (taken == 0)
-		sr->in_ids = 0;
-	return taken > 0;
+	if (taken == 0) {
+		if (sr->nwords == 1)
+			search_range(ids, sr->words[0], parent, ids_sql);
+		return 0;
+	}
+	if (taken == 1) {
+		search_range(ids, sr->words[first], parent, ids_sql);
+		return 1;
+	}
+	for (int i = 0; i < sr->nwords; i++) {
+		if (!(sr->in_ids & (1u << i)))
+			continue;
+		if (search_range_ids(st, sr->words[i], parent, ids_sql, &more,
+		    &nmore) != 0)
+			goto out;
+		if (found == NULL) {
+			found = more;
+			n = nmore;
+		} else {
+			n = ids_intersect(found, n, more, nmore);
+			free(more);
+		}
+	}
+	jsonw_init(&w);
+	jsonw_open(&w, '[');
+	for (size_t i = 0; i < n; i++)
+		jsonw_int(&w, found[i]);
+	jsonw_close(&w, ']');
+	query_add(ids, "SELECT value AS id FROM json_each(?)");
+	query_text(ids, w.buf);
+	jsonw_free(&w);
+	rc = 1;
+out:
+	free(found);
+	return rc;
 }
 
 /* A time column of s as ISO 8601 in the zone of column zone, or null. */

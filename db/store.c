@@ -121,6 +121,24 @@ sql_email_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, email_normalise(in), -1, free);
 }
 
+/*
+ * SQL function tt_has_words(key, words): 1 when every word of words
+ * starts a word of the search key (text_key_has_words()), 0 when not or
+ * when the key is null. One call for every word, and no pattern bound:
+ * a GLOB with a bound pattern is prepared again at every new value.
+ */
+static void
+sql_has_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*key = (const char *)sqlite3_value_text(argv[0]);
+	const char	*words = (const char *)sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	sqlite3_result_int(ctx, key != NULL && words != NULL &&
+	    text_key_has_words(key, (size_t)sqlite3_value_bytes(argv[0]),
+	    words, (size_t)sqlite3_value_bytes(argv[1])));
+}
+
 static int
 store_pragmas(struct store *st)
 {
@@ -154,6 +172,9 @@ store_pragmas(struct store *st)
 	    SQLITE_DIRECTONLY, NULL, sql_token, NULL, NULL);
 	sqlite3_create_function(st->db, "tt_sort_key", -1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_sort_key, NULL,
+	    NULL);
+	sqlite3_create_function(st->db, "tt_has_words", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_has_words, NULL,
 	    NULL);
 	if (st->flags & STORE_WRITER)
 		return store_exec(st, writer);

@@ -63,6 +63,25 @@ char *text_fold(const char *);
 char *text_fold_char(const char *, size_t);
 int text_fold_words(const char *, char **buf, char **words, int max);
 char *text_sort_key(const char *const *parts, size_t nparts);
+int text_key_has_words(const char *key, size_t klen, const char *words,
+	    size_t wlen);
+
+/* jsonw.c: JSON written as text, as json_dumps(JSON_COMPACT) writes it */
+struct jsonw {
+	char	*buf;
+	size_t	 len, size;
+	int	 sep;		/* a value came before: a comma is due */
+};
+void jsonw_init(struct jsonw *);
+void jsonw_free(struct jsonw *);
+char *jsonw_take(struct jsonw *);
+void jsonw_open(struct jsonw *, char);
+void jsonw_close(struct jsonw *, char);
+void jsonw_key(struct jsonw *, const char *);
+void jsonw_str(struct jsonw *, const char *);
+void jsonw_int(struct jsonw *, int64_t);
+void jsonw_bool(struct jsonw *, int);
+void jsonw_null(struct jsonw *);
 
 /* token.c */
 /*

@@ -140,6 +140,8 @@ class Daemon:
     # Keyed by the number in the migration's file name (0012-programme.sql:
     # 12), which is its schema version once every earlier one is in.
     MIGRATION_UNDO = {
+        25: ("DROP INDEX attendees_by_company",
+             "CREATE INDEX attendees_by_company ON attendees(event_id, company_key, status)"),
         24: ("DELETE FROM outbox WHERE kind = 'reminder'", "DROP INDEX invoices_credits",
              "DROP TABLE payments",
              "DROP TABLE bank_files", "ALTER TABLE events DROP COLUMN reverse_charge_eu"),

@@ -134,10 +134,39 @@ finds(const char *query, const char *text)
 		free(w);
 	}
 	free(qbuf);
+	/* The lists' check in C (tt_has_words) says the same. */
+	qbuf = text_fold(query);
+	if (n > 0)
+		ck_assert_int_eq(text_key_has_words(key, strlen(key), qbuf,
+		    strlen(qbuf)), found);
+	free(qbuf);
 	free(key);
 	free(spaced);
 	return n > 0 && found;
 }
+
+START_TEST(key_has_words_edges)
+{
+	static const char	key[] = "asa lindstrom oberg pressverk ab";
+	static const struct {
+		const char	*words;
+		int		 found;
+	} cases[] = {
+		{ "asa", 1 }, { "a", 1 }, { "ab", 1 }, { "oberg", 1 },
+		{ "lind oberg", 1 }, { "oberg asa ab", 1 }, { "pressverk", 1 },
+		{ "sa", 0 }, { "abc", 0 }, { "obergs", 0 }, { "strom", 0 },
+		{ "asa lindstromx", 0 }, { "asa lindstrom oberg pressverk ab x", 0 },
+		{ "g", 0 }, { "b", 0 }, { "", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ck_assert_msg(text_key_has_words(key, strlen(key),
+		    cases[i].words, strlen(cases[i].words)) == cases[i].found,
+		    "\"%s\" in \"%s\"", cases[i].words, key);
+	ck_assert_int_eq(text_key_has_words("", 0, "a", 1), 0);
+	ck_assert_int_eq(text_key_has_words("ab", 1, "ab", 2), 0);
+}
+END_TEST
 
 START_TEST(fold_finds_people)
 {
@@ -350,6 +379,7 @@ suite_fold(void)
 	tcase_add_test(tc, fold_finds_people);
 	tcase_add_test(tc, fold_words_counted);
 	tcase_add_test(tc, fold_one_character);
+	tcase_add_test(tc, key_has_words_edges);
 	tcase_add_test(tc, sort_key_is_swedish);
 	tcase_add_test(tc, sort_key_ties_and_bad_input);
 	suite_add_tcase(s, tc);

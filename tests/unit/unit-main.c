@@ -36,6 +36,7 @@ main(void)
 	srunner_add_suite(sr, suite_billing_ids());
 	srunner_add_suite(sr, suite_bgmax());
 	srunner_add_suite(sr, suite_sie());
+	srunner_add_suite(sr, suite_jsonw());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -28,5 +28,6 @@ Suite *suite_mime(void);
 Suite *suite_billing_ids(void);
 Suite *suite_bgmax(void);
 Suite *suite_sie(void);
+Suite *suite_jsonw(void);
 
 #endif
