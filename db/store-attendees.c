@@ -274,7 +274,8 @@ companies_of_rows(const struct query *from, int few, struct query *q,
 	query_add(q, ", attendees.company_key AS k, count(*) AS n,"
 	    " sum(attendees.status = 'confirmed'),"
 	    " sum(attendees.status = 'waitlisted'),"
-	    " sum(attendees.status = 'cancelled')");
+	    " sum(attendees.status = 'cancelled'),"
+	    " count(DISTINCT attendees.registration_id)");
 	query_merge(q, from);
 	query_add(q, " GROUP BY attendees.company_key");
 	if (few) {
@@ -299,7 +300,7 @@ companies_of_rows(const struct query *from, int few, struct query *q,
 /*
  * The list grouped by company (equal when they differ only in case):
  * {"items": [{"company", "attendees", "confirmed", "waitlisted",
- * "cancelled"}], "total", "total_exact", "limit", "offset"}, in the order
+ * "cancelled", "registrations"}], "total", "total_exact", "limit", "offset"}, in the order
  * asked for (its SQL names the key k and the count n), counted from the
  * company index (its status beside each key). NULL when the database
  * failed.
@@ -338,11 +339,12 @@ store_attendee_companies(struct store *st, const struct resource *res,
 	s = query_prepare(st, &q, &owned);
 	while (s != NULL && (rc = store_step(st, s)) == STORE_ROW)
 		json_array_append_new(items, json_pack("{s:s, s:I, s:I, s:I,"
-		    " s:I}", "company", COL_TEXT(s, 0) ? COL_TEXT(s, 0) : "",
-		    "attendees", (json_int_t)sqlite3_column_int64(s, 2),
+		    " s:I, s:I}", "company", COL_TEXT(s, 0) ? COL_TEXT(s, 0) :
+		    "", "attendees", (json_int_t)sqlite3_column_int64(s, 2),
 		    "confirmed", (json_int_t)sqlite3_column_int64(s, 3),
 		    "waitlisted", (json_int_t)sqlite3_column_int64(s, 4),
-		    "cancelled", (json_int_t)sqlite3_column_int64(s, 5)));
+		    "cancelled", (json_int_t)sqlite3_column_int64(s, 5),
+		    "registrations", (json_int_t)sqlite3_column_int64(s, 6)));
 	if (s != NULL)
 		query_done(s, owned);
 	if (rc == STORE_ERROR || (n = query_count(st, &count)) < 0)

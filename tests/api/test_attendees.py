@@ -445,10 +445,11 @@ def test_companies_grouped_with_counts(org):
     assert r.status_code == 200, r.text
     page = r.json()
     assert page["total"] == 4 and page["total_exact"] is True and page["offset"] == 0
-    got = [(c["company"].lower(), c["attendees"], c["confirmed"], c["waitlisted"], c["cancelled"])
-           for c in page["items"]]
-    assert got == [("", 1, 1, 0, 0), ("pressverk ab", 2, 2, 0, 0), ("ssab", 2, 1, 0, 1),
-                   ("åkerströms björbo", 1, 1, 0, 0)]
+    got = [(c["company"].lower(), c["attendees"], c["confirmed"], c["waitlisted"], c["cancelled"],
+            c["registrations"]) for c in page["items"]]
+    # SSAB: two people in two registrations; Pressverk: two in one.
+    assert got == [("", 1, 1, 0, 0, 1), ("pressverk ab", 2, 2, 0, 0, 1), ("ssab", 2, 1, 0, 1, 2),
+                   ("åkerströms björbo", 1, 1, 0, 0, 1)]
     largest = listing(org, {"sort": "count", "order": "desc", "limit": 2}, path="/companies")
     assert [c["attendees"] for c in largest["items"]] == [2, 2]
     assert largest["total"] == 4

@@ -213,7 +213,7 @@ function attendeeTable(eventId, s, items, onSort) {
 }
 
 /** The company view's columns, as the server names its figures. */
-export const COMPANY_COLUMNS = ['company', 'attendees', 'confirmed', 'waitlisted', 'cancelled'];
+export const COMPANY_COLUMNS = ['company', 'attendees', 'registrations', 'confirmed', 'waitlisted', 'cancelled'];
 
 function companyTable(eventId, s, items) {
   const keys = COMPANY_COLUMNS;
