@@ -145,6 +145,30 @@ field_error(struct store_error *err, const char *field, const char *code,
 	return -1;
 }
 
+/* A text field of a row; "" when it has none. */
+static const char *
+str(const json_t *row, const char *name)
+{
+	const char	*v = json_string_value(json_object_get(row, name));
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * A Swedish seller's VAT number is SE, its organisation number and 01:
+ * 1 when they agree or either is not set (or the VAT number is not SE).
+ */
+static int
+seller_numbers_agree(const char *orgno, const char *vat)
+{
+	char	o[ORGNO_LEN + 1], v[VAT_MAX + 1];
+
+	if (*orgno == '\0' || *vat == '\0' || orgno_normalise(orgno, o) != NULL ||
+	    vat_normalise(vat, v) != NULL || strncmp(v, "SE", 2) != 0)
+		return 1;
+	return strncmp(v + 2, o, 6) == 0 && strncmp(v + 8, o + 7, 4) == 0;
+}
+
 static int
 event_check(struct store *st, int64_t parent, json_t *row,
     const json_t *before, struct store_error *err)
@@ -162,6 +186,10 @@ event_check(struct store *st, int64_t parent, json_t *row,
 	if (opens >= 0 && closes >= 0 && closes < opens)
 		return field_error(err, "registration_closes_at",
 		    "before_open", "registration closes before it opens");
+	if (!seller_numbers_agree(str(row, "seller_org_number"),
+	    str(row, "seller_vat_number")))
+		return field_error(err, "seller_vat_number", "not_the_org_number",
+		    "a Swedish VAT number is the organisation number and 01");
 	if (capacity >= 0 && capacity < confirmed) {
 		store_error_set(err, 409, "capacity_below_confirmed", "a "
 		    "capacity of %lld is below the %lld seats already "
@@ -171,15 +199,6 @@ event_check(struct store *st, int64_t parent, json_t *row,
 		return -1;
 	}
 	return 0;
-}
-
-/* A text field of a row; "" when it has none. */
-static const char *
-str(const json_t *row, const char *name)
-{
-	const char	*v = json_string_value(json_object_get(row, name));
-
-	return v != NULL ? v : "";
 }
 
 static int

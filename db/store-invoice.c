@@ -421,16 +421,28 @@ totals(json_t *doc, const struct line *l, int n, int reverse,
 	json_t			*lines = json_array(), *per = json_array();
 
 	*net = *vat = 0;
+	/* Attendees charged alike are one line, of their number. */
 	for (int i = 0; i < n; i++) {
-		int64_t	 rate = reverse ? 0 : l[i].vat_rate;
+		int64_t	 rate = reverse ? 0 : l[i].vat_rate, qty = 0;
+		int	 first = 1;
 
+		for (int j = 0; j < n; j++) {
+			if (l[j].net != l[i].net || l[j].vat_rate !=
+			    l[i].vat_rate || !json_equal(l[j].desc, l[i].desc))
+				continue;
+			if (j < i)
+				first = 0;
+			qty++;
+		}
+		if (!first)
+			continue;
 		json_array_append_new(lines, json_pack("{s:O, s:O, s:I, s:I,"
 		    " s:I, s:I, s:I}", "description", json_object_get(l[i].desc,
 		    "sv"), "description_en", json_object_get(l[i].desc, "en"),
-		    "quantity", (json_int_t)1, "unit_ore", (json_int_t)l[i].net,
+		    "quantity", (json_int_t)qty, "unit_ore", (json_int_t)l[i].net,
 		    "vat_rate", (json_int_t)rate, "net_ore",
-		    (json_int_t)l[i].net, "vat_ore", (json_int_t)round_div(
-		    l[i].net * rate, 100)));
+		    (json_int_t)(l[i].net * qty), "vat_ore", (json_int_t)round_div(
+		    l[i].net * qty * rate, 100)));
 	}
 	for (size_t r = 0; r < sizeof rates / sizeof rates[0]; r++) {
 		int64_t	 sum = 0, tax;

@@ -95,7 +95,9 @@ def test_nothing_is_billed_until_the_seller_is_named_then_all_is(d):
     sell(d)
     (doc,) = docs(d)
     assert doc["kind"] == "invoice" and doc["number"] == 1 and doc["registration"] == reg["id"]
-    assert [line["net_ore"] for line in doc["lines"]] == [MEMBER, MEMBER]
+    # Two attendees on one ticket type: one line of two.
+    assert [(x["quantity"], x["unit_ore"], x["net_ore"]) for x in doc["lines"]] == \
+        [(2, MEMBER, 2 * MEMBER)]
     assert doc["lines"][0]["description"] == "Konferensavgift: Member"
     assert doc["vat"] == [{"rate": 25, "net_ore": 2 * MEMBER, "vat_ore": 2 * MEMBER // 4}]
     assert doc["total_ore"] == 2 * MEMBER * 5 // 4
@@ -328,6 +330,14 @@ def test_an_issued_document_is_never_changed(d):
         with pytest.raises(Exception, match="never"):
             d.sql(statement)
     assert owed(d) == MEMBER * 5 // 4
+
+
+def test_a_swedish_sellers_vat_number_is_its_organisation_number(d):
+    r = patch_event(d, seller_org_number="802456-1238", seller_vat_number="SE556016068001")
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["fields"] == {"seller_vat_number": "not_the_org_number"}
+    assert patch_event(d, seller_org_number="802456-1238",
+                       seller_vat_number="se 802456 1238 01").status_code == 200
 
 
 def test_seller_numbers_are_checked(d):

@@ -102,7 +102,7 @@ test('a company registers three with its organisation number; the organiser read
     await page.click('#submit-button');
     const err = page.locator('#billing-org_number-error');
     await err.waitFor();
-    assert.match(await err.textContent(), /organisationsnumret finns inte/);
+    assert.match(await err.textContent(), /Kontrollsiffran stämmer inte/);
     await page.fill('#billing-org_number', '556016-0680');
     await Promise.all([page.waitForURL(/\/manage\.html#t=/), page.click('#submit-button')]);
     manageUrl = page.url();

@@ -17,7 +17,7 @@ const { t } = i18n;
 export const ERROR_CODES = ['required', 'invalid', 'too_long', 'out_of_range', 'invalid_time',
   'unknown_zone', 'not_a_choice', 'taken', 'before_start', 'before_open', 'unknown_field',
   'read_only', 'not_a_number', 'not_an_amount', 'nonexistent_time', 'needs_zone', 'unknown', 'duplicate',
-  'too_many'];
+  'too_many', 'not_the_org_number'];
 
 /** Error codes of whole answers that have words of their own. */
 export const API_CODES = ['not_found', 'forbidden', 'csrf', 'archived', 'in_use', 'conflict',

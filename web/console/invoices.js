@@ -205,7 +205,7 @@ async function listView(ctx, eventIdText) {
             action.append(' ', rb);
           }
         }
-        const cell = (k, content) => el('td', { 'data-label': t(`console.invoices.col.${k}`) }, content);
+        const cell = (k, content) => el('td', { 'data-label': t(`console.invoices.col.${k}`), class: `invoice-${k}` }, content);
         return el('tr', { 'data-invoice': String(inv.number), 'data-state': inv.state },
           el('th', { scope: 'row', 'data-label': t('console.invoices.col.number') },
             el('a', { href: `/api/v1/admin/invoices/${inv.number}.pdf?lang=${i18n.getLang()}`, target: '_blank', rel: 'noopener' }, String(inv.number))),
