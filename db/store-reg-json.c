@@ -118,7 +118,9 @@ store_registration_json(struct store *st, int64_t id)
 	    " r.contact_email, r.contact_company, r.contact_phone, e.name,"
 	    " e.name_en, t.name_en, t.price_ore, t.vat_rate, (SELECT count(*)"
 	    "  FROM attendees a WHERE a.registration_id = r.id"
-	    "  AND a.status = 'confirmed')"
+	    "  AND a.status = 'confirmed'),"
+	    " e.seller_name <> '' AND t.price_ore > 0, e.cancel_free_until,"
+	    " e.cancel_fee_percent"
 	    " FROM registrations r JOIN events e ON e.id = r.event_id"
 	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
@@ -146,6 +148,11 @@ store_registration_json(struct store *st, int64_t id)
 	    "phone", COL_TEXT(s, 11));
 	json_object_set_new(r, "price", price_json(sqlite3_column_int64(s, 15),
 	    sqlite3_column_int64(s, 16), sqlite3_column_int64(s, 17)));
+	/* What cancelling costs, when the registration is invoiced. */
+	json_object_set_new(r, "cancellation", sqlite3_column_int(s, 18) ?
+	    json_pack("{s:o, s:I}", "free_until", store_time_json(s, 19,
+	    COL_TEXT(s, 4)), "fee_percent", (json_int_t)sqlite3_column_int64(s,
+	    20)) : json_null());
 	sqlite3_reset(s);
 	if ((attendees = attendees_json(st, id)) == NULL) {
 		json_decref(r);

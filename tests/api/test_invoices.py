@@ -186,6 +186,11 @@ def test_an_invoiced_ticket_needs_who_pays(d):
     ev = d.get("/api/v1/event").json()
     assert ev["invoicing"] is True
     assert ev["cancellation"] == {"free_until": None, "fee_percent": 0}
+    # The registration says what cancelling costs once it is invoiced.
+    sell(d, cancel_free_until="2027-10-01T00:00:00+02:00", cancel_fee_percent=50)
+    reg = register(d)
+    got = d.get("/api/v1/registrations/" + reg["manage_token"]).json()
+    assert got["cancellation"] == {"free_until": "2027-10-01T00:00:00+02:00", "fee_percent": 50}
 
 
 def cancel_one(d, reg, i):
@@ -702,20 +707,22 @@ def test_a_reminder_of_an_unpaid_invoice_goes_to_the_payer(sink, started):  # no
     d = started(*mail_flags(sink))
     d.add_user("olle", "organiser")
     d.olle = d.login("olle")
-    sell(d, payment_terms_days=0)
-    reg = d.register(registration(lang="en", billing={
-        "organisation": "Pressverk AB", "email": "ap@pressverk.example"})).json()
-    (inv,) = docs(d, reg["id"])
-    sink.wait(1)
-    # Not due yet: no reminder.
-    r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/reminder", timeout=10)
+    sell(d)
+    payer = {"organisation": "Pressverk AB", "email": "ap@pressverk.example"}
+    early = docs(d, d.register(registration(lang="en", billing=payer)).json()["id"])[0]
+    # Not due for 30 days: no reminder.
+    r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{early['number']}/reminder", timeout=10)
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_due", r.text
+    sell(d, payment_terms_days=0)
+    reg = d.register(registration(lang="en", billing=payer)).json()
+    (inv,) = docs(d, reg["id"])
+    sink.wait(2)
     time.sleep(1.1)
     r = d.olle.post(f"{d.url}/api/v1/admin/invoices/{inv['number']}/reminder", timeout=10)
     assert r.status_code == 200, r.text
     assert r.json() == {"invoice": inv["number"], "to": "ap@pressverk.example",
                         "balance_ore": inv["total_ore"]}
-    msg = sink.wait(2)[1]
+    msg = sink.wait(3)[2]
     assert msg["To"].addresses[0].addr_spec == "ap@pressverk.example"
     assert msg["Subject"].startswith("Reminder, unpaid invoice: ")
     text, _, files = parts(msg)

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import {
-  startDaemon, launch, newPage, addUser, staffLogin, axeViolations, real, setLang, openView,
+  startDaemon, launch, newPage, addUser, staffLogin, axeViolations, real, setLang, openView, apiCall,
 } from './harness.mjs';
 
 const PASSWORD = 'organiser password';
@@ -160,6 +160,24 @@ test('a company registers three with its organisation number; the organiser read
     await page.click('#bank-send');
     await page.locator('#bank-result .notice').waitFor();
     assert.match(await page.textContent('#bank-result'), /redan inläst/);
+
+    // Another company pays by hand: the first press asks, the second books.
+    const r = await apiCall(d.baseURL, 'POST', '/api/v1/registrations', {
+      ticket_type: 1, privacy_accepted: true, lang: 'sv',
+      contact: { first_name: 'Karin', last_name: 'Ek', email: `karin.${tag}@ssab.example`, company: 'SSAB' },
+      attendees: [{ first_name: 'Karin', last_name: 'Ek', email: `karin.${tag}@ssab.example`, company: 'SSAB' }],
+      billing: { organisation: 'SSAB', email: `ap.${tag}@ssab.example` },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    await page.reload();
+    const other = page.locator('#invoice-table tr[data-state="unpaid"]').first();
+    await other.waitFor();
+    const pay = other.locator('button[data-pay]');
+    await pay.click();
+    assert.match(await pay.textContent(), /Bokför 3 125 kr som betalt i dag\?/);
+    assert.equal(await other.getAttribute('data-state'), 'unpaid', 'one press books nothing');
+    await pay.click();
+    await page.locator('#invoice-table tr[data-state="unpaid"]').waitFor({ state: 'detached' });
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(real(org.problems), []);
   } finally {

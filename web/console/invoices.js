@@ -171,6 +171,12 @@ async function listView(ctx, eventIdText) {
   };
 
   const markPaid = async (inv, button) => {
+    // A payment cannot be taken back: the first press asks, the second books.
+    if (button.dataset.confirm !== 'yes') {
+      button.dataset.confirm = 'yes';
+      button.textContent = t('console.invoices.mark_paid_confirm', { amount: money(inv.balance_ore) });
+      return;
+    }
     button.disabled = true;
     const r = await ctx.call('POST', `/api/v1/admin/invoices/${inv.number}/payments`, {});
     if (ctx.stale()) return;

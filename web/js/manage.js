@@ -694,6 +694,14 @@ function openDialog(a) {
     dialogText.textContent = t('manage.cancel_confirm_text', { n });
     i18n.setText(confirmButton, 'manage.cancel_confirm_yes');
   }
+  // Invoiced: what cancelling now costs, said before it is done.
+  const c = reg.cancellation;
+  if (c) {
+    const free = !c.free_until || Date.now() <= Date.parse(c.free_until);
+    dialogText.textContent += ` ${free
+      ? t('manage.cancel_costs_nothing')
+      : t('manage.cancel_costs_fee', { n: c.fee_percent || 0 })}`;
+  }
   dialogAlert.textContent = '';
   if (typeof dialog.showModal === 'function') dialog.showModal();
   else dialog.setAttribute('open', '');
