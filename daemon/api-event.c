@@ -35,6 +35,13 @@ api_event(struct http_req *hr)
 	    id));
 }
 
+#define PROGRAMME_TYPE	"application/json; charset=utf-8"
+
+/* The programme's own fields (quick.c sends them too). */
+static const char *const programme_fields[][2] = {
+	{ "Cache-Control", "no-cache" },
+};
+
 /*
  * Read the programme again: 0, -1 when there is no event, -2 when the
  * database failed. The generation is taken before the read, so a change
@@ -59,9 +66,36 @@ programme_load(struct worker *w, uint64_t generation)
 	if (text == NULL)
 		return -2;
 	free(w->programme);
+	free(w->programme_head);
 	w->programme = text;
 	w->programme_len = strlen(text);
+	w->programme_head = http_kept_head(programme_fields, 1,
+	    PROGRAMME_TYPE, w->programme_len, &w->programme_head_len);
 	w->programme_generation = generation;
+	return 0;
+}
+
+/* The programme of now: 0, or as programme_load(). */
+static int
+programme_current(struct worker *w)
+{
+	uint64_t	generation = writer_programme_generation();
+
+	if (w->programme == NULL || w->programme_generation != generation)
+		return programme_load(w, generation);
+	return 0;
+}
+
+/* The programme for quick.c: 0, or -1 to leave the request to evhttp. */
+int
+programme_quick(struct worker *w, struct quick_file *qf)
+{
+	if (programme_current(w) != 0)
+		return -1;
+	qf->head = w->programme_head;
+	qf->head_len = w->programme_head_len;
+	qf->body = w->programme;
+	qf->len = w->programme_len;
 	return 0;
 }
 
@@ -70,11 +104,8 @@ api_programme(struct http_req *hr)
 {
 	struct worker	*w = hr->w;
 	struct evbuffer	*buf;
-	uint64_t	 generation = writer_programme_generation();
-	int		 rc = 0;
+	int		 rc = programme_current(w);
 
-	if (w->programme == NULL || w->programme_generation != generation)
-		rc = programme_load(w, generation);
 	if (rc == -1) {
 		http_reply_error(hr, 404, "not_found", "no event is set up",
 		    NULL);
@@ -86,8 +117,8 @@ api_programme(struct http_req *hr)
 	}
 	buf = evbuffer_new();
 	evbuffer_add(buf, w->programme, w->programme_len);
-	http_header(hr, "Cache-Control", "no-cache");
-	http_reply_data(hr, 200, "application/json; charset=utf-8", buf);
+	http_header(hr, programme_fields[0][0], programme_fields[0][1]);
+	http_reply_data(hr, 200, PROGRAMME_TYPE, buf);
 }
 
 const struct route api_event_routes[] = {

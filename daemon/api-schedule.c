@@ -26,7 +26,9 @@
 #define SCHEDULE_LANGS	2
 #define ETAG_MAX	40	/* "<32 hex digits>" */
 
-enum schedule_kind { FILE_ICS, FILE_XML, FILE_JSON, FILE_KINDS };
+enum schedule_kind { FILE_ICS = SCHEDULE_FILE_ICS,
+	FILE_XML = SCHEDULE_FILE_XML, FILE_JSON = SCHEDULE_FILE_JSON,
+	FILE_KINDS };
 
 static const struct {
 	const char	*type;
@@ -44,6 +46,8 @@ struct schedule_file {
 	size_t			 len;
 	char			 etag[ETAG_MAX];
 	char			*disposition;	/* the header's value */
+	char			*head;		/* its fields, for quick.c */
+	size_t			 head_len;
 	char			 uid[SCHEDULE_UID_MAX];	/* one session's */
 	enum schedule_lang	 lang;
 	int			 refs;		/* the cache's, answers' */
@@ -68,6 +72,7 @@ file_unref(struct schedule_file *f)
 		return;
 	free(f->body);
 	free(f->disposition);
+	free(f->head);
 	free(f);
 }
 
@@ -175,6 +180,20 @@ file_name(const json_t *doc, enum schedule_kind kind, const char *uid,
 	return schedule_str(ev, "name");
 }
 
+/* The fields of a file's answer, as file_reply() has evhttp send them. */
+static void
+file_head(struct schedule_file *f, enum schedule_kind kind)
+{
+	const char *const	fields[][2] = {
+		{ "Cache-Control", "no-cache" },
+		{ "ETag", f->etag },
+		{ "Content-Disposition", f->disposition },
+	};
+
+	f->head = http_kept_head(fields, sizeof fields / sizeof fields[0],
+	    kinds[kind].type, f->len, &f->head_len);
+}
+
 /* Make a file of the programme; NULL when no session has the uid. */
 static struct schedule_file *
 file_make(struct worker *w, enum schedule_kind kind, const char *uid,
@@ -208,6 +227,7 @@ file_make(struct worker *w, enum schedule_kind kind, const char *uid,
 	snprintf(f->etag, sizeof f->etag, "\"%s\"", hex);
 	f->disposition = http_disposition_value(kinds[kind].disposition,
 	    file_name(doc, kind, uid, lang), kinds[kind].ext);
+	file_head(f, kind);
 	f->lang = lang;
 	f->refs = 1;
 	if (uid != NULL)
@@ -236,6 +256,27 @@ file_get(struct worker *w, enum schedule_kind kind, const char *uid,
 		c->sessions = f;
 	}
 	return f;
+}
+
+/*
+ * The whole programme as a file, for quick.c: 0, or -1 to leave the
+ * request to evhttp (no event, a database error: file_reply() answers).
+ */
+int
+schedule_quick(struct worker *w, enum schedule_file_kind kind, int lang,
+    struct quick_file *qf)
+{
+	struct schedule_file	*f;
+
+	if (cache_load(w) != 0 ||
+	    (f = file_get(w, (enum schedule_kind)kind, NULL,
+	    lang ? SCHEDULE_EN : SCHEDULE_SV)) == NULL)
+		return -1;
+	qf->head = f->head;
+	qf->head_len = f->head_len;
+	qf->body = f->body;
+	qf->len = f->len;
+	return 0;
 }
 
 /* ?lang=sv|en: 0, or -1 with the answer sent. */

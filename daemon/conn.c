@@ -14,7 +14,9 @@
  * runs before the loop next polls, so before the connection can close.
  */
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <errno.h>
 #include <poll.h>
 
 #include <stdlib.h>
@@ -40,6 +42,9 @@ struct conn {
 	int64_t			  since;	/* waiting for a request since, µs */
 	void			(*gone)(void *);	/* conn_watch() */
 	void			 *gone_arg;
+	int			  completing;	/* in request_complete() */
+	struct evbuffer		 *unsent;	/* of a quick answer */
+	struct event		 *unsent_ev;	/* writes it when it can */
 };
 
 /* The adopted connections of a worker by evcon: an open-address map. */
@@ -182,21 +187,141 @@ body_max(const struct config *cfg, const char *line)
 	return file > cfg->max_body ? file : cfg->max_body;
 }
 
+/* The rest of a quick answer has gone, or cannot go: read on. */
+static void
+unsent_end(struct conn *c, int failed)
+{
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
+	    c->evcon);
+
+	evbuffer_free(c->unsent);
+	event_free(c->unsent_ev);
+	c->unsent = NULL;
+	c->unsent_ev = NULL;
+	/* A failed or closing one is shut: evhttp then reads the end. */
+	if (failed || c->close_after)
+		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+	else
+		deadline_arm(c);
+	bufferevent_enable(bev, EV_READ);
+}
+
+/* The socket has room for more of a quick answer (or --timeout ran out). */
+static void
+unsent_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+	int		 n;
+
+	if (ev & EV_TIMEOUT) {
+		unsent_end(c, 1);
+		return;
+	}
+	n = evbuffer_write(c->unsent, fd);
+	if (n < 0 && EVUTIL_SOCKET_ERROR() != EAGAIN &&
+	    EVUTIL_SOCKET_ERROR() != EINTR)
+		unsent_end(c, 1);
+	else if (evbuffer_get_length(c->unsent) == 0)
+		unsent_end(c, 0);
+}
+
 /*
- * The head has arrived (headscan.c), before evhttp reads it: its body has
- * --body-timeout, and the limit of its path.
+ * What the socket did not take of a quick answer is kept and written when
+ * it can; until then evhttp reads nothing, so that the next answer cannot
+ * overtake it, and a client that stops reading has --timeout to go on.
  */
 static void
+unsent_keep(struct conn *c, evutil_socket_t fd, const struct iovec *iov,
+    int n, size_t sent)
+{
+	struct timeval	tv = { c->w->srv->cfg.timeout, 0 };
+
+	c->unsent = evbuffer_new();
+	for (int i = 0; i < n; i++) {
+		if (sent >= iov[i].iov_len) {
+			sent -= iov[i].iov_len;
+			continue;
+		}
+		evbuffer_add(c->unsent, (const char *)iov[i].iov_base + sent,
+		    iov[i].iov_len - sent);
+		sent = 0;
+	}
+	bufferevent_disable(evhttp_connection_get_bufferevent(c->evcon),
+	    EV_READ);
+	c->unsent_ev = event_new(c->w->base, fd, EV_WRITE | EV_PERSIST,
+	    unsent_cb, c);
+	event_add(c->unsent_ev, &tv);
+}
+
+/*
+ * The head just read is all there is, evhttp has read none of it, no
+ * answer is on its way: quick.c may answer it (1: it did, and it is gone
+ * from the input), else 0 and evhttp reads it.
+ */
+static int
+conn_quick(struct conn *c)
+{
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
+	    c->evcon);
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	size_t			 len = c->head.checked, total;
+	struct quick_req	 q;
+	struct quick_file	 qf;
+	struct iovec		 iov[QUICK_IOV];
+	struct msghdr		 msg = { .msg_iov = iov, .msg_iovlen = QUICK_IOV };
+	const char		*head;
+	evutil_socket_t		 fd = bufferevent_getfd(bev);
+	int64_t			 t0 = timefmt_now_usec();
+	ssize_t			 sent;
+
+	if (c->busy || c->completing || c->unsent != NULL || c->head.taken ||
+	    c->w->stopping || fd == -1 || evbuffer_get_length(in) != len ||
+	    evbuffer_get_length(bufferevent_get_output(bev)) != 0 ||
+	    (head = (const char *)evbuffer_pullup(in, (ev_ssize_t)len)) ==
+	    NULL || quick_parse(&c->w->srv->cfg, head, len, &q) != 0 ||
+	    quick_file_for(c->w, &q, &qf) != 0)
+		return 0;
+	total = quick_iov(&qf, iov);
+	sent = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	quick_log(c->w, c->evcon, &q, qf.len, t0);
+	evbuffer_drain(in, len);
+	c->since = timefmt_now_usec();
+	c->close_after = q.close;
+	if (sent < 0 && errno != EAGAIN && errno != EINTR) {
+		/* The client has gone: evhttp reads the end and frees it. */
+		shutdown(fd, SHUT_RDWR);
+		return 1;
+	}
+	if (sent < 0)
+		sent = 0;
+	if ((size_t)sent < total)
+		unsent_keep(c, fd, iov, QUICK_IOV, (size_t)sent);
+	else if (q.close)
+		shutdown(fd, SHUT_RDWR);
+	else
+		deadline_arm(c);
+	return 1;
+}
+
+/*
+ * The head has arrived (headscan.c), before evhttp reads it: quick.c may
+ * answer it at once (1); else its body has --body-timeout, and the limit
+ * of its path.
+ */
+static int
 head_arrived(void *arg)
 {
 	struct conn	*c = arg;
 	struct timeval	 tv = { c->w->srv->cfg.body_timeout, 0 };
 
+	if (c->evcon != NULL && conn_quick(c))
+		return 1;
 	if (c->deadline != NULL && !c->busy)
 		evtimer_add(c->deadline, &tv);
 	if (c->evcon != NULL)
 		evhttp_connection_set_max_body_size(c->evcon,
 		    body_max(&c->w->srv->cfg, c->head.line));
+	return 0;
 }
 
 /* A connection is gone: one more may be accepted. */
@@ -205,6 +330,10 @@ conn_forget(struct worker *w, struct conn *c)
 {
 	if (c->deadline != NULL)
 		event_free(c->deadline);
+	if (c->unsent_ev != NULL)
+		event_free(c->unsent_ev);
+	if (c->unsent != NULL)
+		evbuffer_free(c->unsent);
 	free(c);
 	w->conns->open--;
 	if (w->conns->open < (size_t)w->max_conns && !w->stopping &&
@@ -336,7 +465,10 @@ request_complete(struct evhttp_request *req, void *arg)
 	c->since = timefmt_now_usec();
 	if (!c->close_after) {
 		deadline_arm(c);
+		/* Bytes already read are evhttp's to answer, in order. */
+		c->completing = 1;
 		headscan_next(bufferevent_get_input(bev), &c->head);
+		c->completing = 0;
 		return;
 	}
 	evbuffer_drain(bufferevent_get_input(bev),

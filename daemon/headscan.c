@@ -31,7 +31,8 @@ static const char refused[] = "\x01\r\n\r\n";
 void
 headscan_start(struct headscan *hs)
 {
-	void	(*arrived)(void *) = hs->arrived, (*refuse)(void *) = hs->refuse;
+	int	(*arrived)(void *) = hs->arrived;
+	void	(*refuse)(void *) = hs->refuse;
 	void	*arg = hs->arrived_arg;
 
 	memset(hs, 0, sizeof *hs);
@@ -231,8 +232,13 @@ scan(struct evbuffer *in, struct headscan *hs)
 			}
 		}
 		if (rc == 1 && hs->phase == PHASE_HEAD) {
-			if (hs->arrived != NULL)
-				hs->arrived(hs->arrived_arg);
+			if (hs->arrived != NULL && hs->arrived(hs->arrived_arg)) {
+				/* Answered and taken (quick.c): the next. */
+				headscan_start(hs);
+				hs->busy = 1;
+				rc = 0;
+				continue;
+			}
 			if (hs->chunked) {
 				hs->phase = PHASE_SIZE;
 				rc = 0;
@@ -267,6 +273,8 @@ input_cb(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
 
 	if (hs->busy)
 		return;
+	if (info->n_deleted > 0 && hs->checked > 0)
+		hs->taken = 1;	/* evhttp reads this head already */
 	hs->checked -= info->n_deleted < hs->checked ? info->n_deleted :
 	    hs->checked;
 	if (!hs->active || info->n_added == 0)
@@ -278,7 +286,7 @@ input_cb(struct evbuffer *in, const struct evbuffer_cb_info *info, void *arg)
 
 void
 headscan_watch(struct evbuffer *in, struct headscan *hs,
-    void (*arrived)(void *), void (*refuse)(void *), void *arg)
+    int (*arrived)(void *), void (*refuse)(void *), void *arg)
 {
 	memset(hs, 0, sizeof *hs);
 	hs->arrived = arrived;

@@ -136,6 +136,12 @@ send_after_headers(struct evhttp_request *req, int status,
  * The headers of every answer; with hr->close (or while stopping) the
  * connection ends once the answer has left.
  */
+/* The fields every answer carries, after its Content-Type. */
+static const char *const every_answer[][2] = {
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+};
+
 void
 http_reply_headers(struct http_req *hr, const char *type)
 {
@@ -143,12 +149,44 @@ http_reply_headers(struct http_req *hr, const char *type)
 
 	if (type != NULL)
 		evhttp_add_header(h, "Content-Type", type);
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	for (size_t i = 0; i < sizeof every_answer / sizeof every_answer[0];
+	    i++)
+		evhttp_add_header(h, every_answer[i][0], every_answer[i][1]);
 	if (hr->w->stopping || hr->close)
 		evhttp_add_header(h, "Connection", "close");
 	if (hr->close)
 		conn_close_after(hr->w, hr->req);
+}
+
+/*
+ * The field lines of a kept 200 answer (quick.c sends them without
+ * evhttp), in the order http_reply_data() has evhttp write them: the
+ * handler's fields, the type, the fields of every answer, then the
+ * length and the empty line; the Date goes before them all. The text is
+ * the caller's to free; *len its length.
+ */
+char *
+http_kept_head(const char *const fields[][2], size_t nfields,
+    const char *type, size_t body_len, size_t *len)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		*text;
+
+	for (size_t i = 0; i < nfields; i++)
+		evbuffer_add_printf(b, "%s: %s\r\n", fields[i][0],
+		    fields[i][1]);
+	evbuffer_add_printf(b, "Content-Type: %s\r\n", type);
+	for (size_t i = 0; i < sizeof every_answer / sizeof every_answer[0];
+	    i++)
+		evbuffer_add_printf(b, "%s: %s\r\n", every_answer[i][0],
+		    every_answer[i][1]);
+	evbuffer_add_printf(b, "Content-Length: %zu\r\n\r\n", body_len);
+	*len = evbuffer_get_length(b);
+	text = xmalloc(*len + 1);
+	evbuffer_remove(b, text, *len);
+	text[*len] = '\0';
+	evbuffer_free(b);
+	return text;
 }
 
 /*

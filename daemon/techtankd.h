@@ -209,6 +209,8 @@ struct worker {
 
 	char			*programme;	/* cached JSON */
 	size_t			 programme_len;
+	char			*programme_head;	/* its fields, kept */
+	size_t			 programme_head_len;
 	uint64_t		 programme_generation;
 	struct release_cache	*release;	/* the release it was made of */
 	struct schedule_cache	*schedule;	/* api-schedule.c's files */
@@ -245,6 +247,8 @@ struct http_req {
 void http_request(struct evhttp_request *, void *worker);
 void http_req_free(struct http_req *);
 void http_reply_headers(struct http_req *, const char *type);
+char *http_kept_head(const char *const fields[][2], size_t nfields,
+	    const char *type, size_t body_len, size_t *len);
 void http_reply_done(struct http_req *, int status, size_t bytes);
 void http_reply_json(struct http_req *, int status, json_t *body);
 void http_reply_json_text(struct http_req *, int status, char *text);
@@ -312,7 +316,9 @@ struct headscan {
 	size_t	 tail_len;
 	char	 line[96];	/* its start, for the log of a refusal */
 	size_t	 line_len;
-	void	(*arrived)(void *);	/* the head is complete */
+	int	 taken;		/* evhttp has read part of this head */
+	int	(*arrived)(void *);	/* the head is complete: 1 when it
+					 * was answered and taken away */
 	void	(*refuse)(void *);	/* a chunked body broke its framing */
 	void	*arrived_arg;		/* for both */
 	char	 field[32];		/* the field line's start, lower case */
@@ -324,7 +330,7 @@ struct headscan {
 };
 void headscan_start(struct headscan *);
 void headscan_watch(struct evbuffer *, struct headscan *,
-	    void (*arrived)(void *), void (*refuse)(void *), void *);
+	    int (*arrived)(void *), void (*refuse)(void *), void *);
 void headscan_next(struct evbuffer *, struct headscan *);
 void headscan_unwatch(struct evbuffer *, struct headscan *);
 void conn_setup(struct worker *);
@@ -414,6 +420,39 @@ void router_dispatch(struct http_req *);
 /* api-schedule.c */
 struct schedule_cache;
 void schedule_cache_free(struct schedule_cache *);
+
+/*
+ * quick.c: the public files a worker keeps (the programme, the schedule
+ * files) answered from the head as it arrives, without evhttp; any
+ * request it is not sure of goes to evhttp as before. A kept answer is
+ * its fields (http_kept_head()) and its body, both the worker's.
+ */
+struct quick_file {
+	const char	*head;		/* field lines, Content-Length, CRLF */
+	size_t		 head_len;
+	const char	*body;
+	size_t		 len;
+};
+enum schedule_file_kind { SCHEDULE_FILE_ICS, SCHEDULE_FILE_XML,
+	SCHEDULE_FILE_JSON };
+int programme_quick(struct worker *, struct quick_file *);
+int schedule_quick(struct worker *, enum schedule_file_kind, int lang,
+	    struct quick_file *);
+struct quick_req {
+	int		 route;		/* in quick.c's table */
+	int		 close;		/* Connection: close */
+	size_t		 nforwarded;	/* X-Forwarded-For fields */
+	const char	*forwarded[FORWARDED_HEADERS_MAX + 1];	/* in the head */
+	size_t		 forwarded_len[FORWARDED_HEADERS_MAX + 1];
+};
+int quick_parse(const struct config *, const char *head, size_t len,
+	    struct quick_req *);
+int quick_file_for(struct worker *, const struct quick_req *,
+	    struct quick_file *);
+#define QUICK_IOV	4
+size_t quick_iov(const struct quick_file *, struct iovec *);
+void quick_log(struct worker *, struct evhttp_connection *,
+	    const struct quick_req *, size_t bytes, int64_t t0);
 
 /* admin-privacy.c */
 void privacy_submit_due(void);
