@@ -286,7 +286,7 @@ conn_quick(struct conn *c)
 	quick_log(c->w, c->evcon, &q, qf.len, t0);
 	evbuffer_drain(in, len);
 	c->since = timefmt_now_usec();
-	c->close_after = q.close;
+	c->close_after = q.head.close;
 	if (sent < 0 && errno != EAGAIN && errno != EINTR) {
 		/* The client has gone: evhttp reads the end and frees it. */
 		shutdown(fd, SHUT_RDWR);
@@ -296,7 +296,7 @@ conn_quick(struct conn *c)
 		sent = 0;
 	if ((size_t)sent < total)
 		unsent_keep(c, fd, iov, QUICK_IOV, (size_t)sent);
-	else if (q.close)
+	else if (q.head.close)
 		shutdown(fd, SHUT_RDWR);
 	else
 		deadline_arm(c);

@@ -1,7 +1,8 @@
 /*
  * parse.c: the parsers of what a client sends that need nothing but the
  * bytes: the Cookie header, request paths split and matched against route
- * patterns, paths of web files, and the addresses of X-Forwarded-For. Kept apart so that the fuzzers
+ * patterns, paths of web files, the addresses of X-Forwarded-For, and
+ * the head of a GET quick.c answers. Kept apart so that the fuzzers
  * (tests/fuzz/) link exactly the code the daemon runs.
  */
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <netinet/in.h>
 
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 
@@ -278,4 +280,147 @@ route_id(const char *s)
 		id = id * 10 + (*s - '0');
 	}
 	return id;
+}
+
+/*
+ * The fields a browser, a calendar or a proxy sends that change nothing
+ * about the answers quick.c gives. Connection and X-Forwarded-For are read
+ * below.
+ */
+static const char *const quick_harmless[] = {
+	"accept", "accept-encoding", "accept-language", "cache-control",
+	"connection", "cookie", "dnt", "host", "origin", "pragma", "priority",
+	"referer", "upgrade-insecure-requests", "user-agent",
+	"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+	"x-real-ip",
+};
+
+static int
+name_is(const char *name, size_t len, const char *known)
+{
+	return strlen(known) == len && strncasecmp(name, known, len) == 0;
+}
+
+static int
+is_harmless(const char *name, size_t len)
+{
+	if (len > 4 && strncasecmp(name, "sec-", 4) == 0)
+		return 1;	/* Sec-Fetch-*, Sec-CH-UA*: the browser's */
+	for (size_t i = 0; i < sizeof quick_harmless /
+	    sizeof quick_harmless[0]; i++)
+		if (name_is(name, len, quick_harmless[i]))
+			return 1;
+	return 0;
+}
+
+/* A token (RFC 9110 5.6.2), as a field name must be. */
+static int
+is_token_n(const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || strchr("!#$%&'*+-.^_`|~", c)))
+			return 0;
+	}
+	return 1;
+}
+
+/* "GET " target " HTTP/1.1": 0 with the target in q, or -1. */
+static int
+request_line(const char *line, size_t len, struct quick_head *q)
+{
+	static const char	 get[] = "GET ", version[] = " HTTP/1.1";
+
+	if (len <= sizeof get - 1 + sizeof version - 1 ||
+	    memcmp(line, get, sizeof get - 1) != 0 ||
+	    memcmp(line + len - (sizeof version - 1), version,
+	    sizeof version - 1) != 0)
+		return -1;
+	q->target = line + sizeof get - 1;
+	q->target_len = len - (sizeof get - 1) - (sizeof version - 1);
+	if (q->target_len > QUICK_TARGET_MAX)
+		return -1;
+	for (size_t i = 0; i < q->target_len; i++)
+		if ((unsigned char)q->target[i] <= 0x20 ||
+		    (unsigned char)q->target[i] >= 0x7f)
+			return -1;
+	return 0;
+}
+
+/* A field's value: no control but HTAB (headscan.c refused them too). */
+static int
+is_value(const char *v, const char *end)
+{
+	for (; v < end; v++)
+		if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Connection: keep-alive or close (1), anything else -1. */
+static int
+connection_value(const char *v, size_t len)
+{
+	if (name_is(v, len, "keep-alive"))
+		return 0;
+	if (name_is(v, len, "close"))
+		return 1;
+	return -1;
+}
+
+/*
+ * Whether the head of a request (len bytes, its empty line included, as
+ * headscan.c passed it) is a plain GET that quick.c may answer: 0 with q
+ * filled in (its target to look up), or -1 for evhttp. Its bytes are not
+ * trusted here: any line that does not end in CRLF, a control in a value,
+ * a field name that is not a token or not in the list above, no Host or
+ * a second one, an odd Connection: -1.
+ */
+int
+quick_head_parse(const char *head, size_t len, struct quick_head *q)
+{
+	const char	*p = head, *end = head + len, *eol, *colon, *v, *ve;
+	int		 hosts = 0, c;
+
+	memset(q, 0, sizeof *q);
+	if ((eol = memchr(p, '\r', (size_t)(end - p))) == NULL ||
+	    eol + 1 >= end || eol[1] != '\n' ||
+	    request_line(p, (size_t)(eol - p), q) != 0)
+		return -1;
+	for (p = eol + 2; p < end; p = eol + 2) {
+		if ((eol = memchr(p, '\r', (size_t)(end - p))) == NULL ||
+		    eol + 1 >= end || eol[1] != '\n')
+			return -1;
+		if (eol == p)
+			return p + 2 == end && hosts == 1 ? 0 : -1;
+		if ((colon = memchr(p, ':', (size_t)(eol - p))) == NULL ||
+		    !is_token_n(p, (size_t)(colon - p)) ||
+		    !is_harmless(p, (size_t)(colon - p)) ||
+		    !is_value(colon + 1, eol))
+			return -1;
+		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		for (ve = eol; ve > v && (ve[-1] == ' ' || ve[-1] == '\t');
+		    ve--)
+			;
+		if (name_is(p, (size_t)(colon - p), "host"))
+			hosts++;
+		else if (name_is(p, (size_t)(colon - p), "connection")) {
+			if ((c = connection_value(v, (size_t)(ve - v))) < 0)
+				return -1;
+			q->close |= c;
+		} else if (name_is(p, (size_t)(colon - p),
+		    "x-forwarded-for")) {
+			if (q->nforwarded == FORWARDED_HEADERS_MAX + 1 ||
+			    ve - v > QUICK_FORWARDED_MAX)
+				return -1;
+			q->forwarded[q->nforwarded] = v;
+			q->forwarded_len[q->nforwarded++] = (size_t)(ve - v);
+		}
+	}
+	return -1;
 }

@@ -31,6 +31,18 @@ int64_t route_id(const char *);
 int net_addr_parse(const char *, size_t, struct net_addr *);
 int net_range_parse(const char *, size_t, struct net_range *);
 int net_range_contains(const struct net_range *, const struct net_addr *);
+/* The head of a plain GET that quick.c may answer (quick_head_parse()). */
+#define QUICK_TARGET_MAX	40	/* longer targets are evhttp's */
+#define QUICK_FORWARDED_MAX	255	/* bytes of an X-Forwarded-For, ditto */
+struct quick_head {
+	const char	*target;	/* in the head, not terminated */
+	size_t		 target_len;
+	int		 close;		/* Connection: close */
+	size_t		 nforwarded;	/* X-Forwarded-For fields */
+	const char	*forwarded[FORWARDED_HEADERS_MAX + 1];	/* in the head */
+	size_t		 forwarded_len[FORWARDED_HEADERS_MAX + 1];
+};
+int quick_head_parse(const char *head, size_t len, struct quick_head *);
 int forwarded_client(const char *const *values, size_t nvalues,
 	    const struct net_range *trusted, size_t ntrusted,
 	    struct net_addr *client);

@@ -28,9 +28,6 @@
 
 #include "techtankd.h"
 
-#define QUICK_TARGET_MAX	40	/* longer targets are evhttp's */
-#define QUICK_FORWARDED_MAX	255	/* bytes of an X-Forwarded-For, ditto */
-
 enum quick_source { FROM_PROGRAMME, FROM_SCHEDULE };
 
 static const struct quick_route {
@@ -52,85 +49,6 @@ static const struct quick_route {
 };
 
 /*
- * The fields a browser, a calendar or a proxy sends that change nothing
- * about these answers. Connection and X-Forwarded-For are read below.
- */
-static const char *const harmless[] = {
-	"accept", "accept-encoding", "accept-language", "cache-control",
-	"connection", "cookie", "dnt", "host", "origin", "pragma", "priority",
-	"referer", "upgrade-insecure-requests", "user-agent",
-	"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
-	"x-real-ip",
-};
-
-static int
-name_is(const char *name, size_t len, const char *known)
-{
-	return strlen(known) == len && strncasecmp(name, known, len) == 0;
-}
-
-static int
-is_harmless(const char *name, size_t len)
-{
-	if (len > 4 && strncasecmp(name, "sec-", 4) == 0)
-		return 1;	/* Sec-Fetch-*, Sec-CH-UA*: the browser's */
-	for (size_t i = 0; i < sizeof harmless / sizeof harmless[0]; i++)
-		if (name_is(name, len, harmless[i]))
-			return 1;
-	return 0;
-}
-
-/* A token (RFC 9110 5.6.2), as a field name must be. */
-static int
-is_token(const char *s, size_t len)
-{
-	if (len == 0)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char	c = (unsigned char)s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') || strchr("!#$%&'*+-.^_`|~", c)))
-			return 0;
-	}
-	return 1;
-}
-
-/* The request line: the route's index, or -1. */
-static int
-request_line(const char *line, size_t len)
-{
-	static const char	 get[] = "GET ", version[] = " HTTP/1.1";
-	size_t			 tlen;
-
-	if (len <= sizeof get - 1 + sizeof version - 1 ||
-	    memcmp(line, get, sizeof get - 1) != 0 ||
-	    memcmp(line + len - (sizeof version - 1), version,
-	    sizeof version - 1) != 0)
-		return -1;
-	line += sizeof get - 1;
-	tlen = len - (sizeof get - 1) - (sizeof version - 1);
-	if (tlen > QUICK_TARGET_MAX)
-		return -1;
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		if (strlen(routes[i].target) == tlen &&
-		    memcmp(routes[i].target, line, tlen) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* Connection: keep-alive or close (1), anything else -1. */
-static int
-connection_value(const char *v, size_t len)
-{
-	if (name_is(v, len, "keep-alive"))
-		return 0;
-	if (name_is(v, len, "close"))
-		return 1;
-	return -1;
-}
-
-/*
  * Whether the head (len bytes, the empty line included) is one this file
  * answers: 0 with q filled in, or -1 for evhttp.
  */
@@ -138,43 +56,16 @@ int
 quick_parse(const struct config *cfg, const char *head, size_t len,
     struct quick_req *q)
 {
-	const char	*p = head, *end = head + len, *eol, *colon, *v, *ve;
-	int		 hosts = 0, c;
-
-	memset(q, 0, sizeof *q);
 	if ((long)len > cfg->max_headers ||
-	    (eol = memchr(p, '\r', (size_t)(end - p))) == NULL ||
-	    (q->route = request_line(p, (size_t)(eol - p))) < 0)
+	    quick_head_parse(head, len, &q->head) != 0)
 		return -1;
-	for (p = eol + 2; p < end; p = eol + 2) {
-		if ((eol = memchr(p, '\r', (size_t)(end - p))) == NULL)
-			return -1;
-		if (eol == p)
-			return p + 2 == end && hosts == 1 ? 0 : -1;
-		if ((colon = memchr(p, ':', (size_t)(eol - p))) == NULL ||
-		    !is_token(p, (size_t)(colon - p)) ||
-		    !is_harmless(p, (size_t)(colon - p)))
-			return -1;
-		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
-			;
-		for (ve = eol; ve > v && (ve[-1] == ' ' || ve[-1] == '\t');
-		    ve--)
-			;
-		if (name_is(p, (size_t)(colon - p), "host"))
-			hosts++;
-		else if (name_is(p, (size_t)(colon - p), "connection")) {
-			if ((c = connection_value(v, (size_t)(ve - v))) < 0)
-				return -1;
-			q->close |= c;
-		} else if (name_is(p, (size_t)(colon - p),
-		    "x-forwarded-for")) {
-			if (q->nforwarded == FORWARDED_HEADERS_MAX + 1 ||
-			    ve - v > QUICK_FORWARDED_MAX)
-				return -1;
-			q->forwarded[q->nforwarded] = v;
-			q->forwarded_len[q->nforwarded++] = (size_t)(ve - v);
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strlen(routes[i].target) == q->head.target_len &&
+		    memcmp(routes[i].target, q->head.target,
+		    q->head.target_len) == 0) {
+			q->route = (int)i;
+			return 0;
 		}
-	}
 	return -1;
 }
 
@@ -245,9 +136,9 @@ quick_log(struct worker *w, struct evhttp_connection *evcon,
 	char			 client[64];
 
 	TAILQ_INIT(&headers);
-	for (size_t i = 0; i < q->nforwarded; i++) {
+	for (size_t i = 0; i < q->head.nforwarded; i++) {
 		snprintf(values[i], sizeof values[i], "%.*s",
-		    (int)q->forwarded_len[i], q->forwarded[i]);
+		    (int)q->head.forwarded_len[i], q->head.forwarded[i]);
 		kv[i].key = (char *)"X-Forwarded-For";
 		kv[i].value = values[i];
 		TAILQ_INSERT_TAIL(&headers, &kv[i], next);

@@ -439,11 +439,8 @@ int programme_quick(struct worker *, struct quick_file *);
 int schedule_quick(struct worker *, enum schedule_file_kind, int lang,
 	    struct quick_file *);
 struct quick_req {
-	int		 route;		/* in quick.c's table */
-	int		 close;		/* Connection: close */
-	size_t		 nforwarded;	/* X-Forwarded-For fields */
-	const char	*forwarded[FORWARDED_HEADERS_MAX + 1];	/* in the head */
-	size_t		 forwarded_len[FORWARDED_HEADERS_MAX + 1];
+	int			 route;		/* in quick.c's table */
+	struct quick_head	 head;
 };
 int quick_parse(const struct config *, const char *head, size_t len,
 	    struct quick_req *);
