@@ -19,6 +19,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from techtank_test import person, registration
 from test_mail import mail_flags, parts, sink, started  # noqa: F401
@@ -594,6 +595,64 @@ def test_an_invoice_marked_paid_by_hand(d):
     assert d.sql("SELECT count(*) FROM payments") == [(2,)]
     assert d.sql("SELECT paid_on FROM payments ORDER BY id") == [("2027-10-01",),
                                                                  (d.sql("SELECT date('now')")[0][0],)]
+
+
+def clone_session(d):
+    """Olle's session for one thread: his cookie and CSRF header."""
+    s = requests.Session()
+    s.cookies.update(d.olle.cookies)
+    s.headers.update(d.olle.headers)
+    return s
+
+
+def test_one_bank_file_from_many_clients_at_once_is_booked_once(d):
+    """Twelve uploads of one file race through the writer: one books it,
+    the other eleven are told it is a duplicate, and nothing is booked
+    twice."""
+    a, b, c = three_invoices(d)
+    data = bgmax([(x["ocr"], x["total_ore"], "Pressverk AB") for x in (a, b, c)])
+    sessions = [clone_session(d) for _ in range(12)]
+    go = threading.Barrier(len(sessions))
+
+    def send(s):
+        go.wait(timeout=30)
+        return s.post(d.url + "/api/v1/admin/bank-files", data=data,
+                      headers={"Content-Type": "text/plain"}, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        answers = list(pool.map(send, sessions))
+    assert sorted(r.status_code for r in answers) == [200] * 11 + [201], \
+        [r.text for r in answers]
+    booked = next(r.json() for r in answers if r.status_code == 201)
+    assert booked["matched"] == 3
+    assert all(r.json() == {"duplicate": True, "file": booked["file"]}
+               for r in answers if r.status_code == 200)
+    assert d.sql("SELECT count(*), sum(amount_ore) FROM payments") == \
+        [(3, a["total_ore"] + b["total_ore"] + c["total_ore"])]
+    assert d.sql("SELECT count(*) FROM bank_files") == [(1,)]
+    assert sorted(x["number"] for x in listing(d, "paid")["items"]) == \
+        sorted(x["number"] for x in (a, b, c))
+
+
+def test_an_invoice_marked_paid_by_many_at_once_is_paid_once(d):
+    """Ten organisers mark one invoice paid in the same instant: one
+    payment of its balance is booked, the other nine hear it is paid."""
+    a = three_invoices(d)[0]
+    url = f"{d.url}/api/v1/admin/invoices/{a['number']}/payments"
+    sessions = [clone_session(d) for _ in range(10)]
+    go = threading.Barrier(len(sessions))
+
+    def mark(s):
+        go.wait(timeout=30)
+        return s.post(url, json={}, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        answers = list(pool.map(mark, sessions))
+    assert sorted(r.status_code for r in answers) == [200] + [409] * 9, \
+        [r.text for r in answers]
+    assert d.sql("SELECT count(*), sum(amount_ore) FROM payments") == \
+        [(1, a["total_ore"])]
+    assert [x["number"] for x in listing(d, "paid")["items"]] == [a["number"]]
 
 
 def test_an_unpaid_invoice_past_its_due_date_is_overdue(d):
