@@ -53,7 +53,8 @@ struct inv_words {
 	const char	*lang;
 	const char	*invoice, *credit;	/* the titles */
 	const char	*page, *of;
-	const char	*number, *issued, *due, *supplied, *terms, *days;
+	const char	*number, *credit_number;	/* of an invoice, a credit note */
+	const char	*issued, *due, *supplied, *terms, *days;
 	const char	*credits;		/* "Avser faktura 1000" */
 	const char	*reference, *seller, *buyer, *org, *vat_no, *email;
 	const char	*f_tax, *event;
@@ -68,7 +69,8 @@ struct inv_words {
 
 static const struct inv_words words[] = {
 	{ "en", "Invoice", "Credit note", "Page", "of",
-	  "Invoice number", "Invoice date", "Due date", "Date of supply",
+	  "Invoice number", "Credit note number", "Invoice date", "Due date",
+	  "Date of supply",
 	  "Payment terms", "days", "Credits invoice",
 	  "Your reference", "Seller", "Buyer", "Org. no.", "VAT reg. no.",
 	  "Email", "Approved for F-tax", "Event",
@@ -84,7 +86,8 @@ static const struct inv_words words[] = {
 	  "credits; nothing is to be paid.",
 	  ".", "," },
 	{ "sv", "Faktura", "Kreditfaktura", "Sida", "av",
-	  "Fakturanummer", "Fakturadatum", "Förfallodatum", "Leveransdatum",
+	  "Fakturanummer", "Kreditfakturanummer", "Fakturadatum",
+	  "Förfallodatum", "Leveransdatum",
 	  "Betalningsvillkor", "dagar", "Avser faktura",
 	  "Er referens", "Säljare", "Köpare", "Org.nr", "Momsreg.nr",
 	  "E-post", "Godkänd för F-skatt", "Evenemang",
@@ -651,8 +654,8 @@ plan_parties(struct inv *p)
 	h = put_party(p, r, p->w->buyer, buyer, 0, MARGIN, y, half);
 	snprintf(num, sizeof num, "%lld", (long long)int_of(doc, "number"));
 	ry = y;
-	ry += put_labelled(p, r, p->w->number, num, 1, 11, right, ry, half,
-	    1) + MM(1.5);
+	ry += put_labelled(p, r, p->credit ? p->w->credit_number :
+	    p->w->number, num, 1, 11, right, ry, half, 1) + MM(1.5);
 	ry += put_labelled(p, r, p->w->issued, str_of(doc, "issued"), 0, 10,
 	    right, ry, half, 1) + MM(1.5);
 	if (!p->credit) {
@@ -961,7 +964,8 @@ page_start(struct inv *p, int draw)
 /*
  * The rows onto pages: a row that does not fit starts a page; lines on a
  * new page get the column heads again, the heads never stand alone at a
- * page's foot, and the totals never part from the payment box. Draws when draw is set; counts the pages either way.
+ * page's foot, and the totals never part from the payment box. Draws
+ * when draw is set; counts the pages either way.
  */
 static void
 flow(struct inv *p, int draw)
