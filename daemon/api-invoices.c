@@ -3,8 +3,8 @@
  *	GET /api/v1/registrations/{token}/invoices/{number}.pdf[?lang=en]
  *	     a document of the registration, for the holder of its link (the
  *	     contact's: a colleague's personal link shows no one's invoice);
- *	GET /api/v1/admin/events/{id}/invoices[?state=unpaid|overdue|paid|
- *	     overpaid|credit]
+ *	GET /api/v1/admin/events/{id}/invoices[?state=unpaid|partly_paid|
+ *	     overdue|paid|overpaid|credit]
  *	     the event's documents, newest first, paged (limit, offset),
  *	     with what was paid of each and what it still wants;
  *	GET /api/v1/admin/invoices/{number}.pdf[?lang=en]
@@ -187,8 +187,8 @@ admin_invoice_pdf(struct http_req *hr)
 	invoice_reply(hr, pdf_number(hr->args[0]), 0, "sv");
 }
 
-static const char *const invoice_states[] = { "unpaid", "overdue", "paid",
-	"overpaid", "credit", NULL };
+static const char *const invoice_states[] = { "unpaid", "partly_paid",
+	"overdue", "paid", "overpaid", "credit", NULL };
 
 static void
 admin_invoices(struct http_req *hr)

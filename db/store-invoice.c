@@ -722,9 +722,10 @@ store_invoice_document(struct store *st, int64_t number, int64_t reg,
 /*
  * An event's documents for organisers, newest first, paged: each with its
  * registration, buyer, dates, amounts, what was paid and what it still
- * wants, and its state: "paid", "unpaid", "overdue" (unpaid after its due
- * date), "overpaid", or "credit" for a credit note; only those of state
- * (unpaid: overdue ones too) when it is not NULL. {"items", "total"}, or
+ * wants, and its state: "paid", "unpaid", "partly_paid" (some paid, some
+ * still owed), "overdue" (owed after its due date, paid in part or not),
+ * "overpaid", or "credit" for a credit note; only those of state (unpaid:
+ * overdue and partly paid ones too) when it is not NULL. {"items", "total"}, or
  * NULL when the database failed.
  */
 json_t *
@@ -732,22 +733,25 @@ store_invoices_event_json(struct store *st, int64_t event, const char *state,
     int64_t now, int64_t limit, int64_t offset)
 {
 #define INVOICES_OF_STATE \
-	    "SELECT * FROM (SELECT i.number, i.kind, i.registration_id," \
-	    " json_extract(i.document, '$.buyer.name')," \
-	    " json_extract(i.document, '$.issued')," \
-	    " json_extract(i.document, '$.due'), i.ocr, i.net_ore, i.vat_ore," \
-	    " i.total_ore, c.number," \
+	    "SELECT number, kind, registration_id, buyer, issued, due, ocr," \
+	    " net_ore, vat_ore, total_ore, credits, paid, balance, state" \
+	    " FROM (SELECT *, CASE WHEN kind = 'credit' THEN 'credit'" \
+	    "  WHEN balance < 0 THEN 'overpaid'" \
+	    "  WHEN balance = 0 THEN 'paid'" \
+	    "  WHEN due_at < ?4 THEN 'overdue'" \
+	    "  WHEN paid > 0 THEN 'partly_paid' ELSE 'unpaid' END AS state" \
+	    " FROM (SELECT i.number, i.kind, i.registration_id," \
+	    " json_extract(i.document, '$.buyer.name') AS buyer," \
+	    " json_extract(i.document, '$.issued') AS issued," \
+	    " json_extract(i.document, '$.due') AS due, i.ocr, i.net_ore," \
+	    " i.vat_ore, i.total_ore, c.number AS credits, i.due_at," \
 	    " coalesce((SELECT sum(p.amount_ore) FROM payments p" \
-	    "  WHERE p.invoice_id = i.id), 0)," \
-	    " " INVOICE_BALANCE("i") " AS balance," \
-	    " CASE WHEN i.kind = 'credit' THEN 'credit'" \
-	    "  WHEN " INVOICE_BALANCE("i") " < 0 THEN 'overpaid'" \
-	    "  WHEN " INVOICE_BALANCE("i") " = 0 THEN 'paid'" \
-	    "  WHEN i.due_at < ?4 THEN 'overdue' ELSE 'unpaid' END AS state" \
+	    "  WHERE p.invoice_id = i.id), 0) AS paid," \
+	    " " INVOICE_BALANCE("i") " AS balance" \
 	    " FROM invoices i LEFT JOIN invoices c ON c.id = i.credits_id" \
-	    " WHERE i.event_id = ?1)" \
+	    " WHERE i.event_id = ?1))" \
 	    " WHERE ?5 IS NULL OR state = ?5 OR (?5 = 'unpaid' AND" \
-	    " state = 'overdue')"
+	    " state IN ('overdue', 'partly_paid'))"
 	static const char	 sql[] = INVOICES_OF_STATE
 	    " ORDER BY number DESC LIMIT ?2 OFFSET ?3";
 	static const char	 count_sql[] = "SELECT count(*) FROM ("

@@ -285,7 +285,8 @@ int store_invoice_settle(struct store *, int64_t now);
 json_t *store_invoices_json(struct store *, int64_t registration);
 int store_invoice_document(struct store *, int64_t number,
 	    int64_t registration, json_t **);
-/* state: NULL (all), "unpaid", "overdue" or "paid" */
+/* state: NULL (all), "unpaid", "partly_paid", "overdue", "paid", "overpaid"
+ * or "credit" */
 json_t *store_invoices_event_json(struct store *, int64_t event,
 	    const char *state, int64_t now, int64_t limit, int64_t offset);
 int store_registration_lang(struct store *, int64_t registration,

@@ -519,9 +519,12 @@ def test_a_bank_file_pays_the_invoices_by_their_ocr(d):
     assert got["overpaid"] == [{"invoice": c["number"], "balance_ore": -50}]
     assert [x["number"] for x in listing(d, "paid")["items"]] == [a["number"]]
     assert [x["number"] for x in listing(d, "unpaid")["items"]] == [b["number"]]
+    assert [x["number"] for x in listing(d, "partly_paid")["items"]] == [b["number"]]
     assert [x["number"] for x in listing(d, "overpaid")["items"]] == [c["number"]]
     one = next(x for x in listing(d)["items"] if x["number"] == b["number"])
     assert one["paid_ore"] == b["total_ore"] - 100000 and one["balance_ore"] == 100000
+    assert one["state"] == "partly_paid"
+    assert listing(d, "partly_paid")["total"] == 1
     unmatched = d.olle.get(d.url + "/api/v1/admin/payments/unmatched", timeout=10).json()
     assert [u["amount_ore"] for u in unmatched["items"]] == [4500, 12300]
     # The same file again, even with other line ends, books nothing.

@@ -1,6 +1,6 @@
 // Console section: the chosen event's invoices and credit notes, newest
-// first, paged on the server and filtered by state (unpaid, overdue, paid,
-// overpaid, credit notes), each with what was paid and what it still
+// first, paged on the server and filtered by state (unpaid, partly paid,
+// overdue, paid, overpaid, credit notes), each with what was paid and what it still
 // wants, its PDF, "mark paid" for one still unpaid and a reminder by
 // mail for one overdue; the bank's BgMax
 // file read in (what matched, what did not, what was paid in part or too
@@ -16,7 +16,7 @@ const PAGE = 50;
 
 export const section = { id: 'invoices', navKey: 'console.nav.invoices', href: () => '#/invoices' };
 
-export const STATES = ['unpaid', 'overdue', 'paid', 'overpaid', 'credit'];
+export const STATES = ['unpaid', 'partly_paid', 'overdue', 'paid', 'overpaid', 'credit'];
 export const BANK_ERRORS = ['bgmax_test_file', 'bgmax_currency'];
 
 function hashOf(eventId, state, offset = 0) {
