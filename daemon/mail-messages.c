@@ -26,7 +26,8 @@ struct pair {
 
 enum word {
 	W_HELLO, W_THANKS, W_WAITLISTED, W_PROMOTED, W_CANCELLED, W_TICKET,
-	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_LINK,
+	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_PRICE_LINE,
+	W_VAT_SUM, W_LINK,
 	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_INVOICE, W_CREDIT, W_SUBJ_REMINDER, W_REMINDER,
 	W_REMIND_OWED, W_REMIND_PAY, W_REMIND_PAID, W_DUE, W_REGARDS,
 	W_CANCELLED_ONE, W_BYE, W_WHEN,
@@ -75,6 +76,8 @@ static const char *const words[W_COUNT][2] = {
 	[W_FREE] = { "Pris: kostnadsfritt", "Price: free of charge" },
 	[W_VAT] = { "Moms (%s %%): %s", "VAT (%s %%): %s" },
 	[W_TOTAL] = { "Att betala: %s", "Total: %s" },
+	[W_PRICE_LINE] = { "%s: %s exkl. moms", "%s: %s excluding VAT" },
+	[W_VAT_SUM] = { "Moms: %s", "VAT: %s" },
 	[W_LINK] = { "Här ser du din anmälan, ändrar den eller avbokar:",
 	    "See, change or cancel your registration here:" },
 	[W_LINK_WAIT] = { "Här ser du din plats i kön, eller avbokar:",
@@ -348,42 +351,93 @@ people(struct pair *p, const struct mail_view *v, const json_t *one)
 	sbuf_adds(&p->html, "</ul>\n");
 }
 
+/* A line of the price paragraph (taken), in the text and the HTML. */
+static void
+price_line(struct pair *p, char *line, int first, int last)
+{
+	sbuf_printf(&p->text, last ? "%s\n\n" : "%s\n", line);
+	sbuf_adds(&p->html, first ? "<p>" : "<br>\n");
+	if (last)
+		sbuf_adds(&p->html, "<strong>");
+	html_text(&p->html, line);
+	if (last)
+		sbuf_adds(&p->html, "</strong></p>\n");
+	free(line);
+}
+
+/* Attendees on different tickets (one was moved): a line a ticket. */
+static void
+price_lines(struct pair *p, const json_t *lines)
+{
+	const json_t	*l;
+	char		 unit[64], sub[64], *what;
+	size_t		 i;
+
+	json_array_foreach(lines, i, l) {
+		money(p, json_integer_value(json_object_get(l, "unit_ore")),
+		    unit);
+		money(p, json_integer_value(json_object_get(l, "subtotal_ore")),
+		    sub);
+		xasprintf(&what, "%s (%lld × %s)", in_lang(p,
+		    json_object_get(l, "ticket_type"), "name", "name_en"),
+		    (long long)json_integer_value(json_object_get(l,
+		    "attendees")), unit);
+		price_line(p, fill(word(p, W_PRICE_LINE), what, sub), i == 0,
+		    0);
+		free(what);
+	}
+}
+
+/* Whether every line is taxed at the first one's rate. */
+static int
+one_rate(const json_t *lines)
+{
+	const json_t	*l;
+	size_t		 i;
+
+	json_array_foreach(lines, i, l)
+		if (json_integer_value(json_object_get(l, "vat_rate")) !=
+		    json_integer_value(json_object_get(json_array_get(lines, 0),
+		    "vat_rate")))
+			return 0;
+	return 1;
+}
+
 /* What the registration costs, for its contact. */
 static void
 price(struct pair *p, const json_t *reg)
 {
 	const json_t	*pr = json_object_get(reg, "price");
+	const json_t	*lines = json_object_get(pr, "lines");
 	char		 unit[64], sub[64], vat[64], total[64], rate[24];
-	char		*line;
 
 	if (!json_is_object(pr))
 		return;
-	if (json_integer_value(json_object_get(pr, "unit_ore")) == 0) {
+	if (json_array_size(lines) <= 1 &&
+	    json_integer_value(json_object_get(pr, "unit_ore")) == 0) {
 		para(p, word(p, W_FREE));
 		return;
 	}
-	money(p, json_integer_value(json_object_get(pr, "unit_ore")), unit);
-	money(p, json_integer_value(json_object_get(pr, "subtotal_ore")), sub);
 	money(p, json_integer_value(json_object_get(pr, "vat_ore")), vat);
 	money(p, json_integer_value(json_object_get(pr, "total_ore")), total);
-	line = fill(word(p, W_PRICE), unit, sub);
-	sbuf_printf(&p->text, "%s\n", line);
-	sbuf_adds(&p->html, "<p>");
-	html_text(&p->html, line);
-	free(line);
-	snprintf(rate, sizeof rate, "%lld", (long long)json_integer_value(
-	    json_object_get(pr, "vat_rate")));
-	line = fill(word(p, W_VAT), rate, vat);
-	sbuf_printf(&p->text, "%s\n", line);
-	sbuf_adds(&p->html, "<br>\n");
-	html_text(&p->html, line);
-	free(line);
-	line = fill(word(p, W_TOTAL), total, NULL);
-	sbuf_printf(&p->text, "%s\n\n", line);
-	sbuf_adds(&p->html, "<br>\n<strong>");
-	html_text(&p->html, line);
-	sbuf_adds(&p->html, "</strong></p>\n");
-	free(line);
+	if (json_array_size(lines) > 1) {
+		price_lines(p, lines);
+		snprintf(rate, sizeof rate, "%lld", (long long)
+		    json_integer_value(json_object_get(json_array_get(lines, 0),
+		    "vat_rate")));
+	} else {
+		money(p, json_integer_value(json_object_get(pr, "unit_ore")),
+		    unit);
+		money(p, json_integer_value(json_object_get(pr,
+		    "subtotal_ore")), sub);
+		price_line(p, fill(word(p, W_PRICE), unit, sub), 1, 0);
+		snprintf(rate, sizeof rate, "%lld", (long long)
+		    json_integer_value(json_object_get(pr, "vat_rate")));
+	}
+	price_line(p, json_array_size(lines) > 1 && !one_rate(lines) ?
+	    fill(word(p, W_VAT_SUM), vat, NULL) : fill(word(p, W_VAT), rate,
+	    vat), 0, 0);
+	price_line(p, fill(word(p, W_TOTAL), total, NULL), 0, 1);
 }
 
 /* The manage link: as it is in the text, a link in the HTML. */

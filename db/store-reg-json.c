@@ -80,27 +80,61 @@ attendees_json(struct store *st, int64_t reg_id)
 }
 
 /*
- * What the registration costs: the ticket type's price for each confirmed
- * attendee (the waitlisted pay once they get a seat), in öre. Prices are
- * set without VAT, as Swedish conference prices for companies are; the
- * VAT at the type's rate is added and rounded to the öre, half up.
+ * What a registration costs: its confirmed attendees by the ticket each
+ * holds now (an organiser may have moved one), a line per ticket type of
+ * its price, count, sum and VAT at the type's rate, rounded to the öre
+ * half up as the invoice rounds it; the sums of the lines; and the unit
+ * price and rate when there is one line (or none confirmed yet: the
+ * registration's own ticket's), else null. NULL when the database failed.
  */
 static json_t *
-price_json(int64_t unit, int64_t vat_rate, int64_t confirmed)
+price_json(struct store *st, int64_t id, int64_t unit, int64_t vat_rate)
 {
-	int64_t	subtotal = unit * confirmed;
-	int64_t	vat = (subtotal * vat_rate + 50) / 100;
-	json_t	*p;
+	static const char	 sql[] =
+	    "SELECT t.id, t.name, t.name_en, t.price_ore, t.vat_rate, count(*)"
+	    " FROM attendees a JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " WHERE a.registration_id = ?1 AND a.status = 'confirmed'"
+	    " GROUP BY t.id ORDER BY t.sort, t.id";
+	sqlite3_stmt		*s = store_stmt(st, sql);
+	json_t			*lines = json_array(), *p;
+	int64_t			 n = 0, subtotal = 0, vat = 0, each, count;
+	enum store_step		 rc;
 
-	p = json_pack("{s:s, s:I, s:I, s:b, s:I, s:I, s:I}",
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = store_step(st, s)) == STORE_ROW) {
+		unit = sqlite3_column_int64(s, 3);
+		vat_rate = sqlite3_column_int64(s, 4);
+		count = sqlite3_column_int64(s, 5);
+		each = (unit * count * vat_rate + 50) / 100;
+		json_array_append_new(lines, json_pack("{s:{s:I, s:s, s:s},"
+		    " s:I, s:I, s:I, s:I, s:I}", "ticket_type",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "name", COL_TEXT(s, 1), "name_en", COL_TEXT(s, 2),
+		    "unit_ore", (json_int_t)unit, "vat_rate",
+		    (json_int_t)vat_rate, "attendees", (json_int_t)count,
+		    "subtotal_ore", (json_int_t)(unit * count),
+		    "vat_ore", (json_int_t)each));
+		n += count;
+		subtotal += unit * count;
+		vat += each;
+	}
+	sqlite3_reset(s);
+	if (rc == STORE_ERROR) {
+		json_decref(lines);
+		return NULL;
+	}
+	p = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:o}",
 	    "currency", "SEK",
-	    "unit_ore", (json_int_t)unit,
-	    "vat_rate", (json_int_t)vat_rate,
 	    "vat_included", 0,
-	    "attendees", (json_int_t)confirmed,
+	    "attendees", (json_int_t)n,
 	    "subtotal_ore", (json_int_t)subtotal,
-	    "vat_ore", (json_int_t)vat);
-	json_object_set_new(p, "total_ore", json_integer(subtotal + vat));
+	    "vat_ore", (json_int_t)vat,
+	    "total_ore", (json_int_t)(subtotal + vat),
+	    "lines", lines);
+	json_object_set_new(p, "unit_ore", json_array_size(lines) <= 1 ?
+	    json_integer(unit) : json_null());
+	json_object_set_new(p, "vat_rate", json_array_size(lines) <= 1 ?
+	    json_integer(vat_rate) : json_null());
 	return p;
 }
 
@@ -116,16 +150,15 @@ store_registration_json(struct store *st, int64_t id)
 	    "SELECT r.id, r.status, r.manage_token, r.created_at, e.timezone,"
 	    " t.id, t.name, r.contact_first_name, r.contact_last_name,"
 	    " r.contact_email, r.contact_company, r.contact_phone, e.name,"
-	    " e.name_en, t.name_en, t.price_ore, t.vat_rate, (SELECT count(*)"
-	    "  FROM attendees a WHERE a.registration_id = r.id"
-	    "  AND a.status = 'confirmed'),"
+	    " e.name_en, t.name_en, t.price_ore, t.vat_rate, NULL,"
 	    " e.seller_name <> '' AND t.price_ore > 0, e.cancel_free_until,"
 	    " e.cancel_fee_percent"
 	    " FROM registrations r JOIN events e ON e.id = r.event_id"
 	    " JOIN ticket_types t ON t.id = r.ticket_type_id WHERE r.id = ?1";
 	sqlite3_stmt		*s = store_stmt(st, sql);
-	json_t			*r, *attendees, *invoices;
+	json_t			*r, *attendees, *invoices, *price;
 	char			 created[32];
+	int64_t			 unit, vat_rate;
 
 	sqlite3_bind_int64(s, 1, id);
 	if (store_step(st, s) != STORE_ROW) {
@@ -146,14 +179,19 @@ store_registration_json(struct store *st, int64_t id)
 	    "contact", "first_name", COL_TEXT(s, 7), "last_name", COL_TEXT(s, 8),
 	    "email", COL_TEXT(s, 9), "company", COL_TEXT(s, 10),
 	    "phone", COL_TEXT(s, 11));
-	json_object_set_new(r, "price", price_json(sqlite3_column_int64(s, 15),
-	    sqlite3_column_int64(s, 16), sqlite3_column_int64(s, 17)));
+	unit = sqlite3_column_int64(s, 15);
+	vat_rate = sqlite3_column_int64(s, 16);
 	/* What cancelling costs, when the registration is invoiced. */
 	json_object_set_new(r, "cancellation", sqlite3_column_int(s, 18) ?
 	    json_pack("{s:o, s:I}", "free_until", store_time_json(s, 19,
 	    COL_TEXT(s, 4)), "fee_percent", (json_int_t)sqlite3_column_int64(s,
 	    20)) : json_null());
 	sqlite3_reset(s);
+	if ((price = price_json(st, id, unit, vat_rate)) == NULL) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "price", price);
 	if ((attendees = attendees_json(st, id)) == NULL) {
 		json_decref(r);
 		return NULL;

@@ -251,6 +251,33 @@ def test_confirmation_headers_body_pass_and_calendar(sink, started):
     assert len(first) == 76
 
 
+def test_the_price_in_the_mail_follows_a_moved_attendee(sink, started):
+    """The confirmation is written when it is sent: an attendee moved to
+    another ticket before then is priced on that ticket, a line each."""
+    d = started()                       # no --smtp-url: the mail waits
+    reg = d.register(registration(2, lang="sv")).json()
+    d.add_user("olle", "organiser")
+    olle = d.login("olle")
+    url = f"{d.url}/api/v1/admin/attendees/{reg['attendees'][1]['id']}"
+    cur = olle.get(url, timeout=10).json()
+    r = olle.post(url + "/move", json={"ticket_type": 3, "version": cur["version"]},
+                  timeout=30)
+    assert r.status_code == 200, r.text
+    d.stop()
+    d.extra = list(d.extra) + list(mail_flags(sink))
+    d.start()
+    msg = next(m for m in sink.wait(1) if m["Subject"].startswith("Bekräftelse"))
+    text, html, _ = parts(msg)
+    price = d.get("/api/v1/registrations/" + reg["manage_token"]).json()["price"]
+    names = [x["ticket_type"]["name"] for x in price["lines"]]
+    assert len(names) == 2
+    assert f"{names[0]} (1 × 2 500,00 kr): 2 500,00 kr exkl. moms" in text, text
+    assert f"{names[1]} (1 × 500,00 kr): 500,00 kr exkl. moms" in text, text
+    assert "Moms (25 %): 750,00 kr" in text and "Att betala: 3 750,00 kr" in text
+    assert "Pris: " not in text          # no one price a head
+    assert "Att betala: 3 750,00 kr" in html
+
+
 def test_english_registration_gets_english_mail(sink, started):
     d = started(*mail_flags(sink))
     r = d.register(registration(lang="en"))

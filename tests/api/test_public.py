@@ -153,14 +153,39 @@ def test_english_names_of_the_event_and_ticket_types(daemon):
 
 def test_the_registration_has_its_price_and_total(daemon):
     reg = daemon.register(registration(2)).json()
+    tt = reg["ticket_type"]
     assert reg["price"] == {
         "currency": "SEK", "unit_ore": 250000, "vat_rate": 25, "vat_included": False,
-        "attendees": 2, "subtotal_ore": 500000, "vat_ore": 125000, "total_ore": 625000}
+        "attendees": 2, "subtotal_ore": 500000, "vat_ore": 125000, "total_ore": 625000,
+        "lines": [{"ticket_type": tt, "unit_ore": 250000, "vat_rate": 25, "attendees": 2,
+                   "subtotal_ore": 500000, "vat_ore": 125000}]}
     again = daemon.get("/api/v1/registrations/" + reg["manage_token"]).json()
     assert again["price"] == reg["price"]
     # Cancelled: nothing to pay.
     gone = daemon.delete("/api/v1/registrations/" + reg["manage_token"]).json()
     assert gone["price"]["attendees"] == 0 and gone["price"]["total_ore"] == 0
+
+
+def test_the_price_follows_the_ticket_each_attendee_holds_now(daemon):
+    """An organiser moves one of two attendees to a cheaper ticket: the
+    price has a line per ticket, each with its own VAT, and no one unit
+    price any more."""
+    stopped(daemon, "UPDATE ticket_types SET price_ore = 100000, vat_rate = 6 WHERE id = 2")
+    reg = daemon.register(registration(2)).json()
+    daemon.add_user("olle", "organiser")
+    olle = daemon.login("olle")
+    aid = reg["attendees"][1]["id"]
+    url = f"{daemon.url}/api/v1/admin/attendees/{aid}"
+    cur = olle.get(url, timeout=10).json()
+    r = olle.post(url + "/move", json={"ticket_type": 2, "version": cur["version"]}, timeout=30)
+    assert r.status_code == 200, r.text
+    p = daemon.get("/api/v1/registrations/" + reg["manage_token"]).json()["price"]
+    assert [(x["ticket_type"]["id"], x["unit_ore"], x["vat_rate"], x["attendees"],
+             x["subtotal_ore"], x["vat_ore"]) for x in p["lines"]] == \
+        [(1, 250000, 25, 1, 250000, 62500), (2, 100000, 6, 1, 100000, 6000)]
+    assert (p["attendees"], p["subtotal_ore"], p["vat_ore"], p["total_ore"]) == \
+        (2, 350000, 68500, 418500)
+    assert p["unit_ore"] is None and p["vat_rate"] is None
 
 
 def test_vat_is_rounded_to_the_ore_and_free_has_none(daemon):

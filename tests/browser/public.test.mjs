@@ -162,6 +162,32 @@ test('a free ticket says so and has no VAT line', async () => {
   assert.equal(r.status, 200);
 });
 
+test('attendees moved to another ticket are priced a line a ticket', async () => {
+  const reg = await register(1, [attendee('Åsa', 'Lindström-Öberg'), attendee('Zoë', 'Ødegård-Łukasiewicz')]);
+  const aid = reg.attendees[1].id;
+  const cur = (await olle.call('GET', `/api/v1/admin/attendees/${aid}`)).body;
+  const r = await olle.call('POST', `/api/v1/admin/attendees/${aid}/move`, { ticket_type: 3, version: cur.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const students = (await olle.call('GET', '/api/v1/admin/ticket-types/3')).body;
+  const want = {
+    sv: ['Medlem', '1 × 2 500 kr = 2 500 kr exkl. moms', students.name, 'Moms 25 %', 'Att betala'],
+    en: ['Member', '1 × SEK 2,500 = SEK 2,500 excl. VAT', students.name_en || students.name, 'VAT 25 %', 'Total'],
+  };
+  for (const lang of ['sv', 'en']) {
+    const { context, page: p, problems } = await page(lang);
+    try {
+      await p.goto(`/manage.html#t=${encodeURIComponent(reg.manage_token)}`);
+      await p.locator('#price-total').waitFor();
+      const price = await p.locator('#price').innerText();
+      for (const s of want[lang]) assert.ok(price.includes(s), `${s} in ${price}`);
+      assert.ok(!/Pris per deltagare|Price per attendee/.test(price), price);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('the home page shows the seats a visitor can book, in words that count right', async () => {
   const ev = (await apiCall(d.baseURL, 'GET', '/api/v1/event')).body;
   // A hidden type with room to spare changes nothing a visitor can book.

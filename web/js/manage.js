@@ -137,10 +137,21 @@ function passQR(a) {
  */
 function pricePanel() {
   const p = reg.price;
-  if (!p || typeof p.unit_ore !== 'number') return null;
+  if (!p || typeof p.total_ore !== 'number') return null;
   const lang = i18n.getLang();
   const dl = el('dl', { class: 'details price', id: 'price' });
-  if (p.unit_ore === 0) {
+  const lines = Array.isArray(p.lines) ? p.lines : [];
+  if (lines.length > 1) {
+    // Attendees on different tickets (an organiser moved one): a line each.
+    const rates = new Set(lines.map((l) => l.vat_rate));
+    for (const l of lines) {
+      dl.append(el('dt', {}, i18n.pick(l.ticket_type, 'name')),
+        el('dd', {}, t('price.line', { n: l.attendees, price: formatPrice(l.unit_ore, lang), sum: formatPrice(l.subtotal_ore, lang) })));
+    }
+    dl.append(
+      el('dt', {}, rates.size === 1 ? t('price.vat', { rate: lines[0].vat_rate }) : t('price.vat_sum')), el('dd', {}, formatPrice(p.vat_ore, lang)),
+      el('dt', {}, t('price.total')), el('dd', { id: 'price-total', class: 'price-total' }, formatPrice(p.total_ore, lang)));
+  } else if (p.unit_ore === 0) {
     dl.append(el('dt', {}, t('price.each')), el('dd', { id: 'price-total' }, t('price.free')));
   } else {
     dl.append(
