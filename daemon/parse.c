@@ -287,12 +287,12 @@ route_id(const char *s)
  * about the answers quick.c gives. Connection and X-Forwarded-For are read
  * below.
  */
-static const char *const quick_harmless[] = {
+const char *const quick_harmless[] = {
 	"accept", "accept-encoding", "accept-language", "cache-control",
 	"connection", "cookie", "dnt", "host", "origin", "pragma", "priority",
 	"referer", "upgrade-insecure-requests", "user-agent",
 	"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
-	"x-real-ip",
+	"x-real-ip", NULL
 };
 
 static int
@@ -306,8 +306,7 @@ is_harmless(const char *name, size_t len)
 {
 	if (len > 4 && strncasecmp(name, "sec-", 4) == 0)
 		return 1;	/* Sec-Fetch-*, Sec-CH-UA*: the browser's */
-	for (size_t i = 0; i < sizeof quick_harmless /
-	    sizeof quick_harmless[0]; i++)
+	for (size_t i = 0; quick_harmless[i] != NULL; i++)
 		if (name_is(name, len, quick_harmless[i]))
 			return 1;
 	return 0;

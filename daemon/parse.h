@@ -42,6 +42,7 @@ struct quick_head {
 	const char	*forwarded[FORWARDED_HEADERS_MAX + 1];	/* in the head */
 	size_t		 forwarded_len[FORWARDED_HEADERS_MAX + 1];
 };
+extern const char *const quick_harmless[];	/* NULL-terminated */
 int quick_head_parse(const char *head, size_t len, struct quick_head *);
 int forwarded_client(const char *const *values, size_t nvalues,
 	    const struct net_range *trusted, size_t ntrusted,
