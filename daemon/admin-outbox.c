@@ -20,36 +20,14 @@ static const char *const states[] = { "queued", "sending", "sent", "failed",
 static void
 admin_outbox_list(struct http_req *hr)
 {
-	int64_t		 limit = http_query_int(hr, "limit",
-	    RESOURCE_PAGE_DEFAULT, RESOURCE_PAGE_MAX);
-	int64_t		 offset = http_query_int(hr, "offset", 0, INT32_MAX);
-	char		 buf[16], *zone;
-	const char	*state = http_query_value(hr, "state", buf, sizeof buf);
-	json_t		*errors = json_object();
-	size_t		 i;
+	struct http_list	 q;
+	char			*zone;
 
-	if (limit <= 0)
-		json_object_set_new(errors, "limit", json_string("out_of_range"));
-	if (offset < 0)
-		json_object_set_new(errors, "offset",
-		    json_string("out_of_range"));
-	if (state != NULL) {
-		for (i = 0; states[i] != NULL; i++)
-			if (strcmp(states[i], state) == 0)
-				break;
-		if (states[i] == NULL)
-			json_object_set_new(errors, "state",
-			    json_string("not_a_choice"));
-	}
-	if (json_object_size(errors) > 0) {
-		http_reply_error(hr, 422, "validation_failed", "some filters "
-		    "need attention", errors);
+	if (http_list_query(hr, "state", states, &q) != 0)
 		return;
-	}
-	json_decref(errors);
 	zone = store_local_zone(hr->w->store);
-	http_reply_read(hr, store_outbox_list(hr->w->store, state, limit,
-	    offset, zone));
+	http_reply_read(hr, store_outbox_list(hr->w->store, q.choice, q.limit,
+	    q.offset, zone));
 	free(zone);
 }
 

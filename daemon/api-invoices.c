@@ -193,41 +193,17 @@ static const char *const invoice_states[] = { "unpaid", "partly_paid",
 static void
 admin_invoices(struct http_req *hr)
 {
-	int64_t		 limit = http_query_int(hr, "limit",
-	    RESOURCE_PAGE_DEFAULT, RESOURCE_PAGE_MAX);
-	int64_t		 offset = http_query_int(hr, "offset", 0, INT32_MAX);
-	int64_t		 event = resource_id(hr->args[0]);
-	char		 buf[16];
-	const char	*state = http_query_value(hr, "state", buf, sizeof buf);
-	json_t		*errors = json_object();
-	size_t		 i;
+	int64_t			 event = resource_id(hr->args[0]);
+	struct http_list	 q;
 
 	if (event <= 0) {
-		json_decref(errors);
 		http_reply_error(hr, 404, "not_found", "no such event", NULL);
 		return;
 	}
-	if (limit <= 0)
-		json_object_set_new(errors, "limit", json_string("out_of_range"));
-	if (offset < 0)
-		json_object_set_new(errors, "offset",
-		    json_string("out_of_range"));
-	if (state != NULL) {
-		for (i = 0; invoice_states[i] != NULL; i++)
-			if (strcmp(invoice_states[i], state) == 0)
-				break;
-		if (invoice_states[i] == NULL)
-			json_object_set_new(errors, "state",
-			    json_string("not_a_choice"));
-	}
-	if (json_object_size(errors) > 0) {
-		http_reply_error(hr, 422, "validation_failed", "some filters "
-		    "need attention", errors);
+	if (http_list_query(hr, "state", invoice_states, &q) != 0)
 		return;
-	}
-	json_decref(errors);
 	http_reply_read(hr, store_invoices_event_json(hr->w->store, event,
-	    state, (int64_t)time(NULL), limit, offset));
+	    q.choice, (int64_t)time(NULL), q.limit, q.offset));
 }
 
 /* An invoice marked paid, on the writer. */

@@ -16,6 +16,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "techtankd.h"
+#include "resource.h"
 
 const char *
 http_status_text(int status)
@@ -427,6 +428,44 @@ http_query_int(struct http_req *hr, const char *name, int64_t def, int64_t max)
 	if (*buf == '\0' || *end != '\0' || v < 0 || v > max)
 		return -1;
 	return v;
+}
+
+/*
+ * A list's paging (limit, offset) and its filter, one of choices (absent:
+ * q->choice NULL), checked together: 0, or -1 with the 422 sent that
+ * names each bad parameter.
+ */
+int
+http_list_query(struct http_req *hr, const char *filter,
+    const char *const *choices, struct http_list *q)
+{
+	json_t	*errors = json_object();
+	size_t	 i;
+
+	q->limit = http_query_int(hr, "limit", RESOURCE_PAGE_DEFAULT,
+	    RESOURCE_PAGE_MAX);
+	q->offset = http_query_int(hr, "offset", 0, INT32_MAX);
+	q->choice = http_query_value(hr, filter, q->buf, sizeof q->buf);
+	if (q->limit <= 0)
+		json_object_set_new(errors, "limit", json_string("out_of_range"));
+	if (q->offset < 0)
+		json_object_set_new(errors, "offset",
+		    json_string("out_of_range"));
+	if (q->choice != NULL) {
+		for (i = 0; choices[i] != NULL; i++)
+			if (strcmp(choices[i], q->choice) == 0)
+				break;
+		if (choices[i] == NULL)
+			json_object_set_new(errors, filter,
+			    json_string("not_a_choice"));
+	}
+	if (json_object_size(errors) == 0) {
+		json_decref(errors);
+		return 0;
+	}
+	http_reply_error(hr, 422, "validation_failed", "some filters need "
+	    "attention", errors);
+	return -1;
 }
 
 const char *

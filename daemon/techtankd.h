@@ -262,6 +262,14 @@ void http_reply_data(struct http_req *, int status, const char *type,
 	    struct evbuffer *body);
 void http_header(struct http_req *, const char *, const char *);
 const char *http_query_value(struct http_req *, const char *, char *, size_t);
+struct http_list {
+	int64_t		 limit;
+	int64_t		 offset;
+	const char	*choice;	/* the filter's value, in buf; NULL */
+	char		 buf[32];
+};
+int http_list_query(struct http_req *, const char *filter,
+	    const char *const *choices, struct http_list *);
 int64_t http_query_int(struct http_req *, const char *, int64_t def,
 	    int64_t max);
 void http_disposition(struct http_req *, const char *disposition,

@@ -600,6 +600,25 @@ def test_an_invoice_marked_paid_by_hand(d):
                                                                  (d.sql("SELECT date('now')")[0][0],)]
 
 
+def test_the_invoice_list_checks_its_query(d):
+    three_invoices(d)
+    url = d.url + "/api/v1/admin/events/1/invoices"
+    for q, field, code in (("state=bogus", "state", "not_a_choice"),
+                           ("state=paid'--", "state", "not_a_choice"),
+                           ("limit=0", "limit", "out_of_range"),
+                           ("limit=201", "limit", "out_of_range"),
+                           ("offset=-1", "offset", "out_of_range"),
+                           ("limit=abc", "limit", "out_of_range")):
+        r = d.olle.get(f"{url}?{q}", timeout=10)
+        assert r.status_code == 422, (q, r.text)
+        assert r.json()["error"]["fields"] == {field: code}, (q, r.text)
+    r = d.olle.get(f"{url}?state=bogus&limit=0", timeout=10)
+    assert r.json()["error"]["fields"] == {"state": "not_a_choice", "limit": "out_of_range"}
+    r = d.olle.get(f"{url}?state=unpaid&limit=2&offset=1", timeout=10)
+    assert r.status_code == 200 and r.json()["total"] == 3 and len(r.json()["items"]) == 2
+    assert d.olle.get(d.url + "/api/v1/admin/events/0/invoices", timeout=10).status_code == 404
+
+
 def clone_session(d):
     """Olle's session for one thread: his cookie and CSRF header."""
     s = requests.Session()
