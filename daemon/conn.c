@@ -275,7 +275,8 @@ conn_quick(struct conn *c)
 	ssize_t			 sent;
 
 	if (c->busy || c->completing || c->unsent != NULL || c->head.taken ||
-	    c->w->stopping || fd == -1 || evbuffer_get_length(in) != len ||
+	    c->refused || c->close_after || c->w->stopping || fd == -1 ||
+	    evbuffer_get_length(in) != len ||
 	    evbuffer_get_length(bufferevent_get_output(bev)) != 0 ||
 	    (head = (const char *)evbuffer_pullup(in, (ev_ssize_t)len)) ==
 	    NULL || quick_parse(&c->w->srv->cfg, head, len, &q) != 0 ||
