@@ -103,12 +103,16 @@ void
 accesslog_line(struct evbuffer *out, const char *peer, const char *method,
     const char *path, int status, size_t bytes, int64_t usec)
 {
-	struct tm	tm;
-	time_t		now = time(NULL);
-	char		when[32];
+	/* The time of the line, written once a second per thread. */
+	static __thread char	 when[32];
+	static __thread time_t	 made = -1;
+	struct tm		 tm;
+	time_t			 now = time(NULL);
 
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (now != made && gmtime_r(&now, &tm) != NULL) {
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		made = now;
+	}
 	evbuffer_add_printf(out, "%s %s %s ", when, peer, method);
 	add_escaped(out, path);
 	evbuffer_add_printf(out, " %d %zu %lldus\n", status, bytes,
