@@ -1,5 +1,6 @@
 """Starting techtankd: flags, defaults and start-up errors."""
 import os
+import sqlite3
 import subprocess
 import time
 
@@ -125,3 +126,18 @@ def test_the_test_daemon_reports_a_failed_start_with_its_cause(tmp_path):
     except RuntimeError as e:
         assert "techtankd exited" in str(e) and "web root" in str(e), str(e)
     assert d.proc is None and d.port is None
+
+
+def test_the_first_user_command_makes_the_database_with_or_without_the_demo(tmp_path):
+    """README: the first command that touches a new database creates it;
+    the demo comes with it unless that command says --no-demo."""
+    for flags, events in (([], 1), (["--no-demo"], 0)):
+        db = str(tmp_path / f"t{len(flags)}.db")
+        r = subprocess.run([TECHTANKD, "--config", os.devnull, "--db", db, *flags,
+                            "user", "add", "olle", "--role", "organiser"],
+                           input="correct horse battery\n", capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        with sqlite3.connect(db) as c:
+            assert c.execute("SELECT count(*) FROM events").fetchone() == (events,), flags
+        assert ("loaded the demo" in r.stderr + r.stdout) == bool(events), r.stderr
