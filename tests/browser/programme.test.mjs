@@ -141,6 +141,10 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     assert.equal(row.starts_at, '2027-11-30T09:05:00+01:00');
     assert.equal(row.room_id, roomB.id);
     assert.equal(await page.evaluate(() => document.activeElement.dataset.sessionId), String(id));
+    // The session fills its rows, so that the focus ring goes round all of it.
+    const block = page.locator(`#day-grid [data-session-id="${id}"]`);
+    const [bb, td] = [await block.boundingBox(), await block.locator('xpath=..').boundingBox()];
+    assert.ok(bb.height >= td.height - 6, `block ${bb.height} px in a cell of ${td.height} px`);
     // Said where it can be seen, not only to a screen reader, above the grid.
     const status = page.locator('#grid-live');
     assert.equal(await status.getAttribute('role'), 'status');
@@ -156,6 +160,9 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     await page.locator('#grid-alert a.clash-link').waitFor();
     assert.match(await page.locator('#grid-alert').textContent(), /Sal Ronneby is taken by Verktygsslitage/);
     assert.equal((await sessionRow(id)).starts_at, '2027-11-30T09:05:00+01:00');
+    // The refused move is over: the status line no longer offers Enter.
+    await page.locator('#grid-live', { hasText: 'was not moved' }).waitFor();
+    assert.doesNotMatch(await page.locator('#grid-live').textContent(), /Enter/);
 
     // Dragging: back to the first room, an hour later.
     const from = await page.locator(`#day-grid [data-session-id="${id}"]`).boundingBox();
@@ -164,7 +171,13 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     await page.mouse.down();
     await page.mouse.move(from.x + from.width / 2 - 50, from.y + 40, { steps: 4 });
     await page.mouse.move(target.x + target.width / 2, target.y + 2, { steps: 8 });
+    // While held, the block is marked moving and the place it would land
+    // is marked on the grid's edges: the room and the time.
+    assert.equal(await page.locator(`#day-grid [data-session-id="${id}"].is-moving`).count(), 1);
+    assert.deepEqual(await page.locator('#day-grid th.drop-target').allTextContents(),
+      ['Stora salen', '12:05']);
     await page.mouse.up();
+    assert.equal(await page.locator('#day-grid th.drop-target').count(), 0);
     await page.locator('#grid-live', { hasText: 'is moved to 12:05–13:05, Stora salen' }).waitFor();
     row = await sessionRow(id);
     const roomA = (await olle.call('GET', `/api/v1/admin/events/${event.id}/rooms`)).body.items[0];

@@ -283,13 +283,29 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
     return { start, col: at.col === null ? placeOf(d.s).col : at.col };
   }
 
+  /**
+   * Where a dragged session would land, marked on the grid's edges: its
+   * room's heading and the time of its first row. The grid itself is not
+   * drawn again while the pointer holds the session.
+   */
+  function markDrop(p) {
+    for (const x of tableHost.querySelectorAll('.drop-target')) x.classList.remove('drop-target');
+    if (!p) return;
+    const row = Math.floor(p.start / STEP) * STEP;
+    const th = tableHost.querySelector(`thead th[data-col="${p.col}"]`);
+    const time = tableHost.querySelector(`tbody tr[data-min="${row}"] th`);
+    for (const x of [th, time]) if (x) x.classList.add('drop-target');
+  }
+
   function onPointerMove(ev) {
     if (!drag) return;
     if (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 6) return;
     drag.moved = true;
+    drag.target.classList.add('is-moving');
     const p = dragPlace(drag, ev);
     if (!pending || pending.start !== p.start || pending.col !== p.col) {
       pending = { id: drag.s.id, ...p };
+      markDrop(p);
       announce(drag.s);
     }
   }
@@ -298,6 +314,7 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
     const d = drag;
     drag = null;
     d.target.removeEventListener('pointermove', onPointerMove);
+    markDrop(null);
     if (!d.moved) return;
     // The click that ends a drag does not follow the link.
     suppressClick = true;
@@ -342,6 +359,8 @@ export function dayGrid(ctx, { event, rooms, sessions, onSaved }) {
     }
     render();
     focusSession(s.id);
+    // The move is over: the status line no longer offers to save it.
+    say('console.grid.cancelled', { title: s.title });
   }
 
   render();
