@@ -103,7 +103,7 @@ test('the console shows a hidden type\'s link; a speaker registers through it on
     const address = email('leila');
     await fillForm(p, 'Leila', 'Haddad', address);
     await Promise.all([
-      p.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      p.waitForURL(/\/manage\.html\?lang=(sv|en)#t=[^&]+&new=1$/),
       p.click('#submit-button'),
     ]);
     const token = new URL(p.url()).hash.match(/t=([^&]+)/)[1];

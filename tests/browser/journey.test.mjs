@@ -144,7 +144,7 @@ test('an organiser sets up an event from an empty database, opens it and watches
     await att.locator('[data-name="email"]').fill('asa@pressverk.example');
     await att.locator('[data-name="dietary"]').fill('Vegetarisk');
     await v.check('#privacy_accepted');
-    await Promise.all([v.waitForURL(/\/manage\.html#t=/), v.click('#submit-button')]);
+    await Promise.all([v.waitForURL(/\/manage\.html\?lang=(sv|en)#t=/), v.click('#submit-button')]);
     const t0 = Date.now();
     await page.locator('#dash-confirmed', { hasText: 'Bekräftade deltagare: 1 av 120' }).waitFor({ timeout: 5000 });
     const waited = Date.now() - t0;

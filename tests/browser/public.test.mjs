@@ -188,6 +188,33 @@ test('attendees moved to another ticket are priced a line a ticket', async () =>
   }
 });
 
+test('the only ticket type on sale is chosen already', async () => {
+  const ev = (await apiCall(d.baseURL, 'GET', '/api/v1/event')).body;
+  const others = ev.ticket_types.filter((tt) => tt.id !== 1).map((tt) => tt.id);
+  const hide = async (hidden) => {
+    for (const id of others) {
+      const r = await olle.call('PATCH', `/api/v1/admin/ticket-types/${id}`, { version: await typeVersion(id), hidden });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+  };
+  await hide(true);
+  try {
+    const { context, page: p, problems } = await page('sv');
+    try {
+      await p.goto('/register.html');
+      const radios = p.locator('#ticket-list input[type="radio"]');
+      await radios.first().waitFor();
+      assert.equal(await radios.count(), 1);
+      assert.equal(await radios.first().isChecked(), true);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await hide(false);
+  }
+});
+
 test('the home page shows the seats a visitor can book, in words that count right', async () => {
   const ev = (await apiCall(d.baseURL, 'GET', '/api/v1/event')).body;
   // A hidden type with room to spare changes nothing a visitor can book.

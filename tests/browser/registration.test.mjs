@@ -67,10 +67,11 @@ test('register Åsa on a phone, see the pass, cancel through the private link', 
     await page.check('#privacy_accepted');
 
     await Promise.all([
-      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.waitForURL(/\/manage\.html\?lang=(sv|en)#t=[^&]+&new=1$/),
       page.click('#submit-button'),
     ]);
-    assert.ok(!new URL(page.url()).search, 'the token must not be in a query string');
+    // The token is in the fragment, never in a query string; the language is.
+    assert.equal(new URL(page.url()).search, '?lang=en');
 
     const card = page.locator('#attendee-list .attendee-card').first();
     await card.waitFor();
@@ -170,7 +171,7 @@ test('sign-ups for the study visit and the dinner are sent, shown and kept', asy
     await page.screenshot({ path: path.join(outDir, 'register-signups.png'), fullPage: true });
     const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/registrations') && r.method() === 'POST');
     await Promise.all([
-      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.waitForURL(/\/manage\.html\?lang=(sv|en)#t=[^&]+&new=1$/),
       page.click('#submit-button'),
     ]);
     const body = (await sent).postDataJSON();
@@ -285,7 +286,7 @@ test('a study visit that fills up meanwhile: the error is beside the sign-ups, t
 
     // Nothing was written; the retry (with the dinner only) registers her.
     await Promise.all([
-      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.waitForURL(/\/manage\.html\?lang=(sv|en)#t=[^&]+&new=1$/),
       page.click('#submit-button'),
     ]);
     const token = page.url().match(/#t=([^&]+)/)[1];
@@ -337,7 +338,7 @@ test('a retry after a lost answer does not register twice (Idempotency-Key)', as
     await page.locator('#form-alert:not(:empty)').waitFor();
     assert.match(page.url(), /register\.html$/);
 
-    await Promise.all([page.waitForURL(/manage\.html#t=/), page.click('#submit-button')]);
+    await Promise.all([page.waitForURL(/manage\.html\?lang=(sv|en)#t=/), page.click('#submit-button')]);
     assert.equal(keys.length, 2);
     assert.ok(keys[0] && keys[0] === keys[1], 'the retry sends the same Idempotency-Key');
     assert.equal(replayed, 'true');
@@ -377,6 +378,31 @@ test('the empty form shows errors beside the fields and registers no one', async
     const afterEvent = await api('GET', '/api/v1/event');
     assert.equal(afterEvent.body.remaining, before.body.remaining, 'no seat was taken');
     assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('registered in English in a Swedish browser, my registration opens in English', async () => {
+  const { context, page, problems } = await newPage({ locale: 'sv-SE' });
+  try {
+    await page.goto('/register.html?lang=en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.locator('#ticket-list input[type="radio"]:not([disabled])').first().check();
+    const email = uniqueEmail('zoe');
+    await page.fill('#contact-first_name', 'Zoë');
+    await page.fill('#contact-last_name', 'Ødegård');
+    await page.fill('#contact-email', email);
+    await page.fill('#contact-company', 'Pressverk AB');
+    const att = page.locator('#attendee-list .attendee').first();
+    await att.locator('[data-name="first_name"]').fill('Zoë');
+    await att.locator('[data-name="last_name"]').fill('Ødegård');
+    await att.locator('[data-name="email"]').fill(email);
+    await page.check('#privacy_accepted');
+    await Promise.all([page.waitForURL(/\/manage\.html\?lang=en#t=[^&]+&new=1$/), page.click('#submit-button')]);
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.locator('#page-title', { hasText: 'Thank you' }).waitFor();
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }

@@ -201,7 +201,7 @@ test('en: the registration page offers a full session that keeps a waitlist, and
     await visit.check();
     await page.check('#privacy_accepted');
     await Promise.all([
-      page.waitForURL(/\/manage\.html#t=[^&]+&new=1$/),
+      page.waitForURL(/\/manage\.html\?lang=(sv|en)#t=[^&]+&new=1$/),
       page.click('#submit-button'),
     ]);
     const token = new URL(page.url()).hash.match(/t=([^&]+)/)[1];

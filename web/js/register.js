@@ -83,8 +83,9 @@ function renderTickets() {
     list.append(el('p', {}, t('register.no_tickets')));
     return;
   }
-  // An invitation's one ticket type is chosen already.
-  const chosen = selectedId || (invitationCode !== null && types.length === 1 ? String(types[0].id) : null);
+  // The one ticket type there is (an invitation's, or the event's only
+  // one) is chosen already.
+  const chosen = selectedId || (types.length === 1 ? String(types[0].id) : null);
   for (const tt of types) list.append(ticketOption(tt, chosen));
   showBilling();
 }
@@ -473,7 +474,8 @@ async function onSubmit(ev) {
   });
   if (res.status >= 200 && res.status < 300 && res.body && res.body.manage_token) {
     const token = encodeURIComponent(res.body.manage_token);
-    window.location.assign(`manage.html#t=${token}&new=1`);
+    // In the language the registration was made in, as its mail is.
+    window.location.assign(i18n.withLang(`manage.html#t=${token}&new=1`));
     return; // keep the button busy while the next page loads
   }
   setSubmitting(false);
