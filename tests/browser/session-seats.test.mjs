@@ -106,7 +106,11 @@ test('sv: sign up to a full session, shown waiting with its position, then drop 
     await page.getByRole('button', { name: 'Lämna väntelistan – Pressbesök i Olofström' }).waitFor();
     assert.deepEqual(await state(reg.manage_token), { seats: [ids.workshop], waiting: [[ids.visit, 'waiting', 1]] });
 
+    // A seat of a limited session is given up only when asked twice.
     await page.getByRole('button', { name: 'Avanmäl – Verktygsverkstad' }).click();
+    await page.locator('#sessions-0-alert', { hasText: 'Platsen på Verktygsverkstad går till nästa i kön' }).waitFor();
+    assert.deepEqual(await state(reg.manage_token), { seats: [ids.workshop], waiting: [[ids.visit, 'waiting', 1]] });
+    await page.getByRole('button', { name: 'Ja, lämna platsen – Verktygsverkstad' }).click();
     await page.locator('#page-status', { hasText: 'Åsa Lindström-Öberg är inte längre anmäld till Verktygsverkstad.' }).waitFor();
     assert.match(await row(page, 'Verktygsverkstad').textContent(), /10 platser kvar/);
     await page.getByRole('button', { name: 'Anmäl – Verktygsverkstad' }).waitFor();
@@ -139,6 +143,8 @@ test('en: join the line second, drop a session, and a session at the same time i
     assert.match(await row(page, 'Press visit in Olofström').textContent(), /On the waitlist: number 2/);
 
     await page.getByRole('button', { name: 'Cancel the sign-up – Tool workshop' }).click();
+    await page.locator('#sessions-0-alert', { hasText: 'The seat on Tool workshop goes to the next in line' }).waitFor();
+    await page.getByRole('button', { name: 'Yes, give up the seat – Tool workshop' }).click();
     await page.locator('#page-status', { hasText: 'Björn Håkansdotter is no longer signed up for Tool workshop.' }).waitFor();
     // Now the lab fits.
     await page.getByRole('button', { name: 'Sign up – Materials lab' }).click();

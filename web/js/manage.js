@@ -252,8 +252,19 @@ function sessionButton(a, i, s, place, alert) {
   const title = i18n.pick(s, 'title');
   const button = el('button', { type: 'button', class: place ? 'button' : 'button button-primary', id: `session-${i}-${s.id}` },
     t(key), el('span', { class: 'visually-hidden' }, ` – ${title}`));
+  // Giving up a seat of a limited session is asked once more: it goes to
+  // the next in line at once, and may not come back.
+  const asks = place && place.state === 'seat' && typeof s.remaining === 'number';
+  let asked = false;
   button.addEventListener('click', async () => {
     if (button.getAttribute('aria-disabled') === 'true') return;
+    if (asks && !asked) {
+      asked = true;
+      button.firstChild.textContent = t('manage.session_drop_confirm');
+      const where = document.getElementById(`sessions-${i}-alert`) || alert;
+      where.textContent = t('manage.session_drop_warn', { title });
+      return;
+    }
     button.setAttribute('aria-disabled', 'true');
     alert.textContent = '';
     const ids = place ? chosen(a).filter((x) => x !== s.id) : [...chosen(a), s.id];
