@@ -179,6 +179,13 @@ test('an organiser sets up an event with two ticket types, makes it current, and
     const card = page.locator(`#event-list [data-event-id="${eventId}"]`);
     assert.equal(await card.locator('.badge--current').textContent(), 'Current event');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling');
+    // The sections are one row on a phone: the bar leaves the screen to the content.
+    const bar = await page.locator('#console-bar').boundingBox();
+    assert.ok(bar.height < 844 * 0.2, `the console bar is ${bar.height} px high`);
+    const navLinks = page.locator('#console-nav a');
+    const tops = new Set();
+    for (let i = 0; i < await navLinks.count(); i++) tops.add(Math.round((await navLinks.nth(i).boundingBox()).y));
+    assert.equal(tops.size, 1, 'one row of sections');
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();

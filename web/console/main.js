@@ -109,6 +109,10 @@ function renderNav(activeId) {
       'aria-current': s.section.id === activeId ? 'page' : null }, t(s.section.navKey));
     ul.append(el('li', {}, a));
   }
+  // In the phone's one scrolling row, the section shown is in sight.
+  const current = ul.querySelector('[aria-current="page"]');
+  const nav = ul.parentElement;
+  if (current && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
 }
 
 /** The context a view renders with; everything it does to the page goes through it. */
