@@ -181,10 +181,39 @@ outside_days(sqlite3_stmt *s, const struct frame *fr, json_t *out)
 	json_array_append_new(out, i);
 }
 
+#define CLASHES_MAX	20	/* named in one refusal at most */
+
+/* The clashes of one query (its ?1 bound), onto list: 0, or -1. */
+static int
+clashes_of(struct store *st, sqlite3_stmt *s, const json_t *row, int64_t id,
+    const char *what, const struct frame *fr, json_t *list)
+{
+	enum store_step	rc = STORE_DONE;
+	json_t		*one;
+
+	sqlite3_bind_int64(s, 2, resource_int(row, "starts_at", 0));
+	sqlite3_bind_int64(s, 3, resource_int(row, "ends_at", 0));
+	sqlite3_bind_int64(s, 4, id);
+	while (json_array_size(list) < CLASHES_MAX &&
+	    (rc = store_step(st, s)) == STORE_ROW) {
+		one = json_pack("{s:s, s:o}", "with", what, "session",
+		    brief(s, 0, fr));
+		json_object_set_new(one, what, json_pack("{s:I, s:s}", "id",
+		    (json_int_t)sqlite3_column_int64(s, 4), "name",
+		    COL_TEXT(s, 5)));
+		json_array_append_new(list, one);
+	}
+	sqlite3_reset(s);
+	return rc == STORE_ERROR ? -1 : 0;
+}
+
 /*
  * A session as it would be saved (row: "room", "starts_at", "ends_at",
  * "speakers"; id 0 when new) clashes with none: 0, or -1 with err, 409
- * "clash" with the clashing session and what they share in its params.
+ * "clash". Its params name the first clash ("with": "room" or "speaker",
+ * the "session", and the "room" or "speaker" they share) and list every
+ * one, the room's first, in "clashes" (CLASHES_MAX at most), so that the
+ * organiser can mend them all at once.
  */
 int
 store_schedule_clash(struct store *st, int64_t event, int64_t id,
@@ -194,21 +223,20 @@ store_schedule_clash(struct store *st, int64_t event, int64_t id,
 	    ", r.id, r.name FROM sessions s JOIN rooms r ON r.id = s.room_id"
 	    " WHERE s.room_id = ?1 AND s.starts_at < ?3 AND s.ends_at > ?2"
 	    " AND s.id <> ?4 AND s.cancelled = 0"
-	    " ORDER BY s.starts_at, s.id LIMIT 1";
+	    " ORDER BY s.starts_at, s.id";
 	static const char	 speaker_sql[] = "SELECT " SESSION_COLS("s")
 	    ", p.id, p.name FROM session_speakers x"
 	    " JOIN sessions s ON s.id = x.session_id"
 	    " JOIN speakers p ON p.id = x.speaker_id"
 	    " WHERE x.speaker_id = ?1 AND s.starts_at < ?3 AND s.ends_at > ?2"
 	    " AND s.id <> ?4 AND s.cancelled = 0"
-	    " ORDER BY s.starts_at, s.id LIMIT 1";
+	    " ORDER BY s.starts_at, s.id";
 	struct frame		 fr;
 	sqlite3_stmt		*s;
-	enum store_step		 rc = STORE_DONE;
 	json_t			*room = json_object_get(row, "room_id");
 	json_t			*speakers = json_object_get(row, "speakers");
-	json_t			*v, *params;
-	const char		*what = "room";
+	json_t			*v, *list, *first, *params;
+	const char		*what;
 	size_t			 i;
 
 	if (frame_read(st, event, &fr) != 0)
@@ -216,44 +244,35 @@ store_schedule_clash(struct store *st, int64_t event, int64_t id,
 	/* A cancelled session holds no room and no speaker. */
 	if (resource_int(row, "cancelled", 0) == 1)
 		return 0;
-	s = store_stmt(st, room_sql);
+	list = json_array();
 	if (json_is_integer(room)) {
+		s = store_stmt(st, room_sql);
 		sqlite3_bind_int64(s, 1, json_integer_value(room));
-		sqlite3_bind_int64(s, 2, resource_int(row, "starts_at", 0));
-		sqlite3_bind_int64(s, 3, resource_int(row, "ends_at", 0));
-		sqlite3_bind_int64(s, 4, id);
-		rc = store_step(st, s);
+		if (clashes_of(st, s, row, id, "room", &fr, list) != 0)
+			goto failed_list;
 	}
 	json_array_foreach(speakers, i, v) {
-		if (rc != STORE_DONE)
-			break;
-		sqlite3_reset(s);
-		what = "speaker";
 		s = store_stmt(st, speaker_sql);
 		sqlite3_bind_int64(s, 1, json_integer_value(v));
-		sqlite3_bind_int64(s, 2, resource_int(row, "starts_at", 0));
-		sqlite3_bind_int64(s, 3, resource_int(row, "ends_at", 0));
-		sqlite3_bind_int64(s, 4, id);
-		rc = store_step(st, s);
+		if (clashes_of(st, s, row, id, "speaker", &fr, list) != 0)
+			goto failed_list;
 	}
-	if (rc == STORE_DONE) {
-		sqlite3_reset(s);
+	if (json_array_size(list) == 0) {
+		json_decref(list);
 		return 0;
 	}
-	if (rc == STORE_ERROR) {
-		sqlite3_reset(s);
-		goto failed;
-	}
-	params = json_pack("{s:s, s:o}", "with", what, "session",
-	    brief(s, 0, &fr));
-	json_object_set_new(params, what, json_pack("{s:I, s:s}", "id",
-	    (json_int_t)sqlite3_column_int64(s, 4), "name", COL_TEXT(s, 5)));
+	first = json_array_get(list, 0);
+	what = json_string_value(json_object_get(first, "with"));
+	params = json_deep_copy(first);
+	json_object_set_new(params, "clashes", list);
 	store_error_set(err, 409, "clash", "%s %s is in session %lld at that "
-	    "time", what, COL_TEXT(s, 5), (long long)sqlite3_column_int64(s,
-	    0));
-	sqlite3_reset(s);
+	    "time", what, json_string_value(json_object_get(json_object_get(
+	    first, what), "name")), (long long)json_integer_value(
+	    json_object_get(json_object_get(first, "session"), "id")));
 	err->params = params;
 	return -1;
+failed_list:
+	json_decref(list);
 failed:
 	store_error_set(err, 500, "internal", "the change could not be saved");
 	return -1;

@@ -312,6 +312,24 @@ def test_a_speaker_double_booked_is_refused(prog):
     assert err["params"]["session"]["title"] == "Panel"
 
 
+def test_every_clash_of_a_refused_session_is_named(prog):
+    """A session that takes a room already in use and two speakers already
+    speaking elsewhere is refused with all three clashes listed, the
+    room's first, so that they can be put right at once."""
+    talk = session(prog, "09:00", "10:00", room=0, who=[0], title="Rummet").json()
+    panel = session(prog, "09:30", "10:30", room=1, who=[1], title="Panelen").json()
+    r = session(prog, "09:45", "10:15", room=0, who=[0, 1], title="Krock")
+    assert r.status_code == 409, r.text
+    p = r.json()["error"]["params"]
+    assert p["with"] == "room" and p["session"]["id"] == talk["id"]
+    assert [(c["with"], c["session"]["id"], (c.get("room") or c.get("speaker"))["name"])
+            for c in p["clashes"]] == [
+        ("room", talk["id"], "Stora salen"),
+        ("speaker", talk["id"], prog.speakers[0]["name"]),
+        ("speaker", panel["id"], prog.speakers[1]["name"])]
+    assert p["clashes"][0] == {k: p[k] for k in ("with", "session", "room")}
+
+
 def test_a_change_into_a_clash_is_refused_and_changes_nothing(prog):
     a = session(prog, "09:00", "10:00", room=0, who=[0]).json()
     b = session(prog, "10:00", "11:00", room=1, who=[1]).json()

@@ -121,6 +121,15 @@ test('an organiser builds a programme, moves a session by keyboard and by draggi
     assert.match(await alert.textContent(), /Clash: Stora salen is taken by Presshärdning i stor skala/);
     assert.equal(await alert.locator('a.clash-link').getAttribute('href'), `#/sessions/${id}`);
     assert.deepEqual(await axeViolations(page), []);
+    // With the speaker too: both clashes are named, each with its link.
+    await page.getByLabel(/Åsa Lindström-Öberg/).check();
+    await page.click('#session-save');
+    await alert.locator('.clash-list li').nth(1).waitFor();
+    assert.match(await alert.textContent(), /clashes in 2 ways/);
+    assert.match(await alert.locator('.clash-list li').nth(1).textContent(), /Åsa Lindström-Öberg speaks in Presshärdning i stor skala/);
+    assert.deepEqual(await alert.locator('a.clash-link').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+      [`#/sessions/${id}`, `#/sessions/${id}`]);
+    assert.deepEqual(await axeViolations(page), []);
 
     // The grid: move the session by keyboard, Escape undoes, Enter saves.
     await openView(page, `#/events/${event.id}/programme`, '#day-grid');

@@ -20,16 +20,32 @@ export function sessionTime(s, lang) {
   return `${formatDay(datePart(s.starts_at), lang, { year: false })} ${hhmm(s.starts_at)}–${hhmm(s.ends_at)}`;
 }
 
-/** The words of a 409 clash, with a link to the session it clashes with. */
+/** One clash in words: the room taken, or the speaker elsewhere. */
+function clashWords(c, lang) {
+  const s = c.session || {};
+  const node = el('span', {});
+  i18n.setText(node, c.with === 'speaker' ? 'console.session.clash_speaker' : 'console.session.clash_room', {
+    title: s.title || '', time: s.starts_at ? sessionTime(s, lang) : '',
+    name: (c.speaker || c.room || {}).name || '',
+  });
+  return node;
+}
+
+/**
+ * The words of a 409 clash, with a link to the session it clashes with;
+ * every clash when there are more (the room, each speaker), each linked.
+ */
 export function clashMessage(err, lang) {
   const p = err.params || {};
-  const s = p.session || {};
-  const node = el('p', {});
-  i18n.setText(node, p.with === 'speaker' ? 'console.session.clash_speaker' : 'console.session.clash_room', {
-    title: s.title || '', time: s.starts_at ? sessionTime(s, lang) : '',
-    name: (p.speaker || p.room || {}).name || '',
-  });
-  return el('div', {}, node, el('p', {}, el('a', { href: `#/sessions/${s.id}`, class: 'clash-link' }, s.title || '')));
+  const all = Array.isArray(p.clashes) && p.clashes.length ? p.clashes : [p];
+  if (all.length === 1) {
+    const s = p.session || {};
+    return el('div', {}, el('p', {}, clashWords(p, lang)),
+      el('p', {}, el('a', { href: `#/sessions/${s.id}`, class: 'clash-link' }, s.title || '')));
+  }
+  return el('div', {}, el('p', {}, i18n.t('console.session.clashes', { n: all.length })),
+    el('ul', { class: 'clash-list' }, all.map((c) => el('li', {}, clashWords(c, lang), ' ',
+      el('a', { href: `#/sessions/${(c.session || {}).id}`, class: 'clash-link' }, (c.session || {}).title || '')))));
 }
 
 function minutesOf(iso) {
