@@ -130,7 +130,8 @@ store_registration_insert(struct store *st, const struct reg_input *in,
 			sqlite3_bind_text(s, 12 + i, billing[i], -1,
 			    SQLITE_STATIC);
 	if (store_step_done(st, s) != 0 ||
-	    store_count_registration_day(st, event_id, now) != 0)
+	    store_count_registration_day(st, event_id, in->ticket_type,
+	    now) != 0)
 		return -1;
 	return id;
 }

@@ -60,24 +60,30 @@ store_dietary_add(struct store *st, int64_t event_id, const char *dietary,
 	return store_step_done(st, s);
 }
 
-/* A registration made now counts on its day in the event's zone. */
+/*
+ * A registration made now counts on its day in the event's zone; a
+ * speaker's pass, on the speaker ticket type, is no registration.
+ */
 int
 store_count_registration_day(struct store *st, int64_t event_id,
-    int64_t at)
+    int64_t ticket_type, int64_t at)
 {
-	static const char	 zone_sql[] = "SELECT timezone FROM events"
-	    " WHERE id = ?1";
+	static const char	 zone_sql[] = "SELECT e.timezone FROM events e"
+	    " JOIN ticket_types t ON t.event_id = e.id"
+	    " WHERE e.id = ?1 AND t.id = ?2 AND t.role <> 'speaker'";
 	static const char	 sql[] =
 	    "INSERT INTO event_day_counts (event_id, day, registrations)"
 	    " VALUES (?1, ?2, 1) ON CONFLICT (event_id, day)"
 	    " DO UPDATE SET registrations = registrations + 1";
 	sqlite3_stmt		*s = store_stmt(st, zone_sql);
 	char			 day[16];
+	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
-	if (store_step(st, s) != STORE_ROW) {
+	sqlite3_bind_int64(s, 2, ticket_type);
+	if ((rc = store_step(st, s)) != STORE_ROW) {
 		sqlite3_reset(s);
-		return -1;
+		return rc == STORE_DONE ? 0 : -1;
 	}
 	timefmt_date((time_t)at, COL_TEXT(s, 0), day);
 	sqlite3_reset(s);
@@ -329,7 +335,9 @@ recount_days(struct store *st)
 {
 	static const char	 sql[] =
 	    "SELECT r.event_id, r.created_at, e.timezone FROM registrations r"
-	    " JOIN events e ON e.id = r.event_id ORDER BY r.event_id";
+	    " JOIN events e ON e.id = r.event_id"
+	    " JOIN ticket_types t ON t.id = r.ticket_type_id"
+	    " WHERE t.role <> 'speaker' ORDER BY r.event_id";
 	static const char	 add_sql[] =
 	    "INSERT INTO event_day_counts (event_id, day, registrations)"
 	    " VALUES (?1, ?2, ?3) ON CONFLICT (event_id, day)"

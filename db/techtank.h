@@ -390,7 +390,7 @@ int64_t store_seats_min(int64_t, int64_t);
 enum store_step store_seats_get(struct store *, int64_t ticket_type,
 	    const char *invitation, int64_t now, struct store_seats *);
 int store_count_registration_day(struct store *, int64_t event_id,
-	    int64_t at);
+	    int64_t ticket_type, int64_t at);
 int store_attendee_set_status(struct store *, int64_t id, const char *status,
 	    int64_t now);
 int store_registration_refresh(struct store *, int64_t id, int cancel,

@@ -5,9 +5,11 @@ when the speaker is edited; their seats are not the public's unless the
 organiser says so; their name tag says SPEAKER and carries the pass."""
 import os
 import sys
+import time
 
 import pytest
 
+from techtank_test import registration
 from test_admin import admin, url  # noqa: F401 (admin is a fixture)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -313,3 +315,32 @@ def test_a_speaker_deleted_leaves_the_pass_to_the_organiser(admin):
     assert admin.sql("SELECT status FROM attendees WHERE id = ?", aid) == [("confirmed",)]
     assert admin.sql("SELECT count(*) FROM speaker_passes WHERE speaker_id = ?", sp["id"]) == \
         [(0,)]
+
+
+def test_a_speakers_pass_is_no_registration_on_the_dashboard(admin):
+    """Passes made for speakers are counted at the door and on their ticket
+    type, but the registrations per day are the public's, before and after
+    the restart that recounts them."""
+    def per_day():
+        r = admin.olle.get(admin.url + "/api/v1/admin/dashboard", timeout=10)
+        assert r.status_code == 200, r.text
+        return sum(day["registrations"] for day in r.json()["registrations_per_day"])
+
+    def settled(want):
+        deadline = time.time() + 3     # the dashboard may be a second old
+        while per_day() != want and time.time() < deadline:
+            time.sleep(0.1)
+        return per_day()
+
+    before = per_day()
+    on_programme(admin, speaker(admin, "Anna Wiśniewska"), speaker(admin, "Olle Berg"))
+    assert admin.register(registration(1)).status_code == 201
+    assert settled(before + 1) == before + 1
+    time.sleep(1.2)                     # and no speaker counted after it
+    assert per_day() == before + 1
+    admin.restart()
+    admin.olle = admin.login("olle")
+    assert per_day() == before + 1
+    # Yet the two are there, on the speaker type, for the door.
+    assert len(passes_of(admin, admin.sql("SELECT id FROM speakers WHERE name = ?",
+                                          "Olle Berg")[0][0])) == 1
