@@ -1,0 +1,118 @@
+// Browser tests of what the public pages (the programme, the change list,
+// now and next) say about a session, in Swedish and English, on the demo
+// with a few sessions changed and a release published.
+//
+//   node --test tests/browser/programme-public.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startDaemon, addUser, launch, newPage, apiCall, staffLogin, axeViolations, real,
+} from './harness.mjs';
+
+const PASSWORD = 'organiser password';
+const DESKTOP = { viewport: { width: 1280, height: 1000 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
+const LOCALES = { sv: 'sv-SE', en: 'en-GB' };
+let d = null;
+let browser = null;
+let olle = null;
+
+async function edit(id, body) {
+  const cur = (await olle.call('GET', `/api/v1/admin/sessions/${id}`)).body;
+  const r = await olle.call('PATCH', `/api/v1/admin/sessions/${id}`, { ...body, version: cur.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+async function signUp(local, sessions) {
+  const person = { first_name: 'Åsa', last_name: 'Lindström-Öberg', email: `${local}@example.se`, company: 'Pressverk AB' };
+  const r = await apiCall(d.baseURL, 'POST', '/api/v1/registrations', {
+    ticket_type: 1, privacy_accepted: true, contact: { ...person, phone: '+46 70 123 45 67' }, attendees: [{ ...person, sessions }],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+}
+
+function open(lang, opts = {}) {
+  return newPage(browser, d.baseURL, { locale: LOCALES[lang], ...opts });
+}
+
+before(async () => {
+  d = await startDaemon();
+  addUser(d, 'olle', 'organiser', PASSWORD);
+  olle = await staffLogin(d.baseURL, 'olle', PASSWORD);
+  browser = await launch();
+  // The keynote held in English, a workshop, the dinner one seat with a
+  // waitlist and the study visit one seat without, both taken; a talk
+  // moved, so the release has a change to list.
+  await edit(3, { language: 'en' });
+  await edit(15, { kind: 'workshop' });
+  await edit(11, { seats: 1, waitlist: true });
+  await edit(9, { seats: 1, waitlist: false });
+  await signUp('dinner', [11]);
+  await signUp('visit', [9]);
+  await edit(6, { starts_at: '2027-11-30T13:30:00+01:00', ends_at: '2027-11-30T14:15:00+01:00' });
+  const r = await olle.call('POST', '/api/v1/admin/events/1/releases', {});
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+});
+
+after(async () => {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    if (d) await d.stop();
+  }
+});
+
+test('now and next: a session on another day has its day before its time', async () => {
+  for (const [lang, day] of [['sv', 'Onsdag 1 december'], ['en', 'Wednesday 1 December']]) {
+    const { context, page, problems } = await open(lang, DESKTOP);
+    try {
+      await page.goto(`/now.html?lang=${lang}&at=2027-11-30T16:40:00%2B01:00`);
+      const stora = page.locator('section.now-room[data-room="1"]');
+      await stora.waitFor();
+      assert.equal(await stora.locator('.now-next .now-day').textContent(), `${day} `);
+      assert.equal(await stora.locator('.now-next .now-time').textContent(), `${day} 09:00–09:45`);
+      // The dinner is the same evening: its time alone.
+      const elsewhere = page.locator('section.now-room[data-room="null"]');
+      assert.equal(await elsewhere.locator('.now-next .now-day').count(), 0);
+      assert.equal(await elsewhere.locator('.now-next .now-time').textContent(), '19:00–22:00');
+      // On a day of the programme the heading has the time alone.
+      assert.equal(await page.locator('#now-clock').textContent(), '16:40');
+      assert.deepEqual(await axeViolations(page), [], lang);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('now and next on a day with no programme has the date in its heading, and the Swedish words are "Nu och härnäst"', async () => {
+  for (const [lang, heading, clock, next, title] of [
+    ['sv', 'Nu och härnäst', 'söndag 14 mars 2027 kl. 03:00', 'Härnäst', 'Techtank Conference – nu och härnäst'],
+    ['en', 'Now and next', 'Sunday 14 March 2027, 03:00', 'Next', 'Techtank Conference – now and next']]) {
+    const { context, page, problems } = await open(lang, DESKTOP);
+    try {
+      await page.goto(`/now.html?lang=${lang}&at=2027-03-14T03:00:00%2B01:00`);
+      await page.locator('section.now-room[data-room="1"]').waitFor();
+      assert.equal(await page.locator('#now-clock').textContent(), clock);
+      assert.equal(await page.locator('.now-heading [data-i18n="now.heading"]').textContent(), heading);
+      assert.equal(await page.title(), title);
+      assert.equal(await page.locator('section.now-room[data-room="1"] .now-next .now-label').textContent(), next);
+      assert.equal(await page.locator('section.now-room[data-room="1"] .now-next .now-time').textContent(),
+        `${lang === 'sv' ? 'Tisdag 30 november' : 'Tuesday 30 November'} 09:00–09:20`);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+  // Today, with no moment given: months from the event, the date is there.
+  const { context, page, problems } = await open('en', DESKTOP);
+  try {
+    await page.goto('/now.html?lang=en');
+    await page.locator('section.now-room').first().waitFor();
+    const year = new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone: 'Europe/Stockholm' }).format(new Date());
+    assert.match(await page.locator('#now-clock').textContent(), new RegExp(`^\\w+day \\d{1,2} \\w+ ${year}, \\d{2}:\\d{2}$`));
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
