@@ -62,6 +62,22 @@ after(async () => {
   }
 });
 
+test('the change list says where a moved session was: "Tidigare" in Swedish, "Was" in English', async () => {
+  for (const [lang, was, now] of [['sv', 'Tidigare: 30 november 2027, 10:30–11:15, Sal Karlshamn', 'Nu: 30 november 2027, 13:30–14:15, Sal Karlshamn'],
+    ['en', 'Was: 30 November 2027, 10:30–11:15, Sal Karlshamn', 'Now: 30 November 2027, 13:30–14:15, Sal Karlshamn']]) {
+    const { context, page, problems } = await open(lang);
+    try {
+      await page.goto(`/changes.html?lang=${lang}`);
+      await page.locator('#release-2 .change-was').waitFor();
+      assert.equal(await page.locator('#release-2 .change-was').textContent(), was);
+      assert.equal(await page.locator('#release-2 .change-now').textContent(), now);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('now and next: a session on another day has its day before its time', async () => {
   for (const [lang, day] of [['sv', 'Onsdag 1 december'], ['en', 'Wednesday 1 December']]) {
     const { context, page, problems } = await open(lang, DESKTOP);
