@@ -62,6 +62,51 @@ after(async () => {
   }
 });
 
+async function programmePage(lang) {
+  const p = await open(lang);
+  await p.page.goto(`/?lang=${lang}`);
+  await p.page.locator('#session-17').waitFor();
+  return p;
+}
+
+test('every session has a badge for its kind, in both languages, and axe-core finds nothing', async () => {
+  const want = {
+    sv: { 1: 'Paus', 2: 'Föredrag', 3: 'Huvudtalare', 8: 'Måltid', 9: 'Studiebesök', 10: 'Paneldiskussion', 11: 'Måltid', 15: 'Workshop' },
+    en: { 1: 'Break', 2: 'Talk', 3: 'Keynote', 8: 'Meal', 9: 'Study visit', 10: 'Panel discussion', 11: 'Meal', 15: 'Workshop' },
+  };
+  for (const lang of ['sv', 'en']) {
+    const { context, page, problems } = await programmePage(lang);
+    try {
+      const sessions = page.locator('li.session');
+      const n = await sessions.count();
+      assert.equal(await page.locator('li.session .session-kind').count(), n, 'one badge a session');
+      for (const [id, word] of Object.entries(want[lang])) {
+        const badge = page.locator(`#session-${id} .session-kind`);
+        assert.equal(await badge.textContent(), word, `session ${id}`);
+      }
+      // Each kind its own colour: talk, workshop, break and meal too.
+      const colours = await page.evaluate(() => {
+        const out = {};
+        for (const b of document.querySelectorAll('.session-kind')) {
+          const kind = [...b.classList].find((c) => c.startsWith('session-kind--')).slice(14);
+          out[kind] = getComputedStyle(b).backgroundColor;
+        }
+        return out;
+      });
+      for (const k of ['talk', 'keynote', 'panel', 'workshop', 'visit']) {
+        for (const o of ['talk', 'keynote', 'panel', 'workshop', 'visit']) {
+          if (k !== o) assert.notEqual(colours[k], colours[o], `${k} and ${o}`);
+        }
+      }
+      assert.notEqual(colours.break, colours.talk);
+      assert.deepEqual(await axeViolations(page), [], lang);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('the change list says where a moved session was: "Tidigare" in Swedish, "Was" in English', async () => {
   for (const [lang, was, now] of [['sv', 'Tidigare: 30 november 2027, 10:30–11:15, Sal Karlshamn', 'Nu: 30 november 2027, 13:30–14:15, Sal Karlshamn'],
     ['en', 'Was: 30 November 2027, 10:30–11:15, Sal Karlshamn', 'Now: 30 November 2027, 13:30–14:15, Sal Karlshamn']]) {

@@ -1,5 +1,6 @@
 // Public programme page (index.html): the latest release of the programme
-// by day and time, with its room and speakers, in the visitor's language;
+// by day and time, with a badge for its kind, its room and speakers, in
+// the visitor's language;
 // filters by room and kind kept in the address (?room=ID&kind=talk), so a
 // link keeps them; cancelled sessions struck through with the word; per
 // session a link to add it to a calendar, and links to what changed, the
@@ -13,7 +14,6 @@ import { sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref 
 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
-const LABELLED_KINDS = new Set(['keynote', 'panel', 'workshop', 'visit', 'break', 'meal']);
 const KINDS = ['talk', 'keynote', 'panel', 'workshop', 'visit', 'break', 'meal'];
 
 let event = null;
@@ -89,9 +89,9 @@ function sessionItem(s) {
     s.ends_at ? '–' : '',
     s.ends_at ? el('time', { datetime: s.ends_at }, hhmm(s.ends_at)) : '');
   const body = el('div', { class: 'session-body' });
-  if (LABELLED_KINDS.has(kind) && !quiet) {
-    body.append(el('p', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
-  }
+  const labels = el('p', { class: 'session-labels' },
+    el('span', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
+  body.append(labels);
   if (cancelled) body.append(el('p', { class: 'session-cancelled' }, t('programme.cancelled')));
   body.append(el('h4', { class: 'session-title' }, cancelled ? el('s', {}, sessionTitle(s)) : sessionTitle(s)));
   if (s.signup && !cancelled) body.append(signupNote(s));
