@@ -107,6 +107,22 @@ test('every session has a badge for its kind, in both languages, and axe-core fi
   }
 });
 
+test('a session held in another language than the page says so, a break does not', async () => {
+  for (const [lang, other, label] of [['sv', 3, 'På engelska'], ['en', 2, 'In Swedish']]) {
+    const { context, page, problems } = await programmePage(lang);
+    try {
+      assert.equal(await page.locator(`#session-${other} .session-language`).textContent(), label);
+      const same = lang === 'sv' ? 2 : 3;
+      assert.equal(await page.locator(`#session-${same} .session-language`).count(), 0, `session ${same}`);
+      // Coffee and lunch are for everyone, whatever their language.
+      for (const id of [1, 8, 11]) assert.equal(await page.locator(`#session-${id} .session-language`).count(), 0);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('the change list says where a moved session was: "Tidigare" in Swedish, "Was" in English', async () => {
   for (const [lang, was, now] of [['sv', 'Tidigare: 30 november 2027, 10:30–11:15, Sal Karlshamn', 'Nu: 30 november 2027, 13:30–14:15, Sal Karlshamn'],
     ['en', 'Was: 30 November 2027, 10:30–11:15, Sal Karlshamn', 'Now: 30 November 2027, 13:30–14:15, Sal Karlshamn']]) {

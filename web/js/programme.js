@@ -15,6 +15,8 @@ import { sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
 const KINDS = ['talk', 'keynote', 'panel', 'workshop', 'visit', 'break', 'meal'];
+// The words for a talk held in another language than the page's.
+const HELD_IN = { sv: 'programme.held_in_sv', en: 'programme.held_in_en' };
 
 let event = null;
 let programme = null;
@@ -91,6 +93,11 @@ function sessionItem(s) {
   const body = el('div', { class: 'session-body' });
   const labels = el('p', { class: 'session-labels' },
     el('span', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
+  // Whom a coffee break is held for in which language says nothing.
+  const held = QUIET_KINDS.has(kind) ? null : HELD_IN[s.language];
+  if (held && s.language !== i18n.getLang()) {
+    labels.append(' ', el('span', { class: 'session-language' }, t(held)));
+  }
   body.append(labels);
   if (cancelled) body.append(el('p', { class: 'session-cancelled' }, t('programme.cancelled')));
   body.append(el('h4', { class: 'session-title' }, cancelled ? el('s', {}, sessionTitle(s)) : sessionTitle(s)));
