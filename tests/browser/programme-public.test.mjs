@@ -123,6 +123,21 @@ test('a session held in another language than the page says so, a break does not
   }
 });
 
+test('speakers are named with their title and company', async () => {
+  const prog = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  const anna = prog.speakers.find((sp) => sp.name === 'Anna Wiśniewska');
+  assert.ok(anna && anna.title, JSON.stringify(anna));
+  const { context, page, problems } = await programmePage('en');
+  try {
+    const li = page.locator('#session-5 .session-speakers li', { hasText: 'Anna Wiśniewska' });
+    assert.equal(await li.textContent(), `Anna Wiśniewska, ${anna.title}, ${anna.company}`);
+    assert.equal(await li.locator('.speaker-title').textContent(), `, ${anna.title}`);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the change list says where a moved session was: "Tidigare" in Swedish, "Was" in English', async () => {
   for (const [lang, was, now] of [['sv', 'Tidigare: 30 november 2027, 10:30–11:15, Sal Karlshamn', 'Nu: 30 november 2027, 13:30–14:15, Sal Karlshamn'],
     ['en', 'Was: 30 November 2027, 10:30–11:15, Sal Karlshamn', 'Now: 30 November 2027, 13:30–14:15, Sal Karlshamn']]) {

@@ -21,6 +21,9 @@ const HELD_IN = { sv: 'programme.held_in_sv', en: 'programme.held_in_en' };
 let event = null;
 let programme = null;
 let failed = null;
+// The speakers of the programme by id: a session names its speakers
+// with their company only, the programme's list has their title too.
+let speakers = new Map();
 
 function renderEvent() {
   const name = document.getElementById('event-name');
@@ -109,8 +112,10 @@ function sessionItem(s) {
   if (Array.isArray(s.speakers) && s.speakers.length) {
     const ul = el('ul', { class: 'session-speakers', 'aria-label': t('programme.speakers') });
     for (const sp of s.speakers) {
+      const title = (speakers.get(sp.id) || {}).title;
       ul.append(el('li', {},
         el('span', { class: 'speaker-name' }, sp.name || ''),
+        title ? el('span', { class: 'speaker-title' }, `, ${title}`) : '',
         sp.company ? el('span', { class: 'speaker-company' }, `, ${sp.company}`) : ''));
     }
     body.append(ul);
@@ -243,6 +248,9 @@ async function main() {
   }
   if (e.status === 200 && e.body) event = e.body;
   if (p.status === 200 && p.body) programme = p.body;
+  if (programme && Array.isArray(programme.speakers)) {
+    speakers = new Map(programme.speakers.map((sp) => [sp.id, sp]));
+  }
   if (!event || !programme) {
     failed = errorText(e.status !== 200 ? e : p, 'programme.load_failed');
     document.getElementById('programme-loading').hidden = true;
