@@ -138,6 +138,24 @@ test('speakers are named with their title and company', async () => {
   }
 });
 
+test('a full session with a waitlist says the waitlist is open, one without says it is full', async () => {
+  const prog = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  const byId = new Map(prog.days.flatMap((day) => day.sessions).map((s) => [s.id, s]));
+  assert.deepEqual([byId.get(11).remaining, byId.get(11).waitlist], [0, true]);
+  assert.deepEqual([byId.get(9).remaining, byId.get(9).waitlist], [0, false]);
+  for (const [lang, waitlist, full] of [['sv', 'Fullbokat – väntelistan är öppen', 'Fullbokat'],
+    ['en', 'Fully booked – waitlist open', 'Fully booked']]) {
+    const { context, page, problems } = await programmePage(lang);
+    try {
+      assert.equal(await page.locator('#session-11 .session-signup-seats--full').textContent(), waitlist);
+      assert.equal(await page.locator('#session-9 .session-signup-seats--full').textContent(), full);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('the change list says where a moved session was: "Tidigare" in Swedish, "Was" in English', async () => {
   for (const [lang, was, now] of [['sv', 'Tidigare: 30 november 2027, 10:30–11:15, Sal Karlshamn', 'Nu: 30 november 2027, 13:30–14:15, Sal Karlshamn'],
     ['en', 'Was: 30 November 2027, 10:30–11:15, Sal Karlshamn', 'Now: 30 November 2027, 13:30–14:15, Sal Karlshamn']]) {

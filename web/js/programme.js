@@ -74,8 +74,9 @@ function signupNote(s) {
     el('span', { class: 'session-signup-label' }, t('programme.signup_required')));
   if (typeof s.remaining === 'number') {
     const full = s.remaining <= 0;
-    p.append(' ', el('span', { class: `session-signup-seats${full ? ' session-signup-seats--full' : ''}` },
-      full ? t('programme.session_full') : t('programme.seats_left', { n: s.remaining })));
+    let words = t('programme.seats_left', { n: s.remaining });
+    if (full) words = t(s.waitlist === true ? 'programme.session_full_waitlist' : 'programme.session_full');
+    p.append(' ', el('span', { class: `session-signup-seats${full ? ' session-signup-seats--full' : ''}` }, words));
   }
   return p;
 }
