@@ -156,6 +156,26 @@ test('a full session with a waitlist says the waitlist is open, one without says
   }
 });
 
+test('the schedule files download rather than open as text', async () => {
+  const { context, page, problems } = await programmePage('en');
+  try {
+    for (const [href, name] of [['/api/v1/schedule.xml?lang=en', /^schedule\.xml$/], ['/api/v1/schedule.json?lang=en', /^schedule\.json$/],
+      ['/api/v1/programme.ics?lang=en', /\.ics$/]]) {
+      const a = page.locator(`.programme-links a[href="${href}"]`);
+      assert.equal(await a.getAttribute('download'), '', href);
+      const [file] = await Promise.all([page.waitForEvent('download'), a.click()]);
+      assert.match(file.suggestedFilename(), name);
+      assert.equal(new URL(page.url()).pathname, '/');
+    }
+    // The feed and the pages stay links to follow.
+    assert.equal(await page.locator('.programme-links a[href^="changes.html"]').getAttribute('download'), null);
+    assert.equal(await page.locator('.programme-links a[href*=".atom"]').getAttribute('download'), null);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the change list says where a moved session was: "Tidigare" in Swedish, "Was" in English', async () => {
   for (const [lang, was, now] of [['sv', 'Tidigare: 30 november 2027, 10:30–11:15, Sal Karlshamn', 'Nu: 30 november 2027, 13:30–14:15, Sal Karlshamn'],
     ['en', 'Was: 30 November 2027, 10:30–11:15, Sal Karlshamn', 'Now: 30 November 2027, 13:30–14:15, Sal Karlshamn']]) {

@@ -10,7 +10,9 @@ import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { hhmm, datePart, formatDay } from './format.js';
-import { sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref } from './sessions.js';
+import {
+  sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref, EXPORTS,
+} from './sessions.js';
 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
@@ -186,7 +188,14 @@ function renderRelease() {
   clear(box);
   if (!programme) return;
   box.append(releaseLine(programme.release));
-  if (programme.release) box.append(programmeLinks());
+  if (!programme.release) return;
+  const links = programmeLinks();
+  // The exports are files for apps and calendars: saved, not shown as text.
+  for (const a of links.querySelectorAll('a')) {
+    const href = a.getAttribute('href') || '';
+    if (EXPORTS.some((x) => href === x.href || href.startsWith(`${x.href}?`))) a.setAttribute('download', '');
+  }
+  box.append(links);
 }
 
 function renderProgramme() {
