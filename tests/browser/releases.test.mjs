@@ -181,7 +181,7 @@ test('the public page shows the release, the cancelled session and the moved one
     // In Swedish, by the address.
     await page.goto('/changes.html?lang=sv');
     await page.locator('#release-2:has-text("Flyttat")').waitFor();
-    assert.match(await page.locator('#release-2').textContent(), /Var: 30 november 2027, 10:30–11:15/);
+    assert.match(await page.locator('#release-2').textContent(), /Tidigare: 30 november 2027, 10:30–11:15/);
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();

@@ -33,13 +33,13 @@ function changeItem(c) {
   const moved = kinds.includes('moved') || kinds.includes('room_changed');
   if (moved && c.before && c.after) {
     li.append(el('p', { class: 'change-place' },
-      el('span', { class: 'change-was' }, t('changes.was', { place: place(c.before) })),
+      el('span', { class: 'change-was' }, t('changes.before', { place: place(c.before) })),
       el('br'),
       el('span', { class: 'change-now' }, t('changes.now', { place: place(c.after) }))));
   } else if (c.after) {
     li.append(el('p', { class: 'change-place' }, place(c.after)));
   } else if (c.before) {
-    li.append(el('p', { class: 'change-place' }, t('changes.was', { place: place(c.before) })));
+    li.append(el('p', { class: 'change-place' }, t('changes.before', { place: place(c.before) })));
   }
   return li;
 }

@@ -2,12 +2,14 @@
 // session on now and the one after it, in large type, from the published
 // programme. It reads the programme again and moves on every 30 seconds.
 // ?at=2027-11-30T10:40:00+01:00 sets the moment shown (tests, rehearsals);
-// the clock runs on from there.
+// the clock runs on from there. A session on another day than the moment
+// shown has its day before its time, and the clock has the date on a day
+// with no programme (before the event, or between its days).
 import { api } from './api.js';
 import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
-import { hhmm } from './format.js';
+import { hhmm, datePart, formatDay } from './format.js';
 import { sessionTitle, isCancelled, allSessions } from './sessions.js';
 
 const { t } = i18n;
@@ -33,13 +35,38 @@ function clockText(ms, zone) {
   }
 }
 
-function slot(labelKey, s, cls) {
+/** The date ("2027-11-30") of the instant ms on the wall calendar of zone. */
+function dayIn(ms, zone) {
+  try {
+    const p = {};
+    const f = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone || 'Europe/Stockholm',
+    });
+    for (const { type, value } of f.formatToParts(new Date(ms))) p[type] = value;
+    return `${p.year}-${p.month}-${p.day}`;
+  } catch {
+    return '';
+  }
+}
+
+/** The heading's clock: the time, and the date too on a day without programme. */
+function clockLine(ms, zone) {
+  const time = clockText(ms, zone);
+  const day = dayIn(ms, zone);
+  const days = (programme.days || []).map((d) => d.date);
+  if (!day || days.includes(day)) return time;
+  return t('now.clock_date', { date: formatDay(day, i18n.getLang(), { capital: false }), time });
+}
+
+function slot(labelKey, s, cls, today) {
   const box = el('div', { class: `now-slot ${cls}` }, el('p', { class: 'now-label' }, t(labelKey)));
   if (!s) {
     box.append(el('p', { class: 'now-none' }, t(cls === 'now-current' ? 'now.nothing_now' : 'now.nothing_next')));
     return box;
   }
+  const day = datePart(s.starts_at);
   box.append(el('p', { class: 'now-time' },
+    day && day !== today ? el('span', { class: 'now-day' }, formatDay(day, i18n.getLang(), { year: false }), ' ') : '',
     el('time', { datetime: s.starts_at }, hhmm(s.starts_at)), '–',
     el('time', { datetime: s.ends_at }, hhmm(s.ends_at))));
   box.append(el('p', { class: 'now-title' }, sessionTitle(s)));
@@ -69,7 +96,8 @@ function render() {
   if (!programme) return;
   const at = moment();
   const zone = programme.event && programme.event.timezone;
-  document.getElementById('now-clock').textContent = clockText(at, zone);
+  document.getElementById('now-clock').textContent = clockLine(at, zone);
+  const today = dayIn(at, zone);
   const list = groups();
   if (!list.length) {
     box.append(el('p', { class: 'now-none' }, t(programme.release ? 'programme.empty' : 'programme.not_published')));
@@ -81,8 +109,8 @@ function render() {
     const id = `room-${g.id === null ? 'none' : g.id}`;
     box.append(el('section', { class: 'now-room', 'aria-labelledby': id, dataset: { room: String(g.id) } },
       el('h2', { id, class: 'now-room-name' }, g.name),
-      slot('now.current', current, 'now-current'),
-      slot('now.next', next, 'now-next')));
+      slot('now.current', current, 'now-current', today),
+      slot('now.next', next, 'now-next', today)));
   }
 }
 

@@ -1,5 +1,6 @@
 // Public programme page (index.html): the latest release of the programme
-// by day and time, with its room and speakers, in the visitor's language;
+// by day and time, with a badge for its kind, its room and speakers, in
+// the visitor's language;
 // filters by room and kind kept in the address (?room=ID&kind=talk), so a
 // link keeps them; cancelled sessions struck through with the word; per
 // session a link to add it to a calendar, and links to what changed, the
@@ -9,16 +10,22 @@ import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
 import { hhmm, datePart, formatDay } from './format.js';
-import { sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref } from './sessions.js';
+import {
+  sessionTitle, isCancelled, releaseLine, programmeLinks, sessionIcsHref, EXPORTS,
+} from './sessions.js';
 
 const { t } = i18n;
 const QUIET_KINDS = new Set(['break', 'meal']);
-const LABELLED_KINDS = new Set(['keynote', 'panel', 'workshop', 'visit', 'break', 'meal']);
 const KINDS = ['talk', 'keynote', 'panel', 'workshop', 'visit', 'break', 'meal'];
+// The words for a talk held in another language than the page's.
+const HELD_IN = { sv: 'programme.held_in_sv', en: 'programme.held_in_en' };
 
 let event = null;
 let programme = null;
 let failed = null;
+// The speakers of the programme by id: a session names its speakers
+// with their company only, the programme's list has their title too.
+let speakers = new Map();
 
 function renderEvent() {
   const name = document.getElementById('event-name');
@@ -69,8 +76,9 @@ function signupNote(s) {
     el('span', { class: 'session-signup-label' }, t('programme.signup_required')));
   if (typeof s.remaining === 'number') {
     const full = s.remaining <= 0;
-    p.append(' ', el('span', { class: `session-signup-seats${full ? ' session-signup-seats--full' : ''}` },
-      full ? t('programme.session_full') : t('programme.seats_left', { n: s.remaining })));
+    let words = t('programme.seats_left', { n: s.remaining });
+    if (full) words = t(s.waitlist === true ? 'programme.session_full_waitlist' : 'programme.session_full');
+    p.append(' ', el('span', { class: `session-signup-seats${full ? ' session-signup-seats--full' : ''}` }, words));
   }
   return p;
 }
@@ -89,9 +97,14 @@ function sessionItem(s) {
     s.ends_at ? '–' : '',
     s.ends_at ? el('time', { datetime: s.ends_at }, hhmm(s.ends_at)) : '');
   const body = el('div', { class: 'session-body' });
-  if (LABELLED_KINDS.has(kind) && !quiet) {
-    body.append(el('p', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
+  const labels = el('p', { class: 'session-labels' },
+    el('span', { class: `session-kind session-kind--${kind}` }, t(`kind.${kind}`)));
+  // Whom a coffee break is held for in which language says nothing.
+  const held = QUIET_KINDS.has(kind) ? null : HELD_IN[s.language];
+  if (held && s.language !== i18n.getLang()) {
+    labels.append(' ', el('span', { class: 'session-language' }, t(held)));
   }
+  body.append(labels);
   if (cancelled) body.append(el('p', { class: 'session-cancelled' }, t('programme.cancelled')));
   body.append(el('h4', { class: 'session-title' }, cancelled ? el('s', {}, sessionTitle(s)) : sessionTitle(s)));
   if (s.signup && !cancelled) body.append(signupNote(s));
@@ -102,8 +115,10 @@ function sessionItem(s) {
   if (Array.isArray(s.speakers) && s.speakers.length) {
     const ul = el('ul', { class: 'session-speakers', 'aria-label': t('programme.speakers') });
     for (const sp of s.speakers) {
+      const title = (speakers.get(sp.id) || {}).title;
       ul.append(el('li', {},
         el('span', { class: 'speaker-name' }, sp.name || ''),
+        title ? el('span', { class: 'speaker-title' }, `, ${title}`) : '',
         sp.company ? el('span', { class: 'speaker-company' }, `, ${sp.company}`) : ''));
     }
     body.append(ul);
@@ -173,7 +188,14 @@ function renderRelease() {
   clear(box);
   if (!programme) return;
   box.append(releaseLine(programme.release));
-  if (programme.release) box.append(programmeLinks());
+  if (!programme.release) return;
+  const links = programmeLinks();
+  // The exports are files for apps and calendars: saved, not shown as text.
+  for (const a of links.querySelectorAll('a')) {
+    const href = a.getAttribute('href') || '';
+    if (EXPORTS.some((x) => href === x.href || href.startsWith(`${x.href}?`))) a.setAttribute('download', '');
+  }
+  box.append(links);
 }
 
 function renderProgramme() {
@@ -236,6 +258,9 @@ async function main() {
   }
   if (e.status === 200 && e.body) event = e.body;
   if (p.status === 200 && p.body) programme = p.body;
+  if (programme && Array.isArray(programme.speakers)) {
+    speakers = new Map(programme.speakers.map((sp) => [sp.id, sp]));
+  }
   if (!event || !programme) {
     failed = errorText(e.status !== 200 ? e : p, 'programme.load_failed');
     document.getElementById('programme-loading').hidden = true;
