@@ -27,7 +27,7 @@ struct pair {
 enum word {
 	W_HELLO, W_THANKS, W_WAITLISTED, W_PROMOTED, W_CANCELLED, W_TICKET,
 	W_PEOPLE, W_PERSON, W_PRICE, W_FREE, W_VAT, W_TOTAL, W_PRICE_LINE,
-	W_VAT_SUM, W_LINK,
+	W_VAT_SUM, W_DUE_BY, W_LINK,
 	W_LINK_WAIT, W_PASSES, W_PASS, W_CALENDAR, W_INVOICE, W_CREDIT, W_SUBJ_REMINDER, W_REMINDER,
 	W_REMIND_OWED, W_REMIND_PAY, W_REMIND_PAID, W_DUE, W_REGARDS,
 	W_CANCELLED_ONE, W_BYE, W_WHEN,
@@ -114,6 +114,7 @@ static const char *const words[W_COUNT][2] = {
 	    "här påminnelsen.",
 	    "Paid already? Then please ignore this reminder." },
 	[W_DUE] = { "Den förföll %s.", "It was due on %s." },
+	[W_DUE_BY] = { "Betala senast %s.", "Please pay by %s." },
 	[W_REGARDS] = { "Vänliga hälsningar\nTechtank",
 	    "Kind regards\nTechtank" },
 	[W_BYE] = { "Välkommen!\nTechtank", "Welcome!\nTechtank" },
@@ -613,25 +614,45 @@ intro_word(const char *kind)
 	return W_THANKS;
 }
 
-/* "reminder": what is owed on the invoice, and how to pay it. */
+/* An invoice's number, what it wants, its due date and how to pay it. */
 static void
-reminder(struct pair *p, const struct mail_view *v)
+how_to_pay(struct pair *p, const json_t *bill, int64_t owed_ore,
+    enum word due)
 {
 	char	 number[24], owed[64], *line;
 
 	snprintf(number, sizeof number, "%lld", (long long)json_integer_value(
-	    json_object_get(v->params, "number")));
-	money(p, json_integer_value(json_object_get(v->params, "balance_ore")),
-	    owed);
+	    json_object_get(bill, "number")));
+	money(p, owed_ore, owed);
 	line = fill(word(p, W_REMIND_OWED), number, owed);
 	para(p, line);
 	free(line);
-	paraf(p, W_DUE, str(v->params, "due"));
-	line = fill(word(p, W_REMIND_PAY), str(v->params, "bankgiro"),
-	    str(v->params, "ocr"));
+	paraf(p, due, str(bill, "due"));
+	line = fill(word(p, W_REMIND_PAY), str(bill, "bankgiro"),
+	    str(bill, "ocr"));
 	para(p, line);
 	free(line);
+}
+
+/* "reminder": what is owed on the invoice, and how to pay it. */
+static void
+reminder(struct pair *p, const struct mail_view *v)
+{
+	how_to_pay(p, v->params, json_integer_value(json_object_get(v->params,
+	    "balance_ore")), W_DUE);
 	para(p, word(p, W_REMIND_PAID));
+}
+
+/* The invoices attached, each with what to pay, by when and how. */
+static void
+bills(struct pair *p, const json_t *list)
+{
+	const json_t	*b;
+	size_t		 i;
+
+	json_array_foreach(list, i, b)
+		how_to_pay(p, b, json_integer_value(json_object_get(b,
+		    "total_ore")), W_DUE_BY);
 }
 
 /* The subject, the text and the HTML of the message v describes. */
@@ -695,8 +716,10 @@ mail_render(const struct mail_view *v, struct mail_text *out)
 		para(&p, word(&p, W_PASS));
 	if (v->calendar)
 		para(&p, word(&p, W_CALENDAR));
-	if (v->invoices > 0)
+	if (v->invoices > 0) {
 		para(&p, word(&p, W_INVOICE));
+		bills(&p, v->bills);
+	}
 	if (v->credits > 0)
 		para(&p, word(&p, W_CREDIT));
 	if (strcmp(v->kind, "link") == 0)

@@ -194,7 +194,7 @@ out:
 static int
 render_invoices(struct render *r, const struct outbox_msg *m,
     const json_t *params, const json_t *reg, struct mail_view *v,
-    char **cause)
+    json_t *bills, char **cause)
 {
 	const char	*contact = json_string_value(json_object_get(
 	    json_object_get(reg, "contact"), "email"));
@@ -227,8 +227,17 @@ render_invoices(struct render *r, const struct outbox_msg *m,
 		kind = json_string_value(json_object_get(doc, "kind"));
 		if (kind != NULL && strcmp(kind, "credit") == 0)
 			v->credits++;
-		else
+		else {
 			v->invoices++;
+			/* What to pay, by when and how: said in the text too. */
+			json_array_append_new(bills, json_pack("{s:O?, s:O?,"
+			    " s:O?, s:O?, s:O?}", "number", json_object_get(doc,
+			    "number"), "total_ore", json_object_get(doc,
+			    "total_ore"), "due", json_object_get(doc, "due"),
+			    "ocr", json_object_get(doc, "ocr"), "bankgiro",
+			    json_object_get(json_object_get(doc, "seller"),
+			    "bankgiro")));
+		}
 		xasprintf(&name, "%s-%lld.pdf", kind != NULL &&
 		    strcmp(kind, "credit") == 0 ? (strcmp(m->lang, "sv") == 0 ?
 		    "kreditfaktura" : "credit-note") : (strcmp(m->lang, "sv") ==
@@ -377,12 +386,13 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 	struct badge_event	 ev = { 0 };
 	char			 token[TOKEN_MANAGE_LEN + 1], dates[128];
 	char			*url = NULL;
-	json_t			*reg = NULL, *params = NULL;
+	json_t			*reg = NULL, *params = NULL, *bills;
 	int64_t			 event_id = 0;
 	int			 rc = -1, pass, changed;
 
 	if (strcmp(m->kind, "organiser") == 0)
 		return render_organiser(m, out, len, cause);
+	bills = json_array();
 	*out = NULL;
 	if (store_exec(ml.st, "BEGIN") != 0) {
 		xasprintf(cause, "the database could not be read");
@@ -430,7 +440,8 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 			render_calendar(&files, event_id, m->lang);
 		v.calendar = files.n > (size_t)v.passes;
 	}
-	if (render_invoices(&files, m, params, reg, &v, cause) != 0)
+	v.bills = bills;
+	if (render_invoices(&files, m, params, reg, &v, bills, cause) != 0)
 		goto out;
 	mail_render(&v, &t);
 	mm = (struct mime_message){ .from_name = ml.from_name,
@@ -450,6 +461,7 @@ out:
 	store_badge_event_clear(&ev);
 	json_decref(reg);
 	json_decref(params);
+	json_decref(bills);
 	free(url);
 	return rc;
 }

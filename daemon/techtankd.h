@@ -636,6 +636,9 @@ struct mail_view {
 	int		 calendar;	/* the programme attached */
 	int		 invoices;	/* invoices attached */
 	int		 credits;	/* credit notes attached */
+	const json_t	*bills;		/* the invoices attached: {"number",
+					 * "total_ore", "due", "ocr",
+					 * "bankgiro"}, or NULL */
 	const json_t	*params;	/* the outbox row's, per kind, or NULL */
 };
 struct mail_text {

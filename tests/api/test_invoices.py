@@ -448,7 +448,13 @@ def test_the_payer_gets_the_invoice_and_the_credit_note_by_mail(sink, started): 
     text = subprocess.run(["pdftotext", "-", "-"], input=invoice, capture_output=True,
                           check=True).stdout.decode()
     assert "Faktura" in text and "Pressverk AB" in text
-    assert "Fakturan är bifogad" in parts(by[contact["email"]])[0]
+    body = parts(by[contact["email"]])[0]
+    assert "Fakturan är bifogad" in body
+    # And says what to pay, by when and how, as the invoice does.
+    doc = docs(d, reg["id"])[0]
+    assert f"Faktura {doc['number']}: 6 250,00 kr att betala." in body, body
+    assert f"Betala senast {doc['due']}." in body, body
+    assert f"Betala till bankgiro 5050-1055 med OCR-nummer {doc['ocr']}." in body, body
     # The colleague's own mail carries their pass, not the company's bill.
     assert [f[0] for f in parts(by[colleague["email"]])[2] if "faktura" in f[0]] == []
     aid = next(a["id"] for a in reg["attendees"] if a["email"] == colleague["email"])
