@@ -243,18 +243,19 @@ static json_t *
 speakers_json(struct store *st, int64_t event_id)
 {
 	static const char	 sql[] =
-	    "SELECT id, name, company, title FROM speakers WHERE event_id = ?1"
-	    " ORDER BY name";
+	    "SELECT id, name, company, title, bio, bio_en FROM speakers"
+	    " WHERE event_id = ?1 ORDER BY name";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, event_id);
 	while ((rc = store_step(st, s)) == STORE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}",
-		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s,"
+		    " s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
-		    "title", COL_TEXT(s, 3)));
+		    "title", COL_TEXT(s, 3), "bio", COL_TEXT(s, 4),
+		    "bio_en", COL_TEXT(s, 5)));
 	sqlite3_reset(s);
 	return store_list_end(list, rc);
 }

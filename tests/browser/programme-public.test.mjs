@@ -246,3 +246,34 @@ test('now and next on a day with no programme has the date in its heading, and t
     await context.close();
   }
 });
+
+test('who the speakers are, in the page\'s language, under the session they speak in', async () => {
+  const prog = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
+  const session = prog.days.flatMap((day) => day.sessions).find((s) => s.speakers && s.speakers.length);
+  const sp = session.speakers[0];
+  const cur = (await olle.call('GET', `/api/v1/admin/speakers/${sp.id}`)).body;
+  let r = await olle.call('PATCH', `/api/v1/admin/speakers/${sp.id}`, {
+    version: cur.version, bio: 'Leder <b>presshärdningen</b> på verket.', bio_en: 'Leads press hardening at the works.',
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await olle.call('POST', '/api/v1/admin/events/1/releases', {});
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const want = {
+    sv: ['Om talaren', `${sp.name}: Leder <b>presshärdningen</b> på verket.`],
+    en: ['About the speaker', `${sp.name}: Leads press hardening at the works.`],
+  };
+  for (const lang of ['sv', 'en']) {
+    const { context, page, problems } = await programmePage(lang);
+    try {
+      const bios = page.locator(`#session-${session.id} .session-bios`);
+      assert.equal((await bios.locator('summary').textContent()).trim(), want[lang][0]);
+      await bios.locator('summary').click();
+      assert.equal((await bios.locator('p').first().textContent()).trim(), want[lang][1]);
+      assert.equal(await bios.locator('b').count(), 0, 'the bio is text, never markup');
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(real(problems), []);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -129,6 +129,15 @@ function sessionItem(s) {
       el('summary', {}, t('programme.about_session')),
       el('p', {}, abstract)));
   }
+  // Who the speakers are, in their own words, where the organiser wrote it.
+  const bios = (Array.isArray(s.speakers) ? s.speakers : [])
+    .map((sp) => ({ name: sp.name || '', bio: i18n.pick(speakers.get(sp.id) || {}, 'bio') }))
+    .filter((x) => x.bio);
+  if (bios.length) {
+    body.append(el('details', { class: 'session-abstract session-bios' },
+      el('summary', {}, t('programme.about_speakers', { n: bios.length })),
+      ...bios.map((x) => el('p', {}, el('strong', {}, x.name), ': ', x.bio))));
+  }
   if (s.uid && !cancelled) {
     body.append(el('p', { class: 'session-calendar' },
       el('a', { href: sessionIcsHref(s), download: '' },
