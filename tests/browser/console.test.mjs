@@ -129,6 +129,8 @@ test('an organiser sets up an event with two ticket types, makes it current, and
     await page.fill('#event-venue-city', 'Karlshamn');
     await page.fill('#event-capacity', 'many');
     await page.fill('#event-registration-opens-at', '2027-06-01T09:00'); // summer time
+    // The deadline for the attendees' own changes on "my registration".
+    await page.fill('#event-changes-until', '2027-11-23T23:59');
     await page.fill('#event-contact-email', 'info@techtank.example');
     await page.click('#event-save');
     // Found in the page: beside the field, with the focus on it.
@@ -144,6 +146,7 @@ test('an organiser sets up an event with two ticket types, makes it current, and
     assert.equal(stored.starts_at, '2027-11-30T08:30:00+01:00');
     assert.equal(stored.ends_at, '2027-12-01T16:00:00+01:00');
     assert.equal(stored.registration_opens_at, '2027-06-01T09:00:00+02:00');
+    assert.equal(stored.changes_until, '2027-11-23T23:59:00+01:00');
     assert.equal(stored.capacity, 150);
     assert.equal(stored.venue_name, 'Väggaparken');
     assert.equal(await page.inputValue('#event-starts-at'), '2027-11-30T08:30');

@@ -34,6 +34,7 @@ const FIELDS = [
   { name: 'speakers_in_capacity', type: 'bool', hint: true, group: 'registration' },
   { name: 'registration_opens_at', type: 'time', nullable: true, hint: true, group: 'registration' },
   { name: 'registration_closes_at', type: 'time', nullable: true, group: 'registration' },
+  { name: 'changes_until', type: 'time', nullable: true, hint: true, group: 'registration' },
   { name: 'door_offline_names', type: 'bool', group: 'registration' },
   { name: 'code_prefix', type: 'code', max: 6, hint: true, group: 'contact' },
   { name: 'contact_email', type: 'email', max: 254, group: 'contact' },
@@ -71,7 +72,7 @@ export const forms = [
 const DEFAULTS = {
   name: '', name_en: '', slug: '', description: '', description_en: '', timezone: 'Europe/Stockholm',
   starts_at: null, ends_at: null, venue_name: '', venue_address: '', venue_city: '', capacity: null,
-  speakers_in_capacity: false, door_offline_names: false, registration_opens_at: null, registration_closes_at: null, code_prefix: 'TT', contact_email: '',
+  speakers_in_capacity: false, door_offline_names: false, registration_opens_at: null, registration_closes_at: null, changes_until: null, code_prefix: 'TT', contact_email: '',
   organiser_name: '', erase_after_days: null, privacy_notice: '', privacy_notice_en: '',
   seller_name: '', seller_org_number: '', seller_vat_number: '', seller_address: '', seller_bankgiro: '',
   seller_email: '', seller_f_tax: false, reverse_charge_eu: false, payment_terms_days: 30, cancel_free_until: null, cancel_fee_percent: 0,
