@@ -329,6 +329,26 @@ resource_list(struct http_req *hr)
 	    limit, offset));
 }
 
+/*
+ * A row with its warnings, when the resource has them (a session outside
+ * the event's days, a speaker in no session): 0, or -1 when the database
+ * failed.
+ */
+static int
+with_warnings(struct store *st, const struct resource *res, int64_t id,
+    json_t *row)
+{
+	json_t	*warnings;
+
+	if (res->warnings == NULL)
+		return 0;
+	if ((warnings = res->warnings(st, id, resource_int(row, "event_id",
+	    0))) == NULL)
+		return -1;
+	json_object_set_new(row, "warnings", warnings);
+	return 0;
+}
+
 void
 resource_get(struct http_req *hr)
 {
@@ -343,6 +363,11 @@ resource_get(struct http_req *hr)
 		not_found(hr, res);
 		return;
 	}
+	/* Read as it was saved: with what is worth a look. */
+	if (view != NULL && with_warnings(hr->w->store, res, id, view) != 0) {
+		json_decref(view);
+		view = NULL;
+	}
 	http_reply_read(hr, view);
 }
 
@@ -355,25 +380,18 @@ change_audit(struct change *c, struct audit_ctx *ctx)
 }
 
 /*
- * The answer of a change: the row as now stored, with its warnings when
- * the resource has them. 0, or -1 when the database failed.
+ * The answer of a change: the row as now stored, with its warnings. 0, or
+ * -1 when the database failed.
  */
 static int
 change_answer(struct store *st, struct job *job, const struct resource *res,
     int64_t id)
 {
-	json_t	*warnings;
-	int	 found;
+	int	found;
 
 	if ((job->answer = store_resource_get(st, res, id, &found)) == NULL)
 		return -1;
-	if (res->warnings == NULL)
-		return 0;
-	if ((warnings = res->warnings(st, id, resource_int(job->answer,
-	    "event_id", 0))) == NULL)
-		return -1;
-	json_object_set_new(job->answer, "warnings", warnings);
-	return 0;
+	return with_warnings(st, res, id, job->answer);
 }
 
 /* On the writer: create, then read back what is stored as the answer. */

@@ -389,6 +389,9 @@ def codes(items):
 def test_warnings_come_with_the_saved_session(prog):
     r = session(prog, "18:00", "19:00", day="2027-03-03")
     assert r.status_code == 201 and codes(r.json()["warnings"]) == ["outside_event"]
+    # And when it is read again, as the console does after adding it.
+    again = prog.olle.get(url(prog, f"/sessions/{r.json()['id']}"), timeout=10).json()
+    assert codes(again["warnings"]) == ["outside_event"]
     r = session(prog, "07:00", "07:30", day="2027-02-28")
     assert codes(r.json()["warnings"]) == ["outside_event"]
     # Early and late on the event's days is within them.

@@ -251,6 +251,25 @@ test('a phone gets the sessions as a list, in both languages', async () => {
   }
 });
 
+test('a session added outside the event\'s days says so as soon as it is added', async () => {
+  const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
+  try {
+    await signIn(page);
+    await openView(page, `#/events/${event.id}/sessions/new`, '#session-title');
+    await page.fill('#session-title', 'Efterfest');
+    await page.fill('#session-starts-at', '2027-12-05T18:00');
+    await page.fill('#session-ends-at', '2027-12-05T20:00');
+    await page.click('#session-save');
+    await page.waitForFunction(() => /^#\/sessions\/\d+$/.test(location.hash));
+    await page.locator('#saved-warnings', { hasText: "Efterfest" }).waitFor();
+    assert.match(await page.locator('#saved-warnings').textContent(), /outside the event's days/);
+    assert.match(await page.locator('#console-status').textContent(), /Efterfest is added/);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a new session lasts 45 minutes, its end follows its start, and the next one takes the length of the last', async () => {
   const { context, page, problems } = await newPage(browser, d.baseURL, DESKTOP);
   try {

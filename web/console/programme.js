@@ -345,7 +345,12 @@ function editPlainView(kind) {
     const back = `#/events/${event.id}/programme`;
     ctx.root.append(backLink(event), h1, shell.node, warnings,
       deleteButton(ctx, { path: res.path, words: res.words, getRow: () => base, nameOf: (x) => x.name, back }));
+    const showWarnings = (row) => {
+      clear(warnings);
+      if (row.warnings && row.warnings.length) warnings.append(text('h2', 'console.programme.warnings'), issueList(row.warnings, { id: 'saved-warnings' }));
+    };
     renderHead();
+    showWarnings(base);
     ctx.onLang(renderHead);
     saveOnSubmit(ctx, {
       form, shell, path: `/api/v1/admin/${res.path}/${id}`,
@@ -353,8 +358,7 @@ function editPlainView(kind) {
       setBase: (row) => {
         base = row;
         renderHead();
-        clear(warnings);
-        if (row.warnings && row.warnings.length) warnings.append(text('h2', 'console.programme.warnings'), issueList(row.warnings, { id: 'saved-warnings' }));
+        showWarnings(row);
       },
     });
   };
