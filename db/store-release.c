@@ -651,18 +651,26 @@ store_release_list(struct store *st, int64_t event_id)
 }
 
 /*
- * The attendees signed up to the sessions a release moved, put in another
- * room or cancelled: the people to tell. Read now, so that whoever
- * dropped the session since is not listed, and erased data stays erased.
+ * The attendees signed up to, or in line for, the sessions a release
+ * moved, put in another room or cancelled: the people the outbox tells,
+ * each with their "place" ("seat", "waiting" or "wanted"). Read now, so
+ * that whoever dropped the session since is not listed, and erased data
+ * stays erased.
  */
 static json_t *
 affected_json(struct store *st, const json_t *changes)
 {
+	/* Those store_outbox_programme() writes to: seated or in line. */
 	static const char	 sql[] =
 	    "SELECT a.id, a.first_name, a.last_name, a.email, a.company,"
-	    " a.status FROM attendee_sessions x"
-	    " JOIN attendees a ON a.id = x.attendee_id"
-	    " WHERE x.session_id = ?1 AND a.status <> 'cancelled'"
+	    " a.status, w.state FROM attendees a"
+	    " LEFT JOIN session_waits w ON w.attendee_id = a.id"
+	    "  AND w.session_id = ?1"
+	    " WHERE a.status <> 'cancelled' AND a.erased_at IS NULL"
+	    " AND a.email <> '' AND a.id IN"
+	    " (SELECT attendee_id FROM attendee_sessions WHERE session_id = ?1"
+	    " UNION SELECT attendee_id FROM session_waits"
+	    " WHERE session_id = ?1)"
 	    " ORDER BY a.last_name, a.first_name, a.id";
 	sqlite3_stmt		*s;
 	json_t			*list = json_array(), *c, *k, *who, *kinds;
@@ -685,13 +693,14 @@ affected_json(struct store *st, const json_t *changes)
 		    "id")));
 		while ((rc = store_step(st, s)) == STORE_ROW)
 			json_array_append_new(list, json_pack("{s:I, s:s, s:s,"
-			    " s:s, s:s, s:s, s:O, s:O}",
+			    " s:s, s:s, s:s, s:s, s:O, s:O}",
 			    "attendee_id", (json_int_t)sqlite3_column_int64(s, 0),
 			    "first_name", COL_TEXT(s, 1),
 			    "last_name", COL_TEXT(s, 2),
 			    "email", COL_TEXT(s, 3), "company", COL_TEXT(s, 4),
-			    "status", COL_TEXT(s, 5), "session", who,
-			    "kinds", kinds));
+			    "status", COL_TEXT(s, 5), "place",
+			    COL_TEXT(s, 6) != NULL ? COL_TEXT(s, 6) : "seat",
+			    "session", who, "kinds", kinds));
 		sqlite3_reset(s);
 		if (rc == STORE_ERROR)
 			break;

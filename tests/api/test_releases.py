@@ -190,11 +190,29 @@ def test_attendees_of_moved_or_cancelled_sessions_are_listed(admin):
     asa = next(a for a in rel["affected"] if a["email"] == "asa@example.se")
     assert asa["first_name"] == "Åsa" and asa["last_name"] == "Lindström-Öberg"
     assert asa["session"]["title"].startswith("Studiebesök")
+    assert {a["place"] for a in rel["affected"]} == {"seat"}
     # A cancelled attendee is nobody to tell any more.
     bjorn = admin.sql("SELECT id FROM attendees WHERE email = 'bjorn@example.se'")[0][0]
     assert admin.olle.post(url(admin, f"/attendees/{bjorn}/cancel"), timeout=10).status_code == 200
     rel = admin.olle.get(url(admin, "/events/1/releases/2"), timeout=10).json()
     assert "bjorn@example.se" not in {a["email"] for a in rel["affected"]}
+
+
+def test_those_in_line_for_a_moved_session_are_listed_as_the_outbox_tells_them(admin):
+    """The release lists whom the outbox writes to: the seated and those in
+    the session's line alike, each with their place."""
+    edit(admin, VISIT, seats=1, waitlist=True)
+    for email in ("seat@example.se", "line@example.se"):
+        body = registration(1)
+        body["attendees"][0].update(email=email, sessions=[VISIT])
+        assert admin.register(body).status_code == 201
+    edit(admin, VISIT, starts_at="2027-11-30T13:30:00+01:00", ends_at="2027-11-30T16:30:00+01:00")
+    assert publish(admin).status_code == 201
+    rel = admin.olle.get(url(admin, "/events/1/releases/2"), timeout=10).json()
+    assert sorted((a["email"], a["place"]) for a in rel["affected"]) == [
+        ("line@example.se", "waiting"), ("seat@example.se", "seat")]
+    told = admin.sql("SELECT recipient FROM outbox WHERE kind = 'session_moved' ORDER BY 1")
+    assert told == [("line@example.se",), ("seat@example.se",)]
 
 
 ENDPOINTS = [("POST", "/events/1/releases"), ("GET", "/events/1/releases"),

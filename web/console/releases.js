@@ -60,12 +60,15 @@ function affectedTable(list, number) {
     body.append(el('tr', {},
       el('td', {}, el('a', { href: `#/attendees/${a.attendee_id}` }, `${a.first_name} ${a.last_name}`)),
       el('td', {}, el('a', { href: `mailto:${a.email}` }, a.email)),
-      el('td', {}, a.session ? a.session.title : ''),
+      el('td', {}, a.session ? a.session.title : '',
+        a.place && a.place !== 'seat' ? el('span', { class: 'muted' }, ` (${t('console.releases.in_line')})`) : ''),
       el('td', {}, (a.kinds || []).map((k) => t(`changes.kind.${k}`)).join(', '))));
   }
   table.append(el('thead', {}, head), body);
+  // A person in two changed sessions is one message, and one person here.
+  const people = new Set(list.map((a) => a.attendee_id)).size;
   return el('div', { class: 'table-wrap' },
-    text('h3', 'console.releases.affected', { n: list.length }, { id: `${id}-heading` }), table);
+    text('h3', 'console.releases.affected', { n: people }, { id: `${id}-heading` }), table);
 }
 
 function releaseItem(ctx, base, r) {
