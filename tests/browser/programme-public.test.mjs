@@ -247,6 +247,21 @@ test('now and next on a day with no programme has the date in its heading, and t
   }
 });
 
+test('a moment given without an offset is the event\'s wall clock, in a browser in another zone; a bad one is said', async () => {
+  const { context, page, problems } = await open('en', { ...DESKTOP, timezoneId: 'UTC' });
+  try {
+    await page.goto('/now.html?lang=en&at=2027-11-30T16:40');
+    await page.locator('section.now-room').first().waitFor();
+    assert.equal(await page.locator('#now-clock').textContent(), '16:40');
+    await page.goto('/now.html?lang=en&at=soon');
+    await page.locator('#now-rooms .notice').waitFor();
+    assert.match(await page.locator('#now-rooms .notice').textContent(), /“soon” in the address is not a time/);
+    assert.deepEqual(real(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('who the speakers are, in the page\'s language, under the session they speak in', async () => {
   const prog = (await apiCall(d.baseURL, 'GET', '/api/v1/programme')).body;
   const session = prog.days.flatMap((day) => day.sessions).find((s) => s.speakers && s.speakers.length);

@@ -9,16 +9,28 @@ import { api } from './api.js';
 import { errorText } from './errors.js';
 import * as i18n from './i18n.js';
 import { el, clear } from './dom.js';
-import { hhmm, datePart, formatDay } from './format.js';
+import { hhmm, datePart, formatDay, localInputToISO } from './format.js';
 import { sessionTitle, isCancelled, allSessions } from './sessions.js';
 
 const { t } = i18n;
 const REFRESH_MS = 30000;
 
-const given = Date.parse(new URLSearchParams(location.search).get('at') || '');
+// ?at= with an offset is that moment; without one it is the event's wall
+// clock (read once the programme names the event's zone); anything else
+// is said on the page, which then shows the time now.
+const atParam = new URLSearchParams(location.search).get('at');
+let given = NaN;
+let badAt = false;
 const started = Date.now();
 let programme = null;
 let failed = null;
+
+function readAt(zone) {
+  if (atParam === null || Number.isFinite(given) || badAt) return;
+  const iso = /(Z|[+-]\d\d:?\d\d)$/i.test(atParam) ? atParam : localInputToISO(atParam, zone || 'Europe/Stockholm');
+  given = iso ? Date.parse(iso) : NaN;
+  badAt = !Number.isFinite(given);
+}
 
 /** The moment shown: ?at= moved on by the time the page has been open. */
 function moment() {
@@ -94,8 +106,10 @@ function render() {
   const box = document.getElementById('now-rooms');
   clear(box);
   if (!programme) return;
-  const at = moment();
   const zone = programme.event && programme.event.timezone;
+  readAt(zone);
+  if (badAt) box.append(el('p', { class: 'notice', role: 'status' }, t('now.bad_at', { at: atParam })));
+  const at = moment();
   document.getElementById('now-clock').textContent = clockLine(at, zone);
   const today = dayIn(at, zone);
   const list = groups();
