@@ -189,6 +189,8 @@ test('an organiser sets up an event with two ticket types, makes it current, and
     const tops = new Set();
     for (let i = 0; i < await navLinks.count(); i++) tops.add(Math.round((await navLinks.nth(i).boundingBox()).y));
     assert.equal(tops.size, 1, 'one row of sections');
+    // The row starts at its beginning: the first section is not cut off.
+    assert.equal(await page.locator('.console-nav').evaluate((n) => n.scrollLeft), 0);
     assert.deepEqual(real(problems), []);
   } finally {
     await context.close();

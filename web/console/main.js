@@ -109,10 +109,14 @@ function renderNav(activeId) {
       'aria-current': s.section.id === activeId ? 'page' : null }, t(s.section.navKey));
     ul.append(el('li', {}, a));
   }
-  // In the phone's one scrolling row, the section shown is in sight.
+  // In the phone's one scrolling row, the section shown is in sight: the
+  // row starts at its beginning unless that would hide it.
   const current = ul.querySelector('[aria-current="page"]');
   const nav = ul.parentElement;
-  if (current && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  nav.scrollLeft = 0;
+  if (!current) return;
+  const over = current.getBoundingClientRect().right - nav.getBoundingClientRect().right;
+  if (over > 0) nav.scrollLeft = over + 16;
 }
 
 /** The context a view renders with; everything it does to the page goes through it. */
