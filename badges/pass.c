@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "badges.h"
 
@@ -12,10 +13,23 @@
 #define PASS_H		148.0
 #define PASS_PNG_DPI	150.0
 
+/* The English text when the pass is in English and there is one. */
+static const char *
+in_lang(int en, const char *sv, const char *english)
+{
+	return en && english != NULL && *english != '\0' ? english : sv;
+}
+
+/*
+ * The pass in its holder's language (their registration's): the event's
+ * and the ticket's names as the organiser gave them in it, the dates in
+ * its words.
+ */
 static void
 pass_draw(cairo_t *cr, const struct badge_event *ev,
     const struct badge_person *p, int *qr_ok, char **cause)
 {
+	int		 en = p->lang != NULL && strcmp(p->lang, "en") == 0;
 	double		 w = MM(PASS_W), h = MM(PASS_H), pad = MM(7);
 	double		 band = MM(26), q = MM(62), y, lw, lh;
 	char		 dates[96], *full, *sub;
@@ -28,10 +42,11 @@ pass_draw(cairo_t *cr, const struct badge_event *ev,
 	cairo_fill(cr);
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	l = text_fit(cr, ev->name, 1, 18, 9, w - 2 * pad, MM(10), 2);
+	l = text_fit(cr, in_lang(en, ev->name, ev->name_en), 1, 18, 9,
+	    w - 2 * pad, MM(10), 2);
 	text_draw(cr, l, pad, MM(5), w - 2 * pad, 0);
 	g_object_unref(l);
-	badge_event_dates(ev, dates, sizeof dates);
+	badge_event_dates_in(ev, en ? "en" : "sv", dates, sizeof dates);
 	xasprintf(&sub, "%s · %s", dates, ev->venue);
 	l = text_fit(cr, sub, 0, 10, 6.5, w - 2 * pad, MM(9), 2);
 	text_draw(cr, l, pad, MM(16), w - 2 * pad, 0);
@@ -64,8 +79,8 @@ pass_draw(cairo_t *cr, const struct badge_event *ev,
 		y += lh + MM(2);
 	}
 	cairo_set_source_rgb(cr, 0.04, 0.33, 0.40);
-	l = text_fit(cr, p->ticket_type, 1, 12, 7, w - 2 * pad,
-	    h - y - pad, 1);
+	l = text_fit(cr, in_lang(en, p->ticket_type, p->ticket_type_en), 1,
+	    12, 7, w - 2 * pad, h - y - pad, 1);
 	text_draw(cr, l, pad, y, w - 2 * pad, 1);
 	g_object_unref(l);
 }

@@ -27,7 +27,7 @@ store_badge_event(struct store *st, int64_t event_id, struct badge_event *ev)
 {
 	static const char	 sql[] =
 	    "SELECT id, name, timezone, venue_name, venue_city, starts_at,"
-	    " ends_at FROM events WHERE id = ?1";
+	    " ends_at, name_en FROM events WHERE id = ?1";
 	sqlite3_stmt		*s;
 	enum store_step		 rc;
 	int64_t			 id = event_id < 0 ? store_current_event(st) :
@@ -51,6 +51,7 @@ store_badge_event(struct store *st, int64_t event_id, struct badge_event *ev)
 		xasprintf(&ev->venue, "%s%s", COL_TEXT(s, 3), COL_TEXT(s, 4));
 	ev->starts_at = (time_t)sqlite3_column_int64(s, 5);
 	ev->ends_at = (time_t)sqlite3_column_int64(s, 6);
+	ev->name_en = col_dup(s, 7);
 	sqlite3_reset(s);
 	return 0;
 }
@@ -88,6 +89,7 @@ void
 store_badge_event_clear(struct badge_event *ev)
 {
 	free(ev->name);
+	free(ev->name_en);
 	free(ev->timezone);
 	free(ev->venue);
 	memset(ev, 0, sizeof *ev);
@@ -135,11 +137,14 @@ person_read(sqlite3_stmt *s, struct badge_person *p)
 	p->ticket_type = col_dup(s, 4);
 	p->role = col_dup(s, 5);
 	p->pass_code = col_dup(s, 6);
+	p->ticket_type_en = col_dup(s, 8);
+	p->lang = col_dup(s, 9);
 }
 
 #define PERSON_COLUMNS \
 	"a.id, a.first_name, a.last_name, a.company, t.name, t.role," \
-	" a.pass_code, a.status"
+	" a.pass_code, a.status, t.name_en, (SELECT r.lang FROM" \
+	" registrations r WHERE r.id = a.registration_id)"
 
 static void
 people_add(struct badge_people *out, sqlite3_stmt *s)
@@ -232,6 +237,8 @@ store_badge_people_clear(struct badge_people *people)
 		free(p->last_name);
 		free(p->company);
 		free(p->ticket_type);
+		free(p->ticket_type_en);
+		free(p->lang);
 		free(p->role);
 		free(p->pass_code);
 		free(p->marks);

@@ -11,6 +11,7 @@
 struct badge_event {
 	int64_t	 id;
 	char	*name;
+	char	*name_en;	/* "": none */
 	char	*timezone;
 	char	*venue;		/* "name, city" */
 	time_t	 starts_at;
@@ -23,6 +24,8 @@ struct badge_person {
 	char	*last_name;
 	char	*company;
 	char	*ticket_type;
+	char	*ticket_type_en;	/* "": none */
+	char	*lang;		/* of the registration: "sv" or "en" */
 	char	*role;		/* attendee, speaker, staff, organiser, exhibitor */
 	char	*pass_code;
 	char	*marks;		/* sign-ups for staff to see: "DINNER · VISIT" */

@@ -80,7 +80,32 @@ def test_pass_pdf_and_png_from_the_cli(filled, tmp_path):
     text = pdf_text(str(tmp_path / "pass.pdf"))
     assert "Åsa Lindström-Öberg" in text and "Pressverk AB" in text
     assert "Member" in text and "Techtank Conference 2027" in text
-    assert "30 November – 1 December 2027" in text
+    # In the language of the registration: Swedish here.
+    assert "30 november – 1 december 2027" in text
+
+
+def test_a_pass_is_in_the_language_of_its_registration(filled, tmp_path):
+    """The event's and the ticket's names as the organiser gave them in
+    English, and the dates in English words, for a registration made in
+    English; the Swedish ones for one made in Swedish."""
+    p = filled.people[0]
+    filled.sql("UPDATE events SET name = 'Techtankkonferensen 2027',"
+               " name_en = 'Techtank Conference 2027' WHERE id = 1")
+    filled.sql("UPDATE ticket_types SET name = 'Medlem', name_en = 'Member' WHERE id = 1")
+    out = str(tmp_path / "sv.pdf")
+    run_badges("pass", "--db", filled.db, "--attendee", str(p["id"]), "-o", out)
+    sv = pdf_text(out)
+    assert "Techtankkonferensen 2027" in sv and "Medlem" in sv
+    assert "30 november – 1 december 2027" in sv
+    filled.sql("UPDATE registrations SET lang = 'en' WHERE id ="
+               " (SELECT registration_id FROM attendees WHERE id = ?)", p["id"])
+    out = str(tmp_path / "en.pdf")
+    run_badges("pass", "--db", filled.db, "--attendee", str(p["id"]), "-o", out)
+    en = pdf_text(out)
+    assert "Techtank Conference 2027" in en and "Member" in en
+    assert "30 November – 1 December 2027" in en
+    assert "Medlem" not in en and "Techtankkonferensen" not in en
+    assert qr_codes(out, str(tmp_path)) == [p["pass_code"]]
 
 
 def test_pass_repeat_writes_numbered_passes(filled, tmp_path):
