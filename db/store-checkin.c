@@ -140,13 +140,13 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 {
 	static const char	 by_code[] =
 	    "SELECT a.id, a.event_id, a.status, e.timezone, a.first_name,"
-	    " a.last_name, a.company, t.name, t.role, a.dietary FROM attendees a"
-	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " a.last_name, a.company, t.name, t.role, a.dietary, t.name_en"
+	    " FROM attendees a JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " JOIN events e ON e.id = a.event_id WHERE a.pass_code = ?1";
 	static const char	 by_id[] =
 	    "SELECT a.id, a.event_id, a.status, e.timezone, a.first_name,"
-	    " a.last_name, a.company, t.name, t.role, a.dietary FROM attendees a"
-	    " JOIN ticket_types t ON t.id = a.ticket_type_id"
+	    " a.last_name, a.company, t.name, t.role, a.dietary, t.name_en"
+	    " FROM attendees a JOIN ticket_types t ON t.id = a.ticket_type_id"
 	    " JOIN events e ON e.id = a.event_id WHERE a.id = ?1";
 	sqlite3_stmt		*s;
 	enum store_step		 rc;
@@ -170,10 +170,10 @@ attendee_find(struct store *st, const char *code, int64_t attendee_id,
 		f->zone = xstrdup(COL_TEXT(s, 3));
 		f->dietary = xstrdup(COL_TEXT(s, 9));
 		xasprintf(&name, "%s %s", COL_TEXT(s, 4), COL_TEXT(s, 5));
-		f->attendee = json_pack("{s:I, s:s, s:s, s:s, s:s}",
+		f->attendee = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}",
 		    "id", (json_int_t)f->id, "name", name,
 		    "company", COL_TEXT(s, 6), "ticket_type", COL_TEXT(s, 7),
-		    "role", COL_TEXT(s, 8));
+		    "ticket_type_en", COL_TEXT(s, 10), "role", COL_TEXT(s, 8));
 		free(name);
 	}
 	sqlite3_reset(s);

@@ -106,17 +106,18 @@ static int
 copy_ticket_types(struct store *st, struct door_copy *c)
 {
 	static const char	 sql[] =
-	    "SELECT id, name, role FROM ticket_types WHERE event_id = ?1"
-	    " ORDER BY sort, id";
+	    "SELECT id, name, role, name_en FROM ticket_types"
+	    " WHERE event_id = ?1 ORDER BY sort, id";
 	sqlite3_stmt		*s = store_stmt(st, sql);
 	json_t			*list = json_array();
 	enum store_step		 rc;
 
 	sqlite3_bind_int64(s, 1, c->event_id);
 	while ((rc = store_step(st, s)) == STORE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id",
-		    (json_int_t)sqlite3_column_int64(s, 0), "name",
-		    COL_TEXT(s, 1), "role", COL_TEXT(s, 2)));
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0), "name",
+		    COL_TEXT(s, 1), "role", COL_TEXT(s, 2), "name_en",
+		    COL_TEXT(s, 3)));
 	sqlite3_reset(s);
 	json_object_set_new(c->head, "ticket_types", list);
 	return rc == STORE_DONE ? 0 : -1;

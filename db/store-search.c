@@ -354,7 +354,7 @@ search_hit(sqlite3_stmt *s)
 {
 	int	cancelled = strcmp(COL_TEXT(s, 4), "cancelled") == 0;
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:s}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
 	    "name", COL_TEXT(s, 1), "company", COL_TEXT(s, 2),
 	    "ticket_type", COL_TEXT(s, 3), "status", COL_TEXT(s, 4),
@@ -362,7 +362,8 @@ search_hit(sqlite3_stmt *s)
 	    "cancelled_at", cancelled ? search_time(s, 7, 6) : json_null(),
 	    "cancel_reason", !cancelled ? json_null() : json_string(
 	    sqlite3_column_int(s, 8) ? "registration" : "attendee"),
-	    "signed_up", sqlite3_column_int(s, 9) != 0);
+	    "signed_up", sqlite3_column_int(s, 9) != 0, "ticket_type_en",
+	    COL_TEXT(s, 10));
 }
 
 /*
@@ -401,7 +402,8 @@ store_attendee_search(struct store *st, int64_t event_id, const char *query,
 	    " a.company, t.name, a.status, c.at, e.timezone, a.cancelled_at,"
 	    " r.cancelled_at IS NOT NULL AND r.cancelled_at = a.cancelled_at,"
 	    " ? = 0 OR EXISTS (SELECT 1 FROM attendee_sessions x"
-	    "  WHERE x.attendee_id = a.id AND x.session_id = ?) FROM ");
+	    "  WHERE x.attendee_id = a.id AND x.session_id = ?), t.name_en"
+	    " FROM ");
 	query_int(&q, session);
 	query_int(&q, session);
 	if (few) {

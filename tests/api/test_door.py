@@ -252,8 +252,8 @@ def test_stats_and_search(door):
     found = door.anna.get(door.url + "/api/v1/attendees/search", params={"q": "Lindström"}).json()
     assert len(found["attendees"]) == 2
     hit = found["attendees"][0]
-    assert set(hit) == {"id", "name", "company", "ticket_type", "status", "checked_in_at",
-                        "cancelled_at", "cancel_reason", "signed_up"}
+    assert set(hit) == {"id", "name", "company", "ticket_type", "ticket_type_en", "status",
+                        "checked_in_at", "cancelled_at", "cancel_reason", "signed_up"}
     # Case does not matter, for Swedish letters either.
     for q in ("lindström", "LINDSTRÖM", "åsa lind", "ÅSA"):
         got = door.anna.get(door.url + "/api/v1/attendees/search", params={"q": q}).json()

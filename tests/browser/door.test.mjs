@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { outDir, startDaemon, addUser, launch, newPage, apiCall } from './harness.mjs';
+import { outDir, startDaemon, addUser, launch, newPage, apiCall, staffLogin } from './harness.mjs';
 
 const PASSWORD = 'door staff password';
 let d = null;
@@ -200,4 +200,35 @@ test('the QR decoder served from web/ is jsQR exactly as pinned in package.json'
   assert.ok(fs.readFileSync(path.join(root, 'web', 'vendor', 'jsqr', 'jsQR.js'))
     .equals(fs.readFileSync(path.join(root, 'node_modules', 'jsqr', 'dist', 'jsQR.js'))));
   assert.match(fs.readFileSync(path.join(root, 'web', 'vendor', 'jsqr', 'LICENSE'), 'utf8'), /Apache License/);
+});
+
+test('the door in Swedish or English names the ticket type in its language, scanned and searched', async () => {
+  addUser(d, 'olle', 'organiser', PASSWORD);
+  const olle = await staffLogin(d.baseURL, 'olle', PASSWORD);
+  const tt = (await olle.call('GET', '/api/v1/admin/ticket-types/1')).body;
+  let r = await olle.call('PATCH', '/api/v1/admin/ticket-types/1', { version: tt.version, name: 'Medlem', name_en: 'Member' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const bo = await register('Bo', 'Ekström', 'Pressverk AB');
+  try {
+    for (const [lang, want] of [['sv', 'Pressverk AB · Medlem'], ['en', 'Pressverk AB · Member']]) {
+      const { context, page, problems } = await newPage(browser, d.baseURL, { locale: lang === 'sv' ? 'sv-SE' : 'en-GB' });
+      try {
+        await login(page);
+        await page.locator('#counter').waitFor();
+        await scanByKeyboard(page, bo.pass_code);
+        await page.waitForFunction(() => document.querySelector('#result').dataset.result);
+        assert.equal((await page.locator('#result-company').textContent()).trim(), want);
+        await page.fill('#search-input', 'Ekström');
+        await page.press('#search-input', 'Enter');
+        await page.locator('.search-meta', { hasText: want }).first().waitFor();
+        assert.deepEqual(problems.filter((p) => !/status of 4\d\d/.test(p)), []);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    const now = (await olle.call('GET', '/api/v1/admin/ticket-types/1')).body;
+    r = await olle.call('PATCH', '/api/v1/admin/ticket-types/1', { version: now.version, name: tt.name, name_en: tt.name_en });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
 });

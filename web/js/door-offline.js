@@ -261,7 +261,7 @@ function nonce() {
 
 function attendeeOf(entry) {
   const type = (here.copy.ticket_types || []).find((t) => t.id === entry.t);
-  const a = { id: entry.i, name: entry.n, company: entry.c || '', ticket_type: type ? type.name : '',
+  const a = { id: entry.i, name: entry.n, company: entry.c || '', ticket_type: type ? type.name : '', ticket_type_en: type ? type.name_en || '' : '',
     role: type ? type.role : '' };
   // Who serves the meal needs the dietary needs; no one else does.
   if (here.copy.checkpoint && here.copy.checkpoint.kind === 'meal') a.dietary = entry.d || '';

@@ -167,7 +167,7 @@ function showResult(answer) {
   box.dataset.result = answer.result;
   i18n.setText($('result-headline'), `door.result.${answer.result}`);
   $('result-name').textContent = a ? a.name : '';
-  $('result-company').textContent = a ? [a.company, a.ticket_type].filter(Boolean).join(' · ') : '';
+  $('result-company').textContent = a ? [a.company, i18n.pick(a, 'ticket_type')].filter(Boolean).join(' · ') : '';
   const cpId = answer.checkpoint || $('checkpoint').value;
   i18n.setText($('result-checkpoint'), 'door.result_at', { checkpoint: checkpointName(cpId) });
   const first = answer.first_checkin;
@@ -471,7 +471,7 @@ function searchHit(hit) {
   }
   return el('li', { class: 'search-hit', dataset: { verdict, id: String(hit.id) } },
     el('span', { class: 'search-name' }, hit.name),
-    el('span', { class: 'search-meta' }, [hit.company, hit.ticket_type].filter(Boolean).join(' · ')),
+    el('span', { class: 'search-meta' }, [hit.company, i18n.pick(hit, 'ticket_type')].filter(Boolean).join(' · ')),
     hitStatus(hit, verdict),
     actions);
 }
