@@ -93,11 +93,8 @@ access_log(struct http_req *hr, int status, size_t bytes)
 	char	client[64];
 
 	http_client_address(hr, client, sizeof client);
-	accesslog_line(hr->w->log, client,
-	    http_method_name(hr->method), hr->log_path, status, bytes,
-	    timefmt_now_usec() - hr->t0);
-	if (evbuffer_get_length(hr->w->log) >= LOG_FLUSH_BYTES)
-		worker_log_flush(hr->w);
+	worker_log_line(hr->w, client, http_method_name(hr->method),
+	    hr->log_path, status, bytes, hr->t0);
 }
 
 void

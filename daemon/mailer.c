@@ -386,13 +386,12 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 	struct badge_event	 ev = { 0 };
 	char			 token[TOKEN_MANAGE_LEN + 1], dates[128];
 	char			*url = NULL;
-	json_t			*reg = NULL, *params = NULL, *bills;
+	json_t			*reg = NULL, *params = NULL, *bills = NULL;
 	int64_t			 event_id = 0;
 	int			 rc = -1, pass, changed;
 
 	if (strcmp(m->kind, "organiser") == 0)
 		return render_organiser(m, out, len, cause);
-	bills = json_array();
 	*out = NULL;
 	if (store_exec(ml.st, "BEGIN") != 0) {
 		xasprintf(cause, "the database could not be read");
@@ -440,7 +439,7 @@ render(const struct outbox_msg *m, char **out, size_t *len, char **cause)
 			render_calendar(&files, event_id, m->lang);
 		v.calendar = files.n > (size_t)v.passes;
 	}
-	v.bills = bills;
+	v.bills = bills = json_array();
 	if (render_invoices(&files, m, params, reg, &v, bills, cause) != 0)
 		goto out;
 	mail_render(&v, &t);

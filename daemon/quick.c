@@ -22,7 +22,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -145,8 +144,6 @@ quick_log(struct worker *w, struct evhttp_connection *evcon,
 	}
 	proxy_client_address(&w->srv->cfg, evcon, &headers, client,
 	    sizeof client);
-	accesslog_line(w->log, client, "GET", routes[q->route].path, 200,
-	    bytes, timefmt_now_usec() - t0);
-	if (evbuffer_get_length(w->log) >= LOG_FLUSH_BYTES)
-		worker_log_flush(w);
+	worker_log_line(w, client, "GET", routes[q->route].path, 200, bytes,
+	    t0);
 }

@@ -368,6 +368,8 @@ void worker_free_all(struct server *);
 void worker_hand_back(struct worker *, struct job *);
 void worker_stop_check(struct worker *);
 void worker_log_flush(struct worker *);
+void worker_log_line(struct worker *, const char *client, const char *method,
+	    const char *path, int status, size_t bytes, int64_t t0);
 
 /* notify.c: sd_notify(3)'s protocol */
 void notify_init(void);

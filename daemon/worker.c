@@ -68,6 +68,17 @@ worker_log_flush(struct worker *w)
 	accesslog_hand(w->log);
 }
 
+/* A request's line of the access log; handed on once enough has gathered. */
+void
+worker_log_line(struct worker *w, const char *client, const char *method,
+    const char *path, int status, size_t bytes, int64_t t0)
+{
+	accesslog_line(w->log, client, method, path, status, bytes,
+	    timefmt_now_usec() - t0);
+	if (evbuffer_get_length(w->log) >= LOG_FLUSH_BYTES)
+		worker_log_flush(w);
+}
+
 static void
 log_flush_cb(evutil_socket_t fd, short ev, void *arg)
 {
