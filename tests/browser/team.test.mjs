@@ -294,6 +294,8 @@ test('the audit log shows the creation and the password change, what changed, an
     await page.fill('#audit-from', today);
     await page.fill('#audit-to', today);
     await page.click('#audit-filter');
+    // The view of these dates, not the count still shown from the last.
+    await page.waitForFunction((day) => location.hash === `#/audit?from=${day}&to=${day}`, today);
     await page.locator('#audit-count', { hasText: 'entries match' }).waitFor();
     assert.ok((await actions()).length > 5);
     assert.match(await page.locator('#audit-days-hint').textContent(), /Europe\/Stockholm/);
